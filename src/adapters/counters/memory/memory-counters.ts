@@ -1,0 +1,104 @@
+import type { Counters, ReserveResult, WindowResult } from '../../../core/ports/counters.js';
+
+interface Window {
+  /** [timestamp, amount] pairs inside the window, oldest first. */
+  entries: Array<[number, number]>;
+  total: number;
+}
+
+interface Reservation {
+  used: number;
+  expiresAt: number;
+}
+
+/**
+ * In-process counters for the embedded shape. Each check-and-take runs in one turn of the
+ * event loop, so it is atomic: limits are exact for any number of concurrent requests in
+ * this process. (Several processes need the Redis adapter.)
+ */
+export class MemoryCounters implements Counters {
+  private readonly windows = new Map<string, Window>();
+  private readonly budgets = new Map<string, Reservation>();
+  private sweeps = 0;
+
+  async takeFromWindow(name: string, amount: number, limit: number, windowMs: number): Promise<WindowResult> {
+    const now = Date.now();
+    const window = this.windowOf(name, now - windowMs);
+    if (window.total + amount > limit) {
+      // Enough must expire that the rest plus `amount` fits: walk the oldest entries.
+      let excess = window.total + amount - limit;
+      let retryAt = now + windowMs;
+      for (const [ts, taken] of window.entries) {
+        excess -= taken;
+        if (excess <= 0) {
+          retryAt = ts + windowMs;
+          break;
+        }
+      }
+      return { ok: false, retryAfterMs: Math.max(1, retryAt - now) };
+    }
+    window.entries.push([now, amount]);
+    window.total += amount;
+    this.maybeSweep(now, windowMs);
+    return { ok: true, retryAfterMs: 0 };
+  }
+
+  async adjustWindow(name: string, delta: number, windowMs: number): Promise<void> {
+    if (delta === 0) return;
+    const now = Date.now();
+    const window = this.windowOf(name, now - windowMs);
+    window.entries.push([now, delta]);
+    window.total += delta;
+  }
+
+  async reserve(name: string, amount: number, limit: number, ttlMs: number): Promise<ReserveResult> {
+    const entry = this.budgetOf(name, ttlMs);
+    if (entry.used + amount > limit + 1e-12) return { ok: false, used: entry.used };
+    const used = entry.used;
+    entry.used += amount;
+    return { ok: true, used };
+  }
+
+  async settle(name: string, reserved: number, actual: number, ttlMs: number): Promise<void> {
+    const entry = this.budgetOf(name, ttlMs);
+    entry.used += actual - reserved;
+  }
+
+  async seed(name: string, value: number, ttlMs: number): Promise<void> {
+    if (!this.budgets.has(name)) this.budgets.set(name, { used: value, expiresAt: Date.now() + ttlMs });
+  }
+
+  private windowOf(name: string, cutoff: number): Window {
+    let window = this.windows.get(name);
+    if (!window) {
+      window = { entries: [], total: 0 };
+      this.windows.set(name, window);
+      return window;
+    }
+    let drop = 0;
+    while (drop < window.entries.length && window.entries[drop]![0] <= cutoff) {
+      window.total -= window.entries[drop]![1];
+      drop++;
+    }
+    if (drop > 0) window.entries.splice(0, drop);
+    return window;
+  }
+
+  private budgetOf(name: string, ttlMs: number): Reservation {
+    let entry = this.budgets.get(name);
+    if (!entry || entry.expiresAt < Date.now()) {
+      entry = { used: 0, expiresAt: Date.now() + ttlMs };
+      this.budgets.set(name, entry);
+    }
+    return entry;
+  }
+
+  /** Drops idle windows now and then so memory stays bounded by active keys. */
+  private maybeSweep(now: number, windowMs: number): void {
+    if (++this.sweeps % 10_000 !== 0) return;
+    for (const [name, window] of this.windows) {
+      const last = window.entries[window.entries.length - 1];
+      if (!last || last[0] < now - windowMs) this.windows.delete(name);
+    }
+  }
+}

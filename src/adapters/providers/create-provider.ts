@@ -1,0 +1,45 @@
+import type { ProviderConfig } from '../../config/schema.js';
+import { resolveSecret } from '../../config/secrets.js';
+import type { Provider } from '../../core/ports/provider.js';
+import { AnthropicProvider } from './anthropic/anthropic-provider.js';
+import { MockProvider } from './mock/mock-provider.js';
+import { OpenAIProvider } from './openai/openai-provider.js';
+import { vendorProfiles } from './openai/vendors.js';
+
+/** Builds the provider adapter a config entry names; secrets are resolved here, once. */
+export function createProvider(name: string, config: ProviderConfig, env: NodeJS.ProcessEnv): Provider {
+  const apiKey = (ref: { env: string } | { file: string } | undefined) => (ref ? resolveSecret(ref, `providers.${name}.apiKey`, env) : undefined);
+  switch (config.type) {
+    case 'openai':
+      return new OpenAIProvider({
+        name,
+        baseUrl: config.baseUrl,
+        apiKey: apiKey(config.apiKey),
+        headers: config.headers,
+        connections: config.connections,
+        profile: vendorProfiles.openai!,
+      });
+    case 'openai-compatible': {
+      const profile = vendorProfiles[config.vendor ?? 'generic']!;
+      return new OpenAIProvider({
+        name,
+        baseUrl: config.baseUrl ?? profile.baseUrl,
+        apiKey: apiKey(config.apiKey),
+        headers: config.headers,
+        connections: config.connections,
+        profile,
+      });
+    }
+    case 'anthropic':
+      return new AnthropicProvider({
+        name,
+        baseUrl: config.baseUrl,
+        apiKey: apiKey(config.apiKey),
+        headers: config.headers,
+        version: config.version,
+        connections: config.connections,
+      });
+    case 'mock':
+      return new MockProvider({ name, latencyMs: config.latencyMs, embeddingDimensions: config.embeddingDimensions, ...(config.reply === undefined ? {} : { reply: config.reply }) });
+  }
+}

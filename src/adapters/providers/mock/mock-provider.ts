@@ -1,0 +1,140 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { createHash } from 'node:crypto';
+import type { Provider, ProviderCallOptions } from '../../../core/ports/provider.js';
+import { TokenCounter } from '../../../core/pricing/token-counter.js';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, ToolCall } from '../../../wire/chat.js';
+import type { EmbeddingsRequest, EmbeddingsResult } from '../../../wire/embeddings.js';
+import { sampleFromSchema } from './sample-from-schema.js';
+
+export interface MockProviderOptions {
+  name: string;
+  reply?: string;
+  latencyMs: number;
+  embeddingDimensions: number;
+}
+
+/**
+ * The `mock` provider: deterministic answers with no network, for demos, tests and
+ * benchmarks. It echoes the last user message, calls the first (or forced) tool when tools
+ * are offered, answers `json_schema` requests with a value of the schema's shape, honours
+ * the output cap and reports token usage like a real provider.
+ */
+export class MockProvider implements Provider {
+  readonly name: string;
+  readonly capabilities = { chat: true, streaming: true, embeddings: true, tools: true, jsonSchema: true };
+  private readonly tokens = new TokenCounter();
+
+  constructor(private readonly options: MockProviderOptions) {
+    this.name = options.name;
+  }
+
+  async chat(request: ChatRequest, call: ProviderCallOptions): Promise<ChatCompletion> {
+    await this.wait(call.signal);
+    const answer = this.answer(request);
+    return {
+      id: `chatcmpl-mock-${answer.id}`,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: call.model,
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: answer.content, ...(answer.toolCalls ? { tool_calls: answer.toolCalls } : {}) },
+          finish_reason: answer.finishReason,
+        },
+      ],
+      usage: answer.usage,
+    };
+  }
+
+  async chatStream(request: ChatRequest, call: ProviderCallOptions): Promise<AsyncIterable<ChatCompletionChunk>> {
+    await this.wait(call.signal);
+    const answer = this.answer(request);
+    const base = { id: `chatcmpl-mock-${answer.id}`, object: 'chat.completion.chunk' as const, created: Math.floor(Date.now() / 1000), model: call.model };
+    const chunks: ChatCompletionChunk[] = [{ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }];
+    if (answer.toolCalls) {
+      answer.toolCalls.forEach((toolCall, index) =>
+        chunks.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, ...toolCall }] }, finish_reason: null }] }),
+      );
+    } else {
+      for (const piece of (answer.content ?? '').match(/\S+\s*/g) ?? []) {
+        chunks.push({ ...base, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] });
+      }
+    }
+    chunks.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: answer.finishReason }] });
+    chunks.push({ ...base, choices: [], usage: answer.usage });
+    return (async function* () {
+      yield* chunks;
+    })();
+  }
+
+  async embed(request: EmbeddingsRequest, call: ProviderCallOptions): Promise<EmbeddingsResult> {
+    await this.wait(call.signal);
+    const inputs = typeof request.input === 'string' ? [request.input] : request.input.map((item) => (typeof item === 'string' ? item : JSON.stringify(item)));
+    const dimensions = request.dimensions ?? this.options.embeddingDimensions;
+    const vectors = inputs.map((text) => hashedEmbedding(text, dimensions));
+    const promptTokens = this.tokens.countInputs(request.input);
+    return { model: call.model, vectors, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } };
+  }
+
+  private answer(request: ChatRequest) {
+    const promptTokens = this.tokens.countChat(request);
+    const id = createHash('sha256').update(JSON.stringify(request.messages)).digest('hex').slice(0, 16);
+    const cap = request.max_completion_tokens ?? request.max_tokens ?? Number.POSITIVE_INFINITY;
+    const last = request.messages[request.messages.length - 1];
+    const toolCalls = this.toolCalls(request, id, last?.role);
+    let content: string | null = null;
+    let finishReason: 'stop' | 'length' | 'tool_calls' = toolCalls ? 'tool_calls' : 'stop';
+    if (!toolCalls) {
+      const schema = request.response_format?.type === 'json_schema' ? request.response_format.json_schema.schema : undefined;
+      content = schema
+        ? JSON.stringify(sampleFromSchema(schema))
+        : request.response_format?.type === 'json_object'
+          ? '{"reply":"mock"}'
+          : (this.options.reply ?? `Mock reply to: ${textOf(last?.content).slice(0, 200)}`);
+      const words = content.match(/\S+\s*/g) ?? [];
+      if (words.length > cap) {
+        content = words.slice(0, cap).join('').trimEnd();
+        finishReason = 'length';
+      }
+    }
+    const completionTokens = toolCalls ? this.tokens.count(JSON.stringify(toolCalls)) : Math.min((content ?? '').match(/\S+\s*/g)?.length ?? 0, cap);
+    return {
+      id,
+      content,
+      toolCalls,
+      finishReason,
+      usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+    };
+  }
+
+  private toolCalls(request: ChatRequest, id: string, lastRole: string | undefined): ToolCall[] | undefined {
+    if (!request.tools?.length || request.tool_choice === 'none' || lastRole === 'tool') return undefined;
+    const forced = typeof request.tool_choice === 'object' ? request.tool_choice.function.name : undefined;
+    const tool = request.tools.find((candidate) => candidate.function.name === forced) ?? request.tools[0]!;
+    const args = tool.function.parameters ? sampleFromSchema(tool.function.parameters) : {};
+    return [{ id: `call_${id.slice(0, 12)}`, type: 'function', function: { name: tool.function.name, arguments: JSON.stringify(args) } }];
+  }
+
+  private async wait(signal: AbortSignal): Promise<void> {
+    if (this.options.latencyMs > 0) await delay(this.options.latencyMs, undefined, { signal });
+  }
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((part) => (part as { text?: string }).text ?? '').join(' ');
+  return '';
+}
+
+/** Hashed word features: deterministic, normalised, no model needed. */
+function hashedEmbedding(text: string, dimensions: number): number[] {
+  const vector = new Array<number>(dimensions).fill(0);
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    const digest = createHash('md5').update(word).digest();
+    const slot = digest.readUInt32LE(0) % dimensions;
+    vector[slot]! += digest[4]! & 1 ? 1 : -1;
+  }
+  const norm = Math.hypot(...vector) || 1;
+  return vector.map((value) => value / norm);
+}

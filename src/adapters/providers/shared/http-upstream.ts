@@ -1,0 +1,76 @@
+import { Pool, type Dispatcher } from 'undici';
+import { BreakwaterError } from '../../../core/errors/breakwater-error.js';
+import { upstreamErrorMessage, upstreamHttpError, upstreamTransportError } from '../../../core/errors/upstream-error.js';
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Dispatcher.ResponseData['headers'];
+  body: Dispatcher.ResponseData['body'];
+}
+
+/**
+ * One keep-alive connection pool per upstream origin (undici). Turns transport failures
+ * and non-2xx statuses into BreakwaterErrors; the caller reads the 2xx body.
+ */
+export class HttpUpstream {
+  private readonly pool: Pool;
+  private readonly basePath: string;
+
+  constructor(
+    readonly provider: string,
+    baseUrl: string,
+    connections: number,
+  ) {
+    const url = new URL(baseUrl);
+    this.pool = new Pool(url.origin, { connections, keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0 });
+    this.basePath = url.pathname.replace(/\/$/, '');
+  }
+
+  async post(path: string, headers: Record<string, string>, body: unknown, signal: AbortSignal): Promise<UpstreamResponse> {
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.pool.request({
+        path: this.basePath + path,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+        signal,
+      });
+    } catch (error) {
+      throw upstreamTransportError(this.provider, error, isTimeout(signal));
+    }
+    if (response.statusCode >= 400) {
+      let text = '';
+      try {
+        text = await response.body.text();
+      } catch {
+        // The message is a courtesy; the status is what matters.
+      }
+      const retryAfter = response.headers['retry-after'];
+      throw upstreamHttpError(this.provider, response.statusCode, upstreamErrorMessage(text), Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+    }
+    return { status: response.statusCode, headers: response.headers, body: response.body };
+  }
+
+  /** Reads a 2xx JSON body, mapping a cut connection or bad JSON to upstream errors. */
+  async json<T>(response: UpstreamResponse, signal: AbortSignal): Promise<T> {
+    try {
+      return (await response.body.json()) as T;
+    } catch (error) {
+      if (signal.aborted) throw upstreamTransportError(this.provider, error, isTimeout(signal));
+      throw new BreakwaterError('GATEWAY_UPSTREAM_ERROR', `Provider ${this.provider} sent an unreadable response body.`, {
+        details: { provider: this.provider },
+        cause: error,
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}
+
+export function isTimeout(signal: AbortSignal): boolean {
+  const reason: unknown = signal.reason;
+  return signal.aborted && typeof reason === 'object' && reason !== null && (reason as { name?: string }).name === 'TimeoutError';
+}

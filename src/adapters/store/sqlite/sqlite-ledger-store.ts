@@ -1,0 +1,80 @@
+import type Database from 'better-sqlite3';
+import type { LedgerStore, UsageAggregate, UsageQuery, UsageRow } from '../../../core/ports/store.js';
+
+const operationCode = { chat: 0, embeddings: 1 } as const;
+const cacheCode = { miss: 0, hit: 1, bypass: 2 } as const;
+
+export class SqliteLedgerStore implements LedgerStore {
+  private statements: Record<'insert' | 'spend' | 'prune', Database.Statement> | undefined;
+  private insertMany: ((rows: readonly UsageRow[]) => void) | undefined;
+
+  constructor(private readonly database: Database.Database) {}
+
+  prepare(): void {
+    const insert = this.database.prepare(
+      `INSERT INTO usage (ts, request_id, key_id, alias, deployment, operation, input_tokens, output_tokens, cost_micros,
+                          latency_ms, overhead_ms, status, cache, error_code)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.statements = {
+      insert,
+      spend: this.database.prepare('SELECT coalesce(sum(cost_micros), 0) FROM usage WHERE key_id = ? AND ts >= ?').pluck(),
+      prune: this.database.prepare('DELETE FROM usage WHERE ts < ?'),
+    };
+    this.insertMany = this.database.transaction((rows: readonly UsageRow[]) => {
+      for (const row of rows) {
+        insert.run(
+          row.ts,
+          row.requestId,
+          row.keyId,
+          row.alias,
+          row.deployment,
+          operationCode[row.operation],
+          row.inputTokens,
+          row.outputTokens,
+          Math.round(row.costUsd * 1_000_000),
+          row.latencyMs,
+          row.overheadMs,
+          row.status,
+          cacheCode[row.cache],
+          row.errorCode,
+        );
+      }
+    });
+  }
+
+  private get sql() {
+    if (!this.statements) this.prepare();
+    return this.statements!;
+  }
+
+  async appendUsage(rows: readonly UsageRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    if (!this.insertMany) this.prepare();
+    this.insertMany!(rows);
+  }
+
+  async aggregateUsage(query: UsageQuery): Promise<UsageAggregate[]> {
+    const where = ['ts >= @from', 'ts < @to'];
+    if (query.keyId !== undefined) where.push('key_id = @keyId');
+    if (query.alias !== undefined) where.push('alias = @alias');
+    const rows = this.database
+      .prepare(
+        `SELECT key_id AS keyId, alias, strftime('%Y-%m-%d', ts / 1000, 'unixepoch') AS day,
+                count(*) AS requests, sum(status >= 400) AS errors, sum(cache = 1) AS cacheHits,
+                sum(input_tokens) AS inputTokens, sum(output_tokens) AS outputTokens, sum(cost_micros) AS costMicros
+         FROM usage WHERE ${where.join(' AND ')}
+         GROUP BY key_id, alias, day ORDER BY day, key_id, alias`,
+      )
+      .all(query) as Array<Omit<UsageAggregate, 'costUsd'> & { costMicros: number }>;
+    return rows.map(({ costMicros, ...row }) => ({ ...row, costUsd: costMicros / 1_000_000 }));
+  }
+
+  async spendSince(keyId: string, since: number): Promise<number> {
+    return (this.sql.spend.get(keyId, since) as number) / 1_000_000;
+  }
+
+  async deleteUsageBefore(ts: number): Promise<number> {
+    return this.sql.prune.run(ts).changes;
+  }
+}

@@ -1,0 +1,59 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Store } from '../../../core/ports/store.js';
+import { loadMigrations } from './migrations.js';
+import { SqliteKeyStore } from './sqlite-key-store.js';
+import { SqliteLedgerStore } from './sqlite-ledger-store.js';
+
+/** The embedded store: one SQLite file in WAL mode, used by one process. */
+export class SqliteStore implements Store {
+  readonly capabilities = { shared: false };
+  readonly keys: SqliteKeyStore;
+  readonly ledger: SqliteLedgerStore;
+  private readonly database: Database.Database;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.database = new Database(path);
+    this.database.pragma('journal_mode = WAL');
+    // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the last commits.
+    this.database.pragma('synchronous = NORMAL');
+    this.database.pragma('busy_timeout = 5000');
+    this.database.pragma('foreign_keys = ON');
+    this.keys = new SqliteKeyStore(this.database);
+    this.ledger = new SqliteLedgerStore(this.database);
+  }
+
+  static async open(path: string): Promise<SqliteStore> {
+    const store = new SqliteStore(path);
+    await store.migrate();
+    store.keys.prepare();
+    store.ledger.prepare();
+    return store;
+  }
+
+  async migrate(): Promise<{ applied: string[] }> {
+    this.database.exec('CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)');
+    const done = new Set(this.database.prepare('SELECT name FROM schema_migrations').pluck().all() as string[]);
+    const applied: string[] = [];
+    const record = this.database.prepare('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)');
+    for (const migration of loadMigrations()) {
+      if (done.has(migration.name)) continue;
+      this.database.transaction(() => {
+        this.database.exec(migration.sql);
+        record.run(migration.name, Date.now());
+      })();
+      applied.push(migration.name);
+    }
+    return { applied };
+  }
+
+  async ping(): Promise<void> {
+    this.database.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.database.open) this.database.close();
+  }
+}

@@ -1,0 +1,73 @@
+import { Command } from 'commander';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../app.js';
+import { loadConfig } from '../config/load-config.js';
+import { buildServer } from '../http/server.js';
+
+/**
+ * The README's first command: starts Breakwater on the embedded defaults (a throw-away
+ * SQLite file, the mock model), creates a budgeted key and walks through what a client sees.
+ */
+export function demoCommand(): Command {
+  return new Command('demo').description('Run a self-contained tour of the gateway on the embedded defaults (no servers, no API keys)').action(async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'breakwater-demo-'));
+    const loaded = loadConfig({ env: { BREAKWATER_DB: join(folder, 'demo.db'), BREAKWATER_LOG_LEVEL: 'warn', BREAKWATER_ADMIN_TOKEN: 'demo-admin-token' } });
+    const app = await createApp(loaded);
+    const server = await buildServer(app);
+    const base = await server.listen({ port: 0, host: '127.0.0.1' });
+    const print = (line: string) => process.stdout.write(`${line}\n`);
+    try {
+      print(`Breakwater is running on ${base} (embedded: SQLite at ${join(folder, 'demo.db')}, mock model)\n`);
+      const created = await call(base, 'demo-admin-token', 'POST', '/v1/admin/keys', { name: 'demo-app', budget_usd: 0.0005, budget_period: 'day', rpm: 100, tags: { team: 'demo' } });
+      const key = created.body.key as string;
+      print(`1. Created virtual key ${created.body.id} (${String(key).slice(0, 8)}…, budget $0.0005/day, 100 rpm); only its hash is stored.`);
+      const models = await call(base, key, 'GET', '/v1/models');
+      print(`2. GET /v1/models → ${(models.body.data as Array<{ id: string }>).map((model) => model.id).join(', ')}`);
+      const chat = await call(base, key, 'POST', '/v1/chat/completions', { model: 'mock', messages: [{ role: 'user', content: 'Where is my parcel?' }] });
+      print(`3. Chat → "${chat.body.choices[0].message.content}"`);
+      print(`   headers: deployment=${chat.headers.get('x-breakwater-deployment')} attempts=${chat.headers.get('x-breakwater-attempts')} cache=${chat.headers.get('x-breakwater-cache')} overhead=${chat.headers.get('x-breakwater-overhead-ms')} ms`);
+      const again = await call(base, key, 'POST', '/v1/chat/completions', { model: 'mock', messages: [{ role: 'user', content: 'Where is my parcel?' }] });
+      print(`4. Same question again → cache=${again.headers.get('x-breakwater-cache')} (exact cache, scoped to this key's tenant)`);
+      const streamed = await fetch(`${base}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'mock', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Stream me a short answer' }] }),
+      });
+      const events = (await streamed.text()).split('\n\n').filter((event) => event.startsWith('data: '));
+      print(`5. Streaming → ${events.length} SSE events, last: ${events[events.length - 1]}`);
+      let refused = 0;
+      let served = 0;
+      let refusal = '';
+      for (let index = 0; index < 40; index++) {
+        const response = await call(base, key, 'POST', '/v1/chat/completions', { model: 'mock', messages: [{ role: 'user', content: `Question number ${index}: ${'please explain in detail '.repeat(20)}` }] });
+        if (response.status === 429) {
+          refused++;
+          refusal ||= `${response.body.error.code}: ${response.body.error.message}`;
+        } else served++;
+      }
+      print(`6. 40 more distinct questions against the $0.0005 budget → ${served} served, ${refused} refused before any upstream call`);
+      if (refusal) print(`   ${refusal}`);
+      const usage = await call(base, key, 'GET', '/v1/usage');
+      for (const row of usage.body.data as Array<Record<string, unknown>>) {
+        print(`7. Ledger ${row.day} ${row.model}: ${row.requests} requests, ${row.cache_hits} cache hits, ${row.errors} refused, ${row.input_tokens}+${row.output_tokens} tokens, $${Number(row.cost_usd).toFixed(6)}`);
+      }
+      print('\nNext: `npx breakwater serve` and point the openai SDK at http://127.0.0.1:8080/v1 with a key from `npx breakwater keys create --name my-app`.');
+    } finally {
+      await server.close();
+      await app.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the demo reads loosely-typed JSON for printing only
+async function call(base: string, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; headers: Headers; body: any }> {
+  const response = await fetch(base + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: response.status, headers: response.headers, body: await response.json() };
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { BreakwaterError } from '../core/errors/breakwater-error.js';
+import { keysCommand } from './keys-command.js';
+import { serveCommand } from './serve-command.js';
+import { migrateCommand } from './migrate-command.js';
+import { demoCommand } from './demo-command.js';
+
+const program = new Command()
+  .name('breakwater')
+  .description('Breakwater: the OpenAI-compatible AI gateway and durable AI work engine.')
+  .showHelpAfterError('(add --help for usage)');
+
+program.addCommand(serveCommand());
+program.addCommand(keysCommand());
+program.addCommand(migrateCommand());
+program.addCommand(demoCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (BreakwaterError.isInstance(error)) {
+    process.stderr.write(`breakwater: ${error.code}: ${error.message}\n`);
+    process.exit(error.code === 'CONFIG_INVALID' ? 78 : 1);
+  }
+  throw error;
+}

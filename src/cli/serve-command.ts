@@ -1,0 +1,34 @@
+import { Command } from 'commander';
+import { createApp } from '../app.js';
+import { buildServer } from '../http/server.js';
+import { integer, loadFromFlags, withConfigOption, type ConfigFlags } from './config-options.js';
+
+export function serveCommand(): Command {
+  return withConfigOption(new Command('serve'))
+    .description('Start the Breakwater server (embedded defaults when there is no config file)')
+    .option('-p, --port <port>', 'port to listen on (default: $PORT, then server.port, then 8080)', integer)
+    .option('--host <host>', 'interface to bind (default: server.host, 127.0.0.1)')
+    .action(async (flags: ConfigFlags) => {
+      const loaded = loadFromFlags(flags);
+      const app = await createApp(loaded);
+      const server = await buildServer(app);
+      const address = await server.listen({ port: loaded.config.server.port, host: loaded.config.server.host });
+      const keyCount = (await app.keys.list()).filter((key) => key.revokedAt === null).length;
+      app.logger.info(
+        { address, config: loaded.source, store: loaded.config.store.path, models: Object.keys(loaded.config.models), keys: keyCount },
+        `Breakwater listening on ${address}`,
+      );
+      if (keyCount === 0) app.logger.warn('No virtual keys yet: create one with `breakwater keys create --name my-app`');
+      let closing = false;
+      const shutdown = async (signal: string) => {
+        if (closing) return;
+        closing = true;
+        app.logger.info({ signal }, 'shutting down: finishing in-flight requests');
+        await server.close();
+        await app.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void shutdown('SIGINT'));
+      process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    });
+}

@@ -1,0 +1,48 @@
+import type { BreakwaterError } from '../errors/breakwater-error.js';
+import type { VirtualKey } from '../ports/store.js';
+import type { AliasRoute } from '../routing/alias-route.js';
+import type { RouteProgress } from '../routing/router.js';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../../wire/chat.js';
+import type { EmbeddingsRequest, EmbeddingsResult } from '../../wire/embeddings.js';
+
+export type CallOutcome =
+  | { kind: 'completion'; completion: ChatCompletion }
+  | { kind: 'stream'; chunks: AsyncIterable<ChatCompletionChunk> }
+  | { kind: 'embeddings'; result: EmbeddingsResult };
+
+export type CallInput = { operation: 'chat'; request: ChatRequest } | { operation: 'embeddings'; request: EmbeddingsRequest };
+
+/** How the call ended, handed to every deferred step once the answer is complete. */
+export interface CallSettlement {
+  error: BreakwaterError | undefined;
+  /** The full answer (streams are assembled), for caching; absent on error. */
+  completion: ChatCompletion | undefined;
+}
+
+/** Everything one model call carries through the middleware. No prompt text is logged from here. */
+export interface CallContext {
+  readonly requestId: string;
+  readonly key: VirtualKey;
+  readonly route: AliasRoute;
+  readonly input: CallInput;
+  readonly stream: boolean;
+  /** `cache-control` from the client: no-store skips the cache both ways, no-cache skips the lookup. */
+  readonly cacheControl: { noStore: boolean; noCache: boolean };
+  readonly signal: AbortSignal;
+  /** performance.now() when the request reached Breakwater. */
+  readonly startedAt: number;
+  readonly progress: RouteProgress;
+  cache: 'miss' | 'hit' | 'bypass';
+  /** Prompt tokens counted before the call (tokenizer), for reservations. */
+  estimatedInputTokens: number;
+  /** Output cap the gateway set on the upstream request, when the client set none. */
+  gatewayOutputCap: number | undefined;
+  usage: { inputTokens: number; outputTokens: number };
+  costUsd: number;
+  /** Gateway time excluding upstream waits, fixed when the answer (or first chunk) is ready. */
+  overheadMs: number;
+  /** Registers a step to run once the call is complete (streams: after the last chunk). */
+  defer(step: (settlement: CallSettlement) => void | Promise<void>): void;
+}
+
+export type ModelMiddleware = (context: CallContext, next: () => Promise<CallOutcome>) => Promise<CallOutcome>;

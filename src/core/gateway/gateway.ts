@@ -1,0 +1,188 @@
+import { BreakwaterError, toBreakwaterError } from '../errors/breakwater-error.js';
+import type { VirtualKey } from '../ports/store.js';
+import { costOf } from '../pricing/pricing.js';
+import type { TokenCounter } from '../pricing/token-counter.js';
+import type { AliasRoute } from '../routing/alias-route.js';
+import type { Router } from '../routing/router.js';
+import type { ChatCompletion, ChatCompletionChunk } from '../../wire/chat.js';
+import type { CallContext, CallInput, CallOutcome, CallSettlement, ModelMiddleware } from './call-context.js';
+import { StreamAssembler } from './stream-assembly.js';
+
+export interface GatewayCall {
+  requestId: string;
+  key: VirtualKey;
+  input: CallInput;
+  stream: boolean;
+  cacheControl: { noStore: boolean; noCache: boolean };
+  signal: AbortSignal;
+  startedAt: number;
+}
+
+export interface GatewayOptions {
+  routes: ReadonlyMap<string, AliasRoute>;
+  router: Router;
+  tokens: TokenCounter;
+  /** Outermost first. */
+  middleware: readonly ModelMiddleware[];
+  onDeferredError: (error: unknown) => void;
+}
+
+/**
+ * The one door every model call goes through: resolves the alias, runs the model
+ * middleware (limits, cache, budget, ledger, telemetry) around the routed provider call,
+ * and settles accounting once the answer is complete — for streams, after the last chunk.
+ */
+export class Gateway {
+  private readonly chain: (context: CallContext) => Promise<CallOutcome>;
+
+  constructor(private readonly options: GatewayOptions) {
+    const terminal = (context: CallContext) => this.callProvider(context);
+    this.chain = options.middleware.reduceRight<(context: CallContext) => Promise<CallOutcome>>(
+      (next, middleware) => (context) => middleware(context, () => next(context)),
+      terminal,
+    );
+  }
+
+  /** The aliases a key may call, for GET /v1/models. */
+  aliasesFor(key: VirtualKey): AliasRoute[] {
+    return [...this.options.routes.values()].filter((route) => key.allowedModels === null || key.allowedModels.includes(route.alias));
+  }
+
+  resolve(alias: string, key: VirtualKey): AliasRoute {
+    const route = this.options.routes.get(alias);
+    if (!route) {
+      throw new BreakwaterError('MODEL_NOT_FOUND', `The model "${alias}" does not exist; GET /v1/models lists the models this key may use.`, { param: 'model' });
+    }
+    if (key.allowedModels !== null && !key.allowedModels.includes(alias)) {
+      throw new BreakwaterError('MODEL_NOT_ALLOWED', `This key may not use the model "${alias}"; ask an admin to add it to the key's allowed models.`, {
+        param: 'model',
+      });
+    }
+    return route;
+  }
+
+  async call(call: GatewayCall): Promise<{ context: CallContext; outcome: CallOutcome }> {
+    const route = this.resolve(call.input.request.model, call.key);
+    const deferred: Array<(settlement: CallSettlement) => void | Promise<void>> = [];
+    const context: CallContext = {
+      ...call,
+      route,
+      progress: { attempts: 0, upstreamMs: 0, deployment: undefined },
+      cache: 'bypass',
+      estimatedInputTokens:
+        call.input.operation === 'chat' ? this.options.tokens.countChat(call.input.request) : this.options.tokens.countInputs(call.input.request.input),
+      gatewayOutputCap: undefined,
+      usage: { inputTokens: 0, outputTokens: 0 },
+      costUsd: 0,
+      overheadMs: 0,
+      defer: (step) => deferred.push(step),
+    };
+    let outcome: CallOutcome;
+    try {
+      outcome = await this.chain(context);
+    } catch (thrown) {
+      const error = toBreakwaterError(thrown);
+      context.overheadMs = this.overhead(context);
+      this.settle(deferred, { error, completion: undefined });
+      throw error;
+    }
+    context.overheadMs = this.overhead(context);
+    if (outcome.kind === 'stream') return { context, outcome: { kind: 'stream', chunks: this.accountStream(context, outcome.chunks, deferred) } };
+    if (outcome.kind === 'completion') this.account(context, outcome.completion.usage);
+    else this.account(context, { prompt_tokens: outcome.result.usage.prompt_tokens, completion_tokens: 0 });
+    this.settle(deferred, { error: undefined, completion: outcome.kind === 'completion' ? outcome.completion : undefined });
+    return { context, outcome };
+  }
+
+  private async callProvider(context: CallContext): Promise<CallOutcome> {
+    const { router } = this.options;
+    const input = context.input;
+    if (input.operation === 'embeddings') {
+      const result = await router.execute(context.route, context.signal, context.progress, (deployment, signal) => {
+        if (!deployment.provider.capabilities.embeddings) throw capabilityMissing(context.route.alias, 'embeddings');
+        return deployment.provider.embed(input.request, { signal, model: deployment.model });
+      });
+      return { kind: 'embeddings', result };
+    }
+    if (!context.stream) {
+      const completion = await router.execute(context.route, context.signal, context.progress, (deployment, signal) =>
+        deployment.provider.chat(input.request, { signal, model: deployment.model }),
+      );
+      return { kind: 'completion', completion };
+    }
+    const opened = await router.execute(context.route, context.signal, context.progress, async (deployment, signal) => {
+      const iterator = (await deployment.provider.chatStream(input.request, { signal, model: deployment.model }))[Symbol.asyncIterator]();
+      // The first chunk is part of the attempt: a failure before it can still be retried.
+      const first = await iterator.next();
+      return { iterator, first };
+    });
+    return { kind: 'stream', chunks: resume(opened.iterator, opened.first) };
+  }
+
+  private async *accountStream(
+    context: CallContext,
+    chunks: AsyncIterable<ChatCompletionChunk>,
+    deferred: Array<(settlement: CallSettlement) => void | Promise<void>>,
+  ): AsyncGenerator<ChatCompletionChunk> {
+    const assembler = new StreamAssembler();
+    let error: BreakwaterError | undefined;
+    try {
+      for await (const chunk of chunks) {
+        assembler.add(chunk);
+        yield chunk;
+      }
+    } catch (thrown) {
+      error = toBreakwaterError(thrown);
+      throw error;
+    } finally {
+      if (!error && !assembler.finished) {
+        error = new BreakwaterError('INVALID_REQUEST', 'The client closed the connection during the stream.', { details: { clientClosed: true } });
+      }
+      // Providers that send no usage on streams: count what was actually received.
+      this.account(context, assembler.usage ?? { prompt_tokens: context.estimatedInputTokens, completion_tokens: this.options.tokens.count(assembler.outputText) });
+      this.settle(deferred, { error, completion: error ? undefined : assembler.toCompletion() });
+    }
+  }
+
+  private account(context: CallContext, usage: Pick<NonNullable<ChatCompletion['usage']>, 'prompt_tokens' | 'completion_tokens'> | undefined): void {
+    if (context.cache === 'hit') return;
+    const inputTokens = usage?.prompt_tokens ?? context.estimatedInputTokens;
+    const outputTokens = usage?.completion_tokens ?? 0;
+    context.usage = { inputTokens, outputTokens };
+    const deployment = context.progress.deployment;
+    context.costUsd = deployment ? costOf(deployment.price, inputTokens, outputTokens) : 0;
+  }
+
+  private overhead(context: CallContext): number {
+    return Math.max(0, performance.now() - context.startedAt - context.progress.upstreamMs);
+  }
+
+  /** Runs deferred steps innermost first; the response does not wait for them. */
+  private settle(deferred: Array<(settlement: CallSettlement) => void | Promise<void>>, settlement: CallSettlement): void {
+    void (async () => {
+      for (let index = deferred.length - 1; index >= 0; index--) {
+        try {
+          await deferred[index]!(settlement);
+        } catch (error) {
+          this.options.onDeferredError(error);
+        }
+      }
+    })();
+  }
+}
+
+async function* resume<T>(iterator: AsyncIterator<T>, first: IteratorResult<T>): AsyncGenerator<T> {
+  try {
+    if (first.done) return;
+    yield first.value;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  } finally {
+    await iterator.return?.();
+  }
+}
+
+function capabilityMissing(alias: string, capability: string): BreakwaterError {
+  return new BreakwaterError('MODEL_CAPABILITY_MISSING', `The model "${alias}" does not support ${capability}; pick a model that does (GET /v1/models).`, {
+    param: 'model',
+  });
+}

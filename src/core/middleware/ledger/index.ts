@@ -1,0 +1,31 @@
+import type { ModelMiddleware } from '../../gateway/call-context.js';
+import type { LedgerWriter } from './ledger-writer.js';
+
+/** One compact ledger row per request, rejected ones included; written after the answer. */
+export function ledger(writer: LedgerWriter): ModelMiddleware {
+  return async (context, next) => {
+    context.defer(({ error }) => {
+      writer.add({
+        ts: Date.now(),
+        requestId: context.requestId,
+        keyId: context.key.id,
+        alias: context.route.alias,
+        deployment: context.progress.deployment?.id ?? null,
+        operation: context.input.operation,
+        inputTokens: context.usage.inputTokens,
+        outputTokens: context.usage.outputTokens,
+        costUsd: context.costUsd,
+        latencyMs: round(performance.now() - context.startedAt),
+        overheadMs: round(context.overheadMs),
+        status: error ? (error.details.clientClosed ? 499 : error.status) : 200,
+        cache: context.cache,
+        errorCode: error ? (error.details.clientClosed ? 'CLIENT_CLOSED' : error.code) : null,
+      });
+    });
+    return next();
+  };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

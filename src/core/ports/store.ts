@@ -1,0 +1,90 @@
+/** A virtual key as stored: the secret itself is never stored, only its SHA-256 hash. */
+export interface VirtualKey {
+  id: string;
+  name: string;
+  /** First characters of the secret, to recognise a key in lists (`bw-4fQx…`). */
+  prefix: string;
+  /** Scope of caches, jobs and records. Defaults to the key's own id. */
+  tenant: string;
+  /** Aliases this key may call; null means every alias. */
+  allowedModels: string[] | null;
+  rpm: number | null;
+  tpm: number | null;
+  budget: { usd: number; period: BudgetPeriod } | null;
+  tags: Record<string, string>;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+export type BudgetPeriod = 'day' | 'month' | 'total';
+
+export type NewVirtualKey = Omit<VirtualKey, 'createdAt' | 'revokedAt'> & { hash: string };
+
+export interface KeyStore {
+  createKey(key: NewVirtualKey): Promise<VirtualKey>;
+  findKeyByHash(hash: string): Promise<VirtualKey | undefined>;
+  findKey(id: string): Promise<VirtualKey | undefined>;
+  listKeys(): Promise<VirtualKey[]>;
+  revokeKey(id: string, at: number): Promise<VirtualKey | undefined>;
+}
+
+/** One compact ledger row per request; no prompt text, no metadata blobs. */
+export interface UsageRow {
+  ts: number;
+  requestId: string;
+  keyId: string | null;
+  alias: string;
+  deployment: string | null;
+  operation: 'chat' | 'embeddings';
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  latencyMs: number;
+  overheadMs: number;
+  status: number;
+  cache: 'miss' | 'hit' | 'bypass';
+  errorCode: string | null;
+}
+
+export interface UsageQuery {
+  from: number;
+  to: number;
+  keyId?: string;
+  alias?: string;
+}
+
+export interface UsageAggregate {
+  keyId: string | null;
+  alias: string;
+  day: string;
+  requests: number;
+  errors: number;
+  cacheHits: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+export interface LedgerStore {
+  appendUsage(rows: readonly UsageRow[]): Promise<void>;
+  aggregateUsage(query: UsageQuery): Promise<UsageAggregate[]>;
+  /** USD a key has spent since `since` (epoch ms); seeds budget counters after a restart. */
+  spendSince(keyId: string, since: number): Promise<number>;
+  deleteUsageBefore(ts: number): Promise<number>;
+}
+
+export interface StoreCapabilities {
+  /** Several processes may share this store (false for an embedded file used by one process). */
+  shared: boolean;
+}
+
+/** The store port: the source of truth for keys and the usage ledger (jobs come later). */
+export interface Store {
+  readonly capabilities: StoreCapabilities;
+  readonly keys: KeyStore;
+  readonly ledger: LedgerStore;
+  migrate(): Promise<{ applied: string[] }>;
+  /** Resolves when the store answers a trivial query (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,73 @@
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { App } from '../../app.js';
+import type { CallContext } from '../../core/gateway/call-context.js';
+import { completionToChunks } from '../../core/gateway/stream-assembly.js';
+import { chatRequestSchema, type ChatCompletionChunk } from '../../wire/chat.js';
+import { parseBody } from '../parse-body.js';
+import { arrivalTime, authenticate, cacheControl, clientSignal, ConcurrencyGate } from '../request-context.js';
+import { writeServerSentEvents } from '../sse-writer.js';
+
+/** The headers every model answer carries. */
+export function gatewayHeaders(context: CallContext): Record<string, string> {
+  return {
+    'x-breakwater-deployment': context.progress.deployment?.id ?? 'none',
+    'x-breakwater-attempts': String(context.progress.attempts),
+    'x-breakwater-cache': context.cache,
+    'x-breakwater-overhead-ms': context.overheadMs.toFixed(3),
+  };
+}
+
+export function chatRoutes(app: App): FastifyPluginAsync {
+  const gate = new ConcurrencyGate(app.config.server.maxConcurrentRequests);
+  return async (server) => {
+    server.post('/v1/chat/completions', async (request, reply) => {
+      const startedAt = arrivalTime(reply);
+      const release = gate.enter();
+      try {
+        const key = await authenticate(app, request);
+        const body = parseBody(chatRequestSchema, request.body);
+        const stream = body.stream === true;
+        const includeUsage = body.stream_options?.include_usage === true;
+        const { context, outcome } = await app.gateway.call({
+          requestId: request.id,
+          key,
+          input: { operation: 'chat', request: body },
+          stream,
+          cacheControl: cacheControl(request),
+          signal: clientSignal(reply),
+          startedAt,
+        });
+        if (!stream && outcome.kind === 'completion') return await reply.headers(gatewayHeaders(context)).send(outcome.completion);
+        const chunks: AsyncIterable<ChatCompletionChunk> = outcome.kind === 'stream' ? outcome.chunks : outcome.kind === 'completion' ? replay(outcome.completion) : replay();
+        return await sendStream(reply, gatewayHeaders(context), chunks, includeUsage);
+      } finally {
+        release();
+      }
+    });
+  };
+}
+
+async function sendStream(reply: FastifyReply, headers: Record<string, string>, chunks: AsyncIterable<ChatCompletionChunk>, includeUsage: boolean): Promise<FastifyReply> {
+  reply.hijack();
+  await writeServerSentEvents(reply.raw, { ...headers, 'x-request-id': String(reply.getHeader('x-request-id') ?? '') }, withUsagePolicy(chunks, includeUsage));
+  return reply;
+}
+
+/** OpenAI sends the usage chunk only when `stream_options.include_usage` is set. */
+async function* withUsagePolicy(chunks: AsyncIterable<ChatCompletionChunk>, includeUsage: boolean): AsyncGenerator<ChatCompletionChunk> {
+  for await (const chunk of chunks) {
+    if (includeUsage) {
+      yield chunk;
+      continue;
+    }
+    if (chunk.usage && chunk.choices.length === 0) continue;
+    if (chunk.usage !== undefined) {
+      const { usage: _usage, ...rest } = chunk;
+      yield rest;
+    } else yield chunk;
+  }
+}
+
+async function* replay(completion?: Parameters<typeof completionToChunks>[0]): AsyncGenerator<ChatCompletionChunk> {
+  if (completion) yield* completionToChunks(completion);
+}

@@ -1,0 +1,88 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { App } from '../app.js';
+import { BreakwaterError, toBreakwaterError } from '../core/errors/breakwater-error.js';
+import { adminKeyRoutes } from './routes/admin-keys.js';
+import { chatRoutes } from './routes/chat.js';
+import { embeddingsRoutes } from './routes/embeddings.js';
+import { healthRoutes } from './routes/health.js';
+import { modelRoutes } from './routes/models.js';
+import { usageRoutes } from './routes/usage.js';
+
+const requestIdPattern = /^[\w.:-]{1,128}$/;
+
+/** One JSON line per request (route, status, time; never bodies or headers), or none. */
+class RequestLog extends LogController {
+  constructor(private readonly enabled: boolean) {
+    super({ requestIdLogLabel: 'requestId', disableRequestLogging: !enabled });
+  }
+
+  override incomingRequest(): void {}
+
+  override requestCompleted(_error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+    if (!this.enabled) return;
+    request.log.info({ method: request.method, url: request.routeOptions.url ?? request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
+  }
+}
+
+/** Maps Fastify's own body-parsing errors to stable Breakwater codes. */
+function fromFastifyError(error: Error & { code?: string; statusCode?: number }, bodyLimit: number): BreakwaterError {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new BreakwaterError('BODY_TOO_LARGE', `The request body is larger than the ${bodyLimit}-byte limit (server.bodyLimitBytes).`);
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new BreakwaterError('INVALID_JSON', `The request body is not valid JSON: ${error.message}. Send a JSON object with Content-Type: application/json.`);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new BreakwaterError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type; send the body as application/json.');
+    default:
+      if (error instanceof SyntaxError && error.statusCode === 400) {
+        return new BreakwaterError('INVALID_JSON', `The request body is not valid JSON: ${error.message}.`);
+      }
+      if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+        return new BreakwaterError('INVALID_REQUEST', error.message);
+      }
+      return toBreakwaterError(error);
+  }
+}
+
+/** Sends a Breakwater error in the OpenAI envelope with its status and Retry-After. */
+export function sendError(reply: FastifyReply, error: BreakwaterError): FastifyReply {
+  if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
+  return reply.code(error.status).type('application/json').send(error.toEnvelope());
+}
+
+export async function buildServer(app: App): Promise<FastifyInstance> {
+  const server = Fastify({
+    loggerInstance: app.logger as FastifyBaseLogger,
+    logController: new RequestLog(app.config.log.requests),
+    bodyLimit: app.config.server.bodyLimitBytes,
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
+    },
+    return503OnClosing: true,
+  });
+
+  server.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  server.setErrorHandler((thrown, request, reply) => {
+    const error = BreakwaterError.isInstance(thrown) ? thrown : fromFastifyError(thrown as Error & { code?: string; statusCode?: number }, app.config.server.bodyLimitBytes);
+    app.metrics.httpErrors.inc({ code: error.code });
+    if (error.code === 'INTERNAL_ERROR') request.log.error({ err: thrown }, 'internal error');
+    return sendError(reply, error);
+  });
+  server.setNotFoundHandler((request, reply) =>
+    sendError(reply, new BreakwaterError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}; docs/api.md lists the endpoints.`)),
+  );
+
+  await server.register(healthRoutes(app));
+  await server.register(chatRoutes(app));
+  await server.register(embeddingsRoutes(app));
+  await server.register(modelRoutes(app));
+  await server.register(usageRoutes(app));
+  await server.register(adminKeyRoutes(app));
+  return server;
+}

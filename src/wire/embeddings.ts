@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+export const embeddingsRequestSchema = z
+  .object({
+    model: z.string().min(1),
+    input: z.union([
+      z.string(),
+      z.array(z.string()).min(1).max(2048),
+      z.array(z.number().int()).min(1),
+      z.array(z.array(z.number().int()).min(1)).min(1).max(2048),
+    ]),
+    encoding_format: z.enum(['float', 'base64']).optional(),
+    dimensions: z.number().int().positive().optional(),
+    user: z.string().optional(),
+  })
+  .strict();
+
+export type EmbeddingsRequest = z.infer<typeof embeddingsRequestSchema>;
+
+export interface EmbeddingsResult {
+  model: string;
+  vectors: number[][];
+  usage: { prompt_tokens: number; total_tokens: number };
+}
+
+export interface EmbeddingsResponse {
+  object: 'list';
+  data: Array<{ object: 'embedding'; index: number; embedding: number[] | string }>;
+  model: string;
+  usage: { prompt_tokens: number; total_tokens: number };
+}

@@ -1,0 +1,4 @@
+/** The OpenAI error envelope every Breakwater HTTP error uses. */
+export interface ErrorEnvelope {
+  error: { message: string; type: string; code: string; param: string | null };
+}
