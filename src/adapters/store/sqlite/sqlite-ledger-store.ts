@@ -12,13 +12,13 @@ export class SqliteLedgerStore implements LedgerStore {
 
   prepare(): void {
     const insert = this.database.prepare(
-      `INSERT INTO usage (ts, request_id, key_id, alias, deployment, operation, input_tokens, output_tokens, cost_micros,
+      `INSERT INTO usage (ts, request_id, key_id, alias, deployment, operation, input_tokens, output_tokens, cost_nanos,
                           latency_ms, overhead_ms, status, cache, error_code)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.statements = {
       insert,
-      spend: this.database.prepare('SELECT coalesce(sum(cost_micros), 0) FROM usage WHERE key_id = ? AND ts >= ?').pluck(),
+      spend: this.database.prepare('SELECT coalesce(sum(cost_nanos), 0) FROM usage WHERE key_id = ? AND ts >= ?').pluck(),
       prune: this.database.prepare('DELETE FROM usage WHERE ts < ?'),
     };
     this.insertMany = this.database.transaction((rows: readonly UsageRow[]) => {
@@ -32,7 +32,7 @@ export class SqliteLedgerStore implements LedgerStore {
           operationCode[row.operation],
           row.inputTokens,
           row.outputTokens,
-          Math.round(row.costUsd * 1_000_000),
+          Math.round(row.costUsd * 1_000_000_000),
           row.latencyMs,
           row.overheadMs,
           row.status,
@@ -62,16 +62,16 @@ export class SqliteLedgerStore implements LedgerStore {
       .prepare(
         `SELECT key_id AS keyId, alias, strftime('%Y-%m-%d', ts / 1000, 'unixepoch') AS day,
                 count(*) AS requests, sum(status >= 400) AS errors, sum(cache = 1) AS cacheHits,
-                sum(input_tokens) AS inputTokens, sum(output_tokens) AS outputTokens, sum(cost_micros) AS costMicros
+                sum(input_tokens) AS inputTokens, sum(output_tokens) AS outputTokens, sum(cost_nanos) AS costNanos
          FROM usage WHERE ${where.join(' AND ')}
          GROUP BY key_id, alias, day ORDER BY day, key_id, alias`,
       )
-      .all(query) as Array<Omit<UsageAggregate, 'costUsd'> & { costMicros: number }>;
-    return rows.map(({ costMicros, ...row }) => ({ ...row, costUsd: costMicros / 1_000_000 }));
+      .all(query) as Array<Omit<UsageAggregate, 'costUsd'> & { costNanos: number }>;
+    return rows.map(({ costNanos, ...row }) => ({ ...row, costUsd: costNanos / 1_000_000_000 }));
   }
 
   async spendSince(keyId: string, since: number): Promise<number> {
-    return (this.sql.spend.get(keyId, since) as number) / 1_000_000;
+    return (this.sql.spend.get(keyId, since) as number) / 1_000_000_000;
   }
 
   async deleteUsageBefore(ts: number): Promise<number> {

@@ -1,6 +1,6 @@
 -- 0001: virtual keys and the usage ledger.
 -- keys: one row per virtual key; the secret is stored only as its SHA-256 hex hash.
--- usage: one compact row per request; money in micro-dollars (integer) to avoid float drift.
+-- usage: one compact row per request; money in nano-dollars (integer) to avoid float drift.
 CREATE TABLE virtual_keys (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
@@ -27,7 +27,7 @@ CREATE TABLE usage (
   operation INTEGER NOT NULL,   -- 0 chat, 1 embeddings
   input_tokens INTEGER NOT NULL,
   output_tokens INTEGER NOT NULL,
-  cost_micros INTEGER NOT NULL,
+  cost_nanos INTEGER NOT NULL,
   latency_ms REAL NOT NULL,
   overhead_ms REAL NOT NULL,
   status INTEGER NOT NULL,

@@ -1,0 +1,24 @@
+-- paced.lua: latency under a steady, moderate load. Each connection waits delay() ms before
+-- each request, so 8 connections give ~500 RPS minus the time spent waiting for answers,
+-- well below every target's saturation point: the latency measured is the gateway's, not a queue's.
+-- Inputs: as chat-request.lua, plus BENCH_DELAY_MS in the environment (default 16).
+-- Output: as chat-request.lua; response() collects x-breakwater-overhead-ms (the gateway's own
+--   time, as Breakwater measures it) and the first non-2xx answer for the report.
+dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "chat-request.lua")
+
+local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "16")
+
+function delay()
+  return delay_ms
+end
+
+-- Globals, not locals: done() reads them from each thread with thread:get().
+overheads = {}
+first_error = nil
+
+function response(status, headers, body)
+  for name, value in pairs(headers) do
+    if name:lower() == "x-breakwater-overhead-ms" then table.insert(overheads, tonumber(value)) end
+  end
+  if status >= 300 and first_error == nil then first_error = status .. " " .. body:sub(1, 300) end
+end
