@@ -1,0 +1,26 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { MemoryCounters } from './memory-counters.js';
+
+describe('MemoryCounters', () => {
+  it('takes from a sliding window up to the limit and says when the oldest take expires', async () => {
+    const counters = new MemoryCounters();
+    assert.equal((await counters.takeFromWindow('w', 60, 100, 60_000)).ok, true);
+    assert.equal((await counters.takeFromWindow('w', 40, 100, 60_000)).ok, true);
+    const refused = await counters.takeFromWindow('w', 1, 100, 60_000);
+    assert.equal(refused.ok, false);
+    assert.ok(refused.retryAfterMs > 59_000 && refused.retryAfterMs <= 60_000);
+    await counters.adjustWindow('w', -30, 60_000);
+    assert.equal((await counters.takeFromWindow('w', 30, 100, 60_000)).ok, true, 'a true-up frees capacity');
+  });
+
+  it('reserves within a limit, settles to the actual amount, and seeds only once', async () => {
+    const counters = new MemoryCounters();
+    await counters.seed('b', 4, 60_000);
+    await counters.seed('b', 100, 60_000);
+    assert.deepEqual(await counters.reserve('b', 5, 10, 60_000), { ok: true, used: 4 });
+    assert.deepEqual(await counters.reserve('b', 2, 10, 60_000), { ok: false, used: 9 });
+    await counters.settle('b', 5, 1, 60_000);
+    assert.deepEqual(await counters.reserve('b', 5, 10, 60_000), { ok: true, used: 5 });
+  });
+});
