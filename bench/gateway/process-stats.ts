@@ -32,5 +32,3 @@ export function residentMb(pid: number): number {
   if (!match?.[1]) throw new Error(`no VmRSS in /proc/${pid}/status`);
   return Number(match[1]) / 1024;
 }
-
-export const cpuTickMs = 1000 / ticksPerSecond;

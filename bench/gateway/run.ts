@@ -1,0 +1,159 @@
+/**
+ * bench:gateway — Breakwater's proxy cost next to the mock upstream alone (direct) and
+ * next to @portkey-ai/gateway, all three measured in one run against the same instant mock.
+ * Progress goes to stderr; the report goes to stdout and ends with one JSON line.
+ * See README.md in this folder for what each figure means.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startBreakwater } from './breakwater-server.js';
+import { ChildProcesses, waitForTcp, type RunningProcess } from './child-processes.js';
+import { measureTarget } from './measure-target.js';
+import { probe } from './probe.js';
+import { report, type BenchOutcome } from './report.js';
+import type { Target, TargetId } from './target.js';
+import { findWrk } from './wrk-run.js';
+
+const benchDirectory = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(benchDirectory, '../..');
+const portkeyStreamBug = 'Portkey 1.15.2 answers HTTP 500 to stream:true (TypeError: immutable; upstream issues #1389/#1550)';
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+const wrk = findWrk();
+if (!wrk) {
+  console.log('wrk is missing: apt-get install -y wrk');
+  process.exit(1);
+}
+
+const children = new ChildProcesses();
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping the bench's child processes`);
+    void children.stopAll(1000).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  });
+}
+// Last resort if anything below exits the process without going through `finally`.
+process.on('exit', () => children.killAllNow());
+// The plan takes ~2.5 minutes; a hung child must not hold the machine much longer than that.
+const watchdog = setTimeout(() => {
+  log('bench:gateway exceeded 6 minutes; stopping');
+  void children.stopAll(1000).finally(() => process.exit(1));
+}, 6 * 60_000);
+watchdog.unref();
+
+const temporaryDirectory = mkdtempSync(join(tmpdir(), 'breakwater-bench-'));
+try {
+  for (const line of report(await bench(wrk))) console.log(line);
+} catch (error) {
+  log(`bench:gateway failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+} finally {
+  await children.stopAll();
+  rmSync(temporaryDirectory, { recursive: true, force: true });
+}
+
+async function bench(wrk: string): Promise<BenchOutcome> {
+  const { mockPort, breakwaterPort, portkeyPort } = await freePorts();
+  const outcome: BenchOutcome = { measurements: {}, failures: {}, probes: [], portkeyStreamProbeStatus: null };
+
+  log(`mock upstream on 127.0.0.1:${mockPort}, Breakwater on :${breakwaterPort}, Portkey on :${portkeyPort}`);
+  const mock = children.start('mock upstream', process.execPath, ['--import', 'tsx', join(benchDirectory, 'mock-upstream.ts'), String(mockPort)], {
+    cwd: repoRoot,
+    env: process.env,
+  });
+  const portkey = children.start('portkey gateway', process.execPath, [join(repoRoot, 'node_modules/@portkey-ai/gateway/build/start-server.js')], {
+    cwd: repoRoot,
+    env: { ...process.env, PORT: String(portkeyPort) },
+  });
+  log('building Breakwater (npm run build) while the mock and Portkey start');
+  const [mockReady, breakwater, portkeyReady] = await Promise.allSettled([
+    waitForTcp(mock, mockPort, 20_000),
+    startBreakwater(children, { repoRoot, temporaryDirectory, mockPort, port: breakwaterPort }),
+    waitForTcp(portkey, portkeyPort, 20_000),
+  ]);
+  if (mockReady.status === 'rejected') throw mockReady.reason;
+
+  const mockUrl = `http://127.0.0.1:${mockPort}/v1`;
+  const targets: Target[] = [{ id: 'direct', label: 'direct (mock alone)', url: `${mockUrl}/chat/completions`, model: 'gpt-4o-mini', headers: { Authorization: 'Bearer x' }, server: mock }];
+  if (breakwater.status === 'fulfilled') {
+    targets.push(gateway('breakwater', breakwaterPort, 'bench-model', { Authorization: `Bearer ${breakwater.value.key}` }, breakwater.value.server));
+  } else outcome.failures.breakwater = describe(breakwater.reason);
+  if (portkeyReady.status === 'fulfilled') {
+    const headers = { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': mockUrl, Authorization: 'Bearer x' };
+    targets.push(gateway('portkey', portkeyPort, 'gpt-4o-mini', headers, portkey));
+  } else outcome.failures.portkey = describe(portkeyReady.reason);
+
+  const streamFailures = await preflight(targets, outcome);
+  const context = { children, wrk, benchDirectory, nonce: `${Date.now().toString(36)}${process.pid}`, log };
+  for (const target of targets) {
+    if (outcome.failures[target.id]) continue;
+    log(`measuring ${target.label}`);
+    outcome.measurements[target.id] = await measureTarget(context, target, streamFailures.get(target.id));
+  }
+  return outcome;
+}
+
+function gateway(id: TargetId, port: number, model: string, headers: Record<string, string>, server: RunningProcess): Target {
+  return { id, label: id, url: `http://127.0.0.1:${port}/v1/chat/completions`, model, headers, server };
+}
+
+/**
+ * One request per target and mode before any load, like `curl -i`: a target that cannot
+ * answer is reported with what it said instead of being measured on its error path.
+ * Returns, per target, why its streaming is not measured.
+ */
+async function preflight(targets: readonly Target[], outcome: BenchOutcome): Promise<Map<TargetId, string>> {
+  const streamFailures = new Map<TargetId, string>();
+  for (const target of targets) {
+    const content = `bench preflight ${Date.now()} ${target.id}`;
+    const plain = await probe(target, false, content);
+    const seen = (result: typeof plain) =>
+      result.status === null ? `no answer (${result.error ?? 'unknown'})` : `HTTP ${result.status} in ${result.ms.toFixed(1)} ms${result.complete ? '' : `, body: ${result.bodySample}`}`;
+    outcome.probes.push(`${target.id} POST ${target.url} (stream: false) → ${seen(plain)}`);
+    if (!plain.complete) {
+      outcome.failures[target.id] = `a single non-streaming chat completion did not succeed: ${seen(plain)}`;
+      continue;
+    }
+    if (target.id === 'breakwater') {
+      // The same body again shows the exact cache is on, which is why wrk makes every body unique.
+      const again = await probe(target, false, content);
+      outcome.probes.push(
+        `breakwater x-breakwater-cache: ${plain.headers['x-breakwater-cache'] ?? '(none)'} then ${again.headers['x-breakwater-cache'] ?? '(none)'} for the same body; ` +
+          `x-breakwater-overhead-ms: ${plain.headers['x-breakwater-overhead-ms'] ?? '(none)'}`,
+      );
+    }
+    const streamed = await probe(target, true, `${content} stream`);
+    outcome.probes.push(`${target.id} POST ${target.url} (stream: true) → ${seen(streamed)}${streamed.complete ? ', ends with data: [DONE]' : ''}`);
+    if (target.id === 'portkey') outcome.portkeyStreamProbeStatus = streamed.status;
+    if (!streamed.complete) {
+      const known = target.id === 'portkey' ? `${portkeyStreamBug}; ` : '';
+      streamFailures.set(target.id, `${known}this run's single stream:true request: ${seen(streamed)}`);
+    }
+  }
+  return streamFailures;
+}
+
+async function freePorts(): Promise<{ mockPort: number; breakwaterPort: number; portkeyPort: number }> {
+  // All listening at once, so the kernel cannot hand out the same port twice.
+  const servers = await Promise.all(
+    [0, 1, 2].map(() => new Promise<Server>((done, fail) => {
+      const server = createServer();
+      server.once('error', fail);
+      server.listen(0, '127.0.0.1', () => done(server));
+    })),
+  );
+  const ports = servers.map((server) => (server.address() as AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
+  const [mockPort = 0, breakwaterPort = 0, portkeyPort = 0] = ports;
+  return { mockPort, breakwaterPort, portkeyPort };
+}
+
+function describe(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
+}
