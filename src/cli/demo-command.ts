@@ -13,7 +13,7 @@ import { buildServer } from '../http/server.js';
 export function demoCommand(): Command {
   return new Command('demo').description('Run a self-contained tour of the gateway on the embedded defaults (no servers, no API keys)').action(async () => {
     const folder = mkdtempSync(join(tmpdir(), 'breakwater-demo-'));
-    const loaded = loadConfig({ env: { BREAKWATER_DB: join(folder, 'demo.db'), BREAKWATER_LOG_LEVEL: 'warn', BREAKWATER_ADMIN_TOKEN: 'demo-admin-token' } });
+    const loaded = loadConfig({ noFile: true, env: { BREAKWATER_DB: join(folder, 'demo.db'), BREAKWATER_LOG_LEVEL: 'warn', BREAKWATER_ADMIN_TOKEN: 'demo-admin-token' } });
     const app = await createApp(loaded);
     const server = await buildServer(app);
     const base = await server.listen({ port: 0, host: '127.0.0.1' });

@@ -27,6 +27,12 @@ async function withKeys<T>(flags: ConfigFlags, work: (keys: KeyService) => Promi
   }
 }
 
+function positive(value: string): number {
+  const parsed = integer(value);
+  if (parsed === 0) throw new InvalidArgumentError('must be a positive integer (omit the flag for no limit)');
+  return parsed;
+}
+
 function usd(value: string): number {
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError('must be a positive amount in USD');
@@ -45,8 +51,8 @@ export function keysCommand(): Command {
     .requiredOption('--name <name>', 'a name to recognise the key by')
     .option('--tenant <tenant>', 'tenant whose caches and jobs this key shares (default: the key alone)')
     .option('--models <aliases>', 'comma-separated aliases this key may use (default: all)')
-    .option('--rpm <n>', 'requests per minute', integer)
-    .option('--tpm <n>', 'tokens per minute', integer)
+    .option('--rpm <n>', 'requests per minute', positive)
+    .option('--tpm <n>', 'tokens per minute', positive)
     .option('--budget <usd>', 'spend limit in USD per period', usd)
     .option('--period <period>', 'budget period: day, month or total', 'month')
     .option('--tag <name=value>', 'a tag such as team=search (repeatable)', tag, [])
@@ -84,7 +90,7 @@ export function keysCommand(): Command {
       if (list.length === 0) process.stdout.write('no keys yet: breakwater keys create --name my-app\n');
     });
   withConfigOption(keys.command('revoke'))
-    .description('Revoke a key by id; it stops working at once on this node')
+    .description('Revoke a key by id; running servers stop accepting it within 5 seconds (at once through the admin API)')
     .argument('<id>', 'the key id (keys list shows it)')
     .action(async (id: string, flags: ConfigFlags) => {
       const key = await withKeys(flags, (service) => service.revoke(id));

@@ -10,6 +10,8 @@ export interface LoadConfigOptions {
   path?: string;
   /** The environment to read (process.env by default); read here, once, and nowhere else. */
   env?: NodeJS.ProcessEnv;
+  /** Ignore BREAKWATER_CONFIG and ./breakwater.yaml: embedded defaults plus `env` only. */
+  noFile?: boolean;
   /** Overrides applied after file and environment (CLI flags). */
   overrides?: { port?: number; host?: string };
 }
@@ -28,8 +30,8 @@ export interface LoadedConfig {
  */
 export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const env = options.env ?? process.env;
-  const explicitPath = options.path ?? env.BREAKWATER_CONFIG;
-  const path = explicitPath ?? (existsSync('breakwater.yaml') ? 'breakwater.yaml' : undefined);
+  const explicitPath = options.path ?? (env.BREAKWATER_CONFIG || undefined);
+  const path = options.noFile ? undefined : (explicitPath ?? (existsSync('breakwater.yaml') ? 'breakwater.yaml' : undefined));
   let raw: Record<string, unknown> = {};
   if (path) {
     if (!existsSync(path)) {

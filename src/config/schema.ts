@@ -121,7 +121,7 @@ export const configSchema = z
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-        /** One line per request (id, key, alias, status, latency; never prompt text). */
+        /** One line per request (request id, method, route, status, ms; never bodies, keys or prompt text). */
         requests: z.boolean().default(true),
       })
       .strict()

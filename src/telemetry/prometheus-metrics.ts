@@ -17,7 +17,7 @@ export class PrometheusMetrics implements GatewayMetrics {
   readonly httpErrors: Counter<'code'>;
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'breakwater_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'breakwater_' });
     const registers = [this.registry];
     this.requests = new Counter({ name: 'breakwater_requests_total', help: 'Model calls by alias, deployment, status and cache result', labelNames: ['alias', 'deployment', 'status', 'cache'], registers });
     this.latency = new Histogram({

@@ -28,6 +28,7 @@ describe('routing: fallbacks, retries, circuit breaker, load-balance', () => {
           ]),
         ),
         breakered: { deployments: [{ provider: 'primary', model: 'b', retries: 0 }, { provider: 'secondary', model: 's', retries: 0 }] },
+        'slow-stream': { deployments: [{ provider: 'primary', model: 'slow', retries: 0, timeoutMs: 200 }, { provider: 'secondary', model: 's', retries: 0 }] },
         balanced: { strategy: 'loadbalance', deployments: [{ provider: 'primary', model: 'lb', weight: 3 }, { provider: 'secondary', model: 'lb', weight: 1 }] },
       },
       routing: { backoffBaseMs: 1, backoffMaxMs: 5, breaker: { failureThreshold: 2, cooldownMs: 150 } },
@@ -130,6 +131,19 @@ describe('routing: fallbacks, retries, circuit breaker, load-balance', () => {
     const response = await chat('chain-stream-retry', 'stream', { stream: true });
     assert.equal(response.statusCode, 200);
     assert.equal(response.headers['x-breakwater-deployment'], 'secondary/s');
+    assert.equal(sseData(response.body).at(-1), '[DONE]');
+  });
+
+  it('falls back when a stream sends headers but no first chunk within the deployment timeout', async () => {
+    primary.script = (_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.flushHeaders();
+      return true;
+    };
+    const response = await chat('slow-stream', 'stream', { stream: true });
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.headers['x-breakwater-deployment'], 'secondary/s');
+    assert.equal(response.headers['x-breakwater-attempts'], '2');
     assert.equal(sseData(response.body).at(-1), '[DONE]');
   });
 });

@@ -21,7 +21,7 @@ export const errorCatalogue = {
   BUDGET_EXCEEDED: { status: 429, type: 'insufficient_quota', retryable: false },
   GATEWAY_UPSTREAM_ERROR: { status: 502, type: 'api_error', retryable: true },
   GATEWAY_UPSTREAM_AUTH_FAILED: { status: 502, type: 'api_error', retryable: false },
-  GATEWAY_UPSTREAM_STREAM_BROKEN: { status: 502, type: 'api_error', retryable: false },
+  GATEWAY_UPSTREAM_STREAM_BROKEN: { status: 502, type: 'api_error', retryable: true },
   GATEWAY_UPSTREAM_UNAVAILABLE: { status: 503, type: 'api_error', retryable: true },
   GATEWAY_UPSTREAM_RATE_LIMITED: { status: 503, type: 'api_error', retryable: true },
   GATEWAY_CIRCUIT_OPEN: { status: 503, type: 'api_error', retryable: true },

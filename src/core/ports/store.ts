@@ -2,7 +2,7 @@
 export interface VirtualKey {
   id: string;
   name: string;
-  /** First characters of the secret, to recognise a key in lists (`bw-4fQx…`). */
+  /** First characters of the secret, to recognise a key in lists (`bw_4fQx…`). */
   prefix: string;
   /** Scope of caches, jobs and records. Defaults to the key's own id. */
   tenant: string;

@@ -66,10 +66,10 @@ export class Router {
             throw clientGone(signal);
           }
           if (!error.retryable) {
-            // The upstream is healthy and said no: an auth problem may be this deployment's
-            // alone (try the next one), a bad request would fail everywhere.
+            // The upstream is healthy and said no: an auth problem or a missing capability may
+            // be this deployment's alone (try the next one), a bad request would fail everywhere.
             deployment.breaker.onNeutral();
-            if (error.code === 'GATEWAY_UPSTREAM_AUTH_FAILED') break;
+            if (error.code === 'GATEWAY_UPSTREAM_AUTH_FAILED' || error.code === 'MODEL_CAPABILITY_MISSING') break;
             throw error;
           }
           deployment.breaker.onFailure();

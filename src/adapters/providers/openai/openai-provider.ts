@@ -2,7 +2,8 @@ import { BreakwaterError } from '../../../core/errors/breakwater-error.js';
 import type { Provider, ProviderCallOptions } from '../../../core/ports/provider.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../../../wire/chat.js';
 import type { EmbeddingsRequest, EmbeddingsResult } from '../../../wire/embeddings.js';
-import { HttpUpstream } from '../shared/http-upstream.js';
+import { upstreamTransportError } from '../../../core/errors/upstream-error.js';
+import { HttpUpstream, isTimeout } from '../shared/http-upstream.js';
 import { readServerSentEvents } from '../shared/sse.js';
 import type { VendorProfile } from './vendors.js';
 
@@ -84,6 +85,7 @@ export class OpenAIProvider implements Provider {
       }
     } catch (error) {
       if (BreakwaterError.isInstance(error)) throw error;
+      if (isTimeout(signal)) throw upstreamTransportError(this.name, error, true);
       throw new BreakwaterError('GATEWAY_UPSTREAM_STREAM_BROKEN', `The stream from provider ${this.name} broke off${signal.aborted ? ' (timeout or client disconnect)' : ''}.`, {
         details: { provider: this.name },
         cause: error,

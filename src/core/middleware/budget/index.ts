@@ -13,7 +13,8 @@ export interface BudgetOptions {
   onReject(): void;
 }
 
-const oneYear = 366 * 86_400_000;
+/** A `total` budget's counter lives as long as the process (re-seeded from the ledger on start). */
+const forever = 100 * 366 * 86_400_000;
 
 /**
  * Reserves a call's worst-case cost before the upstream call and trues it up afterwards.
@@ -29,7 +30,7 @@ export function budget(options: BudgetOptions): ModelMiddleware {
     if (!limit) return next();
     const window = budgetWindow(limit.period, Date.now());
     const counter = `budget:${context.key.id}:${window.label}`;
-    const ttlMs = (window.end ?? Date.now() + oneYear) - Date.now() + 3_600_000;
+    const ttlMs = (window.end ?? Date.now() + forever) - Date.now() + 3_600_000;
     if (!seeded.has(counter)) {
       await options.counters.seed(counter, await options.ledger.spendSince(context.key.id, window.start), ttlMs);
       seeded.add(counter);

@@ -27,8 +27,8 @@ export function rateLimit(counters: Counters, observer: RateLimitObserver): Mode
       }
     }
     if (key.tpm !== null) {
-      const request = context.input.request;
-      const cap = 'max_tokens' in request ? (request.max_completion_tokens ?? request.max_tokens ?? 0) : 0;
+      const input = context.input;
+      const cap = input.operation === 'chat' ? (input.request.max_completion_tokens ?? input.request.max_tokens ?? 0) : 0;
       const estimate = context.estimatedInputTokens + cap;
       const taken = await counters.takeFromWindow(`tpm:${key.id}`, estimate, key.tpm, minute);
       if (!taken.ok) {

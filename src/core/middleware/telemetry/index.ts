@@ -42,7 +42,9 @@ export function telemetry(metrics: GatewayMetrics): ModelMiddleware {
         [genAi.inputTokens]: context.usage.inputTokens,
         [genAi.outputTokens]: context.usage.outputTokens,
         ...(deployment ? { [genAi.providerName]: deployment.provider.name, [genAi.responseModel]: deployment.model } : {}),
-        ...('max_tokens' in request && request.max_tokens ? { [genAi.requestMaxTokens]: request.max_tokens } : {}),
+        ...(context.input.operation === 'chat' && (context.input.request.max_completion_tokens ?? context.input.request.max_tokens)
+          ? { [genAi.requestMaxTokens]: context.input.request.max_completion_tokens ?? context.input.request.max_tokens ?? 0 }
+          : {}),
         ...(completion ? { [genAi.responseId]: completion.id, [genAi.responseFinishReasons]: completion.choices.map((choice) => choice.finish_reason ?? 'unknown') } : {}),
       });
       if (error) {
