@@ -49,6 +49,8 @@ function fromFastifyError(error: Error & { code?: string; statusCode?: number },
 /** Sends a Breakwater error in the OpenAI envelope with its status and Retry-After. */
 export function sendError(reply: FastifyReply, error: BreakwaterError): FastifyReply {
   if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
+  // The official SDKs read this before their own status heuristics: no blind retries of a spent budget.
+  reply.header('x-should-retry', error.retryable ? 'true' : 'false');
   return reply.code(error.status).type('application/json').send(error.toEnvelope());
 }
 

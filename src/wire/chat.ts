@@ -102,7 +102,16 @@ export const chatRequestSchema = z
     reasoning_effort: z.string().nullable().optional(),
     service_tier: z.string().nullable().optional(),
     prompt_cache_key: z.string().optional(),
+    prompt_cache_retention: z.string().nullable().optional(),
     safety_identifier: z.string().optional(),
+    verbosity: z.enum(['low', 'medium', 'high']).nullable().optional(),
+    // OpenAI features Breakwater passes through to providers that understand them.
+    modalities: z.array(z.string()).nullable().optional(),
+    audio: z.record(z.string(), z.unknown()).nullable().optional(),
+    prediction: z.record(z.string(), z.unknown()).nullable().optional(),
+    web_search_options: z.record(z.string(), z.unknown()).optional(),
+    functions: z.array(z.record(z.string(), z.unknown())).optional(),
+    function_call: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
   })
   .strict();
 

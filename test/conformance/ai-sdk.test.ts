@@ -328,6 +328,14 @@ describe('the AI SDK (ai v6, @ai-sdk/openai-compatible v2) against a running Bre
       assert.equal(embedError.statusCode, 401);
     });
 
+    it('no key at all is an APICallError 401 with MISSING_API_KEY', async () => {
+      const anonymous = createOpenAICompatible({ name: 'breakwater', baseURL: `${url}/v1` });
+      const error = await rejection(generateText({ model: anonymous('gpt-test'), prompt: 'x', maxRetries: 0 }));
+      assert.ok(APICallError.isInstance(error), String(error));
+      assert.equal(error.statusCode, 401);
+      assert.equal((error.data as { error: { code: string } }).error.code, 'MISSING_API_KEY');
+    });
+
     it('an unknown model is an APICallError with statusCode 404, for generateText and streamText', async () => {
       const error = await rejection(generateText({ model: breakwater('gpt-nope'), prompt: 'x', maxRetries: 0 }));
       assert.ok(APICallError.isInstance(error), String(error));
@@ -365,6 +373,27 @@ describe('the AI SDK (ai v6, @ai-sdk/openai-compatible v2) against a running Bre
       assert.ok(APICallError.isInstance(error), String(error));
       assert.equal(error.statusCode, 400);
       assert.equal((error.data as { error: { param: string } }).error.param, 'temperature');
+    });
+
+    it('a stream that breaks after its first chunk ends streamText with an error part after the partial text', async () => {
+      upstream.script = (request, response) => {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        const first = { ...base(request), object: 'chat.completion.chunk', choices: [{ index: 0, delta: { role: 'assistant', content: 'partial ' }, finish_reason: null }] };
+        // Cut the connection once the first chunk is on the wire.
+        response.write(`data: ${JSON.stringify(first)}\n\n`, () => response.destroy());
+        return true;
+      };
+      const result = streamText({ model: breakwater('gpt-test'), prompt: 'break mid-stream', maxRetries: 0, onError: () => {} });
+      let text = '';
+      const errors: unknown[] = [];
+      for await (const part of result.fullStream) {
+        if (part.type === 'text-delta') text += part.text;
+        if (part.type === 'error') errors.push(part.error);
+      }
+      assert.equal(text, 'partial ');
+      assert.equal(errors.length, 1);
+      assert.match(String((errors[0] as { message?: string }).message ?? errors[0]), /stream from provider upstream broke off/);
+      assert.equal(await result.finishReason, 'error');
     });
 
     it('an upstream 500 is a retryable APICallError with statusCode 502', async () => {

@@ -582,3 +582,43 @@ describe('the openai SDK (v6) against a running Breakwater', () => {
     });
   });
 });
+
+describe('the openai SDK (v6) against a running Breakwater over the mock provider', () => {
+  let test: TestApp;
+  let client: OpenAI;
+
+  before(async () => {
+    test = await startTestApp({ providers: { mock: { type: 'mock' } }, models: { 'mock-chat': { deployments: [{ provider: 'mock', model: 'mock-chat' }] } } });
+    const url = await test.server.listen({ port: 0, host: '127.0.0.1' });
+    client = new OpenAI({ baseURL: `${url}/v1`, apiKey: await test.key(), maxRetries: 0, defaultHeaders: { 'cache-control': 'no-store' } });
+  });
+  after(async () => {
+    await test.close();
+  });
+
+  it('parse() with zodResponseFormat gets a parsed object of the schema (end to end structured output)', async () => {
+    const completion = await client.chat.completions.parse({
+      model: 'mock-chat',
+      messages: [{ role: 'user', content: 'describe a person' }],
+      response_format: zodResponseFormat(z.object({ name: z.string(), age: z.number(), tags: z.array(z.enum(['a', 'b'])) }), 'person'),
+    });
+    assert.deepEqual(completion.choices[0]!.message.parsed, { name: 'mock', age: 1.5, tags: ['a'] });
+    assert.ok((completion.usage?.prompt_tokens ?? 0) > 0);
+  });
+
+  it('the stream() helper with a zodFunction tool yields parsed tool arguments and usage', async () => {
+    const runner = client.chat.completions.stream({
+      model: 'mock-chat',
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: 'plan a trip' }],
+      tools: [zodFunction({ name: 'lookup', parameters: z.object({ city: z.string(), days: z.number().int().min(2).max(14) }) })],
+    });
+    const final = await runner.finalChatCompletion();
+    assert.equal(final.choices[0]!.finish_reason, 'tool_calls');
+    const call = final.choices[0]!.message.tool_calls?.[0]!;
+    assert.ok(call.type === 'function');
+    assert.equal(call.function.name, 'lookup');
+    assert.deepEqual(call.function.parsed_arguments, { city: 'mock', days: 2 });
+    assert.ok((final.usage?.total_tokens ?? 0) > 0);
+  });
+});

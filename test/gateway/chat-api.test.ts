@@ -58,13 +58,14 @@ describe('POST /v1/chat/completions through an OpenAI-compatible upstream', () =
       top_p: 0.9,
       seed: 7,
       max_completion_tokens: 50,
+      verbosity: 'low',
       user: 'u-1',
       metadata: { feature: 'test' },
     };
     const response = await test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: { ...bearer(key), 'cache-control': 'no-store' }, payload });
     assert.equal(response.statusCode, 200);
     const sent = upstream.chatRequests().at(-1)!.body;
-    for (const field of ['messages', 'tools', 'tool_choice', 'response_format', 'stop', 'temperature', 'top_p', 'seed', 'max_completion_tokens', 'user', 'metadata'] as const) {
+    for (const field of ['messages', 'tools', 'tool_choice', 'response_format', 'stop', 'temperature', 'top_p', 'seed', 'max_completion_tokens', 'verbosity', 'user', 'metadata'] as const) {
       assert.deepEqual(sent[field], payload[field], field);
     }
   });

@@ -48,6 +48,7 @@ describe('rate limits and budgets hold under concurrency', () => {
     assert.equal(upstream.requests.length, 50);
     for (const response of limited) {
       assert.equal(response.json().error.code, 'RATE_LIMIT_EXCEEDED');
+      assert.equal(response.headers['x-should-retry'], 'true');
       const retryAfter = Number(response.headers['retry-after']);
       assert.ok(retryAfter >= 1 && retryAfter <= 60);
     }
@@ -75,6 +76,7 @@ describe('rate limits and budgets hold under concurrency', () => {
     const refused = await chat(key, 'first', { max_tokens: cap });
     assert.equal(refused.statusCode, 429);
     assert.equal(refused.json().error.code, 'BUDGET_EXCEEDED');
+    assert.equal(refused.headers['x-should-retry'], 'false', 'SDKs must not retry a spent total budget');
     assert.equal(upstream.requests.length, 1);
   });
 
