@@ -7,7 +7,8 @@ import { runWrk, type WrkOptions, type WrkResult } from './wrk-run.js';
 
 /** Durations chosen so that three targets fit in ~2 minutes of load on a 2-core machine. */
 export const plan = {
-  warmupSeconds: 2,
+  // Portkey's first ~600 requests cost twice the CPU of later ones (JIT); 3 s gets past that.
+  warmupSeconds: 3,
   saturationSeconds: 8,
   saturationConnections: [32, 128],
   pacedSeconds: 8,
@@ -53,7 +54,7 @@ export async function measureTarget(context: MeasureContext, target: Target, str
     context.log(`  ${target.id}: ${run} (${options.connections} connections, ${options.durationSeconds} s)`);
     const pid = target.server.pid;
     const cpuBefore = cpuTimeMs(pid);
-    const result = await runWrk(context.children, context.wrk, context.benchDirectory, { ...base, ...options, nonce: `${context.nonce}-${target.id}-${run}` });
+    const result = await runWrk(context.children, context.wrk, context.benchDirectory, { ...base, ...options, nonce: `${context.nonce}-${target.id}-${run.replaceAll(' ', '-')}` });
     // Breakwater settles its ledger up to 200 ms after the answers; count that work too.
     await sleep(300);
     const cpuMs = cpuTimeMs(pid) - cpuBefore;

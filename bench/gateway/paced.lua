@@ -3,7 +3,10 @@
 -- well below every target's saturation point: the latency measured is the gateway's, not a queue's.
 -- Inputs: as chat-request.lua, plus BENCH_DELAY_MS in the environment (default 16).
 -- Output: as chat-request.lua; response() collects x-breakwater-overhead-ms (the gateway's own
---   time, as Breakwater measures it) and the first non-2xx answer for the report.
+--   time, as Breakwater measures it) and the first error answer (status >= 400) for the report.
+-- The overhead samples are collected here rather than by a separate undici client afterwards:
+--   they then come from exactly the requests whose latency is reported, under the same load, and
+--   done() gets every sample (thread:get copies each thread's table), so none is lost or sampled.
 dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "chat-request.lua")
 
 local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "16")
@@ -20,5 +23,5 @@ function response(status, headers, body)
   for name, value in pairs(headers) do
     if name:lower() == "x-breakwater-overhead-ms" then table.insert(overheads, tonumber(value)) end
   end
-  if status >= 300 and first_error == nil then first_error = status .. " " .. body:sub(1, 300) end
+  if status >= 400 and first_error == nil then first_error = status .. " " .. body:sub(1, 300) end
 end

@@ -8,6 +8,8 @@ export interface BenchOutcome {
   /** What the single pre-flight requests returned, one line each. */
   probes: string[];
   portkeyStreamProbeStatus: number | null;
+  /** Load average, idle RSS: what a reader needs to judge how noisy this run was. */
+  environment: string[];
 }
 
 type Figure = number | null;
@@ -42,9 +44,10 @@ export function report(outcome: BenchOutcome): string[] {
   const m = outcome.measurements;
   const direct = m.direct;
 
+  out.push('', 'Environment:', ...outcome.environment.map((line) => `  ${line}`));
   out.push('', 'Pre-flight single requests:', ...outcome.probes.map((probe) => `  ${probe}`));
 
-  out.push('', 'Every wrk run (RPS counts 2xx answers only; a run with >1% errors is INVALID and not used):');
+  out.push('', 'Every wrk run (RPS counts answers below 400 only; a run with >1% errors is INVALID and not used):');
   const runRows = order.flatMap((id) =>
     (m[id]?.runs ?? []).map((record) => [
       id,
@@ -59,7 +62,7 @@ export function report(outcome: BenchOutcome): string[] {
       record.result.valid ? 'yes' : 'INVALID',
     ]),
   );
-  out.push(...table(['target', 'run', 'RPS', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'socket errors', 'CPU ms/req', 'valid'], runRows));
+  out.push(...table(['target', 'run', 'RPS', 'p50 ms', 'p99 ms', 'requests', 'HTTP errors', 'socket errors', 'CPU ms/req', 'valid'], runRows));
   for (const record of order.flatMap((id) => m[id]?.runs ?? [])) {
     if (record.result.firstError) out.push(`  ${record.target} ${record.run}: first error answer: ${record.result.firstError}`);
     if (record.note) out.push(`  ${record.target} ${record.run}: ${record.note}`);
@@ -68,7 +71,7 @@ export function report(outcome: BenchOutcome): string[] {
   out.push('', 'Summary (latency from the paced ~500 RPS runs; "added" = target minus direct in the same run):');
   const rows = order.map((id) => {
     const target = m[id];
-    if (!target) return [id, `FAILED: ${(outcome.failures[id] ?? 'not measured').split('\n')[0] ?? ''}`];
+    if (!target) return [id, 'FAILED (see below)'];
     const isDirect = id === 'direct';
     return [
       id,
@@ -85,7 +88,7 @@ export function report(outcome: BenchOutcome): string[] {
   });
   out.push(
     ...table(
-      ['target', 'max RPS', 'vs direct', 'paced p50/p99 ms', 'added p50/p99 ms', 'stream p50/p99 ms', 'stream added p50/p99', 'RSS MB', 'CPU ms/req', 'non-2xx / socket err'],
+      ['target', 'max RPS', 'vs direct', 'paced p50/p99 ms', 'added p50/p99 ms', 'stream p50/p99 ms', 'stream added p50/p99', 'RSS MB', 'CPU ms/req', 'HTTP / socket errors'],
       rows,
     ),
   );

@@ -6,13 +6,14 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBreakwater } from './breakwater-server.js';
 import { ChildProcesses, waitForTcp, type RunningProcess } from './child-processes.js';
 import { measureTarget } from './measure-target.js';
 import { probe } from './probe.js';
+import { residentMb } from './process-stats.js';
 import { report, type BenchOutcome } from './report.js';
 import type { Target, TargetId } from './target.js';
 import { findWrk } from './wrk-run.js';
@@ -29,13 +30,18 @@ if (!wrk) {
 }
 
 const children = new ChildProcesses();
+const temporaryDirectory = mkdtempSync(join(tmpdir(), 'breakwater-bench-'));
 let stopping = false;
+const stop = async (graceMs: number) => {
+  await children.stopAll(graceMs);
+  rmSync(temporaryDirectory, { recursive: true, force: true });
+};
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping the bench's child processes`);
-    void children.stopAll(1000).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    void stop(1000).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   });
 }
 // Last resort if anything below exits the process without going through `finally`.
@@ -43,31 +49,36 @@ process.on('exit', () => children.killAllNow());
 // The plan takes ~2.5 minutes; a hung child must not hold the machine much longer than that.
 const watchdog = setTimeout(() => {
   log('bench:gateway exceeded 6 minutes; stopping');
-  void children.stopAll(1000).finally(() => process.exit(1));
+  stopping = true;
+  void stop(1000).finally(() => process.exit(1));
 }, 6 * 60_000);
 watchdog.unref();
 
-const temporaryDirectory = mkdtempSync(join(tmpdir(), 'breakwater-bench-'));
 try {
   for (const line of report(await bench(wrk))) console.log(line);
 } catch (error) {
-  log(`bench:gateway failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  // After Ctrl-C the children die mid-run; that failure is expected, not news.
+  if (!stopping) log(`bench:gateway failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exitCode = 1;
 } finally {
-  await children.stopAll();
-  rmSync(temporaryDirectory, { recursive: true, force: true });
+  if (!stopping) await stop(2000);
 }
 
 async function bench(wrk: string): Promise<BenchOutcome> {
   const { mockPort, breakwaterPort, portkeyPort } = await freePorts();
-  const outcome: BenchOutcome = { measurements: {}, failures: {}, probes: [], portkeyStreamProbeStatus: null };
+  const outcome: BenchOutcome = { measurements: {}, failures: {}, probes: [], portkeyStreamProbeStatus: null, environment: [] };
+  // Other work on this shared 2-core machine moves RPS and latency; the load average shows how much.
+  outcome.environment.push(`${cpus().length} CPUs, Node ${process.version}, load average at start ${loadAverage()}`);
 
   log(`mock upstream on 127.0.0.1:${mockPort}, Breakwater on :${breakwaterPort}, Portkey on :${portkeyPort}`);
   const mock = children.start('mock upstream', process.execPath, ['--import', 'tsx', join(benchDirectory, 'mock-upstream.ts'), String(mockPort)], {
     cwd: repoRoot,
     env: process.env,
   });
-  const portkey = children.start('portkey gateway', process.execPath, [join(repoRoot, 'node_modules/@portkey-ai/gateway/build/start-server.js')], {
+  // start-server.js 1.15.2 takes its port only from `--port=N` (PORT in the environment is
+  // ignored and it falls back to 8787), so pass both.
+  const portkeyArgs = [join(repoRoot, 'node_modules/@portkey-ai/gateway/build/start-server.js'), `--port=${portkeyPort}`];
+  const portkey = children.start('portkey gateway', process.execPath, portkeyArgs, {
     cwd: repoRoot,
     env: { ...process.env, PORT: String(portkeyPort) },
   });
@@ -90,12 +101,14 @@ async function bench(wrk: string): Promise<BenchOutcome> {
   } else outcome.failures.portkey = describe(portkeyReady.reason);
 
   const streamFailures = await preflight(targets, outcome);
+  outcome.environment.push(`RSS before load: ${targets.map((target) => `${target.id} ${residentMb(target.server.pid).toFixed(1)} MB`).join(', ')}`);
   const context = { children, wrk, benchDirectory, nonce: `${Date.now().toString(36)}${process.pid}`, log };
   for (const target of targets) {
     if (outcome.failures[target.id]) continue;
     log(`measuring ${target.label}`);
     outcome.measurements[target.id] = await measureTarget(context, target, streamFailures.get(target.id));
   }
+  outcome.environment.push(`load average at end ${loadAverage()}`);
   return outcome;
 }
 
@@ -152,6 +165,10 @@ async function freePorts(): Promise<{ mockPort: number; breakwaterPort: number; 
   await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
   const [mockPort = 0, breakwaterPort = 0, portkeyPort = 0] = ports;
   return { mockPort, breakwaterPort, portkeyPort };
+}
+
+function loadAverage(): string {
+  return loadavg().map((value) => value.toFixed(2)).join(' / ');
 }
 
 function describe(reason: unknown): string {

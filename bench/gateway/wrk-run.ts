@@ -31,8 +31,9 @@ const resultSchema = z.object({
 export interface WrkResult {
   requests: number;
   durationSeconds: number;
-  /** Successful (2xx/3xx) responses per second. */
+  /** Successful (status < 400) responses per second. */
   rps: number;
+  /** Answers with status >= 400 (wrk's "Non-2xx or 3xx responses"). */
   non2xx: number;
   socketErrors: number;
   socketErrorDetail: string;
@@ -80,6 +81,10 @@ export async function runWrk(children: ChildProcesses, wrk: string, benchDirecto
     throw new Error(`wrk ${args.join(' ')} ended with ${result.status} and no result line; its output:\n${result.output}`);
   }
   const raw = resultSchema.parse(JSON.parse(line.slice('BENCH_RESULT '.length)));
+  // wrk prints the same counter as "Non-2xx or 3xx responses" (it counts statuses >= 400);
+  // read both so that a mismatch can only make the run look worse, never better.
+  const printed = Number(/Non-2xx or 3xx responses:\s*(\d+)/.exec(result.output)?.[1] ?? 0);
+  raw.non_2xx = Math.max(raw.non_2xx, printed);
   const socket = raw.socket_errors;
   const socketErrors = socket.connect + socket.read + socket.write + socket.timeout;
   const durationSeconds = raw.duration_us / 1e6;
