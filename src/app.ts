@@ -77,7 +77,7 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
   const ledgerWriter = new LedgerWriter(store.ledger, config.ledger.flushIntervalMs, onError);
 
   const middleware = [
-    telemetry(metrics),
+    telemetry(metrics, tracing.enabled),
     ledger(ledgerWriter),
     rateLimit(counters, { onReject: (reason) => metrics.countRejection(reason) }),
     ...(config.cache.exact.enabled

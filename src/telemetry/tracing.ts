@@ -5,6 +5,8 @@ import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 
 export interface TracingHandle {
+  /** False when nothing was registered and spans would go nowhere. */
+  enabled: boolean;
   shutdown(): Promise<void>;
 }
 
@@ -19,10 +21,11 @@ export function startTracing(options: { serviceName: string; otlpEndpoint?: stri
     const url = options.otlpEndpoint.endsWith('/v1/traces') ? options.otlpEndpoint : `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces`;
     processors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url, headers: options.otlpHeaders ?? {} })));
   }
-  if (processors.length === 0) return { shutdown: async () => {} };
+  if (processors.length === 0) return { enabled: false, shutdown: async () => {} };
   const provider = new NodeTracerProvider({ resource: resourceFromAttributes({ 'service.name': options.serviceName }), spanProcessors: processors });
   provider.register();
   return {
+    enabled: true,
     shutdown: async () => {
       await provider.shutdown();
       trace.disable();

@@ -1,17 +1,22 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { ModelMiddleware } from '../../gateway/call-context.js';
+import type { BreakwaterError } from '../../errors/breakwater-error.js';
+import type { CallContext, ModelMiddleware } from '../../gateway/call-context.js';
 import type { GatewayMetrics } from '../../ports/gateway-metrics.js';
 import { breakwaterAttributes, genAi } from './genai-attributes.js';
 
 const tracer = trace.getTracer('breakwater');
 
 /**
- * One span per model call with GenAI semantic-convention attributes (a no-op until a
- * tracer provider is registered) and the Prometheus figures. Never records prompt text,
+ * One span per model call with GenAI semantic-convention attributes (only when tracing is
+ * configured: the span's attributes are not even built otherwise) and the Prometheus figures. Never records prompt text,
  * the virtual key's secret or provider keys.
  */
-export function telemetry(metrics: GatewayMetrics): ModelMiddleware {
+export function telemetry(metrics: GatewayMetrics, tracing: boolean): ModelMiddleware {
   return async (context, next) => {
+    if (!tracing) {
+      context.defer(({ error }) => record(metrics, context, error));
+      return next();
+    }
     const request = context.input.request;
     const operation = context.input.operation === 'chat' ? 'chat' : 'embeddings';
     const span = tracer.startSpan(`${operation} ${context.route.alias}`, {
@@ -31,8 +36,6 @@ export function telemetry(metrics: GatewayMetrics): ModelMiddleware {
     context.defer(({ error, completion }) => {
       const deployment = context.progress.deployment;
       const deploymentId = deployment?.id ?? 'none';
-      const labels = { alias: context.route.alias, deployment: deploymentId };
-      const status = error ? (error.details.clientClosed ? 499 : error.status) : 200;
       span.setAttributes({
         [breakwaterAttributes.deployment]: deploymentId,
         [breakwaterAttributes.attempts]: context.progress.attempts,
@@ -52,10 +55,16 @@ export function telemetry(metrics: GatewayMetrics): ModelMiddleware {
         span.setStatus({ code: SpanStatusCode.ERROR, message: error.code });
       }
       span.end();
-      metrics.observeCall({ ...labels, status, cache: context.cache }, (performance.now() - context.startedAt) / 1000, context.overheadMs / 1000);
-      if (context.usage.inputTokens || context.usage.outputTokens) metrics.addTokens(labels, context.usage.inputTokens, context.usage.outputTokens);
-      if (context.costUsd > 0) metrics.addCost(labels, context.costUsd);
+      record(metrics, context, error);
     });
     return next();
   };
+}
+
+function record(metrics: GatewayMetrics, context: CallContext, error: BreakwaterError | undefined): void {
+  const labels = { alias: context.route.alias, deployment: context.progress.deployment?.id ?? 'none' };
+  const status = error ? (error.details.clientClosed ? 499 : error.status) : 200;
+  metrics.observeCall({ ...labels, status, cache: context.cache }, (performance.now() - context.startedAt) / 1000, context.overheadMs / 1000);
+  if (context.usage.inputTokens || context.usage.outputTokens) metrics.addTokens(labels, context.usage.inputTokens, context.usage.outputTokens);
+  if (context.costUsd > 0) metrics.addCost(labels, context.costUsd);
 }
