@@ -20,13 +20,13 @@ export function demoCommand(): Command {
     const print = (line: string) => process.stdout.write(`${line}\n`);
     try {
       print(`Breakwater is running on ${base} (embedded: SQLite at ${join(folder, 'demo.db')}, mock model)\n`);
-      const created = await call(base, 'demo-admin-token', 'POST', '/v1/admin/keys', { name: 'demo-app', budget_usd: 0.0005, budget_period: 'day', rpm: 100, tags: { team: 'demo' } });
-      const key = created.body.key as string;
-      print(`1. Created virtual key ${created.body.id} (${String(key).slice(0, 8)}…, budget $0.0005/day, 100 rpm); only its hash is stored.`);
-      const models = await call(base, key, 'GET', '/v1/models');
-      print(`2. GET /v1/models → ${(models.body.data as Array<{ id: string }>).map((model) => model.id).join(', ')}`);
-      const chat = await call(base, key, 'POST', '/v1/chat/completions', { model: 'mock', messages: [{ role: 'user', content: 'Where is my parcel?' }] });
-      print(`3. Chat → "${chat.body.choices[0].message.content}"`);
+      const created = await call<{ id: string; key: string }>(base, 'demo-admin-token', 'POST', '/v1/admin/keys', { name: 'demo-app', budget_usd: 0.002, budget_period: 'day', rpm: 100, tags: { team: 'demo' } });
+      const key = created.body.key;
+      print(`1. Created virtual key ${created.body.id} (${String(key).slice(0, 8)}…, budget $0.002/day, 100 rpm); only its hash is stored.`);
+      const models = await call<{ data: Array<{ id: string }> }>(base, key, 'GET', '/v1/models');
+      print(`2. GET /v1/models → ${models.body.data.map((model) => model.id).join(', ')}`);
+      const chat = await call<{ choices: Array<{ message: { content: string } }> }>(base, key, 'POST', '/v1/chat/completions', { model: 'mock', messages: [{ role: 'user', content: 'Where is my parcel?' }] });
+      print(`3. Chat → "${chat.body.choices[0]?.message.content}"`);
       print(`   headers: deployment=${chat.headers.get('x-breakwater-deployment')} attempts=${chat.headers.get('x-breakwater-attempts')} cache=${chat.headers.get('x-breakwater-cache')} overhead=${chat.headers.get('x-breakwater-overhead-ms')} ms`);
       const again = await call(base, key, 'POST', '/v1/chat/completions', { model: 'mock', messages: [{ role: 'user', content: 'Where is my parcel?' }] });
       print(`4. Same question again → cache=${again.headers.get('x-breakwater-cache')} (exact cache, scoped to this key's tenant)`);
@@ -41,16 +41,16 @@ export function demoCommand(): Command {
       let served = 0;
       let refusal = '';
       for (let index = 0; index < 40; index++) {
-        const response = await call(base, key, 'POST', '/v1/chat/completions', { model: 'mock', messages: [{ role: 'user', content: `Question number ${index}: ${'please explain in detail '.repeat(20)}` }] });
+        const response = await call<ErrorBody>(base, key, 'POST', '/v1/chat/completions', { model: 'mock', messages: [{ role: 'user', content: `Question number ${index}: ${'please explain in detail '.repeat(20)}` }] });
         if (response.status === 429) {
           refused++;
           refusal ||= `${response.body.error.code}: ${response.body.error.message}`;
         } else served++;
       }
-      print(`6. 40 more distinct questions against the $0.0005 budget → ${served} served, ${refused} refused before any upstream call`);
+      print(`6. 40 more distinct questions against the $0.002 budget → ${served} served, ${refused} refused before any upstream call`);
       if (refusal) print(`   ${refusal}`);
-      const usage = await call(base, key, 'GET', '/v1/usage');
-      for (const row of usage.body.data as Array<Record<string, unknown>>) {
+      const usage = await call<{ data: Array<Record<string, unknown>> }>(base, key, 'GET', '/v1/usage');
+      for (const row of usage.body.data) {
         print(`7. Ledger ${row.day} ${row.model}: ${row.requests} requests, ${row.cache_hits} cache hits, ${row.errors} refused, ${row.input_tokens}+${row.output_tokens} tokens, $${Number(row.cost_usd).toFixed(6)}`);
       }
       print('\nNext: `npx breakwater serve` and point the openai SDK at http://127.0.0.1:8080/v1 with a key from `npx breakwater keys create --name my-app`.');
@@ -62,12 +62,16 @@ export function demoCommand(): Command {
   });
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the demo reads loosely-typed JSON for printing only
-async function call(base: string, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; headers: Headers; body: any }> {
+interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+/** The demo trusts the shapes of its own server's answers (it only prints them). */
+async function call<Body>(base: string, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; headers: Headers; body: Body }> {
   const response = await fetch(base + path, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
-  return { status: response.status, headers: response.headers, body: await response.json() };
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Body };
 }

@@ -68,6 +68,16 @@ describe('rate limits and budgets hold under concurrency', () => {
     assert.equal(next.statusCode, 200);
   });
 
+  it('refuses a request larger than the whole TPM limit as not retryable', async () => {
+    const key = await test.key({ tpm: 100 });
+    const response = await chat(key, 'too big', { max_tokens: 500 });
+    assert.equal(response.statusCode, 429);
+    assert.equal(response.json().error.code, 'TOKEN_RATE_LIMIT_EXCEEDED');
+    assert.equal(response.headers['x-should-retry'], 'false');
+    assert.equal(response.headers['retry-after'], undefined);
+    assert.equal(upstream.requests.length, 0);
+  });
+
   it('refuses a request that cannot fit the remaining budget with 429 BUDGET_EXCEEDED and no upstream call', async () => {
     const cap = 10;
     const budget = reservation('first', cap) * 1.5;
