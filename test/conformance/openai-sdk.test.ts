@@ -1,10 +1,10 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ServerResponse } from 'node:http';
 import OpenAI from 'openai';
 import { zodFunction, zodResponseFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
-import { OpenAIUpstream, sendJson, sendSse, type RecordedRequest } from '../support/openai-upstream.js';
+import { OpenAIUpstream, sendJson } from '../support/openai-upstream.js';
+import { base, rejection, streamToolCalls, toolCallCompletion, usage } from '../support/scripted-answers.js';
 import { startTestApp, upstreamConfig, upstreamSecret, type TestApp } from '../support/test-app.js';
 
 /**
@@ -13,43 +13,8 @@ import { startTestApp, upstreamConfig, upstreamSecret, type TestApp } from '../s
  * only swaps the base URL and the key.
  */
 
-const usage = { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 };
-const base = (request: RecordedRequest) => ({ id: 'chatcmpl-scripted', created: 1_700_000_000, model: String(request.body.model) });
 
-function toolCallCompletion(request: RecordedRequest, calls: Array<{ id: string; name: string; arguments: string }>) {
-  return {
-    ...base(request),
-    object: 'chat.completion',
-    choices: [
-      {
-        index: 0,
-        message: { role: 'assistant', content: null, tool_calls: calls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } })) },
-        finish_reason: 'tool_calls',
-      },
-    ],
-    usage,
-  };
-}
 
-/** Two parallel tool calls, with names and arguments split over several deltas the way OpenAI streams them. */
-function streamToolCalls(request: RecordedRequest, response: ServerResponse): void {
-  const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({
-    ...base(request),
-    object: 'chat.completion.chunk',
-    choices: [{ index: 0, delta, finish_reason: finish }],
-  });
-  sendSse(response, [
-    chunk({ role: 'assistant', content: null }),
-    chunk({ tool_calls: [{ index: 0, id: 'call_oslo', type: 'function', function: { name: 'weather', arguments: '' } }] }),
-    chunk({ tool_calls: [{ index: 0, function: { arguments: '{"ci' } }] }),
-    chunk({ tool_calls: [{ index: 0, function: { arguments: 'ty":"Os' } }] }),
-    chunk({ tool_calls: [{ index: 0, function: { arguments: 'lo"}' } }] }),
-    chunk({ tool_calls: [{ index: 1, id: 'call_bergen', type: 'function', function: { name: 'weather', arguments: '{"city":' } }] }),
-    chunk({ tool_calls: [{ index: 1, function: { arguments: '"Bergen"}' } }] }),
-    chunk({}, 'tool_calls'),
-    { ...base(request), object: 'chat.completion.chunk', choices: [], usage },
-  ]);
-}
 
 const weatherTool = {
   type: 'function' as const,
@@ -60,14 +25,6 @@ const weatherTool = {
   },
 };
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected the SDK call to throw');
-}
 
 describe('the openai SDK (v6) against a running Breakwater', () => {
   let upstream: OpenAIUpstream;
