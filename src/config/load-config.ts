@@ -2,6 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { BreakwaterError } from '../core/errors/breakwater-error.js';
+import { formatPath } from '../core/errors/format-path.js';
 import { configSchema, type ParsedConfig } from './schema.js';
 import { defaultProvidersAndModels } from './defaults.js';
 
@@ -117,9 +118,6 @@ function configError(error: z.ZodError, path: string | undefined): BreakwaterErr
   });
 }
 
-function formatPath(path: PropertyKey[]): string {
-  return path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)), '');
-}
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
   let node = target;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { BreakwaterError } from '../core/errors/breakwater-error.js';
+import { formatPath } from '../core/errors/format-path.js';
 
 /** Validates a request body; the first problem becomes a 400 naming the field, like OpenAI's API. */
 export function parseBody<Schema extends z.ZodType>(schema: Schema, body: unknown): z.infer<Schema> {
@@ -34,6 +35,3 @@ function receivedType(body: unknown, path: PropertyKey[]): string {
   return typeof node;
 }
 
-export function formatPath(path: PropertyKey[]): string {
-  return path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)), '');
-}

@@ -1,4 +1,5 @@
 import type { ModelMiddleware } from '../../gateway/call-context.js';
+import { callStatus } from '../../gateway/call-status.js';
 import type { LedgerWriter } from './ledger-writer.js';
 
 /** One compact ledger row per request, rejected ones included; written after the answer. */
@@ -17,7 +18,7 @@ export function ledger(writer: LedgerWriter): ModelMiddleware {
         costUsd: context.costUsd,
         latencyMs: round(performance.now() - context.startedAt),
         overheadMs: round(context.overheadMs),
-        status: error ? (error.details.clientClosed ? 499 : error.status) : 200,
+        status: callStatus(error),
         cache: context.cache,
         errorCode: error ? (error.details.clientClosed ? 'CLIENT_CLOSED' : error.code) : null,
       });

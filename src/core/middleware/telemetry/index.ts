@@ -1,6 +1,7 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { BreakwaterError } from '../../errors/breakwater-error.js';
 import type { CallContext, ModelMiddleware } from '../../gateway/call-context.js';
+import { callStatus } from '../../gateway/call-status.js';
 import type { GatewayMetrics } from '../../ports/gateway-metrics.js';
 import { breakwaterAttributes, genAi } from './genai-attributes.js';
 
@@ -63,7 +64,7 @@ export function telemetry(metrics: GatewayMetrics, tracing: boolean): ModelMiddl
 
 function record(metrics: GatewayMetrics, context: CallContext, error: BreakwaterError | undefined): void {
   const labels = { alias: context.route.alias, deployment: context.progress.deployment?.id ?? 'none' };
-  const status = error ? (error.details.clientClosed ? 499 : error.status) : 200;
+  const status = callStatus(error);
   metrics.observeCall({ ...labels, status, cache: context.cache }, (performance.now() - context.startedAt) / 1000, context.overheadMs / 1000);
   if (context.usage.inputTokens || context.usage.outputTokens) metrics.addTokens(labels, context.usage.inputTokens, context.usage.outputTokens);
   if (context.costUsd > 0) metrics.addCost(labels, context.costUsd);
