@@ -1,10 +1,5 @@
 import type { Counters, ReserveResult, WindowResult } from '../../../core/ports/counters.js';
-
-interface Window {
-  /** [timestamp, amount] pairs inside the window, oldest first. */
-  entries: Array<[number, number]>;
-  total: number;
-}
+import { BucketedWindow } from './bucketed-window.js';
 
 interface Reservation {
   used: number;
@@ -17,28 +12,19 @@ interface Reservation {
  * this process. (Several processes need the Redis adapter.)
  */
 export class MemoryCounters implements Counters {
-  private readonly windows = new Map<string, Window>();
+  private readonly windows = new Map<string, BucketedWindow>();
   private readonly budgets = new Map<string, Reservation>();
   private sweeps = 0;
 
   async takeFromWindow(name: string, amount: number, limit: number, windowMs: number): Promise<WindowResult> {
     const now = Date.now();
-    const window = this.windowOf(name, now - windowMs);
+    const window = this.windowOf(name, now - windowMs, windowMs);
     if (window.total + amount > limit) {
-      // Enough must expire that the rest plus `amount` fits: walk the oldest entries.
-      let excess = window.total + amount - limit;
-      let retryAt = now + windowMs;
-      for (const [ts, taken] of window.entries) {
-        excess -= taken;
-        if (excess <= 0) {
-          retryAt = ts + windowMs;
-          break;
-        }
-      }
+      // Enough must expire that the rest plus `amount` fits.
+      const retryAt = window.expiryCovering(window.total + amount - limit, windowMs, now);
       return { ok: false, retryAfterMs: Math.max(1, retryAt - now) };
     }
-    window.entries.push([now, amount]);
-    window.total += amount;
+    window.add(now, amount);
     this.maybeSweep(now, windowMs);
     return { ok: true, retryAfterMs: 0 };
   }
@@ -46,9 +32,7 @@ export class MemoryCounters implements Counters {
   async adjustWindow(name: string, delta: number, windowMs: number): Promise<void> {
     if (delta === 0) return;
     const now = Date.now();
-    const window = this.windowOf(name, now - windowMs);
-    window.entries.push([now, delta]);
-    window.total += delta;
+    this.windowOf(name, now - windowMs, windowMs).add(now, delta);
   }
 
   async reserve(name: string, amount: number, limit: number, ttlMs: number): Promise<ReserveResult> {
@@ -68,19 +52,13 @@ export class MemoryCounters implements Counters {
     if (!this.budgets.has(name)) this.budgets.set(name, { used: value, expiresAt: Date.now() + ttlMs });
   }
 
-  private windowOf(name: string, cutoff: number): Window {
+  private windowOf(name: string, cutoff: number, windowMs: number): BucketedWindow {
     let window = this.windows.get(name);
     if (!window) {
-      window = { entries: [], total: 0 };
+      window = BucketedWindow.forWindow(windowMs);
       this.windows.set(name, window);
-      return window;
     }
-    let drop = 0;
-    while (drop < window.entries.length && window.entries[drop]![0] <= cutoff) {
-      window.total -= window.entries[drop]![1];
-      drop++;
-    }
-    if (drop > 0) window.entries.splice(0, drop);
+    window.expire(cutoff);
     return window;
   }
 
@@ -97,8 +75,7 @@ export class MemoryCounters implements Counters {
   private maybeSweep(now: number, windowMs: number): void {
     if (++this.sweeps % 10_000 !== 0) return;
     for (const [name, window] of this.windows) {
-      const last = window.entries[window.entries.length - 1];
-      if (!last || last[0] < now - windowMs) this.windows.delete(name);
+      if (window.newest() + window.bucketMs <= now - windowMs) this.windows.delete(name);
     }
   }
 }
