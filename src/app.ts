@@ -24,10 +24,35 @@ import { Router } from './core/routing/router.js';
 import { PrometheusMetrics } from './telemetry/prometheus-metrics.js';
 import { startTracing, type TracingHandle } from './telemetry/tracing.js';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { createHash } from 'node:crypto';
+import { BreakwaterError } from './core/errors/breakwater-error.js';
+import { MemoryEventBus } from './adapters/events/memory/memory-event-bus.js';
+import { createDefaultLoaders } from './adapters/loaders/document-loaders.js';
+import { PostgresSink } from './adapters/sinks/postgres/postgres-sink.js';
+import { TargetPolicy } from './adapters/webhooks/ssrf-guard.js';
+import { WebhookSender } from './adapters/webhooks/webhook-sender.js';
+import { backoffDelay } from './core/routing/backoff.js';
+import { ChatJobHandler } from './core/jobs/chat-job.js';
+import { JobService } from './core/jobs/job-service.js';
+import { PipelineJobHandler } from './core/jobs/pipeline-job.js';
+import { WebhookDispatcher } from './core/jobs/webhook-dispatcher.js';
+import { Worker } from './core/jobs/worker.js';
+import type { JobQueue } from './core/ports/queue.js';
+import type { WebhookTransport } from './core/ports/webhook-transport.js';
+import type { Pipeline, PipelineSink } from './core/pipelines/pipeline.js';
+
+/** What this process does: serve the API, run jobs, or both (the embedded default). */
+export type Role = 'api' | 'worker' | 'all';
 
 export interface App {
   readonly config: ParsedConfig;
+  readonly role: Role;
   readonly store: Store;
+  readonly queue: JobQueue;
+  readonly jobs: JobService;
+  readonly pipelines: ReadonlyMap<string, Pipeline>;
+  /** The worker, when this process runs jobs (role worker or all). */
+  readonly worker: Worker | undefined;
   readonly keys: KeyService;
   readonly gateway: Gateway;
   readonly metrics: PrometheusMetrics;
@@ -42,6 +67,8 @@ export interface CreateAppOptions {
   logger?: Logger;
   /** Extra span processor (tests read spans from an in-memory exporter). */
   spanProcessor?: SpanProcessor;
+  /** Default 'all'. A worker starts claiming jobs as soon as the app is created. */
+  role?: Role;
 }
 
 /** The composition root: reads the validated config once and picks every adapter. */
@@ -61,7 +88,9 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     Object.entries(config.telemetry.otlp?.headers ?? {}).map(([name, ref]) => [name, resolveSecret(ref, `telemetry.otlp.headers.${name}`, env)]),
   );
 
-  const store = await SqliteStore.open(config.store.path);
+  const role = options.role ?? 'all';
+  const store = await SqliteStore.open(config.store.path, { backoffBaseMs: config.jobs.retryBaseMs, backoffMaxMs: config.jobs.retryMaxMs });
+  const queue = store.queue;
   const counters = new MemoryCounters();
   const cache = new MemoryResponseCache(config.cache.exact.maxEntries);
   const metrics = new PrometheusMetrics();
@@ -99,13 +128,85 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     onDeferredError: onError,
   });
 
+  const bus = new MemoryEventBus();
+  const webhookSecrets = config.webhooks.secrets.map((ref, index) => resolveSecret(ref, `webhooks.secrets[${index}]`, env));
+  const webhooks: WebhookTransport | undefined =
+    webhookSecrets.length > 0
+      ? new WebhookSender({ policy: new TargetPolicy({ allow: config.webhooks.allow }), secrets: webhookSecrets, timeoutMs: config.webhooks.timeoutMs })
+      : undefined;
+  const pipelines = buildPipelines(config, env);
+  for (const pipeline of pipelines.values()) {
+    const hash = createHash('sha256').update(pipeline.prompt.system).update('\0').update(pipeline.prompt.template).digest('hex');
+    const registered = await store.jobs.registerPrompt(pipeline.name, pipeline.prompt.version, hash, `${pipeline.prompt.system}\n\n${pipeline.prompt.template}`, Date.now());
+    if (registered === 'conflict') {
+      throw new BreakwaterError(
+        'CONFIG_INVALID',
+        `pipelines.${pipeline.name}.prompt: version ${pipeline.prompt.version} was already used with different text; records must name the prompt that made them, so bump prompt.version when the text changes.`,
+      );
+    }
+  }
+  const jobs = new JobService({
+    store: store.jobs,
+    bus,
+    gateway,
+    pipelines,
+    webhooks,
+    limits: {
+      maxQueued: config.jobs.maxQueued,
+      maxQueuedPerTenant: config.jobs.maxQueuedPerTenant,
+      defaultMaxAttempts: config.jobs.maxAttempts,
+      maxDocumentBytes: config.jobs.documents.maxBytes,
+    },
+  });
+  const onJobError = (error: unknown, context: string) => logger.error({ err: error }, context);
+  let worker: Worker | undefined;
+  let dispatcher: WebhookDispatcher | undefined;
+  if (role !== 'api') {
+    worker = new Worker({
+      store: store.jobs,
+      queue,
+      bus,
+      keys: store.keys,
+      handlers: {
+        chat: new ChatJobHandler(gateway),
+        pipeline: new PipelineJobHandler({ gateway, pipelines, documents: createDefaultLoaders(), limits: config.jobs.documents }),
+      },
+      concurrency: config.jobs.concurrency,
+      leaseMs: config.jobs.leaseMs,
+      pollMs: config.jobs.pollMs,
+      recoverMs: config.jobs.recoverMs,
+      retryBaseMs: config.jobs.retryBaseMs,
+      retryMaxMs: config.jobs.retryMaxMs,
+      onError: onJobError,
+    });
+    worker.start();
+    if (webhooks) {
+      dispatcher = new WebhookDispatcher({
+        store: store.jobs,
+        transport: webhooks,
+        retryDelayMs: (attempt) => backoffDelay(attempt - 1, config.webhooks.retryBaseMs, 30 * 60_000),
+        maxAttempts: config.webhooks.maxAttempts,
+        pollMs: config.webhooks.pollMs,
+        concurrency: 16,
+        onError: onJobError,
+      });
+      dispatcher.start();
+    }
+  }
+
   const retention = setInterval(() => {
     store.ledger.deleteUsageBefore(Date.now() - config.ledger.retentionDays * 86_400_000).catch(onError);
+    store.jobs.deleteFinishedBefore(Date.now() - config.jobs.retentionDays * 86_400_000).catch(onError);
   }, 3_600_000).unref();
 
   return {
     config,
+    role,
     store,
+    queue,
+    jobs,
+    pipelines,
+    worker,
     keys: new KeyService(store.keys),
     gateway,
     metrics,
@@ -114,6 +215,11 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     adminToken,
     async close() {
       clearInterval(retention);
+      await worker?.stop(config.jobs.shutdownGraceMs);
+      await dispatcher?.stop();
+      await webhooks?.close?.();
+      await Promise.all([...pipelines.values()].flatMap((pipeline) => pipeline.sinks.map((sink) => (sink.type === 'external' ? sink.sink.close?.() : undefined))));
+      await queue.close();
       await ledgerWriter.flush();
       await Promise.all([...providers.values()].map((provider) => provider.close?.()));
       await tracing.shutdown();
@@ -153,4 +259,40 @@ function buildRoutes(config: ParsedConfig, providers: Map<string, Provider>, met
     routes.set(alias, { alias, strategy: model.strategy, deployments, maxPrice });
   }
   return routes;
+}
+
+function buildPipelines(config: ParsedConfig, env: NodeJS.ProcessEnv): Map<string, Pipeline> {
+  const pipelines = new Map<string, Pipeline>();
+  for (const [name, pipeline] of Object.entries(config.pipelines)) {
+    const sinks: PipelineSink[] = pipeline.sinks.map((sink, index) => {
+      if (sink.type === 'store') return { type: 'store' };
+      if (sink.type === 'webhook') return { type: 'webhook', url: sink.url };
+      return {
+        type: 'external',
+        sink: new PostgresSink({
+          connectionString: resolveSecret(sink.url, `pipelines.${name}.sinks[${index}].url`, env),
+          table: sink.table,
+          createTable: sink.createTable ?? true,
+          ...(sink.columns ? { columns: sink.columns } : {}),
+        }),
+      };
+    });
+    pipelines.set(name, {
+      name,
+      description: pipeline.description,
+      accepts: pipeline.accepts,
+      model: pipeline.model,
+      prompt: pipeline.prompt,
+      schema: pipeline.schema!,
+      extraction: {
+        strategy: pipeline.extraction.strategy,
+        maxAttempts: pipeline.extraction.maxAttempts,
+        temperature: pipeline.extraction.temperature,
+        maxOutputTokens: pipeline.extraction.maxOutputTokens,
+      },
+      sinks,
+      webhookUrl: pipeline.webhook?.url ?? null,
+    });
+  }
+  return pipelines;
 }

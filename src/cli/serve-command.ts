@@ -1,5 +1,5 @@
-import { Command } from 'commander';
-import { createApp } from '../app.js';
+import { Command, Option } from 'commander';
+import { createApp, type Role } from '../app.js';
 import { buildServer } from '../http/server.js';
 import { integer, loadFromFlags, withConfigOption, type ConfigFlags } from './config-options.js';
 
@@ -8,14 +8,20 @@ export function serveCommand(): Command {
     .description('Start the Breakwater server (embedded defaults when there is no config file)')
     .option('-p, --port <port>', 'port to listen on (default: $PORT, then server.port, then 8080)', integer)
     .option('--host <host>', 'interface to bind (default: server.host, 127.0.0.1)')
-    .action(async (flags: ConfigFlags) => {
+    .addOption(
+      new Option('--role <role>', 'api: serve HTTP only; worker: run jobs (HTTP serves health and metrics only); all: both')
+        .choices(['api', 'worker', 'all'])
+        .env('BREAKWATER_ROLE')
+        .default('all'),
+    )
+    .action(async (flags: ConfigFlags & { role: Role }) => {
       const loaded = loadFromFlags(flags);
-      const app = await createApp(loaded);
+      const app = await createApp(loaded, { role: flags.role });
       const server = await buildServer(app);
       const address = await server.listen({ port: loaded.config.server.port, host: loaded.config.server.host });
       const keyCount = (await app.keys.list()).filter((key) => key.revokedAt === null).length;
       app.logger.info(
-        { address, config: loaded.source, store: loaded.config.store.path, models: Object.keys(loaded.config.models), keys: keyCount },
+        { address, role: app.role, config: loaded.source, store: loaded.config.store.path, models: Object.keys(loaded.config.models), pipelines: [...app.pipelines.keys()], keys: keyCount },
         `Breakwater listening on ${address}`,
       );
       if (keyCount === 0) app.logger.warn('No virtual keys yet: create one with `breakwater keys create --name my-app`');
@@ -23,7 +29,7 @@ export function serveCommand(): Command {
       const shutdown = async (signal: string) => {
         if (closing) return;
         closing = true;
-        app.logger.info({ signal }, 'shutting down: finishing in-flight requests');
+        app.logger.info({ signal }, 'shutting down: finishing in-flight requests and running jobs');
         await server.close();
         await app.close();
         process.exit(0);

@@ -39,3 +39,9 @@ export function defaultProvidersAndModels(env: NodeJS.ProcessEnv): Catalogue {
   }
   return catalogue;
 }
+
+/** The alias the example pipelines extract with: a real model when a key is set, else the mock. */
+export function defaultExtractionModel(config: Catalogue): string {
+  for (const alias of ['gpt-4o-mini', 'claude-haiku-4-5']) if (config.models[alias]) return alias;
+  return 'mock';
+}

@@ -4,7 +4,10 @@ import type { z } from 'zod';
 import { BreakwaterError } from '../core/errors/breakwater-error.js';
 import { formatPath } from '../core/errors/format-path.js';
 import { configSchema, type ParsedConfig } from './schema.js';
-import { defaultProvidersAndModels } from './defaults.js';
+import { defaultExtractionModel, defaultProvidersAndModels } from './defaults.js';
+import { examplePipelines } from './example-pipelines.js';
+import { dirname, resolve } from 'node:path';
+import { checkSchema } from '../core/extraction/schema-validator.js';
 
 export interface LoadConfigOptions {
   /** Path of breakwater.yaml; when absent, BREAKWATER_CONFIG, then ./breakwater.yaml if it exists. */
@@ -56,7 +59,9 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const config = parsed.data;
   if (Object.keys(config.providers).length === 0 && Object.keys(config.models).length === 0) {
     Object.assign(config, defaultProvidersAndModels(env));
+    if (Object.keys(config.pipelines).length === 0) config.pipelines = examplePipelines(defaultExtractionModel(config));
   }
+  resolveSchemaFiles(config, path);
   checkReferences(config, path);
   return { config, source: path ?? 'embedded defaults', env };
 }
@@ -96,9 +101,37 @@ function checkReferences(config: ParsedConfig, path: string | undefined): void {
       }
     });
   }
+  for (const [name, pipeline] of Object.entries(config.pipelines)) {
+    if (!config.models[pipeline.model]) {
+      problems.push(`pipelines.${name}.model: no model alias "${pipeline.model}" (configured: ${Object.keys(config.models).join(', ') || 'none'}); add it under models or fix the name`);
+    }
+    try {
+      checkSchema(pipeline.schema);
+      if (pipeline.schema?.type !== 'object') throw new Error('the top level must be {"type": "object", ...}: a pipeline extracts one record');
+    } catch (error) {
+      problems.push(`pipelines.${name}.${pipeline.schemaFile ? 'schemaFile' : 'schema'}: not a usable JSON Schema: ${(error as Error).message}`);
+    }
+  }
   for (const [name, provider] of Object.entries(config.providers)) {
     if (provider.type === 'openai-compatible' && !provider.baseUrl && !provider.vendor) {
       problems.push(`providers.${name}: set baseUrl (e.g. http://127.0.0.1:11434/v1) or a known vendor`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new BreakwaterError('CONFIG_INVALID', `Invalid configuration (${path ?? 'embedded defaults'}):\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+/** Reads each pipeline's schemaFile (relative to the config file) into its schema. */
+function resolveSchemaFiles(config: ParsedConfig, path: string | undefined): void {
+  const problems: string[] = [];
+  for (const [name, pipeline] of Object.entries(config.pipelines)) {
+    if (!pipeline.schemaFile) continue;
+    const file = resolve(path ? dirname(path) : process.cwd(), pipeline.schemaFile);
+    try {
+      pipeline.schema = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      problems.push(`pipelines.${name}.schemaFile: cannot read ${file} as JSON (${(error as Error).message}); fix the path (relative to the config file) or the file`);
     }
   }
   if (problems.length > 0) {

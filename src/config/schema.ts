@@ -6,12 +6,9 @@ import { z } from 'zod';
  * `{ env: NAME }` or `{ file: PATH }` references resolved once at start-up.
  */
 
-export const secretRefSchema = z.union([
-  z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') }).strict(),
-  z.object({ file: z.string().min(1) }).strict(),
-], { error: 'must be a secret reference: { env: VARIABLE_NAME } or { file: /path/to/secret } (secrets are never written in the config file)' });
-
-export type SecretRef = z.infer<typeof secretRefSchema>;
+export { secretRefSchema, type SecretRef } from './secret-ref.js';
+import { secretRefSchema } from './secret-ref.js';
+import { postgresSinkConfigSchema } from '../adapters/sinks/postgres/postgres-sink-config.js';
 
 const priceSchema = z
   .object({
@@ -86,6 +83,62 @@ const modelSchema = z
   })
   .strict();
 export type ModelConfig = z.infer<typeof modelSchema>;
+
+const pipelineSinkSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('store') }).strict(),
+  z.object({ type: z.literal('webhook'), url: z.url() }).strict(),
+  postgresSinkConfigSchema,
+]);
+export type PipelineSinkConfig = z.infer<typeof pipelineSinkSchema>;
+
+export const defaultAccepts = [
+  'text/plain',
+  'text/markdown',
+  'text/csv',
+  'text/html',
+  'application/pdf',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+];
+
+const pipelineSchema = z
+  .object({
+    description: z.string().default(''),
+    /** Media types a document may have (`text/*` allowed). */
+    accepts: z.array(z.string().min(1)).min(1).default(defaultAccepts),
+    /** Model alias the extraction calls (through the gateway, as the submitting key). */
+    model: z.string().min(1),
+    prompt: z
+      .object({
+        /** Bump when the text changes: records name the version that produced them. */
+        version: z.number().int().positive(),
+        system: z.string().min(1).default('You extract structured data from documents. Answer with one JSON object and nothing else.'),
+        /** The user message; `{{document}}` is the document's text, `{{filename}}` its name. */
+        template: z.string().refine((text) => /\{\{\s*document\s*\}\}/.test(text), 'must contain {{document}}, where the document text goes'),
+      })
+      .strict(),
+    /** JSON Schema of one record (an object); or `schemaFile`, a path relative to the config file. */
+    schema: z.record(z.string(), z.unknown()).optional(),
+    schemaFile: z.string().min(1).optional(),
+    extraction: z
+      .object({
+        strategy: z.enum(['auto', 'native', 'prompt']).default('auto'),
+        maxAttempts: z.number().int().min(1).max(10).default(3),
+        temperature: z.number().min(0).max(2).optional(),
+        maxOutputTokens: z.number().int().positive().optional(),
+      })
+      .strict()
+      .prefault({}),
+    /** Where records go; the store (readable at GET /v1/pipelines/:name/records) by default. */
+    sinks: z.array(pipelineSinkSchema).min(1).default([{ type: 'store' }]),
+    /** Job webhook for this pipeline's jobs, unless a submission names its own. */
+    webhook: z.object({ url: z.url() }).strict().optional(),
+  })
+  .strict()
+  .refine((pipeline) => (pipeline.schema === undefined) !== (pipeline.schemaFile === undefined), {
+    message: 'give exactly one of schema (inline JSON Schema) or schemaFile (a path)',
+    path: ['schema'],
+  });
+export type PipelineConfig = z.infer<typeof pipelineSchema>;
 
 export const configSchema = z
   .object({
@@ -163,6 +216,52 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    jobs: z
+      .object({
+        /** Jobs one worker process runs at once. */
+        concurrency: z.number().int().positive().default(8),
+        /** A worker heartbeats every third of this; a job whose worker stops is handed on after it. */
+        leaseMs: z.number().int().min(100).default(30_000),
+        /** How often an idle worker looks for delayed or recovered jobs (it is woken at once for new ones). */
+        pollMs: z.number().int().positive().default(1_000),
+        /** How often expired leases and passed deadlines are swept. */
+        recoverMs: z.number().int().positive().default(5_000),
+        maxAttempts: z.number().int().min(1).max(20).default(3),
+        retryBaseMs: z.number().int().positive().default(2_000),
+        retryMaxMs: z.number().int().positive().default(300_000),
+        maxQueued: z.number().int().positive().default(100_000),
+        maxQueuedPerTenant: z.number().int().positive().default(10_000),
+        /** Largest POST /v1/jobs body (a base64 document is 4/3 of its file). */
+        bodyLimitBytes: z.number().int().positive().default(16 * 1024 * 1024),
+        /** Finished jobs (and their events and inputs) are deleted after this; records stay. */
+        retentionDays: z.number().int().positive().default(30),
+        /** On shutdown, running jobs get this long to finish before they go back to the queue. */
+        shutdownGraceMs: z.number().int().nonnegative().default(10_000),
+        documents: z
+          .object({
+            maxBytes: z.number().int().positive().default(10 * 1024 * 1024),
+            maxChars: z.number().int().positive().default(400_000),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    webhooks: z
+      .object({
+        /** Signing secrets; the first signs, all are sent during a rotation. Webhooks are refused until one is set. */
+        secrets: z.array(secretRefSchema).default([]),
+        /** Hosts, `*.suffix` wildcards, IPs or CIDRs allowed even though private (SSRF protection). */
+        allow: z.array(z.string().min(1)).default([]),
+        timeoutMs: z.number().int().positive().default(10_000),
+        maxAttempts: z.number().int().min(1).max(20).default(8),
+        /** First retry delay; doubles per attempt (equal jitter), at most 30 minutes. */
+        retryBaseMs: z.number().int().positive().default(10_000),
+        pollMs: z.number().int().positive().default(1_000),
+      })
+      .strict()
+      .prefault({}),
+    pipelines: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'pipeline names are lower-case letters, digits, - and _'), pipelineSchema).default({}),
     pricing: z.record(z.string(), priceSchema).default({}),
     providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'provider names are lower-case letters, digits, - and _'), providerSchema).default({}),
     models: z.record(z.string().min(1), modelSchema).default({}),

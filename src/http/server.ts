@@ -5,6 +5,8 @@ import { BreakwaterError, toBreakwaterError } from '../core/errors/breakwater-er
 import { adminKeyRoutes } from './routes/admin-keys.js';
 import { chatRoutes } from './routes/chat.js';
 import { embeddingsRoutes } from './routes/embeddings.js';
+import { jobRoutes } from './routes/jobs.js';
+import { pipelineRoutes } from './routes/pipelines.js';
 import { healthRoutes } from './routes/health.js';
 import { modelRoutes } from './routes/models.js';
 import { usageRoutes } from './routes/usage.js';
@@ -26,10 +28,10 @@ class RequestLog extends LogController {
 }
 
 /** Maps Fastify's own body-parsing errors to stable Breakwater codes. */
-function fromFastifyError(error: Error & { code?: string; statusCode?: number }, bodyLimit: number): BreakwaterError {
+function fromFastifyError(error: Error & { code?: string; statusCode?: number }, bodyLimit: { bytes: number; setting: string }): BreakwaterError {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new BreakwaterError('BODY_TOO_LARGE', `The request body is larger than the ${bodyLimit}-byte limit (server.bodyLimitBytes).`);
+      return new BreakwaterError('BODY_TOO_LARGE', `The request body is larger than the ${bodyLimit.bytes}-byte limit (${bodyLimit.setting}).`);
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new BreakwaterError('INVALID_JSON', `The request body is not valid JSON: ${error.message}. Send a JSON object with Content-Type: application/json.`);
@@ -71,7 +73,11 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   });
 
   server.setErrorHandler((thrown, request, reply) => {
-    const error = BreakwaterError.isInstance(thrown) ? thrown : fromFastifyError(thrown as Error & { code?: string; statusCode?: number }, app.config.server.bodyLimitBytes);
+    const jobsRoute = request.routeOptions.url === '/v1/jobs';
+    const bodyLimit = jobsRoute
+      ? { bytes: app.config.jobs.bodyLimitBytes, setting: 'jobs.bodyLimitBytes' }
+      : { bytes: app.config.server.bodyLimitBytes, setting: 'server.bodyLimitBytes' };
+    const error = BreakwaterError.isInstance(thrown) ? thrown : fromFastifyError(thrown as Error & { code?: string; statusCode?: number }, bodyLimit);
     app.metrics.httpErrors.inc({ code: error.code });
     if (error.code === 'INTERNAL_ERROR') request.log.error({ err: thrown }, 'internal error');
     return sendError(reply, error);
@@ -81,10 +87,14 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   );
 
   await server.register(healthRoutes(app));
+  // A worker process answers health and metrics only; the API lives on the api nodes.
+  if (app.role === 'worker') return server;
   await server.register(chatRoutes(app));
   await server.register(embeddingsRoutes(app));
   await server.register(modelRoutes(app));
   await server.register(usageRoutes(app));
   await server.register(adminKeyRoutes(app));
+  await server.register(jobRoutes(app));
+  await server.register(pipelineRoutes(app));
   return server;
 }

@@ -1,3 +1,5 @@
+import type { JobStore } from './job-store.js';
+
 /** A virtual key as stored: the secret itself is never stored, only its SHA-256 hash. */
 export interface VirtualKey {
   id: string;
@@ -78,11 +80,12 @@ export interface StoreCapabilities {
   shared: boolean;
 }
 
-/** The store port: the source of truth for keys and the usage ledger (jobs come later). */
+/** The store port: the source of truth for keys, the usage ledger, jobs and records. */
 export interface Store {
   readonly capabilities: StoreCapabilities;
   readonly keys: KeyStore;
   readonly ledger: LedgerStore;
+  readonly jobs: JobStore;
   migrate(): Promise<{ applied: string[] }>;
   /** Resolves when the store answers a trivial query (readiness). */
   ping(): Promise<void>;

@@ -5,6 +5,11 @@ import type { Store } from '../../../core/ports/store.js';
 import { loadMigrations } from './migrations.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
 import { SqliteLedgerStore } from './sqlite-ledger-store.js';
+import { SqliteQueue, type SqliteQueueOptions } from '../../queue/sqlite/sqlite-queue.js';
+import { GroupCommit } from './group-commit.js';
+import { SqliteJobStore } from './sqlite-job-store.js';
+
+const defaultQueueOptions: SqliteQueueOptions = { backoffBaseMs: 1_000, backoffMaxMs: 300_000 };
 
 /** The embedded store: one SQLite file in WAL mode, used by one process. */
 export class SqliteStore implements Store {
@@ -12,8 +17,13 @@ export class SqliteStore implements Store {
   readonly keys: SqliteKeyStore;
   readonly ledger: SqliteLedgerStore;
   private readonly database: Database.Database;
+  private readonly writes: GroupCommit;
+  private queueAndJobs: { queue: SqliteQueue; jobs: SqliteJobStore } | undefined;
 
-  constructor(path: string) {
+  constructor(
+    path: string,
+    private readonly queueOptions: SqliteQueueOptions = defaultQueueOptions,
+  ) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.database = new Database(path);
     this.database.pragma('journal_mode = WAL');
@@ -23,14 +33,32 @@ export class SqliteStore implements Store {
     this.database.pragma('foreign_keys = ON');
     this.keys = new SqliteKeyStore(this.database);
     this.ledger = new SqliteLedgerStore(this.database);
+    this.writes = new GroupCommit(this.database);
   }
 
-  static async open(path: string): Promise<SqliteStore> {
-    const store = new SqliteStore(path);
+  static async open(path: string, queueOptions?: SqliteQueueOptions): Promise<SqliteStore> {
+    const store = new SqliteStore(path, queueOptions);
     await store.migrate();
     store.keys.prepare();
     store.ledger.prepare();
     return store;
+  }
+
+  /** The embedded queue lives in this file, so a job and its queue item commit together. */
+  get queue(): SqliteQueue {
+    return this.prepared().queue;
+  }
+
+  get jobs(): SqliteJobStore {
+    return this.prepared().jobs;
+  }
+
+  private prepared(): { queue: SqliteQueue; jobs: SqliteJobStore } {
+    if (!this.queueAndJobs) {
+      const queue = new SqliteQueue(this.database, this.writes, this.queueOptions);
+      this.queueAndJobs = { queue, jobs: new SqliteJobStore(this.database, this.writes, queue) };
+    }
+    return this.queueAndJobs;
   }
 
   async migrate(): Promise<{ applied: string[] }> {
@@ -54,6 +82,8 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.database.open) this.database.close();
+    if (!this.database.open) return;
+    this.writes.flush();
+    this.database.close();
   }
 }

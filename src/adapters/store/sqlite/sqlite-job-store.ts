@@ -1,0 +1,512 @@
+import type Database from 'better-sqlite3';
+import { BreakwaterError } from '../../../core/errors/breakwater-error.js';
+import type {
+  JobError,
+  JobEvent,
+  JobEventType,
+  JobListFilter,
+  JobRecord,
+  JobStore,
+  NewJob,
+  Page,
+  StoredRecord,
+  Transition,
+  WebhookDelivery,
+  WebhookOutboxEntry,
+} from '../../../core/ports/job-store.js';
+import type { EnqueueRequest } from '../../../core/ports/queue.js';
+import type { SqliteQueue } from '../../queue/sqlite/sqlite-queue.js';
+import type { GroupCommit } from './group-commit.js';
+
+interface JobRow {
+  id: string;
+  tenant: string;
+  key_id: string;
+  kind: JobRecord['kind'];
+  pipeline: string | null;
+  status: JobRecord['status'];
+  priority: number;
+  source: string | null;
+  webhook_url: string | null;
+  idempotency_key: string | null;
+  request_hash: string;
+  attempts: number;
+  max_attempts: number;
+  token: number;
+  step: string | null;
+  result: string | null;
+  error: string | null;
+  metadata: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  run_at: number;
+  deadline: number | null;
+}
+
+interface RecordRow {
+  id: string;
+  job_id: string;
+  tenant: string;
+  pipeline: string;
+  prompt_version: number;
+  model: string;
+  deployment: string | null;
+  attempts: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_nanos: number;
+  source: string | null;
+  data: string;
+  created_at: number;
+}
+
+interface DeliveryRow {
+  id: string;
+  job_id: string;
+  tenant: string;
+  url: string;
+  event_type: string;
+  body: string;
+  status: WebhookDelivery['status'];
+  attempts: number;
+  next_attempt_at: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+const jobColumns = `id, tenant, key_id, kind, pipeline, status, priority, source, webhook_url, idempotency_key, request_hash, attempts,
+  max_attempts, token, step, result, error, metadata, created_at, started_at, finished_at, run_at, deadline`;
+
+/**
+ * Jobs in the embedded SQLite file. Every write goes through the group commit, so a state
+ * change, its event, its webhook outbox rows and (for createJob) its queue item land in one
+ * transaction, and callers hear back only after the commit.
+ */
+export class SqliteJobStore implements JobStore {
+  private readonly s;
+
+  constructor(
+    private readonly database: Database.Database,
+    private readonly writes: GroupCommit,
+    private readonly queue: SqliteQueue,
+  ) {
+    const db = database;
+    this.s = {
+      insertJob: db.prepare(
+        `INSERT INTO jobs (id, tenant, key_id, kind, pipeline, status, priority, source, webhook_url, idempotency_key, request_hash,
+                           max_attempts, metadata, created_at, run_at, deadline)
+         VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertInput: db.prepare(`INSERT INTO job_inputs (job_id, body) VALUES (?, ?)`),
+      byIdempotency: db.prepare(`SELECT ${jobColumns} FROM jobs WHERE tenant = ? AND idempotency_key = ?`),
+      get: db.prepare(`SELECT ${jobColumns} FROM jobs WHERE id = ?`),
+      getInput: db.prepare(`SELECT body FROM job_inputs WHERE job_id = ?`).pluck(),
+      event: db.prepare(
+        `INSERT INTO job_events (job_id, seq, type, data, at)
+         SELECT @job, coalesce(max(seq), 0) + 1, @type, @data, @at FROM job_events WHERE job_id = @job
+         RETURNING seq`,
+      ).pluck(),
+      events: db.prepare(`SELECT job_id, seq, type, data, at FROM job_events WHERE job_id = ? AND seq > ? ORDER BY seq`),
+      start: db.prepare(
+        `UPDATE jobs SET status = 'running', token = ?, attempts = ?, step = NULL, started_at = coalesce(started_at, ?)
+         WHERE id = ? AND token < ? AND status IN ('queued', 'running') RETURNING ${jobColumns}`,
+      ),
+      progress: db.prepare(`UPDATE jobs SET step = ? WHERE id = ? AND token = ? AND status = 'running' RETURNING ${jobColumns}`),
+      complete: db.prepare(
+        `UPDATE jobs SET status = 'succeeded', step = NULL, result = ?, error = NULL, finished_at = ?
+         WHERE id = ? AND token = ? AND status = 'running' RETURNING ${jobColumns}`,
+      ),
+      retry: db.prepare(
+        `UPDATE jobs SET status = 'queued', step = NULL, error = ?, run_at = ?
+         WHERE id = ? AND token = ? AND status = 'running' RETURNING ${jobColumns}`,
+      ),
+      fail: db.prepare(
+        `UPDATE jobs SET status = 'failed', step = NULL, error = ?, finished_at = ?
+         WHERE id = ? AND token = ? AND status = 'running' RETURNING ${jobColumns}`,
+      ),
+      abandon: db.prepare(
+        `UPDATE jobs SET status = 'failed', step = NULL, error = ?, finished_at = ?
+         WHERE id = ? AND status IN ('queued', 'running') RETURNING ${jobColumns}`,
+      ),
+      cancel: db.prepare(
+        `UPDATE jobs SET status = 'cancelled', step = NULL, finished_at = ?
+         WHERE id = ? AND tenant = ? AND status IN ('queued', 'running') RETURNING ${jobColumns}`,
+      ),
+      countQueued: db.prepare(`SELECT tenant, count(*) AS n FROM jobs WHERE status = 'queued' GROUP BY tenant`),
+      insertRecord: db.prepare(
+        `INSERT INTO records (id, job_id, tenant, pipeline, prompt_version, model, deployment, attempts, input_tokens, output_tokens,
+                              cost_nanos, source, data, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (job_id) DO NOTHING`,
+      ),
+      recordByJob: db.prepare(`SELECT * FROM records WHERE job_id = ?`),
+      insertDelivery: db.prepare(
+        `INSERT INTO webhook_deliveries (id, job_id, tenant, url, event_type, body, status, next_attempt_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+      ),
+      dueDeliveries: db.prepare(
+        `SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`,
+      ),
+      deliveryAttempt: db.prepare(
+        `UPDATE webhook_deliveries SET attempts = attempts + 1, status = ?, next_attempt_at = ?, last_status = ?, last_error = ?, updated_at = ?
+         WHERE id = ?`,
+      ),
+      deliveriesOf: db.prepare(`SELECT * FROM webhook_deliveries WHERE job_id = ? ORDER BY created_at, id`),
+      promptGet: db.prepare(`SELECT sha256 FROM prompts WHERE pipeline = ? AND version = ?`).pluck(),
+      promptInsert: db.prepare(`INSERT INTO prompts (pipeline, version, sha256, template, created_at) VALUES (?, ?, ?, ?, ?)`),
+      finishedBefore: db.prepare(`SELECT id FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ? LIMIT 5000`).pluck(),
+      deleteJob: db.prepare(`DELETE FROM jobs WHERE id = ?`),
+      deleteInput: db.prepare(`DELETE FROM job_inputs WHERE job_id = ?`),
+      deleteEvents: db.prepare(`DELETE FROM job_events WHERE job_id = ?`),
+      deleteDeliveries: db.prepare(`DELETE FROM webhook_deliveries WHERE job_id = ? AND status != 'pending'`),
+    };
+  }
+
+  async createJob(job: NewJob, input: Uint8Array, dispatch: EnqueueRequest): Promise<{ job: JobRecord; created: boolean }> {
+    const outcome = await this.writes.run(() => {
+      if (job.idempotencyKey !== null) {
+        const existing = this.s.byIdempotency.get(job.tenant, job.idempotencyKey) as JobRow | undefined;
+        if (existing) {
+          if (existing.request_hash !== job.requestHash) {
+            throw new BreakwaterError(
+              'IDEMPOTENCY_KEY_REUSED',
+              `The Idempotency-Key "${job.idempotencyKey}" was already used with a different request body; use a new key for a new job.`,
+              { param: 'Idempotency-Key' },
+            );
+          }
+          return { job: toJob(existing), created: false };
+        }
+      }
+      this.s.insertJob.run(
+        job.id,
+        job.tenant,
+        job.keyId,
+        job.kind,
+        job.pipeline,
+        job.priority,
+        job.source,
+        job.webhookUrl,
+        job.idempotencyKey,
+        job.requestHash,
+        job.maxAttempts,
+        Object.keys(job.metadata).length > 0 ? JSON.stringify(job.metadata) : null,
+        job.createdAt,
+        job.runAt,
+        job.deadline,
+      );
+      this.s.insertInput.run(job.id, input);
+      this.appendEvent(job.id, 'job-queued', { status: 'queued' }, job.createdAt);
+      this.queue.insertInTransaction(dispatch);
+      return { job: toJob(this.s.get.get(job.id) as JobRow), created: true };
+    });
+    if (outcome.created) this.queue.notifyReady();
+    return outcome;
+  }
+
+  async getJob(id: string, tenant?: string): Promise<JobRecord | undefined> {
+    const row = this.s.get.get(id) as JobRow | undefined;
+    if (!row || (tenant !== undefined && row.tenant !== tenant)) return undefined;
+    return toJob(row);
+  }
+
+  async getInput(id: string): Promise<Uint8Array | undefined> {
+    return (this.s.getInput.get(id) as Buffer | undefined) ?? undefined;
+  }
+
+  async listJobs(tenant: string, filter: JobListFilter): Promise<Page<JobRecord>> {
+    const where = ['tenant = ?'];
+    const values: unknown[] = [tenant];
+    if (filter.status) {
+      where.push('status = ?');
+      values.push(filter.status);
+    }
+    if (filter.pipeline) {
+      where.push('pipeline = ?');
+      values.push(filter.pipeline);
+    }
+    const after = decodeCursor(filter.cursor);
+    if (after) {
+      where.push('(created_at < ? OR (created_at = ? AND id < ?))');
+      values.push(after.at, after.at, after.id);
+    }
+    const rows = this.database
+      .prepare(`SELECT ${jobColumns} FROM jobs WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`)
+      .all(...values, filter.limit + 1) as JobRow[];
+    return page(rows.map(toJob), filter.limit, (job) => encodeCursor(job.createdAt, job.id));
+  }
+
+  async countQueued(): Promise<{ total: number; byTenant: ReadonlyMap<string, number> }> {
+    const byTenant = new Map<string, number>();
+    let total = 0;
+    for (const row of this.s.countQueued.all() as Array<{ tenant: string; n: number }>) {
+      byTenant.set(row.tenant, row.n);
+      total += row.n;
+    }
+    return { total, byTenant };
+  }
+
+  async events(jobId: string, afterSeq: number): Promise<JobEvent[]> {
+    const rows = this.s.events.all(jobId, afterSeq) as Array<{ job_id: string; seq: number; type: JobEventType; data: string; at: number }>;
+    return rows.map((row) => ({ jobId: row.job_id, seq: row.seq, type: row.type, data: JSON.parse(row.data) as Record<string, unknown>, at: row.at }));
+  }
+
+  startJob(id: string, token: number, attempt: number, at: number): Promise<Transition | undefined> {
+    return this.writes.run(() => {
+      const row = this.s.start.get(token, attempt, at, id, token) as JobRow | undefined;
+      return row && this.transition(row, 'job-start', { attempt }, at);
+    });
+  }
+
+  progress(id: string, token: number, step: string, data: Record<string, unknown>, at: number): Promise<Transition | undefined> {
+    return this.writes.run(() => {
+      const row = this.s.progress.get(step, id, token) as JobRow | undefined;
+      return row && this.transition(row, 'job-progress', { step, ...data }, at);
+    });
+  }
+
+  completeJob(
+    id: string,
+    token: number,
+    result: unknown,
+    at: number,
+    extras: { record?: StoredRecord; webhooks?: (job: JobRecord) => readonly WebhookOutboxEntry[] },
+  ): Promise<Transition | undefined> {
+    return this.writes.run(() => {
+      const row = this.s.complete.get(JSON.stringify(result ?? null), at, id, token) as JobRow | undefined;
+      if (!row) return undefined;
+      if (extras.record) this.insertRecord(extras.record);
+      this.insertDeliveries(row, extras.webhooks?.(toJob(row)) ?? [], at);
+      return this.transition(row, 'job-end', { status: 'succeeded' }, at);
+    });
+  }
+
+  failJob(
+    id: string,
+    token: number,
+    error: JobError,
+    retryAt: number | null,
+    at: number,
+    webhooks?: (job: JobRecord) => readonly WebhookOutboxEntry[],
+  ): Promise<Transition | undefined> {
+    return this.writes.run(() => {
+      if (retryAt !== null) {
+        const row = this.s.retry.get(JSON.stringify(error), retryAt, id, token) as JobRow | undefined;
+        return row && this.transition(row, 'job-retry', { attempt: row.attempts, retry_at: retryAt, error: publicError(error) }, at);
+      }
+      const row = this.s.fail.get(JSON.stringify(error), at, id, token) as JobRow | undefined;
+      if (!row) return undefined;
+      this.insertDeliveries(row, webhooks?.(toJob(row)) ?? [], at);
+      return this.transition(row, 'job-fail', { status: 'failed', error: publicError(error) }, at);
+    });
+  }
+
+  abandonJob(id: string, error: JobError, at: number, webhooks?: (job: JobRecord) => readonly WebhookOutboxEntry[]): Promise<Transition | undefined> {
+    return this.writes.run(() => {
+      const row = this.s.abandon.get(JSON.stringify(error), at, id) as JobRow | undefined;
+      if (!row) return undefined;
+      this.insertDeliveries(row, webhooks?.(toJob(row)) ?? [], at);
+      return this.transition(row, 'job-fail', { status: 'failed', error: publicError(error) }, at);
+    });
+  }
+
+  cancelJob(
+    id: string,
+    tenant: string,
+    at: number,
+    webhooks?: (job: JobRecord) => readonly WebhookOutboxEntry[],
+  ): Promise<{ job: JobRecord; event: JobEvent | undefined } | undefined> {
+    return this.writes.run(() => {
+      const row = this.s.cancel.get(at, id, tenant) as JobRow | undefined;
+      if (!row) {
+        const existing = this.s.get.get(id) as JobRow | undefined;
+        return existing && existing.tenant === tenant ? { job: toJob(existing), event: undefined } : undefined;
+      }
+      this.queue.cancelInTransaction(id);
+      this.insertDeliveries(row, webhooks?.(toJob(row)) ?? [], at);
+      return this.transition(row, 'job-cancel', { status: 'cancelled' }, at);
+    });
+  }
+
+  async listRecords(tenant: string, pipeline: string, cursor: string | undefined, limit: number): Promise<Page<StoredRecord>> {
+    const after = decodeCursor(cursor);
+    const rows = this.database
+      .prepare(
+        `SELECT * FROM records WHERE tenant = ? AND pipeline = ? ${after ? 'AND (created_at < ? OR (created_at = ? AND id < ?))' : ''}
+         ORDER BY created_at DESC, id DESC LIMIT ?`,
+      )
+      .all(tenant, pipeline, ...(after ? [after.at, after.at, after.id] : []), limit + 1) as RecordRow[];
+    return page(rows.map(toRecord), limit, (record) => encodeCursor(record.createdAt, record.id));
+  }
+
+  async getRecordByJob(jobId: string): Promise<StoredRecord | undefined> {
+    const row = this.s.recordByJob.get(jobId) as RecordRow | undefined;
+    return row && toRecord(row);
+  }
+
+  async dueDeliveries(now: number, limit: number): Promise<WebhookDelivery[]> {
+    return (this.s.dueDeliveries.all(now, limit) as DeliveryRow[]).map(toDelivery);
+  }
+
+  async recordDeliveryAttempt(
+    id: string,
+    outcome: { delivered: boolean; status: number | null; error: string | null; nextAttemptAt: number | null },
+    at: number,
+  ): Promise<void> {
+    await this.writes.run(() => {
+      const status = outcome.delivered ? 'delivered' : outcome.nextAttemptAt === null ? 'failed' : 'pending';
+      this.s.deliveryAttempt.run(status, outcome.nextAttemptAt, outcome.status, outcome.error, at, id);
+    });
+  }
+
+  async deliveriesOf(jobId: string): Promise<WebhookDelivery[]> {
+    return (this.s.deliveriesOf.all(jobId) as DeliveryRow[]).map(toDelivery);
+  }
+
+  registerPrompt(pipeline: string, version: number, sha256: string, template: string, at: number): Promise<'created' | 'exists' | 'conflict'> {
+    return this.writes.run(() => {
+      const existing = this.s.promptGet.get(pipeline, version) as string | undefined;
+      if (existing === undefined) {
+        this.s.promptInsert.run(pipeline, version, sha256, template, at);
+        return 'created';
+      }
+      return existing === sha256 ? 'exists' : 'conflict';
+    });
+  }
+
+  deleteFinishedBefore(before: number): Promise<number> {
+    return this.writes.run(() => {
+      const ids = this.s.finishedBefore.all(before) as string[];
+      for (const id of ids) {
+        this.s.deleteEvents.run(id);
+        this.s.deleteInput.run(id);
+        this.s.deleteDeliveries.run(id);
+        this.s.deleteJob.run(id);
+      }
+      return ids.length;
+    });
+  }
+
+  private appendEvent(jobId: string, type: JobEventType, data: Record<string, unknown>, at: number): JobEvent {
+    const seq = this.s.event.get({ job: jobId, type, data: JSON.stringify(data), at }) as number;
+    return { jobId, seq, type, data, at };
+  }
+
+  private transition(row: JobRow, type: JobEventType, data: Record<string, unknown>, at: number): Transition {
+    return { job: toJob(row), event: this.appendEvent(row.id, type, data, at) };
+  }
+
+  private insertRecord(record: StoredRecord): void {
+    this.s.insertRecord.run(
+      record.id,
+      record.jobId,
+      record.tenant,
+      record.pipeline,
+      record.promptVersion,
+      record.model,
+      record.deployment,
+      record.attempts,
+      record.inputTokens,
+      record.outputTokens,
+      Math.round(record.costUsd * 1_000_000_000),
+      record.source,
+      JSON.stringify(record.data),
+      record.createdAt,
+    );
+  }
+
+  private insertDeliveries(row: JobRow, webhooks: readonly WebhookOutboxEntry[], at: number): void {
+    for (const webhook of webhooks) this.s.insertDelivery.run(webhook.id, row.id, row.tenant, webhook.url, webhook.eventType, webhook.body, at, at, at);
+  }
+}
+
+/** What events and webhooks say about an error: code and message, not raw model output. */
+function publicError(error: JobError): { code: string; message: string } {
+  return { code: error.code, message: error.message };
+}
+
+function toJob(row: JobRow): JobRecord {
+  return {
+    id: row.id,
+    tenant: row.tenant,
+    keyId: row.key_id,
+    kind: row.kind,
+    pipeline: row.pipeline,
+    status: row.status,
+    priority: row.priority,
+    source: row.source,
+    webhookUrl: row.webhook_url,
+    idempotencyKey: row.idempotency_key,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    token: row.token,
+    step: row.step,
+    result: row.result === null ? null : JSON.parse(row.result),
+    error: row.error === null ? null : (JSON.parse(row.error) as JobError),
+    metadata: row.metadata === null ? {} : (JSON.parse(row.metadata) as Record<string, string>),
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    runAt: row.run_at,
+    deadline: row.deadline,
+  };
+}
+
+function toRecord(row: RecordRow): StoredRecord {
+  return {
+    id: row.id,
+    jobId: row.job_id,
+    tenant: row.tenant,
+    pipeline: row.pipeline,
+    promptVersion: row.prompt_version,
+    model: row.model,
+    deployment: row.deployment,
+    attempts: row.attempts,
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    costUsd: row.cost_nanos / 1_000_000_000,
+    source: row.source,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+    createdAt: row.created_at,
+  };
+}
+
+function toDelivery(row: DeliveryRow): WebhookDelivery {
+  return {
+    id: row.id,
+    jobId: row.job_id,
+    tenant: row.tenant,
+    url: row.url,
+    eventType: row.event_type,
+    body: row.body,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastStatus: row.last_status,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function encodeCursor(at: number, id: string): string {
+  return Buffer.from(`${at}:${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): { at: number; id: string } | undefined {
+  if (!cursor) return undefined;
+  const decoded = Buffer.from(cursor, 'base64url').toString();
+  const colon = decoded.indexOf(':');
+  const at = Number(decoded.slice(0, colon));
+  if (colon < 1 || !Number.isFinite(at)) {
+    throw new BreakwaterError('INVALID_REQUEST', 'The cursor is not one this API returned; pass next_cursor from the previous page unchanged.', { param: 'cursor' });
+  }
+  return { at, id: decoded.slice(colon + 1) };
+}
+
+function page<T>(rows: T[], limit: number, cursorOf: (item: T) => string): Page<T> {
+  const more = rows.length > limit;
+  const data = more ? rows.slice(0, limit) : rows;
+  return { data, nextCursor: more ? cursorOf(data[data.length - 1]!) : null };
+}

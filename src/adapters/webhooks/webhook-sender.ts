@@ -1,0 +1,148 @@
+import { performance } from 'node:perf_hooks';
+import { request, type Agent } from 'undici';
+import { BreakwaterError } from '../../core/errors/breakwater-error.js';
+import type { DeliveryOutcome, WebhookTransport } from '../../core/ports/webhook-transport.js';
+import { signPayload } from '../../core/webhooks/signature.js';
+import { guardedDispatcher, type TargetPolicy } from './ssrf-guard.js';
+
+/** Attempts per webhook event, the first one included. */
+export const MAX_WEBHOOK_ATTEMPTS = 8;
+
+const firstRetryDelayMs = 10_000;
+const maxRetryDelayMs = 30 * 60_000;
+/** A receiver's answer is read only to free the connection; nobody looks at it. */
+const responseBodyLimit = 64 * 1024;
+
+export interface WebhookSenderOptions {
+  policy: TargetPolicy;
+  /** Every active signing secret; each one adds a `v1=` entry to the signature. */
+  secrets: string[];
+  timeoutMs?: number;
+  userAgent?: string;
+}
+
+export interface OutgoingWebhook {
+  url: string;
+  /** The JSON body, already serialised: the signature covers these exact bytes. */
+  body: string;
+  deliveryId: string;
+}
+
+export type { DeliveryOutcome };
+
+/**
+ * Makes ONE signed webhook attempt. The job engine schedules retries durably with
+ * `retryDelayMs`, so nothing here sleeps or loops, and nothing throws.
+ */
+export class WebhookSender implements WebhookTransport {
+  private readonly policy: TargetPolicy;
+  private readonly secrets: string[];
+  private readonly timeoutMs: number;
+  private readonly userAgent: string;
+  private readonly dispatcher: Agent;
+
+  constructor(options: WebhookSenderOptions) {
+    this.policy = options.policy;
+    this.secrets = [...options.secrets];
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.userAgent = options.userAgent ?? 'Breakwater-Webhook';
+    if (this.secrets.length === 0) {
+      // Fails at start-up rather than on the first delivery.
+      throw new BreakwaterError('CONFIG_INVALID', 'webhooks.secrets: at least one signing secret is needed to send webhooks; add { env: BREAKWATER_WEBHOOK_SECRET }.');
+    }
+    this.dispatcher = guardedDispatcher(this.policy, { connectTimeoutMs: this.timeoutMs });
+  }
+
+  /** Throws WEBHOOK_TARGET_FORBIDDEN (param `webhook.url`) for a URL that can never be a target. */
+  checkTarget(url: string): void {
+    this.policy.checkUrl(url);
+  }
+
+  /**
+   * One attempt. `ok` is true for 2xx only; `status` is null when no answer arrived; `error`
+   * is a short reason, never a secret or the URL.
+   */
+  async deliver(delivery: OutgoingWebhook): Promise<DeliveryOutcome> {
+    const started = performance.now();
+    const outcome = (status: number | null, error: string | null, retry: boolean): DeliveryOutcome => ({
+      ok: status !== null && status >= 200 && status < 300,
+      status,
+      error,
+      durationMs: Math.round(performance.now() - started),
+      retry,
+    });
+
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    try {
+      const url = this.policy.checkUrl(delivery.url);
+      const response = await request(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': this.userAgent,
+          ...signPayload(delivery.body, this.secrets, Date.now(), delivery.deliveryId),
+        },
+        body: delivery.body,
+        dispatcher: this.dispatcher,
+        signal,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+      });
+      try {
+        await response.body.dump({ limit: responseBodyLimit, signal });
+      } catch {
+        // The status is the receiver's answer; a slow or cut body does not change it.
+      }
+      const status = response.statusCode;
+      if (status >= 200 && status < 300) return outcome(status, null, false);
+      if (status === 410) return outcome(status, 'HTTP 410 Gone: the receiver asked for no more deliveries', false);
+      if (status >= 300 && status < 400) return outcome(status, `HTTP ${status}: redirects are not followed; point the webhook at the final URL`, true);
+      return outcome(status, `HTTP ${status}`, true);
+    } catch (error) {
+      const forbidden = findForbidden(error);
+      if (forbidden !== null) return outcome(null, forbidden.message, false);
+      if (signal.aborted || isTimeout(error)) return outcome(null, `timed out after ${this.timeoutMs} ms`, true);
+      return outcome(null, describeNetworkError(error), true);
+    }
+  }
+
+  /** Closes the pooled connections; in-flight deliveries finish first. */
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+}
+
+/**
+ * Milliseconds to wait after failed attempt number `attempt` (1-based): 10 s doubling per
+ * attempt, capped at 30 minutes, with "equal jitter" (half fixed, half random) so that
+ * receivers recovering from an outage are not hit by every sender at once.
+ */
+export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
+  const exponent = Math.max(0, Math.floor(attempt) - 1);
+  const ceiling = Math.min(maxRetryDelayMs, firstRetryDelayMs * 2 ** Math.min(exponent, 30));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+function findForbidden(error: unknown): BreakwaterError | null {
+  for (let current = error, depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+    if (BreakwaterError.isInstance(current)) return current.code === 'WEBHOOK_TARGET_FORBIDDEN' ? current : null;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+function isTimeout(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || (error as Error | null)?.name === 'TimeoutError';
+}
+
+/** e.g. `ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:8080`; undici and node messages carry no URL or headers. */
+function describeNetworkError(error: unknown): string {
+  if (!(error instanceof Error)) return 'network error';
+  const rawCode = (error as { code?: unknown }).code;
+  const code = typeof rawCode === 'string' ? rawCode : '';
+  // Node's happy-eyeballs AggregateError has a code but an empty message.
+  const message = error.message || code || error.name;
+  const text = code !== '' && !message.includes(code) ? `${code}: ${message}` : message;
+  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
+}

@@ -1,0 +1,15 @@
+import type { ChatRequest } from '../../wire/chat.js';
+
+/** What a job was asked to do, as stored beside the job (JSON bytes). */
+export type JobInput =
+  | { kind: 'chat'; request: ChatRequest }
+  | { kind: 'pipeline'; text: string }
+  | { kind: 'pipeline'; document: { name: string | null; mediaType: string | null; /** base64 */ data: string } };
+
+export function encodeJobInput(input: JobInput): Uint8Array {
+  return Buffer.from(JSON.stringify(input));
+}
+
+export function decodeJobInput(bytes: Uint8Array): JobInput {
+  return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as JobInput;
+}

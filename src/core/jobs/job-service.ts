@@ -1,0 +1,253 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { BreakwaterError } from '../errors/breakwater-error.js';
+import { canonicalJson } from '../canonical-json.js';
+import type { Gateway } from '../gateway/gateway.js';
+import type { JobEventBus } from '../ports/job-events.js';
+import { terminalStatuses, type JobEvent, type JobListFilter, type JobRecord, type JobStore, type Page, type WebhookDelivery, type WebhookOutboxEntry } from '../ports/job-store.js';
+import type { VirtualKey } from '../ports/store.js';
+import type { WebhookTransport } from '../ports/webhook-transport.js';
+import type { Pipeline } from '../pipelines/pipeline.js';
+import { encodeJobInput, type JobInput } from './job-input.js';
+import { jobWebhook } from './job-webhooks.js';
+import type { SubmitJob } from '../../wire/jobs.js';
+
+export interface JobLimits {
+  /** Queued jobs of all tenants together. */
+  maxQueued: number;
+  maxQueuedPerTenant: number;
+  defaultMaxAttempts: number;
+  /** Largest document accepted in a submission, bytes (after base64 decoding). */
+  maxDocumentBytes: number;
+}
+
+export interface JobServiceOptions {
+  store: JobStore;
+  bus: JobEventBus;
+  gateway: Gateway;
+  pipelines: ReadonlyMap<string, Pipeline>;
+  webhooks: WebhookTransport | undefined;
+  limits: JobLimits;
+  now?: () => number;
+}
+
+/** How often a follower reads the store when the bus has said nothing. */
+const storePollMs = 1_000;
+
+/** How old a queued-job count may be before submit reads it again. */
+const countTtlMs = 250;
+
+/**
+ * The API side of jobs: accepts work in milliseconds (validate, check caps, one store
+ * transaction) and never waits for a model. Everything is scoped to the key's tenant: a job
+ * of another tenant is reported as not found.
+ */
+export class JobService {
+  private readonly now: () => number;
+  private queued: { at: number; total: number; byTenant: Map<string, number> } | undefined;
+
+  constructor(private readonly options: JobServiceOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  async submit(key: VirtualKey, body: SubmitJob, idempotencyKey: string | undefined): Promise<{ job: JobRecord; created: boolean }> {
+    const { limits, store } = this.options;
+    const pipeline = body.kind === 'pipeline' ? this.pipeline(body.pipeline) : undefined;
+    // Unknown or forbidden models fail now, not minutes later in a worker.
+    this.options.gateway.resolve(body.kind === 'chat' ? body.request.model : pipeline!.model, key);
+    const webhookUrl = body.webhook?.url ?? pipeline?.webhookUrl ?? null;
+    if (body.webhook) this.checkWebhook(body.webhook.url);
+    const input = this.input(body);
+    if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 255)) {
+      throw new BreakwaterError('INVALID_REQUEST', 'The Idempotency-Key header must be 1 to 255 characters.', { param: 'Idempotency-Key' });
+    }
+    await this.checkCapacity(key.tenant);
+
+    const now = this.now();
+    const id = `job_${now.toString(36)}${randomBytes(8).toString('hex')}`;
+    const runAt = now + Math.round((body.delay_seconds ?? 0) * 1000);
+    const deadline = body.deadline_seconds === undefined ? null : now + Math.round(body.deadline_seconds * 1000);
+    const maxAttempts = body.max_attempts ?? limits.defaultMaxAttempts;
+    const outcome = await store.createJob(
+      {
+        id,
+        tenant: key.tenant,
+        keyId: key.id,
+        kind: body.kind,
+        pipeline: pipeline?.name ?? null,
+        priority: body.priority ?? 0,
+        source: body.kind === 'pipeline' ? (body.document?.name ?? null) : null,
+        webhookUrl,
+        idempotencyKey: idempotencyKey ?? null,
+        requestHash: createHash('sha256').update(canonicalJson(body)).digest('hex'),
+        maxAttempts,
+        metadata: body.metadata ?? {},
+        createdAt: now,
+        runAt,
+        deadline,
+      },
+      encodeJobInput(input),
+      { id, tenant: key.tenant, priority: body.priority ?? 0, runAt, ...(deadline === null ? {} : { deadline }), maxAttempts },
+    );
+    if (outcome.created && this.queued) {
+      this.queued.total++;
+      this.queued.byTenant.set(key.tenant, (this.queued.byTenant.get(key.tenant) ?? 0) + 1);
+    }
+    return outcome;
+  }
+
+  async get(tenant: string, id: string): Promise<{ job: JobRecord; deliveries: WebhookDelivery[] }> {
+    const job = await this.options.store.getJob(id, tenant);
+    if (!job) throw notFound(id);
+    return { job, deliveries: await this.options.store.deliveriesOf(id) };
+  }
+
+  list(tenant: string, filter: JobListFilter): Promise<Page<JobRecord>> {
+    return this.options.store.listJobs(tenant, filter);
+  }
+
+  /** Cancels a queued or running job (a running one is stopped by its worker within a heartbeat). */
+  async cancel(tenant: string, id: string): Promise<JobRecord> {
+    const outcome = await this.options.store.cancelJob(id, tenant, this.now(), (job) => jobWebhook(job, 'job.cancelled', this.now()));
+    if (!outcome) throw notFound(id);
+    if (!outcome.event) {
+      throw new BreakwaterError('JOB_NOT_CANCELLABLE', `Job ${id} already ended (${outcome.job.status}); there is nothing to cancel.`);
+    }
+    this.options.bus.publish(outcome.event);
+    return outcome.job;
+  }
+
+  /**
+   * The job's events after `afterSeq`, then live ones until the job ends or `signal` aborts.
+   * Subscribes before reading the store, so no event falls between the two.
+   */
+  async *follow(tenant: string, id: string, afterSeq: number, signal: AbortSignal): AsyncGenerator<JobEvent> {
+    const job = await this.options.store.getJob(id, tenant);
+    if (!job) throw notFound(id);
+    const live: JobEvent[] = [];
+    let wake: (() => void) | undefined;
+    const unsubscribe = this.options.bus.subscribe(id, (event) => {
+      live.push(event);
+      wake?.();
+    });
+    const onAbort = () => wake?.();
+    signal.addEventListener('abort', onAbort);
+    try {
+      let last = afterSeq;
+      let ended = false;
+      for (const event of await this.options.store.events(id, afterSeq)) {
+        last = event.seq;
+        yield event;
+        if (isFinal(event)) ended = true;
+      }
+      if (ended || terminalStatuses.has((await this.options.store.getJob(id))?.status ?? 'queued')) {
+        // Ended between the two reads: whatever is stored now is complete.
+        for (const event of await this.options.store.events(id, last)) yield event;
+        return;
+      }
+      while (!signal.aborted) {
+        if (live.length === 0) {
+          // Woken by the bus, or after a second: then read the store, which holds every event
+          // even when the bus cannot reach this process (a worker elsewhere on an embedded file).
+          const woken = await new Promise<boolean>((resolve) => {
+            const timer = setTimeout(() => resolve(false), storePollMs);
+            wake = () => {
+              clearTimeout(timer);
+              resolve(true);
+            };
+          });
+          wake = undefined;
+          if (!woken && !signal.aborted) {
+            for (const stored of await this.options.store.events(id, last)) {
+              last = stored.seq;
+              yield stored;
+              if (isFinal(stored)) return;
+            }
+          }
+          continue;
+        }
+        const event = live.shift()!;
+        if (event.seq <= last) continue;
+        if (event.seq > last + 1) {
+          // A gap (this node missed an event): read it back from the store.
+          for (const missed of await this.options.store.events(id, last)) {
+            if (missed.seq >= event.seq) break;
+            last = missed.seq;
+            yield missed;
+          }
+        }
+        last = event.seq;
+        yield event;
+        if (isFinal(event)) return;
+      }
+    } finally {
+      unsubscribe();
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private pipeline(name: string): Pipeline {
+    const pipeline = this.options.pipelines.get(name);
+    if (!pipeline) {
+      const known = [...this.options.pipelines.keys()];
+      throw new BreakwaterError('PIPELINE_NOT_FOUND', `No pipeline "${name}"; declared pipelines: ${known.length > 0 ? known.join(', ') : 'none (add them under pipelines: in breakwater.yaml)'}.`, {
+        param: 'pipeline',
+      });
+    }
+    return pipeline;
+  }
+
+  private checkWebhook(url: string): void {
+    if (!this.options.webhooks) {
+      throw new BreakwaterError('WEBHOOK_TARGET_FORBIDDEN', 'Webhooks are not configured on this server: set webhooks.secrets in breakwater.yaml to sign them.', {
+        param: 'webhook.url',
+      });
+    }
+    this.options.webhooks.checkTarget(url);
+  }
+
+  private input(body: SubmitJob): JobInput {
+    if (body.kind === 'chat') return { kind: 'chat', request: body.request };
+    if (body.text !== undefined) return { kind: 'pipeline', text: body.text };
+    const document = body.document!;
+    const bytes = Buffer.from(document.data, 'base64');
+    if (bytes.length === 0 || !/^[A-Za-z0-9+/\r\n]*={0,2}\s*$/.test(document.data.slice(-64))) {
+      throw new BreakwaterError('INVALID_REQUEST', 'document.data must be the file\'s bytes in base64.', { param: 'document.data' });
+    }
+    if (bytes.length > this.options.limits.maxDocumentBytes) {
+      throw new BreakwaterError(
+        'DOCUMENT_TOO_LARGE',
+        `${document.name ?? 'The document'} is ${bytes.length} bytes; this server accepts documents up to ${this.options.limits.maxDocumentBytes} bytes (jobs.documents.maxBytes).`,
+        { param: 'document.data' },
+      );
+    }
+    return { kind: 'pipeline', document: { name: document.name ?? null, mediaType: document.media_type ?? null, data: document.data } };
+  }
+
+  private async checkCapacity(tenant: string): Promise<void> {
+    const { limits } = this.options;
+    const now = this.now();
+    if (!this.queued || now - this.queued.at > countTtlMs) {
+      const counted = await this.options.store.countQueued();
+      this.queued = { at: now, total: counted.total, byTenant: new Map(counted.byTenant) };
+    }
+    const tenantQueued = this.queued.byTenant.get(tenant) ?? 0;
+    if (tenantQueued >= limits.maxQueuedPerTenant) {
+      throw new BreakwaterError('QUEUE_FULL', `This tenant has ${tenantQueued} queued jobs, the most allowed (jobs.maxQueuedPerTenant); wait for some to finish.`, {
+        retryAfterSeconds: 5,
+      });
+    }
+    if (this.queued.total >= limits.maxQueued) {
+      throw new BreakwaterError('QUEUE_FULL', `The queue holds ${this.queued.total} jobs, its cap (jobs.maxQueued); retry shortly.`, { retryAfterSeconds: 5 });
+    }
+  }
+}
+
+function isFinal(event: JobEvent): boolean {
+  return event.type === 'job-end' || event.type === 'job-fail' || event.type === 'job-cancel';
+}
+
+function notFound(id: string): BreakwaterError {
+  return new BreakwaterError('JOB_NOT_FOUND', `No job ${id} for this key's tenant.`, { param: 'id' });
+}
+
+export type { WebhookOutboxEntry };

@@ -1,0 +1,20 @@
+import { randomBytes } from 'node:crypto';
+import type { JobRecord, WebhookOutboxEntry } from '../ports/job-store.js';
+import { toWireJob } from '../../wire/jobs.js';
+
+export type JobWebhookType = 'job.succeeded' | 'job.failed' | 'job.cancelled' | 'record.created';
+
+export function deliveryId(): string {
+  return `whd_${randomBytes(12).toString('hex')}`;
+}
+
+/** The outbox entry announcing a job's end to its webhook, if it has one. */
+export function jobWebhook(job: JobRecord, type: Exclude<JobWebhookType, 'record.created'>, at: number): WebhookOutboxEntry[] {
+  if (!job.webhookUrl) return [];
+  return [webhookEntry(job.webhookUrl, type, toWireJob(job), at)];
+}
+
+export function webhookEntry(url: string, type: JobWebhookType, data: Record<string, unknown>, at: number): WebhookOutboxEntry {
+  const id = deliveryId();
+  return { id, url, eventType: type, body: JSON.stringify({ id, type, created_at: Math.floor(at / 1000), data }) };
+}

@@ -1,0 +1,267 @@
+import { BreakwaterError, toBreakwaterError } from '../errors/breakwater-error.js';
+import { backoffDelay } from '../routing/backoff.js';
+import type { JobEventBus } from '../ports/job-events.js';
+import type { JobError, JobKind, JobRecord, JobStore, Transition } from '../ports/job-store.js';
+import { terminalStatuses } from '../ports/job-store.js';
+import type { Claim, JobQueue } from '../ports/queue.js';
+import type { KeyStore } from '../ports/store.js';
+import { decodeJobInput } from './job-input.js';
+import type { JobHandler } from './job-handler.js';
+import { jobWebhook } from './job-webhooks.js';
+
+export interface WorkerOptions {
+  store: JobStore;
+  queue: JobQueue;
+  bus: JobEventBus;
+  keys: KeyStore;
+  handlers: Readonly<Record<JobKind, JobHandler>>;
+  /** Jobs run at once by this process. */
+  concurrency: number;
+  leaseMs: number;
+  /** How often an idle worker looks for delayed or recovered jobs (it is woken at once for new ones). */
+  pollMs: number;
+  /** How often expired leases and deadlines are swept. */
+  recoverMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  onError: (error: unknown, context: string) => void;
+  now?: () => number;
+}
+
+interface Running {
+  claim: Claim;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+/**
+ * Claims jobs and runs them. Store first, queue second at every step, so a crash between the
+ * two leaves a lease that expires and a job that is run again — never a job that is lost —,
+ * and every store write carries the claim's fencing token, so a worker that lost its lease
+ * changes nothing. Sinks are idempotent on the job id, so a job run twice writes once.
+ */
+export class Worker {
+  private readonly running = new Map<string, Running>();
+  private readonly now: () => number;
+  private stopped = true;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private unsubscribeReady: (() => void) | undefined;
+  private recoverTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: WorkerOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  get inFlight(): number {
+    return this.running.size;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.unsubscribeReady = this.options.queue.onReady(() => this.wake?.());
+    this.recoverTimer = setInterval(() => void this.recover(), this.options.recoverMs);
+    this.recoverTimer.unref();
+    void this.recover();
+    this.loop = this.claimLoop();
+  }
+
+  /**
+   * Stops claiming, lets running jobs finish for up to `graceMs`, then stops the rest and
+   * gives their claims back (their attempt is not counted).
+   */
+  async stop(graceMs: number): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.unsubscribeReady?.();
+    clearInterval(this.recoverTimer);
+    this.wake?.();
+    await this.loop;
+    const all = Promise.all([...this.running.values()].map((run) => run.done));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([all.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs)))]);
+    clearTimeout(timer);
+    if (timedOut) {
+      const releasing = [...this.running.values()].map(async (run) => {
+        run.controller.abort(new BreakwaterError('NOT_READY', 'The worker is shutting down; the job goes back to the queue.', { retryable: true }));
+        await run.done;
+      });
+      await Promise.all(releasing);
+    }
+  }
+
+  private async claimLoop(): Promise<void> {
+    const { queue, concurrency, leaseMs, pollMs } = this.options;
+    while (!this.stopped) {
+      const free = concurrency - this.running.size;
+      let claims: Claim[] = [];
+      if (free > 0) {
+        try {
+          claims = await queue.claim(free, leaseMs);
+        } catch (error) {
+          this.options.onError(error, 'claiming jobs');
+        }
+      }
+      for (const claim of claims) this.launch(claim);
+      if (claims.length > 0 && claims.length === free) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  private launch(claim: Claim): void {
+    const controller = new AbortController();
+    const run: Running = { claim, controller, done: Promise.resolve() };
+    run.done = this.process(claim, controller)
+      .catch((error) => this.options.onError(error, `running job ${claim.id}`))
+      .finally(() => {
+        this.running.delete(claim.id);
+        this.wake?.();
+      });
+    this.running.set(claim.id, run);
+  }
+
+  private async process(claim: Claim, controller: AbortController): Promise<void> {
+    const { store, queue } = this.options;
+    const existing = await store.getJob(claim.id);
+    if (!existing || terminalStatuses.has(existing.status)) {
+      // A duplicate delivery of a job that already ended (or was deleted): drop it.
+      await queue.complete(claim);
+      return;
+    }
+    const started = await store.startJob(claim.id, claim.token, claim.attempt, this.now());
+    if (!started) return; // a later claim owns the job
+    this.publish(started);
+    const job = started.job;
+
+    if (job.deadline !== null && this.now() >= job.deadline) {
+      await this.finishFailed(claim, job, deadlineError(job), false);
+      return;
+    }
+    const stopHeartbeat = this.heartbeat(claim, controller);
+    const stopFollowing = this.options.bus.subscribe(job.id, (event) => {
+      if (event.type === 'job-cancel') controller.abort(new BreakwaterError('JOB_CANCELLED', 'The job was cancelled.'));
+    });
+    const deadlineTimer =
+      job.deadline === null ? undefined : setTimeout(() => controller.abort(deadlineError(job)), Math.max(0, job.deadline - this.now()));
+    try {
+      const key = await this.options.keys.findKey(job.keyId);
+      if (!key || key.revokedAt !== null) {
+        throw new BreakwaterError('INVALID_API_KEY', 'The key that submitted this job was revoked; the job was not run.');
+      }
+      const inputBytes = await store.getInput(job.id);
+      if (!inputBytes) throw new BreakwaterError('INTERNAL_ERROR', `Job ${job.id} has no stored input.`);
+      const outcome = await this.options.handlers[job.kind].run({
+        job,
+        input: decodeJobInput(inputBytes),
+        key,
+        attempt: claim.attempt,
+        signal: controller.signal,
+        progress: async (step, data = {}) => {
+          if (controller.signal.aborted) throw controller.signal.reason;
+          const transition = await store.progress(job.id, claim.token, step, data, this.now());
+          if (transition) this.publish(transition);
+        },
+      });
+      if (controller.signal.aborted) throw controller.signal.reason;
+      const completed = await store.completeJob(job.id, claim.token, outcome.result, this.now(), {
+        ...(outcome.record ? { record: outcome.record } : {}),
+        webhooks: (done) => [...jobWebhook(done, 'job.succeeded', this.now()), ...(outcome.webhooks?.(done) ?? [])],
+      });
+      if (completed) this.publish(completed);
+      await queue.complete(claim);
+    } catch (thrown) {
+      const reason = controller.signal.aborted ? controller.signal.reason : thrown;
+      await this.onFailure(claim, job, toBreakwaterError(reason), controller.signal.aborted);
+    } finally {
+      stopHeartbeat();
+      stopFollowing();
+      clearTimeout(deadlineTimer);
+    }
+  }
+
+  private async onFailure(claim: Claim, job: JobRecord, error: BreakwaterError, aborted: boolean): Promise<void> {
+    const { queue } = this.options;
+    if (aborted && error.code === 'NOT_READY') {
+      // Shutdown: give the job back untouched.
+      await queue.release(claim);
+      return;
+    }
+    if (aborted && error.code === 'JOB_CANCELLED') {
+      // Cancelled: the store already says so; drop the queue item if it is still there.
+      await queue.complete(claim);
+      return;
+    }
+    // Lost lease: another claim owns the job now; every write of ours would be fenced anyway.
+    if (aborted && error.code === 'JOB_LEASE_LOST') return;
+    const retry = error.retryable && claim.attempt < claim.maxAttempts;
+    await this.finishFailed(claim, job, error, retry);
+  }
+
+  private async finishFailed(claim: Claim, job: JobRecord, error: BreakwaterError, retry: boolean): Promise<void> {
+    const { store, queue } = this.options;
+    const now = this.now();
+    const delayMs = error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : backoffDelay(claim.attempt - 1, this.options.retryBaseMs, this.options.retryMaxMs);
+    const retryAt = retry && (job.deadline === null || now + delayMs < job.deadline) ? now + delayMs : null;
+    const transition = await store.failJob(job.id, claim.token, jobError(error), retryAt, now, (failed) => jobWebhook(failed, 'job.failed', now));
+    if (transition) this.publish(transition);
+    await queue.fail(claim, retryAt === null ? { retryable: false } : { retryable: true, delayMs });
+  }
+
+  /** Extends the lease every third of it; a refused heartbeat (lease lost, job cancelled) aborts the run. */
+  private heartbeat(claim: Claim, controller: AbortController): () => void {
+    const interval = Math.max(50, Math.floor(this.options.leaseMs / 3));
+    const timer = setInterval(() => {
+      this.options.queue.heartbeat(claim, this.options.leaseMs).then(
+        (leaseUntil) => {
+          if (leaseUntil === undefined && !controller.signal.aborted) {
+            controller.abort(new BreakwaterError('JOB_LEASE_LOST', `The lease on job ${claim.id} was lost (taken over or cancelled); this worker stops.`));
+          }
+        },
+        (error) => this.options.onError(error, `heartbeat of job ${claim.id}`),
+      );
+    }, interval);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  /** Dead-lettered items (a worker that kept dying, a deadline passed while queued) fail their jobs. */
+  private async recover(): Promise<void> {
+    try {
+      const dead = await this.options.queue.recover();
+      for (const letter of dead) {
+        const now = this.now();
+        const error: JobError =
+          letter.reason === 'deadline'
+            ? { code: 'JOB_DEADLINE_EXCEEDED', message: 'The job\'s deadline passed before it could finish.' }
+            : {
+                code: 'JOB_ATTEMPTS_EXHAUSTED',
+                message: `The job's worker stopped without finishing on each of its ${letter.attempts} attempts (crashed, killed or lost its lease).`,
+              };
+        const transition = await this.options.store.abandonJob(letter.id, error, now, (job) => jobWebhook(job, 'job.failed', now));
+        if (transition) this.publish(transition);
+      }
+    } catch (error) {
+      this.options.onError(error, 'recovering expired leases');
+    }
+  }
+
+  private publish(transition: Transition): void {
+    this.options.bus.publish(transition.event);
+  }
+}
+
+function deadlineError(job: JobRecord): BreakwaterError {
+  return new BreakwaterError('JOB_DEADLINE_EXCEEDED', `Job ${job.id} passed its deadline before it could finish.`, { retryable: false });
+}
+
+function jobError(error: BreakwaterError): JobError {
+  return { code: error.code, message: error.message, ...(Object.keys(error.details).length > 0 ? { details: error.details } : {}) };
+}

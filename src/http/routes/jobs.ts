@@ -1,0 +1,100 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import type { App } from '../../app.js';
+import { BreakwaterError } from '../../core/errors/breakwater-error.js';
+import { jobStatuses, submitJobSchema, toWireEvent, toWireJob } from '../../wire/jobs.js';
+import { parseBody } from '../parse-body.js';
+import { authenticate, clientSignal } from '../request-context.js';
+
+const listQuerySchema = z
+  .object({
+    status: z.enum(jobStatuses).optional(),
+    pipeline: z.string().min(1).optional(),
+    cursor: z.string().min(1).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .strict();
+
+const eventsQuerySchema = z.object({ after: z.coerce.number().int().min(0).optional() }).strict();
+
+/** Heartbeat comment on idle SSE streams, so proxies keep them open. */
+const keepAliveMs = 15_000;
+
+/**
+ * The jobs API: submit answers 202 at once (a store write, never a model call); reads,
+ * lists, cancels and the SSE event stream are scoped to the key's tenant.
+ */
+export function jobRoutes(app: App): FastifyPluginAsync {
+  return async (server) => {
+    server.post('/v1/jobs', { bodyLimit: app.config.jobs.bodyLimitBytes }, async (request, reply) => {
+      const key = await authenticate(app, request);
+      const body = parseBody(submitJobSchema, request.body);
+      const header = request.headers['idempotency-key'];
+      const idempotencyKey = Array.isArray(header) ? header[0] : header;
+      const { job, created } = await app.jobs.submit(key, body, idempotencyKey);
+      reply.header('location', `/v1/jobs/${job.id}`);
+      return reply.code(created ? 202 : 200).send(toWireJob(job));
+    });
+
+    server.get('/v1/jobs', async (request) => {
+      const key = await authenticate(app, request);
+      const query = parseBody(listQuerySchema, request.query ?? {});
+      const page = await app.jobs.list(key.tenant, {
+        limit: query.limit,
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.pipeline ? { pipeline: query.pipeline } : {}),
+        ...(query.cursor ? { cursor: query.cursor } : {}),
+      });
+      return { object: 'list', data: page.data.map((job) => toWireJob(job)), has_more: page.nextCursor !== null, next_cursor: page.nextCursor };
+    });
+
+    server.get<{ Params: { id: string } }>('/v1/jobs/:id', async (request) => {
+      const key = await authenticate(app, request);
+      const { job, deliveries } = await app.jobs.get(key.tenant, request.params.id);
+      return toWireJob(job, deliveries);
+    });
+
+    server.post<{ Params: { id: string } }>('/v1/jobs/:id/cancel', async (request) => {
+      const key = await authenticate(app, request);
+      return toWireJob(await app.jobs.cancel(key.tenant, request.params.id));
+    });
+
+    server.get<{ Params: { id: string } }>('/v1/jobs/:id/events', async (request, reply) => {
+      const key = await authenticate(app, request);
+      const query = parseBody(eventsQuerySchema, request.query ?? {});
+      const lastEventId = request.headers['last-event-id'];
+      const resumeFrom = typeof lastEventId === 'string' && lastEventId !== '' ? Number(lastEventId) : (query.after ?? 0);
+      if (!Number.isInteger(resumeFrom) || resumeFrom < 0) {
+        throw new BreakwaterError('INVALID_REQUEST', 'Last-Event-ID must be the id of an event this stream sent (a whole number).', { param: 'Last-Event-ID' });
+      }
+      const signal = clientSignal(reply);
+      const events = app.jobs.follow(key.tenant, request.params.id, resumeFrom, signal);
+      // The first read checks the job exists (404 as JSON) before the stream starts.
+      const first = await events.next();
+      reply.hijack();
+      const response = reply.raw;
+      response.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+        'x-request-id': request.id,
+      });
+      response.write('retry: 1000\n\n');
+      const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), keepAliveMs);
+      try {
+        for (let next = first; !next.done && !response.destroyed; next = await events.next()) {
+          const event = next.value;
+          response.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(toWireEvent(event))}\n\n`);
+        }
+      } catch (error) {
+        if (!response.destroyed) response.write(`event: error\ndata: ${JSON.stringify(BreakwaterError.isInstance(error) ? error.toEnvelope() : { error: { message: 'stream failed' } })}\n\n`);
+      } finally {
+        clearInterval(keepAlive);
+        await events.return(undefined);
+        if (!response.destroyed) response.end();
+      }
+      return reply;
+    });
+  };
+}

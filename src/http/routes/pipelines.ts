@@ -1,0 +1,46 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import type { App } from '../../app.js';
+import { BreakwaterError } from '../../core/errors/breakwater-error.js';
+import { toWireRecord } from '../../wire/jobs.js';
+import { parseBody } from '../parse-body.js';
+import { authenticate } from '../request-context.js';
+
+const recordsQuerySchema = z
+  .object({
+    cursor: z.string().min(1).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .strict();
+
+/** The declared pipelines, and the validated records each produced for this key's tenant. */
+export function pipelineRoutes(app: App): FastifyPluginAsync {
+  return async (server) => {
+    server.get('/v1/pipelines', async (request) => {
+      await authenticate(app, request);
+      return {
+        object: 'list',
+        data: [...app.pipelines.values()].map((pipeline) => ({
+          name: pipeline.name,
+          object: 'pipeline',
+          description: pipeline.description,
+          accepts: pipeline.accepts,
+          model: pipeline.model,
+          prompt_version: pipeline.prompt.version,
+          schema: pipeline.schema,
+          sinks: pipeline.sinks.map((sink) => sink.type === 'external' ? sink.sink.kind : sink.type),
+        })),
+      };
+    });
+
+    server.get<{ Params: { name: string } }>('/v1/pipelines/:name/records', async (request) => {
+      const key = await authenticate(app, request);
+      const query = parseBody(recordsQuerySchema, request.query ?? {});
+      if (!app.pipelines.has(request.params.name)) {
+        throw new BreakwaterError('PIPELINE_NOT_FOUND', `No pipeline "${request.params.name}"; GET /v1/pipelines lists the declared ones.`, { param: 'name' });
+      }
+      const page = await app.store.jobs.listRecords(key.tenant, request.params.name, query.cursor, query.limit);
+      return { object: 'list', data: page.data.map(toWireRecord), has_more: page.nextCursor !== null, next_cursor: page.nextCursor };
+    });
+  };
+}
