@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { BreakwaterError } from '../../core/errors/breakwater-error.js';
 import { verifySignature } from '../../core/webhooks/signature.js';
 import { TargetPolicy } from './ssrf-guard.js';
-import { MAX_WEBHOOK_ATTEMPTS, WebhookSender, retryDelayMs } from './webhook-sender.js';
+import { WebhookSender } from './webhook-sender.js';
 
 const secret = 'whsec_test_do_not_leak';
 const body = JSON.stringify({ id: 'whd_1', type: 'job.succeeded', created_at: 1_767_225_600, data: { id: 'job_1' } });
@@ -147,24 +147,5 @@ describe('WebhookSender', () => {
       () => new WebhookSender({ policy: new TargetPolicy({ allow: [] }), secrets: [] }),
       (error) => BreakwaterError.isInstance(error) && error.code === 'CONFIG_INVALID',
     );
-  });
-});
-
-describe('retryDelayMs', () => {
-  it('starts at 10 s and doubles, with equal jitter (half fixed, half random)', () => {
-    assert.equal(retryDelayMs(1, () => 0), 5_000);
-    assert.equal(retryDelayMs(1, () => 1), 10_000);
-    assert.equal(retryDelayMs(2, () => 1), 20_000);
-    assert.equal(retryDelayMs(3, () => 0.5), 30_000);
-    assert.equal(retryDelayMs(7, () => 1), 640_000);
-  });
-
-  it('caps at 30 minutes', () => {
-    assert.equal(retryDelayMs(9, () => 1), 1_800_000);
-    assert.equal(retryDelayMs(1_000, () => 0), 900_000);
-  });
-
-  it('makes 8 attempts in all', () => {
-    assert.equal(MAX_WEBHOOK_ATTEMPTS, 8);
   });
 });

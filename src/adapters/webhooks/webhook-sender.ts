@@ -5,11 +5,6 @@ import type { DeliveryOutcome, WebhookTransport } from '../../core/ports/webhook
 import { signPayload } from '../../core/webhooks/signature.js';
 import { guardedDispatcher, type TargetPolicy } from './ssrf-guard.js';
 
-/** Attempts per webhook event, the first one included. */
-export const MAX_WEBHOOK_ATTEMPTS = 8;
-
-const firstRetryDelayMs = 10_000;
-const maxRetryDelayMs = 30 * 60_000;
 /** A receiver's answer is read only to free the connection; nobody looks at it. */
 const responseBodyLimit = 64 * 1024;
 
@@ -110,17 +105,6 @@ export class WebhookSender implements WebhookTransport {
   async close(): Promise<void> {
     await this.dispatcher.close();
   }
-}
-
-/**
- * Milliseconds to wait after failed attempt number `attempt` (1-based): 10 s doubling per
- * attempt, capped at 30 minutes, with "equal jitter" (half fixed, half random) so that
- * receivers recovering from an outage are not hit by every sender at once.
- */
-export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
-  const exponent = Math.max(0, Math.floor(attempt) - 1);
-  const ceiling = Math.min(maxRetryDelayMs, firstRetryDelayMs * 2 ** Math.min(exponent, 30));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
 function findForbidden(error: unknown): BreakwaterError | null {

@@ -226,7 +226,9 @@ export class JobService {
   private async checkCapacity(tenant: string): Promise<void> {
     const { limits } = this.options;
     const now = this.now();
-    if (!this.queued || now - this.queued.at > countTtlMs) {
+    if (!this.queued || now - this.queued.at > countTtlMs || this.overCap(tenant)) {
+      // Counted again when stale, and before any refusal: a cached count only ever grows
+      // (it adds this process's submissions), so it may refuse wrongly but never admit wrongly.
       const counted = await this.options.store.countQueued();
       this.queued = { at: now, total: counted.total, byTenant: new Map(counted.byTenant) };
     }
@@ -239,6 +241,11 @@ export class JobService {
     if (this.queued.total >= limits.maxQueued) {
       throw new BreakwaterError('QUEUE_FULL', `The queue holds ${this.queued.total} jobs, its cap (jobs.maxQueued); retry shortly.`, { retryAfterSeconds: 5 });
     }
+  }
+
+  private overCap(tenant: string): boolean {
+    const queued = this.queued!;
+    return (queued.byTenant.get(tenant) ?? 0) >= this.options.limits.maxQueuedPerTenant || queued.total >= this.options.limits.maxQueued;
   }
 }
 
