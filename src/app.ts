@@ -128,6 +128,7 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     onDeferredError: onError,
   });
 
+  metrics.depthSource = async () => ({ ...(await queue.depth()) });
   const bus = new MemoryEventBus();
   const webhookSecrets = config.webhooks.secrets.map((ref, index) => resolveSecret(ref, `webhooks.secrets[${index}]`, env));
   const webhooks: WebhookTransport | undefined =

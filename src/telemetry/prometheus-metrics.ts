@@ -16,6 +16,10 @@ export class PrometheusMetrics implements GatewayMetrics {
   private readonly breaker: Gauge<'deployment'>;
   readonly httpErrors: Counter<'code'>;
 
+  readonly queueDepth: Gauge<'state'>;
+  /** Where /metrics reads the queue depth from (set by the composition root). */
+  depthSource: (() => Promise<Record<string, number>>) | undefined;
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'breakwater_' });
     const registers = [this.registry];
@@ -38,6 +42,17 @@ export class PrometheusMetrics implements GatewayMetrics {
     this.cacheHits = new Counter({ name: 'breakwater_cache_hits_total', help: 'Exact-cache hits', labelNames: ['alias'], registers });
     this.rejections = new Counter({ name: 'breakwater_limit_rejections_total', help: 'Requests refused by rate limits or budgets', labelNames: ['reason'], registers });
     this.breaker = new Gauge({ name: 'breakwater_circuit_state', help: 'Circuit breaker per deployment: 0 closed, 1 half-open, 2 open', labelNames: ['deployment'], registers });
+    this.queueDepth = new Gauge({
+      name: 'breakwater_queue_depth',
+      help: 'Jobs in the queue by state (ready, delayed, leased, dead); read from the queue at each scrape',
+      labelNames: ['state'],
+      registers,
+      collect: async () => {
+        if (!this.depthSource) return;
+        const depth = await this.depthSource();
+        for (const [state, count] of Object.entries(depth)) this.queueDepth.set({ state }, count);
+      },
+    });
     this.httpErrors = new Counter({ name: 'breakwater_http_errors_total', help: 'HTTP error responses by stable code', labelNames: ['code'], registers });
   }
 

@@ -253,6 +253,8 @@ describe('jobs API (embedded: SQLite queue, in-process worker)', () => {
     const listKey = await test.key({ name: 'lister' });
     const ids: string[] = [];
     for (let index = 0; index < 3; index++) ids.push((await submitJob(test, listKey, chatJob(`list ${index}`, { delay_seconds: 3600 }))).json().id);
+    const metrics = (await test.server.inject({ method: 'GET', url: '/metrics' })).body;
+    assert.match(metrics, /breakwater_queue_depth\{state="delayed"\} 3\b/, 'the queue depth is exported for autoscaling');
     const first = (await test.server.inject({ method: 'GET', url: '/v1/jobs?limit=2&status=queued', headers: bearer(listKey) })).json();
     assert.deepEqual(first.data.map((job: { id: string }) => job.id), [ids[2], ids[1]]);
     assert.equal(first.has_more, true);
