@@ -102,6 +102,10 @@ function checkReferences(config: ParsedConfig, path: string | undefined): void {
     });
   }
   for (const [name, pipeline] of Object.entries(config.pipelines)) {
+    const sendsWebhooks = pipeline.webhook !== undefined || pipeline.sinks.some((sink) => sink.type === 'webhook');
+    if (sendsWebhooks && config.webhooks.secrets.length === 0) {
+      problems.push(`pipelines.${name}: sends webhooks, but webhooks.secrets is empty; add a signing secret (webhooks.secrets: [{ env: BREAKWATER_WEBHOOK_SECRET }])`);
+    }
     if (!config.models[pipeline.model]) {
       problems.push(`pipelines.${name}.model: no model alias "${pipeline.model}" (configured: ${Object.keys(config.models).join(', ') || 'none'}); add it under models or fix the name`);
     }

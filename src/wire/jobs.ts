@@ -93,7 +93,7 @@ export function toWireDelivery(delivery: WebhookDelivery): Record<string, unknow
 }
 
 export function toWireEvent(event: JobEvent): Record<string, unknown> {
-  return { job_id: event.jobId, seq: event.seq, type: event.type, at: event.at, ...event.data };
+  return { job_id: event.jobId, seq: event.seq, type: event.type, at: seconds(event.at), ...event.data };
 }
 
 export function toWireRecord(record: StoredRecord): Record<string, unknown> {

@@ -125,11 +125,16 @@ describe('jobs API (embedded: SQLite queue, in-process worker)', () => {
   it('caps queued jobs per tenant with 429 QUEUE_FULL and Retry-After', async () => {
     const capKey = await test.key({ name: 'cap' });
     const ids: string[] = [];
-    for (let index = 0; index < 5; index++) ids.push((await submitJob(test, capKey, chatJob(`queued ${index}`, { delay_seconds: 3600 }))).json().id);
+    for (let index = 0; index < 5; index++) {
+      ids.push((await submitJob(test, capKey, chatJob(`queued ${index}`, { delay_seconds: 3600 }), { 'idempotency-key': `cap-${index}` })).json().id);
+    }
     const refused = await submitJob(test, capKey, chatJob('one too many', { delay_seconds: 3600 }));
     assert.equal(refused.statusCode, 429);
     assert.equal(refused.json().error.code, 'QUEUE_FULL');
     assert.ok(Number(refused.headers['retry-after']) >= 1);
+    const replay = await submitJob(test, capKey, chatJob('queued 0', { delay_seconds: 3600 }), { 'idempotency-key': 'cap-0' });
+    assert.equal(replay.statusCode, 200, 'a replay of an accepted job is answered even when the queue is full');
+    assert.equal(replay.json().id, ids[0]);
     const otherKey = await test.key({ name: 'not capped' });
     const otherTenant = await submitJob(test, otherKey, chatJob('another tenant is not capped', { delay_seconds: 3600 }));
     assert.equal(otherTenant.statusCode, 202);

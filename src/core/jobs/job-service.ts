@@ -60,7 +60,9 @@ export class JobService {
     if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 255)) {
       throw new BreakwaterError('INVALID_REQUEST', 'The Idempotency-Key header must be 1 to 255 characters.', { param: 'Idempotency-Key' });
     }
-    await this.checkCapacity(key.tenant);
+    // A replay of an accepted submission is answered even when the queue is full now.
+    const replay = idempotencyKey !== undefined && (await store.findByIdempotencyKey(key.tenant, idempotencyKey)) !== undefined;
+    if (!replay) await this.checkCapacity(key.tenant);
 
     const now = this.now();
     const id = `job_${now.toString(36)}${randomBytes(8).toString('hex')}`;

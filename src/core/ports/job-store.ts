@@ -147,6 +147,7 @@ export interface JobStore {
    */
   createJob(job: NewJob, input: Uint8Array, dispatch: EnqueueRequest): Promise<{ job: JobRecord; created: boolean }>;
   getJob(id: string, tenant?: string): Promise<JobRecord | undefined>;
+  findByIdempotencyKey(tenant: string, idempotencyKey: string): Promise<JobRecord | undefined>;
   getInput(id: string): Promise<Uint8Array | undefined>;
   listJobs(tenant: string, filter: JobListFilter): Promise<Page<JobRecord>>;
   /** Queued jobs per tenant and in total (for backpressure). */

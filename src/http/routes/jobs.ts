@@ -26,6 +26,9 @@ const keepAliveMs = 15_000;
  */
 export function jobRoutes(app: App): FastifyPluginAsync {
   return async (server) => {
+    // Event streams end when the server closes, so a shutdown does not wait for jobs to end.
+    const closing = new AbortController();
+    server.addHook('preClose', async () => closing.abort());
     server.post('/v1/jobs', { bodyLimit: app.config.jobs.bodyLimitBytes }, async (request, reply) => {
       const key = await authenticate(app, request);
       const body = parseBody(submitJobSchema, request.body);
@@ -67,10 +70,12 @@ export function jobRoutes(app: App): FastifyPluginAsync {
       if (!Number.isInteger(resumeFrom) || resumeFrom < 0) {
         throw new BreakwaterError('INVALID_REQUEST', 'Last-Event-ID must be the id of an event this stream sent (a whole number).', { param: 'Last-Event-ID' });
       }
-      const signal = clientSignal(reply);
+      // 404 as JSON before the stream starts; after that, headers go out at once (a resumed
+      // stream of a job with nothing new would otherwise send nothing until its next event).
+      await app.jobs.get(key.tenant, request.params.id);
+      const client = clientSignal(reply);
+      const signal = AbortSignal.any([client, closing.signal]);
       const events = app.jobs.follow(key.tenant, request.params.id, resumeFrom, signal);
-      // The first read checks the job exists (404 as JSON) before the stream starts.
-      const first = await events.next();
       reply.hijack();
       const response = reply.raw;
       response.writeHead(200, {
@@ -83,7 +88,7 @@ export function jobRoutes(app: App): FastifyPluginAsync {
       response.write('retry: 1000\n\n');
       const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), keepAliveMs);
       try {
-        for (let next = first; !next.done && !response.destroyed; next = await events.next()) {
+        for (let next = await events.next(); !next.done && !response.destroyed && !signal.aborted; next = await events.next()) {
           const event = next.value;
           response.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(toWireEvent(event))}\n\n`);
         }

@@ -87,6 +87,7 @@ const jobColumns = `id, tenant, key_id, kind, pipeline, status, priority, source
  */
 export class SqliteJobStore implements JobStore {
   private readonly s;
+  private queuedCount: { commits: number; value: Promise<{ total: number; byTenant: ReadonlyMap<string, number> }> } | undefined;
 
   constructor(
     private readonly database: Database.Database,
@@ -211,6 +212,11 @@ export class SqliteJobStore implements JobStore {
     return toJob(row);
   }
 
+  async findByIdempotencyKey(tenant: string, idempotencyKey: string): Promise<JobRecord | undefined> {
+    const row = this.s.byIdempotency.get(tenant, idempotencyKey) as JobRow | undefined;
+    return row && toJob(row);
+  }
+
   async getInput(id: string): Promise<Uint8Array | undefined> {
     return (this.s.getInput.get(id) as Buffer | undefined) ?? undefined;
   }
@@ -237,7 +243,18 @@ export class SqliteJobStore implements JobStore {
     return page(rows.map(toJob), filter.limit, (job) => encodeCursor(job.createdAt, job.id));
   }
 
-  async countQueued(): Promise<{ total: number; byTenant: ReadonlyMap<string, number> }> {
+  countQueued(): Promise<{ total: number; byTenant: ReadonlyMap<string, number> }> {
+    // Hundreds of submissions resumed by one commit all ask in the same turn; one count serves
+    // them while nothing has committed since (it is dropped at the next turn, for writers in
+    // other processes).
+    if (this.queuedCount && this.queuedCount.commits === this.writes.commits) return this.queuedCount.value;
+    const value = Promise.resolve(this.countQueuedNow());
+    this.queuedCount = { commits: this.writes.commits, value };
+    setImmediate(() => (this.queuedCount = undefined));
+    return value;
+  }
+
+  private countQueuedNow(): { total: number; byTenant: ReadonlyMap<string, number> } {
     const byTenant = new Map<string, number>();
     let total = 0;
     for (const row of this.s.countQueued.all() as Array<{ tenant: string; n: number }>) {
@@ -293,7 +310,7 @@ export class SqliteJobStore implements JobStore {
     return this.writes.run(() => {
       if (retryAt !== null) {
         const row = this.s.retry.get(JSON.stringify(error), retryAt, id, token) as JobRow | undefined;
-        return row && this.transition(row, 'job-retry', { attempt: row.attempts, retry_at: retryAt, error: publicError(error) }, at);
+        return row && this.transition(row, 'job-retry', { attempt: row.attempts, retry_at: Math.floor(retryAt / 1000), error: publicError(error) }, at);
       }
       const row = this.s.fail.get(JSON.stringify(error), at, id, token) as JobRow | undefined;
       if (!row) return undefined;
