@@ -4,7 +4,9 @@ import type { Provider, ProviderCallOptions } from '../../../core/ports/provider
 import { TokenCounter } from '../../../core/pricing/token-counter.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, ToolCall } from '../../../wire/chat.js';
 import type { EmbeddingsRequest, EmbeddingsResult } from '../../../wire/embeddings.js';
+import { DocumentText } from './document-text.js';
 import { sampleFromSchema } from './sample-from-schema.js';
+import { schemaInPrompt } from './schema-in-prompt.js';
 
 export interface MockProviderOptions {
   name: string;
@@ -16,8 +18,10 @@ export interface MockProviderOptions {
 /**
  * The `mock` provider: deterministic answers with no network, for demos, tests and
  * benchmarks. It echoes the last user message, calls the first (or forced) tool when tools
- * are offered, answers `json_schema` requests with a value of the schema's shape, honours
- * the output cap and reports token usage like a real provider.
+ * are offered, answers `json_schema` requests (and `json_object` ones whose system message
+ * states a JSON Schema) with a value valid against the schema, filled from the document in
+ * the last user message where it can tell, honours the output cap and reports token usage
+ * like a real provider.
  */
 export class MockProvider implements Provider {
   readonly name: string;
@@ -86,10 +90,13 @@ export class MockProvider implements Provider {
     let content: string | null = null;
     let finishReason: 'stop' | 'length' | 'tool_calls' = toolCalls ? 'tool_calls' : 'stop';
     if (!toolCalls) {
-      const schema = request.response_format?.type === 'json_schema' ? request.response_format.json_schema.schema : undefined;
+      const responseFormat = request.response_format;
+      const format = responseFormat?.type;
+      // Only structured requests pay for reading the document; plain chat stays an echo.
+      const schema = responseFormat?.type === 'json_schema' ? responseFormat.json_schema.schema : format === 'json_object' ? schemaInPrompt(request.messages, textOf) : undefined;
       content = schema
-        ? JSON.stringify(sampleFromSchema(schema))
-        : request.response_format?.type === 'json_object'
+        ? JSON.stringify(sampleFromSchema(schema, documentOf(request)))
+        : format === 'json_object'
           ? '{"reply":"mock"}'
           : (this.options.reply ?? `Mock reply to: ${textOf(last?.content).slice(0, 200)}`);
       const words = content.match(/\S+\s*/g) ?? [];
@@ -119,6 +126,13 @@ export class MockProvider implements Provider {
   private async wait(signal: AbortSignal): Promise<void> {
     if (this.options.latencyMs > 0) await delay(this.options.latencyMs, undefined, { signal });
   }
+}
+
+/** The document is in the last user message (the prompt template puts it there). */
+function documentOf(request: ChatRequest): DocumentText | undefined {
+  const lastUser = [...request.messages].reverse().find((message) => message.role === 'user');
+  const text = lastUser ? textOf(lastUser.content) : '';
+  return text.trim() === '' ? undefined : new DocumentText(text);
 }
 
 function textOf(content: unknown): string {
