@@ -18,10 +18,14 @@ interface Pending {
 export class GroupCommit {
   private pending: Pending[] = [];
   private scheduled = false;
+  /** Batches committed so far: a read cached while this is unchanged saw every local write. */
+  commits = 0;
   private readonly runBatch: (batch: Pending[]) => void;
 
   constructor(database: Database.Database, private readonly maxBatch = 512) {
-    const savepoint = (work: () => unknown) => database.transaction(work)();
+    // One wrapper for every savepoint: better-sqlite3 builds a new one per transaction() call.
+    const inSavepoint = database.transaction((work: () => unknown) => work());
+    const savepoint = (work: () => unknown) => inSavepoint(work);
     this.runBatch = database.transaction((batch: Pending[]) => {
       for (const item of batch) {
         try {
@@ -50,6 +54,7 @@ export class GroupCommit {
       const batch = this.pending.splice(0, this.maxBatch);
       try {
         this.runBatch(batch);
+        this.commits++;
       } catch (error) {
         // The commit itself failed (disk full, database closed): nothing in the batch landed.
         for (const item of batch) item.reject(error);
