@@ -1,17 +1,29 @@
 import { Command } from 'commander';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createApp } from '../app.js';
 import { loadConfig } from '../config/load-config.js';
 import { buildServer } from '../http/server.js';
+import { ApiClient } from './api-client.js';
+import { createProgressView, describeFailure, loadFiles, runPipeline, summaryLine } from './run-command.js';
+
+/** `../../samples/` is the repo's samples folder from both src/cli/ and dist/cli/. */
+const samples = new URL('../../samples/', import.meta.url);
 
 /**
  * The README's first command: starts Breakwater on the embedded defaults (a throw-away
- * SQLite file, the mock model), creates a budgeted key and walks through what a client sees.
+ * SQLite file, the mock model), creates a budgeted key and walks through what a client sees,
+ * then runs the two example pipelines on samples/ over HTTP, as `breakwater run` does.
+ *
+ * Exit code: 0 when the demo's own flow worked — every call answered, every job reached an
+ * end, and the invoice records read back match the invoice jobs that succeeded. A job that
+ * failed (e.g. EXTRACTION_FAILED because the mock model's answer did not fit the schema) is
+ * shown with its code and does not fail the demo: showing how failures look is part of it.
  */
 export function demoCommand(): Command {
-  return new Command('demo').description('Run a self-contained tour of the gateway on the embedded defaults (no servers, no API keys)').action(async () => {
+  return new Command('demo').description('Run a self-contained tour of the gateway and the example pipelines on the embedded defaults (no servers, no API keys)').action(async () => {
     const folder = mkdtempSync(join(tmpdir(), 'breakwater-demo-'));
     const loaded = loadConfig({ noFile: true, env: { BREAKWATER_DB: join(folder, 'demo.db'), BREAKWATER_LOG_LEVEL: 'warn', BREAKWATER_ADMIN_TOKEN: 'demo-admin-token' } });
     const app = await createApp(loaded);
@@ -53,6 +65,7 @@ export function demoCommand(): Command {
       for (const row of usage.body.data) {
         print(`7. Ledger ${row.day} ${row.model}: ${row.requests} requests, ${row.cache_hits} cache hits, ${row.errors} refused, ${row.input_tokens}+${row.output_tokens} tokens, $${Number(row.cost_usd).toFixed(6)}`);
       }
+      if (!(await pipelineTour(base, print))) process.exitCode = 1;
       print('\nNext: `npx breakwater serve` and point the openai SDK at http://127.0.0.1:8080/v1 with a key from `npx breakwater keys create --name my-app`.');
     } finally {
       await server.close();
@@ -60,6 +73,44 @@ export function demoCommand(): Command {
       rmSync(folder, { recursive: true, force: true });
     }
   });
+}
+
+/** Steps 8–10: pipelines on the sample documents; false when the demo's own flow broke. */
+async function pipelineTour(base: string, print: (line: string) => void): Promise<boolean> {
+  // The first key's $0.002 budget is spent by now (that was step 6's point): a fresh key.
+  const created = await call<{ key: string }>(base, 'demo-admin-token', 'POST', '/v1/admin/keys', { name: 'demo-pipelines', tags: { team: 'demo' } });
+  const client = new ApiClient(base, created.body.key);
+  let invoicesSucceeded = 0;
+  try {
+    for (const [index, pipeline, folder] of [[8, 'invoice', 'invoices'], [9, 'delivery-manifest', 'manifests']] as const) {
+      const directory = new URL(`${folder}/`, samples);
+      const files = await loadFiles(readdirSync(directory).sort().map((name) => fileURLToPath(new URL(name, directory))));
+      print(`\n${index}. breakwater run ${pipeline} samples/${folder}/* → ${files.length} jobs (POST /v1/jobs, then each job's SSE events)`);
+      const view = createProgressView(files, process.stdout);
+      const outcomes = await runPipeline(client, pipeline, files, view).finally(() => view.stop());
+      for (const outcome of outcomes) {
+        const result = outcome.job?.result as { record_id: string | null; extraction_attempts: number } | null;
+        if (outcome.job?.status === 'succeeded') print(`   ✓ ${outcome.file.name} → record ${result?.record_id} (${result?.extraction_attempts} extraction attempt(s))`);
+        else print(`   ✗ ${outcome.file.name} → ${describeFailure(outcome).split('\n').slice(0, 4).join('\n     ')}`);
+      }
+      print(`   ${summaryLine(outcomes)}`);
+      if (pipeline === 'invoice') invoicesSucceeded = outcomes.filter((outcome) => outcome.job?.status === 'succeeded').length;
+    }
+    const records = await client.listRecords('invoice', { limit: 100 });
+    print(`\n10. GET /v1/pipelines/invoice/records → ${records.data.length} validated invoice record(s), each with provenance`);
+    const first = records.data[0];
+    if (first) {
+      print(`   ${first.id} from ${first.provenance.source} (job ${first.provenance.job_id}, ${first.provenance.deployment}):`);
+      print(JSON.stringify(first.data, null, 2).replace(/^/gm, '   '));
+    }
+    if (records.data.length !== invoicesSucceeded) {
+      print(`   demo problem: ${invoicesSucceeded} invoice job(s) succeeded but ${records.data.length} record(s) were read back`);
+      return false;
+    }
+    return true;
+  } finally {
+    await client.close();
+  }
 }
 
 interface ErrorBody {

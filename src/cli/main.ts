@@ -5,6 +5,8 @@ import { keysCommand } from './keys-command.js';
 import { serveCommand } from './serve-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { demoCommand } from './demo-command.js';
+import { runCommand } from './run-command.js';
+import { jobsCommand } from './jobs-command.js';
 
 const program = new Command()
   .name('breakwater')
@@ -15,6 +17,8 @@ program.addCommand(serveCommand());
 program.addCommand(keysCommand());
 program.addCommand(migrateCommand());
 program.addCommand(demoCommand());
+program.addCommand(runCommand());
+program.addCommand(jobsCommand());
 
 try {
   await program.parseAsync(process.argv);
