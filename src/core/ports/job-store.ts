@@ -193,6 +193,15 @@ export interface JobStore {
 
   /** Registers a pipeline prompt version; 'conflict' when that version exists with other text. */
   registerPrompt(pipeline: string, version: number, sha256: string, template: string, at: number): Promise<'created' | 'exists' | 'conflict'>;
+  /**
+   * The transactional outbox, for stores whose queue is elsewhere (a broker): dispatches
+   * written by createJob and not yet published, leased to one relay for `leaseMs` so two
+   * relays rarely publish the same one (a duplicate is harmless: workers drop it by job id
+   * and fencing token). A store whose queue commits with the job (embedded SQLite) has none.
+   */
+  claimDispatches(limit: number, leaseMs: number): Promise<EnqueueRequest[]>;
+  /** Marks dispatches published (after the broker confirmed them). */
+  markDispatched(ids: readonly string[]): Promise<void>;
   /** Deletes jobs that ended before `before`, with their events, inputs and deliveries (records stay). */
   deleteFinishedBefore(before: number): Promise<number>;
 }
