@@ -34,7 +34,7 @@ const settings = {
   floorBatch: 512,
 };
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const expectedEvents = 'job-queued,job-start,job-progress,job-end';
+const expectedEvents = 'job-queued,job-start,job-end';
 
 interface Bench {
   app: App;

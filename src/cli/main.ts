@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
+// A 64 MB young generation: under load a job or request allocates a few KB that die young;
+// fewer, larger scavenges cost less than many small ones (bench:queue, docs/operations.md).
 import { Command } from 'commander';
 import { BreakwaterError } from '../core/errors/breakwater-error.js';
 import { keysCommand } from './keys-command.js';

@@ -8,7 +8,7 @@ export class ChatJobHandler implements JobHandler {
 
   async run(run: JobRun): Promise<JobOutcome> {
     if (run.input.kind !== 'chat') throw new BreakwaterError('INTERNAL_ERROR', `Job ${run.job.id} is not a chat job.`);
-    await run.progress('calling model', { model: run.input.request.model });
+    // No progress step: a chat job is one model call, and job-start already says it is running.
     const { outcome } = await this.gateway.call({
       requestId: `${run.job.id}.${run.attempt}`,
       key: run.key,

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { BreakwaterError } from '../errors/breakwater-error.js';
 import { canonicalJson } from '../canonical-json.js';
 import type { Gateway } from '../gateway/gateway.js';
@@ -65,7 +65,7 @@ export class JobService {
     if (!replay) await this.checkCapacity(key.tenant);
 
     const now = this.now();
-    const id = `job_${now.toString(36)}${randomBytes(8).toString('hex')}`;
+    const id = `job_${now.toString(36)}${randomUUID().replaceAll('-', '').slice(0, 16)}`;
     const runAt = now + Math.round((body.delay_seconds ?? 0) * 1000);
     const deadline = body.deadline_seconds === undefined ? null : now + Math.round(body.deadline_seconds * 1000);
     const maxAttempts = body.max_attempts ?? limits.defaultMaxAttempts;
@@ -80,7 +80,8 @@ export class JobService {
         source: body.kind === 'pipeline' ? (body.document?.name ?? null) : null,
         webhookUrl,
         idempotencyKey: idempotencyKey ?? null,
-        requestHash: createHash('sha256').update(canonicalJson(body)).digest('hex'),
+        // Only compared when an Idempotency-Key is reused; not worth hashing otherwise.
+        requestHash: idempotencyKey === undefined ? '' : createHash('sha256').update(canonicalJson(body)).digest('hex'),
         maxAttempts,
         metadata: body.metadata ?? {},
         createdAt: now,

@@ -4,7 +4,7 @@ import type { JobEventBus } from '../ports/job-events.js';
 import type { JobError, JobKind, JobRecord, JobStore, Transition } from '../ports/job-store.js';
 import { terminalStatuses } from '../ports/job-store.js';
 import type { Claim, JobQueue } from '../ports/queue.js';
-import type { KeyStore } from '../ports/store.js';
+import type { KeyStore, VirtualKey } from '../ports/store.js';
 import { decodeJobInput } from './job-input.js';
 import type { JobHandler } from './job-handler.js';
 import { jobWebhook } from './job-webhooks.js';
@@ -28,6 +28,9 @@ export interface WorkerOptions {
   now?: () => number;
 }
 
+/** How long a worker trusts a key it looked up (a revocation reaches running workers within this). */
+const keyCacheMs = 5_000;
+
 interface Running {
   claim: Claim;
   controller: AbortController;
@@ -42,6 +45,7 @@ interface Running {
  */
 export class Worker {
   private readonly running = new Map<string, Running>();
+  private readonly keys = new Map<string, { key: VirtualKey | undefined; until: number }>();
   private readonly now: () => number;
   private stopped = true;
   private loop: Promise<void> | undefined;
@@ -130,14 +134,14 @@ export class Worker {
 
   private async process(claim: Claim, controller: AbortController): Promise<void> {
     const { store, queue } = this.options;
-    const existing = await store.getJob(claim.id);
-    if (!existing || terminalStatuses.has(existing.status)) {
-      // A duplicate delivery of a job that already ended (or was deleted): drop it.
-      await queue.complete(claim);
+    const started = await store.startJob(claim.id, claim.token, claim.attempt, this.now());
+    if (!started) {
+      // Not startable: a duplicate delivery of a job that already ended (or was deleted) is
+      // dropped; otherwise a later claim owns the job and this one does nothing.
+      const existing = await store.getJob(claim.id);
+      if (!existing || terminalStatuses.has(existing.status)) await queue.complete(claim);
       return;
     }
-    const started = await store.startJob(claim.id, claim.token, claim.attempt, this.now());
-    if (!started) return; // a later claim owns the job
     this.publish(started);
     const job = started.job;
 
@@ -152,11 +156,11 @@ export class Worker {
     const deadlineTimer =
       job.deadline === null ? undefined : setTimeout(() => controller.abort(deadlineError(job)), Math.max(0, job.deadline - this.now()));
     try {
-      const key = await this.options.keys.findKey(job.keyId);
+      const key = await this.keyOf(job.keyId);
       if (!key || key.revokedAt !== null) {
         throw new BreakwaterError('INVALID_API_KEY', 'The key that submitted this job was revoked; the job was not run.');
       }
-      const inputBytes = await store.getInput(job.id);
+      const inputBytes = started.input ?? (await store.getInput(job.id));
       if (!inputBytes) throw new BreakwaterError('INTERNAL_ERROR', `Job ${job.id} has no stored input.`);
       const outcome = await this.options.handlers[job.kind].run({
         job,
@@ -213,6 +217,17 @@ export class Worker {
     const transition = await store.failJob(job.id, claim.token, jobError(error), retryAt, now, (failed) => jobWebhook(failed, 'job.failed', now));
     if (transition) this.publish(transition);
     await queue.fail(claim, retryAt === null ? { retryable: false } : { retryable: true, delayMs });
+  }
+
+  /** Keys change rarely and every job needs one: looked up at most every few seconds per key. */
+  private async keyOf(id: string): Promise<VirtualKey | undefined> {
+    const now = this.now();
+    const cached = this.keys.get(id);
+    if (cached && cached.until > now) return cached.key;
+    const key = await this.options.keys.findKey(id);
+    if (this.keys.size > 10_000) this.keys.clear();
+    this.keys.set(id, { key, until: now + keyCacheMs });
+    return key;
   }
 
   /** Extends the lease every third of it; a refused heartbeat (lease lost, job cancelled) aborts the run. */

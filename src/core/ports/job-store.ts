@@ -150,13 +150,16 @@ export interface JobStore {
   findByIdempotencyKey(tenant: string, idempotencyKey: string): Promise<JobRecord | undefined>;
   getInput(id: string): Promise<Uint8Array | undefined>;
   listJobs(tenant: string, filter: JobListFilter): Promise<Page<JobRecord>>;
-  /** Queued jobs per tenant and in total (for backpressure). */
+  /** Unfinished jobs (waiting, delayed or running) per tenant and in total, for backpressure. */
   countQueued(): Promise<{ total: number; byTenant: ReadonlyMap<string, number> }>;
   /** Events after `afterSeq`, oldest first. */
   events(jobId: string, afterSeq: number): Promise<JobEvent[]>;
 
-  /** queued|running → running under `token`, if no later claim started it. */
-  startJob(id: string, token: number, attempt: number, at: number): Promise<Transition | undefined>;
+  /**
+   * queued|running → running under `token`, if no later claim started it. A store may return
+   * the job's input with it (saving the worker a read); otherwise the worker calls getInput.
+   */
+  startJob(id: string, token: number, attempt: number, at: number): Promise<(Transition & { input?: Uint8Array }) | undefined>;
   progress(id: string, token: number, step: string, data: Record<string, unknown>, at: number): Promise<Transition | undefined>;
   completeJob(
     id: string,

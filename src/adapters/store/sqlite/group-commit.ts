@@ -8,28 +8,45 @@ interface Pending {
   outcome?: { ok: true; value: unknown } | { ok: false; error: unknown };
 }
 
+/** Thrown inside the fast path to roll the whole batch back when one write failed. */
+const retryWithSavepoints = Symbol('retry with savepoints');
+
 /**
  * Group commit for the embedded store: writes requested in the same turn of the event loop
- * run in one SQLite transaction, each in its own savepoint (one that throws rolls back alone
- * and rejects alone), and every promise settles only after the commit. A commit costs about
- * as much as a dozen row writes, so batching is what lets one SQLite file carry thousands of
- * job transitions a second without giving up durability of an acknowledged write.
+ * run in one SQLite transaction, and every promise settles only after the commit. A commit
+ * costs about as much as a dozen row writes, so batching is what lets one SQLite file carry
+ * thousands of job transitions a second without giving up durability of an acknowledged write.
+ *
+ * Each write must stand alone: one that throws rolls back alone and rejects alone. The batch
+ * first runs without savepoints (they cost two statements per write); if any write throws,
+ * the whole transaction is rolled back and the batch runs again with a savepoint per write.
+ * Writes are closures over their arguments, so running one again after a rollback is the
+ * same as running it once.
  */
 export class GroupCommit {
   private pending: Pending[] = [];
   private scheduled = false;
   /** Batches committed so far: a read cached while this is unchanged saw every local write. */
   commits = 0;
-  private readonly runBatch: (batch: Pending[]) => void;
+  private readonly fastBatch: (batch: Pending[]) => void;
+  private readonly safeBatch: (batch: Pending[]) => void;
 
   constructor(database: Database.Database, private readonly maxBatch = 512) {
     // One wrapper for every savepoint: better-sqlite3 builds a new one per transaction() call.
     const inSavepoint = database.transaction((work: () => unknown) => work());
-    const savepoint = (work: () => unknown) => inSavepoint(work);
-    this.runBatch = database.transaction((batch: Pending[]) => {
+    this.fastBatch = database.transaction((batch: Pending[]) => {
       for (const item of batch) {
         try {
-          item.outcome = { ok: true, value: savepoint(item.work) };
+          item.outcome = { ok: true, value: item.work() };
+        } catch {
+          throw retryWithSavepoints;
+        }
+      }
+    });
+    this.safeBatch = database.transaction((batch: Pending[]) => {
+      for (const item of batch) {
+        try {
+          item.outcome = { ok: true, value: inSavepoint(item.work) };
         } catch (error) {
           item.outcome = { ok: false, error };
         }
@@ -53,7 +70,12 @@ export class GroupCommit {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, this.maxBatch);
       try {
-        this.runBatch(batch);
+        try {
+          this.fastBatch(batch);
+        } catch (error) {
+          if (error !== retryWithSavepoints) throw error;
+          this.safeBatch(batch);
+        }
         this.commits++;
       } catch (error) {
         // The commit itself failed (disk full, database closed): nothing in the batch landed.

@@ -42,6 +42,8 @@ interface JobRow {
   finished_at: number | null;
   run_at: number;
   deadline: number | null;
+  /** The sequence number of the job's latest event. */
+  event_seq: number;
 }
 
 interface RecordRow {
@@ -78,7 +80,7 @@ interface DeliveryRow {
 }
 
 const jobColumns = `id, tenant, key_id, kind, pipeline, status, priority, source, webhook_url, idempotency_key, request_hash, attempts,
-  max_attempts, token, step, result, error, metadata, created_at, started_at, finished_at, run_at, deadline`;
+  max_attempts, token, step, result, error, metadata, created_at, started_at, finished_at, run_at, deadline, event_seq`;
 
 /**
  * Jobs in the embedded SQLite file. Every write goes through the group commit, so a state
@@ -98,45 +100,43 @@ export class SqliteJobStore implements JobStore {
     this.s = {
       insertJob: db.prepare(
         `INSERT INTO jobs (id, tenant, key_id, kind, pipeline, status, priority, source, webhook_url, idempotency_key, request_hash,
-                           max_attempts, metadata, created_at, run_at, deadline)
-         VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                           max_attempts, metadata, created_at, run_at, deadline, event_seq)
+         VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
       ),
       insertInput: db.prepare(`INSERT INTO job_inputs (job_id, body) VALUES (?, ?)`),
       byIdempotency: db.prepare(`SELECT ${jobColumns} FROM jobs WHERE tenant = ? AND idempotency_key = ?`),
       get: db.prepare(`SELECT ${jobColumns} FROM jobs WHERE id = ?`),
       getInput: db.prepare(`SELECT body FROM job_inputs WHERE job_id = ?`).pluck(),
-      event: db.prepare(
-        `INSERT INTO job_events (job_id, seq, type, data, at)
-         SELECT @job, coalesce(max(seq), 0) + 1, @type, @data, @at FROM job_events WHERE job_id = @job
-         RETURNING seq`,
-      ).pluck(),
+      event: db.prepare(`INSERT INTO job_events (job_id, seq, type, data, at) VALUES (?, ?, ?, ?, ?)`),
       events: db.prepare(`SELECT job_id, seq, type, data, at FROM job_events WHERE job_id = ? AND seq > ? ORDER BY seq`),
       start: db.prepare(
-        `UPDATE jobs SET status = 'running', token = ?, attempts = ?, step = NULL, started_at = coalesce(started_at, ?)
-         WHERE id = ? AND token < ? AND status IN ('queued', 'running') RETURNING ${jobColumns}`,
+        `UPDATE jobs SET status = 'running', token = ?, attempts = ?, step = NULL, started_at = coalesce(started_at, ?), event_seq = event_seq + 1
+         WHERE id = ? AND token < ? AND status IN ('queued', 'running')
+         RETURNING ${jobColumns}, (SELECT body FROM job_inputs WHERE job_id = jobs.id) AS input`,
       ),
-      progress: db.prepare(`UPDATE jobs SET step = ? WHERE id = ? AND token = ? AND status = 'running' RETURNING ${jobColumns}`),
+      progress: db.prepare(`UPDATE jobs SET step = ?, event_seq = event_seq + 1 WHERE id = ? AND token = ? AND status = 'running' RETURNING ${jobColumns}`),
       complete: db.prepare(
-        `UPDATE jobs SET status = 'succeeded', step = NULL, result = ?, error = NULL, finished_at = ?
+        `UPDATE jobs SET status = 'succeeded', step = NULL, result = ?, error = NULL, finished_at = ?, event_seq = event_seq + 1
          WHERE id = ? AND token = ? AND status = 'running' RETURNING ${jobColumns}`,
       ),
       retry: db.prepare(
-        `UPDATE jobs SET status = 'queued', step = NULL, error = ?, run_at = ?
+        `UPDATE jobs SET status = 'queued', step = NULL, error = ?, run_at = ?, event_seq = event_seq + 1
          WHERE id = ? AND token = ? AND status = 'running' RETURNING ${jobColumns}`,
       ),
       fail: db.prepare(
-        `UPDATE jobs SET status = 'failed', step = NULL, error = ?, finished_at = ?
+        `UPDATE jobs SET status = 'failed', step = NULL, error = ?, finished_at = ?, event_seq = event_seq + 1
          WHERE id = ? AND token = ? AND status = 'running' RETURNING ${jobColumns}`,
       ),
       abandon: db.prepare(
-        `UPDATE jobs SET status = 'failed', step = NULL, error = ?, finished_at = ?
+        `UPDATE jobs SET status = 'failed', step = NULL, error = ?, finished_at = ?, event_seq = event_seq + 1
          WHERE id = ? AND status IN ('queued', 'running') RETURNING ${jobColumns}`,
       ),
       cancel: db.prepare(
-        `UPDATE jobs SET status = 'cancelled', step = NULL, finished_at = ?
+        `UPDATE jobs SET status = 'cancelled', step = NULL, finished_at = ?, event_seq = event_seq + 1
          WHERE id = ? AND tenant = ? AND status IN ('queued', 'running') RETURNING ${jobColumns}`,
       ),
-      countQueued: db.prepare(`SELECT tenant, count(*) AS n FROM jobs WHERE status = 'queued' GROUP BY tenant`),
+      // Unfinished jobs are exactly those with a queue item (waiting, delayed or leased).
+      countQueued: db.prepare(`SELECT tenant, count(*) AS n FROM queue_items GROUP BY tenant`),
       insertRecord: db.prepare(
         `INSERT INTO records (id, job_id, tenant, pipeline, prompt_version, model, deployment, attempts, input_tokens, output_tokens,
                               cost_nanos, source, data, created_at)
@@ -198,9 +198,9 @@ export class SqliteJobStore implements JobStore {
         job.deadline,
       );
       this.s.insertInput.run(job.id, input);
-      this.appendEvent(job.id, 'job-queued', { status: 'queued' }, job.createdAt);
+      this.appendEvent(job.id, 1, 'job-queued', { status: 'queued' }, job.createdAt);
       this.queue.insertInTransaction(dispatch);
-      return { job: toJob(this.s.get.get(job.id) as JobRow), created: true };
+      return { job: newJobRecord(job), created: true };
     });
     if (outcome.created) this.queue.notifyReady();
     return outcome;
@@ -269,10 +269,10 @@ export class SqliteJobStore implements JobStore {
     return rows.map((row) => ({ jobId: row.job_id, seq: row.seq, type: row.type, data: JSON.parse(row.data) as Record<string, unknown>, at: row.at }));
   }
 
-  startJob(id: string, token: number, attempt: number, at: number): Promise<Transition | undefined> {
+  startJob(id: string, token: number, attempt: number, at: number): Promise<(Transition & { input?: Uint8Array }) | undefined> {
     return this.writes.run(() => {
-      const row = this.s.start.get(token, attempt, at, id, token) as JobRow | undefined;
-      return row && this.transition(row, 'job-start', { attempt }, at);
+      const row = this.s.start.get(token, attempt, at, id, token) as (JobRow & { input: Buffer | null }) | undefined;
+      return row && { ...this.transition(row, 'job-start', { attempt }, at), ...(row.input ? { input: row.input } : {}) };
     });
   }
 
@@ -412,13 +412,14 @@ export class SqliteJobStore implements JobStore {
     });
   }
 
-  private appendEvent(jobId: string, type: JobEventType, data: Record<string, unknown>, at: number): JobEvent {
-    const seq = this.s.event.get({ job: jobId, type, data: JSON.stringify(data), at }) as number;
+  /** Appends event number `seq` (handed out by the UPDATE that made the change). */
+  private appendEvent(jobId: string, seq: number, type: JobEventType, data: Record<string, unknown>, at: number): JobEvent {
+    this.s.event.run(jobId, seq, type, JSON.stringify(data), at);
     return { jobId, seq, type, data, at };
   }
 
   private transition(row: JobRow, type: JobEventType, data: Record<string, unknown>, at: number): Transition {
-    return { job: toJob(row), event: this.appendEvent(row.id, type, data, at) };
+    return { job: toJob(row), event: this.appendEvent(row.id, row.event_seq, type, data, at) };
   }
 
   private insertRecord(record: StoredRecord): void {
@@ -443,6 +444,34 @@ export class SqliteJobStore implements JobStore {
   private insertDeliveries(row: JobRow, webhooks: readonly WebhookOutboxEntry[], at: number): void {
     for (const webhook of webhooks) this.s.insertDelivery.run(webhook.id, row.id, row.tenant, webhook.url, webhook.eventType, webhook.body, at, at, at);
   }
+}
+
+/** The row createJob just wrote, without reading it back. */
+function newJobRecord(job: NewJob): JobRecord {
+  return {
+    id: job.id,
+    tenant: job.tenant,
+    keyId: job.keyId,
+    kind: job.kind,
+    pipeline: job.pipeline,
+    status: 'queued',
+    priority: job.priority,
+    source: job.source,
+    webhookUrl: job.webhookUrl,
+    idempotencyKey: job.idempotencyKey,
+    attempts: 0,
+    maxAttempts: job.maxAttempts,
+    token: 0,
+    step: null,
+    result: null,
+    error: null,
+    metadata: job.metadata,
+    createdAt: job.createdAt,
+    startedAt: null,
+    finishedAt: null,
+    runAt: job.runAt,
+    deadline: job.deadline,
+  };
 }
 
 /** What events and webhooks say about an error: code and message, not raw model output. */
