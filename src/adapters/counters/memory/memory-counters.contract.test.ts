@@ -1,0 +1,4 @@
+import { countersContract } from '../../../../test/contracts/counters-contract.js';
+import { MemoryCounters } from './memory-counters.js';
+
+countersContract('in-process', async () => ({ counters: new MemoryCounters(), close: async () => {} }));
