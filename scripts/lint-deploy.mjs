@@ -404,7 +404,9 @@ else if (!/^\d+(:\d+)?$/.test(user)) problem(dockerfile, `USER ${user}: use a nu
 if (!last('HEALTHCHECK') || /^NONE/.test(last('HEALTHCHECK'))) problem(dockerfile, 'the final stage has no HEALTHCHECK');
 else if (!last('HEALTHCHECK').includes('/healthz')) problem(dockerfile, 'HEALTHCHECK should probe /healthz');
 if (!/\b8080\b/.test(last('EXPOSE') ?? '')) problem(dockerfile, 'EXPOSE 8080 in the final stage');
-if (last('ENTRYPOINT') !== '["node", "dist/cli/main.js"]') problem(dockerfile, 'ENTRYPOINT should be the exec form ["node", "dist/cli/main.js"] (so node receives SIGTERM)');
+if (!/^\["node", (?:"--[a-z-]+=[^"]+", )*"dist\/cli\/main\.js"\]$/.test(last('ENTRYPOINT') ?? '')) {
+  problem(dockerfile, 'ENTRYPOINT should be the exec form ["node", <flags>, "dist/cli/main.js"] (so node receives SIGTERM)');
+}
 if (!/^\[/.test(last('CMD') ?? '')) problem(dockerfile, 'CMD should use the exec form');
 if (!final.some(({ keyword, rest }) => keyword === 'ENV' && /NODE_ENV=production/.test(rest))) problem(dockerfile, 'set NODE_ENV=production in the final stage');
 if (!final.some(({ keyword, rest }) => keyword === 'ENV' && /HOST=0\.0\.0\.0/.test(rest))) problem(dockerfile, 'set HOST=0.0.0.0 in the final stage (the default 127.0.0.1 is unreachable from outside the container)');
