@@ -2,10 +2,8 @@ import pino, { type Logger } from 'pino';
 import type { LoadedConfig } from './config/load-config.js';
 import type { ParsedConfig } from './config/schema.js';
 import { resolveSecret } from './config/secrets.js';
-import { MemoryResponseCache } from './adapters/cache/memory/memory-response-cache.js';
-import { MemoryCounters } from './adapters/counters/memory/memory-counters.js';
 import { createProvider } from './adapters/providers/create-provider.js';
-import { SqliteStore } from './adapters/store/sqlite/sqlite-store.js';
+import { openAdapters } from './adapters/open-adapters.js';
 import { Gateway } from './core/gateway/gateway.js';
 import { KeyService } from './core/keys/key-service.js';
 import { budget } from './core/middleware/budget/index.js';
@@ -26,7 +24,6 @@ import { startTracing, type TracingHandle } from './telemetry/tracing.js';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createHash } from 'node:crypto';
 import { BreakwaterError } from './core/errors/breakwater-error.js';
-import { MemoryEventBus } from './adapters/events/memory/memory-event-bus.js';
 import { createDefaultLoaders } from './adapters/loaders/document-loaders.js';
 import { PostgresSink } from './adapters/sinks/postgres/postgres-sink.js';
 import { TargetPolicy } from './adapters/webhooks/ssrf-guard.js';
@@ -37,6 +34,7 @@ import { JobService } from './core/jobs/job-service.js';
 import { PipelineJobHandler } from './core/jobs/pipeline-job.js';
 import { WebhookDispatcher } from './core/jobs/webhook-dispatcher.js';
 import { Worker } from './core/jobs/worker.js';
+import { OutboxRelay } from './core/jobs/outbox-relay.js';
 import type { JobQueue } from './core/ports/queue.js';
 import type { WebhookTransport } from './core/ports/webhook-transport.js';
 import type { Pipeline, PipelineSink } from './core/pipelines/pipeline.js';
@@ -89,10 +87,8 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
   );
 
   const role = options.role ?? 'all';
-  const store = await SqliteStore.open(config.store.path, { backoffBaseMs: config.jobs.retryBaseMs, backoffMaxMs: config.jobs.retryMaxMs });
-  const queue = store.queue;
-  const counters = new MemoryCounters();
-  const cache = new MemoryResponseCache(config.cache.exact.maxEntries);
+  const adapters = await openAdapters(config, env, logger);
+  const { store, queue, counters, cache, bus } = adapters;
   const metrics = new PrometheusMetrics();
   const tracing: TracingHandle = startTracing({
     serviceName: config.telemetry.serviceName,
@@ -129,7 +125,6 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
   });
 
   metrics.depthSource = async () => ({ ...(await queue.depth()) });
-  const bus = new MemoryEventBus();
   const webhookSecrets = config.webhooks.secrets.map((ref, index) => resolveSecret(ref, `webhooks.secrets[${index}]`, env));
   const webhooks: WebhookTransport | undefined =
     webhookSecrets.length > 0
@@ -146,12 +141,20 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
       );
     }
   }
+  const onJobError = (error: unknown, context: string) => logger.error({ err: error }, context);
+  // With a broker, jobs reach it through the store's outbox: every node relays (SKIP LOCKED
+  // claims keep them apart), woken at once by its own submissions.
+  const relay = adapters.relayed
+    ? new OutboxRelay({ store: store.jobs, queue, batch: 500, leaseMs: 30_000, pollMs: 500, onError: onJobError })
+    : undefined;
+  relay?.start();
   const jobs = new JobService({
     store: store.jobs,
     bus,
     gateway,
     pipelines,
     webhooks,
+    ...(relay ? { onCreated: () => relay.wake() } : {}),
     limits: {
       maxQueued: config.jobs.maxQueued,
       maxQueuedPerTenant: config.jobs.maxQueuedPerTenant,
@@ -159,7 +162,7 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
       maxDocumentBytes: config.jobs.documents.maxBytes,
     },
   });
-  const onJobError = (error: unknown, context: string) => logger.error({ err: error }, context);
+
   let worker: Worker | undefined;
   let dispatcher: WebhookDispatcher | undefined;
   if (role !== 'api') {
@@ -220,11 +223,11 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
       await dispatcher?.stop();
       await webhooks?.close?.();
       await Promise.all([...pipelines.values()].flatMap((pipeline) => pipeline.sinks.map((sink) => (sink.type === 'external' ? sink.sink.close?.() : undefined))));
-      await queue.close();
+      await relay?.stop();
       await ledgerWriter.flush();
       await Promise.all([...providers.values()].map((provider) => provider.close?.()));
       await tracing.shutdown();
-      await store.close();
+      await adapters.close();
     },
   };
 }

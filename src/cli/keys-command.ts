@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { SqliteStore } from '../adapters/store/sqlite/sqlite-store.js';
+import { openStore } from '../adapters/open-adapters.js';
 import { KeyService } from '../core/keys/key-service.js';
 import type { BudgetPeriod } from '../core/ports/store.js';
 import { keyView } from '../http/routes/admin-keys.js';
@@ -18,8 +18,8 @@ interface CreateFlags extends ConfigFlags {
 }
 
 async function withKeys<T>(flags: ConfigFlags, work: (keys: KeyService) => Promise<T>): Promise<T> {
-  const { config } = loadFromFlags(flags);
-  const store = await SqliteStore.open(config.store.path);
+  const { config, env } = loadFromFlags(flags);
+  const store = await openStore(config, env);
   try {
     return await work(new KeyService(store.keys));
   } finally {

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { openStore } from '../adapters/open-adapters.js';
 import { SqliteStore } from '../adapters/store/sqlite/sqlite-store.js';
 import { loadFromFlags, withConfigOption, type ConfigFlags } from './config-options.js';
 
@@ -6,8 +7,10 @@ export function migrateCommand(): Command {
   return withConfigOption(new Command('migrate'))
     .description('Apply pending database migrations (serve also applies them at start-up)')
     .action(async (flags: ConfigFlags) => {
-      const { config } = loadFromFlags(flags);
-      const store = new SqliteStore(config.store.path);
+      const { config, env } = loadFromFlags(flags);
+      // The SQLite store reports what it applied; the PostgreSQL store migrates as it opens
+      // (under an advisory lock, so replicas starting together apply each migration once).
+      const store = config.store.driver === 'sqlite' ? new SqliteStore(config.store.path) : await openStore(config, env);
       const { applied } = await store.migrate();
       await store.close();
       process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n');

@@ -80,8 +80,12 @@ function applyEnvironment(raw: Record<string, unknown>, env: NodeJS.ProcessEnv):
   const port = number('PORT');
   if (port !== undefined) setPath(raw, ['server', 'port'], port);
   if (env.HOST) setPath(raw, ['server', 'host'], env.HOST);
-  if (env.BREAKWATER_DB) setPath(raw, ['store', 'path'], env.BREAKWATER_DB);
-  if (env.BREAKWATER_DB && getPath(raw, ['store', 'driver']) === undefined) setPath(raw, ['store', 'driver'], 'sqlite');
+  // BREAKWATER_DB names the embedded SQLite file; it has no meaning for a postgres store.
+  const driver = getPath(raw, ['store', 'driver']);
+  if (env.BREAKWATER_DB && (driver === undefined || driver === 'sqlite')) {
+    setPath(raw, ['store', 'driver'], 'sqlite');
+    setPath(raw, ['store', 'path'], env.BREAKWATER_DB);
+  }
   if (env.BREAKWATER_LOG_LEVEL) setPath(raw, ['log', 'level'], env.BREAKWATER_LOG_LEVEL);
   if (env.BREAKWATER_ADMIN_TOKEN && getPath(raw, ['admin', 'token']) === undefined) {
     setPath(raw, ['admin', 'token'], { env: 'BREAKWATER_ADMIN_TOKEN' });

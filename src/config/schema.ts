@@ -153,12 +153,54 @@ export const configSchema = z
       .strict()
       .prefault({}),
     store: z
-      .discriminatedUnion('driver', [z.object({ driver: z.literal('sqlite'), path: z.string().default('./data/breakwater.db') }).strict()])
+      .discriminatedUnion('driver', [
+        z.object({ driver: z.literal('sqlite'), path: z.string().default('./data/breakwater.db') }).strict(),
+        z
+          .object({
+            driver: z.literal('postgres'),
+            /** postgres://user:password@host:5432/database, a secret. */
+            url: secretRefSchema,
+            poolSize: z.number().int().positive().default(10),
+          })
+          .strict(),
+      ])
       .prefault({ driver: 'sqlite' }),
-    counters: z.discriminatedUnion('driver', [z.object({ driver: z.literal('memory') }).strict()]).prefault({ driver: 'memory' }),
+    queue: z
+      .discriminatedUnion('driver', [
+        /** The embedded queue: a table in the SQLite store (store.driver must be sqlite). */
+        z.object({ driver: z.literal('sqlite') }).strict(),
+        z
+          .object({
+            driver: z.literal('rabbitmq'),
+            /** amqp://user:password@host:5672/vhost, a secret. */
+            url: secretRefSchema,
+            /** Prefix of the exchanges and queues Breakwater declares. */
+            name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/).default('breakwater.jobs'),
+            /** Messages a worker holds unacknowledged (defaults to jobs.concurrency). */
+            prefetch: z.number().int().positive().optional(),
+          })
+          .strict(),
+      ])
+      .prefault({ driver: 'sqlite' }),
+    counters: z
+      .discriminatedUnion('driver', [
+        z.object({ driver: z.literal('memory') }).strict(),
+        z.object({ driver: z.literal('redis'), url: secretRefSchema, prefix: z.string().default('bw:') }).strict(),
+      ])
+      .prefault({ driver: 'memory' }),
+    events: z
+      .discriminatedUnion('driver', [
+        /** In-process: every follower is in this process (the embedded shape). */
+        z.object({ driver: z.literal('memory') }).strict(),
+        z.object({ driver: z.literal('redis'), url: secretRefSchema, prefix: z.string().default('bw:') }).strict(),
+      ])
+      .prefault({ driver: 'memory' }),
     cache: z
       .object({
-        driver: z.literal('memory').default('memory'),
+        driver: z.enum(['memory', 'redis']).default('memory'),
+        /** With driver redis: the server, a secret. */
+        url: secretRefSchema.optional(),
+        prefix: z.string().default('bw:'),
         exact: z
           .object({
             enabled: z.boolean().default(true),

@@ -1,77 +1,24 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { examplePipelines } from '../../src/config/example-pipelines.js';
 import { parseJobEvents, type StreamedEvent } from '../support/jobs.js';
+import { childEnv, eachLimited, exited, repository, startServer, type Server } from '../support/processes.js';
 
-const repository = fileURLToPath(new URL('../../', import.meta.url));
 const jobCount = 500;
 /** The job whose end triggers the kill: by then some jobs are done and most are not. */
 const killAfterJob = 50;
-
-/** The environment of the children: not a node:test child, no config from the caller's shell. */
-function childEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of ['NODE_TEST_CONTEXT', 'BREAKWATER_CONFIG', 'BREAKWATER_ROLE', 'PORT']) delete env[name];
-  return env;
-}
-
-interface Server {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
-/** Starts `breakwater serve` on port 0 and resolves with its URL once it says it listens. */
-async function startServer(configPath: string): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', configPath, '--port', '0'], {
-    cwd: repository,
-    env: childEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += String(chunk);
-      const match = /Breakwater listening on (http:\/\/[^"\s]+)/.exec(output);
-      if (match) resolve(match[1]!);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code, signal) => reject(new Error(`breakwater serve exited (${code ?? signal}) before listening:\n${output}`)));
-  });
-  return { child, url, output: () => output };
-}
-
-async function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await once(child, 'exit');
-}
 
 /** Reads a job's SSE stream until the server closes it (it does after the job's final event). */
 async function followUntilClosed(server: Server, key: string, id: string): Promise<StreamedEvent[]> {
   const response = await fetch(`${server.url}/v1/jobs/${id}/events`, { headers: { authorization: `Bearer ${key}` } });
   assert.equal(response.status, 200, `events of ${id}`);
   return parseJobEvents(await response.text());
-}
-
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      await work(items[index]!, index);
-    }
-  });
-  await Promise.all(lanes);
 }
 
 interface JobRow {

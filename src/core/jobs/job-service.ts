@@ -27,6 +27,8 @@ export interface JobServiceOptions {
   pipelines: ReadonlyMap<string, Pipeline>;
   webhooks: WebhookTransport | undefined;
   limits: JobLimits;
+  /** Called after a job was written (the outbox relay publishes it at once). */
+  onCreated?: () => void;
   now?: () => number;
 }
 
@@ -91,6 +93,7 @@ export class JobService {
       encodeJobInput(input),
       { id, tenant: key.tenant, priority: body.priority ?? 0, runAt, ...(deadline === null ? {} : { deadline }), maxAttempts },
     );
+    if (outcome.created) this.options.onCreated?.();
     if (outcome.created && this.queued) {
       this.queued.total++;
       this.queued.byTenant.set(key.tenant, (this.queued.byTenant.get(key.tenant) ?? 0) + 1);

@@ -1,0 +1,434 @@
+import type pg from 'pg';
+import { BreakwaterError } from '../../../core/errors/breakwater-error.js';
+import type {
+  JobError,
+  JobEvent,
+  JobEventType,
+  JobListFilter,
+  JobRecord,
+  JobStore,
+  NewJob,
+  Page,
+  StoredRecord,
+  Transition,
+  WebhookDelivery,
+  WebhookOutboxEntry,
+} from '../../../core/ports/job-store.js';
+import type { EnqueueRequest } from '../../../core/ports/queue.js';
+import { withTransaction } from './with-transaction.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  jobColumns,
+  nanosPerUsd,
+  page,
+  publicError,
+  toDelivery,
+  toDispatch,
+  toJob,
+  toRecord,
+  type DeliveryRow,
+  type DispatchRow,
+  type JobRow,
+  type RecordRow,
+} from './postgres-job-rows.js';
+
+type Webhooks = (job: JobRecord) => readonly WebhookOutboxEntry[];
+
+/** Outbox leases use the database clock, which every relay node shares. */
+const databaseNow = '(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
+const dayMs = 86_400_000;
+
+/** A named statement: pg prepares it once per pooled connection and reuses the plan. */
+const statement = (name: string, text: string) => (values: unknown[]) => ({ name: `bw-${name}`, text, values });
+
+const sql = {
+  // DO NOTHING waits for a concurrent insert of the same key to commit, then yields no row.
+  insertJob: statement(
+    'job-insert',
+    `INSERT INTO jobs (id, tenant, key_id, kind, pipeline, status, priority, source, webhook_url, idempotency_key, request_hash,
+                       max_attempts, metadata, created_at, run_at, deadline, event_seq)
+     VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15, 1)
+     ON CONFLICT (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+     RETURNING ${jobColumns}`,
+  ),
+  insertInput: statement('job-input-insert', 'INSERT INTO job_inputs (job_id, body) VALUES ($1, $2)'),
+  insertDispatch: statement(
+    'dispatch-insert',
+    `INSERT INTO dispatch_outbox (id, tenant, priority, run_at, deadline, max_attempts, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+  ),
+  byIdempotency: statement('job-by-idempotency', `SELECT ${jobColumns} FROM jobs WHERE tenant = $1 AND idempotency_key = $2`),
+  get: statement('job-get', `SELECT ${jobColumns} FROM jobs WHERE id = $1`),
+  getInput: statement('job-input-get', 'SELECT body FROM job_inputs WHERE job_id = $1'),
+  // seq comes from the UPDATE of the job row in the same transaction (event_seq + 1): that
+  // row lock serialises the changes of one job, so no two events can take the same number.
+  event: statement('event-insert', 'INSERT INTO job_events (job_id, seq, type, data, at) VALUES ($1, $2, $3, $4::jsonb, $5)'),
+  events: statement('events', 'SELECT job_id, seq, type, data, at FROM job_events WHERE job_id = $1 AND seq > $2 ORDER BY seq'),
+  start: statement(
+    'job-start',
+    `UPDATE jobs SET status = 'running', token = $1, attempts = $2, step = NULL, started_at = coalesce(started_at, $3),
+                     event_seq = event_seq + 1
+     WHERE id = $4 AND token < $1 AND status IN ('queued', 'running')
+     RETURNING ${jobColumns}, (SELECT body FROM job_inputs WHERE job_id = jobs.id) AS input`,
+  ),
+  progress: statement('job-progress', `UPDATE jobs SET step = $1, event_seq = event_seq + 1 WHERE id = $2 AND token = $3 AND status = 'running' RETURNING ${jobColumns}`),
+  complete: statement(
+    'job-complete',
+    `UPDATE jobs SET status = 'succeeded', step = NULL, result = $1::jsonb, error = NULL, finished_at = $2, event_seq = event_seq + 1
+     WHERE id = $3 AND token = $4 AND status = 'running' RETURNING ${jobColumns}`,
+  ),
+  retry: statement(
+    'job-retry',
+    `UPDATE jobs SET status = 'queued', step = NULL, error = $1::jsonb, run_at = $2, event_seq = event_seq + 1
+     WHERE id = $3 AND token = $4 AND status = 'running' RETURNING ${jobColumns}`,
+  ),
+  fail: statement(
+    'job-fail',
+    `UPDATE jobs SET status = 'failed', step = NULL, error = $1::jsonb, finished_at = $2, event_seq = event_seq + 1
+     WHERE id = $3 AND token = $4 AND status = 'running' RETURNING ${jobColumns}`,
+  ),
+  abandon: statement(
+    'job-abandon',
+    `UPDATE jobs SET status = 'failed', step = NULL, error = $1::jsonb, finished_at = $2, event_seq = event_seq + 1
+     WHERE id = $3 AND status IN ('queued', 'running') RETURNING ${jobColumns}`,
+  ),
+  cancel: statement(
+    'job-cancel',
+    `UPDATE jobs SET status = 'cancelled', step = NULL, finished_at = $1, event_seq = event_seq + 1
+     WHERE id = $2 AND tenant = $3 AND status IN ('queued', 'running') RETURNING ${jobColumns}`,
+  ),
+  countQueued: statement('jobs-count-unfinished', `SELECT tenant, count(*) AS n FROM jobs WHERE status IN ('queued', 'running') GROUP BY tenant`),
+  insertRecord: statement(
+    'record-insert',
+    `INSERT INTO records (id, job_id, tenant, pipeline, prompt_version, model, deployment, attempts, input_tokens, output_tokens,
+                          cost_nanos, source, data, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14) ON CONFLICT (job_id) DO NOTHING`,
+  ),
+  recordByJob: statement('record-by-job', 'SELECT * FROM records WHERE job_id = $1'),
+  insertDelivery: statement(
+    'delivery-insert',
+    `INSERT INTO webhook_deliveries (id, job_id, tenant, url, event_type, body, status, next_attempt_at, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7, $7)`,
+  ),
+  dueDeliveries: statement(
+    'deliveries-due',
+    `SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2`,
+  ),
+  deliveryAttempt: statement(
+    'delivery-attempt',
+    `UPDATE webhook_deliveries SET attempts = attempts + 1, status = $1, next_attempt_at = $2, last_status = $3, last_error = $4, updated_at = $5
+     WHERE id = $6`,
+  ),
+  deliveriesOf: statement('deliveries-of', 'SELECT * FROM webhook_deliveries WHERE job_id = $1 ORDER BY created_at, id'),
+  promptInsert: statement(
+    'prompt-insert',
+    'INSERT INTO prompts (pipeline, version, sha256, template, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
+  ),
+  promptGet: statement('prompt-get', 'SELECT sha256 FROM prompts WHERE pipeline = $1 AND version = $2'),
+  // SKIP LOCKED: relays on several nodes each take rows no other relay is taking right now.
+  claimDispatches: statement(
+    'dispatch-claim',
+    `UPDATE dispatch_outbox SET claimed_until = ${databaseNow} + $2
+     WHERE id IN (SELECT id FROM dispatch_outbox
+                  WHERE sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < ${databaseNow})
+                  ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
+     RETURNING id, tenant, priority, run_at, deadline, max_attempts, created_at`,
+  ),
+  markDispatched: statement('dispatch-sent', `UPDATE dispatch_outbox SET sent_at = ${databaseNow} WHERE id = ANY($1::text[]) AND sent_at IS NULL`),
+  pruneDispatches: statement('dispatch-prune', `DELETE FROM dispatch_outbox WHERE sent_at < ${databaseNow} - $1`),
+  finishedBefore: statement(
+    'jobs-finished-before',
+    'SELECT id FROM jobs WHERE finished_at IS NOT NULL AND finished_at < $1 LIMIT 5000 FOR UPDATE SKIP LOCKED',
+  ),
+  deleteEvents: statement('events-delete', 'DELETE FROM job_events WHERE job_id = ANY($1::text[])'),
+  deleteInputs: statement('inputs-delete', 'DELETE FROM job_inputs WHERE job_id = ANY($1::text[])'),
+  deleteDeliveries: statement('deliveries-delete', `DELETE FROM webhook_deliveries WHERE job_id = ANY($1::text[]) AND status != 'pending'`),
+  deleteDispatches: statement('dispatches-delete', 'DELETE FROM dispatch_outbox WHERE id = ANY($1::text[])'),
+  deleteJobs: statement('jobs-delete', 'DELETE FROM jobs WHERE id = ANY($1::text[])'),
+};
+
+/**
+ * Jobs in PostgreSQL, shared by every node. Each state change is one transaction on one
+ * pooled connection: the fenced UPDATE of the job row (which holds the row lock until commit),
+ * then its event, webhook deliveries and record. createJob also writes the dispatch outbox
+ * row that a relay publishes to the broker; the broker's message cannot be withdrawn, so
+ * cancelJob only ends the job and workers drop messages of ended jobs.
+ */
+export class PostgresJobStore implements JobStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async createJob(job: NewJob, input: Uint8Array, dispatch: EnqueueRequest): Promise<{ job: JobRecord; created: boolean }> {
+    for (;;) {
+      const outcome = await withTransaction(this.pool, async (client) => {
+        const inserted = await client.query<JobRow>(
+          sql.insertJob([
+            job.id,
+            job.tenant,
+            job.keyId,
+            job.kind,
+            job.pipeline,
+            job.priority,
+            job.source,
+            job.webhookUrl,
+            job.idempotencyKey,
+            job.requestHash,
+            job.maxAttempts,
+            JSON.stringify(job.metadata),
+            job.createdAt,
+            job.runAt,
+            job.deadline,
+          ]),
+        );
+        const row = inserted.rows[0];
+        if (!row) {
+          // The tenant already used this key (perhaps another node, a moment ago: the insert
+          // waited for its commit). A fresh statement sees that job.
+          const existing = (await client.query<JobRow>(sql.byIdempotency([job.tenant, job.idempotencyKey]))).rows[0];
+          return existing && reuse(existing, job);
+        }
+        await client.query(sql.insertInput([job.id, Buffer.from(input.buffer, input.byteOffset, input.byteLength)]));
+        await this.appendEvent(client, job.id, 1, 'job-queued', { status: 'queued' }, job.createdAt);
+        await client.query(
+          sql.insertDispatch([
+            dispatch.id,
+            dispatch.tenant,
+            dispatch.priority ?? null,
+            dispatch.runAt ?? null,
+            dispatch.deadline ?? null,
+            dispatch.maxAttempts,
+            job.createdAt,
+          ]),
+        );
+        return { job: toJob(row), created: true };
+      });
+      // Undefined only when the job holding the key was deleted in between: try again.
+      if (outcome) return outcome;
+    }
+  }
+
+  async getJob(id: string, tenant?: string): Promise<JobRecord | undefined> {
+    const row = (await this.pool.query<JobRow>(sql.get([id]))).rows[0];
+    if (!row || (tenant !== undefined && row.tenant !== tenant)) return undefined;
+    return toJob(row);
+  }
+
+  async findByIdempotencyKey(tenant: string, idempotencyKey: string): Promise<JobRecord | undefined> {
+    const row = (await this.pool.query<JobRow>(sql.byIdempotency([tenant, idempotencyKey]))).rows[0];
+    return row && toJob(row);
+  }
+
+  async getInput(id: string): Promise<Uint8Array | undefined> {
+    return (await this.pool.query<{ body: Buffer }>(sql.getInput([id]))).rows[0]?.body;
+  }
+
+  async listJobs(tenant: string, filter: JobListFilter): Promise<Page<JobRecord>> {
+    const where = ['tenant = $1'];
+    const values: unknown[] = [tenant];
+    if (filter.status) where.push(`status = $${values.push(filter.status)}`);
+    if (filter.pipeline) where.push(`pipeline = $${values.push(filter.pipeline)}`);
+    const after = decodeCursor(filter.cursor);
+    if (after) {
+      const at = values.push(after.at);
+      where.push(`(created_at < $${at} OR (created_at = $${at} AND id < $${values.push(after.id)}))`);
+    }
+    const rows = await this.pool.query<JobRow>(
+      `SELECT ${jobColumns} FROM jobs WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${values.push(filter.limit + 1)}`,
+      values,
+    );
+    return page(rows.rows.map(toJob), filter.limit, (job) => encodeCursor(job.createdAt, job.id));
+  }
+
+  async countQueued(): Promise<{ total: number; byTenant: ReadonlyMap<string, number> }> {
+    const byTenant = new Map<string, number>();
+    let total = 0;
+    for (const row of (await this.pool.query<{ tenant: string; n: number }>(sql.countQueued([]))).rows) {
+      byTenant.set(row.tenant, row.n);
+      total += row.n;
+    }
+    return { total, byTenant };
+  }
+
+  async events(jobId: string, afterSeq: number): Promise<JobEvent[]> {
+    const result = await this.pool.query<{ job_id: string; seq: number; type: JobEventType; data: Record<string, unknown>; at: number }>(
+      sql.events([jobId, afterSeq]),
+    );
+    return result.rows.map((row) => ({ jobId: row.job_id, seq: row.seq, type: row.type, data: row.data, at: row.at }));
+  }
+
+  startJob(id: string, token: number, attempt: number, at: number): Promise<(Transition & { input?: Uint8Array }) | undefined> {
+    return withTransaction(this.pool, async (client) => {
+      const row = (await client.query<JobRow & { input: Buffer | null }>(sql.start([token, attempt, at, id]))).rows[0];
+      if (!row) return undefined;
+      const transition = await this.transition(client, row, 'job-start', { attempt }, at);
+      return row.input ? { ...transition, input: row.input } : transition;
+    });
+  }
+
+  progress(id: string, token: number, step: string, data: Record<string, unknown>, at: number): Promise<Transition | undefined> {
+    return withTransaction(this.pool, async (client) => {
+      const row = (await client.query<JobRow>(sql.progress([step, id, token]))).rows[0];
+      return row && this.transition(client, row, 'job-progress', { step, ...data }, at);
+    });
+  }
+
+  completeJob(id: string, token: number, result: unknown, at: number, extras: { record?: StoredRecord; webhooks?: Webhooks }): Promise<Transition | undefined> {
+    return withTransaction(this.pool, async (client) => {
+      const row = (await client.query<JobRow>(sql.complete([JSON.stringify(result ?? null), at, id, token]))).rows[0];
+      if (!row) return undefined;
+      if (extras.record) await this.insertRecord(client, extras.record);
+      await this.insertDeliveries(client, row, extras.webhooks, at);
+      return this.transition(client, row, 'job-end', { status: 'succeeded' }, at);
+    });
+  }
+
+  failJob(id: string, token: number, error: JobError, retryAt: number | null, at: number, webhooks?: Webhooks): Promise<Transition | undefined> {
+    return withTransaction(this.pool, async (client) => {
+      if (retryAt !== null) {
+        const row = (await client.query<JobRow>(sql.retry([JSON.stringify(error), retryAt, id, token]))).rows[0];
+        return row && this.transition(client, row, 'job-retry', { attempt: row.attempts, retry_at: Math.floor(retryAt / 1000), error: publicError(error) }, at);
+      }
+      const row = (await client.query<JobRow>(sql.fail([JSON.stringify(error), at, id, token]))).rows[0];
+      if (!row) return undefined;
+      await this.insertDeliveries(client, row, webhooks, at);
+      return this.transition(client, row, 'job-fail', { status: 'failed', error: publicError(error) }, at);
+    });
+  }
+
+  abandonJob(id: string, error: JobError, at: number, webhooks?: Webhooks): Promise<Transition | undefined> {
+    return withTransaction(this.pool, async (client) => {
+      const row = (await client.query<JobRow>(sql.abandon([JSON.stringify(error), at, id]))).rows[0];
+      if (!row) return undefined;
+      await this.insertDeliveries(client, row, webhooks, at);
+      return this.transition(client, row, 'job-fail', { status: 'failed', error: publicError(error) }, at);
+    });
+  }
+
+  cancelJob(id: string, tenant: string, at: number, webhooks?: Webhooks): Promise<{ job: JobRecord; event: JobEvent | undefined } | undefined> {
+    return withTransaction(this.pool, async (client) => {
+      const row = (await client.query<JobRow>(sql.cancel([at, id, tenant]))).rows[0];
+      if (!row) {
+        const existing = (await client.query<JobRow>(sql.get([id]))).rows[0];
+        return existing && existing.tenant === tenant ? { job: toJob(existing), event: undefined } : undefined;
+      }
+      await this.insertDeliveries(client, row, webhooks, at);
+      return this.transition(client, row, 'job-cancel', { status: 'cancelled' }, at);
+    });
+  }
+
+  async listRecords(tenant: string, pipeline: string, cursor: string | undefined, limit: number): Promise<Page<StoredRecord>> {
+    const after = decodeCursor(cursor);
+    const values: unknown[] = [tenant, pipeline, limit + 1];
+    if (after) values.push(after.at, after.id);
+    const result = await this.pool.query<RecordRow>(
+      `SELECT * FROM records WHERE tenant = $1 AND pipeline = $2 ${after ? 'AND (created_at < $4 OR (created_at = $4 AND id < $5))' : ''}
+       ORDER BY created_at DESC, id DESC LIMIT $3`,
+      values,
+    );
+    return page(result.rows.map(toRecord), limit, (record) => encodeCursor(record.createdAt, record.id));
+  }
+
+  async getRecordByJob(jobId: string): Promise<StoredRecord | undefined> {
+    const row = (await this.pool.query<RecordRow>(sql.recordByJob([jobId]))).rows[0];
+    return row && toRecord(row);
+  }
+
+  async dueDeliveries(now: number, limit: number): Promise<WebhookDelivery[]> {
+    return (await this.pool.query<DeliveryRow>(sql.dueDeliveries([now, limit]))).rows.map(toDelivery);
+  }
+
+  async recordDeliveryAttempt(
+    id: string,
+    outcome: { delivered: boolean; status: number | null; error: string | null; nextAttemptAt: number | null },
+    at: number,
+  ): Promise<void> {
+    const status = outcome.delivered ? 'delivered' : outcome.nextAttemptAt === null ? 'failed' : 'pending';
+    await this.pool.query(sql.deliveryAttempt([status, outcome.nextAttemptAt, outcome.status, outcome.error, at, id]));
+  }
+
+  async deliveriesOf(jobId: string): Promise<WebhookDelivery[]> {
+    return (await this.pool.query<DeliveryRow>(sql.deliveriesOf([jobId]))).rows.map(toDelivery);
+  }
+
+  async registerPrompt(pipeline: string, version: number, sha256: string, template: string, at: number): Promise<'created' | 'exists' | 'conflict'> {
+    const inserted = await this.pool.query(sql.promptInsert([pipeline, version, sha256, template, at]));
+    if (inserted.rowCount === 1) return 'created';
+    const existing = (await this.pool.query<{ sha256: string }>(sql.promptGet([pipeline, version]))).rows[0];
+    return existing?.sha256 === sha256 ? 'exists' : 'conflict';
+  }
+
+  async claimDispatches(limit: number, leaseMs: number): Promise<EnqueueRequest[]> {
+    if (limit <= 0) return [];
+    const result = await this.pool.query<DispatchRow & { created_at: number }>(sql.claimDispatches([limit, leaseMs]));
+    // RETURNING order is unspecified; relay oldest first.
+    result.rows.sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return result.rows.map(toDispatch);
+  }
+
+  async markDispatched(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.pool.query(sql.markDispatched([ids]));
+  }
+
+  deleteFinishedBefore(before: number): Promise<number> {
+    return withTransaction(this.pool, async (client) => {
+      await client.query(sql.pruneDispatches([dayMs]));
+      const ids = (await client.query<{ id: string }>(sql.finishedBefore([before]))).rows.map((row) => row.id);
+      if (ids.length === 0) return 0;
+      await client.query(sql.deleteEvents([ids]));
+      await client.query(sql.deleteInputs([ids]));
+      await client.query(sql.deleteDeliveries([ids]));
+      // An ended job needs no dispatch, sent or not.
+      await client.query(sql.deleteDispatches([ids]));
+      await client.query(sql.deleteJobs([ids]));
+      return ids.length;
+    });
+  }
+
+  /** Appends event number `seq`, handed out by the UPDATE that made the change. */
+  private async appendEvent(client: pg.PoolClient, jobId: string, seq: number, type: JobEventType, data: Record<string, unknown>, at: number): Promise<JobEvent> {
+    await client.query(sql.event([jobId, seq, type, JSON.stringify(data), at]));
+    return { jobId, seq, type, data, at };
+  }
+
+  private async transition(client: pg.PoolClient, row: JobRow, type: JobEventType, data: Record<string, unknown>, at: number): Promise<Transition> {
+    return { job: toJob(row), event: await this.appendEvent(client, row.id, row.event_seq, type, data, at) };
+  }
+
+  private async insertRecord(client: pg.PoolClient, record: StoredRecord): Promise<void> {
+    await client.query(
+      sql.insertRecord([
+        record.id,
+        record.jobId,
+        record.tenant,
+        record.pipeline,
+        record.promptVersion,
+        record.model,
+        record.deployment,
+        record.attempts,
+        record.inputTokens,
+        record.outputTokens,
+        Math.round(record.costUsd * nanosPerUsd),
+        record.source,
+        JSON.stringify(record.data),
+        record.createdAt,
+      ]),
+    );
+  }
+
+  private async insertDeliveries(client: pg.PoolClient, row: JobRow, webhooks: Webhooks | undefined, at: number): Promise<void> {
+    for (const webhook of webhooks?.(toJob(row)) ?? []) {
+      await client.query(sql.insertDelivery([webhook.id, row.id, row.tenant, webhook.url, webhook.eventType, webhook.body, at]));
+    }
+  }
+}
+
+function reuse(existing: JobRow, job: NewJob): { job: JobRecord; created: boolean } {
+  if (existing.request_hash !== job.requestHash) {
+    throw new BreakwaterError(
+      'IDEMPOTENCY_KEY_REUSED',
+      `The Idempotency-Key "${job.idempotencyKey}" was already used with a different request body; use a new key for a new job.`,
+      { param: 'Idempotency-Key' },
+    );
+  }
+  return { job: toJob(existing), created: false };
+}

@@ -1,0 +1,75 @@
+import type pg from 'pg';
+import type { LedgerStore, UsageAggregate, UsageQuery, UsageRow } from '../../../core/ports/store.js';
+
+const operationCode = { chat: 0, embeddings: 1 } as const;
+const cacheCode = { miss: 0, hit: 1, bypass: 2 } as const;
+const nanosPerUsd = 1_000_000_000;
+
+/**
+ * One INSERT for a whole batch: each column travels as one array parameter and `unnest`
+ * zips them back into rows, so a batch of any size is one round trip and one statement.
+ */
+const insertBatch = `INSERT INTO usage (ts, request_id, key_id, alias, deployment, operation, input_tokens, output_tokens, cost_nanos,
+                                        latency_ms, overhead_ms, status, cache, error_code)
+  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::integer[], $8::integer[],
+                       $9::bigint[], $10::double precision[], $11::double precision[], $12::smallint[], $13::smallint[], $14::text[])`;
+
+export class PostgresLedgerStore implements LedgerStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async appendUsage(rows: readonly UsageRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const column = <T>(value: (row: UsageRow) => T): T[] => rows.map(value);
+    await this.pool.query({
+      name: 'bw-usage-insert',
+      text: insertBatch,
+      values: [
+        column((row) => row.ts),
+        column((row) => row.requestId),
+        column((row) => row.keyId),
+        column((row) => row.alias),
+        column((row) => row.deployment),
+        column((row) => operationCode[row.operation]),
+        column((row) => row.inputTokens),
+        column((row) => row.outputTokens),
+        column((row) => Math.round(row.costUsd * nanosPerUsd)),
+        column((row) => row.latencyMs),
+        column((row) => row.overheadMs),
+        column((row) => row.status),
+        column((row) => cacheCode[row.cache]),
+        column((row) => row.errorCode),
+      ],
+    });
+  }
+
+  async aggregateUsage(query: UsageQuery): Promise<UsageAggregate[]> {
+    const where = ['ts >= $1', 'ts < $2'];
+    const values: unknown[] = [query.from, query.to];
+    if (query.keyId !== undefined) where.push(`key_id = $${values.push(query.keyId)}`);
+    if (query.alias !== undefined) where.push(`alias = $${values.push(query.alias)}`);
+    // Days are UTC, and NULL keys sort first, as in the embedded store.
+    const result = await this.pool.query<Omit<UsageAggregate, 'costUsd'> & { costNanos: number }>(
+      `SELECT key_id AS "keyId", alias, to_char(to_timestamp(ts / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+              count(*) AS requests, count(*) FILTER (WHERE status >= 400) AS errors, count(*) FILTER (WHERE cache = 1) AS "cacheHits",
+              sum(input_tokens)::bigint AS "inputTokens", sum(output_tokens)::bigint AS "outputTokens", sum(cost_nanos)::bigint AS "costNanos"
+       FROM usage WHERE ${where.join(' AND ')}
+       GROUP BY key_id, alias, day ORDER BY day, key_id NULLS FIRST, alias`,
+      values,
+    );
+    return result.rows.map(({ costNanos, ...row }) => ({ ...row, costUsd: costNanos / nanosPerUsd }));
+  }
+
+  async spendSince(keyId: string, since: number): Promise<number> {
+    const result = await this.pool.query<{ nanos: number }>({
+      name: 'bw-usage-spend',
+      text: 'SELECT coalesce(sum(cost_nanos), 0)::bigint AS nanos FROM usage WHERE key_id = $1 AND ts >= $2',
+      values: [keyId, since],
+    });
+    return result.rows[0]!.nanos / nanosPerUsd;
+  }
+
+  async deleteUsageBefore(ts: number): Promise<number> {
+    const result = await this.pool.query({ name: 'bw-usage-prune', text: 'DELETE FROM usage WHERE ts < $1', values: [ts] });
+    return result.rowCount ?? 0;
+  }
+}

@@ -1,0 +1,97 @@
+import pg from 'pg';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Store } from '../../../core/ports/store.js';
+import { PostgresJobStore } from './postgres-job-store.js';
+import { PostgresKeyStore } from './postgres-key-store.js';
+import { PostgresLedgerStore } from './postgres-ledger-store.js';
+import { withTransaction } from './with-transaction.js';
+
+export interface PostgresStoreOptions {
+  /** `postgres://user@host:5432/db`; `?options=-c search_path=…` selects a schema. */
+  connectionString: string;
+  /** Connections per process (default 10). */
+  poolSize?: number;
+}
+
+/**
+ * Epoch-ms columns are bigint, which pg returns as strings by default. These parsers turn
+ * bigint (and count(*)) into numbers for this pool only, leaving other pools in the process
+ * (a user's sink database) with pg's defaults. Epoch ms and nano-dollar sums stay far below 2^53.
+ */
+const types = new pg.TypeOverrides();
+types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+
+/** Serialises migrations of one schema across nodes that start at the same time. */
+const migrationLock = `SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':breakwater-migrations'))`;
+
+/** The scale-out store: PostgreSQL shared by any number of API and worker nodes. */
+export class PostgresStore implements Store {
+  readonly capabilities = { shared: true };
+  readonly keys: PostgresKeyStore;
+  readonly ledger: PostgresLedgerStore;
+  readonly jobs: PostgresJobStore;
+  private closed = false;
+
+  private constructor(private readonly pool: pg.Pool) {
+    this.keys = new PostgresKeyStore(pool);
+    this.ledger = new PostgresLedgerStore(pool);
+    this.jobs = new PostgresJobStore(pool);
+  }
+
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10, types, connectionTimeoutMillis: 10_000 });
+    // pg reports a dropped idle connection on the pool; unheard, that event would crash the
+    // process. The pool has already discarded the connection and the next query opens a new one.
+    pool.on('error', () => {});
+    const store = new PostgresStore(pool);
+    try {
+      await store.migrate();
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return store;
+  }
+
+  /**
+   * Applies the numbered .sql files beside this module (copied to dist by the build) in name
+   * order, each in its own transaction under an advisory lock, re-checking what is applied
+   * once the lock is held: a node that waited finds the other node's work done.
+   */
+  async migrate(): Promise<{ applied: string[] }> {
+    const applied: string[] = [];
+    for (const migration of loadMigrations()) {
+      const ran = await withTransaction(this.pool, async (client) => {
+        await client.query(migrationLock);
+        await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at bigint NOT NULL)');
+        const done = await client.query('SELECT 1 FROM schema_migrations WHERE name = $1', [migration.name]);
+        if (done.rowCount !== 0) return false;
+        await client.query(migration.sql);
+        await client.query('INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)', [migration.name, Date.now()]);
+        return true;
+      });
+      if (ran) applied.push(migration.name);
+    }
+    return { applied };
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}
+
+function loadMigrations(): Array<{ name: string; sql: string }> {
+  const folder = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+  return readdirSync(folder)
+    .filter((file) => file.endsWith('.sql'))
+    .sort()
+    .map((file) => ({ name: file.replace(/\.sql$/, ''), sql: readFileSync(join(folder, file), 'utf8') }));
+}
