@@ -31,7 +31,7 @@ import {
   type DispatchRow,
   type JobRow,
   type RecordRow,
-} from './postgres-job-rows.js';
+} from '../job-rows.js';
 
 type Webhooks = (job: JobRecord) => readonly WebhookOutboxEntry[];
 

@@ -17,70 +17,11 @@ import type {
 import type { EnqueueRequest } from '../../../core/ports/queue.js';
 import type { SqliteQueue } from '../../queue/sqlite/sqlite-queue.js';
 import type { GroupCommit } from './group-commit.js';
+import { decodeCursor, encodeCursor, jobColumns, nanosPerUsd, newJobRecord, page, publicError, toDelivery, toJob, toRecord, type DeliveryRow, type JobRow, type RecordRow } from '../job-rows.js';
 
-interface JobRow {
-  id: string;
-  tenant: string;
-  key_id: string;
-  kind: JobRecord['kind'];
-  pipeline: string | null;
-  status: JobRecord['status'];
-  priority: number;
-  source: string | null;
-  webhook_url: string | null;
-  idempotency_key: string | null;
-  request_hash: string;
-  attempts: number;
-  max_attempts: number;
-  token: number;
-  step: string | null;
-  result: string | null;
-  error: string | null;
-  metadata: string | null;
-  created_at: number;
-  started_at: number | null;
-  finished_at: number | null;
-  run_at: number;
-  deadline: number | null;
-  /** The sequence number of the job's latest event. */
-  event_seq: number;
-}
-
-interface RecordRow {
-  id: string;
-  job_id: string;
-  tenant: string;
-  pipeline: string;
-  prompt_version: number;
-  model: string;
-  deployment: string | null;
-  attempts: number;
-  input_tokens: number;
-  output_tokens: number;
-  cost_nanos: number;
-  source: string | null;
-  data: string;
-  created_at: number;
-}
-
-interface DeliveryRow {
-  id: string;
-  job_id: string;
-  tenant: string;
-  url: string;
-  event_type: string;
-  body: string;
-  status: WebhookDelivery['status'];
-  attempts: number;
-  next_attempt_at: number | null;
-  last_status: number | null;
-  last_error: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-const jobColumns = `id, tenant, key_id, kind, pipeline, status, priority, source, webhook_url, idempotency_key, request_hash, attempts,
-  max_attempts, token, step, result, error, metadata, created_at, started_at, finished_at, run_at, deadline, event_seq`;
+/** A job row as SQLite returns it: JSON columns are TEXT. */
+type SqliteJobRow = Omit<JobRow, 'result' | 'error' | 'metadata'> & { result: string | null; error: string | null; metadata: string | null };
+type SqliteRecordRow = Omit<RecordRow, 'data'> & { data: string };
 
 /**
  * Jobs in the embedded SQLite file. Every write goes through the group commit, so a state
@@ -168,7 +109,7 @@ export class SqliteJobStore implements JobStore {
   async createJob(job: NewJob, input: Uint8Array, dispatch: EnqueueRequest): Promise<{ job: JobRecord; created: boolean }> {
     const outcome = await this.writes.run(() => {
       if (job.idempotencyKey !== null) {
-        const existing = this.s.byIdempotency.get(job.tenant, job.idempotencyKey) as JobRow | undefined;
+        const existing = this.s.byIdempotency.get(job.tenant, job.idempotencyKey) as SqliteJobRow | undefined;
         if (existing) {
           if (existing.request_hash !== job.requestHash) {
             throw new BreakwaterError(
@@ -177,7 +118,7 @@ export class SqliteJobStore implements JobStore {
               { param: 'Idempotency-Key' },
             );
           }
-          return { job: toJob(existing), created: false };
+          return { job: fromSqliteJob(existing), created: false };
         }
       }
       this.s.insertJob.run(
@@ -207,14 +148,14 @@ export class SqliteJobStore implements JobStore {
   }
 
   async getJob(id: string, tenant?: string): Promise<JobRecord | undefined> {
-    const row = this.s.get.get(id) as JobRow | undefined;
+    const row = this.s.get.get(id) as SqliteJobRow | undefined;
     if (!row || (tenant !== undefined && row.tenant !== tenant)) return undefined;
-    return toJob(row);
+    return fromSqliteJob(row);
   }
 
   async findByIdempotencyKey(tenant: string, idempotencyKey: string): Promise<JobRecord | undefined> {
-    const row = this.s.byIdempotency.get(tenant, idempotencyKey) as JobRow | undefined;
-    return row && toJob(row);
+    const row = this.s.byIdempotency.get(tenant, idempotencyKey) as SqliteJobRow | undefined;
+    return row && fromSqliteJob(row);
   }
 
   async getInput(id: string): Promise<Uint8Array | undefined> {
@@ -239,8 +180,8 @@ export class SqliteJobStore implements JobStore {
     }
     const rows = this.database
       .prepare(`SELECT ${jobColumns} FROM jobs WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`)
-      .all(...values, filter.limit + 1) as JobRow[];
-    return page(rows.map(toJob), filter.limit, (job) => encodeCursor(job.createdAt, job.id));
+      .all(...values, filter.limit + 1) as SqliteJobRow[];
+    return page(rows.map(fromSqliteJob), filter.limit, (job) => encodeCursor(job.createdAt, job.id));
   }
 
   countQueued(): Promise<{ total: number; byTenant: ReadonlyMap<string, number> }> {
@@ -271,14 +212,14 @@ export class SqliteJobStore implements JobStore {
 
   startJob(id: string, token: number, attempt: number, at: number): Promise<(Transition & { input?: Uint8Array }) | undefined> {
     return this.writes.run(() => {
-      const row = this.s.start.get(token, attempt, at, id, token) as (JobRow & { input: Buffer | null }) | undefined;
+      const row = this.s.start.get(token, attempt, at, id, token) as (SqliteJobRow & { input: Buffer | null }) | undefined;
       return row && { ...this.transition(row, 'job-start', { attempt }, at), ...(row.input ? { input: row.input } : {}) };
     });
   }
 
   progress(id: string, token: number, step: string, data: Record<string, unknown>, at: number): Promise<Transition | undefined> {
     return this.writes.run(() => {
-      const row = this.s.progress.get(step, id, token) as JobRow | undefined;
+      const row = this.s.progress.get(step, id, token) as SqliteJobRow | undefined;
       return row && this.transition(row, 'job-progress', { step, ...data }, at);
     });
   }
@@ -291,10 +232,10 @@ export class SqliteJobStore implements JobStore {
     extras: { record?: StoredRecord; webhooks?: (job: JobRecord) => readonly WebhookOutboxEntry[] },
   ): Promise<Transition | undefined> {
     return this.writes.run(() => {
-      const row = this.s.complete.get(JSON.stringify(result ?? null), at, id, token) as JobRow | undefined;
+      const row = this.s.complete.get(JSON.stringify(result ?? null), at, id, token) as SqliteJobRow | undefined;
       if (!row) return undefined;
       if (extras.record) this.insertRecord(extras.record);
-      this.insertDeliveries(row, extras.webhooks?.(toJob(row)) ?? [], at);
+      this.insertDeliveries(row, extras.webhooks?.(fromSqliteJob(row)) ?? [], at);
       return this.transition(row, 'job-end', { status: 'succeeded' }, at);
     });
   }
@@ -309,21 +250,21 @@ export class SqliteJobStore implements JobStore {
   ): Promise<Transition | undefined> {
     return this.writes.run(() => {
       if (retryAt !== null) {
-        const row = this.s.retry.get(JSON.stringify(error), retryAt, id, token) as JobRow | undefined;
+        const row = this.s.retry.get(JSON.stringify(error), retryAt, id, token) as SqliteJobRow | undefined;
         return row && this.transition(row, 'job-retry', { attempt: row.attempts, retry_at: Math.floor(retryAt / 1000), error: publicError(error) }, at);
       }
-      const row = this.s.fail.get(JSON.stringify(error), at, id, token) as JobRow | undefined;
+      const row = this.s.fail.get(JSON.stringify(error), at, id, token) as SqliteJobRow | undefined;
       if (!row) return undefined;
-      this.insertDeliveries(row, webhooks?.(toJob(row)) ?? [], at);
+      this.insertDeliveries(row, webhooks?.(fromSqliteJob(row)) ?? [], at);
       return this.transition(row, 'job-fail', { status: 'failed', error: publicError(error) }, at);
     });
   }
 
   abandonJob(id: string, error: JobError, at: number, webhooks?: (job: JobRecord) => readonly WebhookOutboxEntry[]): Promise<Transition | undefined> {
     return this.writes.run(() => {
-      const row = this.s.abandon.get(JSON.stringify(error), at, id) as JobRow | undefined;
+      const row = this.s.abandon.get(JSON.stringify(error), at, id) as SqliteJobRow | undefined;
       if (!row) return undefined;
-      this.insertDeliveries(row, webhooks?.(toJob(row)) ?? [], at);
+      this.insertDeliveries(row, webhooks?.(fromSqliteJob(row)) ?? [], at);
       return this.transition(row, 'job-fail', { status: 'failed', error: publicError(error) }, at);
     });
   }
@@ -335,13 +276,13 @@ export class SqliteJobStore implements JobStore {
     webhooks?: (job: JobRecord) => readonly WebhookOutboxEntry[],
   ): Promise<{ job: JobRecord; event: JobEvent | undefined } | undefined> {
     return this.writes.run(() => {
-      const row = this.s.cancel.get(at, id, tenant) as JobRow | undefined;
+      const row = this.s.cancel.get(at, id, tenant) as SqliteJobRow | undefined;
       if (!row) {
-        const existing = this.s.get.get(id) as JobRow | undefined;
-        return existing && existing.tenant === tenant ? { job: toJob(existing), event: undefined } : undefined;
+        const existing = this.s.get.get(id) as SqliteJobRow | undefined;
+        return existing && existing.tenant === tenant ? { job: fromSqliteJob(existing), event: undefined } : undefined;
       }
       this.queue.cancelInTransaction(id);
-      this.insertDeliveries(row, webhooks?.(toJob(row)) ?? [], at);
+      this.insertDeliveries(row, webhooks?.(fromSqliteJob(row)) ?? [], at);
       return this.transition(row, 'job-cancel', { status: 'cancelled' }, at);
     });
   }
@@ -353,13 +294,13 @@ export class SqliteJobStore implements JobStore {
         `SELECT * FROM records WHERE tenant = ? AND pipeline = ? ${after ? 'AND (created_at < ? OR (created_at = ? AND id < ?))' : ''}
          ORDER BY created_at DESC, id DESC LIMIT ?`,
       )
-      .all(tenant, pipeline, ...(after ? [after.at, after.at, after.id] : []), limit + 1) as RecordRow[];
-    return page(rows.map(toRecord), limit, (record) => encodeCursor(record.createdAt, record.id));
+      .all(tenant, pipeline, ...(after ? [after.at, after.at, after.id] : []), limit + 1) as SqliteRecordRow[];
+    return page(rows.map(fromSqliteRecord), limit, (record) => encodeCursor(record.createdAt, record.id));
   }
 
   async getRecordByJob(jobId: string): Promise<StoredRecord | undefined> {
-    const row = this.s.recordByJob.get(jobId) as RecordRow | undefined;
-    return row && toRecord(row);
+    const row = this.s.recordByJob.get(jobId) as SqliteRecordRow | undefined;
+    return row && fromSqliteRecord(row);
   }
 
   async dueDeliveries(now: number, limit: number): Promise<WebhookDelivery[]> {
@@ -418,8 +359,8 @@ export class SqliteJobStore implements JobStore {
     return { jobId, seq, type, data, at };
   }
 
-  private transition(row: JobRow, type: JobEventType, data: Record<string, unknown>, at: number): Transition {
-    return { job: toJob(row), event: this.appendEvent(row.id, row.event_seq, type, data, at) };
+  private transition(row: SqliteJobRow, type: JobEventType, data: Record<string, unknown>, at: number): Transition {
+    return { job: fromSqliteJob(row), event: this.appendEvent(row.id, row.event_seq, type, data, at) };
   }
 
   private insertRecord(record: StoredRecord): void {
@@ -434,132 +375,27 @@ export class SqliteJobStore implements JobStore {
       record.attempts,
       record.inputTokens,
       record.outputTokens,
-      Math.round(record.costUsd * 1_000_000_000),
+      Math.round(record.costUsd * nanosPerUsd),
       record.source,
       JSON.stringify(record.data),
       record.createdAt,
     );
   }
 
-  private insertDeliveries(row: JobRow, webhooks: readonly WebhookOutboxEntry[], at: number): void {
+  private insertDeliveries(row: SqliteJobRow, webhooks: readonly WebhookOutboxEntry[], at: number): void {
     for (const webhook of webhooks) this.s.insertDelivery.run(webhook.id, row.id, row.tenant, webhook.url, webhook.eventType, webhook.body, at, at, at);
   }
 }
 
-/** The row createJob just wrote, without reading it back. */
-function newJobRecord(job: NewJob): JobRecord {
-  return {
-    id: job.id,
-    tenant: job.tenant,
-    keyId: job.keyId,
-    kind: job.kind,
-    pipeline: job.pipeline,
-    status: 'queued',
-    priority: job.priority,
-    source: job.source,
-    webhookUrl: job.webhookUrl,
-    idempotencyKey: job.idempotencyKey,
-    attempts: 0,
-    maxAttempts: job.maxAttempts,
-    token: 0,
-    step: null,
-    result: null,
-    error: null,
-    metadata: job.metadata,
-    createdAt: job.createdAt,
-    startedAt: null,
-    finishedAt: null,
-    runAt: job.runAt,
-    deadline: job.deadline,
-  };
-}
-
-/** What events and webhooks say about an error: code and message, not raw model output. */
-function publicError(error: JobError): { code: string; message: string } {
-  return { code: error.code, message: error.message };
-}
-
-function toJob(row: JobRow): JobRecord {
-  return {
-    id: row.id,
-    tenant: row.tenant,
-    keyId: row.key_id,
-    kind: row.kind,
-    pipeline: row.pipeline,
-    status: row.status,
-    priority: row.priority,
-    source: row.source,
-    webhookUrl: row.webhook_url,
-    idempotencyKey: row.idempotency_key,
-    attempts: row.attempts,
-    maxAttempts: row.max_attempts,
-    token: row.token,
-    step: row.step,
+function fromSqliteJob(row: SqliteJobRow): JobRecord {
+  return toJob({
+    ...row,
     result: row.result === null ? null : JSON.parse(row.result),
     error: row.error === null ? null : (JSON.parse(row.error) as JobError),
     metadata: row.metadata === null ? {} : (JSON.parse(row.metadata) as Record<string, string>),
-    createdAt: row.created_at,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    runAt: row.run_at,
-    deadline: row.deadline,
-  };
+  });
 }
 
-function toRecord(row: RecordRow): StoredRecord {
-  return {
-    id: row.id,
-    jobId: row.job_id,
-    tenant: row.tenant,
-    pipeline: row.pipeline,
-    promptVersion: row.prompt_version,
-    model: row.model,
-    deployment: row.deployment,
-    attempts: row.attempts,
-    inputTokens: row.input_tokens,
-    outputTokens: row.output_tokens,
-    costUsd: row.cost_nanos / 1_000_000_000,
-    source: row.source,
-    data: JSON.parse(row.data) as Record<string, unknown>,
-    createdAt: row.created_at,
-  };
-}
-
-function toDelivery(row: DeliveryRow): WebhookDelivery {
-  return {
-    id: row.id,
-    jobId: row.job_id,
-    tenant: row.tenant,
-    url: row.url,
-    eventType: row.event_type,
-    body: row.body,
-    status: row.status,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-    lastStatus: row.last_status,
-    lastError: row.last_error,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-function encodeCursor(at: number, id: string): string {
-  return Buffer.from(`${at}:${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined): { at: number; id: string } | undefined {
-  if (!cursor) return undefined;
-  const decoded = Buffer.from(cursor, 'base64url').toString();
-  const colon = decoded.indexOf(':');
-  const at = Number(decoded.slice(0, colon));
-  if (colon < 1 || !Number.isFinite(at)) {
-    throw new BreakwaterError('INVALID_REQUEST', 'The cursor is not one this API returned; pass next_cursor from the previous page unchanged.', { param: 'cursor' });
-  }
-  return { at, id: decoded.slice(colon + 1) };
-}
-
-function page<T>(rows: T[], limit: number, cursorOf: (item: T) => string): Page<T> {
-  const more = rows.length > limit;
-  const data = more ? rows.slice(0, limit) : rows;
-  return { data, nextCursor: more ? cursorOf(data[data.length - 1]!) : null };
+function fromSqliteRecord(row: SqliteRecordRow): StoredRecord {
+  return toRecord({ ...row, data: JSON.parse(row.data) as Record<string, unknown> });
 }

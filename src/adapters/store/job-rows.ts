@@ -1,8 +1,13 @@
-import { BreakwaterError } from '../../../core/errors/breakwater-error.js';
-import type { JobError, JobRecord, Page, StoredRecord, WebhookDelivery } from '../../../core/ports/job-store.js';
-import type { EnqueueRequest } from '../../../core/ports/queue.js';
+import { BreakwaterError } from '../../core/errors/breakwater-error.js';
+import type { JobError, JobRecord, NewJob, Page, StoredRecord, WebhookDelivery } from '../../core/ports/job-store.js';
+import type { EnqueueRequest } from '../../core/ports/queue.js';
 
-/** Rows as pg returns them: bigint parsed to number by the store's pool, jsonb already parsed. */
+/**
+ * Job, record and delivery rows as both stores read them, and their mapping to the port's
+ * types. Rows here have numbers for epoch-ms columns and JSON columns already parsed: pg does
+ * both (the store's INT8 parser, jsonb); the SQLite store parses its TEXT columns first
+ * (`fromSqliteJobRow`). One cursor format, so a cursor means the same thing on either store.
+ */
 export interface JobRow {
   id: string;
   tenant: string;
@@ -154,12 +159,39 @@ export function toDispatch(row: DispatchRow): EnqueueRequest {
   };
 }
 
+/** The row createJob just wrote, without reading it back. */
+export function newJobRecord(job: NewJob): JobRecord {
+  return {
+    id: job.id,
+    tenant: job.tenant,
+    keyId: job.keyId,
+    kind: job.kind,
+    pipeline: job.pipeline,
+    status: 'queued',
+    priority: job.priority,
+    source: job.source,
+    webhookUrl: job.webhookUrl,
+    idempotencyKey: job.idempotencyKey,
+    attempts: 0,
+    maxAttempts: job.maxAttempts,
+    token: 0,
+    step: null,
+    result: null,
+    error: null,
+    metadata: job.metadata,
+    createdAt: job.createdAt,
+    startedAt: null,
+    finishedAt: null,
+    runAt: job.runAt,
+    deadline: job.deadline,
+  };
+}
+
 /** What events and webhooks say about an error: code and message, not raw model output. */
 export function publicError(error: JobError): { code: string; message: string } {
   return { code: error.code, message: error.message };
 }
 
-/** The embedded store's cursor format, so a cursor means the same thing on either store. */
 export function encodeCursor(at: number, id: string): string {
   return Buffer.from(`${at}:${id}`).toString('base64url');
 }
