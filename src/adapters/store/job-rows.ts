@@ -187,6 +187,26 @@ export function newJobRecord(job: NewJob): JobRecord {
   };
 }
 
+/** A record's column values in the order both stores' INSERT INTO records lists them. */
+export function recordValues(record: StoredRecord): unknown[] {
+  return [
+    record.id,
+    record.jobId,
+    record.tenant,
+    record.pipeline,
+    record.promptVersion,
+    record.model,
+    record.deployment,
+    record.attempts,
+    record.inputTokens,
+    record.outputTokens,
+    Math.round(record.costUsd * nanosPerUsd),
+    record.source,
+    JSON.stringify(record.data),
+    record.createdAt,
+  ];
+}
+
 /** What events and webhooks say about an error: code and message, not raw model output. */
 export function publicError(error: JobError): { code: string; message: string } {
   return { code: error.code, message: error.message };

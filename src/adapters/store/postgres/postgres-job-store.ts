@@ -20,7 +20,6 @@ import {
   decodeCursor,
   encodeCursor,
   jobColumns,
-  nanosPerUsd,
   page,
   publicError,
   toDelivery,
@@ -31,6 +30,7 @@ import {
   type DispatchRow,
   type JobRow,
   type RecordRow,
+  recordValues,
 } from '../job-rows.js';
 
 type Webhooks = (job: JobRecord) => readonly WebhookOutboxEntry[];
@@ -396,22 +396,7 @@ export class PostgresJobStore implements JobStore {
 
   private async insertRecord(client: pg.PoolClient, record: StoredRecord): Promise<void> {
     await client.query(
-      sql.insertRecord([
-        record.id,
-        record.jobId,
-        record.tenant,
-        record.pipeline,
-        record.promptVersion,
-        record.model,
-        record.deployment,
-        record.attempts,
-        record.inputTokens,
-        record.outputTokens,
-        Math.round(record.costUsd * nanosPerUsd),
-        record.source,
-        JSON.stringify(record.data),
-        record.createdAt,
-      ]),
+      sql.insertRecord(recordValues(record)),
     );
   }
 

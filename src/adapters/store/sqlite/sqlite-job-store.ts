@@ -17,7 +17,7 @@ import type {
 import type { EnqueueRequest } from '../../../core/ports/queue.js';
 import type { SqliteQueue } from '../../queue/sqlite/sqlite-queue.js';
 import type { GroupCommit } from './group-commit.js';
-import { decodeCursor, encodeCursor, jobColumns, nanosPerUsd, newJobRecord, page, publicError, toDelivery, toJob, toRecord, type DeliveryRow, type JobRow, type RecordRow } from '../job-rows.js';
+import { decodeCursor, encodeCursor, jobColumns, newJobRecord, recordValues, page, publicError, toDelivery, toJob, toRecord, type DeliveryRow, type JobRow, type RecordRow } from '../job-rows.js';
 
 /** A job row as SQLite returns it: JSON columns are TEXT. */
 type SqliteJobRow = Omit<JobRow, 'result' | 'error' | 'metadata'> & { result: string | null; error: string | null; metadata: string | null };
@@ -364,22 +364,7 @@ export class SqliteJobStore implements JobStore {
   }
 
   private insertRecord(record: StoredRecord): void {
-    this.s.insertRecord.run(
-      record.id,
-      record.jobId,
-      record.tenant,
-      record.pipeline,
-      record.promptVersion,
-      record.model,
-      record.deployment,
-      record.attempts,
-      record.inputTokens,
-      record.outputTokens,
-      Math.round(record.costUsd * nanosPerUsd),
-      record.source,
-      JSON.stringify(record.data),
-      record.createdAt,
-    );
+    this.s.insertRecord.run(...recordValues(record));
   }
 
   private insertDeliveries(row: SqliteJobRow, webhooks: readonly WebhookOutboxEntry[], at: number): void {
