@@ -8,7 +8,7 @@ import { z } from 'zod';
 
 export { secretRefSchema, type SecretRef } from './secret-ref.js';
 import { secretRefSchema } from './secret-ref.js';
-import { postgresSinkConfigSchema } from '../adapters/sinks/postgres/postgres-sink-config.js';
+import { postgresSinkConfigSchema } from './postgres-sink-config.js';
 
 const priceSchema = z
   .object({

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { JobEvent, JobRecord, StoredRecord, WebhookDelivery } from '../core/ports/job-store.js';
 import { chatRequestSchema } from './chat.js';
 
 /** The jobs API's wire format: what POST /v1/jobs accepts and what the job endpoints return. */
@@ -45,74 +44,3 @@ export const submitJobSchema = z.discriminatedUnion('kind', [
 export type SubmitJob = z.infer<typeof submitJobSchema>;
 
 export const jobStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
-
-export function jobLinks(id: string): { self: string; events: string; cancel: string } {
-  return { self: `/v1/jobs/${id}`, events: `/v1/jobs/${id}/events`, cancel: `/v1/jobs/${id}/cancel` };
-}
-
-const seconds = (ms: number | null) => (ms === null ? null : Math.floor(ms / 1000));
-
-/** A job as the API shows it (and as webhooks carry it). */
-export function toWireJob(job: JobRecord, deliveries?: readonly WebhookDelivery[]): Record<string, unknown> {
-  return {
-    id: job.id,
-    object: 'job',
-    kind: job.kind,
-    pipeline: job.pipeline,
-    status: job.status,
-    step: job.step,
-    source: job.source,
-    priority: job.priority,
-    attempts: job.attempts,
-    max_attempts: job.maxAttempts,
-    created_at: seconds(job.createdAt),
-    started_at: seconds(job.startedAt),
-    finished_at: seconds(job.finishedAt),
-    run_at: seconds(job.runAt),
-    deadline: seconds(job.deadline),
-    metadata: job.metadata,
-    result: job.result ?? null,
-    error: job.error,
-    webhook: job.webhookUrl ? { url: job.webhookUrl } : null,
-    ...(deliveries ? { webhook_deliveries: deliveries.map(toWireDelivery) } : {}),
-    links: jobLinks(job.id),
-  };
-}
-
-export function toWireDelivery(delivery: WebhookDelivery): Record<string, unknown> {
-  return {
-    id: delivery.id,
-    url: delivery.url,
-    type: delivery.eventType,
-    status: delivery.status,
-    attempts: delivery.attempts,
-    next_attempt_at: seconds(delivery.nextAttemptAt),
-    last_status: delivery.lastStatus,
-    last_error: delivery.lastError,
-  };
-}
-
-export function toWireEvent(event: JobEvent): Record<string, unknown> {
-  return { job_id: event.jobId, seq: event.seq, type: event.type, at: seconds(event.at), ...event.data };
-}
-
-export function toWireRecord(record: StoredRecord): Record<string, unknown> {
-  return {
-    id: record.id,
-    object: 'record',
-    pipeline: record.pipeline,
-    data: record.data,
-    provenance: {
-      job_id: record.jobId,
-      prompt_version: record.promptVersion,
-      model: record.model,
-      deployment: record.deployment,
-      attempts: record.attempts,
-      input_tokens: record.inputTokens,
-      output_tokens: record.outputTokens,
-      cost_usd: record.costUsd,
-      source: record.source,
-    },
-    created_at: seconds(record.createdAt),
-  };
-}

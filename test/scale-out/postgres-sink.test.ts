@@ -5,7 +5,7 @@ import pg from 'pg';
 import { BreakwaterError } from '../../src/core/errors/breakwater-error.js';
 import type { RecordProvenance, SinkWrite } from '../../src/core/ports/record-sink.js';
 import { PostgresSink, type PostgresSinkOptions } from '../../src/adapters/sinks/postgres/postgres-sink.js';
-import { postgresSinkConfigSchema } from '../../src/adapters/sinks/postgres/postgres-sink-config.js';
+import { postgresSinkConfigSchema } from '../../src/config/postgres-sink-config.js';
 
 const connectionString = process.env.BREAKWATER_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const runId = randomBytes(4).toString('hex');

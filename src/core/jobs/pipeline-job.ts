@@ -10,7 +10,7 @@ import { renderPrompt, type Pipeline } from '../pipelines/pipeline.js';
 import type { ChatMessage } from '../../wire/chat.js';
 import type { JobHandler, JobOutcome, JobRun } from './job-handler.js';
 import { webhookEntry } from './job-webhooks.js';
-import { toWireRecord } from '../../wire/jobs.js';
+import { toWireRecord } from './job-view.js';
 
 export interface PipelineJobOptions {
   gateway: Gateway;

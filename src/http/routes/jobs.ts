@@ -2,7 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../app.js';
 import { BreakwaterError } from '../../core/errors/breakwater-error.js';
-import { jobStatuses, submitJobSchema, toWireEvent, toWireJob } from '../../wire/jobs.js';
+import { toWireEvent, toWireJob } from '../../core/jobs/job-view.js';
+import { jobStatuses, submitJobSchema } from '../../wire/jobs.js';
 import { parseBody } from '../parse-body.js';
 import { authenticate, clientSignal } from '../request-context.js';
 

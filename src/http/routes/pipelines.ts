@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../app.js';
 import { BreakwaterError } from '../../core/errors/breakwater-error.js';
-import { toWireRecord } from '../../wire/jobs.js';
+import { toWireRecord } from '../../core/jobs/job-view.js';
 import { parseBody } from '../parse-body.js';
 import { authenticate } from '../request-context.js';
 

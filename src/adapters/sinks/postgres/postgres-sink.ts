@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { BreakwaterError } from '../../../core/errors/breakwater-error.js';
 import type { RecordProvenance, RecordSink, SinkWrite } from '../../../core/ports/record-sink.js';
-import { postgresIdentifierPattern, postgresTablePattern, provenanceColumnPrefix } from './postgres-sink-config.js';
+import { postgresIdentifierPattern, postgresTablePattern, provenanceColumnPrefix } from '../../../config/postgres-sink-config.js';
 
 export interface PostgresSinkOptions {
   connectionString: string;

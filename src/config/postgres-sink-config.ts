@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secretRefSchema } from '../../../config/secret-ref.js';
+import { secretRefSchema } from './secret-ref.js';
 
 /**
  * A plain PostgreSQL identifier (at most 63 bytes, PostgreSQL's NAMEDATALEN - 1). Breakwater
