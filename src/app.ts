@@ -124,7 +124,14 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     onDeferredError: onError,
   });
 
-  metrics.depthSource = async () => ({ ...(await queue.depth()) });
+  // The depth is read at each scrape, for at most a second: a broker that does not answer
+  // leaves the gauge out of that scrape instead of failing /metrics as a whole.
+  metrics.depthSource = async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 1_000)));
+    const depth = await Promise.race([queue.depth().catch(() => undefined), timeout]).finally(() => clearTimeout(timer));
+    return depth ? { ...depth } : {};
+  };
   const webhookSecrets = config.webhooks.secrets.map((ref, index) => resolveSecret(ref, `webhooks.secrets[${index}]`, env));
   const webhooks: WebhookTransport | undefined =
     webhookSecrets.length > 0

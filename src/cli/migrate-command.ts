@@ -10,9 +10,15 @@ export function migrateCommand(): Command {
       const { config, env } = loadFromFlags(flags);
       // The SQLite store reports what it applied; the PostgreSQL store migrates as it opens
       // (under an advisory lock, so replicas starting together apply each migration once).
-      const store = config.store.driver === 'sqlite' ? new SqliteStore(config.store.path) : await openStore(config, env);
-      const { applied } = await store.migrate();
+      if (config.store.driver === 'sqlite') {
+        const store = new SqliteStore(config.store.path);
+        const { applied } = await store.migrate();
+        await store.close();
+        process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n');
+        return;
+      }
+      const store = await openStore(config, env);
       await store.close();
-      process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n');
+      process.stdout.write('migrations applied: the database is up to date\n');
     });
 }

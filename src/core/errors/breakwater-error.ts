@@ -52,7 +52,10 @@ export class BreakwaterError extends Error {
 }
 
 /** Wraps anything thrown into a BreakwaterError without losing the original as `cause`. */
-export function toBreakwaterError(error: unknown): BreakwaterError {
+export function toBreakwaterError(error: unknown, options: { retryable?: boolean } = {}): BreakwaterError {
   if (BreakwaterError.isInstance(error)) return error;
-  return new BreakwaterError('INTERNAL_ERROR', 'Internal error in Breakwater; the request id in x-request-id locates it in the logs.', { cause: error });
+  return new BreakwaterError('INTERNAL_ERROR', 'Internal error in Breakwater; the request id in x-request-id locates it in the logs.', {
+    cause: error,
+    ...(options.retryable === undefined ? {} : { retryable: options.retryable }),
+  });
 }

@@ -2,7 +2,6 @@ import { BreakwaterError, toBreakwaterError } from '../errors/breakwater-error.j
 import { backoffDelay } from '../routing/backoff.js';
 import type { JobEventBus } from '../ports/job-events.js';
 import type { JobError, JobKind, JobRecord, JobStore, Transition } from '../ports/job-store.js';
-import { terminalStatuses } from '../ports/job-store.js';
 import type { Claim, JobQueue } from '../ports/queue.js';
 import type { KeyStore, VirtualKey } from '../ports/store.js';
 import { decodeJobInput } from './job-input.js';
@@ -136,10 +135,11 @@ export class Worker {
     const { store, queue } = this.options;
     const started = await store.startJob(claim.id, claim.token, claim.attempt, this.now());
     if (!started) {
-      // Not startable: a duplicate delivery of a job that already ended (or was deleted) is
-      // dropped; otherwise a later claim owns the job and this one does nothing.
-      const existing = await store.getJob(claim.id);
-      if (!existing || terminalStatuses.has(existing.status)) await queue.complete(claim);
+      // Not startable: the job ended (or was deleted), or a claim with a token at least as
+      // large already started it (a duplicate message from a re-published dispatch). Either
+      // way this delivery is surplus: settle it, so it is neither redelivered nor, after
+      // enough redeliveries, dead-lettered in the name of a job that is fine.
+      await queue.complete(claim);
       return;
     }
     this.publish(started);
@@ -183,7 +183,10 @@ export class Worker {
       await queue.complete(claim);
     } catch (thrown) {
       const reason = controller.signal.aborted ? controller.signal.reason : thrown;
-      await this.onFailure(claim, job, toBreakwaterError(reason), controller.signal.aborted);
+      // A failure that is not one of ours (a database or broker connection dropped, a bug) is
+      // tried again within max_attempts: only a BreakwaterError can say "never retry".
+      const error = BreakwaterError.isInstance(reason) ? reason : toBreakwaterError(reason, { retryable: true });
+      await this.onFailure(claim, job, error, controller.signal.aborted);
     } finally {
       stopHeartbeat();
       stopFollowing();
