@@ -17,7 +17,7 @@ export interface IsolationOutcome {
   topUpPerSecond: number;
   jobStatuses: Record<string, number>;
   /** 1-minute load average after the loaded probes, and the machine's cores. */
-  machine: { loadAverage: number; cores: number };
+  machine: { loadAverage: number; cores: number; workerNice: number };
   warnings: string[];
 }
 
@@ -55,7 +55,7 @@ export function report(outcome: IsolationOutcome): string[] {
     '',
     `Jobs in flight (open upstream calls) during the loaded probes: min ${outcome.inFlight.min}, mean ${outcome.inFlight.mean.toFixed(0)}, max ${outcome.inFlight.max} of ${outcome.inFlight.target}` +
       ` (reached ${outcome.inFlight.reachedAtStart}${outcome.inFlight.secondsToReach === null ? '' : ` ${outcome.inFlight.secondsToReach.toFixed(1)} s after the first submission`}; topped up at ${outcome.topUpPerSecond.toFixed(1)} jobs/s)`,
-    `Machine: ${outcome.machine.cores} cores, 1-minute load average ${outcome.machine.loadAverage.toFixed(2)} after the loaded probes`,
+    `Machine: ${outcome.machine.cores} cores, 1-minute load average ${outcome.machine.loadAverage.toFixed(2)} after the loaded probes; workers at nice ${outcome.machine.workerNice}, the API at 0`,
     `Job statuses at the end: ${Object.entries(outcome.jobStatuses).map(([status, count]) => `${status} ${count}`).join(', ') || 'none'}`,
     `Targets: API p99 <= ${targets.p99Ms} ms loaded: ${verdict(loaded.jobRead.latencyMs.p99 <= targets.p99Ms)}; <= ${targets.ratio}x idle: ${verdict(jobP99Ratio <= targets.ratio)}; API RSS <= ${targets.apiRssMb} MB: ${verdict(loaded.rssMb.api <= targets.apiRssMb)}`,
     ...outcome.warnings.map((warning) => `WARNING: ${warning}`),
@@ -63,6 +63,7 @@ export function report(outcome: IsolationOutcome): string[] {
       api_p99_ms_idle: round(idle.jobRead.latencyMs.p99),
       api_p99_ms_loaded: round(loaded.jobRead.latencyMs.p99),
       api_p99_ratio: round(jobP99Ratio),
+      worker_nice: outcome.machine.workerNice,
       api_p50_ms_idle: round(idle.jobRead.latencyMs.p50),
       api_p50_ms_loaded: round(loaded.jobRead.latencyMs.p50),
       healthz_p99_ms_idle: round(idle.healthz.latencyMs.p99),
