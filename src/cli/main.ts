@@ -9,6 +9,7 @@ import { migrateCommand } from './migrate-command.js';
 import { demoCommand } from './demo-command.js';
 import { runCommand } from './run-command.js';
 import { jobsCommand } from './jobs-command.js';
+import { modelsCommand } from './models-command.js';
 
 const program = new Command()
   .name('breakwater')
@@ -21,6 +22,7 @@ program.addCommand(migrateCommand());
 program.addCommand(demoCommand());
 program.addCommand(runCommand());
 program.addCommand(jobsCommand());
+program.addCommand(modelsCommand());
 
 try {
   await program.parseAsync(process.argv);
