@@ -60,6 +60,22 @@ const providerSchema = z.discriminatedUnion('type', [
       embeddingDimensions: z.number().int().positive().default(256),
     })
     .strict(),
+  z
+    .object({
+      type: z.literal('local'),
+      /** Path to a .gguf file (`breakwater models pull <name>` downloads one). */
+      model: z.string().min(1),
+      /** CPU threads per context; unset means cores ÷ sequences (at least 1): llama.cpp threads that outnumber the cores spin (its own default was ~500x slower here). */
+      threads: z.number().int().positive().optional(),
+      contextSize: z.number().int().positive().default(2048),
+      /** Requests generated in parallel (slots of one context). */
+      sequences: z.number().int().positive().default(2),
+      /** Requests that may wait beyond the busy slots; more get 503 SERVER_OVERLOADED. */
+      maxQueue: z.number().int().nonnegative().default(16),
+      idleUnloadMs: z.number().int().positive().default(300_000),
+      embedding: z.boolean().default(false),
+    })
+    .strict(),
 ]);
 export type ProviderConfig = z.infer<typeof providerSchema>;
 
@@ -121,7 +137,8 @@ const pipelineSchema = z
     schemaFile: z.string().min(1).optional(),
     extraction: z
       .object({
-        strategy: z.enum(['auto', 'native', 'prompt']).default('auto'),
+        /** auto: grammar for local models, native json_schema where every deployment has it, else prompt. */
+        strategy: z.enum(['auto', 'native', 'grammar', 'prompt']).default('auto'),
         maxAttempts: z.number().int().min(1).max(10).default(3),
         temperature: z.number().min(0).max(2).optional(),
         maxOutputTokens: z.number().int().positive().optional(),

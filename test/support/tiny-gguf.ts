@@ -13,8 +13,8 @@ import { closeSync, openSync, writeSync } from 'node:fs';
  * weights carry one steering channel: embedding dimension 0 is a constant that survives the
  * RMS norm, and the output row of each byte >= 0x80 and of each control token reads it with a
  * large negative weight — those tokens are never sampled (a grammar that allows only the end
- * of sequence still gets it, since nothing else remains). The closing quote is nudged up so
- * that random JSON strings stay short.
+ * of sequence still gets it, since nothing else remains). Closing quotes and brackets are
+ * nudged up and whitespace down, so that random JSON stays short.
  *
  * @example
  * writeTinyGguf(join(dir, 'tiny.gguf'), { layers: 2, embeddingLength: 64 });
@@ -62,8 +62,18 @@ const enum TokenType {
 }
 
 const alignment = 32;
-/** Output weight on the steering channel for `"`: about +6 logits, so random strings end within a few bytes. */
-const quoteSteer = 1;
+/**
+ * Output weights on the steering channel, as multiples of ~6 logits. Closers (`"`, `]`, `}`)
+ * are favoured and optional whitespace disfavoured, so that random JSON stays short (strings
+ * of a few bytes, one-item arrays): an invoice under its grammar then costs ~270 tokens,
+ * most of them the key names the grammar forces byte by byte.
+ */
+const closerSteer = 1;
+/** `"` a step above the other closers: a string ends before a bracket run starts inside it, even greedily. */
+const quoteSteer = 2;
+const whitespaceSteer = -0.5;
+const closers = [0x22, 0x5d, 0x7d];
+const steerOf = (code: number) => (code === 0x22 ? quoteSteer : closerSteer);
 const commonWords = ['the', 'and', 'of', 'to', 'in', 'is', 'invoice', 'total', 'name', 'date', 'amount', 'item', 'hello', 'world'];
 
 export function writeTinyGguf(path: string, options: TinyGgufOptions = {}): TinyGgufInfo {
@@ -205,7 +215,7 @@ function buildVocabulary(kind: 'byte-level' | 'sentencepiece') {
   add('<|im_end|>', TokenType.Control, 0, banned);
   for (let byte = 0; byte < 256; byte++) {
     const printable = byte >= 0x20 && byte < 0x7f;
-    const steer = byte === 0x22 ? quoteSteer : printable || byte === 0x0a ? 0 : banned;
+    const steer = closers.includes(byte) ? steerOf(byte) : byte === 0x20 || byte === 0x0a ? whitespaceSteer : printable ? 0 : banned;
     add(`<0x${byte.toString(16).toUpperCase().padStart(2, '0')}>`, TokenType.Byte, 0, steer);
   }
   if (kind === 'sentencepiece') {
@@ -213,7 +223,7 @@ function buildVocabulary(kind: 'byte-level' | 'sentencepiece') {
     const piece = (text: string, score: number) => {
       if (seen.has(text)) return;
       seen.add(text);
-      add(text, TokenType.Normal, score, text.includes('"') ? quoteSteer : 0);
+      add(text, TokenType.Normal, score, closers.includes(text.charCodeAt(0)) ? steerOf(text.charCodeAt(0)) : 0);
     };
     piece('\u2581', -1);
     for (let code = 0x21; code < 0x7f; code++) piece(String.fromCharCode(code), -2);

@@ -2,6 +2,7 @@ import type { ProviderConfig } from '../../config/schema.js';
 import { resolveSecret } from '../../config/secrets.js';
 import type { Provider } from '../../core/ports/provider.js';
 import { AnthropicProvider } from './anthropic/anthropic-provider.js';
+import { LocalProvider } from './local/local-provider.js';
 import { MockProvider } from './mock/mock-provider.js';
 import { OpenAIProvider } from './openai/openai-provider.js';
 import { vendorProfiles } from './openai/vendors.js';
@@ -38,6 +39,17 @@ export function createProvider(name: string, config: ProviderConfig, env: NodeJS
         headers: config.headers,
         version: config.version,
         connections: config.connections,
+      });
+    case 'local':
+      return new LocalProvider({
+        name,
+        model: config.model,
+        contextSize: config.contextSize,
+        sequences: config.sequences,
+        maxQueue: config.maxQueue,
+        idleUnloadMs: config.idleUnloadMs,
+        embedding: config.embedding,
+        ...(config.threads === undefined ? {} : { threads: config.threads }),
       });
     case 'mock':
       return new MockProvider({ name, latencyMs: config.latencyMs, embeddingDimensions: config.embeddingDimensions, ...(config.reply === undefined ? {} : { reply: config.reply }) });

@@ -3,7 +3,11 @@ import { parseModelJson } from './parse-model-json.js';
 import { SchemaValidator, type ValidationIssue } from './schema-validator.js';
 import { dropOptionalNulls, toStrictSchema } from './strict-schema.js';
 
-export type ExtractionStrategy = 'auto' | 'native' | 'prompt';
+/**
+ * auto: grammar where every deployment decodes under a grammar (a local model), else native
+ * where every deployment has native json_schema, else prompt.
+ */
+export type ExtractionStrategy = 'auto' | 'native' | 'grammar' | 'prompt';
 
 export interface ExtractionInput {
   /** Names the schema to the model (`invoice`); also the `json_schema` name. */
@@ -15,6 +19,8 @@ export interface ExtractionInput {
   strategy: ExtractionStrategy;
   /** Every deployment of the route supports native `json_schema` (ProviderCapabilities.jsonSchema). */
   nativeJsonSchema: boolean;
+  /** Every deployment decodes under a grammar built from the whole schema (ProviderCapabilities.grammar). */
+  grammarDecoding?: boolean;
   /** Total model calls, >= 1. */
   maxAttempts: number;
   maxOutputTokens?: number;
@@ -63,12 +69,16 @@ const answerAgain = 'Answer again with only the corrected JSON object.';
 export async function extract(input: ExtractionInput, complete: Complete, onStep: (label: string, attempt: number) => void = () => {}): Promise<ExtractionResult> {
   if (!Number.isInteger(input.maxAttempts) || input.maxAttempts < 1) throw new RangeError(`maxAttempts must be an integer >= 1, got ${input.maxAttempts}`);
   const validator = SchemaValidator.compile(input.schema);
-  const native = input.strategy === 'native' || (input.strategy === 'auto' && input.nativeJsonSchema);
+  const grammar = input.strategy === 'grammar' || (input.strategy === 'auto' && input.grammarDecoding === true);
+  const native = !grammar && (input.strategy === 'native' || (input.strategy === 'auto' && input.nativeJsonSchema));
   const name = jsonSchemaName(input.schemaName);
-  const messages = native ? [...input.messages] : withSchemaInstruction(input.messages, input.schemaName, input.schema);
-  const responseFormat: ChatRequest['response_format'] = native
-    ? { type: 'json_schema', json_schema: { name, schema: toStrictSchema(input.schema), strict: true } }
-    : { type: 'json_object' };
+  const messages = native || grammar ? [...input.messages] : withSchemaInstruction(input.messages, input.schemaName, input.schema);
+  // A grammar takes the schema whole (patterns, formats, bounds); OpenAI's strict mode takes a subset.
+  const responseFormat: ChatRequest['response_format'] = grammar
+    ? { type: 'json_schema', json_schema: { name, schema: input.schema, strict: false } }
+    : native
+      ? { type: 'json_schema', json_schema: { name, schema: toStrictSchema(input.schema), strict: true } }
+      : { type: 'json_object' };
   const attempts: ExtractionAttempt[] = [];
   const usage: ExtractionUsage = { inputTokens: 0, outputTokens: 0 };
 

@@ -72,6 +72,7 @@ export class PipelineJobHandler implements JobHandler {
         messages,
         strategy: pipeline.extraction.strategy,
         nativeJsonSchema: route.deployments.every((candidate) => candidate.provider.capabilities.jsonSchema),
+        grammarDecoding: route.deployments.every((candidate) => candidate.provider.capabilities.grammar === true),
         maxAttempts: pipeline.extraction.maxAttempts,
         ...(pipeline.extraction.temperature === undefined ? {} : { temperature: pipeline.extraction.temperature }),
         ...(pipeline.extraction.maxOutputTokens === undefined ? {} : { maxOutputTokens: pipeline.extraction.maxOutputTokens }),

@@ -9,6 +9,11 @@ export interface ProviderCapabilities {
   tools: boolean;
   /** Native `response_format: json_schema` (or an equivalent such as forced tool use). */
   jsonSchema: boolean;
+  /**
+   * Decodes `json_schema` under a grammar built from the whole schema (a local model): send the
+   * schema as it is, not OpenAI's strict subset, and the answer matches it by construction.
+   */
+  grammar?: boolean;
 }
 
 export interface ProviderCallOptions {
