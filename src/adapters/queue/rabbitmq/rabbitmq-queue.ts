@@ -1,85 +1,29 @@
 import amqp from 'amqplib';
-import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { ConsumeMessage } from 'amqplib';
 import { EventEmitter } from 'node:events';
 import { BreakwaterError } from '../../../core/errors/breakwater-error.js';
 import { backoffDelay } from '../../../core/routing/backoff.js';
 import type { Claim, DeadLetter, EnqueueRequest, FailOutcome, JobQueue, QueueDepth } from '../../../core/ports/queue.js';
+import {
+  bandOf,
+  bandRank,
+  bands,
+  generationSpan,
+  hopSlackMs,
+  isPast,
+  remember,
+  unavailable,
+  type Band,
+  type Entry,
+  type Lease,
+  type Link,
+  type MessageBody,
+  type OutgoingMessage,
+  type RabbitQueueOptions,
+} from './rabbitmq-messages.js';
 
-export interface RabbitQueueOptions {
-  url: string;
-  /** Prefix of every queue and exchange, e.g. `breakwater.jobs`. */
-  name: string;
-  /** Unacknowledged deliveries per band consumer: claimed, buffered and locally held items. */
-  prefetch: number;
-  /** First retry delay (doubling, equal jitter) and the shortest delay queue. */
-  backoffBaseMs: number;
-  backoffMaxMs: number;
-  onError?: (error: unknown) => void;
-  /** How long `claim` may wait for deliveries the broker reports as ready; default 250. */
-  claimWaitMs?: number;
-  /** How long `enqueue` (and other publishes) wait for a lost connection to return; default 5000. */
-  unavailableAfterMs?: number;
-  /**
-   * The longest delay queue (base·2^k up to this); longer delays hop through it again. Every
-   * delay queue is a quorum queue with its own Raft log, so keep the count modest; default
-   * 600000 (ten buckets from a 1 s base).
-   */
-  longestDelayMs?: number;
-  /** Shown by `rabbitmqctl list_connections client_properties` and the management UI. */
-  connectionName?: string;
-}
+export type { RabbitQueueOptions };
 
-/** What a message carries: ids and counters, never the job's payload (the store holds it). */
-interface MessageBody {
-  id: string;
-  tenant: string;
-  priority: number;
-  deadline: number | null;
-  maxAttempts: number;
-  /** Attempts counted before this copy was published (fail() retries and lost leases). */
-  attempt: number;
-  /** Copies published before this one (retry, release, delay hop): the high part of the token. */
-  generation: number;
-  runAt: number;
-}
-
-type Band = 'high' | 'normal' | 'low';
-const bands: readonly Band[] = ['high', 'normal', 'low'];
-const bandRank: Record<Band, number> = { high: 0, normal: 1, low: 2 };
-/** x-delivery-count stays below maxAttempts (we dead-letter at it), so it fits the token's low part. */
-const generationSpan = 2 ** 20;
-/** A hop lands this early at least, so TTL expiry latency never makes an item late. */
-const hopSlackMs = 50;
-const rememberedIds = 100_000;
-
-interface Link {
-  epoch: number;
-  connection: ChannelModel;
-  publisher: ConfirmChannel;
-  consumer: Channel;
-  consumerTags: string[];
-  lost: Promise<never>;
-}
-
-interface Entry {
-  body: MessageBody;
-  message: ConsumeMessage;
-  link: Link;
-  band: Band;
-  /** x-delivery-count: redeliveries after a nack or a lost consumer. */
-  deliveries: number;
-  seq: number;
-  settled: boolean;
-  hold?: NodeJS.Timeout;
-}
-
-interface Lease {
-  entry: Entry;
-  token: number;
-  attempt: number;
-  leaseUntil: number;
-  timer: NodeJS.Timeout;
-}
 
 /**
  * The scale-out queue on RabbitMQ 3.10+: quorum queues, publisher confirms, manual acks.
@@ -769,33 +713,4 @@ export class RabbitQueue implements JobQueue {
   private report(error: unknown): void {
     this.options.onError?.(error);
   }
-}
-
-interface OutgoingMessage {
-  exchange: string;
-  routingKey: string;
-  content: Buffer;
-  headers?: Record<string, unknown>;
-}
-
-function bandOf(priority: number): Band {
-  return priority > 0 ? 'high' : priority < 0 ? 'low' : 'normal';
-}
-
-function isPast(deadline: number | null, now: number): boolean {
-  return deadline !== null && deadline <= now;
-}
-
-/** A bounded memory of ids: the oldest is forgotten first. */
-function remember(ids: Set<string>, id: string): void {
-  ids.delete(id);
-  ids.add(id);
-  if (ids.size > rememberedIds) ids.delete(ids.values().next().value!);
-}
-
-function unavailable(why: string, cause?: unknown): BreakwaterError {
-  return new BreakwaterError('GATEWAY_UPSTREAM_UNAVAILABLE', `RabbitMQ is unavailable (${why}); the caller should retry, and check that the broker is running.`, {
-    retryable: true,
-    ...(cause === undefined ? {} : { cause }),
-  });
 }
