@@ -1,4 +1,5 @@
 import type { EnqueueRequest } from './queue.js';
+import type { RecordProvenance } from './record-sink.js';
 
 export type JobKind = 'chat' | 'pipeline';
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -70,22 +71,10 @@ export interface NewJob {
 }
 
 /** A validated pipeline record with its provenance, for the `store` sink. */
-export interface StoredRecord {
+export type StoredRecord = RecordProvenance & {
   id: string;
-  jobId: string;
-  tenant: string;
-  pipeline: string;
-  promptVersion: number;
-  model: string;
-  deployment: string | null;
-  attempts: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-  source: string | null;
   data: Record<string, unknown>;
-  createdAt: number;
-}
+};
 
 /**
  * A webhook to send, written in the same transaction as the state change it reports. Store
