@@ -3,7 +3,7 @@ import { BreakwaterError } from '../errors/breakwater-error.js';
 import { canonicalJson } from '../canonical-json.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { JobEventBus } from '../ports/job-events.js';
-import { terminalStatuses, type JobEvent, type JobListFilter, type JobRecord, type JobStore, type Page, type WebhookDelivery, type WebhookOutboxEntry } from '../ports/job-store.js';
+import { terminalStatuses, type JobEvent, type JobListFilter, type JobRecord, type JobStore, type Page, type WebhookDelivery } from '../ports/job-store.js';
 import type { VirtualKey } from '../ports/store.js';
 import type { WebhookTransport } from '../ports/webhook-transport.js';
 import type { Pipeline } from '../pipelines/pipeline.js';
@@ -265,4 +265,3 @@ function notFound(id: string): BreakwaterError {
   return new BreakwaterError('JOB_NOT_FOUND', `No job ${id} for this key's tenant.`, { param: 'id' });
 }
 
-export type { WebhookOutboxEntry };

@@ -1,7 +1,6 @@
 import amqp from 'amqplib';
 import type { ConsumeMessage } from 'amqplib';
 import { EventEmitter } from 'node:events';
-import { BreakwaterError } from '../../../core/errors/breakwater-error.js';
 import { backoffDelay } from '../../../core/routing/backoff.js';
 import type { Claim, DeadLetter, EnqueueRequest, FailOutcome, JobQueue, QueueDepth } from '../../../core/ports/queue.js';
 import {

@@ -35,7 +35,7 @@ export class SqliteQueue implements JobQueue {
   private readonly statements;
 
   constructor(
-    private readonly database: Database.Database,
+    database: Database.Database,
     private readonly writes: GroupCommit,
     private readonly options: SqliteQueueOptions,
   ) {
