@@ -23,10 +23,11 @@ export function hashSecret(secret: string): string {
  * Virtual keys: created with a random secret shown once, stored as a SHA-256 hash.
  * Lookups are cached for a few seconds (positive and negative) so the hot path does not hit
  * the store; revocation through this service takes effect at once, through another node
- * within `cacheTtlMs`.
+ * within `cacheTtlMs`. Concurrent lookups of one key share a single store query, so a burst
+ * on a cold node costs one round trip, not one per request.
  */
 export class KeyService {
-  private readonly cache = new Map<string, { key: VirtualKey | undefined; expiresAt: number }>();
+  private readonly cache = new Map<string, { key: Promise<VirtualKey | undefined>; expiresAt: number }>();
 
   constructor(
     private readonly store: KeyStore,
@@ -41,11 +42,15 @@ export class KeyService {
     const now = Date.now();
     let entry = this.cache.get(hash);
     if (!entry || entry.expiresAt < now) {
-      entry = { key: await this.store.findKeyByHash(hash), expiresAt: now + this.cacheTtlMs };
+      const lookup = this.store.findKeyByHash(hash);
+      const fresh = { key: lookup, expiresAt: now + this.cacheTtlMs };
+      // A failed lookup (store unreachable) is not cached: the next request asks again.
+      lookup.catch(() => this.cache.get(hash) === fresh && this.cache.delete(hash));
       if (this.cache.size >= 10_000) this.cache.clear();
-      this.cache.set(hash, entry);
+      this.cache.set(hash, fresh);
+      entry = fresh;
     }
-    const key = entry.key;
+    const key = await entry.key;
     if (!key || key.revokedAt !== null) {
       throw new BreakwaterError('INVALID_API_KEY', 'The API key is not valid or has been revoked; check the key or create a new one with `breakwater keys create`.');
     }

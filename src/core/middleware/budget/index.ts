@@ -24,17 +24,22 @@ const forever = 100 * 366 * 86_400_000;
  * no answer — streamed or not — can spend past the budget.
  */
 export function budget(options: BudgetOptions): ModelMiddleware {
-  const seeded = new Set<string>();
+  /** One seed per counter per process; concurrent first calls share it (one ledger query). */
+  const seeded = new Map<string, Promise<void>>();
   return async (context, next) => {
     const limit = context.key.budget;
     if (!limit) return next();
     const window = budgetWindow(limit.period, Date.now());
     const counter = `budget:${context.key.id}:${window.label}`;
     const ttlMs = (window.end ?? Date.now() + forever) - Date.now() + 3_600_000;
-    if (!seeded.has(counter)) {
-      await options.counters.seed(counter, await options.ledger.spendSince(context.key.id, window.start), ttlMs);
-      seeded.add(counter);
+    let seeding = seeded.get(counter);
+    if (!seeding) {
+      seeding = options.ledger.spendSince(context.key.id, window.start).then((spent) => options.counters.seed(counter, spent, ttlMs));
+      // A failed seed (store or counters unreachable) is retried by the next call.
+      seeding.catch(() => seeded.delete(counter));
+      seeded.set(counter, seeding);
     }
+    await seeding;
     const price = context.route.maxPrice;
     const inputCost = ((Math.ceil(context.estimatedInputTokens * 1.1) + 8) * price.input) / 1_000_000;
     const perOutputToken = price.output / 1_000_000;
