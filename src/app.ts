@@ -3,7 +3,11 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { LoadedConfig } from './config/load-config.js';
 import type { ParsedConfig } from './config/schema.js';
 import { resolveSecret } from './config/secrets.js';
-import { createProvider } from './adapters/providers/create-provider.js';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { createProvider, type ProviderServices } from './adapters/providers/create-provider.js';
+import { downloadModel } from './cli/models/download.js';
+import { defaultModelHub, resolveModelSource } from './cli/models/model-catalogue.js';
 import { openAdapters } from './adapters/open-adapters.js';
 import { buildGateway } from './compose/gateway.js';
 import { startJobEngine } from './compose/jobs.js';
@@ -33,6 +37,8 @@ export interface App {
   readonly worker: Worker | undefined;
   readonly keys: KeyService;
   readonly gateway: Gateway;
+  /** The provider adapters by config name. */
+  readonly providers: ReadonlyMap<string, Provider>;
   readonly metrics: PrometheusMetrics;
   readonly ledgerWriter: LedgerWriter;
   readonly logger: Logger;
@@ -60,7 +66,22 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
       redact: { paths: ['*.authorization', '*.apiKey', '*.secret', '*.headers.authorization', '*.headers["x-api-key"]'], censor: '[redacted]' },
     });
   const providers = new Map<string, Provider>();
-  for (const [name, providerConfig] of Object.entries(config.providers)) providers.set(name, createProvider(name, providerConfig, env));
+  const services: ProviderServices = {
+    // The same download as `breakwater models pull` (resumable, verified, renamed when complete).
+    fetchModel: async (source, destination, onProgress) => {
+      const model = resolveModelSource(source, env.BREAKWATER_MODEL_HUB || defaultModelHub);
+      logger.info({ model: source, destination }, 'downloading a local model on first use');
+      await mkdir(dirname(destination), { recursive: true });
+      try {
+        await downloadModel({ url: model.url, destination, label: source, sha256: model.sha256, sizeBytes: model.sizeBytes, onProgress: (progress) => onProgress(progress.bytes, progress.total) });
+      } catch (error) {
+        logger.warn({ model: source, err: error }, 'downloading a local model on first use failed');
+        throw error;
+      }
+      logger.info({ model: source, destination }, 'local model downloaded');
+    },
+  };
+  for (const [name, providerConfig] of Object.entries(config.providers)) providers.set(name, createProvider(name, providerConfig, env, services));
   const adminToken = config.admin.token ? resolveSecret(config.admin.token, 'admin.token', env) : undefined;
   const otlpHeaders = Object.fromEntries(
     Object.entries(config.telemetry.otlp?.headers ?? {}).map(([name, ref]) => [name, resolveSecret(ref, `telemetry.otlp.headers.${name}`, env)]),
@@ -104,6 +125,7 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     worker,
     keys: new KeyService(store.keys),
     gateway,
+    providers,
     metrics,
     ledgerWriter,
     logger,

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { openStore } from '../adapters/open-adapters.js';
 import { KeyService } from '../core/keys/key-service.js';
-import type { BudgetPeriod } from '../core/ports/store.js';
+import { piiModes, type BudgetPeriod, type PiiMode } from '../core/ports/store.js';
 import { keyView } from '../http/routes/admin-keys.js';
 import { integer, loadFromFlags, withConfigOption, type ConfigFlags } from './config-options.js';
 
@@ -14,6 +14,7 @@ interface CreateFlags extends ConfigFlags {
   budget?: number;
   period: BudgetPeriod;
   tag: string[];
+  pii?: PiiMode;
   json?: boolean;
 }
 
@@ -39,6 +40,12 @@ function usd(value: string): number {
   return parsed;
 }
 
+function piiMode(value: string): PiiMode {
+  const mode = piiModes.find((candidate) => candidate === value);
+  if (!mode) throw new InvalidArgumentError(`--pii must be one of ${piiModes.join(', ')}`);
+  return mode;
+}
+
 function tag(value: string, previous: string[]): string[] {
   if (!/^[^=]+=.*$/.test(value)) throw new InvalidArgumentError('tags are name=value');
   return [...previous, value];
@@ -56,6 +63,7 @@ export function keysCommand(): Command {
     .option('--budget <usd>', 'spend limit in USD per period', usd)
     .option('--period <period>', 'budget period: day, month or total', 'month')
     .option('--tag <name=value>', 'a tag such as team=search (repeatable)', tag, [])
+    .option('--pii <mode>', `this key's PII policy: ${piiModes.join(', ')} (default: the model's policy)`, piiMode)
     .option('--json', 'print JSON')
     .action(async (flags: CreateFlags) => {
       if (!['day', 'month', 'total'].includes(flags.period)) throw new InvalidArgumentError('--period must be day, month or total');
@@ -68,6 +76,7 @@ export function keysCommand(): Command {
           tpm: flags.tpm ?? null,
           budget: flags.budget ? { usd: flags.budget, period: flags.period } : null,
           tags: Object.fromEntries(flags.tag.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])),
+          piiPolicy: flags.pii ?? null,
         }),
       );
       if (flags.json) process.stdout.write(`${JSON.stringify({ ...keyView(key), key: secret })}\n`);

@@ -7,6 +7,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ClientError, reportingErrors } from './api-client.js';
 import { table } from './jobs-command.js';
 import { downloadModel, type DownloadProgress } from './models/download.js';
+import { modelsDir as defaultModelsDir } from '../config/defaults.js';
 import { catalogueNameOf, defaultModelHub, modelCatalogue, resolveModelSource } from './models/model-catalogue.js';
 
 interface DirFlags {
@@ -16,7 +17,7 @@ interface DirFlags {
 const partialSuffix = '.partial';
 
 function modelsDir(flags: DirFlags): string {
-  return resolve(flags.dir ?? (process.env.BREAKWATER_MODELS_DIR || './data/models'));
+  return resolve(flags.dir ?? defaultModelsDir(process.env));
 }
 
 function sha256(value: string): string {

@@ -27,7 +27,7 @@ describe('loadConfig', () => {
   it('starts on embedded defaults with no file: the mock model, plus providers whose key is set', () => {
     const bare = loadConfig({ env: {} });
     assert.equal(bare.source, 'embedded defaults');
-    assert.deepEqual(Object.keys(bare.config.models).sort(), ['mock', 'mock-embedding']);
+    assert.deepEqual(Object.keys(bare.config.models).sort(), ['default', 'local', 'local-embedding', 'mock', 'mock-embedding']);
     assert.equal(bare.config.store.driver, 'sqlite');
     assert.equal(bare.config.server.port, 8080);
     const withOpenAI = loadConfig({ env: { OPENAI_API_KEY: 'sk-x', PORT: '9999' } });

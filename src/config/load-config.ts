@@ -59,7 +59,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const config = parsed.data;
   if (Object.keys(config.providers).length === 0 && Object.keys(config.models).length === 0) {
     Object.assign(config, defaultProvidersAndModels(env));
-    if (Object.keys(config.pipelines).length === 0) config.pipelines = examplePipelines(defaultExtractionModel(config));
+    if (Object.keys(config.pipelines).length === 0) config.pipelines = examplePipelines(defaultExtractionModel(config, env));
   }
   resolveSchemaFiles(config, path);
   checkReferences(config, path);

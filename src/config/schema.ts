@@ -65,6 +65,10 @@ const providerSchema = z.discriminatedUnion('type', [
       type: z.literal('local'),
       /** Path to a .gguf file (`breakwater models pull <name>` downloads one). */
       model: z.string().min(1),
+      /** The `breakwater models pull` name or URI of that file; the error for a missing file names the command. */
+      pull: z.string().min(1).optional(),
+      /** Download `pull` in the background on first use when the file is missing (the embedded default does). */
+      autoPull: z.boolean().default(false),
       /** CPU threads per context; unset means cores ÷ sequences (at least 1): llama.cpp threads that outnumber the cores spin (its own default was ~500x slower here). */
       threads: z.number().int().positive().optional(),
       contextSize: z.number().int().positive().default(2048),

@@ -60,6 +60,9 @@ function usage(overrides: Partial<UsageRow>): UsageRow {
     status: 200,
     cache: 'miss',
     errorCode: null,
+    routeTier: null,
+    routeReason: null,
+    pii: null,
     ...overrides,
   };
 }
@@ -116,14 +119,14 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
         const before = Date.now();
         const plain = await store.keys.createKey({
           id: 'key_0001', name: 'plain', hash: 'a'.repeat(64), prefix: 'bw_aaaa', tenant: 'key_0001',
-          allowedModels: null, rpm: null, tpm: null, budget: null, tags: {},
+          allowedModels: null, rpm: null, tpm: null, budget: null, tags: {}, piiPolicy: null,
         });
         assert.ok(plain.createdAt >= before && plain.createdAt <= Date.now());
         assert.equal(plain.revokedAt, null);
         assert.equal('hash' in plain, false);
         const limited = await store.keys.createKey({
           id: 'key_0002', name: 'limited', hash: 'b'.repeat(64), prefix: 'bw_bbbb', tenant: 'acme',
-          allowedModels: ['fast', 'smart'], rpm: 60, tpm: 10_000, budget: { usd: 12.5, period: 'month' }, tags: { team: 'billing' },
+          allowedModels: ['fast', 'smart'], rpm: 60, tpm: 10_000, budget: { usd: 12.5, period: 'month' }, tags: { team: 'billing' }, piiPolicy: 'block',
         });
         assert.deepEqual(await store.keys.findKeyByHash('a'.repeat(64)), plain);
         assert.deepEqual(await store.keys.findKeyByHash('b'.repeat(64)), limited);
@@ -136,7 +139,7 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
       it('revokes a key once (the first time stays) and answers undefined for an unknown key', async () => {
         await store.keys.createKey({
           id: 'key_r', name: 'r', hash: 'd'.repeat(64), prefix: 'bw_dddd', tenant: 'key_r',
-          allowedModels: null, rpm: null, tpm: null, budget: null, tags: {},
+          allowedModels: null, rpm: null, tpm: null, budget: null, tags: {}, piiPolicy: null,
         });
         assert.equal((await store.keys.revokeKey('key_r', t0))?.revokedAt, t0);
         assert.equal((await store.keys.revokeKey('key_r', t0 + 1_000))?.revokedAt, t0);
@@ -154,17 +157,24 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
         usage({ ts: t0 + 3, keyId: 'key-a', alias: 'smart', costUsd: 1.5, operation: 'embeddings' }),
         usage({ ts: t0 + 4, keyId: null, alias: 'fast', costUsd: 0.000000001 }),
         usage({ ts: t0 + day, keyId: 'key-b', alias: 'fast', costUsd: 0.3, status: 429, cache: 'bypass' }),
+        usage({ ts: t0 + 5, keyId: 'key-a', alias: 'auto', costUsd: 0.01, routeTier: 'small', routeReason: 'no hard cues', pii: { EMAIL: 2, PHONE: 1 } }),
+        usage({ ts: t0 + 6, keyId: 'key-a', alias: 'auto', costUsd: 0.02, routeTier: 'small', routeReason: 'no hard cues', pii: { EMAIL: 1 }, cache: 'semantic' }),
+        usage({ ts: t0 + 7, keyId: 'key-a', alias: 'auto', costUsd: 0.5, routeTier: 'large', routeReason: 'code cues' }),
       ];
 
       it('aggregates by key, model and UTC day, in nano-dollars without float drift', async () => {
         await store.ledger.appendUsage([]);
         await store.ledger.appendUsage(rows());
         const all = await store.ledger.aggregateUsage({ from: t0, to: t0 + 2 * day });
+        const none = { routeTier: null, piiDetections: {} };
         assert.deepEqual(all, [
-          { keyId: null, alias: 'fast', day: '2025-03-04', requests: 1, errors: 0, cacheHits: 0, inputTokens: 10, outputTokens: 5, costUsd: 0.000000001 },
-          { keyId: 'key-a', alias: 'fast', day: '2025-03-04', requests: 3, errors: 1, cacheHits: 1, inputTokens: 27, outputTokens: 13, costUsd: 0.3 },
-          { keyId: 'key-a', alias: 'smart', day: '2025-03-04', requests: 1, errors: 0, cacheHits: 0, inputTokens: 10, outputTokens: 5, costUsd: 1.5 },
-          { keyId: 'key-b', alias: 'fast', day: '2025-03-05', requests: 1, errors: 1, cacheHits: 0, inputTokens: 10, outputTokens: 5, costUsd: 0.3 },
+          { keyId: null, alias: 'fast', day: '2025-03-04', requests: 1, errors: 0, cacheHits: 0, inputTokens: 10, outputTokens: 5, costUsd: 0.000000001, ...none },
+          { keyId: 'key-a', alias: 'auto', day: '2025-03-04', routeTier: 'large', requests: 1, errors: 0, cacheHits: 0, inputTokens: 10, outputTokens: 5, costUsd: 0.5, piiDetections: {} },
+          // a semantic hit is a cache hit; PII counts add up per type, values are never stored
+          { keyId: 'key-a', alias: 'auto', day: '2025-03-04', routeTier: 'small', requests: 2, errors: 0, cacheHits: 1, inputTokens: 20, outputTokens: 10, costUsd: 0.03, piiDetections: { EMAIL: 3, PHONE: 1 } },
+          { keyId: 'key-a', alias: 'fast', day: '2025-03-04', requests: 3, errors: 1, cacheHits: 1, inputTokens: 27, outputTokens: 13, costUsd: 0.3, ...none },
+          { keyId: 'key-a', alias: 'smart', day: '2025-03-04', requests: 1, errors: 0, cacheHits: 0, inputTokens: 10, outputTokens: 5, costUsd: 1.5, ...none },
+          { keyId: 'key-b', alias: 'fast', day: '2025-03-05', requests: 1, errors: 1, cacheHits: 0, inputTokens: 10, outputTokens: 5, costUsd: 0.3, ...none },
         ]);
         const byKey = await store.ledger.aggregateUsage({ from: t0, to: t0 + 2 * day, keyId: 'key-a', alias: 'smart' });
         assert.deepEqual(byKey.map((row) => [row.keyId, row.alias, row.requests]), [['key-a', 'smart', 1]]);
@@ -174,12 +184,12 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
 
       it('sums spend since a time for one key, and deletes rows before a time', async () => {
         await store.ledger.appendUsage(rows());
-        assert.equal(await store.ledger.spendSince('key-a', t0), 1.8);
-        assert.equal(await store.ledger.spendSince('key-a', t0 + 1), 1.7);
+        assert.equal(await store.ledger.spendSince('key-a', t0), 2.33);
+        assert.equal(await store.ledger.spendSince('key-a', t0 + 1), 2.23);
         assert.equal(await store.ledger.spendSince('key-b', t0), 0.3);
         assert.equal(await store.ledger.spendSince('key-missing', 0), 0);
         assert.equal(await store.ledger.deleteUsageBefore(t0 + 3), 3);
-        assert.equal(await store.ledger.spendSince('key-a', 0), 1.5);
+        assert.equal(await store.ledger.spendSince('key-a', 0), 2.03);
         assert.equal(await store.ledger.deleteUsageBefore(t0 + 3), 0);
       });
     });

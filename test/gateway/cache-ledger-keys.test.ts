@@ -78,12 +78,14 @@ describe('exact cache, usage ledger and virtual keys', () => {
       key_id: rows[0]!.key_id,
       model: 'gpt-test',
       day: today,
+      route_tier: null,
       requests: 3,
       errors: 0,
       cache_hits: 1,
       input_tokens: 22,
       output_tokens: 14,
       cost_usd: undefined,
+      pii_detections: {},
     });
     assert.ok(Math.abs(Number(rows[0]!.cost_usd) - 2 * (11 * 0.15 + 7 * 0.6) / 1e6) < 1e-12, 'priced at gpt-4o-mini list price');
     const all = await test.server.inject({ method: 'GET', url: '/v1/usage', headers: bearer(adminToken) });

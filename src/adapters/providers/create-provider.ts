@@ -7,8 +7,13 @@ import { MockProvider } from './mock/mock-provider.js';
 import { OpenAIProvider } from './openai/openai-provider.js';
 import { vendorProfiles } from './openai/vendors.js';
 
+export interface ProviderServices {
+  /** Downloads a model (`breakwater models pull` source) to a path; for local providers with `autoPull`. */
+  fetchModel?: (source: string, destination: string, onProgress: (bytes: number, total: number | null) => void) => Promise<void>;
+}
+
 /** Builds the provider adapter a config entry names; secrets are resolved here, once. */
-export function createProvider(name: string, config: ProviderConfig, env: NodeJS.ProcessEnv): Provider {
+export function createProvider(name: string, config: ProviderConfig, env: NodeJS.ProcessEnv, services: ProviderServices = {}): Provider {
   const apiKey = (ref: { env: string } | { file: string } | undefined) => (ref ? resolveSecret(ref, `providers.${name}.apiKey`, env) : undefined);
   switch (config.type) {
     case 'openai':
@@ -50,6 +55,10 @@ export function createProvider(name: string, config: ProviderConfig, env: NodeJS
         idleUnloadMs: config.idleUnloadMs,
         embedding: config.embedding,
         ...(config.threads === undefined ? {} : { threads: config.threads }),
+        ...(config.pull === undefined ? {} : { pull: config.pull }),
+        ...(config.autoPull && config.pull !== undefined && services.fetchModel
+          ? { fetchModel: (onProgress: (bytes: number, total: number | null) => void) => services.fetchModel!(config.pull!, config.model, onProgress) }
+          : {}),
       });
     case 'mock':
       return new MockProvider({ name, latencyMs: config.latencyMs, embeddingDimensions: config.embeddingDimensions, ...(config.reply === undefined ? {} : { reply: config.reply }) });

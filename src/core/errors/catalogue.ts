@@ -6,6 +6,7 @@ export const errorCatalogue = {
   INVALID_JSON: { status: 400, type: 'invalid_request_error', retryable: false },
   INVALID_REQUEST: { status: 400, type: 'invalid_request_error', retryable: false },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, type: 'invalid_request_error', retryable: false },
+  PII_BLOCKED: { status: 400, type: 'invalid_request_error', retryable: false },
   MODEL_CAPABILITY_MISSING: { status: 400, type: 'invalid_request_error', retryable: false },
   UPSTREAM_INVALID_REQUEST: { status: 400, type: 'invalid_request_error', retryable: false },
   MISSING_API_KEY: { status: 401, type: 'authentication_error', retryable: false },

@@ -23,7 +23,15 @@ export interface CallSettlement {
 export interface CallContext {
   readonly requestId: string;
   readonly key: VirtualKey;
-  readonly route: AliasRoute;
+  /** The alias the client named (`model`); the cache and the ledger scope by it. */
+  readonly requestedAlias: string;
+  /**
+   * The route the call takes. The cost-aware router of an `auto` alias replaces it with the
+   * chosen tier's route before the budget reserves (so the reservation uses the tier's price).
+   */
+  route: AliasRoute;
+  /** Set by the cost-aware router: the tier it picked and why, for headers and the ledger. */
+  routeDecision: { tier: string; reason: string } | undefined;
   readonly input: CallInput;
   readonly stream: boolean;
   /** `cache-control` from the client: no-store skips the cache both ways, no-cache skips the lookup. */
@@ -32,7 +40,11 @@ export interface CallContext {
   /** performance.now() when the request reached Breakwater. */
   readonly startedAt: number;
   readonly progress: RouteProgress;
-  cache: 'miss' | 'hit' | 'bypass';
+  cache: 'miss' | 'hit' | 'semantic' | 'bypass';
+  /** Cosine similarity of a semantic cache hit. */
+  cacheSimilarity: number | undefined;
+  /** Personal data found in the request, by type (EMAIL, PHONE, …) and count; never values. */
+  pii: Record<string, number>;
   /** Prompt tokens counted before the call (tokenizer), for reservations. */
   estimatedInputTokens: number;
   /** Output cap the gateway set on the upstream request, when the client set none. */

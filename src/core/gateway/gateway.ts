@@ -66,9 +66,13 @@ export class Gateway {
     const deferred: Array<(settlement: CallSettlement) => void | Promise<void>> = [];
     const context: CallContext = {
       ...call,
+      requestedAlias: route.alias,
       route,
+      routeDecision: undefined,
       progress: { attempts: 0, upstreamMs: 0, deployment: undefined },
       cache: 'bypass',
+      cacheSimilarity: undefined,
+      pii: {},
       estimatedInputTokens:
         call.input.operation === 'chat' ? this.options.tokens.countChat(call.input.request) : this.options.tokens.countInputs(call.input.request.input),
       gatewayOutputCap: undefined,
@@ -145,7 +149,7 @@ export class Gateway {
   }
 
   private account(context: CallContext, usage: Pick<NonNullable<ChatCompletion['usage']>, 'prompt_tokens' | 'completion_tokens'> | undefined): void {
-    if (context.cache === 'hit') return;
+    if (context.cache === 'hit' || context.cache === 'semantic') return;
     const inputTokens = usage?.prompt_tokens ?? context.estimatedInputTokens;
     const outputTokens = usage?.completion_tokens ?? 0;
     context.usage = { inputTokens, outputTokens };

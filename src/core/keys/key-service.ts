@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { BreakwaterError } from '../errors/breakwater-error.js';
-import type { BudgetPeriod, KeyStore, VirtualKey } from '../ports/store.js';
+import type { BudgetPeriod, KeyStore, PiiMode, VirtualKey } from '../ports/store.js';
 
 export interface KeySpec {
   name: string;
@@ -10,6 +10,7 @@ export interface KeySpec {
   tpm?: number | null;
   budget?: { usd: number; period: BudgetPeriod } | null;
   tags?: Record<string, string>;
+  piiPolicy?: PiiMode | null;
 }
 
 const secretPrefix = 'bw_';
@@ -71,6 +72,7 @@ export class KeyService {
       tpm: spec.tpm ?? null,
       budget: spec.budget ?? null,
       tags: spec.tags ?? {},
+      piiPolicy: spec.piiPolicy ?? null,
     });
     return { key, secret };
   }

@@ -14,11 +14,21 @@ export interface VirtualKey {
   tpm: number | null;
   budget: { usd: number; period: BudgetPeriod } | null;
   tags: Record<string, string>;
+  /** What happens to personal data in this key's requests; null follows the model's policy. */
+  piiPolicy: PiiMode | null;
   createdAt: number;
   revokedAt: number | null;
 }
 
 export type BudgetPeriod = 'day' | 'month' | 'total';
+
+/**
+ * PII policy modes, weakest first: `off` sends prompts as they are, `log` only counts what it
+ * finds, `redact` swaps values for placeholders restored in the answer, `mask` replaces them
+ * for good, `block` refuses the request (400 PII_BLOCKED).
+ */
+export const piiModes = ['off', 'log', 'redact', 'mask', 'block'] as const;
+export type PiiMode = (typeof piiModes)[number];
 
 export type NewVirtualKey = Omit<VirtualKey, 'createdAt' | 'revokedAt'> & { hash: string };
 
@@ -44,8 +54,13 @@ export interface UsageRow {
   latencyMs: number;
   overheadMs: number;
   status: number;
-  cache: 'miss' | 'hit' | 'bypass';
+  cache: 'miss' | 'hit' | 'semantic' | 'bypass';
   errorCode: string | null;
+  /** The cost-aware router's tier and the features that decided it (`auto` aliases only). */
+  routeTier: string | null;
+  routeReason: string | null;
+  /** Personal data found in the request: counts by type, never values; null when none. */
+  pii: Record<string, number> | null;
 }
 
 export interface UsageQuery {
@@ -59,12 +74,17 @@ export interface UsageAggregate {
   keyId: string | null;
   alias: string;
   day: string;
+  /** The tier an `auto` alias routed to; null for other aliases. */
+  routeTier: string | null;
   requests: number;
   errors: number;
+  /** Exact and semantic cache hits. */
   cacheHits: number;
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+  /** Personal data found in these requests, by type (counts only). */
+  piiDetections: Record<string, number>;
 }
 
 export interface LedgerStore {

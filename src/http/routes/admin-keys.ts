@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../app.js';
 import { BreakwaterError } from '../../core/errors/breakwater-error.js';
-import type { VirtualKey } from '../../core/ports/store.js';
+import { piiModes, type VirtualKey } from '../../core/ports/store.js';
 import { requireAdmin } from '../admin-auth.js';
 import { parseBody } from '../parse-body.js';
 
@@ -16,6 +16,8 @@ export const createKeySchema = z
     budget_usd: z.number().positive().nullable().optional(),
     budget_period: z.enum(['day', 'month', 'total']).optional(),
     tags: z.record(z.string(), z.string()).optional(),
+    /** This key's PII policy; null or absent follows the model's policy. */
+    pii_policy: z.enum(piiModes).nullable().optional(),
   })
   .strict();
 
@@ -32,6 +34,7 @@ export function keyView(key: VirtualKey) {
     tpm: key.tpm,
     budget: key.budget,
     tags: key.tags,
+    pii_policy: key.piiPolicy,
     created_at: key.createdAt,
     revoked_at: key.revokedAt,
   };
@@ -53,6 +56,7 @@ export function adminKeyRoutes(app: App): FastifyPluginAsync {
         tpm: body.tpm ?? null,
         budget: body.budget_usd ? { usd: body.budget_usd, period: body.budget_period ?? 'month' } : null,
         tags: body.tags ?? {},
+        piiPolicy: body.pii_policy ?? null,
       });
       return reply.code(201).send({ ...keyView(key), key: secret });
     });

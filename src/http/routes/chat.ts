@@ -9,12 +9,18 @@ import { writeServerSentEvents } from '../sse-writer.js';
 
 /** The headers every model answer carries. */
 export function gatewayHeaders(context: CallContext): Record<string, string> {
-  return {
+  const headers: Record<string, string> = {
     'x-breakwater-deployment': context.progress.deployment?.id ?? 'none',
     'x-breakwater-attempts': String(context.progress.attempts),
-    'x-breakwater-cache': context.cache,
+    'x-breakwater-cache': context.cache === 'semantic' ? `semantic; similarity=${(context.cacheSimilarity ?? 0).toFixed(3)}` : context.cache,
     'x-breakwater-overhead-ms': context.overheadMs.toFixed(3),
   };
+  if (context.routeDecision) {
+    headers['x-breakwater-route'] = `${context.routeDecision.tier}; model=${context.route.alias}`;
+    // A header value is one line of visible ASCII: the reason is plain English, squeezed to that.
+    headers['x-breakwater-route-reason'] = context.routeDecision.reason.replace(/[^\x20-\x7e]+/g, ' ').slice(0, 512);
+  }
+  return headers;
 }
 
 export function chatRoutes(app: App): FastifyPluginAsync {

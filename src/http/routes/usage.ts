@@ -34,12 +34,14 @@ export function usageRoutes(app: App): FastifyPluginAsync {
           key_id: row.keyId,
           model: row.alias,
           day: row.day,
+          route_tier: row.routeTier,
           requests: row.requests,
           errors: row.errors,
           cache_hits: row.cacheHits,
           input_tokens: row.inputTokens,
           output_tokens: row.outputTokens,
           cost_usd: row.costUsd,
+          pii_detections: row.piiDetections,
         })),
       };
     });

@@ -17,6 +17,13 @@ export interface LocalProviderOptions {
   name: string;
   /** Path to a .gguf file. */
   model: string;
+  /** The `breakwater models pull` name the file comes from, named in the error when it is missing. */
+  pull?: string;
+  /**
+   * Fetches the missing file (the `pull` source) in the background on first use; calls answer
+   * 503 with progress and Retry-After meanwhile. Absent: a missing file is only reported.
+   */
+  fetchModel?: (onProgress: (bytes: number, total: number | null) => void) => Promise<void>;
   threads?: number;
   contextSize?: number;
   /** Parallel generation slots of the one context. */
@@ -85,6 +92,8 @@ export class LocalProvider implements Provider {
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
   /** Times the model was loaded; lets tests and metrics see idle unloads. */
   loads = 0;
+  /** The first-use download of a missing model file, while it runs or after it failed. */
+  private fetching: { done: Promise<void>; bytes: number; total: number | null; failure?: { reason: string; at: number } } | undefined;
 
   constructor(private readonly options: LocalProviderOptions) {
     this.name = options.name;
@@ -275,13 +284,7 @@ export class LocalProvider implements Provider {
     if (this.loaded) return this.loaded;
     const path = this.options.model;
     const loading = (async (): Promise<Loaded> => {
-      if (!existsSync(path)) {
-        throw new BreakwaterError(
-          'GATEWAY_UPSTREAM_UNAVAILABLE',
-          `Local model file ${path} does not exist (providers.${this.name}.model); run \`breakwater models pull <name>\` to download one, or set providers.${this.name}.model to the path of a .gguf file.`,
-          { details: { provider: this.name }, retryable: false },
-        );
-      }
+      if (!existsSync(path)) throw this.missingModel(path);
       const instance = await llama();
       const model = await instance.loadModel({ modelPath: path });
       try {
@@ -298,6 +301,52 @@ export class LocalProvider implements Provider {
       if (this.loaded === loading) this.loaded = undefined;
     });
     return loading;
+  }
+
+  /** The error for a missing model file; with `fetchModel`, starts (or reports) its download. */
+  private missingModel(path: string): BreakwaterError {
+    const pull = `\`breakwater models pull ${this.options.pull ?? '<name>'}\``;
+    const fetchModel = this.options.fetchModel;
+    const retryFailedAfterMs = 60_000;
+    if (fetchModel && (!this.fetching || (this.fetching.failure && Date.now() - this.fetching.failure.at > retryFailedAfterMs))) {
+      const fetching: NonNullable<LocalProvider['fetching']> = {
+        bytes: 0,
+        total: null,
+        done: fetchModel((bytes, total) => {
+          fetching.bytes = bytes;
+          fetching.total = total;
+        }).then(
+          () => {
+            if (this.fetching === fetching) this.fetching = undefined;
+          },
+          (error: unknown) => {
+            fetching.failure = { reason: error instanceof Error ? error.message : String(error), at: Date.now() };
+          },
+        ),
+      };
+      this.fetching = fetching;
+    }
+    const details = { provider: this.name };
+    const fetching = this.fetching;
+    if (fetchModel && fetching && !fetching.failure) {
+      const done = fetching.total ? ` (${Math.floor((100 * fetching.bytes) / fetching.total)}% of ${Math.round(fetching.total / 1_048_576)} MB)` : '';
+      return new BreakwaterError(
+        'GATEWAY_UPSTREAM_UNAVAILABLE',
+        `Local model file ${path} is being downloaded on first use${done}; retry shortly, or fetch it ahead of time with ${pull}.`,
+        { details: { ...details, downloading: true }, retryable: false, retryAfterSeconds: 30 },
+      );
+    }
+    const failed = fetching?.failure ? ` Downloading it on first use failed (${fetching.failure.reason}): run ${pull} once the machine is online,` : ` Run ${pull} to download ${this.options.pull ? 'it' : 'one'},`;
+    return new BreakwaterError(
+      'GATEWAY_UPSTREAM_UNAVAILABLE',
+      `Local model file ${path} does not exist (providers.${this.name}.model).${failed} or set providers.${this.name}.model to the path of a .gguf file.`,
+      { details, retryable: false },
+    );
+  }
+
+  /** Resolves once a first-use download has finished or failed; for tests and the CLI. */
+  async downloaded(): Promise<void> {
+    await this.fetching?.done;
   }
 
   private armIdleUnload(): void {

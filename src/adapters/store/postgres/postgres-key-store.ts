@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { BudgetPeriod, KeyStore, NewVirtualKey, VirtualKey } from '../../../core/ports/store.js';
+import type { BudgetPeriod, KeyStore, NewVirtualKey, PiiMode, VirtualKey } from '../../../core/ports/store.js';
 
 interface KeyRow {
   id: string;
@@ -12,15 +12,16 @@ interface KeyRow {
   budget_usd: number | null;
   budget_period: BudgetPeriod | null;
   tags: Record<string, string>;
+  pii_policy: PiiMode | null;
   created_at: number;
   revoked_at: number | null;
 }
 
-const columns = 'id, name, prefix, tenant, allowed_models, rpm, tpm, budget_usd, budget_period, tags, created_at, revoked_at';
+const columns = 'id, name, prefix, tenant, allowed_models, rpm, tpm, budget_usd, budget_period, tags, pii_policy, created_at, revoked_at';
 
 const statements = {
-  insert: `INSERT INTO virtual_keys (id, name, hash, prefix, tenant, allowed_models, rpm, tpm, budget_usd, budget_period, tags, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11::jsonb, $12)`,
+  insert: `INSERT INTO virtual_keys (id, name, hash, prefix, tenant, allowed_models, rpm, tpm, budget_usd, budget_period, tags, pii_policy, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11::jsonb, $12, $13)`,
   byHash: `SELECT ${columns} FROM virtual_keys WHERE hash = $1`,
   byId: `SELECT ${columns} FROM virtual_keys WHERE id = $1`,
   list: `SELECT ${columns} FROM virtual_keys ORDER BY created_at, id`,
@@ -47,6 +48,7 @@ export class PostgresKeyStore implements KeyStore {
         key.budget?.usd ?? null,
         key.budget?.period ?? null,
         JSON.stringify(key.tags),
+        key.piiPolicy,
         createdAt,
       ],
     });
@@ -85,6 +87,7 @@ function toKey(row: KeyRow): VirtualKey {
     tpm: row.tpm,
     budget: row.budget_usd === null ? null : { usd: row.budget_usd, period: row.budget_period ?? 'total' },
     tags: row.tags,
+    piiPolicy: row.pii_policy,
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
   };

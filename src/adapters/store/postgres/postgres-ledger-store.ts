@@ -1,8 +1,9 @@
 import type pg from 'pg';
 import type { LedgerStore, UsageAggregate, UsageQuery, UsageRow } from '../../../core/ports/store.js';
+import { toUsageAggregates, type PiiSum, type UsageGroup } from '../usage-aggregates.js';
 
 const operationCode = { chat: 0, embeddings: 1 } as const;
-const cacheCode = { miss: 0, hit: 1, bypass: 2 } as const;
+const cacheCode = { miss: 0, hit: 1, bypass: 2, semantic: 3 } as const;
 const nanosPerUsd = 1_000_000_000;
 
 /**
@@ -10,9 +11,10 @@ const nanosPerUsd = 1_000_000_000;
  * zips them back into rows, so a batch of any size is one round trip and one statement.
  */
 const insertBatch = `INSERT INTO usage (ts, request_id, key_id, alias, deployment, operation, input_tokens, output_tokens, cost_nanos,
-                                        latency_ms, overhead_ms, status, cache, error_code)
+                                        latency_ms, overhead_ms, status, cache, error_code, route_tier, route_reason, pii)
   SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::integer[], $8::integer[],
-                       $9::bigint[], $10::double precision[], $11::double precision[], $12::smallint[], $13::smallint[], $14::text[])`;
+                       $9::bigint[], $10::double precision[], $11::double precision[], $12::smallint[], $13::smallint[], $14::text[],
+                       $15::text[], $16::text[], $17::jsonb[])`;
 
 export class PostgresLedgerStore implements LedgerStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -21,7 +23,7 @@ export class PostgresLedgerStore implements LedgerStore {
     if (rows.length === 0) return;
     const column = <T>(value: (row: UsageRow) => T): T[] => rows.map(value);
     await this.pool.query({
-      name: 'bw-usage-insert',
+      name: 'bw-usage-insert-v2',
       text: insertBatch,
       values: [
         column((row) => row.ts),
@@ -38,6 +40,9 @@ export class PostgresLedgerStore implements LedgerStore {
         column((row) => row.status),
         column((row) => cacheCode[row.cache]),
         column((row) => row.errorCode),
+        column((row) => row.routeTier),
+        column((row) => row.routeReason),
+        column((row) => (row.pii === null ? null : JSON.stringify(row.pii))),
       ],
     });
   }
@@ -47,16 +52,25 @@ export class PostgresLedgerStore implements LedgerStore {
     const values: unknown[] = [query.from, query.to];
     if (query.keyId !== undefined) where.push(`key_id = $${values.push(query.keyId)}`);
     if (query.alias !== undefined) where.push(`alias = $${values.push(query.alias)}`);
-    // Days are UTC, and NULL keys sort first, as in the embedded store.
-    const result = await this.pool.query<Omit<UsageAggregate, 'costUsd'> & { costNanos: number }>(
-      `SELECT key_id AS "keyId", alias, to_char(to_timestamp(ts / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
-              count(*) AS requests, count(*) FILTER (WHERE status >= 400) AS errors, count(*) FILTER (WHERE cache = 1) AS "cacheHits",
-              sum(input_tokens)::bigint AS "inputTokens", sum(output_tokens)::bigint AS "outputTokens", sum(cost_nanos)::bigint AS "costNanos"
-       FROM usage WHERE ${where.join(' AND ')}
-       GROUP BY key_id, alias, day ORDER BY day, key_id NULLS FIRST, alias`,
-      values,
-    );
-    return result.rows.map(({ costNanos, ...row }) => ({ ...row, costUsd: costNanos / nanosPerUsd }));
+    // Days are UTC, and NULL keys and tiers sort first, as in the embedded store.
+    const day = `to_char(to_timestamp(ts / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
+    const [groups, piiSums] = await Promise.all([
+      this.pool.query<UsageGroup>(
+        `SELECT key_id AS "keyId", alias, ${day} AS day, route_tier AS "routeTier",
+                count(*) AS requests, count(*) FILTER (WHERE status >= 400) AS errors, count(*) FILTER (WHERE cache IN (1, 3)) AS "cacheHits",
+                sum(input_tokens)::bigint AS "inputTokens", sum(output_tokens)::bigint AS "outputTokens", sum(cost_nanos)::bigint AS "costNanos"
+         FROM usage WHERE ${where.join(' AND ')}
+         GROUP BY key_id, alias, day, route_tier ORDER BY day, key_id NULLS FIRST, alias, route_tier NULLS FIRST`,
+        values,
+      ),
+      this.pool.query<PiiSum>(
+        `SELECT key_id AS "keyId", alias, ${day} AS day, route_tier AS "routeTier", detection.key AS type, sum(detection.value::integer) AS count
+         FROM usage, jsonb_each_text(pii) AS detection WHERE pii IS NOT NULL AND ${where.join(' AND ')}
+         GROUP BY key_id, alias, day, route_tier, detection.key`,
+        values,
+      ),
+    ]);
+    return toUsageAggregates(groups.rows, piiSums.rows);
   }
 
   async spendSince(keyId: string, since: number): Promise<number> {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { KeyStore, NewVirtualKey, VirtualKey } from '../../../core/ports/store.js';
+import type { KeyStore, NewVirtualKey, PiiMode, VirtualKey } from '../../../core/ports/store.js';
 
 interface KeyRow {
   id: string;
@@ -12,11 +12,12 @@ interface KeyRow {
   budget_usd: number | null;
   budget_period: string | null;
   tags: string;
+  pii_policy: PiiMode | null;
   created_at: number;
   revoked_at: number | null;
 }
 
-const columns = 'id, name, prefix, tenant, allowed_models, rpm, tpm, budget_usd, budget_period, tags, created_at, revoked_at';
+const columns = 'id, name, prefix, tenant, allowed_models, rpm, tpm, budget_usd, budget_period, tags, pii_policy, created_at, revoked_at';
 
 export class SqliteKeyStore implements KeyStore {
   private statements: Record<'insert' | 'byHash' | 'byId' | 'list' | 'revoke', Database.Statement> | undefined;
@@ -27,8 +28,8 @@ export class SqliteKeyStore implements KeyStore {
   prepare(): void {
     this.statements = {
       insert: this.database.prepare(
-        `INSERT INTO virtual_keys (id, name, hash, prefix, tenant, allowed_models, rpm, tpm, budget_usd, budget_period, tags, created_at)
-         VALUES (@id, @name, @hash, @prefix, @tenant, @allowed_models, @rpm, @tpm, @budget_usd, @budget_period, @tags, @created_at)`,
+        `INSERT INTO virtual_keys (id, name, hash, prefix, tenant, allowed_models, rpm, tpm, budget_usd, budget_period, tags, pii_policy, created_at)
+         VALUES (@id, @name, @hash, @prefix, @tenant, @allowed_models, @rpm, @tpm, @budget_usd, @budget_period, @tags, @pii_policy, @created_at)`,
       ),
       byHash: this.database.prepare(`SELECT ${columns} FROM virtual_keys WHERE hash = ?`),
       byId: this.database.prepare(`SELECT ${columns} FROM virtual_keys WHERE id = ?`),
@@ -56,6 +57,7 @@ export class SqliteKeyStore implements KeyStore {
       budget_usd: key.budget?.usd ?? null,
       budget_period: key.budget?.period ?? null,
       tags: JSON.stringify(key.tags),
+      pii_policy: key.piiPolicy,
       created_at: createdAt,
     });
     const { hash: _hash, ...rest } = key;
@@ -93,6 +95,7 @@ function toKey(row: KeyRow): VirtualKey {
     tpm: row.tpm,
     budget: row.budget_usd === null ? null : { usd: row.budget_usd, period: (row.budget_period ?? 'total') as 'day' | 'month' | 'total' },
     tags: JSON.parse(row.tags) as Record<string, string>,
+    piiPolicy: row.pii_policy,
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
   };

@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { LedgerStore, UsageAggregate, UsageQuery, UsageRow } from '../../../core/ports/store.js';
+import { toUsageAggregates, type PiiSum, type UsageGroup } from '../usage-aggregates.js';
 
 const operationCode = { chat: 0, embeddings: 1 } as const;
-const cacheCode = { miss: 0, hit: 1, bypass: 2 } as const;
+const cacheCode = { miss: 0, hit: 1, bypass: 2, semantic: 3 } as const;
 
 export class SqliteLedgerStore implements LedgerStore {
   private statements: Record<'insert' | 'spend' | 'prune', Database.Statement> | undefined;
@@ -13,8 +14,8 @@ export class SqliteLedgerStore implements LedgerStore {
   prepare(): void {
     const insert = this.database.prepare(
       `INSERT INTO usage (ts, request_id, key_id, alias, deployment, operation, input_tokens, output_tokens, cost_nanos,
-                          latency_ms, overhead_ms, status, cache, error_code)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                          latency_ms, overhead_ms, status, cache, error_code, route_tier, route_reason, pii)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.statements = {
       insert,
@@ -38,6 +39,9 @@ export class SqliteLedgerStore implements LedgerStore {
           row.status,
           cacheCode[row.cache],
           row.errorCode,
+          row.routeTier,
+          row.routeReason,
+          row.pii === null ? null : JSON.stringify(row.pii),
         );
       }
     });
@@ -58,16 +62,24 @@ export class SqliteLedgerStore implements LedgerStore {
     const where = ['ts >= @from', 'ts < @to'];
     if (query.keyId !== undefined) where.push('key_id = @keyId');
     if (query.alias !== undefined) where.push('alias = @alias');
-    const rows = this.database
+    const day = `strftime('%Y-%m-%d', ts / 1000, 'unixepoch')`;
+    const groups = this.database
       .prepare(
-        `SELECT key_id AS keyId, alias, strftime('%Y-%m-%d', ts / 1000, 'unixepoch') AS day,
-                count(*) AS requests, sum(status >= 400) AS errors, sum(cache = 1) AS cacheHits,
+        `SELECT key_id AS keyId, alias, ${day} AS day, route_tier AS routeTier,
+                count(*) AS requests, sum(status >= 400) AS errors, sum(cache IN (1, 3)) AS cacheHits,
                 sum(input_tokens) AS inputTokens, sum(output_tokens) AS outputTokens, sum(cost_nanos) AS costNanos
          FROM usage WHERE ${where.join(' AND ')}
-         GROUP BY key_id, alias, day ORDER BY day, key_id, alias`,
+         GROUP BY key_id, alias, day, route_tier ORDER BY day, key_id, alias, route_tier`,
       )
-      .all(query) as Array<Omit<UsageAggregate, 'costUsd'> & { costNanos: number }>;
-    return rows.map(({ costNanos, ...row }) => ({ ...row, costUsd: costNanos / 1_000_000_000 }));
+      .all(query) as UsageGroup[];
+    const piiSums = this.database
+      .prepare(
+        `SELECT key_id AS keyId, alias, ${day} AS day, route_tier AS routeTier, detection.key AS type, sum(detection.value) AS count
+         FROM usage, json_each(usage.pii) AS detection WHERE pii IS NOT NULL AND ${where.join(' AND ')}
+         GROUP BY key_id, alias, day, route_tier, detection.key`,
+      )
+      .all(query) as PiiSum[];
+    return toUsageAggregates(groups, piiSums);
   }
 
   async spendSince(keyId: string, since: number): Promise<number> {

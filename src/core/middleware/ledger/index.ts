@@ -10,7 +10,7 @@ export function ledger(writer: LedgerWriter): ModelMiddleware {
         ts: Date.now(),
         requestId: context.requestId,
         keyId: context.key.id,
-        alias: context.route.alias,
+        alias: context.requestedAlias,
         deployment: context.progress.deployment?.id ?? null,
         operation: context.input.operation,
         inputTokens: context.usage.inputTokens,
@@ -21,6 +21,9 @@ export function ledger(writer: LedgerWriter): ModelMiddleware {
         status: callStatus(error),
         cache: context.cache,
         errorCode: error ? (error.details.clientClosed ? 'CLIENT_CLOSED' : error.code) : null,
+        routeTier: context.routeDecision?.tier ?? null,
+        routeReason: context.routeDecision?.reason ?? null,
+        pii: Object.keys(context.pii).length === 0 ? null : context.pii,
       });
     });
     return next();
