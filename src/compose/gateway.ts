@@ -1,7 +1,12 @@
 import type { Logger } from 'pino';
 import type { ParsedConfig } from '../config/schema.js';
 import { Gateway } from '../core/gateway/gateway.js';
-import { budget } from '../core/middleware/budget/index.js';
+import type { CallContext } from '../core/gateway/call-context.js';
+import { autoRoute } from '../core/middleware/auto-route/index.js';
+import { budget, BudgetCounters } from '../core/middleware/budget/index.js';
+import { pii } from '../core/middleware/pii/index.js';
+import type { PiiPolicy } from '../core/pii/scrubber.js';
+import { piiModes, type PiiMode } from '../core/ports/store.js';
 import { exactCache } from '../core/middleware/exact-cache/index.js';
 import { ledger } from '../core/middleware/ledger/index.js';
 import { LedgerWriter } from '../core/middleware/ledger/ledger-writer.js';
@@ -38,20 +43,41 @@ export function buildGateway(parts: GatewayParts): { gateway: Gateway; ledgerWri
   const onError = (error: unknown) => logger.error({ err: error }, 'deferred gateway step failed');
   const ledgerWriter = new LedgerWriter(store.ledger, config.ledger.flushIntervalMs, onError);
 
+  const budgetCounters = new BudgetCounters({ counters, ledger: store.ledger });
+  const autoRoutes = new Map(Object.entries(config.autoRoutes));
+
+  // Outermost first. The router picks the tier before anything prices or caches the call; the
+  // caches sit outside PII scrubbing, so they key on and store what the client sent and saw
+  // (inside, a cache would key on placeholders and serve one user's restored answer to another).
   const middleware = [
     telemetry(metrics, parts.tracingEnabled),
     ledger(ledgerWriter),
     rateLimit(counters, { onReject: (reason) => metrics.countRejection(reason) }),
+    ...(autoRoutes.size > 0
+      ? [
+          autoRoute({
+            configs: autoRoutes,
+            routes,
+            headroom: (context) => budgetCounters.headroom(context.key),
+            hintsOf: (context) => context.routeHints,
+            onDecision: (alias, decision) => metrics.countRouteDecision(alias, decision.tier),
+          }),
+        ]
+      : []),
     ...(config.cache.exact.enabled
       ? [exactCache({ cache, ttlMs: config.cache.exact.ttlSeconds * 1000, onHit: (alias) => metrics.countCacheHit(alias) })]
       : []),
-    budget({
-      counters,
-      ledger: store.ledger,
-      defaultMaxOutputTokens: config.limits.defaultMaxOutputTokens,
-      minOutputTokens: 16,
-      onReject: () => metrics.countRejection('budget'),
-    }),
+    pii({ policyFor: piiPolicies(config), onDetections: (counts) => metrics.countPiiDetections(counts) }),
+    budget(
+      {
+        counters,
+        ledger: store.ledger,
+        defaultMaxOutputTokens: config.limits.defaultMaxOutputTokens,
+        minOutputTokens: 16,
+        onReject: () => metrics.countRejection('budget'),
+      },
+      budgetCounters,
+    ),
   ];
   const gateway = new Gateway({
     routes,
@@ -94,6 +120,31 @@ function buildRoutes(config: ParsedConfig, providers: ReadonlyMap<string, Provid
     };
     routes.set(alias, { alias, strategy: model.strategy, deployments, maxPrice });
   }
+  // An auto alias resolves like a model (keys' allowed models, GET /v1/models) and starts as its
+  // dearest tier, so anything that prices the call before the router runs errs high.
+  for (const [alias, router] of Object.entries(config.autoRoutes)) {
+    const tiers = router.tiers.map((tier) => routes.get(tier.alias)!);
+    const dearest = tiers.reduce((most, tier) => (tier.maxPrice.input + tier.maxPrice.output > most.maxPrice.input + most.maxPrice.output ? tier : most));
+    routes.set(alias, { ...dearest, alias });
+  }
   return routes;
+}
+
+const strictness: readonly PiiMode[] = piiModes;
+
+/**
+ * The PII policy of a call: the alias's own (`models.<alias>.pii`, for the alias asked for and
+ * the one an auto route chose) or the top-level `pii`, made stricter by the key's `pii_policy`.
+ * Strictest wins: off < log < redact < mask < block.
+ */
+function piiPolicies(config: ParsedConfig): (context: CallContext) => PiiPolicy | undefined {
+  return (context) => {
+    const policies = [config.models[context.requestedAlias]?.pii ?? config.pii, config.models[context.route.alias]?.pii ?? config.pii];
+    const strictest = policies.reduce((most, policy) => (strictness.indexOf(policy.mode) > strictness.indexOf(most.mode) ? policy : most));
+    const keyMode = context.key.piiPolicy;
+    const mode = keyMode && strictness.indexOf(keyMode) > strictness.indexOf(strictest.mode) ? keyMode : strictest.mode;
+    if (mode === 'off') return undefined;
+    return { mode, nlp: strictest.nlp, ...(strictest.types ? { types: strictest.types } : {}) };
+  };
 }
 

@@ -105,12 +105,20 @@ function checkReferences(config: ParsedConfig, path: string | undefined): void {
       }
     });
   }
+  for (const [alias, router] of Object.entries(config.autoRoutes)) {
+    if (config.models[alias]) problems.push(`autoRoutes.${alias}: "${alias}" is also under models; an alias is either a model or an auto route, so rename one`);
+    router.tiers.forEach((tier, index) => {
+      if (!config.models[tier.alias]) {
+        problems.push(`autoRoutes.${alias}.tiers[${index}].alias: no model alias "${tier.alias}" (configured: ${Object.keys(config.models).join(', ') || 'none'}); a tier names a model with deployments`);
+      }
+    });
+  }
   for (const [name, pipeline] of Object.entries(config.pipelines)) {
     const sendsWebhooks = pipeline.webhook !== undefined || pipeline.sinks.some((sink) => sink.type === 'webhook');
     if (sendsWebhooks && config.webhooks.secrets.length === 0) {
       problems.push(`pipelines.${name}: sends webhooks, but webhooks.secrets is empty; add a signing secret (webhooks.secrets: [{ env: BREAKWATER_WEBHOOK_SECRET }])`);
     }
-    if (!config.models[pipeline.model]) {
+    if (!config.models[pipeline.model] && !config.autoRoutes[pipeline.model]) {
       problems.push(`pipelines.${name}.model: no model alias "${pipeline.model}" (configured: ${Object.keys(config.models).join(', ') || 'none'}); add it under models or fix the name`);
     }
     try {

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
 import { BreakwaterError } from '../core/errors/breakwater-error.js';
 import type { VirtualKey } from '../core/ports/store.js';
+import type { RouteHints } from '../core/routing/auto/features.js';
 
 /** The virtual key from `Authorization: Bearer …` (OpenAI SDKs) or `x-api-key` (Anthropic-style clients). */
 export function presentedKey(request: FastifyRequest): string | undefined {
@@ -33,6 +34,15 @@ export function cacheControl(request: FastifyRequest): { noStore: boolean; noCac
   const header = request.headers['cache-control'];
   if (!header) return { noStore: false, noCache: false };
   return { noStore: /\bno-store\b/i.test(header), noCache: /\bno-cache\b/i.test(header) };
+}
+
+/** `x-breakwater-route-hint` and `x-breakwater-latency-target-ms`, for an `auto` alias's router. */
+export function routeHints(request: FastifyRequest): RouteHints | undefined {
+  const tier = request.headers['x-breakwater-route-hint'];
+  const latency = request.headers['x-breakwater-latency-target-ms'];
+  if (typeof tier !== 'string' && typeof latency !== 'string') return undefined;
+  const latencyTargetMs = typeof latency === 'string' && /^\d+(\.\d+)?$/.test(latency.trim()) ? Number(latency) : undefined;
+  return { ...(typeof tier === 'string' && tier.trim() !== '' ? { tier: tier.trim().toLowerCase() } : {}), ...(latencyTargetMs === undefined ? {} : { latencyTargetMs }) };
 }
 
 /** Caps concurrent model calls per process; past the cap, answer 503 at once instead of queueing. */

@@ -11,7 +11,9 @@ export class PrometheusMetrics implements GatewayMetrics {
   private readonly overhead: Histogram;
   private readonly tokens: Counter<'alias' | 'deployment' | 'direction'>;
   private readonly cost: Counter<'alias' | 'deployment'>;
-  private readonly cacheHits: Counter<'alias'>;
+  private readonly cacheHits: Counter<'alias' | 'kind'>;
+  private readonly routeDecisions: Counter<'alias' | 'tier'>;
+  private readonly piiDetections: Counter<'type'>;
   private readonly rejections: Counter<'reason'>;
   private readonly breaker: Gauge<'deployment'>;
   readonly httpErrors: Counter<'code'>;
@@ -39,7 +41,9 @@ export class PrometheusMetrics implements GatewayMetrics {
     });
     this.tokens = new Counter({ name: 'breakwater_tokens_total', help: 'Tokens by direction (input, output)', labelNames: ['alias', 'deployment', 'direction'], registers });
     this.cost = new Counter({ name: 'breakwater_cost_usd_total', help: 'Spend in USD', labelNames: ['alias', 'deployment'], registers });
-    this.cacheHits = new Counter({ name: 'breakwater_cache_hits_total', help: 'Exact-cache hits', labelNames: ['alias'], registers });
+    this.cacheHits = new Counter({ name: 'breakwater_cache_hits_total', help: 'Cache hits by kind (exact, semantic)', labelNames: ['alias', 'kind'], registers });
+    this.routeDecisions = new Counter({ name: 'breakwater_route_decisions_total', help: 'Cost-aware router decisions by auto alias and tier', labelNames: ['alias', 'tier'], registers });
+    this.piiDetections = new Counter({ name: 'breakwater_pii_detections_total', help: 'Personal data found in requests, by type (counts only)', labelNames: ['type'], registers });
     this.rejections = new Counter({ name: 'breakwater_limit_rejections_total', help: 'Requests refused by rate limits or budgets', labelNames: ['reason'], registers });
     this.breaker = new Gauge({ name: 'breakwater_circuit_state', help: 'Circuit breaker per deployment: 0 closed, 1 half-open, 2 open', labelNames: ['deployment'], registers });
     this.queueDepth = new Gauge({
@@ -71,8 +75,16 @@ export class PrometheusMetrics implements GatewayMetrics {
     this.cost.inc(labels, usd);
   }
 
-  countCacheHit(alias: string): void {
-    this.cacheHits.inc({ alias });
+  countCacheHit(alias: string, kind: 'exact' | 'semantic' = 'exact'): void {
+    this.cacheHits.inc({ alias, kind });
+  }
+
+  countRouteDecision(alias: string, tier: string): void {
+    this.routeDecisions.inc({ alias, tier });
+  }
+
+  countPiiDetections(counts: Readonly<Record<string, number | undefined>>): void {
+    for (const [type, count] of Object.entries(counts)) if (count) this.piiDetections.inc({ type }, count);
   }
 
   countRejection(reason: 'rpm' | 'tpm' | 'budget'): void {

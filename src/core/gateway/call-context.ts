@@ -1,6 +1,7 @@
 import type { BreakwaterError } from '../errors/breakwater-error.js';
 import type { VirtualKey } from '../ports/store.js';
 import type { AliasRoute } from '../routing/alias-route.js';
+import type { RouteHints } from '../routing/auto/features.js';
 import type { RouteProgress } from '../routing/router.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../../wire/chat.js';
 import type { EmbeddingsRequest, EmbeddingsResult } from '../../wire/embeddings.js';
@@ -36,6 +37,8 @@ export interface CallContext {
   readonly stream: boolean;
   /** `cache-control` from the client: no-store skips the cache both ways, no-cache skips the lookup. */
   readonly cacheControl: { noStore: boolean; noCache: boolean };
+  /** Routing hints from outside the body (`x-breakwater-route-hint`, `x-breakwater-latency-target-ms`). */
+  readonly routeHints: RouteHints | undefined;
   readonly signal: AbortSignal;
   /** performance.now() when the request reached Breakwater. */
   readonly startedAt: number;

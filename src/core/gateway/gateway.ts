@@ -3,6 +3,7 @@ import type { VirtualKey } from '../ports/store.js';
 import { costOf } from '../pricing/pricing.js';
 import type { TokenCounter } from '../pricing/token-counter.js';
 import type { AliasRoute } from '../routing/alias-route.js';
+import type { RouteHints } from '../routing/auto/features.js';
 import type { Router } from '../routing/router.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../../wire/chat.js';
 import type { CallContext, CallInput, CallOutcome, CallSettlement, ModelMiddleware } from './call-context.js';
@@ -14,6 +15,8 @@ export interface GatewayCall {
   input: CallInput;
   stream: boolean;
   cacheControl: { noStore: boolean; noCache: boolean };
+  /** Hints for an `auto` alias's router, from the HTTP headers. */
+  routeHints?: RouteHints | undefined;
   signal: AbortSignal;
   startedAt: number;
 }
@@ -66,6 +69,7 @@ export class Gateway {
     const deferred: Array<(settlement: CallSettlement) => void | Promise<void>> = [];
     const context: CallContext = {
       ...call,
+      routeHints: call.routeHints,
       requestedAlias: route.alias,
       route,
       routeDecision: undefined,

@@ -4,7 +4,7 @@ import type { CallContext } from '../../core/gateway/call-context.js';
 import { completionToChunks } from '../../core/gateway/stream-assembly.js';
 import { chatRequestSchema, type ChatCompletionChunk } from '../../wire/chat.js';
 import { parseBody } from '../parse-body.js';
-import { arrivalTime, authenticate, cacheControl, clientSignal, ConcurrencyGate } from '../request-context.js';
+import { arrivalTime, authenticate, cacheControl, clientSignal, ConcurrencyGate, routeHints } from '../request-context.js';
 import { writeServerSentEvents } from '../sse-writer.js';
 
 /** The headers every model answer carries. */
@@ -40,6 +40,7 @@ export function chatRoutes(app: App): FastifyPluginAsync {
           input: { operation: 'chat', request: body },
           stream,
           cacheControl: cacheControl(request),
+          routeHints: routeHints(request),
           signal: clientSignal(reply),
           startedAt,
         });

@@ -1,7 +1,7 @@
 import { BreakwaterError } from '../../errors/breakwater-error.js';
 import type { CallContext, ModelMiddleware } from '../../gateway/call-context.js';
 import type { Counters } from '../../ports/counters.js';
-import type { LedgerStore } from '../../ports/store.js';
+import type { LedgerStore, VirtualKey } from '../../ports/store.js';
 import { budgetWindow } from './budget-period.js';
 
 export interface BudgetOptions {
@@ -17,29 +17,53 @@ export interface BudgetOptions {
 const forever = 100 * 366 * 86_400_000;
 
 /**
+ * A key's budget counter, seeded once per process from the ledger (concurrent first calls
+ * share one seed and one ledger query).
+ */
+export class BudgetCounters {
+  private readonly seeded = new Map<string, Promise<void>>();
+
+  constructor(private readonly options: Pick<BudgetOptions, 'counters' | 'ledger'>) {}
+
+  /** The counter of the key's current period, seeded; with its TTL and the period's end. */
+  async open(key: VirtualKey & { budget: NonNullable<VirtualKey['budget']> }): Promise<{ counter: string; ttlMs: number; periodEnd: number | undefined }> {
+    const window = budgetWindow(key.budget.period, Date.now());
+    const counter = `budget:${key.id}:${window.label}`;
+    const ttlMs = (window.end ?? Date.now() + forever) - Date.now() + 3_600_000;
+    let seeding = this.seeded.get(counter);
+    if (!seeding) {
+      seeding = this.options.ledger.spendSince(key.id, window.start).then((spent) => this.options.counters.seed(counter, spent, ttlMs));
+      // A failed seed (store or counters unreachable) is retried by the next call.
+      seeding.catch(() => this.seeded.delete(counter));
+      this.seeded.set(counter, seeding);
+    }
+    await seeding;
+    return { counter, ttlMs, periodEnd: window.end };
+  }
+
+  /** Share of the key's budget neither spent nor reserved (0..1); undefined without a budget. */
+  async headroom(key: VirtualKey): Promise<number | undefined> {
+    const budget = key.budget;
+    if (!budget) return undefined;
+    const { counter, ttlMs } = await this.open({ ...key, budget });
+    // Reserving nothing succeeds and reports what is used, without changing the counter.
+    const { used } = await this.options.counters.reserve(counter, 0, budget.usd, ttlMs);
+    return Math.max(0, 1 - used / budget.usd);
+  }
+}
+
+/**
  * Reserves a call's worst-case cost before the upstream call and trues it up afterwards.
  * The reservation covers the prompt (tokenizer count plus a 10% margin, since vendors
  * tokenize differently) and the output cap, at the dearest deployment of the alias. When
  * the client sets no cap the gateway sets the largest one the remaining budget affords, so
  * no answer — streamed or not — can spend past the budget.
  */
-export function budget(options: BudgetOptions): ModelMiddleware {
-  /** One seed per counter per process; concurrent first calls share it (one ledger query). */
-  const seeded = new Map<string, Promise<void>>();
+export function budget(options: BudgetOptions, counters = new BudgetCounters(options)): ModelMiddleware {
   return async (context, next) => {
     const limit = context.key.budget;
     if (!limit) return next();
-    const window = budgetWindow(limit.period, Date.now());
-    const counter = `budget:${context.key.id}:${window.label}`;
-    const ttlMs = (window.end ?? Date.now() + forever) - Date.now() + 3_600_000;
-    let seeding = seeded.get(counter);
-    if (!seeding) {
-      seeding = options.ledger.spendSince(context.key.id, window.start).then((spent) => options.counters.seed(counter, spent, ttlMs));
-      // A failed seed (store or counters unreachable) is retried by the next call.
-      seeding.catch(() => seeded.delete(counter));
-      seeded.set(counter, seeding);
-    }
-    await seeding;
+    const { counter, ttlMs, periodEnd } = await counters.open({ ...context.key, budget: limit });
     const price = context.route.maxPrice;
     const inputCost = ((Math.ceil(context.estimatedInputTokens * 1.1) + 8) * price.input) / 1_000_000;
     const perOutputToken = price.output / 1_000_000;
@@ -54,7 +78,7 @@ export function budget(options: BudgetOptions): ModelMiddleware {
       const affordable = perOutputToken > 0 ? Math.floor((limit.usd - result.used - inputCost) / perOutputToken) : 0;
       if (clientCap !== undefined || affordable < options.minOutputTokens || round === 3) {
         options.onReject();
-        throw exceeded(context, limit.usd, result.used, window.end);
+        throw exceeded(context, limit.usd, result.used, periodEnd);
       }
       cap = Math.min(affordable, options.defaultMaxOutputTokens);
     }

@@ -1,0 +1,19 @@
+import { advice } from './advice.js';
+import { agents } from './agents.js';
+import { coding } from './coding.js';
+import { conversation } from './conversation.js';
+import type { LabelledRequest } from './entry.js';
+import { extraction } from './extraction.js';
+import { language } from './language.js';
+import { maths } from './maths.js';
+import { support } from './support.js';
+
+export type { Label, LabelledRequest } from './entry.js';
+
+/** Every labelled request, each repeat expanded into its own identical request. */
+export function labelledRequests(): LabelledRequest[] {
+  const unique = [...support, ...coding, ...maths, ...extraction, ...agents, ...language, ...conversation, ...advice];
+  return unique.flatMap((entry) => Array.from({ length: 1 + (entry.repeat ?? 0) }, () => entry));
+}
+
+export const uniqueRequestCount = (): number => new Set(labelledRequests().map((entry) => entry.id)).size;

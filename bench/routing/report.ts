@@ -1,0 +1,119 @@
+import type { LabelledRequest } from './dataset/index.js';
+import { completionTokens, tierPrices } from './mock-deployments.js';
+
+export interface Outcome {
+  entry: LabelledRequest;
+  tier: string;
+  reason: string;
+  decisionUs: number;
+  routedUsd: number;
+  largeUsd: number;
+  smallUsd: number;
+}
+
+const percent = (part: number, whole: number) => (whole === 0 ? '—' : `${((100 * part) / whole).toFixed(1)}%`);
+const usd = (value: number) => `$${value.toFixed(4)}`;
+const round = (value: number, digits: number) => Number(value.toFixed(digits));
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+
+function table(header: readonly string[], rows: readonly string[][]): string[] {
+  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ');
+  return [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)];
+}
+
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
+}
+
+/** The kinds of signal a reason names ("code cues (stack trace)" → "code cues"). */
+function reasonKinds(reason: string): string[] {
+  const kinds = reason.match(/explicit hint|budget headroom|latency target|(?:code|maths|reasoning) cues|code earlier in the conversation|response schema|\d+ tools|user turns|long instructions|numbers to combine|prompt tokens >|no hard cues/g) ?? [];
+  return [...new Set(kinds.map((kind) => kind.replace(/^\d+ /, '')))];
+}
+
+export function report({ outcomes, decisionBestUs, unique, environment }: { outcomes: Outcome[]; decisionBestUs: number[]; unique: number; environment: string }): string[] {
+  const hard = outcomes.filter((outcome) => outcome.entry.label === 'hard');
+  const easy = outcomes.filter((outcome) => outcome.entry.label === 'easy');
+  const hardToSmall = hard.filter((outcome) => outcome.tier === 'small');
+  const easyToLarge = easy.filter((outcome) => outcome.tier !== 'small');
+  const routed = sum(outcomes.map((outcome) => outcome.routedUsd));
+  const large = sum(outcomes.map((outcome) => outcome.largeUsd));
+  const small = sum(outcomes.map((outcome) => outcome.smallUsd));
+  const oracle = sum(outcomes.map((outcome) => (outcome.entry.label === 'hard' ? outcome.largeUsd : outcome.smallUsd)));
+  const decisions = outcomes.map((outcome) => outcome.decisionUs);
+  const locales = new Set(outcomes.map((outcome) => outcome.entry.locale));
+  const categories = [...new Set(outcomes.map((outcome) => outcome.entry.category))];
+  const reasonCounts = new Map<string, number>();
+  for (const outcome of outcomes) for (const kind of reasonKinds(outcome.reason)) reasonCounts.set(`${outcome.tier} ← ${kind}`, (reasonCounts.get(`${outcome.tier} ← ${kind}`) ?? 0) + 1);
+  const costCut = 1 - routed / large;
+  // The best any router can do is the oracle; it depends on the share of hard requests. With
+  // this dataset's mean costs per class, the hard share at which the oracle cuts 60%:
+  const meanOf = (rows: Outcome[], pick: (outcome: Outcome) => number) => sum(rows.map(pick)) / rows.length;
+  const [easyLarge, easySmall, hardLarge] = [meanOf(easy, (o) => o.largeUsd), meanOf(easy, (o) => o.smallUsd), meanOf(hard, (o) => o.largeUsd)];
+  // cut(h) = 1 - ((1-h)·Se + h·Lh) / ((1-h)·Le + h·Lh), solved for cut(h) = 0.6.
+  const target = 0.6;
+  const hardShareFor60 = ((1 - target) * easyLarge - easySmall) / ((1 - target) * easyLarge - easySmall + target * hardLarge);
+  return [
+    `bench:routing — ${outcomes.length} labelled requests (${unique} unique; ${easy.length} easy, ${hard.length} hard; ${locales.size} locales: ${[...locales].join(', ')})`,
+    `tiers: small = ${tierPrices.small.model} ($${tierPrices.small.price.input}/$${tierPrices.small.price.output} per 1M), large = ${tierPrices.large.model} ($${tierPrices.large.price.input}/$${tierPrices.large.price.output} per 1M); completion tokens easy ${completionTokens.easy}, hard ${completionTokens.hard}; ${environment}`,
+    '',
+    ...table(
+      ['', 'always-large (baseline)', 'auto (router)', 'auto / always-large', 'oracle (labels)', 'always-small'],
+      [
+        ['cost', usd(large), usd(routed), (routed / large).toFixed(3), usd(oracle), usd(small)],
+        ['cost cut vs always-large', '—', percent(large - routed, large), '', percent(large - oracle, large), percent(large - small, large)],
+        ['hard requests on small', '0.0%', `${hardToSmall.length}/${hard.length} (${percent(hardToSmall.length, hard.length)})`, '', '0.0%', '100.0%'],
+        ['easy requests on large', '100.0%', `${easyToLarge.length}/${easy.length} (${percent(easyToLarge.length, easy.length)})`, '', '0.0%', '0.0%'],
+        ['decision p50 / p99 (in gateway)', '—', `${quantile(decisions, 0.5).toFixed(0)} / ${quantile(decisions, 0.99).toFixed(0)} µs`, '', '', ''],
+        ['decision p50 / p99 (best of 20)', '—', `${quantile(decisionBestUs, 0.5).toFixed(0)} / ${quantile(decisionBestUs, 0.99).toFixed(0)} µs`, '', '', ''],
+      ],
+    ),
+    '',
+    ...table(
+      ['category', 'requests', 'hard', 'hard → small', 'easy → large', 'auto / always-large cost'],
+      categories.map((category) => {
+        const rows = outcomes.filter((outcome) => outcome.entry.category === category);
+        const rowsHard = rows.filter((outcome) => outcome.entry.label === 'hard');
+        const rowsEasy = rows.filter((outcome) => outcome.entry.label === 'easy');
+        return [
+          category,
+          String(rows.length),
+          String(rowsHard.length),
+          String(rowsHard.filter((outcome) => outcome.tier === 'small').length),
+          `${rowsEasy.filter((outcome) => outcome.tier !== 'small').length}/${rowsEasy.length}`,
+          (sum(rows.map((outcome) => outcome.routedUsd)) / sum(rows.map((outcome) => outcome.largeUsd))).toFixed(3),
+        ];
+      }),
+    ),
+    '',
+    ...table(
+      ['decision ← signal named in the reason', 'requests'],
+      [...reasonCounts].sort((a, b) => b[1] - a[1]).map(([kind, count]) => [kind, String(count)]),
+    ),
+    `oracle ceiling: with ${percent(hard.length, outcomes.length)} hard requests no router can cut more than ${percent(large - oracle, large)} without sending hard requests small; at these per-class costs a 60% cut needs ≤ ${percent(hardShareFor60, 1)} hard requests.`,
+    '',
+    'hard requests routed small:',
+    ...(hardToSmall.length === 0 ? ['  (none)'] : [...new Map(hardToSmall.map((outcome) => [outcome.entry.id, outcome])).values()].map((outcome) => `  ${outcome.entry.id} [${outcome.entry.locale}]: ${outcome.reason}`)),
+    'easy requests routed large (unique):',
+    ...[...new Map(easyToLarge.map((outcome) => [outcome.entry.id, outcome])).values()].map((outcome) => `  ${outcome.entry.id} [${outcome.entry.locale}]: ${outcome.reason}`),
+    '',
+    JSON.stringify({
+      requests: outcomes.length,
+      unique_requests: unique,
+      hard: hard.length,
+      cost_cut: round(costCut, 4),
+      hard_to_small: round(hardToSmall.length / hard.length, 4),
+      easy_to_large: round(easyToLarge.length / easy.length, 4),
+      oracle_cost_cut: round(1 - oracle / large, 4),
+      always_small_cost_cut: round(1 - small / large, 4),
+      routed_cost_usd: round(routed, 6),
+      always_large_cost_usd: round(large, 6),
+      decision_p50_us: round(quantile(decisionBestUs, 0.5), 1),
+      decision_p99_us: round(quantile(decisionBestUs, 0.99), 1),
+      decision_in_gateway_p99_us: round(quantile(decisions, 0.99), 1),
+      hard_share_for_60pct_oracle: round(hardShareFor60, 4),
+    }),
+  ];
+}

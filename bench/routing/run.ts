@@ -1,0 +1,81 @@
+/**
+ * bench:routing — what the cost-aware router of an `auto` alias saves against sending every
+ * request to the large tier, and how many hard requests it sends to the small one. Every
+ * labelled request (dataset/) goes through the real Gateway three times: to `auto` (the
+ * router picks), to `large` (the baseline) and to `small` (for the oracle that knows the
+ * labels). The report goes to stdout and ends with one JSON line. See README.md here.
+ *
+ *   npm run bench:routing
+ */
+import { cpus } from 'node:os';
+import { Gateway } from '../../src/core/gateway/gateway.js';
+import { autoRoute } from '../../src/core/middleware/auto-route/index.js';
+import type { VirtualKey } from '../../src/core/ports/store.js';
+import { TokenCounter } from '../../src/core/pricing/token-counter.js';
+import { decideRoute, type RouteDecision } from '../../src/core/routing/auto/decide.js';
+import { extractFeatures } from '../../src/core/routing/auto/features.js';
+import { parseAutoRouteConfig } from '../../src/core/routing/auto/rules.js';
+import { Router } from '../../src/core/routing/router.js';
+import type { ChatRequest } from '../../src/wire/chat.js';
+import { labelledRequests, uniqueRequestCount, type Label, type LabelledRequest } from './dataset/index.js';
+import { benchRoutes, PricedMockProvider } from './mock-deployments.js';
+import { report, type Outcome } from './report.js';
+
+const config = parseAutoRouteConfig({ tiers: [{ name: 'small', alias: 'small' }, { name: 'large', alias: 'large' }] });
+if (!config.ok) throw new Error(config.error.join('\n'));
+
+const labels = new WeakMap<ChatRequest, Label>();
+const routes = benchRoutes(new PricedMockProvider(labels));
+let lastDecision: { decision: RouteDecision; ms: number } | undefined;
+const gateway = new Gateway({
+  routes,
+  router: new Router({ backoffBaseMs: 10, backoffMaxMs: 100, maxRetryAfterMs: 1000 }),
+  tokens: new TokenCounter(),
+  middleware: [autoRoute({ configs: new Map([['auto', config.value]]), routes, onDecision: (_alias, decision, ms) => (lastDecision = { decision, ms }) })],
+  onDeferredError: (error) => process.stderr.write(`deferred step failed: ${String(error)}\n`),
+});
+const key = { id: 'bench', name: 'bench', prefix: 'bw_bench', tenant: 'bench', allowedModels: null, rpm: null, tpm: null, budget: null, tags: {}, piiPolicy: null, createdAt: 0, revokedAt: null } as VirtualKey;
+
+async function send(entry: LabelledRequest, model: string, index: number) {
+  // A fresh copy per call: middleware may adjust the request (e.g. strip routing metadata).
+  const request = structuredClone({ ...entry.request, model }) as ChatRequest;
+  labels.set(request, entry.label);
+  const { context } = await gateway.call({
+    requestId: `${entry.id}-${model}-${index}`,
+    key,
+    input: { operation: 'chat', request },
+    stream: false,
+    cacheControl: { noStore: true, noCache: true },
+    signal: new AbortController().signal,
+    startedAt: performance.now(),
+  });
+  return context;
+}
+
+const requests = labelledRequests();
+// One pass to warm the tokenizer and the JIT, so the decision times are steady-state.
+for (const [index, entry] of requests.entries()) await send(entry, 'auto', index);
+const outcomes: Outcome[] = [];
+for (const [index, entry] of requests.entries()) {
+  lastDecision = undefined;
+  const routed = await send(entry, 'auto', index);
+  // Set by onDecision during the call (TypeScript cannot see the callback assign it).
+  const observed = lastDecision as { decision: RouteDecision; ms: number } | undefined;
+  if (!observed || !routed.routeDecision) throw new Error(`${entry.id}: the router made no decision`);
+  const { decision, ms } = observed;
+  const large = await send(entry, 'large', index);
+  const small = await send(entry, 'small', index);
+  outcomes.push({ entry, tier: decision.tier, reason: decision.reason, decisionUs: ms * 1000, routedUsd: routed.costUsd, largeUsd: large.costUsd, smallUsd: small.costUsd });
+}
+// Decision time on its own: features + rules, best of 20 per request (the machine is shared, and
+// a scheduler pause is not the router's cost); the in-gateway times above are single samples.
+const bestUs = outcomes.map(() => Infinity);
+for (let round = 0; round < 20; round++) {
+  outcomes.forEach((outcome, index) => {
+    const request = { ...outcome.entry.request, model: 'auto' } as ChatRequest;
+    const started = performance.now();
+    decideRoute(extractFeatures(request, { promptTokens: 500 }), config.value);
+    bestUs[index] = Math.min(bestUs[index]!, (performance.now() - started) * 1000);
+  });
+}
+for (const line of report({ outcomes, decisionBestUs: bestUs, unique: uniqueRequestCount(), environment: `${cpus().length} CPUs, Node ${process.version}` })) console.log(line);

@@ -1,0 +1,115 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CallContext, CallOutcome } from '../../gateway/call-context.js';
+import type { VirtualKey } from '../../ports/store.js';
+import type { AliasRoute } from '../../routing/alias-route.js';
+import { parseAutoRouteConfig } from '../../routing/auto/rules.js';
+import type { ChatRequest } from '../../../wire/chat.js';
+import { autoRoute, type AutoRouteOptions } from './index.js';
+
+const route = (alias: string): AliasRoute => ({ alias, strategy: 'fallback', deployments: [], maxPrice: { input: 1, output: 1 } });
+const routes = new Map([
+  ['gpt-mini', route('gpt-mini')],
+  ['gpt-big', route('gpt-big')],
+  ['auto', route('auto')],
+]);
+const parsed = parseAutoRouteConfig({ tiers: [{ name: 'small', alias: 'gpt-mini' }, { name: 'large', alias: 'gpt-big' }] });
+if (!parsed.ok) throw new Error(parsed.error.join('\n'));
+const configs = new Map([['auto', parsed.value]]);
+const completion: CallOutcome = { kind: 'completion', completion: { id: 'x', object: 'chat.completion', created: 0, model: 'm', choices: [] } };
+
+function context(alias: string, request: Partial<ChatRequest>, budget: VirtualKey['budget'] = null): CallContext {
+  const key = { id: 'k1', name: 'k', prefix: 'bw_', tenant: 't', allowedModels: null, rpm: null, tpm: null, budget, tags: {}, piiPolicy: null, createdAt: 0, revokedAt: null } as VirtualKey;
+  return {
+    requestId: 'r1',
+    key,
+    requestedAlias: alias,
+    route: routes.get(alias)!,
+    routeDecision: undefined,
+    routeHints: undefined,
+    input: { operation: 'chat', request: { model: alias, messages: [{ role: 'user', content: 'hi' }], ...request } },
+    stream: false,
+    cacheControl: { noStore: false, noCache: false },
+    signal: new AbortController().signal,
+    startedAt: 0,
+    progress: { attempts: 0, upstreamMs: 0, deployment: undefined },
+    cache: 'bypass',
+    cacheSimilarity: undefined,
+    pii: {},
+    estimatedInputTokens: 420,
+    gatewayOutputCap: undefined,
+    usage: { inputTokens: 0, outputTokens: 0 },
+    costUsd: 0,
+    overheadMs: 0,
+    defer: () => {},
+  };
+}
+
+async function run(call: CallContext, options: Partial<AutoRouteOptions> = {}): Promise<string> {
+  let routedTo = '';
+  await autoRoute({ configs, routes, ...options })(call, async () => {
+    routedTo = call.route.alias;
+    return completion;
+  });
+  return routedTo;
+}
+
+describe('autoRoute', () => {
+  it('swaps in the chosen tier before the rest of the chain runs, and records the decision', async () => {
+    const hard = context('auto', { messages: [{ role: 'user', content: 'Prove that the square root of 2 is irrational.' }] });
+    assert.equal(await run(hard), 'gpt-big');
+    assert.equal(hard.routeDecision?.tier, 'large');
+    assert.match(hard.routeDecision?.reason ?? '', /maths cues \(proof\).*420 prompt tokens/);
+    const easy = context('auto', { messages: [{ role: 'user', content: 'Do you take PayPal?' }] });
+    assert.equal(await run(easy), 'gpt-mini');
+    assert.equal(easy.routeDecision?.tier, 'small');
+  });
+
+  it('leaves calls to other aliases alone', async () => {
+    const call = context('gpt-big', {});
+    assert.equal(await run(call), 'gpt-big');
+    assert.equal(call.routeDecision, undefined);
+  });
+
+  it('takes hints from metadata and removes them before the request goes upstream', async () => {
+    const call = context('auto', { metadata: { breakwater_route_hint: 'large', team: 'web' } });
+    assert.equal(await run(call), 'gpt-big');
+    assert.match(call.routeDecision?.reason ?? '', /explicit hint "large"/);
+    assert.deepEqual(call.input.operation === 'chat' && call.input.request.metadata, { team: 'web' });
+    const latency = context('auto', { metadata: { breakwater_latency_target_ms: '500' }, messages: [{ role: 'user', content: 'Prove Fermat.' }] });
+    assert.equal(await run(latency), 'gpt-mini');
+    assert.equal(latency.input.operation === 'chat' && latency.input.request.metadata, undefined);
+  });
+
+  it('lets hints from hintsOf (the headers) win over metadata', async () => {
+    const call = context('auto', { metadata: { breakwater_route_hint: 'small' } });
+    assert.equal(await run(call, { hintsOf: () => ({ tier: 'large' }) }), 'gpt-big');
+  });
+
+  it('asks for budget headroom only for keys with a budget, and downgrades near the limit', async () => {
+    let asked = 0;
+    const headroom = async () => {
+      asked++;
+      return 0.05;
+    };
+    const hardText = { messages: [{ role: 'user' as const, content: 'Prove that the square root of 2 is irrational.' }] };
+    assert.equal(await run(context('auto', hardText), { headroom }), 'gpt-big');
+    assert.equal(asked, 0);
+    const budgeted = context('auto', hardText, { usd: 10, period: 'month' });
+    assert.equal(await run(budgeted, { headroom }), 'gpt-mini');
+    assert.equal(asked, 1);
+    assert.match(budgeted.routeDecision?.reason ?? '', /budget headroom 5% < 10%/);
+  });
+
+  it('reports each decision with its time', async () => {
+    const seen: string[] = [];
+    await run(context('auto', {}), { onDecision: (alias, decision, ms) => seen.push(`${alias}:${decision.tier}:${ms >= 0}`) });
+    assert.deepEqual(seen, ['auto:small:true']);
+  });
+
+  it('refuses a config whose tier alias is not a model', () => {
+    const broken = parseAutoRouteConfig({ tiers: [{ name: 'small', alias: 'gpt-mini' }, { name: 'large', alias: 'gpt-huge' }] });
+    assert.ok(broken.ok);
+    assert.throws(() => autoRoute({ configs: new Map([['auto', broken.value]]), routes }), /routes tier "large" to "gpt-huge", which is not a model/);
+  });
+});

@@ -1,0 +1,35 @@
+import type { Detection } from '../pii-type.js';
+import { luhnValid } from './checksums.js';
+
+// Groups of digits with one consistent separator (or none), 13 to 19 digits in all, and not
+// the first 16 digits of a longer run such as a 26-digit parcel number.
+const candidate = /(?<![\d.,-]|\d[ -])\d(?:[ -]?\d){12,18}(?![ -]?\d|-|[.,]\d)/g;
+
+/** Issuer prefixes and lengths: Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay, Maestro. */
+function plausibleIssuer(digits: string): boolean {
+  const length = digits.length;
+  const two = Number(digits.slice(0, 2));
+  const four = Number(digits.slice(0, 4));
+  if (digits[0] === '4') return length === 13 || length === 16 || length === 19;
+  if ((two >= 51 && two <= 55) || (four >= 2221 && four <= 2720)) return length === 16;
+  if (two === 34 || two === 37) return length === 15;
+  if (digits.startsWith('6011') || two === 65 || (four >= 6440 && four <= 6499)) return length >= 16;
+  if (two === 35) return length >= 16;
+  if (two === 36 || two === 38 || (four >= 3000 && four <= 3059)) return length >= 14;
+  if (two === 62) return length >= 16;
+  if (two === 50 || (two >= 56 && two <= 69)) return length >= 12;
+  return false;
+}
+
+/** Payment card numbers: a known issuer prefix and length, and a valid Luhn check digit. */
+export function detectCards(text: string): Detection[] {
+  const found: Detection[] = [];
+  for (const match of text.matchAll(candidate)) {
+    const value = match[0];
+    const separators = new Set(value.replace(/\d/g, ''));
+    if (separators.size > 1) continue;
+    const digits = value.replace(/\D/g, '');
+    if (plausibleIssuer(digits) && luhnValid(digits)) found.push({ type: 'CARD', start: match.index, end: match.index + value.length });
+  }
+  return found;
+}

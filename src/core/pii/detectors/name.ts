@@ -1,0 +1,64 @@
+import type { Detection } from '../pii-type.js';
+import { caseless } from './caseless.js';
+
+// One capitalised name word (Jean-Pierre, O'Brien, García, Ørsted), optionally with a particle before the next.
+const word = String.raw`\p{Lu}[\p{Ll}'’]*(?:-\p{Lu}?[\p{Ll}'’]+)*`;
+const particle = String.raw`(?:van|von|der|den|de|del|della|di|da|du|la|le|bin|al|ter|dos|das)`;
+const fullName = String.raw`${word}(?:[ \t]+(?:${particle}[ \t]+)*${word}){0,3}`;
+
+const titles = String.raw`(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Herr|Frau|Hr|Mme|Mlle|Sr|Sra|Srta|Shri|Smt|Sri|Dña|Dª|Dott|Dott\.ssa|Sig|Sig\.ra|Avv|Ing)\.?|M\.`;
+const introductions = [
+  String.raw`my name is`, String.raw`my name's`, String.raw`name:`, String.raw`this is`, String.raw`I am`, String.raw`I'm`,
+  String.raw`signed:?`, String.raw`attn:?`, String.raw`attention:`, String.raw`c/o`, String.raw`contact person:?`, String.raw`customer:`, String.raw`contact`,
+  String.raw`dear`, String.raw`hi`, String.raw`hello`, String.raw`hey`,
+  String.raw`mein Name ist`, String.raw`ich heiße`, String.raw`ich bin`, String.raw`Ansprechpartner(?:in)?:?`, String.raw`hallo`, String.raw`lieber?`,
+  String.raw`je m'appelle`, String.raw`je m’appelle`, String.raw`je suis`, String.raw`mon nom est`, String.raw`bonjour`, String.raw`cher`, String.raw`chère`,
+  String.raw`me llamo`, String.raw`mi nombre es`, String.raw`soy`, String.raw`hola`, String.raw`estimad(?:o|a)`,
+  String.raw`namaste`,
+].map(caseless).join('|');
+const closings = [
+  'regards', 'best regards', 'kind regards', 'warm regards', 'thanks & regards', 'thanks and regards', 'many thanks', 'thanks', 'thank you', 'cheers', 'best',
+  'sincerely', 'yours sincerely', 'yours faithfully', 'mit freundlichen grüßen', 'viele grüße', 'beste grüße', 'liebe grüße', 'gruß', 'lg', 'vg',
+  'cordialement', 'bien cordialement', 'bien à vous', 'merci', 'salutations', 'saludos', 'un saludo', 'atentamente', 'gracias', 'saluti', 'cordiali saluti',
+].map(caseless).join('|');
+
+const afterTitle = new RegExp(String.raw`(?<![\p{L}])(?:${titles})[ \t]+(${fullName})`, 'gu');
+const afterIntroduction = new RegExp(String.raw`(?<![\p{L}])(?:${introductions})[ \t]+(?:(?:${titles})[ \t]+)?(${fullName})`, 'gu');
+const signature = new RegExp(String.raw`(?:^|\n)[ \t]*(?:${closings})[ \t]*[,!.]?[ \t]*(?:\n|[ \t]+|—|-)[ \t]*(?:(?:${titles})[ \t]+)?(${fullName})[ \t]*(?=$|\n|,)`, 'gu');
+
+// Capitalised words that follow "Hi" or "I am" but are not names.
+const notNames = new Set(
+  `team all everyone there support sales billing customer customers service guys folks sir madam madame monsieur señor señora
+  not sure here back so very happy glad sorry afraid writing trying unable looking going just still also the a an your our my this that it
+  monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december
+  admin user manager hr it ops dev devops engineering finance legal mit und et y de
+  order account ticket invoice phone email please thanks gmbh ltd inc`.split(/\s+/),
+);
+
+/**
+ * Names from context rules: after a title (Mr, Dr, Frau, Mme, Sra…), after "my name is" and
+ * its German, French and Spanish forms or a greeting, and under a closing ("Regards,"). The
+ * title itself is not part of the span. Precision over recall: a capitalised word with no such
+ * cue is left to the NLP tagger.
+ */
+export function detectNamesByRules(text: string): Detection[] {
+  const found: Detection[] = [];
+  for (const pattern of [afterTitle, afterIntroduction, signature]) {
+    for (const match of text.matchAll(pattern)) {
+      const name = trimName(match[1]!);
+      if (!name) continue;
+      const start = match.index + match[0].lastIndexOf(match[1]!);
+      found.push({ type: 'NAME', start, end: start + name.length });
+    }
+  }
+  return found;
+}
+
+/** Drops leading and trailing words that are not names ("Hi Team", "I am Not sure"). */
+export function trimName(candidate: string): string | undefined {
+  const words = candidate.split(/[ \t]+/);
+  if (notNames.has(words[0]!.toLowerCase())) return undefined;
+  while (words.length > 1 && notNames.has(words.at(-1)!.toLowerCase())) words.pop();
+  const name = words.join(' ');
+  return candidate.startsWith(name) ? name : undefined;
+}

@@ -1,0 +1,40 @@
+import nlp from 'compromise';
+import type { Detection } from '../pii-type.js';
+import { trimName } from './name.js';
+
+const leadingTitle = /^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Herr|Frau|Mme|Mlle|Sr|Sra|Srta|Shri|Smt|Sri|Dott|Sig|M)\.?\s+)+/u;
+// "Victoria Station", "Jordan University": a place or organisation named after someone.
+const placeNoun = /^\s+(?:Station|Street|Road|Avenue|Square|Airport|University|College|Hospital|Park|Bridge|Hotel|Inc|Ltd|LLC|GmbH|Group|Bank)\b/;
+const trailingNoise = /[^\p{L}]+$/u;
+
+interface Term {
+  text: string;
+  offset: { start: number; length: number };
+}
+
+/**
+ * People the compromise tagger finds (`people()`), as NAME spans without titles or trailing
+ * punctuation. Lower-case hits are dropped: the tagger guesses names from word lists, and
+ * "will" or "bill" in running text are not people. This is the slow part of detection.
+ */
+export function detectNamesByNlp(text: string): Detection[] {
+  const found: Detection[] = [];
+  const people = nlp(text).people().json({ offset: true }) as Term[];
+  for (const person of people) {
+    let start = person.offset.start;
+    let value = text.slice(start, start + person.offset.length);
+    const title = leadingTitle.exec(value);
+    if (title) {
+      start += title[0].length;
+      value = value.slice(title[0].length);
+    }
+    // Only the capitalised words: "Ferrari sarà" is Ferrari.
+    value = (/^\p{Lu}\S*(?:\s+\p{Lu}\S*)*/u.exec(value)?.[0] ?? '').replace(trailingNoise, '');
+    if (value === '' || /^\p{Lu}{2,}\b/u.test(value)) continue;
+    const after = text.slice(start + value.length, start + value.length + 20);
+    if (placeNoun.test(after)) continue;
+    const name = trimName(value);
+    if (name) found.push({ type: 'NAME', start, end: start + name.length });
+  }
+  return found;
+}

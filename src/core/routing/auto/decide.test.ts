@@ -1,0 +1,103 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ChatRequest } from '../../../wire/chat.js';
+import { decideRoute } from './decide.js';
+import { extractFeatures, type FeatureInputs } from './features.js';
+import { parseAutoRouteConfig, type AutoRouteConfig } from './rules.js';
+
+function config(raw: Record<string, unknown> = {}): AutoRouteConfig {
+  const parsed = parseAutoRouteConfig({ tiers: [{ name: 'small', alias: 'gpt-mini' }, { name: 'large', alias: 'gpt-big' }], ...raw });
+  if (!parsed.ok) throw new Error(parsed.error.join('\n'));
+  return parsed.value;
+}
+const decide = (text: string, inputs: Partial<FeatureInputs> = {}, routeConfig = config()) =>
+  decideRoute(extractFeatures({ model: 'auto', messages: [{ role: 'user', content: text }] } satisfies ChatRequest, { promptTokens: 1240, ...inputs }), routeConfig);
+
+const stackTrace = 'Our worker crashes:\nTraceback (most recent call last):\n  File "/app/worker.py", line 88, in handle\nRuntimeError: Task got Future attached to a different loop\nExplain and fix.';
+
+describe('decideRoute with the default rules', () => {
+  it('sends a request with hard cues to the large tier and names them in the reason', () => {
+    const decision = decide(stackTrace);
+    assert.equal(decision.tier, 'large');
+    assert.equal(decision.alias, 'gpt-big');
+    assert.match(decision.reason, /code cues \(stack trace/);
+    assert.match(decision.reason, /1,240 prompt tokens/);
+  });
+
+  it('sends maths and multi-step reasoning to the large tier', () => {
+    assert.equal(decide('Prove that there are infinitely many primes.').tier, 'large');
+    assert.equal(decide('Wir überlegen, das Lager auszulagern. Welche Vor- und Nachteile hat das, und welche Risiken sehen Sie?').tier, 'large');
+  });
+
+  it('sends an easy request to the small tier and says nothing looked hard', () => {
+    const decision = decide('How long does delivery to Austria take?');
+    assert.equal(decision.tier, 'small');
+    assert.equal(decision.alias, 'gpt-mini');
+    assert.match(decision.reason, /^default: no hard cues; 1,240 prompt tokens$/);
+  });
+
+  it('lets an explicit hint win over the rules', () => {
+    assert.equal(decide('hi', { tier: 'large' }).tier, 'large');
+    const small = decide(stackTrace, { tier: 'small' });
+    assert.equal(small.tier, 'small');
+    assert.match(small.reason, /explicit hint "small"/);
+  });
+
+  it('ignores a hint that names no tier, and says so', () => {
+    const decision = decide('hi', { tier: 'xxl' });
+    assert.equal(decision.tier, 'small');
+    assert.match(decision.reason, /hint "xxl" names no tier, ignored/);
+  });
+
+  it('ignores hints when the config turns them off', () => {
+    assert.equal(decide('hi', { tier: 'large' }, config({ hints: false })).tier, 'small');
+  });
+
+  it('downgrades near the budget limit, and only there', () => {
+    const near = decide(stackTrace, { budgetHeadroom: 0.06 });
+    assert.equal(near.tier, 'small');
+    assert.match(near.reason, /near the budget limit: budget headroom 6% < 10%/);
+    assert.equal(decide(stackTrace, { budgetHeadroom: 0.5 }).tier, 'large');
+    assert.equal(decide(stackTrace, { budgetHeadroom: undefined }).tier, 'large');
+  });
+
+  it('takes the small tier under a tight latency target', () => {
+    const decision = decide(stackTrace, { latencyTargetMs: 800 });
+    assert.equal(decision.tier, 'small');
+    assert.match(decision.reason, /latency target 800 ms < 1,500 ms/);
+    assert.equal(decide(stackTrace, { latencyTargetMs: 5000 }).tier, 'large');
+  });
+
+  it('sends a very long prompt (12,000 tokens and more) to the large tier', () => {
+    assert.equal(decide('Summarise the attached.', { promptTokens: 13_000 }).tier, 'large');
+    assert.equal(decide('Summarise the attached.', { promptTokens: 2_000 }).tier, 'small');
+  });
+});
+
+describe('decideRoute with configured rules', () => {
+  it('takes the first rule that holds and leads the reason with its text', () => {
+    const routeConfig = config({
+      rules: [
+        { when: { hint: 'cheap' }, tier: 'small', reason: 'cheap hint' },
+        { when: { any: [{ mathCues: true }, { toolsAtLeast: 3 }] }, tier: 'large', reason: 'maths or agents' },
+        { when: { codeCues: true }, tier: 'small', reason: 'code is fine on small here' },
+      ],
+    });
+    assert.equal(decide(stackTrace, {}, routeConfig).reason.startsWith('code is fine on small here: code cues (stack trace'), true);
+    const maths = decide('Find the derivative of x^2 sin(x).', {}, routeConfig);
+    assert.equal(maths.tier, 'large');
+    assert.match(maths.reason, /^maths or agents: maths cues \(/);
+    assert.equal(decide('Find the derivative of x^2 sin(x).', { tier: 'cheap' }, routeConfig).tier, 'small');
+  });
+
+  it('falls back to the default tier when no rule holds', () => {
+    const routeConfig = config({ default: 'large', rules: [{ when: { promptTokensAbove: 5000 }, tier: 'small' }] });
+    assert.equal(decide('hi', {}, routeConfig).tier, 'large');
+    assert.equal(decide('hi', { promptTokens: 6000 }, routeConfig).tier, 'small');
+  });
+
+  it('keeps reasons ASCII so they fit in a header', () => {
+    const decision = decide('Beweise, dass √2 irrational ist – Schritt für Schritt.', { tier: 'größer' });
+    assert.match(decision.reason, /^[\x20-\x7e]*$/);
+  });
+});

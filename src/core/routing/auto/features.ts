@@ -1,0 +1,93 @@
+import type { ChatMessage, ChatRequest } from '../../../wire/chat.js';
+import { codeCues, cuesIn, instructionOf, mathCues, numberCount, reasoningCues, wordCount } from './cues.js';
+import { schemaComplexity, type SchemaComplexity } from './schema-complexity.js';
+
+/** What the caller knows beyond the request body: headers, the budget, the tokenizer's count. */
+export interface RouteHints {
+  /** `x-breakwater-route-hint`: a tier name (`small`, `large`, …). */
+  tier?: string | undefined;
+  /** `x-breakwater-latency-target-ms`. */
+  latencyTargetMs?: number | undefined;
+}
+
+export interface FeatureInputs extends RouteHints {
+  /** The gateway's prompt estimate (context.estimatedInputTokens). */
+  promptTokens: number;
+  /** Share of the key's budget still free, 0..1; undefined when the key has no budget. */
+  budgetHeadroom?: number | undefined;
+}
+
+/** Everything the router decides on; each field can be named in a reason. */
+export interface RouteFeatures {
+  promptTokens: number;
+  /** User turns in the conversation (1 for a single question). */
+  turns: number;
+  /** Cue names found in the task (the last user message); see cues.ts. */
+  codeCues: string[];
+  mathCues: string[];
+  reasoningCues: string[];
+  /** Words of the instruction (the task without pasted material: see instructionOf). */
+  instructionWords: number;
+  /** Numbers in the instruction: quantities to reason over. */
+  numbers: number;
+  /** Code earlier in the conversation (a follow-up to a debugging session). */
+  codeInHistory: boolean;
+  schema: SchemaComplexity | undefined;
+  tools: number;
+  toolChoice: 'none' | 'auto' | 'required' | 'function' | undefined;
+  hint: string | undefined;
+  latencyTargetMs: number | undefined;
+  budgetHeadroom: number | undefined;
+}
+
+/**
+ * The router reads the task from the last user message: the system prompt is the same for
+ * every request of an application (and often says "think step by step"), and retrieved
+ * documents in a system message describe the knowledge, not the task.
+ */
+export function extractFeatures(request: ChatRequest, inputs: FeatureInputs): RouteFeatures {
+  const messages = request.messages;
+  let lastUser = -1;
+  let turns = 0;
+  for (let index = 0; index < messages.length; index++) {
+    if (messages[index]!.role === 'user') {
+      lastUser = index;
+      turns++;
+    }
+  }
+  const task = lastUser >= 0 ? textOf(messages[lastUser]!) : '';
+  let codeInHistory = false;
+  for (let index = 0; index < messages.length && !codeInHistory; index++) {
+    const message = messages[index]!;
+    if (index === lastUser || (message.role !== 'user' && message.role !== 'assistant')) continue;
+    codeInHistory = /```/.test(textOf(message));
+  }
+  const instruction = instructionOf(task);
+  const format = request.response_format;
+  const toolChoice = request.tool_choice;
+  return {
+    promptTokens: inputs.promptTokens,
+    turns,
+    codeCues: cuesIn(codeCues, task),
+    mathCues: cuesIn(mathCues, task),
+    reasoningCues: cuesIn(reasoningCues, task),
+    instructionWords: wordCount(instruction),
+    numbers: numberCount(instruction),
+    codeInHistory,
+    schema: format?.type === 'json_schema' ? schemaComplexity(format.json_schema.schema ?? {}) : undefined,
+    tools: request.tools?.length ?? 0,
+    toolChoice: toolChoice === undefined ? undefined : typeof toolChoice === 'string' ? toolChoice : 'function',
+    hint: inputs.tier?.trim().toLowerCase() || undefined,
+    latencyTargetMs: inputs.latencyTargetMs !== undefined && Number.isFinite(inputs.latencyTargetMs) && inputs.latencyTargetMs > 0 ? inputs.latencyTargetMs : undefined,
+    budgetHeadroom: inputs.budgetHeadroom === undefined ? undefined : Math.min(1, Math.max(0, inputs.budgetHeadroom)),
+  };
+}
+
+function textOf(message: ChatMessage): string {
+  const content = message.content;
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  let text = '';
+  for (const part of content) if (part.type === 'text' && typeof part.text === 'string') text += `${part.text}\n`;
+  return text;
+}
