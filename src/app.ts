@@ -17,6 +17,7 @@ import type { Worker } from './core/jobs/worker.js';
 import { KeyService } from './core/keys/key-service.js';
 import type { LedgerWriter } from './core/middleware/ledger/ledger-writer.js';
 import type { Pipeline } from './core/pipelines/pipeline.js';
+import type { SemanticCache } from './core/semantic-cache/semantic-cache.js';
 import type { Provider } from './core/ports/provider.js';
 import type { JobQueue } from './core/ports/queue.js';
 import type { Store } from './core/ports/store.js';
@@ -39,6 +40,8 @@ export interface App {
   readonly gateway: Gateway;
   /** The provider adapters by config name. */
   readonly providers: ReadonlyMap<string, Provider>;
+  /** The semantic cache, when an alias uses it (for its invalidation API). */
+  readonly semanticCache: SemanticCache | undefined;
   readonly metrics: PrometheusMetrics;
   readonly ledgerWriter: LedgerWriter;
   readonly logger: Logger;
@@ -96,7 +99,17 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     ...(config.telemetry.otlp ? { otlpEndpoint: config.telemetry.otlp.endpoint, otlpHeaders } : {}),
     ...(options.spanProcessor ? { processor: options.spanProcessor } : {}),
   });
-  const { gateway, ledgerWriter } = buildGateway({ config, providers, store, counters, cache, metrics, tracingEnabled: tracing.enabled, logger });
+  const { gateway, ledgerWriter, semanticCache } = buildGateway({
+    config,
+    providers,
+    store,
+    counters,
+    cache,
+    semanticPayloads: adapters.semanticPayloads,
+    metrics,
+    tracingEnabled: tracing.enabled,
+    logger,
+  });
   const onError = (error: unknown) => logger.error({ err: error }, 'retention sweep failed');
 
   // The depth is read at each scrape, for at most a second: a broker that does not answer
@@ -126,6 +139,7 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     keys: new KeyService(store.keys),
     gateway,
     providers,
+    semanticCache,
     metrics,
     ledgerWriter,
     logger,
@@ -134,6 +148,7 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
       clearInterval(retention);
       await engine.close();
       await ledgerWriter.flush();
+      await semanticCache?.close();
       await Promise.all([...providers.values()].map((provider) => provider.close?.()));
       await tracing.shutdown();
       await adapters.close();

@@ -40,6 +40,8 @@ export interface Adapters {
   relayed: boolean;
   counters: Counters;
   cache: ResponseCache;
+  /** Where the semantic cache keeps its answers: its own LRU in memory, the same Redis otherwise. */
+  semanticPayloads: ResponseCache;
   bus: JobEventBus;
   close(): Promise<void>;
 }
@@ -93,10 +95,14 @@ export async function openAdapters(config: ParsedConfig, env: NodeJS.ProcessEnv,
         : new RedisCounters({ redis: redis(resolveSecret(config.counters.url, 'counters.url', env)), prefix: config.counters.prefix });
 
     let cache: ResponseCache;
-    if (config.cache.driver === 'memory') cache = new MemoryResponseCache(config.cache.exact.maxEntries);
-    else {
+    let semanticPayloads: ResponseCache;
+    if (config.cache.driver === 'memory') {
+      cache = new MemoryResponseCache(config.cache.exact.maxEntries);
+      semanticPayloads = new MemoryResponseCache(config.cache.semantic.maxEntries);
+    } else {
       if (!config.cache.url) throw new BreakwaterError('CONFIG_INVALID', 'cache.driver redis needs cache.url (a secret reference, e.g. { env: BREAKWATER_REDIS_URL }).');
       cache = new RedisResponseCache({ redis: redis(resolveSecret(config.cache.url, 'cache.url', env)), prefix: `${config.cache.prefix}cache:` });
+      semanticPayloads = cache;
     }
 
     let bus: JobEventBus;
@@ -113,6 +119,7 @@ export async function openAdapters(config: ParsedConfig, env: NodeJS.ProcessEnv,
       relayed,
       counters,
       cache,
+      semanticPayloads,
       bus,
       async close() {
         for (const close of closers.reverse()) await close().catch(onError('closing an adapter'));

@@ -5,6 +5,9 @@ import type { CallContext } from '../core/gateway/call-context.js';
 import { autoRoute } from '../core/middleware/auto-route/index.js';
 import { budget, BudgetCounters } from '../core/middleware/budget/index.js';
 import { pii } from '../core/middleware/pii/index.js';
+import { semanticCache } from '../core/middleware/semantic-cache/index.js';
+import type { SemanticCache } from '../core/semantic-cache/semantic-cache.js';
+import { buildSemanticCache, semanticCacheWanted, semanticThresholds } from './semantic-cache.js';
 import type { PiiPolicy } from '../core/pii/scrubber.js';
 import { piiModes, type PiiMode } from '../core/ports/store.js';
 import { exactCache } from '../core/middleware/exact-cache/index.js';
@@ -29,13 +32,14 @@ export interface GatewayParts {
   store: Store;
   counters: Counters;
   cache: ResponseCache;
+  semanticPayloads: ResponseCache;
   metrics: PrometheusMetrics;
   tracingEnabled: boolean;
   logger: Logger;
 }
 
 /** The gateway: alias routes over the providers, and the model middleware in its order. */
-export function buildGateway(parts: GatewayParts): { gateway: Gateway; ledgerWriter: LedgerWriter } {
+export function buildGateway(parts: GatewayParts): { gateway: Gateway; ledgerWriter: LedgerWriter; semanticCache: SemanticCache | undefined } {
   const { config, providers, store, counters, cache, metrics, logger } = parts;
   const routes = buildRoutes(config, providers, metrics);
   const tokens = new TokenCounter();
@@ -44,6 +48,7 @@ export function buildGateway(parts: GatewayParts): { gateway: Gateway; ledgerWri
   const ledgerWriter = new LedgerWriter(store.ledger, config.ledger.flushIntervalMs, onError);
 
   const budgetCounters = new BudgetCounters({ counters, ledger: store.ledger });
+  const semantic = semanticCacheWanted(config) ? buildSemanticCache(config, providers, parts.semanticPayloads) : undefined;
   const autoRoutes = new Map(Object.entries(config.autoRoutes));
 
   // Outermost first. The router picks the tier before anything prices or caches the call; the
@@ -67,6 +72,17 @@ export function buildGateway(parts: GatewayParts): { gateway: Gateway; ledgerWri
     ...(config.cache.exact.enabled
       ? [exactCache({ cache, ttlMs: config.cache.exact.ttlSeconds * 1000, onHit: (alias) => metrics.countCacheHit(alias) })]
       : []),
+    ...(semantic
+      ? [
+          semanticCache({
+            cache: semantic,
+            thresholdFor: semanticThresholds(config),
+            ttlMs: config.cache.semantic.ttlSeconds * 1000,
+            onHit: (alias) => metrics.countCacheHit(alias, 'semantic'),
+            onError: (error) => logger.warn({ err: error }, 'semantic cache lookup failed; answered as a miss'),
+          }),
+        ]
+      : []),
     pii({ policyFor: piiPolicies(config), onDetections: (counts) => metrics.countPiiDetections(counts) }),
     budget(
       {
@@ -87,7 +103,7 @@ export function buildGateway(parts: GatewayParts): { gateway: Gateway; ledgerWri
     onDeferredError: onError,
   });
 
-  return { gateway, ledgerWriter };
+  return { gateway, ledgerWriter, semanticCache: semantic };
 }
 
 function buildRoutes(config: ParsedConfig, providers: ReadonlyMap<string, Provider>, metrics: PrometheusMetrics): Map<string, AliasRoute> {

@@ -253,6 +253,45 @@ export const configSchema = z
           })
           .strict()
           .prefault({}),
+        /** Answers reused across questions that mean the same (docs/governance.md#semantic-cache). */
+        semantic: z
+          .object({
+            /** For every alias; `models.<alias>.semanticCache.enabled` turns it on or off per alias. */
+            enabled: z.boolean().default(false),
+            /** Minimum cosine similarity of a hit (0.75: 76% of paraphrases served, 0 false hits in bench:cache). */
+            threshold: z.number().gt(0).max(1).default(0.75),
+            ttlSeconds: z.number().int().positive().default(3600),
+            /** Entries kept per process; the oldest go first. */
+            maxEntries: z.number().int().positive().default(100_000),
+            embedder: z
+              .discriminatedUnion('driver', [
+                /** Built in, no model: hashed word and character n-grams. */
+                z.object({ driver: z.literal('hashed-ngram'), dimension: z.number().int().min(16).max(4096).default(256) }).strict(),
+                /** An embeddings model alias (OpenAI-compatible, or a local GGUF with embedding: true). */
+                z.object({ driver: z.literal('model'), model: z.string().min(1), dimension: z.number().int().positive() }).strict(),
+              ])
+              .prefault({ driver: 'hashed-ngram' }),
+            index: z
+              .discriminatedUnion('driver', [
+                /** Approximate nearest neighbours (hnswlib), persisted in `directory` and rebuilt from its log if the index file is missing. */
+                z
+                  .object({
+                    driver: z.literal('hnsw'),
+                    /** Default: `semantic-cache/` next to the SQLite file; none (memory only) with PostgreSQL. */
+                    directory: z.string().min(1).optional(),
+                    flushIntervalSeconds: z.number().int().positive().default(30),
+                    m: z.number().int().min(4).max(64).default(16),
+                    efConstruction: z.number().int().min(16).default(128),
+                    efSearch: z.number().int().min(8).default(64),
+                  })
+                  .strict(),
+                /** Exact search over every vector: the reference, fine below ~10k entries. */
+                z.object({ driver: z.literal('exact') }).strict(),
+              ])
+              .prefault({ driver: 'hnsw' }),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

@@ -10,6 +10,7 @@ import { pipelineRoutes } from './routes/pipelines.js';
 import { healthRoutes } from './routes/health.js';
 import { modelRoutes } from './routes/models.js';
 import { usageRoutes } from './routes/usage.js';
+import { cacheRoutes } from './routes/cache.js';
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
 
@@ -93,6 +94,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await server.register(embeddingsRoutes(app));
   await server.register(modelRoutes(app));
   await server.register(usageRoutes(app));
+  await server.register(cacheRoutes(app));
   await server.register(adminKeyRoutes(app));
   await server.register(jobRoutes(app));
   await server.register(pipelineRoutes(app));

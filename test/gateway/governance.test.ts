@@ -129,3 +129,85 @@ describe('cost-aware router and PII scrubbing through the gateway', () => {
   });
 });
 
+
+describe('semantic cache through the gateway', () => {
+  let upstream: OpenAIUpstream;
+  let test: TestApp;
+  let key: string;
+  let otherTenant: string;
+
+  const chat = (content: string, options: { stream?: boolean; secret?: string } = {}) =>
+    test.server.inject({
+      method: 'POST',
+      url: '/v1/chat/completions',
+      headers: bearer(options.secret ?? key),
+      payload: { model: 'faq', messages: [{ role: 'user', content }], ...(options.stream ? { stream: true } : {}) },
+    });
+
+  before(async () => {
+    upstream = await OpenAIUpstream.start();
+    test = await startTestApp({
+      providers: { upstream: { type: 'openai-compatible', baseUrl: upstream.url } },
+      models: {
+        faq: { deployments: [{ provider: 'upstream', model: 'gpt-4o-mini', retries: 0 }], semanticCache: { enabled: true } },
+      },
+      // Exact cache off: every hit below is the semantic cache's.
+      cache: { exact: { enabled: false }, semantic: { index: { driver: 'hnsw' } } },
+    });
+    key = await test.key({ tenant: 'acme' });
+    otherTenant = await test.key({ tenant: 'globex' });
+  });
+  after(async () => {
+    await test.close();
+    await upstream.close();
+  });
+
+  it('answers a paraphrase from the cache with its similarity, and asks the provider for a near miss', async () => {
+    const first = await chat('How do I reset my password?');
+    assert.equal(first.headers['x-breakwater-cache'], 'miss');
+    // The answer is stored after the response: wait for that deferred step, not a fixed time.
+    await waitFor(async () => test.app.semanticCache!.size === 1);
+    const calls = upstream.chatRequests().length;
+
+    assert.match(String((await chat('how can i reset my password')).headers['x-breakwater-cache']), /^semantic/);
+    const again = await chat('Could you tell me how to reset my password please?');
+    assert.match(String(again.headers['x-breakwater-cache']), /^semantic; similarity=0\.\d{3}$/);
+    assert.equal(again.json().choices[0].message.content, first.json().choices[0].message.content);
+    assert.equal(upstream.chatRequests().length, calls, 'hits never reach the provider');
+
+    const withId = await chat('How do I reset my password for account 48213?');
+    assert.equal(withId.headers['x-breakwater-cache'], 'miss', 'an identifier makes it another question');
+    assert.equal(upstream.chatRequests().length, calls + 1);
+  });
+
+  it('never serves another tenant, and replays a hit as SSE for a stream request', async () => {
+    const other = await chat('how can i reset my password', { secret: otherTenant });
+    assert.equal(other.headers['x-breakwater-cache'], 'miss');
+
+    const streamed = await chat('What are the steps to reset my password?', { stream: true });
+    assert.match(String(streamed.headers['x-breakwater-cache']), /^semantic/);
+    const events = sseData(streamed.body);
+    assert.equal(events.at(-1), '[DONE]');
+    assert.match(events.slice(0, -1).map((data) => (JSON.parse(data) as { choices: Array<{ delta: { content?: string } }> }).choices[0]?.delta.content ?? '').join(''), /reset my password/);
+  });
+
+  it('forgets a tenant\'s entries on DELETE /v1/cache/semantic', async () => {
+    const cleared = await test.server.inject({ method: 'DELETE', url: '/v1/cache/semantic?model=faq', headers: bearer(key) });
+    assert.equal(cleared.statusCode, 200);
+    assert.equal(cleared.json().tenant, 'acme');
+    assert.ok(cleared.json().deleted >= 1);
+    assert.equal((await chat('how can i reset my password')).headers['x-breakwater-cache'], 'miss');
+
+    const forbidden = await test.server.inject({ method: 'DELETE', url: '/v1/cache/semantic?tenant=globex', headers: bearer(key) });
+    assert.equal(forbidden.statusCode, 400, 'a key cannot clear another tenant');
+  });
+});
+
+/** Re-checks a condition after each event-loop turn until it holds (deferred cache writes). */
+async function waitFor(condition: () => Promise<boolean>, attempts = 1_000): Promise<void> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  assert.fail('the condition never held');
+}

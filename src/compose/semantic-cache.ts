@@ -1,0 +1,59 @@
+import { dirname, join } from 'node:path';
+import { HashedNgramEmbedder } from '../adapters/embedders/hashed-ngram/hashed-ngram-embedder.js';
+import { ProviderEmbedder } from '../adapters/embedders/provider/provider-embedder.js';
+import { BruteForceVectorIndexStore } from '../adapters/vector-index/brute-force/brute-force-vector-index.js';
+import { HnswVectorIndexStore } from '../adapters/vector-index/hnsw/hnsw-vector-index-store.js';
+import type { ParsedConfig } from '../config/schema.js';
+import { BreakwaterError } from '../core/errors/breakwater-error.js';
+import type { CallContext } from '../core/gateway/call-context.js';
+import type { Embedder } from '../core/ports/embedder.js';
+import type { Provider } from '../core/ports/provider.js';
+import type { ResponseCache } from '../core/ports/response-cache.js';
+import type { VectorIndexStore } from '../core/ports/vector-index.js';
+import { SemanticCache } from '../core/semantic-cache/semantic-cache.js';
+
+/** Whether any alias uses the semantic cache: globally on, or on for one alias. */
+export function semanticCacheWanted(config: ParsedConfig): boolean {
+  return config.cache.semantic.enabled || Object.values(config.models).some((model) => model.semanticCache?.enabled === true);
+}
+
+/**
+ * The semantic cache from `cache.semantic`: its embedder (built in, or an embeddings alias's
+ * first deployment), its vector indexes (HNSW persisted next to the SQLite file by default,
+ * or exact) and the answers' cache.
+ */
+export function buildSemanticCache(config: ParsedConfig, providers: ReadonlyMap<string, Provider>, payloads: ResponseCache): SemanticCache {
+  const settings = config.cache.semantic;
+  let embedder: Embedder;
+  if (settings.embedder.driver === 'hashed-ngram') embedder = new HashedNgramEmbedder({ dimension: settings.embedder.dimension });
+  else {
+    const deployment = config.models[settings.embedder.model]?.deployments[0];
+    if (!deployment) {
+      throw new BreakwaterError('CONFIG_INVALID', `cache.semantic.embedder.model: no model alias "${settings.embedder.model}"; name an embeddings model under models.`);
+    }
+    embedder = new ProviderEmbedder({ provider: providers.get(deployment.provider)!, model: deployment.model, dimension: settings.embedder.dimension });
+  }
+  let indexes: VectorIndexStore;
+  if (settings.index.driver === 'exact') indexes = new BruteForceVectorIndexStore(embedder.dimension);
+  else {
+    const directory = settings.index.directory ?? (config.store.driver === 'sqlite' ? join(dirname(config.store.path), 'semantic-cache') : undefined);
+    indexes = new HnswVectorIndexStore({
+      dimension: embedder.dimension,
+      ...(directory ? { directory, flushIntervalMs: settings.index.flushIntervalSeconds * 1000 } : {}),
+      m: settings.index.m,
+      efConstruction: settings.index.efConstruction,
+      efSearch: settings.index.efSearch,
+    });
+  }
+  return new SemanticCache({ embedder, indexes, payloads, maxEntries: settings.maxEntries });
+}
+
+/** The threshold of a call's alias: its own setting, else the global one; undefined when off for it. */
+export function semanticThresholds(config: ParsedConfig): (context: CallContext) => number | undefined {
+  const settings = config.cache.semantic;
+  return (context) => {
+    const own = config.models[context.requestedAlias]?.semanticCache;
+    const enabled = own?.enabled ?? (own?.threshold !== undefined ? true : settings.enabled);
+    return enabled ? (own?.threshold ?? settings.threshold) : undefined;
+  };
+}

@@ -1,0 +1,132 @@
+import { currencyWords, dateWords, directionWords, negationWords, notNames, numberWords, particles, phrasalVerbs, unitWords } from './anchor-tables.js';
+import { foldAccents } from './normalise.js';
+
+/**
+ * What must be identical for two prompts to be the same question. `exact` holds numbers,
+ * dates, amounts with their currency or unit, identifiers, quoted text, negation and
+ * direction (enable/disable…): the sets must be equal. `names` holds capitalised words and
+ * acronyms taken from the original text: each must appear (case-insensitively) in the other
+ * prompt, so "what does Anna earn" never answers "what does Peter earn", while a user who
+ * types in lowercase still meets the same question.
+ */
+export interface Anchors {
+  exact: string[];
+  names: string[];
+  /** Names and currencies in the order they appear: "Celsius to Fahrenheit" is not "Fahrenheit to Celsius". */
+  order: string[];
+}
+
+const tokenPattern = /[$€£¥%]|[\p{L}\p{N}]+(?:(?:[._\-/:@+#]|(?<=\p{N}),(?=\p{N}))[\p{L}\p{N}]+)*/gu;
+const quotedPattern = /["“”„«»‹›`]([^"“”„«»‹›`\n]{1,80})["“”„«»‹›`]|(?<![\p{L}\p{N}])'([^'\n]{1,80})'(?![\p{L}\p{N}])/gu;
+const linkPattern = /\bhttps?:\/\/[^\s<>"']+|\bwww\.[^\s<>"']+|[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.\p{L}{2,}/gu;
+const sentenceBreak = /[.!?;:\n¿¡()[\]"“”„«»]/;
+
+export function extractAnchors(original: string): Anchors {
+  const exact = new Set<string>();
+  const names = new Set<string>();
+  const order = new Set<string>();
+  // "don't" carries its negation in the clitic; spell it out before splitting words.
+  let text = original.normalize('NFKC').replace(/n['’]t\b/gi, ' not');
+  text = text.replace(linkPattern, (link) => {
+    exact.add(`id:${link.toLowerCase().replace(/[.,;:!?)]+$/, '')}`);
+    return ' . ';
+  });
+  for (const match of text.matchAll(quotedPattern)) exact.add(`quote:${fold(match[1] ?? match[2] ?? '').trim()}`);
+
+  const tokens = [...text.matchAll(tokenPattern)];
+  let previousEnd = 0;
+  let previousWasNumber = false;
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index]![0];
+    const start = tokens[index]!.index;
+    const sentenceStart = index === 0 || sentenceBreak.test(text.slice(previousEnd, start));
+    previousEnd = start + token.length;
+    const lower = fold(token);
+    let isNumber = false;
+
+    const currency = currencyWords[lower];
+    if (currency) {
+      exact.add(`cur:${currency}`);
+      order.add(`cur:${currency}`);
+    }
+    else if (/^\p{N}/u.test(lower) && /^[\p{N}.,:/\-]+$/u.test(lower)) {
+      for (const value of numbersIn(lower)) exact.add(`n:${value}`);
+      isNumber = true;
+    } else if (/\p{N}/u.test(lower)) {
+      const measured = /^(\p{N}+(?:[.,]\p{N}+)?)(\p{L}{1,4}|%)$/u.exec(lower);
+      if (measured && (unitWords[measured[2]!] || /^(st|nd|rd|th|er|e|o|a|eme|te|ten)$/.test(measured[2]!))) {
+        exact.add(`n:${numberValue(measured[1]!)}`);
+        if (unitWords[measured[2]!]) exact.add(`unit:${unitWords[measured[2]!]}`);
+      } else exact.add(`id:${lower}`);
+    } else if (numberWords[lower] !== undefined) {
+      exact.add(`n:${numberWords[lower]}`);
+      isNumber = true;
+    } else if (previousWasNumber && unitWords[lower]) exact.add(`unit:${unitWords[lower]}`);
+    else if (dateWords[lower]) exact.add(dateWords[lower]);
+    else if (negationWords.has(lower)) exact.add('neg');
+    else if (/[._/@#+]/.test(lower)) exact.add(`id:${lower}`);
+    else {
+      const direction = directionOf(lower);
+      if (direction) exact.add(direction);
+      const particle = particles[fold(tokens[index + 1]?.[0] ?? '')];
+      if (phrasalVerbs.has(lower) && particle) exact.add(`dir:${particle}`);
+      if (isName(token, sentenceStart) && !notNames.has(lower)) {
+        names.add(lower);
+        order.add(lower);
+      }
+    }
+    previousWasNumber = isNumber;
+  }
+  return { exact: [...exact].sort(), names: [...names].sort(), order: [...order] };
+}
+
+/** Equal exact anchors, every name of each prompt present in the other's words, shared names in the same order. */
+export function anchorsAgree(a: Anchors, aWords: ReadonlySet<string>, b: Anchors, bWords: ReadonlySet<string>): boolean {
+  if (a.exact.length !== b.exact.length || a.exact.some((anchor, index) => anchor !== b.exact[index])) return false;
+  if (!a.names.every((name) => bWords.has(name)) || !b.names.every((name) => aWords.has(name))) return false;
+  const shared = a.order.filter((item) => b.order.includes(item));
+  return shared.join('\u0001') === b.order.filter((item) => a.order.includes(item)).join('\u0001');
+}
+
+/** The exact anchors as one string, to rule candidates out before fetching them. */
+export function anchorSignature(anchors: Anchors): string {
+  return anchors.exact.join('\u0001');
+}
+
+/**
+ * A capitalised word inside a sentence (a proper noun, or any noun in German, which is
+ * why names are checked by presence, not equality), an acronym, or a camel-cased product
+ * name (iPhone, macOS) anywhere.
+ */
+function isName(token: string, sentenceStart: boolean): boolean {
+  if (/^\p{Lu}{2,}$/u.test(token) || /\p{Ll}\p{Lu}/u.test(token)) return true;
+  return !sentenceStart && /^\p{Lu}/u.test(token);
+}
+
+/** Direction anchors by word, memoised: the table is ~60 patterns and words repeat a lot. */
+const directions = new Map<string, string | undefined>();
+function directionOf(word: string): string | undefined {
+  if (directions.has(word)) return directions.get(word);
+  const row = directionWords.find(([, , pattern]) => pattern.test(word));
+  if (directions.size >= 100_000) directions.clear();
+  directions.set(word, row && `dir:${row[0]}${row[1]}`);
+  return row && `dir:${row[0]}${row[1]}`;
+}
+
+function fold(text: string): string {
+  return foldAccents(text.toLowerCase());
+}
+
+/** "1,000" and "1000" agree, "3,5" and "3.5" agree, "2024-03-05" gives 2024, 3 and 5. */
+function numbersIn(token: string): string[] {
+  if (/^\p{N}{1,3}([.,]\p{N}{3})+$/u.test(token)) return [String(Number(token.replace(/[.,]/g, '')))];
+  return token
+    .split(/[:/\-]/)
+    .filter((part) => part !== '')
+    .map(numberValue);
+}
+
+function numberValue(text: string): string {
+  const value = Number(text.replace(',', '.'));
+  return Number.isFinite(value) ? String(value) : text;
+}

@@ -1,0 +1,68 @@
+/**
+ * The text the semantic cache compares: lowercase, NFKC, accents folded, contractions
+ * expanded, punctuation that carries no meaning dropped, politeness fillers removed, so that
+ * "Could you please tell me what's the refund policy?" and "what is the refund policy" meet.
+ * Characters that carry meaning in identifiers and amounts (. , / - _ @ # % $ € £ ¥ + :) stay
+ * when they sit inside a token.
+ */
+export function normaliseText(text: string): string {
+  let out = ` ${text.normalize('NFKC').toLowerCase().replace(/[’‘`´]/g, "'")} `;
+  for (const [pattern, replacement] of contractions) out = out.replace(pattern, replacement);
+  out = foldAccents(out)
+    // Token-internal . , / : - stay (3.5, 1,000, a/b, 10:30, e-mail); elsewhere they are punctuation.
+    .replace(/[.,/:](?![\p{L}\p{N}])|(?<![\p{L}\p{N}])[.,/:]/gu, ' ')
+    .replace(/[^\p{L}\p{N}\s.,/:@#%$€£¥+_-]/gu, ' ')
+    .replace(/(?<![\p{L}\p{N}])-|-(?![\p{L}\p{N}])/gu, ' ');
+  out = ` ${out.replace(/\s+/g, ' ').trim()} `;
+  // Twice: removing one filler can leave another next to it ("hi please").
+  return out.replace(fillerPattern, ' ').replace(fillerPattern, ' ').replace(/\s+/g, ' ').trim();
+}
+
+export function foldAccents(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').normalize('NFC');
+}
+
+const contractions: Array<[RegExp, string]> = [
+  [/\bcan't\b/g, 'can not'],
+  [/\bwon't\b/g, 'will not'],
+  [/\bshan't\b/g, 'shall not'],
+  [/\bain't\b/g, 'is not'],
+  [/n't\b/g, ' not'],
+  [/\b(it|that|what|where|who|how|there|here|he|she)'s\b/g, '$1 is'],
+  [/'re\b/g, ' are'],
+  [/'ve\b/g, ' have'],
+  [/'ll\b/g, ' will'],
+  [/\bi'm\b/g, 'i am'],
+  [/'d\b/g, ' would'],
+  [/\blet's\b/g, 'let us'],
+  // French elision: l'adresse → le adresse is close enough for matching; keep the word whole.
+  [/\b(l|d|j|qu|n|s|c|m|t)'(?=\p{L})/gu, '$1e '],
+  // English possessive: anna's → anna
+  [/(\p{L})'s\b/gu, '$1'],
+];
+
+/**
+ * Politeness that does not change the question, by language. Matched as whole words on the
+ * normalised, accent-folded text; longer phrases first so "could you please tell me" goes whole.
+ */
+const fillers = [
+  // English
+  'could you please tell me', 'can you please tell me', 'would you please tell me', 'could you tell me', 'can you tell me', 'would you tell me',
+  'i would like to know', 'i want to know', 'i was wondering', 'i wonder', 'do you know', 'please tell me', 'tell me',
+  'could you please', 'can you please', 'would you please', 'could you', 'would you', 'can you', 'would you mind',
+  'please', 'pls', 'plz', 'kindly', 'thanks in advance', 'thank you', 'thanks', 'thx', 'hello', 'hi there', 'hi', 'hey', 'quick question',
+  'just', 'actually', 'basically',
+  // German
+  'konnen sie mir bitte sagen', 'kannst du mir bitte sagen', 'konnen sie mir sagen', 'kannst du mir sagen', 'konnten sie mir sagen', 'konntest du mir sagen',
+  'ich mochte wissen', 'ich wurde gerne wissen', 'ich hatte gerne gewusst', 'sag mir', 'sagen sie mir', 'bitte', 'danke im voraus', 'vielen dank', 'danke',
+  'hallo', 'guten tag', 'guten morgen', 'eigentlich',
+  // French
+  'se il vous plait', 'se il te plait', 'sil vous plait', 'sil te plait', 'svp', 'stp', 'pourriez vous me dire', 'pouvez vous me dire', 'peux tu me dire',
+  'pourriez-vous me dire', 'pouvez-vous me dire', 'peux-tu me dire', 'je voudrais savoir', 'j aimerais savoir', 'je aimerais savoir', 'merci d avance',
+  'merci de avance', 'merci beaucoup', 'merci', 'bonjour', 'salut',
+  // Spanish
+  'por favor', 'podrias decirme', 'podria decirme', 'puedes decirme', 'me puedes decir', 'me podrias decir', 'me podria decir', 'quisiera saber',
+  'me gustaria saber', 'quiero saber', 'muchas gracias', 'gracias', 'hola', 'buenos dias', 'buenas tardes',
+].map((phrase) => foldAccents(phrase));
+
+const fillerPattern = new RegExp(` (?:${fillers.map((phrase) => phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?= )`, 'g');

@@ -1,0 +1,153 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MemoryResponseCache } from '../../adapters/cache/memory/memory-response-cache.js';
+import { HashedNgramEmbedder } from '../../adapters/embedders/hashed-ngram/hashed-ngram-embedder.js';
+import { BruteForceVectorIndexStore } from '../../adapters/vector-index/brute-force/brute-force-vector-index.js';
+import { HnswVectorIndexStore } from '../../adapters/vector-index/hnsw/hnsw-vector-index-store.js';
+import type { ChatCompletion, ChatRequest } from '../../wire/chat.js';
+import type { VectorIndexStore } from '../ports/vector-index.js';
+import { defaultSimilarityThreshold, SemanticCache } from './semantic-cache.js';
+
+const threshold = defaultSimilarityThreshold;
+const hour = 3_600_000;
+const ask = (text: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({
+  model: 'support',
+  messages: [{ role: 'system', content: 'You answer questions about the shop.' }, { role: 'user', content: text }],
+  ...extra,
+});
+const answer = (content: string): ChatCompletion => ({
+  id: 'chatcmpl-1',
+  object: 'chat.completion',
+  created: 1,
+  model: 'upstream',
+  choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+});
+const contentOf = (hit: { completion: ChatCompletion } | undefined) => hit?.completion.choices[0]?.message.content;
+
+function open(options: { maxEntries?: number; indexes?: VectorIndexStore; payloads?: MemoryResponseCache; embedder?: HashedNgramEmbedder } = {}) {
+  const embedder = options.embedder ?? new HashedNgramEmbedder();
+  return new SemanticCache({
+    embedder,
+    indexes: options.indexes ?? new BruteForceVectorIndexStore(embedder.dimension),
+    payloads: options.payloads ?? new MemoryResponseCache(10_000),
+    maxEntries: options.maxEntries ?? 1000,
+  });
+}
+
+describe('SemanticCache', () => {
+  it('answers a paraphrase with the stored answer and its similarity', async () => {
+    const cache = open();
+    assert.equal(await cache.store(ask('How do I reset my password?'), 't', 'support', answer('Use the reset link.'), hour), true);
+    const hit = await cache.lookup(ask('Could you please tell me how I can reset my password?'), 't', 'support', threshold);
+    assert.equal(contentOf(hit), 'Use the reset link.');
+    assert.ok(hit!.similarity >= threshold && hit!.similarity <= 1);
+    assert.equal(await cache.lookup(ask('What are your opening hours?'), 't', 'support', threshold), undefined, 'an unrelated question misses');
+  });
+
+  it('never serves a near-miss: another number, date, name, identifier or a negation', async () => {
+    const cache = open();
+    const pairs: Array<[string, string]> = [
+      ['Can I return an item after 30 days?', 'Can I return an item after 60 days?'],
+      ['Is the store open on December 24?', 'Is the store open on December 26?'],
+      ['How many vacation days does Anna have left?', 'How many vacation days does Peter have left?'],
+      ['What is the status of order #48213?', 'What is the status of order #48231?'],
+      ['Which plans include priority support?', 'Which plans do not include priority support?'],
+      ['How do I enable dark mode?', 'How do I disable dark mode?'],
+    ];
+    for (const [cached] of pairs) await cache.store(ask(cached), 't', 'support', answer(cached), hour);
+    for (const [cached, asked] of pairs) {
+      assert.equal(contentOf(await cache.lookup(ask(cached), 't', 'support', threshold)), cached, 'the question itself hits');
+      assert.equal(await cache.lookup(ask(asked), 't', 'support', threshold), undefined, `"${asked}" must not get the answer to "${cached}"`);
+    }
+  });
+
+  it('never crosses a scope: tenant, alias, prompt version, response schema, tools, system prompt', async () => {
+    const cache = open();
+    const schema = { type: 'json_schema' as const, json_schema: { name: 'a', schema: { type: 'object' } } };
+    const tools = [{ type: 'function' as const, function: { name: 'lookup_order' } }];
+    await cache.store(ask('How do I reset my password?', { response_format: schema, tools, metadata: { prompt_version: '3' } }), 't', 'support', answer('stored'), hour);
+    const same = ask('how can i reset my password', { response_format: schema, tools, metadata: { prompt_version: '3', user_tag: 'x' } });
+    assert.equal(contentOf(await cache.lookup(same, 't', 'support', threshold)), 'stored', 'same scope hits (other metadata does not split it)');
+    assert.equal(await cache.lookup(same, 'other-tenant', 'support', threshold), undefined);
+    assert.equal(await cache.lookup(same, 't', 'other-alias', threshold), undefined);
+    assert.equal(await cache.lookup({ ...same, metadata: { prompt_version: '4' } }, 't', 'support', threshold), undefined);
+    assert.equal(await cache.lookup({ ...same, response_format: { type: 'json_object' } }, 't', 'support', threshold), undefined);
+    assert.equal(await cache.lookup({ ...same, tools: [{ type: 'function', function: { name: 'cancel_order' } }] }, 't', 'support', threshold), undefined);
+    assert.equal(await cache.lookup({ ...same, tool_choice: 'required' }, 't', 'support', threshold), undefined);
+    const otherSystem = { ...same, messages: [{ role: 'system' as const, content: 'You answer questions about the bank.' }, same.messages[1]!] };
+    assert.equal(await cache.lookup(otherSystem, 't', 'support', threshold), undefined);
+  });
+
+  it('does not cache prompts with images, or ending in something other than a user message', async () => {
+    const cache = open();
+    const withImage = ask('x');
+    withImage.messages[1] = { role: 'user', content: [{ type: 'text', text: 'What is in this picture?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }] };
+    assert.equal(await cache.store(withImage, 't', 'support', answer('a cat'), hour), false);
+    const afterAssistant = ask('Hello');
+    afterAssistant.messages.push({ role: 'assistant', content: 'Hi!' });
+    assert.equal(await cache.store(afterAssistant, 't', 'support', answer('…'), hour), false);
+    assert.equal(cache.size, 0);
+  });
+
+  it('misses once the answer expired, and forgets the entry', async () => {
+    const cache = open();
+    await cache.store(ask('How long does shipping take?'), 't', 'support', answer('3 days'), 60);
+    assert.equal(contentOf(await cache.lookup(ask('How long does shipping take?'), 't', 'support', threshold)), '3 days');
+    await sleep(120);
+    assert.equal(await cache.lookup(ask('How long does shipping take?'), 't', 'support', threshold), undefined);
+    assert.equal(cache.size, 0);
+  });
+
+  it("invalidates a tenant's entries, or one alias's, and nothing else", async () => {
+    const cache = open();
+    const question = ask('How do I reset my password?');
+    await cache.store(question, 'acme', 'support', answer('acme support'), hour);
+    await cache.store(question, 'acme', 'sales', answer('acme sales'), hour);
+    await cache.store(question, 'globex', 'support', answer('globex support'), hour);
+    assert.equal(await cache.invalidate({ tenant: 'acme', alias: 'sales' }), 1);
+    assert.equal(await cache.lookup(question, 'acme', 'sales', threshold), undefined);
+    assert.equal(contentOf(await cache.lookup(question, 'acme', 'support', threshold)), 'acme support');
+    assert.equal(await cache.invalidate({ tenant: 'acme' }), 1);
+    assert.equal(await cache.lookup(question, 'acme', 'support', threshold), undefined);
+    assert.equal(contentOf(await cache.lookup(question, 'globex', 'support', threshold)), 'globex support');
+  });
+
+  it('keeps at most maxEntries, evicting the oldest, and overwrites a question stored again', async () => {
+    const cache = open({ maxEntries: 2 });
+    await cache.store(ask('How do I reset my password?'), 't', 'support', answer('first'), hour);
+    await cache.store(ask('How do I reset my password?'), 't', 'support', answer('refreshed'), hour);
+    assert.equal(cache.size, 1);
+    await cache.store(ask('How long does shipping take?'), 't', 'support', answer('shipping'), hour);
+    await cache.store(ask('What payment methods do you accept?'), 't', 'support', answer('payment'), hour);
+    assert.equal(cache.size, 2);
+    assert.equal(await cache.lookup(ask('How do I reset my password?'), 't', 'support', threshold), undefined, 'the oldest went');
+    assert.equal(contentOf(await cache.lookup(ask('What payment methods do you accept?'), 't', 'support', threshold)), 'payment');
+  });
+
+  it('finds its entries again after a restart on a persisted index, and drops them when the embedder changes', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'bw-semantic-'));
+    try {
+      const payloads = new MemoryResponseCache(100);
+      const first = open({ indexes: new HnswVectorIndexStore({ dimension: 256, directory }), payloads });
+      await first.store(ask('How do I reset my password?'), 't', 'support', answer('persisted'), hour);
+      await first.close();
+      const second = open({ indexes: new HnswVectorIndexStore({ dimension: 256, directory }), payloads });
+      assert.equal(contentOf(await second.lookup(ask('how can I reset my password'), 't', 'support', threshold)), 'persisted');
+      assert.equal(second.size, 1);
+      await second.store(ask('How long does shipping take?'), 't', 'support', answer('new'), hour);
+      assert.equal(contentOf(await second.lookup(ask('How do I reset my password?'), 't', 'support', threshold)), 'persisted', 'new labels do not overwrite old ones');
+      await second.close();
+      const otherEmbedder = new HashedNgramEmbedder({ dimension: 128 });
+      const third = open({ embedder: otherEmbedder, indexes: new HnswVectorIndexStore({ dimension: 128, directory }), payloads });
+      assert.equal(await third.lookup(ask('How do I reset my password?'), 't', 'support', threshold), undefined);
+      assert.equal(third.size, 0);
+      await third.close();
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+});
