@@ -39,7 +39,8 @@ export async function startBreakwater(children: ChildProcesses, options: Breakwa
   const key = secretFrom(created.output);
   if (created.status !== 'exit 0' || !key) throw new Error(`keys create failed (${created.status}):\n${created.output}`);
 
-  const serveArgs = [cli, 'serve', '--config', configPath, '--port', String(options.port)];
+  // The V8 flag the `breakwater` bin (its shebang), `npm start` and the container image run with.
+  const serveArgs = ['--max-semi-space-size=64', cli, 'serve', '--config', configPath, '--port', String(options.port)];
   log.push(`BREAKWATER_LOG_LEVEL=warn node ${serveArgs.join(' ')}`);
   const server = children.start('breakwater serve', process.execPath, serveArgs, { cwd: options.temporaryDirectory, env });
   await waitForHttp(server, `http://127.0.0.1:${options.port}/healthz`, 20_000);

@@ -347,6 +347,8 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
         assert.equal(delivery?.eventType, 'job.succeeded');
         assert.equal(delivery?.nextAttemptAt, t0 + 1_000);
         assert.equal(delivery?.tenant, 'tenant-a');
+        assert.deepEqual(await store.jobs.getJobWithDeliveries(job.id, 'tenant-a'), { job: done?.job, deliveries: [delivery] });
+        assert.equal(await store.jobs.getJobWithDeliveries(job.id, 'tenant-b'), undefined, 'another tenant sees nothing');
 
         const twice = await store.jobs.completeJob(job.id, 5, { other: true }, t0 + 2_000, { record: record(job.id), webhooks: webhookFor('job.succeeded', seen) });
         assert.equal(twice, undefined, 'completing twice changes nothing');

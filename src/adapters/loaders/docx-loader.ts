@@ -1,4 +1,3 @@
-import mammoth from 'mammoth';
 import type { DocumentInput, DocumentLoader, LoadedDocument } from '../../core/ports/document-loader.js';
 import { normaliseText } from './document-text.js';
 import { unreadableDocument } from './unreadable-document.js';
@@ -16,6 +15,8 @@ export class DocxLoader implements DocumentLoader {
     let raw: string;
     try {
       const bytes = input.bytes;
+      // Loaded with the first .docx (~16 MB resident), not in every process at start-up.
+      const { default: mammoth } = await import('mammoth');
       raw = (await mammoth.extractRawText({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) })).value;
     } catch (error) {
       throw unreadableDocument(

@@ -102,11 +102,9 @@ export class JobService {
   }
 
   async get(tenant: string, id: string): Promise<{ job: JobRecord; deliveries: WebhookDelivery[] }> {
-    // Both reads at once (one round trip of latency on a networked store); the deliveries of
-    // a job the tenant may not see are dropped with it.
-    const [job, deliveries] = await Promise.all([this.options.store.getJob(id, tenant), this.options.store.deliveriesOf(id)]);
-    if (!job) throw notFound(id);
-    return { job, deliveries };
+    const found = await this.options.store.getJobWithDeliveries(id, tenant);
+    if (!found) throw notFound(id);
+    return found;
   }
 
   list(tenant: string, filter: JobListFilter): Promise<Page<JobRecord>> {

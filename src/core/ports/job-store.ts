@@ -136,6 +136,8 @@ export interface JobStore {
    */
   createJob(job: NewJob, input: Uint8Array, dispatch: EnqueueRequest): Promise<{ job: JobRecord; created: boolean }>;
   getJob(id: string, tenant?: string): Promise<JobRecord | undefined>;
+  /** A tenant's job with its webhook delivery log, in one read (the API's GET of a job). */
+  getJobWithDeliveries(id: string, tenant: string): Promise<{ job: JobRecord; deliveries: WebhookDelivery[] } | undefined>;
   findByIdempotencyKey(tenant: string, idempotencyKey: string): Promise<JobRecord | undefined>;
   getInput(id: string): Promise<Uint8Array | undefined>;
   listJobs(tenant: string, filter: JobListFilter): Promise<Page<JobRecord>>;

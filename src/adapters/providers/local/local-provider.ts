@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { getLlama, LlamaChat, LlamaGrammar, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaEmbeddingContext, type LlamaModel, type Token } from 'node-llama-cpp';
+import type { Llama, LlamaContext, LlamaContextSequence, LlamaEmbeddingContext, LlamaGrammar, LlamaModel, Token } from 'node-llama-cpp';
 import { BreakwaterError } from '../../../core/errors/breakwater-error.js';
 import { upstreamTransportError } from '../../../core/errors/upstream-error.js';
 import type { Provider, ProviderCallOptions } from '../../../core/ports/provider.js';
@@ -49,9 +49,18 @@ interface Generation {
   usage: Usage;
 }
 
+/**
+ * node-llama-cpp (~44 MB resident with its native binding) is loaded with the first model, not
+ * at start-up: a process that never calls a local model does not pay for it.
+ */
+let library: typeof import('node-llama-cpp') | undefined;
 /** One native llama.cpp instance per process: it owns the thread pool and the backend. */
 let llamaInstance: Promise<Llama> | undefined;
-const llama = () => (llamaInstance ??= getLlama({ gpu: false, build: 'never' }));
+const llama = () =>
+  (llamaInstance ??= import('node-llama-cpp').then((loaded) => {
+    library = loaded;
+    return loaded.getLlama({ gpu: false, build: 'never' });
+  }));
 
 const grammarCacheLimit = 64;
 
@@ -207,7 +216,7 @@ export class LocalProvider implements Provider {
     const grammar = await this.grammarFor(request, tools);
     const sequence = loaded.freeSequences.pop();
     if (!sequence) throw new Error('LocalProvider: a slot was granted with no free sequence');
-    const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: 'auto' });
+    const chat = new library!.LlamaChat({ contextSequence: sequence, chatWrapper: 'auto' });
     const history = toLlamaHistory(request.messages);
     const promptTokens = chat.chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(loaded.model.tokenizer).length;
     let completionTokens = 0;
@@ -261,7 +270,7 @@ export class LocalProvider implements Provider {
         try {
           // Our converter also enforces patterns, calendar dates, lower bounds and item counts,
           // so the record validates by construction (ajv still checks it afterwards).
-          return new LlamaGrammar(instance, { grammar: schemaToGbnf(schema) });
+          return new library!.LlamaGrammar(instance, { grammar: schemaToGbnf(schema) });
         } catch {
           try {
             // A schema our converter refuses: node-llama-cpp's own builder covers the structure.

@@ -59,6 +59,12 @@ const sql = {
   ),
   byIdempotency: statement('job-by-idempotency', `SELECT ${jobColumns} FROM jobs WHERE tenant = $1 AND idempotency_key = $2`),
   get: statement('job-get', `SELECT ${jobColumns} FROM jobs WHERE id = $1`),
+  // One statement, one pooled connection, one backend: the job and its delivery log together.
+  getWithDeliveries: statement(
+    'job-get-with-deliveries',
+    `SELECT ${jobColumns}, coalesce((SELECT json_agg(d ORDER BY d.created_at, d.id) FROM webhook_deliveries d WHERE d.job_id = jobs.id), '[]') AS deliveries
+     FROM jobs WHERE id = $1 AND tenant = $2`,
+  ),
   getInput: statement('job-input-get', 'SELECT body FROM job_inputs WHERE job_id = $1'),
   // seq comes from the UPDATE of the job row in the same transaction (event_seq + 1): that
   // row lock serialises the changes of one job, so no two events can take the same number.
@@ -204,6 +210,11 @@ export class PostgresJobStore implements JobStore {
       // Undefined only when the job holding the key was deleted in between: try again.
       if (outcome) return outcome;
     }
+  }
+
+  async getJobWithDeliveries(id: string, tenant: string): Promise<{ job: JobRecord; deliveries: WebhookDelivery[] } | undefined> {
+    const row = (await this.pool.query<JobRow & { deliveries: DeliveryRow[] }>(sql.getWithDeliveries([id, tenant]))).rows[0];
+    return row && { job: toJob(row), deliveries: row.deliveries.map(toDelivery) };
   }
 
   async getJob(id: string, tenant?: string): Promise<JobRecord | undefined> {

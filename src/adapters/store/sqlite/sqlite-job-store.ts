@@ -147,6 +147,11 @@ export class SqliteJobStore implements JobStore {
     return outcome;
   }
 
+  async getJobWithDeliveries(id: string, tenant: string): Promise<{ job: JobRecord; deliveries: WebhookDelivery[] } | undefined> {
+    const job = await this.getJob(id, tenant);
+    return job && { job, deliveries: await this.deliveriesOf(id) };
+  }
+
   async getJob(id: string, tenant?: string): Promise<JobRecord | undefined> {
     const row = this.s.get.get(id) as SqliteJobRow | undefined;
     if (!row || (tenant !== undefined && row.tenant !== tenant)) return undefined;

@@ -1,4 +1,5 @@
-import nlp from 'compromise';
+import { createRequire } from 'node:module';
+import type nlpType from 'compromise';
 import type { Detection } from '../pii-type.js';
 import { trimName } from './name.js';
 
@@ -6,6 +7,17 @@ const leadingTitle = /^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Herr|Frau|Mme|Ml
 // "Victoria Station", "Jordan University": a place or organisation named after someone.
 const placeNoun = /^\s+(?:Station|Street|Road|Avenue|Square|Airport|University|College|Hospital|Park|Bridge|Hotel|Inc|Ltd|LLC|GmbH|Group|Bank)\b/;
 const trailingNoise = /[^\p{L}]+$/u;
+
+let loaded: typeof nlpType | undefined;
+
+/**
+ * The tagger, loaded on first use (its CommonJS build, synchronously): its lexicon costs
+ * ~21 MB of heap, which a process with `nlp` off (the default) should not carry.
+ */
+function tagger(): typeof nlpType {
+  loaded ??= createRequire(import.meta.url)('compromise') as typeof nlpType;
+  return loaded;
+}
 
 interface Term {
   text: string;
@@ -19,7 +31,7 @@ interface Term {
  */
 export function detectNamesByNlp(text: string): Detection[] {
   const found: Detection[] = [];
-  const people = nlp(text).people().json({ offset: true }) as Term[];
+  const people = tagger()(text).people().json({ offset: true }) as Term[];
   for (const person of people) {
     let start = person.offset.start;
     let value = text.slice(start, start + person.offset.length);
