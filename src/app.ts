@@ -3,11 +3,7 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { LoadedConfig } from './config/load-config.js';
 import type { ParsedConfig } from './config/schema.js';
 import { resolveSecret } from './config/secrets.js';
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { createProvider, type ProviderServices } from './adapters/providers/create-provider.js';
-import { downloadModel } from './cli/models/download.js';
-import { defaultModelHub, resolveModelSource } from './cli/models/model-catalogue.js';
 import { openAdapters } from './adapters/open-adapters.js';
 import { buildGateway } from './compose/gateway.js';
 import { startJobEngine } from './compose/jobs.js';
@@ -56,35 +52,25 @@ export interface CreateAppOptions {
   spanProcessor?: SpanProcessor;
   /** Default 'all'. A worker starts claiming jobs as soon as the app is created. */
   role?: Role;
+  /** What providers may use from the host, e.g. downloading a local model on first use (`serve` passes it). */
+  services?: ProviderServices;
+}
+
+/** The process logger: JSON lines, secrets in known places redacted. */
+export function appLogger(config: ParsedConfig): Logger {
+  return pino({
+    level: config.log.level,
+    base: { service: 'breakwater' },
+    redact: { paths: ['*.authorization', '*.apiKey', '*.secret', '*.headers.authorization', '*.headers["x-api-key"]'], censor: '[redacted]' },
+  });
 }
 
 /** The composition root: reads the validated config once and picks every adapter. */
 export async function createApp(loaded: LoadedConfig, options: CreateAppOptions = {}): Promise<App> {
   const { config, env } = loaded;
-  const logger =
-    options.logger ??
-    pino({
-      level: config.log.level,
-      base: { service: 'breakwater' },
-      redact: { paths: ['*.authorization', '*.apiKey', '*.secret', '*.headers.authorization', '*.headers["x-api-key"]'], censor: '[redacted]' },
-    });
+  const logger = options.logger ?? appLogger(config);
   const providers = new Map<string, Provider>();
-  const services: ProviderServices = {
-    // The same download as `breakwater models pull` (resumable, verified, renamed when complete).
-    fetchModel: async (source, destination, onProgress) => {
-      const model = resolveModelSource(source, env.BREAKWATER_MODEL_HUB || defaultModelHub);
-      logger.info({ model: source, destination }, 'downloading a local model on first use');
-      await mkdir(dirname(destination), { recursive: true });
-      try {
-        await downloadModel({ url: model.url, destination, label: source, sha256: model.sha256, sizeBytes: model.sizeBytes, onProgress: (progress) => onProgress(progress.bytes, progress.total) });
-      } catch (error) {
-        logger.warn({ model: source, err: error }, 'downloading a local model on first use failed');
-        throw error;
-      }
-      logger.info({ model: source, destination }, 'local model downloaded');
-    },
-  };
-  for (const [name, providerConfig] of Object.entries(config.providers)) providers.set(name, createProvider(name, providerConfig, env, services));
+  for (const [name, providerConfig] of Object.entries(config.providers)) providers.set(name, createProvider(name, providerConfig, env, options.services));
   const adminToken = config.admin.token ? resolveSecret(config.admin.token, 'admin.token', env) : undefined;
   const otlpHeaders = Object.fromEntries(
     Object.entries(config.telemetry.otlp?.headers ?? {}).map(([name, ref]) => [name, resolveSecret(ref, `telemetry.otlp.headers.${name}`, env)]),

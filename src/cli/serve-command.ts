@@ -1,8 +1,9 @@
 import { Command, Option } from 'commander';
-import { createApp, type Role } from '../app.js';
+import { appLogger, createApp, type Role } from '../app.js';
 import { describeStore } from '../adapters/open-adapters.js';
 import { buildServer } from '../http/server.js';
 import { integer, loadFromFlags, withConfigOption, type ConfigFlags } from './config-options.js';
+import { modelFetcher } from './models/fetch-model.js';
 
 export function serveCommand(): Command {
   return withConfigOption(new Command('serve'))
@@ -17,7 +18,8 @@ export function serveCommand(): Command {
     )
     .action(async (flags: ConfigFlags & { role: Role }) => {
       const loaded = loadFromFlags(flags);
-      const app = await createApp(loaded, { role: flags.role });
+      const logger = appLogger(loaded.config);
+      const app = await createApp(loaded, { role: flags.role, logger, services: { fetchModel: modelFetcher(loaded.env, logger) } });
       const server = await buildServer(app);
       const address = await server.listen({ port: loaded.config.server.port, host: loaded.config.server.host });
       const keyCount = (await app.keys.list()).filter((key) => key.revokedAt === null).length;

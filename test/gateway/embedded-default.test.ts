@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { LocalProvider } from '../../src/adapters/providers/local/local-provider.js';
+import pino from 'pino';
+import { modelFetcher } from '../../src/cli/models/fetch-model.js';
 import { resolveModelSource } from '../../src/cli/models/model-catalogue.js';
 import { defaultLocalModels } from '../../src/config/defaults.js';
 import { loadConfig } from '../../src/config/load-config.js';
@@ -28,7 +30,8 @@ describe('the embedded default with no provider key, offline, no model pulled', 
 
   before(async () => {
     // Port 1 refuses connections: what an offline machine's first-use download meets.
-    test = await startTestApp({}, { env: { BREAKWATER_MODELS_DIR: models, BREAKWATER_MODEL_HUB: 'http://127.0.0.1:1' } });
+    const env = { BREAKWATER_MODELS_DIR: models, BREAKWATER_MODEL_HUB: 'http://127.0.0.1:1' };
+    test = await startTestApp({}, { env, services: { fetchModel: modelFetcher(env, pino({ level: 'silent' })) } });
     key = await test.key();
   });
   after(async () => {
@@ -87,7 +90,8 @@ describe('the embedded default with no provider key, online, no model pulled', (
   before(async () => {
     await new Promise<void>((resolve) => hub.listen(0, '127.0.0.1', resolve));
     const hubUrl = `http://127.0.0.1:${(hub.address() as AddressInfo).port}`;
-    test = await startTestApp({}, { env: { BREAKWATER_MODELS_DIR: models, BREAKWATER_MODEL_HUB: hubUrl } });
+    const env = { BREAKWATER_MODELS_DIR: models, BREAKWATER_MODEL_HUB: hubUrl };
+    test = await startTestApp({}, { env, services: { fetchModel: modelFetcher(env, pino({ level: 'silent' })) } });
     key = await test.key();
   });
   after(async () => {

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { Writable } from 'node:stream';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { FastifyInstance } from 'fastify';
+import type { ProviderServices } from '../../src/adapters/providers/create-provider.js';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { KeySpec } from '../../src/core/keys/key-service.js';
@@ -26,7 +27,7 @@ export const adminToken = 'test-admin-token-0123456789';
  * A Breakwater app on a real SQLite file in a temp folder, configured from a YAML-shaped
  * object exactly as breakwater.yaml would be (through the one schema).
  */
-export async function startTestApp(config: Record<string, unknown>, options: { env?: NodeJS.ProcessEnv; spanProcessor?: SpanProcessor } = {}): Promise<TestApp> {
+export async function startTestApp(config: Record<string, unknown>, options: { env?: NodeJS.ProcessEnv; spanProcessor?: SpanProcessor; services?: ProviderServices } = {}): Promise<TestApp> {
   const folder = mkdtempSync(join(tmpdir(), 'breakwater-test-'));
   const path = join(folder, 'breakwater.yaml');
   const { writeFileSync } = await import('node:fs');
@@ -39,7 +40,12 @@ export async function startTestApp(config: Record<string, unknown>, options: { e
       callback();
     },
   });
-  const app = await createApp(loaded, { logger: pino({ level: 'info' }, sink), ...(options.spanProcessor ? { spanProcessor: options.spanProcessor } : {}) });
+  const logger = pino({ level: 'info' }, sink);
+  const app = await createApp(loaded, {
+    logger,
+    ...(options.spanProcessor ? { spanProcessor: options.spanProcessor } : {}),
+    ...(options.services ? { services: options.services } : {}),
+  });
   const server = await buildServer(app);
   await server.ready();
   return {
