@@ -1,3 +1,4 @@
+import { mulberry32, pick } from '../structured/prng.js';
 import { nearMisses } from './near-misses.js';
 import { paraphraseGroups } from './paraphrases.js';
 
@@ -24,18 +25,4 @@ export function syntheticPrompts(count: number, seed: number): string[] {
     const question = pick(random, questions).replace(/\d+/g, () => String(1 + Math.floor(random() * 999)));
     return `${question} ${pick(random, contexts)(random)}`.trim();
   });
-}
-
-function pick<T>(random: () => number, items: readonly T[]): T {
-  return items[Math.floor(random() * items.length)]!;
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

@@ -9,7 +9,7 @@ import { semanticCache } from '../core/middleware/semantic-cache/index.js';
 import type { SemanticCache } from '../core/semantic-cache/semantic-cache.js';
 import { buildSemanticCache, semanticCacheWanted, semanticThresholds } from './semantic-cache.js';
 import type { PiiPolicy } from '../core/pii/scrubber.js';
-import { piiModes, type PiiMode } from '../core/ports/store.js';
+import { piiModes } from '../core/ports/store.js';
 import { exactCache } from '../core/middleware/exact-cache/index.js';
 import { ledger } from '../core/middleware/ledger/index.js';
 import { LedgerWriter } from '../core/middleware/ledger/ledger-writer.js';
@@ -146,8 +146,6 @@ function buildRoutes(config: ParsedConfig, providers: ReadonlyMap<string, Provid
   return routes;
 }
 
-const strictness: readonly PiiMode[] = piiModes;
-
 /**
  * The PII policy of a call: the alias's own (`models.<alias>.pii`, for the alias asked for and
  * the one an auto route chose) or the top-level `pii`, made stricter by the key's `pii_policy`.
@@ -156,9 +154,9 @@ const strictness: readonly PiiMode[] = piiModes;
 function piiPolicies(config: ParsedConfig): (context: CallContext) => PiiPolicy | undefined {
   return (context) => {
     const policies = [config.models[context.requestedAlias]?.pii ?? config.pii, config.models[context.route.alias]?.pii ?? config.pii];
-    const strictest = policies.reduce((most, policy) => (strictness.indexOf(policy.mode) > strictness.indexOf(most.mode) ? policy : most));
+    const strictest = policies.reduce((most, policy) => (piiModes.indexOf(policy.mode) > piiModes.indexOf(most.mode) ? policy : most));
     const keyMode = context.key.piiPolicy;
-    const mode = keyMode && strictness.indexOf(keyMode) > strictness.indexOf(strictest.mode) ? keyMode : strictest.mode;
+    const mode = keyMode && piiModes.indexOf(keyMode) > piiModes.indexOf(strictest.mode) ? keyMode : strictest.mode;
     if (mode === 'off') return undefined;
     return { mode, nlp: strictest.nlp, ...(strictest.types ? { types: strictest.types } : {}) };
   };

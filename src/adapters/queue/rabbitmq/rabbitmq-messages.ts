@@ -1,4 +1,5 @@
-import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Message } from 'amqplib';
+import type { DeadLetter } from '../../../core/ports/queue.js';
 import { BreakwaterError } from '../../../core/errors/breakwater-error.js';
 
 /** The RabbitMQ queue's settings, its message and delivery shapes, and small pure helpers. */
@@ -106,4 +107,17 @@ export function unavailable(why: string, cause?: unknown): BreakwaterError {
     retryable: true,
     ...(cause === undefined ? {} : { cause }),
   });
+}
+
+/** A message browsed from the dead-letter queue, with the reason its headers carry. */
+export function toDeadLetter(message: Message): DeadLetter {
+  const body = JSON.parse(message.content.toString()) as MessageBody;
+  const headers = message.properties.headers ?? {};
+  return {
+    id: body.id,
+    tenant: body.tenant,
+    attempts: Number(headers['breakwater-attempts'] ?? body.attempt),
+    reason: (headers['breakwater-reason'] as DeadLetter['reason'] | undefined) ?? 'failed',
+    at: Number(headers['breakwater-at'] ?? 0),
+  };
 }

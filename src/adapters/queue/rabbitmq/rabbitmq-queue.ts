@@ -1,4 +1,3 @@
-import amqp from 'amqplib';
 import type { ConsumeMessage } from 'amqplib';
 import { EventEmitter } from 'node:events';
 import { backoffDelay } from '../../../core/routing/backoff.js';
@@ -19,23 +18,22 @@ import {
   type MessageBody,
   type OutgoingMessage,
   type RabbitQueueOptions,
+  toDeadLetter,
 } from './rabbitmq-messages.js';
+import { LinkKeeper, Topology } from './rabbitmq-link.js';
 
 export type { RabbitQueueOptions };
-
 
 /**
  * The scale-out queue on RabbitMQ 3.10+: quorum queues, publisher confirms, manual acks.
  *
- * Topology (declared idempotently at every connect), for prefix `p`: band queues `p.high`,
- * `p` (priority 0) and `p.low` — quorum queues have no message priorities in 3.10, so priority
- * is three bands and `claim` prefers higher bands among the deliveries this process holds (a
- * band's backlog on the broker is not reordered); delay queues `p.delay.<ms>` (base·2^k, TTL,
- * at-least-once dead-lettering through exchange `p.ready` back to the item's band), reached
- * through headers exchange `p.delay`; dead letters in `p.dead` with the reason in headers.
- * A delay is rounded down to a bucket and the item hops again, or is held in memory for the
- * last stretch under `backoffBaseMs`, so it is never handed out early and a long delay never
- * blocks a short one.
+ * Topology: see `Topology` (rabbitmq-link.ts). Quorum queues have no message priorities in
+ * 3.10, so priority is three band queues and `claim` prefers higher bands among the deliveries
+ * this process holds (a band's backlog on the broker is not reordered). A delay is rounded
+ * down to a delay bucket and the item hops again, or is held in memory for the last stretch
+ * under `backoffBaseMs`: never handed out early, and a long delay never blocks a short one.
+ * The connection is `LinkKeeper`'s (same file): it reconnects, and this class drops what a
+ * lost link held.
  *
  * A claim is an unacknowledged delivery plus a local lease timer: when the lease expires the
  * delivery is nacked back, exactly what happens when a worker dies and its connection drops.
@@ -53,7 +51,8 @@ export class RabbitQueue implements JobQueue {
   /** Whether this process consumes (set by its first claim). */
   private consuming = false;
   private readonly wake = new EventEmitter();
-  private readonly buckets: number[];
+  /** Queue and exchange names of this prefix, and the delay buckets. */
+  private readonly names: Topology;
   private readonly buffer: Record<Band, Entry[]> = { high: [], normal: [], low: [] };
   private readonly unacked: Record<Band, number> = { high: 0, normal: 0, low: 0 };
   private readonly held = new Set<Entry>();
@@ -61,37 +60,43 @@ export class RabbitQueue implements JobQueue {
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly enqueued = new Set<string>();
   private readonly cancelled = new Set<string>();
-  private readonly linkWaiters = new Set<() => void>();
   private deliveryWaiters: Array<() => void> = [];
   private pendingDead: DeadLetter[] = [];
-  private link: Link | undefined;
-  private epoch = 0;
   private seq = 0;
   private readyEmits = 0;
-  private closed = false;
-  private reconnecting = false;
-  private stopWaiting: (() => void) | undefined;
+  private readonly keeper: LinkKeeper;
 
   private constructor(private readonly options: RabbitQueueOptions) {
     this.wake.setMaxListeners(0);
-    this.buckets = [];
-    for (let ms = options.backoffBaseMs; ms <= (options.longestDelayMs ?? 600_000); ms *= 2) this.buckets.push(ms);
+    this.names = new Topology(options.name, options.backoffBaseMs, options.longestDelayMs ?? 600_000);
+    this.keeper = new LinkKeeper(
+      {
+        url: options.url,
+        connectionName: options.connectionName ?? `breakwater ${options.name} pid ${process.pid}`,
+        prefetch: options.prefetch,
+        topology: this.names,
+        unavailableAfterMs: options.unavailableAfterMs ?? 5_000,
+        report: (error) => this.report(error),
+      },
+      {
+        onLink: async (link) => {
+          if (this.consuming) await this.consume(link);
+        },
+        onLost: () => this.drop(),
+      },
+    );
   }
 
   static async open(options: RabbitQueueOptions): Promise<RabbitQueue> {
     if (!(options.backoffBaseMs >= 1) || !(options.prefetch >= 1)) throw new RangeError('RabbitQueue: backoffBaseMs and prefetch must be at least 1.');
     const queue = new RabbitQueue(options);
-    await queue.connect();
+    await queue.keeper.connect();
     return queue;
   }
 
   /** Every queue and exchange this prefix uses (for tests and operators tearing it down). */
   topology(): { queues: string[]; exchanges: string[] } {
-    const { name } = this.options;
-    return {
-      queues: [...bands.map((band) => this.bandQueue(band)), ...this.buckets.map((ms) => `${name}.delay.${ms}`), `${name}.dead`],
-      exchanges: [`${name}.ready`, `${name}.delay`],
-    };
+    return this.names.names();
   }
 
   async enqueue(items: readonly EnqueueRequest[]): Promise<void> {
@@ -126,12 +131,12 @@ export class RabbitQueue implements JobQueue {
       // Consumers start with the first claim: a process that only publishes (an API node)
       // never holds prefetched deliveries that a worker should have.
       this.consuming = true;
-      if (this.link) await this.consume(this.link);
+      if (this.keeper.current) await this.consume(this.keeper.current);
     }
     const until = Date.now() + (this.options.claimWaitMs ?? 250);
     for (;;) {
       this.promoteDue();
-      const link = this.link;
+      const link = this.keeper.current;
       if (!link || this.buffered() >= max - claims.length) {
         this.take(max, leaseMs, claims);
         break;
@@ -147,7 +152,7 @@ export class RabbitQueue implements JobQueue {
       this.promoteDue();
       this.take(max, leaseMs, claims);
       const coming = bands.some((band) => ready[band] > 0 && this.unacked[band] < this.options.prefetch);
-      if (claims.length >= max || !coming || Date.now() >= until || this.link !== link) break;
+      if (claims.length >= max || !coming || Date.now() >= until || this.keeper.current !== link) break;
       await this.nextDelivery(until);
     }
     claims.sort((a, b) => a.rank - b.rank || a.seq - b.seq);
@@ -241,7 +246,7 @@ export class RabbitQueue implements JobQueue {
   async recover(): Promise<DeadLetter[]> {
     const now = Date.now();
     for (const lease of [...this.leases.values()]) if (lease.leaseUntil <= now) this.expire(lease);
-    const link = this.link;
+    const link = this.keeper.current;
     if (link) await this.brokerReady(link).catch((error: unknown) => this.report(error));
     this.promoteDue();
     for (const band of bands) {
@@ -258,7 +263,7 @@ export class RabbitQueue implements JobQueue {
 
   /** The oldest `limit` dead letters (browsed: read unacknowledged, then handed back). */
   async deadLetters(limit: number): Promise<DeadLetter[]> {
-    const link = await this.linked();
+    const link = await this.keeper.linked();
     const channel = await link.connection.createChannel();
     channel.on('error', (error: unknown) => this.report(error));
     const letters: DeadLetter[] = [];
@@ -266,15 +271,7 @@ export class RabbitQueue implements JobQueue {
       for (let index = 0; index < limit; index++) {
         const message = await channel.get(`${this.options.name}.dead`, { noAck: false });
         if (message === false) break;
-        const body = JSON.parse(message.content.toString()) as MessageBody;
-        const headers = message.properties.headers ?? {};
-        letters.push({
-          id: body.id,
-          tenant: body.tenant,
-          attempts: Number(headers['breakwater-attempts'] ?? body.attempt),
-          reason: (headers['breakwater-reason'] as DeadLetter['reason'] | undefined) ?? 'failed',
-          at: Number(headers['breakwater-at'] ?? 0),
-        });
+        letters.push(toDeadLetter(message));
       }
     } finally {
       await channel.close().catch(() => undefined);
@@ -288,13 +285,13 @@ export class RabbitQueue implements JobQueue {
    * claims and buffers are unacknowledged messages the broker does not break down); dead = DLQ.
    */
   async depth(): Promise<QueueDepth> {
-    const link = await this.linked();
+    const link = await this.keeper.linked();
     const count = async (queue: string) => (await link.publisher.checkQueue(queue)).messageCount;
     const { name } = this.options;
     let ready = this.buffered();
     for (const band of bands) ready += await count(this.bandQueue(band));
     let delayed = this.held.size;
-    for (const ms of this.buckets) delayed += await count(`${name}.delay.${ms}`);
+    for (const ms of this.names.buckets) delayed += await count(`${name}.delay.${ms}`);
     return { ready, delayed, leased: this.leases.size, dead: await count(`${name}.dead`) };
   }
 
@@ -308,11 +305,10 @@ export class RabbitQueue implements JobQueue {
    * then closes the connection; claims still open are redelivered as after a crash.
    */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.stopWaiting?.();
+    if (this.keeper.closed) return;
+    this.keeper.close();
     this.wake.removeAllListeners();
-    const link = this.link;
+    const link = this.keeper.current;
     if (!link) return;
     try {
       for (const tag of link.consumerTags) await link.consumer.cancel(tag);
@@ -326,7 +322,7 @@ export class RabbitQueue implements JobQueue {
     } catch (error) {
       this.report(error);
     }
-    this.drop(link);
+    this.keeper.forget(link);
     await link.connection.close().catch(() => undefined);
   }
 
@@ -339,78 +335,8 @@ export class RabbitQueue implements JobQueue {
     }
   }
 
-  private async connect(): Promise<void> {
-    const { name } = this.options;
-    const connection = await amqp.connect(this.options.url, {
-      clientProperties: { connection_name: this.options.connectionName ?? `breakwater ${name} pid ${process.pid}` },
-    });
-    const epoch = ++this.epoch;
-    let markLost: (error: Error) => void = () => undefined;
-    const lost = new Promise<never>((_resolve, reject) => (markLost = reject));
-    lost.catch(() => undefined);
-    // Never let an 'error' event crash the process: report it and reconnect.
-    connection.on('error', (error: unknown) => this.report(error));
-    try {
-      const publisher = await connection.createConfirmChannel();
-      const consumer = await connection.createChannel();
-      const link: Link = { epoch, connection, publisher, consumer, consumerTags: [], lost };
-      const onLost = () => {
-        markLost(new Error('RabbitMQ connection lost'));
-        this.onLinkLost(link);
-      };
-      connection.on('close', (error?: Error) => {
-        if (error && !this.closed) this.report(error);
-        onLost();
-      });
-      for (const channel of [publisher, consumer]) {
-        channel.on('error', (error: unknown) => this.report(error));
-        channel.on('close', onLost);
-      }
-      await publisher.assertExchange(`${name}.ready`, 'direct', { durable: true });
-      await publisher.assertExchange(`${name}.delay`, 'headers', { durable: true });
-      for (const band of bands) {
-        const queue = this.bandQueue(band);
-        await publisher.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
-        await publisher.bindQueue(queue, `${name}.ready`, queue);
-      }
-      for (const ms of this.buckets) {
-        const queue = `${name}.delay.${ms}`;
-        await publisher.assertQueue(queue, {
-          durable: true,
-          arguments: {
-            'x-queue-type': 'quorum',
-            'x-message-ttl': ms,
-            'x-dead-letter-exchange': `${name}.ready`,
-            'x-dead-letter-strategy': 'at-least-once',
-            'x-overflow': 'reject-publish',
-          },
-        });
-        await publisher.bindQueue(queue, `${name}.delay`, '', { 'x-match': 'all', 'breakwater-delay': String(ms) });
-      }
-      await publisher.assertQueue(`${name}.dead`, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
-      await consumer.prefetch(this.options.prefetch);
-      if (this.closed) throw new Error('RabbitQueue closed while connecting');
-      this.link = link;
-      if (this.consuming) await this.consume(link);
-      for (const resolve of this.linkWaiters) resolve();
-      this.linkWaiters.clear();
-    } catch (error) {
-      if (this.link?.epoch === epoch) this.link = undefined;
-      await connection.close().catch(() => undefined);
-      throw error;
-    }
-  }
-
-  /** The broker redelivers everything the lost channel held: drop it all, fence the claims. */
-  private onLinkLost(link: Link): void {
-    if (this.link !== link) return;
-    this.drop(link);
-    link.connection.close().catch(() => undefined);
-    if (!this.closed) void this.reconnect();
-  }
-
-  private drop(link: Link): void {
-    if (this.link === link) this.link = undefined;
+  /** The link was lost or is closing: the broker redelivers what it held, so drop it all and fence the claims. */
+  private drop(): void {
     for (const lease of this.leases.values()) clearTimeout(lease.timer);
     for (const entry of this.held) clearTimeout(entry.hold);
     this.leases.clear();
@@ -421,55 +347,14 @@ export class RabbitQueue implements JobQueue {
     }
   }
 
-  private async reconnect(): Promise<void> {
-    if (this.reconnecting) return;
-    this.reconnecting = true;
-    for (let attempt = 0; !this.closed && !this.link; attempt++) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, backoffDelay(Math.min(attempt, 6), 100, 5_000));
-        this.stopWaiting = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      if (this.closed) break;
-      try {
-        await this.connect();
-      } catch (error) {
-        this.report(error);
-      }
-    }
-    this.reconnecting = false;
-  }
-
-  private async linked(): Promise<Link> {
-    if (this.link) return this.link;
-    if (this.closed) throw unavailable('the queue is closed');
-    const waitMs = this.options.unavailableAfterMs ?? 5_000;
-    let timer: NodeJS.Timeout | undefined;
-    let waiter: (() => void) | undefined;
-    try {
-      await new Promise<void>((resolve, reject) => {
-        waiter = resolve;
-        this.linkWaiters.add(resolve);
-        timer = setTimeout(() => reject(unavailable(`no connection for ${waitMs} ms`)), waitMs);
-      });
-    } finally {
-      clearTimeout(timer);
-      if (waiter) this.linkWaiters.delete(waiter);
-    }
-    if (!this.link) throw unavailable('the connection dropped again');
-    return this.link;
-  }
-
   // ── deliveries ────────────────────────────────────────────────────────────────────────
 
   private onDelivery(link: Link, band: Band, message: ConsumeMessage | null): void {
-    if (this.link !== link) return;
+    if (this.keeper.current !== link) return;
     if (message === null) {
       // The broker cancelled the consumer (queue deleted or moved): start over.
       this.report(new Error(`RabbitMQ cancelled the consumer of ${this.bandQueue(band)}`));
-      this.onLinkLost(link);
+      this.keeper.lost(link);
       return;
     }
     this.unacked[band]++;
@@ -582,7 +467,7 @@ export class RabbitQueue implements JobQueue {
 
   /** Acks or requeues once, on the channel that delivered it; false when that channel is gone. */
   private settle(entry: Entry, how: 'ack' | 'nack'): boolean {
-    if (entry.settled || this.link !== entry.link) return false;
+    if (entry.settled || this.keeper.current !== entry.link) return false;
     entry.settled = true;
     this.unacked[entry.band]--;
     try {
@@ -648,7 +533,7 @@ export class RabbitQueue implements JobQueue {
 
   /** Resolves once the broker confirmed every message; a retryable error otherwise. */
   private async publish(messages: readonly OutgoingMessage[]): Promise<void> {
-    const link = await this.linked();
+    const link = await this.keeper.linked();
     const confirms = messages.map(
       (message) =>
         new Promise<void>((resolve, reject) => {
@@ -676,7 +561,7 @@ export class RabbitQueue implements JobQueue {
   /** The largest delay bucket that still lands `hopSlackMs` before the wait is over. */
   private bucketFor(wait: number): number | undefined {
     let chosen: number | undefined;
-    for (const ms of this.buckets) if (ms + hopSlackMs <= wait) chosen = ms;
+    for (const ms of this.names.buckets) if (ms + hopSlackMs <= wait) chosen = ms;
     return chosen;
   }
 
@@ -701,7 +586,7 @@ export class RabbitQueue implements JobQueue {
   }
 
   private bandQueue(band: Band): string {
-    return band === 'normal' ? this.options.name : `${this.options.name}.${band}`;
+    return this.names.bandQueue(band);
   }
 
   private emitReady(): void {
