@@ -1,3 +1,4 @@
+import { toUnitLength } from '../unit-length.js';
 import type { Embedder } from '../../../core/ports/embedder.js';
 import { stopwords } from '../../../core/semantic-cache/stopwords.js';
 
@@ -48,12 +49,7 @@ export class HashedNgramEmbedder implements Embedder {
         for (let start = 0; start + size <= padded.length; start++) this.add(vector, hash(0xc2b2 + size, padded, start, start + size), gramWeight);
       }
     }
-    let norm = 0;
-    for (const value of vector) norm += value * value;
-    if (norm === 0) return vector;
-    const scale = 1 / Math.sqrt(norm);
-    for (let i = 0; i < vector.length; i++) vector[i]! *= scale;
-    return vector;
+    return toUnitLength(vector);
   }
 
   /** The bucket comes from the low bits, the sign from the top bit, so collisions cancel out on average. */

@@ -1,3 +1,4 @@
+import { toUnitLength } from '../unit-length.js';
 import { BreakwaterError } from '../../../core/errors/breakwater-error.js';
 import type { Embedder } from '../../../core/ports/embedder.js';
 import type { Provider } from '../../../core/ports/provider.js';
@@ -46,11 +47,5 @@ export class ProviderEmbedder implements Embedder {
 }
 
 function normalised(values: readonly number[]): Float32Array {
-  const vector = Float32Array.from(values);
-  let norm = 0;
-  for (const value of vector) norm += value * value;
-  if (norm === 0) return vector;
-  const scale = 1 / Math.sqrt(norm);
-  for (let i = 0; i < vector.length; i++) vector[i]! *= scale;
-  return vector;
+  return toUnitLength(Float32Array.from(values));
 }
