@@ -3,6 +3,8 @@ import type { ProbeResult } from './paced-probe.js';
 export interface Phase {
   jobRead: ProbeResult;
   healthz: ProbeResult;
+  /** The bare node:http control server on the same machine (control-server.ts). */
+  control: ProbeResult;
   rssMb: { api: number; workers: number[]; upstream: number };
   /** CPU over both probes, % of one core: api, each worker, upstream. */
   cpuPercent: number[];
@@ -43,8 +45,12 @@ export function report(outcome: IsolationOutcome): string[] {
     row('GET /healthz p50', idle.healthz.latencyMs.p50, loaded.healthz.latencyMs.p50),
     row('GET /healthz p99', idle.healthz.latencyMs.p99, loaded.healthz.latencyMs.p99),
     row('GET /healthz max', idle.healthz.latencyMs.max, loaded.healthz.latencyMs.max),
+    row('control (bare node:http) p50', idle.control.latencyMs.p50, loaded.control.latencyMs.p50),
+    row('control (bare node:http) p99', idle.control.latencyMs.p99, loaded.control.latencyMs.p99),
+    row('control (bare node:http) max', idle.control.latencyMs.max, loaded.control.latencyMs.max),
     `${'req/s (jobs / healthz)'.padEnd(30)}${`${idle.jobRead.rps.toFixed(0)}/${idle.healthz.rps.toFixed(0)}`.padStart(9)}${`${loaded.jobRead.rps.toFixed(0)}/${loaded.healthz.rps.toFixed(0)}`.padStart(9)}`,
     `${'failed requests'.padEnd(30)}${String(idle.jobRead.failed + idle.healthz.failed).padStart(9)}${String(loaded.jobRead.failed + loaded.healthz.failed).padStart(9)}`,
+    `The control is a 15-line node:http server, not Breakwater: its loaded p99 is what this machine's shared CPU alone adds to any process under this load.`,
     '',
     `${'process'.padEnd(30)}${'RSS MB idle'.padStart(12)}${'loaded'.padStart(8)}${'CPU % idle'.padStart(12)}${'loaded'.padStart(8)}`,
     ...['api', ...loaded.rssMb.workers.map((_mb, index) => `worker ${index + 1}`), 'mock upstream'].map((name, index, names) => {
@@ -69,6 +75,8 @@ export function report(outcome: IsolationOutcome): string[] {
       healthz_p99_ms_idle: round(idle.healthz.latencyMs.p99),
       healthz_p99_ms_loaded: round(loaded.healthz.latencyMs.p99),
       healthz_p99_ratio: round(healthP99Ratio),
+      control_p99_ms_idle: round(idle.control.latencyMs.p99),
+      control_p99_ms_loaded: round(loaded.control.latencyMs.p99),
       api_rss_mb: round(loaded.rssMb.api),
       worker_rss_mb: loaded.rssMb.workers.map(round),
       upstream_rss_mb: round(loaded.rssMb.upstream),

@@ -91,6 +91,10 @@ async function bench(wrkPath: string): Promise<IsolationOutcome> {
   const upstreamProcess = children.start('mock upstream', process.execPath, ['--import', 'tsx', join(benchDirectory, 'mock-upstream.ts')], { cwd: repoRoot, env: process.env });
   started.push(upstreamProcess);
   const upstream = `http://127.0.0.1:${(await waitForOutput(upstreamProcess, /LISTENING (\d+)/, 30_000))[1]}`;
+  // The control: a bare node:http server on the same machine, probed like the API (README.md).
+  const controlProcess = children.start('control server', process.execPath, ['--import', 'tsx', join(benchDirectory, 'control-server.ts')], { cwd: repoRoot, env: process.env });
+  started.push(controlProcess);
+  const controlUrl = `http://127.0.0.1:${(await waitForOutput(controlProcess, /LISTENING (\d+)/, 30_000))[1]}`;
   const config = stack.writeConfig(folder, `${upstream}/v1`, workerConcurrency);
   const key = await createKey(children, { repoRoot, config, env });
 
@@ -114,10 +118,12 @@ async function bench(wrkPath: string): Promise<IsolationOutcome> {
     throw new Error(`the probe job ${probeJob} did not succeed within 30 s (status ${ended.status}): ${ended.body.slice(0, 400)}\n${diagnostics([api!, ...workers])}`);
   }
 
-  const probes = async (): Promise<{ jobRead: ProbeResult; healthz: ProbeResult }> => {
+  type Probes = Pick<Phase, 'jobRead' | 'healthz' | 'control'>;
+  const probes = async (): Promise<Probes> => {
     const jobRead = await pacedProbe(children, wrkPath, { url: `${api!.address}/v1/jobs/${probeJob}`, headers: { authorization: `Bearer ${key}` }, durationSeconds: probeSeconds, delayMs: probeDelayMs });
     const healthz = await pacedProbe(children, wrkPath, { url: `${api!.address}/healthz`, headers: {}, durationSeconds: probeSeconds, delayMs: probeDelayMs });
-    return { jobRead, healthz };
+    const control = await pacedProbe(children, wrkPath, { url: `${controlUrl}/`, headers: {}, durationSeconds: probeSeconds, delayMs: probeDelayMs });
+    return { jobRead, healthz, control };
   };
   const pids = () => [api!.process.pid, ...workers.map((worker) => worker.process.pid), upstreamProcess.pid];
   /** CPU use of each process (api, workers…, upstream) over `work`, in % of one core. */
@@ -130,7 +136,7 @@ async function bench(wrkPath: string): Promise<IsolationOutcome> {
   };
   const rss = (): Phase['rssMb'] => ({ api: residentMb(api!.process.pid), workers: workers.map((worker) => residentMb(worker.process.pid)), upstream: residentMb(upstreamProcess.pid) });
 
-  log(`idle: ${probeSeconds} s of GET /v1/jobs/:id, then ${probeSeconds} s of GET /healthz…`);
+  log(`idle: ${probeSeconds} s each of GET /v1/jobs/:id, GET /healthz and GET on the control server…`);
   const idleRss = rss();
   const idleRun = await withCpu(probes);
   const idle: Phase = { ...idleRun.result, rssMb: idleRss, cpuPercent: idleRun.cpu };
@@ -176,7 +182,7 @@ async function bench(wrkPath: string): Promise<IsolationOutcome> {
   const rssSamples: Array<Phase['rssMb']> = [];
   const rssTimer = setInterval(() => rssSamples.push(rss()), 2_000);
   log(`loaded: the same probes with ${inFlightTarget} jobs in flight…`);
-  let loadedRun: { result: { jobRead: ProbeResult; healthz: ProbeResult }; cpu: number[] };
+  let loadedRun: { result: Probes; cpu: number[] };
   try {
     loadedRun = await withCpu(probes);
   } finally {

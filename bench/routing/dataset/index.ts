@@ -6,13 +6,14 @@ import type { LabelledRequest } from './entry.js';
 import { extraction } from './extraction.js';
 import { language } from './language.js';
 import { maths } from './maths.js';
+import { product } from './product.js';
 import { support } from './support.js';
 
 export type { Label, LabelledRequest } from './entry.js';
 
 /** Every labelled request, each repeat expanded into its own identical request. */
 export function labelledRequests(): LabelledRequest[] {
-  const unique = [...support, ...coding, ...maths, ...extraction, ...agents, ...language, ...conversation, ...advice];
+  const unique = [...support, ...coding, ...maths, ...extraction, ...agents, ...language, ...conversation, ...advice, ...product];
   return unique.flatMap((entry) => Array.from({ length: 1 + (entry.repeat ?? 0) }, () => entry));
 }
 
