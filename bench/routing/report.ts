@@ -11,6 +11,13 @@ export interface Outcome {
   smallUsd: number;
 }
 
+/** One request through the whole stack (router, exact cache, semantic cache): what it cost and which cache answered. */
+export interface StackOutcome {
+  entry: LabelledRequest;
+  usd: number;
+  cache: 'exact' | 'semantic' | 'miss';
+}
+
 const percent = (part: number, whole: number) => (whole === 0 ? '—' : `${((100 * part) / whole).toFixed(1)}%`);
 const usd = (value: number) => `$${value.toFixed(4)}`;
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
@@ -33,7 +40,7 @@ function reasonKinds(reason: string): string[] {
   return [...new Set(kinds.map((kind) => kind.replace(/^\d+ /, '')))];
 }
 
-export function report({ outcomes, decisionBestUs, unique, environment }: { outcomes: Outcome[]; decisionBestUs: number[]; unique: number; environment: string }): string[] {
+export function report({ outcomes, stack, decisionBestUs, unique, environment }: { outcomes: Outcome[]; stack: StackOutcome[]; decisionBestUs: number[]; unique: number; environment: string }): string[] {
   const hard = outcomes.filter((outcome) => outcome.entry.label === 'hard');
   const easy = outcomes.filter((outcome) => outcome.entry.label === 'easy');
   const hardToSmall = hard.filter((outcome) => outcome.tier === 'small');
@@ -48,6 +55,12 @@ export function report({ outcomes, decisionBestUs, unique, environment }: { outc
   const reasonCounts = new Map<string, number>();
   for (const outcome of outcomes) for (const kind of reasonKinds(outcome.reason)) reasonCounts.set(`${outcome.tier} ← ${kind}`, (reasonCounts.get(`${outcome.tier} ← ${kind}`) ?? 0) + 1);
   const costCut = 1 - routed / large;
+  // The first eight categories alone, as measured before `product` joined the set.
+  const withoutProduct = outcomes.filter((outcome) => outcome.entry.category !== 'product');
+  const costCutWithoutProduct = 1 - sum(withoutProduct.map((o) => o.routedUsd)) / sum(withoutProduct.map((o) => o.largeUsd));
+  const stackCostCut = 1 - sum(stack.map((outcome) => outcome.usd)) / large;
+  const stackHits = (cache: StackOutcome['cache']) => stack.filter((outcome) => outcome.cache === cache);
+  const hardSemanticHits = stackHits('semantic').filter((outcome) => outcome.entry.label === 'hard').length;
   // The best any router can do is the oracle; it depends on the share of hard requests. With
   // this dataset's mean costs per class, the hard share at which the oracle cuts 60%:
   const meanOf = (rows: Outcome[], pick: (outcome: Outcome) => number) => sum(rows.map(pick)) / rows.length;
@@ -92,6 +105,9 @@ export function report({ outcomes, decisionBestUs, unique, environment }: { outc
       ['decision ← signal named in the reason', 'requests'],
       [...reasonCounts].sort((a, b) => b[1] - a[1]).map(([kind, count]) => [kind, String(count)]),
     ),
+    `without the product category (the first eight, ${withoutProduct.length} requests): the router cuts ${percent(costCutWithoutProduct, 1)}.`,
+    `the whole stack (router, then exact and semantic answer caches as serve orders them, each request once in dataset order): cost cut ${percent(stackCostCut, 1)} vs always-large; ` +
+      `${stackHits('exact').length} exact and ${stackHits('semantic').length} semantic hits (${hardSemanticHits} of them on hard requests) of ${stack.length} requests.`,
     `oracle ceiling: with ${percent(hard.length, outcomes.length)} hard requests no router can cut more than ${percent(large - oracle, large)} without sending hard requests small; at these per-class costs a 60% cut needs ≤ ${percent(hardShareFor60, 1)} hard requests.`,
     '',
     'hard requests routed small:',
@@ -114,6 +130,10 @@ export function report({ outcomes, decisionBestUs, unique, environment }: { outc
       decision_p99_us: round(quantile(decisionBestUs, 0.99), 1),
       decision_in_gateway_p99_us: round(quantile(decisions, 0.99), 1),
       hard_share_for_60pct_oracle: round(hardShareFor60, 4),
+      cost_cut_without_product: round(costCutWithoutProduct, 4),
+      stack_cost_cut: round(stackCostCut, 4),
+      stack_exact_hits: stackHits('exact').length,
+      stack_semantic_hits: stackHits('semantic').length,
     }),
   ];
 }

@@ -8,18 +8,25 @@
  *   npm run bench:routing
  */
 import { cpus } from 'node:os';
+import { MemoryResponseCache } from '../../src/adapters/cache/memory/memory-response-cache.js';
+import { HashedNgramEmbedder } from '../../src/adapters/embedders/hashed-ngram/hashed-ngram-embedder.js';
+import { BruteForceVectorIndexStore } from '../../src/adapters/vector-index/brute-force/brute-force-vector-index.js';
+import type { CallContext } from '../../src/core/gateway/call-context.js';
 import { Gateway } from '../../src/core/gateway/gateway.js';
 import { autoRoute } from '../../src/core/middleware/auto-route/index.js';
+import { exactCache } from '../../src/core/middleware/exact-cache/index.js';
+import { semanticCache } from '../../src/core/middleware/semantic-cache/index.js';
 import type { VirtualKey } from '../../src/core/ports/store.js';
 import { TokenCounter } from '../../src/core/pricing/token-counter.js';
 import { decideRoute, type RouteDecision } from '../../src/core/routing/auto/decide.js';
 import { extractFeatures } from '../../src/core/routing/auto/features.js';
 import { parseAutoRouteConfig } from '../../src/core/routing/auto/rules.js';
 import { Router } from '../../src/core/routing/router.js';
+import { defaultSimilarityThreshold, SemanticCache } from '../../src/core/semantic-cache/semantic-cache.js';
 import type { ChatRequest } from '../../src/wire/chat.js';
 import { labelledRequests, uniqueRequestCount, type Label, type LabelledRequest } from './dataset/index.js';
 import { benchRoutes, PricedMockProvider } from './mock-deployments.js';
-import { report, type Outcome } from './report.js';
+import { report, type Outcome, type StackOutcome } from './report.js';
 
 const config = parseAutoRouteConfig({ tiers: [{ name: 'small', alias: 'small' }, { name: 'large', alias: 'large' }] });
 if (!config.ok) throw new Error(config.error.join('\n'));
@@ -27,25 +34,46 @@ if (!config.ok) throw new Error(config.error.join('\n'));
 const labels = new WeakMap<ChatRequest, Label>();
 const routes = benchRoutes(new PricedMockProvider(labels));
 let lastDecision: { decision: RouteDecision; ms: number } | undefined;
-const gateway = new Gateway({
-  routes,
-  router: new Router({ backoffBaseMs: 10, backoffMaxMs: 100, maxRetryAfterMs: 1000 }),
-  tokens: new TokenCounter(),
-  middleware: [autoRoute({ configs: new Map([['auto', config.value]]), routes, onDecision: (_alias, decision, ms) => (lastDecision = { decision, ms }) })],
-  onDeferredError: (error) => process.stderr.write(`deferred step failed: ${String(error)}\n`),
-});
+const router = () => autoRoute({ configs: new Map([['auto', config.value]]), routes, onDecision: (_alias, decision, ms) => (lastDecision = { decision, ms }) });
+const gatewayWith = (middleware: ConstructorParameters<typeof Gateway>[0]['middleware']) =>
+  new Gateway({
+    routes,
+    router: new Router({ backoffBaseMs: 10, backoffMaxMs: 100, maxRetryAfterMs: 1000 }),
+    tokens: new TokenCounter(),
+    middleware,
+    onDeferredError: (error) => process.stderr.write(`deferred step failed: ${String(error)}\n`),
+  });
+const gateway = gatewayWith([router()]);
+// The whole governance stack as `serve` orders it: router, exact cache, semantic cache (built-in
+// embedder, default threshold). A separate figure: the router's own cut is measured without caches.
+const answers = new MemoryResponseCache(100_000);
+const hourMs = 3_600_000;
+const stack = gatewayWith([
+  router(),
+  exactCache({ cache: answers, ttlMs: hourMs, onHit: () => {} }),
+  semanticCache({
+    cache: new SemanticCache({ embedder: new HashedNgramEmbedder(), indexes: new BruteForceVectorIndexStore(256), payloads: answers, maxEntries: 100_000 }),
+    thresholdFor: () => defaultSimilarityThreshold,
+    ttlMs: hourMs,
+    onHit: () => {},
+    onError: (error) => {
+      throw error;
+    },
+  }),
+]);
 const key = { id: 'bench', name: 'bench', prefix: 'bw_bench', tenant: 'bench', allowedModels: null, rpm: null, tpm: null, budget: null, tags: {}, piiPolicy: null, createdAt: 0, revokedAt: null } as VirtualKey;
 
-async function send(entry: LabelledRequest, model: string, index: number) {
+async function send(entry: LabelledRequest, model: string, index: number, through: Gateway = gateway): Promise<CallContext> {
   // A fresh copy per call: middleware may adjust the request (e.g. strip routing metadata).
   const request = structuredClone({ ...entry.request, model }) as ChatRequest;
   labels.set(request, entry.label);
-  const { context } = await gateway.call({
+  const caching = through === stack;
+  const { context } = await through.call({
     requestId: `${entry.id}-${model}-${index}`,
     key,
     input: { operation: 'chat', request },
     stream: false,
-    cacheControl: { noStore: true, noCache: true },
+    cacheControl: { noStore: !caching, noCache: !caching },
     signal: new AbortController().signal,
     startedAt: performance.now(),
   });
@@ -67,6 +95,13 @@ for (const [index, entry] of requests.entries()) {
   const small = await send(entry, 'small', index);
   outcomes.push({ entry, tier: decision.tier, reason: decision.reason, decisionUs: ms * 1000, routedUsd: routed.costUsd, largeUsd: large.costUsd, smallUsd: small.costUsd });
 }
+// The stack: each request once, in dataset order (repeats and paraphrases follow their originals).
+const stackOutcomes: StackOutcome[] = [];
+for (const [index, entry] of requests.entries()) {
+  const context = await send(entry, 'auto', index, stack);
+  stackOutcomes.push({ entry, usd: context.costUsd, cache: context.cache === 'semantic' ? 'semantic' : context.cache === 'hit' ? 'exact' : 'miss' });
+}
+
 // Decision time on its own: features + rules, best of 20 per request (the machine is shared, and
 // a scheduler pause is not the router's cost); the in-gateway times above are single samples.
 const bestUs = outcomes.map(() => Infinity);
@@ -78,4 +113,4 @@ for (let round = 0; round < 20; round++) {
     bestUs[index] = Math.min(bestUs[index]!, (performance.now() - started) * 1000);
   });
 }
-for (const line of report({ outcomes, decisionBestUs: bestUs, unique: uniqueRequestCount(), environment: `${cpus().length} CPUs, Node ${process.version}` })) console.log(line);
+for (const line of report({ outcomes, stack: stackOutcomes, decisionBestUs: bestUs, unique: uniqueRequestCount(), environment: `${cpus().length} CPUs, Node ${process.version}` })) console.log(line);

@@ -69,8 +69,10 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
     return503OnClosing: true,
   });
 
-  server.addHook('onRequest', async (request, reply) => {
+  // A callback hook, not an async one: it runs on every request, and an async hook costs a promise and a tick.
+  server.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
 
   server.setErrorHandler((thrown, request, reply) => {
