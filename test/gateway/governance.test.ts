@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { OpenAIUpstream, sendSse } from '../support/openai-upstream.js';
-import { adminToken, bearer, sseData, startTestApp, type TestApp } from '../support/test-app.js';
+import { adminToken, bearer, sseData, startTestApp, waitFor, type TestApp } from '../support/test-app.js';
 
 /*
  * The governance middleware through the real HTTP server and a real upstream on port 0:
@@ -202,12 +202,3 @@ describe('semantic cache through the gateway', () => {
     assert.equal(forbidden.statusCode, 400, 'a key cannot clear another tenant');
   });
 });
-
-/** Re-checks a condition after each event-loop turn until it holds (deferred cache writes). */
-async function waitFor(condition: () => Promise<boolean>, attempts = 1_000): Promise<void> {
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    if (await condition()) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  assert.fail('the condition never held');
-}

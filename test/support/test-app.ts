@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,4 +88,17 @@ export function sseData(body: string): string[] {
     .split('\n\n')
     .filter((event) => event.startsWith('data: '))
     .map((event) => event.slice(6));
+}
+
+/**
+ * Re-checks a condition until it holds (deferred cache writes, a model loading): after each
+ * event-loop turn at first, then every 10 ms, for at most `timeoutMs`.
+ */
+export async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; Date.now() < deadline; attempt++) {
+    if (await condition()) return;
+    await new Promise((resolve) => (attempt < 1_000 ? setImmediate(resolve) : setTimeout(resolve, 10)));
+  }
+  assert.fail(`the condition did not hold within ${timeoutMs} ms`);
 }

@@ -173,6 +173,27 @@ describe('LocalProvider (tiny GGUF, random weights)', () => {
     assert.ok(elapsed < Math.max(1000, (perToken * 1800) / 4), `aborted after ${elapsed} ms; 1800 tokens take ~${Math.round(perToken * 1800)} ms`);
   });
 
+  it('on close, stops running work and waits for it before freeing the model, then refuses new work', async () => {
+    const closing = provider({ embedding: true });
+    await closing.embed({ model: 'tiny', input: 'load the model' }, call());
+    const settled: string[] = [];
+    const generation = closing.chat(ask('Go on for a long time', { max_tokens: 1800 }), call()).then(
+      () => settled.push('generation finished'),
+      (error: unknown) => settled.push(`generation stopped: ${BreakwaterError.isInstance(error) ? error.code : String(error)}`),
+    );
+    const embedding = closing.embed({ model: 'tiny', input: ['one', 'two', 'three'] }, call()).then(
+      () => settled.push('embedding finished'),
+      (error: unknown) => settled.push(`embedding stopped: ${BreakwaterError.isInstance(error) ? error.code : String(error)}`),
+    );
+    await closing.close();
+    settled.push('closed');
+    await Promise.all([generation, embedding]);
+    assert.equal(settled.at(-1), 'closed', `close() resolved before the work it freed the model under: ${settled.join(' → ')}`);
+    assert.match(settled.join(' '), /generation stopped: NOT_READY/, 'the 1,800-token generation was stopped, not waited out');
+    assert.equal(closing.isLoaded, false);
+    await assert.rejects(closing.embed({ model: 'tiny', input: 'after close' }, call()), (error: unknown) => BreakwaterError.isInstance(error) && error.code === 'NOT_READY');
+  });
+
   it('unloads after idleUnloadMs without calls and loads again on the next call', async () => {
     const idle = provider({ idleUnloadMs: 150 });
     await idle.chat(ask('one', { max_tokens: 2 }), call());

@@ -99,6 +99,8 @@ export class LocalProvider implements Provider {
   private loaded: Promise<Loaded> | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
+  /** Aborted by close(): running work stops, and no new work starts, before the model is freed. */
+  private readonly closing = new AbortController();
   /** Times the model was loaded; lets tests and metrics see idle unloads. */
   loads = 0;
   /** The first-use download of a missing model file, while it runs or after it failed. */
@@ -128,7 +130,7 @@ export class LocalProvider implements Provider {
   }
 
   async chat(request: ChatRequest, call: ProviderCallOptions): Promise<ChatCompletion> {
-    const generation = await this.withSlot(call.signal, (loaded) => this.generate(loaded, request, call.signal, () => {}));
+    const generation = await this.withSlot(call.signal, (loaded, signal) => this.generate(loaded, request, signal, () => {}));
     return {
       id: `chatcmpl-${randomUUID()}`,
       object: 'chat.completion',
@@ -148,7 +150,7 @@ export class LocalProvider implements Provider {
   async chatStream(request: ChatRequest, call: ProviderCallOptions): Promise<AsyncIterable<ChatCompletionChunk>> {
     // A consumer that stops reading stops the generation, like a client that disconnects.
     const stop = new AbortController();
-    const signal = AbortSignal.any([call.signal, stop.signal]);
+    const signal = AbortSignal.any([call.signal, stop.signal, this.closing.signal]);
     await this.slots.acquire(signal);
     let loaded: Loaded;
     try {
@@ -182,13 +184,13 @@ export class LocalProvider implements Provider {
     if (!this.capabilities.embeddings) {
       throw new BreakwaterError('INVALID_REQUEST', `Provider ${this.name} serves no embeddings; set providers.${this.name}.embedding: true to embed with its model.`, { param: 'model' });
     }
-    return this.withSlot(call.signal, async (loaded) => {
+    return this.withSlot(call.signal, async (loaded, signal) => {
       const inputs = embeddingInputs(request.input);
       const context = await (loaded.embeddingContext ??= loaded.model.createEmbeddingContext({ contextSize: this.contextSize, threads: this.threads }));
       const vectors: number[][] = [];
       let promptTokens = 0;
       for (const input of inputs) {
-        call.signal.throwIfAborted();
+        signal.throwIfAborted();
         promptTokens += typeof input === 'string' ? loaded.model.tokenize(input).length : input.length;
         const embedding = await context.getEmbeddingFor(typeof input === 'string' ? input : (input as Token[]));
         vectors.push([...embedding.vector]);
@@ -197,15 +199,22 @@ export class LocalProvider implements Provider {
     });
   }
 
+  /**
+   * Stops running work and waits for it before freeing the model: freeing a context that a
+   * generation or an embedding still uses crashes the process (SIGSEGV in llama.cpp).
+   */
   async close(): Promise<void> {
+    this.closing.abort(new BreakwaterError('NOT_READY', `Local model provider "${this.name}" is shutting down.`, { retryAfterSeconds: 1 }));
+    await this.slots.whenIdle();
     clearTimeout(this.idleTimer);
     await this.unload();
   }
 
-  private async withSlot<T>(signal: AbortSignal, work: (loaded: Loaded) => Promise<T>): Promise<T> {
+  private async withSlot<T>(callSignal: AbortSignal, work: (loaded: Loaded, signal: AbortSignal) => Promise<T>): Promise<T> {
+    const signal = AbortSignal.any([callSignal, this.closing.signal]);
     await this.slots.acquire(signal);
     try {
-      return await work(await this.load());
+      return await work(await this.load(), signal);
     } finally {
       this.slots.release();
     }
@@ -243,6 +252,8 @@ export class LocalProvider implements Provider {
       return { text: result.response, finishReason, usage };
     } catch (error) {
       failed = true;
+      // Shutting down is the provider's own reason (NOT_READY, retryable); any other abort is a timeout or a caller gone.
+      if (this.closing.signal.aborted) throw this.closing.signal.reason;
       if (signal.aborted) throw upstreamTransportError(this.name, signal.reason, isTimeout(signal));
       throw error;
     } finally {

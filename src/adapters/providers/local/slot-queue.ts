@@ -13,6 +13,7 @@ interface Waiter {
 export class SlotQueue {
   private active = 0;
   private readonly waiters: Waiter[] = [];
+  private idleWaiters: Array<() => void> = [];
 
   constructor(
     private readonly slots: number,
@@ -30,6 +31,11 @@ export class SlotQueue {
 
   get waiting(): number {
     return this.waiters.length;
+  }
+
+  /** Resolves once no slot is held (at once when none is). */
+  whenIdle(): Promise<void> {
+    return this.active === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   async acquire(signal: AbortSignal): Promise<void> {
@@ -68,6 +74,10 @@ export class SlotQueue {
     const next = this.waiters.shift();
     if (next) return next.resolve(); // the slot passes straight to the next waiter
     this.active--;
-    if (this.active === 0) this.onIdle();
+    if (this.active > 0) return;
+    this.onIdle();
+    const idle = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of idle) resolve();
   }
 }
