@@ -25,7 +25,7 @@ import { SqliteStore } from './store/sqlite/sqlite-store.js';
 export async function openStore(config: ParsedConfig, env: NodeJS.ProcessEnv): Promise<Store> {
   const store = config.store;
   if (store.driver === 'sqlite') return SqliteStore.open(store.path, { backoffBaseMs: config.jobs.retryBaseMs, backoffMaxMs: config.jobs.retryMaxMs });
-  return PostgresStore.open({ connectionString: resolveSecret(store.url, 'store.url', env), poolSize: store.poolSize });
+  return PostgresStore.open({ connectionString: resolveSecret(store.url, 'store.url', env), poolSize: store.poolSize, readPoolSize: store.readPoolSize });
 }
 
 /** Where the store lives, for log lines (never the URL: it may hold a password). */

@@ -205,6 +205,8 @@ export const configSchema = z
             /** postgres://user:password@host:5432/database, a secret. */
             url: secretRefSchema,
             poolSize: z.number().int().positive().default(10),
+            /** Connections kept for the reads clients wait on (keys, job status, events); 0 shares poolSize's. */
+            readPoolSize: z.number().int().min(0).default(4),
           })
           .strict(),
       ])

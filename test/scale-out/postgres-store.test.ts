@@ -59,6 +59,40 @@ describe('PostgresStore', () => {
     }
   });
 
+  test('answers job and key reads while every write connection waits on a lock (the read bulkhead)', async () => {
+    const { schema, url } = await freshSchema();
+    const store = await PostgresStore.open({ connectionString: url, poolSize: 1, readPoolSize: 1 });
+    const locker = new pg.Client({ connectionString: url });
+    await locker.connect();
+    let blocked: Promise<unknown> = Promise.resolve();
+    try {
+      const at = Date.now();
+      const job = {
+        id: `job_bulkhead_${runId}`, tenant: 'tenant-a', keyId: 'key-a', kind: 'pipeline' as const, pipeline: 'invoices', priority: 0, source: 'a.pdf',
+        webhookUrl: null, idempotencyKey: null, requestHash: 'h', maxAttempts: 3, metadata: {}, createdAt: at, runAt: at, deadline: null,
+      };
+      await store.jobs.createJob(job, new TextEncoder().encode('{}'), { id: job.id, tenant: job.tenant, priority: 0, runAt: at, maxAttempts: 3 });
+      await locker.query('BEGIN');
+      await locker.query('SELECT id FROM jobs WHERE id = $1 FOR UPDATE', [job.id]);
+      // The store's only write connection now waits on that row lock, inside cancelJob's transaction.
+      let cancelled = false;
+      blocked = store.jobs.cancelJob(job.id, job.tenant, at).then(() => (cancelled = true));
+      for (;;) {
+        const waiting = await admin.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [schema]);
+        if ((waiting.rowCount ?? 0) > 0) break;
+      }
+      const read = await withDeadline(store.jobs.getJobWithDeliveries(job.id, job.tenant), 5_000, 'the job read queued behind the blocked write');
+      assert.equal(read?.job.status, 'queued');
+      assert.equal(await withDeadline(store.keys.findKeyByHash('no-such-hash'), 5_000, 'the key lookup queued behind the blocked write'), undefined);
+      assert.equal(cancelled, false, 'the reads answered while the write still waited');
+    } finally {
+      await locker.query('ROLLBACK').catch(() => {});
+      await locker.end();
+      await blocked;
+      await store.close();
+    }
+  });
+
   test('refuses to open on a server it cannot reach', async () => {
     const url = new URL(connectionString);
     url.port = '1';
@@ -70,3 +104,13 @@ after(async () => {
   for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
   await admin.end();
 });
+
+/** Rejects with `what` if `work` has not settled within `ms`. */
+async function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work, new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new Error(`${what} (over ${ms} ms)`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -44,18 +44,27 @@ const statement = (name: string, text: string) => (values: unknown[]) => ({ name
 
 const sql = {
   // DO NOTHING waits for a concurrent insert of the same key to commit, then yields no row.
-  insertJob: statement(
-    'job-insert',
-    `INSERT INTO jobs (id, tenant, key_id, kind, pipeline, status, priority, source, webhook_url, idempotency_key, request_hash,
-                       max_attempts, metadata, created_at, run_at, deadline, event_seq)
-     VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15, 1)
-     ON CONFLICT (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-     RETURNING ${jobColumns}`,
-  ),
-  insertInput: statement('job-input-insert', 'INSERT INTO job_inputs (job_id, body) VALUES ($1, $2)'),
-  insertDispatch: statement(
-    'dispatch-insert',
-    `INSERT INTO dispatch_outbox (id, tenant, priority, run_at, deadline, max_attempts, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+  // A new job in one statement (one round trip, no BEGIN/COMMIT): the job row, its input, its
+  // first event and its dispatch outbox row, all or nothing. A statement is atomic on its own,
+  // and holding a pooled connection for one round trip instead of six keeps submissions from
+  // queueing the API's reads behind them. An idempotency conflict inserts nothing, returns no row.
+  create: statement(
+    'job-create',
+    `WITH job AS (
+       INSERT INTO jobs (id, tenant, key_id, kind, pipeline, status, priority, source, webhook_url, idempotency_key, request_hash,
+                         max_attempts, metadata, created_at, run_at, deadline, event_seq)
+       VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15, 1)
+       ON CONFLICT (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+       RETURNING ${jobColumns}
+     ), input AS (
+       INSERT INTO job_inputs (job_id, body) SELECT id, $16::bytea FROM job
+     ), event AS (
+       INSERT INTO job_events (job_id, seq, type, data, at) SELECT id, 1, 'job-queued', $17::jsonb, $13::bigint FROM job
+     ), dispatch AS (
+       INSERT INTO dispatch_outbox (id, tenant, priority, run_at, deadline, max_attempts, created_at)
+       SELECT $18::text, $19::text, $20::integer, $21::bigint, $22::bigint, $23::integer, $13::bigint FROM job
+     )
+     SELECT * FROM job`,
   ),
   byIdempotency: statement('job-by-idempotency', `SELECT ${jobColumns} FROM jobs WHERE tenant = $1 AND idempotency_key = $2`),
   get: statement('job-get', `SELECT ${jobColumns} FROM jobs WHERE id = $1`),
@@ -161,70 +170,68 @@ const sql = {
  * cancelJob only ends the job and workers drop messages of ended jobs.
  */
 export class PostgresJobStore implements JobStore {
-  constructor(private readonly pool: pg.Pool) {}
+  /**
+   * `pool` serves writes, transitions and the relay; `reads` the point reads callers wait on
+   * (job status, events, records): a bulkhead, so a burst of submissions never queues a
+   * client's GET behind it. Both may be the same pool.
+   */
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly reads: pg.Pool = pool,
+  ) {}
 
   async createJob(job: NewJob, input: Uint8Array, dispatch: EnqueueRequest): Promise<{ job: JobRecord; created: boolean }> {
     for (;;) {
-      const outcome = await withTransaction(this.pool, async (client) => {
-        const inserted = await client.query<JobRow>(
-          sql.insertJob([
-            job.id,
-            job.tenant,
-            job.keyId,
-            job.kind,
-            job.pipeline,
-            job.priority,
-            job.source,
-            job.webhookUrl,
-            job.idempotencyKey,
-            job.requestHash,
-            job.maxAttempts,
-            JSON.stringify(job.metadata),
-            job.createdAt,
-            job.runAt,
-            job.deadline,
-          ]),
-        );
-        const row = inserted.rows[0];
-        if (!row) {
-          // The tenant already used this key (perhaps another node, a moment ago: the insert
-          // waited for its commit). A fresh statement sees that job.
-          const existing = (await client.query<JobRow>(sql.byIdempotency([job.tenant, job.idempotencyKey]))).rows[0];
-          return existing && reuse(existing, job);
-        }
-        await client.query(sql.insertInput([job.id, Buffer.from(input.buffer, input.byteOffset, input.byteLength)]));
-        await this.appendEvent(client, job.id, 1, 'job-queued', { status: 'queued' }, job.createdAt);
-        await client.query(
-          sql.insertDispatch([
-            dispatch.id,
-            dispatch.tenant,
-            dispatch.priority ?? null,
-            dispatch.runAt ?? null,
-            dispatch.deadline ?? null,
-            dispatch.maxAttempts,
-            job.createdAt,
-          ]),
-        );
-        return { job: toJob(row), created: true };
-      });
+      const inserted = await this.pool.query<JobRow>(
+        sql.create([
+          job.id,
+          job.tenant,
+          job.keyId,
+          job.kind,
+          job.pipeline,
+          job.priority,
+          job.source,
+          job.webhookUrl,
+          job.idempotencyKey,
+          job.requestHash,
+          job.maxAttempts,
+          JSON.stringify(job.metadata),
+          job.createdAt,
+          job.runAt,
+          job.deadline,
+          Buffer.from(input.buffer, input.byteOffset, input.byteLength),
+          JSON.stringify({ status: 'queued' }),
+          dispatch.id,
+          dispatch.tenant,
+          dispatch.priority ?? null,
+          dispatch.runAt ?? null,
+          dispatch.deadline ?? null,
+          dispatch.maxAttempts,
+        ]),
+      );
+      const row = inserted.rows[0];
+      if (row) return { job: toJob(row), created: true };
+      // The tenant already used this key (perhaps another node, a moment ago: the insert
+      // waited for its commit). A fresh statement sees that job.
+      const existing = (await this.pool.query<JobRow>(sql.byIdempotency([job.tenant, job.idempotencyKey]))).rows[0];
       // Undefined only when the job holding the key was deleted in between: try again.
-      if (outcome) return outcome;
+      if (existing) return reuse(existing, job);
     }
   }
 
   async getJobWithDeliveries(id: string, tenant: string): Promise<{ job: JobRecord; deliveries: WebhookDelivery[] } | undefined> {
-    const row = (await this.pool.query<JobRow & { deliveries: DeliveryRow[] }>(sql.getWithDeliveries([id, tenant]))).rows[0];
+    const row = (await this.reads.query<JobRow & { deliveries: DeliveryRow[] }>(sql.getWithDeliveries([id, tenant]))).rows[0];
     return row && { job: toJob(row), deliveries: row.deliveries.map(toDelivery) };
   }
 
   async getJob(id: string, tenant?: string): Promise<JobRecord | undefined> {
-    const row = (await this.pool.query<JobRow>(sql.get([id]))).rows[0];
+    const row = (await this.reads.query<JobRow>(sql.get([id]))).rows[0];
     if (!row || (tenant !== undefined && row.tenant !== tenant)) return undefined;
     return toJob(row);
   }
 
   async findByIdempotencyKey(tenant: string, idempotencyKey: string): Promise<JobRecord | undefined> {
-    const row = (await this.pool.query<JobRow>(sql.byIdempotency([tenant, idempotencyKey]))).rows[0];
+    const row = (await this.reads.query<JobRow>(sql.byIdempotency([tenant, idempotencyKey]))).rows[0];
     return row && toJob(row);
   }
 
@@ -242,7 +249,7 @@ export class PostgresJobStore implements JobStore {
       const at = values.push(after.at);
       where.push(`(created_at < $${at} OR (created_at = $${at} AND id < $${values.push(after.id)}))`);
     }
-    const rows = await this.pool.query<JobRow>(
+    const rows = await this.reads.query<JobRow>(
       `SELECT ${jobColumns} FROM jobs WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${values.push(filter.limit + 1)}`,
       values,
     );
@@ -260,7 +267,7 @@ export class PostgresJobStore implements JobStore {
   }
 
   async events(jobId: string, afterSeq: number): Promise<JobEvent[]> {
-    const result = await this.pool.query<{ job_id: string; seq: number; type: JobEventType; data: Record<string, unknown>; at: number }>(
+    const result = await this.reads.query<{ job_id: string; seq: number; type: JobEventType; data: Record<string, unknown>; at: number }>(
       sql.events([jobId, afterSeq]),
     );
     return result.rows.map((row) => ({ jobId: row.job_id, seq: row.seq, type: row.type, data: row.data, at: row.at }));
@@ -330,7 +337,7 @@ export class PostgresJobStore implements JobStore {
     const after = decodeCursor(cursor);
     const values: unknown[] = [tenant, pipeline, limit + 1];
     if (after) values.push(after.at, after.id);
-    const result = await this.pool.query<RecordRow>(
+    const result = await this.reads.query<RecordRow>(
       `SELECT * FROM records WHERE tenant = $1 AND pipeline = $2 ${after ? 'AND (created_at < $4 OR (created_at = $4 AND id < $5))' : ''}
        ORDER BY created_at DESC, id DESC LIMIT $3`,
       values,
@@ -339,7 +346,7 @@ export class PostgresJobStore implements JobStore {
   }
 
   async getRecordByJob(jobId: string): Promise<StoredRecord | undefined> {
-    const row = (await this.pool.query<RecordRow>(sql.recordByJob([jobId]))).rows[0];
+    const row = (await this.reads.query<RecordRow>(sql.recordByJob([jobId]))).rows[0];
     return row && toRecord(row);
   }
 
@@ -357,7 +364,7 @@ export class PostgresJobStore implements JobStore {
   }
 
   async deliveriesOf(jobId: string): Promise<WebhookDelivery[]> {
-    return (await this.pool.query<DeliveryRow>(sql.deliveriesOf([jobId]))).rows.map(toDelivery);
+    return (await this.reads.query<DeliveryRow>(sql.deliveriesOf([jobId]))).rows.map(toDelivery);
   }
 
   async registerPrompt(pipeline: string, version: number, sha256: string, template: string, at: number): Promise<'created' | 'exists' | 'conflict'> {

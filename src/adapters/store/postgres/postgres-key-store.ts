@@ -29,7 +29,11 @@ const statements = {
 };
 
 export class PostgresKeyStore implements KeyStore {
-  constructor(private readonly pool: pg.Pool) {}
+  /** `reads` serves the lookups every request waits on (see PostgresJobStore); it may be `pool`. */
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly reads: pg.Pool = pool,
+  ) {}
 
   async createKey(key: NewVirtualKey): Promise<VirtualKey> {
     const createdAt = Date.now();
@@ -57,12 +61,12 @@ export class PostgresKeyStore implements KeyStore {
   }
 
   async findKeyByHash(hash: string): Promise<VirtualKey | undefined> {
-    const result = await this.pool.query<KeyRow>({ name: 'bw-key-by-hash', text: statements.byHash, values: [hash] });
+    const result = await this.reads.query<KeyRow>({ name: 'bw-key-by-hash', text: statements.byHash, values: [hash] });
     return result.rows[0] && toKey(result.rows[0]);
   }
 
   async findKey(id: string): Promise<VirtualKey | undefined> {
-    const result = await this.pool.query<KeyRow>({ name: 'bw-key-by-id', text: statements.byId, values: [id] });
+    const result = await this.reads.query<KeyRow>({ name: 'bw-key-by-id', text: statements.byId, values: [id] });
     return result.rows[0] && toKey(result.rows[0]);
   }
 

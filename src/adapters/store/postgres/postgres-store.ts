@@ -11,8 +11,14 @@ import { withTransaction } from './with-transaction.js';
 export interface PostgresStoreOptions {
   /** `postgres://user@host:5432/db`; `?options=-c search_path=…` selects a schema. */
   connectionString: string;
-  /** Connections per process (default 10). */
+  /** Connections per process for writes, transitions and the relay (default 10). */
   poolSize?: number;
+  /**
+   * Connections per process kept for the reads clients wait on — key lookups, job status,
+   * events, records (default 4; 0 shares the main pool). A bulkhead: a burst of submissions
+   * or transitions holding every main connection does not queue a GET behind it.
+   */
+  readPoolSize?: number;
 }
 
 /**
@@ -34,22 +40,30 @@ export class PostgresStore implements Store {
   readonly jobs: PostgresJobStore;
   private closed = false;
 
-  private constructor(private readonly pool: pg.Pool) {
-    this.keys = new PostgresKeyStore(pool);
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly reads: pg.Pool,
+  ) {
+    this.keys = new PostgresKeyStore(pool, reads);
     this.ledger = new PostgresLedgerStore(pool);
-    this.jobs = new PostgresJobStore(pool);
+    this.jobs = new PostgresJobStore(pool, reads);
   }
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
-    const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10, types, connectionTimeoutMillis: 10_000 });
-    // pg reports a dropped idle connection on the pool; unheard, that event would crash the
-    // process. The pool has already discarded the connection and the next query opens a new one.
-    pool.on('error', () => {});
-    const store = new PostgresStore(pool);
+    const open = (max: number) => {
+      const pool = new pg.Pool({ connectionString: options.connectionString, max, types, connectionTimeoutMillis: 10_000 });
+      // pg reports a dropped idle connection on the pool; unheard, that event would crash the
+      // process. The pool has already discarded the connection and the next query opens a new one.
+      pool.on('error', () => {});
+      return pool;
+    };
+    const pool = open(options.poolSize ?? 10);
+    const readPoolSize = options.readPoolSize ?? 4;
+    const store = new PostgresStore(pool, readPoolSize > 0 ? open(readPoolSize) : pool);
     try {
       await store.migrate();
     } catch (error) {
-      await pool.end();
+      await store.close();
       throw error;
     }
     return store;
@@ -84,7 +98,7 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.pool.end();
+    await Promise.all([this.pool.end(), ...(this.reads === this.pool ? [] : [this.reads.end()])]);
   }
 }
 
