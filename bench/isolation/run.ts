@@ -170,12 +170,20 @@ async function bench(wrkPath: string): Promise<IsolationOutcome> {
       const stats = await upstreamStats(upstream);
       samples.push(stats.open);
       const missing = Math.min(100, inFlightTarget - (submitted - stats.answered_slow));
+      const tick = Date.now();
       if (missing > 0) {
         submitted += missing;
         toppedUp += missing;
-        await submitMany(api!.address, key, 'slow', missing, 20).catch((error: unknown) => warnings.push(`top-up submission failed: ${String(error)}`));
+        // Spread over the tick, as independent clients would send them: a steady stream at the
+        // rate jobs finish, not a burst of `missing` every 200 ms.
+        const sent: Array<Promise<unknown>> = [];
+        for (let index = 0; index < missing && topping; index++) {
+          sent.push(submitChatJob(api!.address, key, 'slow').catch((error: unknown) => warnings.push(`top-up submission failed: ${String(error)}`)));
+          await sleep(200 / missing);
+        }
+        await Promise.all(sent);
       }
-      await sleep(200);
+      await sleep(Math.max(0, 200 - (Date.now() - tick)));
     }
   })();
   const loadedStart = Date.now();
