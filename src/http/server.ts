@@ -28,6 +28,33 @@ class RequestLog extends LogController {
   }
 }
 
+/**
+ * The request's logger, made on first use. Fastify builds a pino child per request, and with
+ * the redaction rules pino runs them over the child's bindings each time: ~2 KB and a
+ * redaction pass per request for a logger most requests never call (request lines are off
+ * by default, errors are rare).
+ */
+export function lazyChildLogger(parent: FastifyBaseLogger, ...childArguments: Parameters<FastifyBaseLogger['child']>): FastifyBaseLogger {
+  let child: FastifyBaseLogger | undefined;
+  const real = () => (child ??= parent.child(...childArguments));
+  return {
+    get level() {
+      return real().level;
+    },
+    set level(level) {
+      real().level = level;
+    },
+    fatal: (...args: Parameters<FastifyBaseLogger['fatal']>) => real().fatal(...args),
+    error: (...args: Parameters<FastifyBaseLogger['error']>) => real().error(...args),
+    warn: (...args: Parameters<FastifyBaseLogger['warn']>) => real().warn(...args),
+    info: (...args: Parameters<FastifyBaseLogger['info']>) => real().info(...args),
+    debug: (...args: Parameters<FastifyBaseLogger['debug']>) => real().debug(...args),
+    trace: (...args: Parameters<FastifyBaseLogger['trace']>) => real().trace(...args),
+    silent: (...args: Parameters<FastifyBaseLogger['silent']>) => real().silent(...args),
+    child: (childBindings, childOptions) => real().child(childBindings, childOptions),
+  };
+}
+
 /** Maps Fastify's own body-parsing errors to stable Breakwater codes. */
 function fromFastifyError(error: Error & { code?: string; statusCode?: number }, bodyLimit: { bytes: number; setting: string }): BreakwaterError {
   switch (error.code) {
@@ -61,6 +88,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   const server = Fastify({
     loggerInstance: app.logger as FastifyBaseLogger,
     logController: new RequestLog(app.config.log.requests),
+    childLoggerFactory: (logger, bindings, options) => lazyChildLogger(logger, bindings, options),
     bodyLimit: app.config.server.bodyLimitBytes,
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];

@@ -100,4 +100,19 @@ describe('hostile input gets a clear error envelope, no crash, nothing leaked', 
     assert.ok(!logs.includes(key));
     assert.ok(!logs.includes('payroll'));
   });
+
+  it("logs one JSON line per request with the request's id, route, status and time, and nothing of the body", async () => {
+    const response = await chat({ model: 'gpt-test', messages: [{ role: 'user', content: 'quarterly bonus figures' }] });
+    const requestId = String(response.headers['x-request-id']);
+    const lines = test
+      .logs()
+      .split('\n')
+      .filter((line) => line.includes(requestId))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.equal(lines.length, 1, `one line for request ${requestId}`);
+    const { requestId: loggedId, method, url, status, ms, msg } = lines[0]!;
+    assert.deepEqual({ loggedId, method, url, status, msg }, { loggedId: requestId, method: 'POST', url: '/v1/chat/completions', status: 200, msg: 'request' });
+    assert.equal(typeof ms, 'number');
+    assert.ok(!test.logs().includes('bonus'));
+  });
 });
