@@ -6,7 +6,7 @@ import { CircuitBreaker } from '../../src/core/routing/circuit-breaker.js';
 import type { ChatCompletion, ChatRequest } from '../../src/wire/chat.js';
 import type { Label } from './dataset/index.js';
 
-/** Completion tokens by label: a short answer for an easy request, a worked one for a hard request. */
+/** Completion tokens by label: a short answer for an easy request, a worked one for a hard request; capped by max_tokens. */
 export const completionTokens: Readonly<Record<Label, number>> = { easy: 150, hard: 600 };
 
 export const tierPrices = {
@@ -27,7 +27,9 @@ export class PricedMockProvider implements Provider {
 
   async chat(request: ChatRequest, options: { model: string }): Promise<ChatCompletion> {
     const prompt = this.tokens.countChat(request);
-    const completion = completionTokens[this.labels.get(request) ?? 'easy'];
+    // Never more than the request's own cap, as a real model stops there (finish_reason length).
+    const cap = request.max_completion_tokens ?? request.max_tokens ?? Infinity;
+    const completion = Math.min(completionTokens[this.labels.get(request) ?? 'easy'], cap);
     return {
       id: 'chatcmpl-bench',
       object: 'chat.completion',
