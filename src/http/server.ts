@@ -34,25 +34,57 @@ class RequestLog extends LogController {
  * redaction pass per request for a logger most requests never call (request lines are off
  * by default, errors are rare).
  */
-export function lazyChildLogger(parent: FastifyBaseLogger, ...childArguments: Parameters<FastifyBaseLogger['child']>): FastifyBaseLogger {
-  let child: FastifyBaseLogger | undefined;
-  const real = () => (child ??= parent.child(...childArguments));
-  return {
-    get level() {
-      return real().level;
-    },
-    set level(level) {
-      real().level = level;
-    },
-    fatal: (...args: Parameters<FastifyBaseLogger['fatal']>) => real().fatal(...args),
-    error: (...args: Parameters<FastifyBaseLogger['error']>) => real().error(...args),
-    warn: (...args: Parameters<FastifyBaseLogger['warn']>) => real().warn(...args),
-    info: (...args: Parameters<FastifyBaseLogger['info']>) => real().info(...args),
-    debug: (...args: Parameters<FastifyBaseLogger['debug']>) => real().debug(...args),
-    trace: (...args: Parameters<FastifyBaseLogger['trace']>) => real().trace(...args),
-    silent: (...args: Parameters<FastifyBaseLogger['silent']>) => real().silent(...args),
-    child: (childBindings, childOptions) => real().child(childBindings, childOptions),
-  };
+export class LazyChildLogger implements FastifyBaseLogger {
+  private made: FastifyBaseLogger | undefined;
+
+  constructor(
+    private readonly parent: FastifyBaseLogger,
+    private readonly childArguments: Parameters<FastifyBaseLogger['child']>,
+  ) {}
+
+  get level(): string {
+    return this.real().level;
+  }
+
+  set level(level: string) {
+    this.real().level = level;
+  }
+
+  fatal(...args: Parameters<FastifyBaseLogger['fatal']>): void {
+    this.real().fatal(...args);
+  }
+
+  error(...args: Parameters<FastifyBaseLogger['error']>): void {
+    this.real().error(...args);
+  }
+
+  warn(...args: Parameters<FastifyBaseLogger['warn']>): void {
+    this.real().warn(...args);
+  }
+
+  info(...args: Parameters<FastifyBaseLogger['info']>): void {
+    this.real().info(...args);
+  }
+
+  debug(...args: Parameters<FastifyBaseLogger['debug']>): void {
+    this.real().debug(...args);
+  }
+
+  trace(...args: Parameters<FastifyBaseLogger['trace']>): void {
+    this.real().trace(...args);
+  }
+
+  silent(...args: Parameters<FastifyBaseLogger['silent']>): void {
+    this.real().silent(...args);
+  }
+
+  child(...args: Parameters<FastifyBaseLogger['child']>): FastifyBaseLogger {
+    return this.real().child(...args);
+  }
+
+  private real(): FastifyBaseLogger {
+    return (this.made ??= this.parent.child(...this.childArguments));
+  }
 }
 
 /** Maps Fastify's own body-parsing errors to stable Breakwater codes. */
@@ -88,7 +120,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   const server = Fastify({
     loggerInstance: app.logger as FastifyBaseLogger,
     logController: new RequestLog(app.config.log.requests),
-    childLoggerFactory: (logger, bindings, options) => lazyChildLogger(logger, bindings, options),
+    childLoggerFactory: (logger, bindings, options) => new LazyChildLogger(logger, [bindings, options]),
     bodyLimit: app.config.server.bodyLimitBytes,
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
