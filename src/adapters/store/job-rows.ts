@@ -187,6 +187,30 @@ export function newJobRecord(job: NewJob): JobRecord {
   };
 }
 
+/**
+ * A new job's column values in the order both stores' job INSERT lists them (id … deadline).
+ * `metadata` is the column's value: each store says how it writes an empty object.
+ */
+export function newJobValues(job: NewJob, metadata: string | null): unknown[] {
+  return [
+    job.id,
+    job.tenant,
+    job.keyId,
+    job.kind,
+    job.pipeline,
+    job.priority,
+    job.source,
+    job.webhookUrl,
+    job.idempotencyKey,
+    job.requestHash,
+    job.maxAttempts,
+    metadata,
+    job.createdAt,
+    job.runAt,
+    job.deadline,
+  ];
+}
+
 /** A record's column values in the order both stores' INSERT INTO records lists them. */
 export function recordValues(record: StoredRecord): unknown[] {
   return [

@@ -30,6 +30,7 @@ import {
   type DispatchRow,
   type JobRow,
   type RecordRow,
+  newJobValues,
   recordValues,
 } from '../job-rows.js';
 
@@ -184,21 +185,7 @@ export class PostgresJobStore implements JobStore {
     for (;;) {
       const inserted = await this.pool.query<JobRow>(
         sql.create([
-          job.id,
-          job.tenant,
-          job.keyId,
-          job.kind,
-          job.pipeline,
-          job.priority,
-          job.source,
-          job.webhookUrl,
-          job.idempotencyKey,
-          job.requestHash,
-          job.maxAttempts,
-          JSON.stringify(job.metadata),
-          job.createdAt,
-          job.runAt,
-          job.deadline,
+          ...newJobValues(job, JSON.stringify(job.metadata)),
           Buffer.from(input.buffer, input.byteOffset, input.byteLength),
           JSON.stringify({ status: 'queued' }),
           dispatch.id,

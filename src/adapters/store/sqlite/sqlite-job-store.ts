@@ -17,7 +17,7 @@ import type {
 import type { EnqueueRequest } from '../../../core/ports/queue.js';
 import type { SqliteQueue } from '../../queue/sqlite/sqlite-queue.js';
 import type { GroupCommit } from './group-commit.js';
-import { decodeCursor, encodeCursor, jobColumns, newJobRecord, recordValues, page, publicError, toDelivery, toJob, toRecord, type DeliveryRow, type JobRow, type RecordRow } from '../job-rows.js';
+import { decodeCursor, encodeCursor, jobColumns, newJobRecord, newJobValues, recordValues, page, publicError, toDelivery, toJob, toRecord, type DeliveryRow, type JobRow, type RecordRow } from '../job-rows.js';
 
 /** A job row as SQLite returns it: JSON columns are TEXT. */
 type SqliteJobRow = Omit<JobRow, 'result' | 'error' | 'metadata'> & { result: string | null; error: string | null; metadata: string | null };
@@ -121,23 +121,7 @@ export class SqliteJobStore implements JobStore {
           return { job: fromSqliteJob(existing), created: false };
         }
       }
-      this.s.insertJob.run(
-        job.id,
-        job.tenant,
-        job.keyId,
-        job.kind,
-        job.pipeline,
-        job.priority,
-        job.source,
-        job.webhookUrl,
-        job.idempotencyKey,
-        job.requestHash,
-        job.maxAttempts,
-        Object.keys(job.metadata).length > 0 ? JSON.stringify(job.metadata) : null,
-        job.createdAt,
-        job.runAt,
-        job.deadline,
-      );
+      this.s.insertJob.run(...newJobValues(job, Object.keys(job.metadata).length > 0 ? JSON.stringify(job.metadata) : null));
       this.s.insertInput.run(job.id, input);
       this.appendEvent(job.id, 1, 'job-queued', { status: 'queued' }, job.createdAt);
       this.queue.insertInTransaction(dispatch);
