@@ -67,8 +67,16 @@ export class Gateway {
   async call(call: GatewayCall): Promise<{ context: CallContext; outcome: CallOutcome }> {
     const route = this.resolve(call.input.request.model, call.key);
     const deferred: Array<(settlement: CallSettlement) => void | Promise<void>> = [];
+    // Fields named one by one, not `...call`: the spread made V8 build this object the slow
+    // way, ~10 KB and a third of the gateway's own time per call (`npm run bench:gateway-core`: 63 → 40 µs of own time per call).
     const context: CallContext = {
-      ...call,
+      requestId: call.requestId,
+      key: call.key,
+      input: call.input,
+      stream: call.stream,
+      cacheControl: call.cacheControl,
+      signal: call.signal,
+      startedAt: call.startedAt,
       routeHints: call.routeHints,
       requestedAlias: route.alias,
       route,
