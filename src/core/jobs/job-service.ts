@@ -44,6 +44,9 @@ const countTtlMs = 250;
  * of another tenant is reported as not found.
  */
 export class JobService {
+  private lastIdAt = 0;
+  private idSequence = 0;
+
   private readonly now: () => number;
   private queued: { at: number; total: number; byTenant: Map<string, number> } | undefined;
 
@@ -67,7 +70,7 @@ export class JobService {
     if (!replay) await this.checkCapacity(key.tenant);
 
     const now = this.now();
-    const id = `job_${now.toString(36)}${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+    const id = this.nextId(now);
     const runAt = now + Math.round((body.delay_seconds ?? 0) * 1000);
     const deadline = body.deadline_seconds === undefined ? null : now + Math.round(body.deadline_seconds * 1000);
     const maxAttempts = body.max_attempts ?? limits.defaultMaxAttempts;
@@ -227,6 +230,17 @@ export class JobService {
       );
     }
     return { kind: 'pipeline', document: { name: document.name ?? null, mediaType: document.media_type ?? null, data: document.data } };
+  }
+
+  /**
+   * Time-ordered job ids: milliseconds, then a per-process sequence within the millisecond,
+   * then randomness. Lists sort newest first by (created_at, id), so jobs submitted in the
+   * same millisecond still list in the order they were created.
+   */
+  private nextId(now: number): string {
+    this.idSequence = now === this.lastIdAt ? this.idSequence + 1 : 0;
+    this.lastIdAt = now;
+    return `job_${now.toString(36)}${this.idSequence.toString(36).padStart(4, '0')}${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   }
 
   private async checkCapacity(tenant: string): Promise<void> {
