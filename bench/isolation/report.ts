@@ -50,7 +50,7 @@ export function report(outcome: IsolationOutcome): string[] {
     row('control (bare node:http) max', idle.control.latencyMs.max, loaded.control.latencyMs.max),
     `${'req/s (jobs / healthz)'.padEnd(30)}${`${idle.jobRead.rps.toFixed(0)}/${idle.healthz.rps.toFixed(0)}`.padStart(9)}${`${loaded.jobRead.rps.toFixed(0)}/${loaded.healthz.rps.toFixed(0)}`.padStart(9)}`,
     `${'failed requests'.padEnd(30)}${String(idle.jobRead.failed + idle.healthz.failed).padStart(9)}${String(loaded.jobRead.failed + loaded.healthz.failed).padStart(9)}`,
-    `The control is a 15-line node:http server, not Breakwater: its loaded p99 is what this machine's shared CPU alone adds to any process under this load.`,
+    `The control is a bare node:http server (control-server.ts), not Breakwater: its loaded p99 is what this machine's shared CPU alone adds to any process under this load.`,
     '',
     `${'process'.padEnd(30)}${'RSS MB idle'.padStart(12)}${'loaded'.padStart(8)}${'CPU % idle'.padStart(12)}${'loaded'.padStart(8)}`,
     ...['api', ...loaded.rssMb.workers.map((_mb, index) => `worker ${index + 1}`), 'mock upstream'].map((name, index, names) => {
