@@ -218,13 +218,20 @@ async function streamOnce(index: number): Promise<Outcome> {
 test('a total budget holds across two API nodes under 200 concurrent streams', async (t) => {
   assert.ok(mostServed - fewestServed <= 1 && fewestServed >= 45, `the numbers give a tight bound (${fewestServed}..${mostServed})`);
 
-  // Both nodes take part only if neither is still cold when the burst lands: one authenticated
-  // call each caches the key and opens the store connection. (It is not a chat call, so it
-  // spends nothing.)
+  // Both nodes take part only if neither is still cold when the burst lands. One chat call on
+  // each pays every cold cost of the path the burst takes (key lookup, store connection, the
+  // tokenizer's tables, seeding the Redis budget counter from the ledger) without spending:
+  // its max_tokens alone costs more than the whole budget, so it is refused before the
+  // provider call and leaves one error row in the ledger.
+  const warmUps = addresses.length;
   for (const address of addresses) {
-    const warm = await fetch(`${address}/v1/models`, { headers: { authorization: `Bearer ${keySecret}` } });
-    assert.equal(warm.status, 200);
-    await warm.arrayBuffer();
+    const warm = await fetch(`${address}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keySecret}`, 'content-type': 'application/json', 'cache-control': 'no-store' },
+      body: JSON.stringify({ ...chatBody, max_tokens: Math.ceil((budgetUsd * 1_000_000) / price.output) + 1 }),
+    });
+    assert.equal(warm.status, 429);
+    assert.equal(((await warm.json()) as { error: { code: string } }).error.code, 'BUDGET_EXCEEDED');
   }
   const outcomes = await Promise.all(Array.from({ length: requests }, (_unused, index) => streamOnce(index)));
 
@@ -246,19 +253,20 @@ test('a total budget holds across two API nodes under 200 concurrent streams', a
   // Refusals happen before the provider call: the upstream saw exactly the served calls.
   assert.equal(upstream.chatRequests().length, served.length);
 
-  // Each node flushes its ledger every 200 ms; wait until all 200 rows (refusals included) are in.
+  // Each node flushes its ledger every 200 ms; wait until all rows (refusals and the two
+  // warm-ups included) are in.
   let rows: Array<{ key_id: string; requests: number; errors: number; cost_usd: number }> = [];
   for (let waited = 0; ; waited += 100) {
     const response = await fetch(`${addresses[0]}/v1/usage?key_id=${keyId}`, { headers: { authorization: `Bearer ${adminToken}` } });
     assert.equal(response.status, 200);
     rows = ((await response.json()) as { data: typeof rows }).data;
-    if (rows.reduce((sum, row) => sum + row.requests, 0) >= requests || waited >= 10_000) break;
+    if (rows.reduce((sum, row) => sum + row.requests, 0) >= requests + warmUps || waited >= 10_000) break;
     await sleep(100);
   }
   const recorded = rows.reduce((sum, row) => sum + row.requests, 0);
   const spentUsd = rows.reduce((sum, row) => sum + row.cost_usd, 0);
-  assert.equal(recorded, requests, 'the ledger holds one row per request');
-  assert.equal(rows.reduce((sum, row) => sum + row.errors, 0), refused.length);
+  assert.equal(recorded, requests + warmUps, 'the ledger holds one row per request');
+  assert.equal(rows.reduce((sum, row) => sum + row.errors, 0), refused.length + warmUps);
   assert.ok(spentUsd <= budgetUsd, `recorded spend $${spentUsd} <= budget $${budgetUsd}`);
   assert.ok(Math.abs(spentUsd - served.length * costUsd) < 1e-9, `recorded spend $${spentUsd} = ${served.length} x $${costUsd}`);
 });
