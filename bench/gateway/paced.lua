@@ -1,6 +1,10 @@
 -- paced.lua: latency under a steady, moderate load. Each connection waits delay() ms before
 -- each request, so 8 connections give ~500 RPS minus the time spent waiting for answers,
 -- well below every target's saturation point: the latency measured is the gateway's, not a queue's.
+-- The wait is drawn from an exponential distribution with mean BENCH_DELAY_MS, as the think
+-- time of independent clients is: a fixed wait keeps the 8 connections in the phase they
+-- started in, so their requests land as one burst of 8 every ~16 ms and each request's latency
+-- then includes the CPU time of the ones ahead of it in the burst (a queue, not the gateway).
 -- Inputs: as chat-request.lua, plus BENCH_DELAY_MS in the environment (default 16).
 -- Output: as chat-request.lua; response() collects x-breakwater-overhead-ms (the gateway's own
 --   time, as Breakwater measures it) and the first error answer (status >= 400) for the report.
@@ -11,8 +15,15 @@ dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "chat-request.lua")
 
 local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "16")
 
+local seeded = false
+
 function delay()
-  return delay_ms
+  if not seeded then
+    math.randomseed(os.time() * 1000 + (thread_id or 0))
+    seeded = true
+  end
+  -- wrk truncates to whole milliseconds; the mean stays within 0.5 ms of delay_ms.
+  return -math.log(1 - math.random()) * delay_ms
 end
 
 -- Globals, not locals: done() reads them from each thread with thread:get().
