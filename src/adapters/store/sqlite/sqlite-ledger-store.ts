@@ -1,9 +1,12 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
 import type { LedgerStore, UsageAggregate, UsageQuery, UsageRow } from '../../../core/ports/store.js';
 import { toUsageAggregates, type PiiSum, type UsageGroup } from '../usage-aggregates.js';
 
 const operationCode = { chat: 0, embeddings: 1 } as const;
 const cacheCode = { miss: 0, hit: 1, bypass: 2, semantic: 3 } as const;
+/** Ledger rows per transaction; see appendUsage. */
+const rowsPerSlice = 32;
 
 export class SqliteLedgerStore implements LedgerStore {
   private statements: Record<'insert' | 'spend' | 'prune', Database.Statement> | undefined;
@@ -52,10 +55,19 @@ export class SqliteLedgerStore implements LedgerStore {
     return this.statements!;
   }
 
+  /**
+   * Writes in transactions of at most `rowsPerSlice` rows, yielding to the event loop between
+   * them: better-sqlite3 runs on the event loop (~4-5 µs a row here), so one transaction for a
+   * whole 200 ms flush (about 100 rows at 500 requests/s) held every request arriving meanwhile
+   * for ~0.5 ms, and that pause showed in the gateway's p99.
+   */
   async appendUsage(rows: readonly UsageRow[]): Promise<void> {
     if (rows.length === 0) return;
     if (!this.insertMany) this.prepare();
-    this.insertMany!(rows);
+    for (let start = 0; start < rows.length; start += rowsPerSlice) {
+      if (start > 0) await yieldToEventLoop();
+      this.insertMany!(start === 0 && rows.length <= rowsPerSlice ? rows : rows.slice(start, start + rowsPerSlice));
+    }
   }
 
   async aggregateUsage(query: UsageQuery): Promise<UsageAggregate[]> {

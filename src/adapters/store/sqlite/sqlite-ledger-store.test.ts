@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { UsageRow } from '../../../core/ports/store.js';
+import { SqliteStore } from './sqlite-store.js';
+
+function row(index: number): UsageRow {
+  return {
+    ts: 1_700_000_000_000 + index,
+    requestId: `req-${index}`,
+    keyId: 'key-a',
+    alias: 'fast',
+    deployment: 'primary',
+    operation: 'chat',
+    inputTokens: 10,
+    outputTokens: 5,
+    costUsd: 0.001,
+    latencyMs: 12.5,
+    overheadMs: 0.4,
+    status: 200,
+    cache: 'miss',
+    errorCode: null,
+    routeTier: null,
+    routeReason: null,
+    pii: null,
+  };
+}
+
+test('a large ledger flush lets other work run between its slices and still writes every row once', async (t) => {
+  const folder = mkdtempSync(join(tmpdir(), 'breakwater-ledger-'));
+  const store = await SqliteStore.open(join(folder, 'store.db'));
+  t.after(async () => {
+    await store.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+  const rows = Array.from({ length: 100 }, (_unused, index) => row(index));
+  const requestsOf = async () => (await store.ledger.aggregateUsage({ from: 0, to: 2_000_000_000_000 })).reduce((sum, group) => sum + group.requests, 0);
+
+  const flushed = store.ledger.appendUsage(rows);
+  // A request arriving during the flush: it must get the event loop before the last row is in.
+  const seenMidway = await new Promise<number>((resolve) => setImmediate(() => resolve(requestsOf())));
+  await flushed;
+
+  assert.ok(seenMidway > 0 && seenMidway < rows.length, `other work ran with ${seenMidway} of ${rows.length} rows written`);
+  assert.equal(await requestsOf(), rows.length);
+  assert.equal(await store.ledger.spendSince('key-a', 0), 0.1);
+});
