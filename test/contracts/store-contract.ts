@@ -44,7 +44,8 @@ function newJob(overrides: Partial<NewJob> = {}): NewJob {
 const dispatchOf = (job: NewJob): EnqueueRequest => ({ id: job.id, tenant: job.tenant, priority: job.priority, runAt: job.runAt, maxAttempts: job.maxAttempts });
 const input = (text = '{"document":"..."}'): Uint8Array => new TextEncoder().encode(text);
 
-function usage(overrides: Partial<UsageRow>): UsageRow {
+/** A ledger row with plausible values; `overrides` set what a test is about. */
+export function usage(overrides: Partial<UsageRow>): UsageRow {
   return {
     ts: t0,
     requestId: unique('req'),

@@ -3,30 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { UsageRow } from '../../../core/ports/store.js';
+import { usage } from '../../../../test/contracts/store-contract.js';
 import { SqliteStore } from './sqlite-store.js';
-
-function row(index: number): UsageRow {
-  return {
-    ts: 1_700_000_000_000 + index,
-    requestId: `req-${index}`,
-    keyId: 'key-a',
-    alias: 'fast',
-    deployment: 'primary',
-    operation: 'chat',
-    inputTokens: 10,
-    outputTokens: 5,
-    costUsd: 0.001,
-    latencyMs: 12.5,
-    overheadMs: 0.4,
-    status: 200,
-    cache: 'miss',
-    errorCode: null,
-    routeTier: null,
-    routeReason: null,
-    pii: null,
-  };
-}
 
 test('a large ledger flush lets other work run between its slices and still writes every row once', async (t) => {
   const folder = mkdtempSync(join(tmpdir(), 'breakwater-ledger-'));
@@ -35,8 +13,8 @@ test('a large ledger flush lets other work run between its slices and still writ
     await store.close();
     rmSync(folder, { recursive: true, force: true });
   });
-  const rows = Array.from({ length: 100 }, (_unused, index) => row(index));
-  const requestsOf = async () => (await store.ledger.aggregateUsage({ from: 0, to: 2_000_000_000_000 })).reduce((sum, group) => sum + group.requests, 0);
+  const rows = Array.from({ length: 100 }, () => usage({ keyId: 'key-a', costUsd: 0.001 }));
+  const requestsOf = async () => (await store.ledger.aggregateUsage({ from: 0, to: Number.MAX_SAFE_INTEGER })).reduce((sum, group) => sum + group.requests, 0);
 
   const flushed = store.ledger.appendUsage(rows);
   // A request arriving during the flush: it must get the event loop before the last row is in.
