@@ -66,7 +66,7 @@ export class SqliteLedgerStore implements LedgerStore {
     if (!this.insertMany) this.prepare();
     for (let start = 0; start < rows.length; start += rowsPerSlice) {
       if (start > 0) await yieldToEventLoop();
-      this.insertMany!(start === 0 && rows.length <= rowsPerSlice ? rows : rows.slice(start, start + rowsPerSlice));
+      this.insertMany!(rows.slice(start, start + rowsPerSlice));
     }
   }
 
