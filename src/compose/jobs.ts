@@ -111,6 +111,8 @@ export async function startJobEngine(parts: JobParts): Promise<JobEngine> {
         maxAttempts: config.webhooks.maxAttempts,
         pollMs: config.webhooks.pollMs,
         concurrency: 16,
+        // An attempt takes at most webhooks.timeoutMs; the rest is room to record it.
+        leaseMs: Math.max(30_000, 3 * config.webhooks.timeoutMs),
         onError: onJobError,
       });
       dispatcher.start();

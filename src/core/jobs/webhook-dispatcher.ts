@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { JobStore } from '../ports/job-store.js';
 import type { WebhookTransport } from '../ports/webhook-transport.js';
 
@@ -10,21 +11,30 @@ export interface WebhookDispatcherOptions {
   pollMs: number;
   /** Deliveries in flight at once. */
   concurrency: number;
+  /**
+   * How long a claimed delivery stays this dispatcher's: longer than one attempt can take
+   * (the transport's timeout) plus recording it, or another node may send it again meanwhile.
+   */
+  leaseMs: number;
   onError: (error: unknown, context: string) => void;
   now?: () => number;
 }
 
 /**
  * Sends the webhook outbox: deliveries are rows written in the same transaction as the job
- * change they announce, so a crash never loses one; this loop sends due rows, records each
- * attempt on the row (the job's delivery log) and schedules the next with backoff. A row is
- * sent at least once; receivers deduplicate on `breakwater-webhook-id`.
+ * change they announce, so a crash never loses one; this loop claims due rows (a lease, so
+ * the dispatchers of several worker nodes never send one row at the same time), sends them,
+ * records each attempt on the row (the job's delivery log) and schedules the next with
+ * backoff. A row is sent again only when its holder died or overran its lease; receivers
+ * deduplicate on `breakwater-webhook-id` for that case.
  */
 export class WebhookDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
-  private readonly inFlight = new Set<string>();
   private readonly now: () => number;
+  /** Claimant names are this prefix and a counter: unique per claim, across nodes. */
+  private readonly claimantPrefix = `whc_${randomBytes(6).toString('hex')}`;
+  private claims = 0;
 
   constructor(private readonly options: WebhookDispatcherOptions) {
     this.now = options.now ?? Date.now;
@@ -50,21 +60,24 @@ export class WebhookDispatcher {
   private async sendDue(): Promise<void> {
     const { store, transport } = this.options;
     try {
-      const due = (await store.dueDeliveries(this.now(), this.options.concurrency)).filter((delivery) => !this.inFlight.has(delivery.id));
+      const claimant = `${this.claimantPrefix}_${++this.claims}`;
+      const due = await store.claimDeliveries(claimant, this.now(), this.options.leaseMs, this.options.concurrency);
       await Promise.all(
         due.map(async (delivery) => {
-          this.inFlight.add(delivery.id);
-          try {
-            const outcome = await transport.deliver({ url: delivery.url, body: delivery.body, deliveryId: delivery.id });
-            const attempt = delivery.attempts + 1;
-            const again = !outcome.ok && outcome.retry && attempt < this.options.maxAttempts;
-            await store.recordDeliveryAttempt(
-              delivery.id,
-              { delivered: outcome.ok, status: outcome.status, error: outcome.error, nextAttemptAt: again ? this.now() + this.options.retryDelayMs(attempt) : null },
-              this.now(),
+          const outcome = await transport.deliver({ url: delivery.url, body: delivery.body, deliveryId: delivery.id });
+          const attempt = delivery.attempts + 1;
+          const again = !outcome.ok && outcome.retry && attempt < this.options.maxAttempts;
+          const recorded = await store.recordDeliveryAttempt(
+            delivery.id,
+            claimant,
+            { delivered: outcome.ok, status: outcome.status, error: outcome.error, nextAttemptAt: again ? this.now() + this.options.retryDelayMs(attempt) : null },
+            this.now(),
+          );
+          if (!recorded) {
+            this.options.onError(
+              new Error(`Webhook delivery ${delivery.id}: the attempt outlasted its ${this.options.leaseMs} ms lease and another dispatcher claimed it, so the receiver may get it twice (it deduplicates on breakwater-webhook-id). A store this slow to record needs looking at.`),
+              'recording a webhook attempt',
             );
-          } finally {
-            this.inFlight.delete(delivery.id);
           }
         }),
       );

@@ -181,8 +181,24 @@ export interface JobStore {
   listRecords(tenant: string, pipeline: string, cursor: string | undefined, limit: number): Promise<Page<StoredRecord>>;
   getRecordByJob(jobId: string): Promise<StoredRecord | undefined>;
 
-  dueDeliveries(now: number, limit: number): Promise<WebhookDelivery[]>;
-  recordDeliveryAttempt(id: string, outcome: { delivered: boolean; status: number | null; error: string | null; nextAttemptAt: number | null }, at: number): Promise<void>;
+  /**
+   * Claims up to `limit` pending deliveries due at `now` (oldest first) whose lease is free
+   * (never taken, or run out), for `claimant` until `now + leaseMs`. Dispatchers on several
+   * nodes claiming at once never get the same delivery while its lease runs. `claimant`
+   * names one claim (a fresh value per call), so a later claim never passes for an earlier one.
+   */
+  claimDeliveries(claimant: string, now: number, leaseMs: number, limit: number): Promise<WebhookDelivery[]>;
+  /**
+   * Records one attempt of a delivery `claimant` holds and frees its lease. False, changing
+   * nothing, when another claim holds the delivery now or it is no longer pending: a delivered
+   * or failed delivery never changes again.
+   */
+  recordDeliveryAttempt(
+    id: string,
+    claimant: string,
+    outcome: { delivered: boolean; status: number | null; error: string | null; nextAttemptAt: number | null },
+    at: number,
+  ): Promise<boolean>;
   deliveriesOf(jobId: string): Promise<WebhookDelivery[]>;
 
   /** Registers a pipeline prompt version; 'conflict' when that version exists with other text. */

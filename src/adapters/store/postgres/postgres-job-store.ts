@@ -126,14 +126,24 @@ const sql = {
     `INSERT INTO webhook_deliveries (id, job_id, tenant, url, event_type, body, status, next_attempt_at, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7, $7)`,
   ),
-  dueDeliveries: statement(
-    'deliveries-due',
-    `SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2`,
+  // Inputs: $1 claimant, $2 now (epoch ms), $3 lease ms, $4 limit. Output: the claimed rows.
+  // SKIP LOCKED: dispatchers on several nodes each take rows no other is taking right now, and
+  // the lease keeps a row taken until its attempt is recorded (or the holder is presumed dead).
+  claimDeliveries: statement(
+    'deliveries-claim',
+    `UPDATE webhook_deliveries SET claimed_by = $1, lease_until = $2::bigint + $3::bigint
+     WHERE id IN (SELECT id FROM webhook_deliveries
+                  WHERE status = 'pending' AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
+                  ORDER BY next_attempt_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
+     RETURNING *`,
   ),
+  // Inputs: $1 status, $2 next attempt, $3 HTTP status, $4 error, $5 now, $6 id, $7 claimant.
+  // Output: rowCount 1 when recorded, 0 when another claim holds the row or it already ended.
   deliveryAttempt: statement(
     'delivery-attempt',
-    `UPDATE webhook_deliveries SET attempts = attempts + 1, status = $1, next_attempt_at = $2, last_status = $3, last_error = $4, updated_at = $5
-     WHERE id = $6`,
+    `UPDATE webhook_deliveries SET attempts = attempts + 1, status = $1, next_attempt_at = $2, last_status = $3, last_error = $4, updated_at = $5,
+                                   claimed_by = NULL, lease_until = NULL
+     WHERE id = $6 AND claimed_by = $7 AND status = 'pending'`,
   ),
   deliveriesOf: statement('deliveries-of', 'SELECT * FROM webhook_deliveries WHERE job_id = $1 ORDER BY created_at, id'),
   promptInsert: statement(
@@ -337,17 +347,23 @@ export class PostgresJobStore implements JobStore {
     return row && toRecord(row);
   }
 
-  async dueDeliveries(now: number, limit: number): Promise<WebhookDelivery[]> {
-    return (await this.pool.query<DeliveryRow>(sql.dueDeliveries([now, limit]))).rows.map(toDelivery);
+  async claimDeliveries(claimant: string, now: number, leaseMs: number, limit: number): Promise<WebhookDelivery[]> {
+    if (limit <= 0) return [];
+    const rows = (await this.pool.query<DeliveryRow>(sql.claimDeliveries([claimant, now, leaseMs, limit]))).rows;
+    // RETURNING order is unspecified; send the longest-waiting first.
+    rows.sort((a, b) => Number(a.next_attempt_at) - Number(b.next_attempt_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return rows.map(toDelivery);
   }
 
   async recordDeliveryAttempt(
     id: string,
+    claimant: string,
     outcome: { delivered: boolean; status: number | null; error: string | null; nextAttemptAt: number | null },
     at: number,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const status = outcome.delivered ? 'delivered' : outcome.nextAttemptAt === null ? 'failed' : 'pending';
-    await this.pool.query(sql.deliveryAttempt([status, outcome.nextAttemptAt, outcome.status, outcome.error, at, id]));
+    const result = await this.pool.query(sql.deliveryAttempt([status, outcome.nextAttemptAt, outcome.status, outcome.error, at, id, claimant]));
+    return result.rowCount === 1;
   }
 
   async deliveriesOf(jobId: string): Promise<WebhookDelivery[]> {

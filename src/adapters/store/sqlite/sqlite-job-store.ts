@@ -88,12 +88,19 @@ export class SqliteJobStore implements JobStore {
         `INSERT INTO webhook_deliveries (id, job_id, tenant, url, event_type, body, status, next_attempt_at, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
       ),
-      dueDeliveries: db.prepare(
-        `SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`,
+      // Inputs: claimant, lease end, now, now, limit. Output: the claimed rows.
+      claimDeliveries: db.prepare(
+        `UPDATE webhook_deliveries SET claimed_by = ?, lease_until = ?
+         WHERE id IN (SELECT id FROM webhook_deliveries
+                      WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+                      ORDER BY next_attempt_at, id LIMIT ?)
+         RETURNING *`,
       ),
+      // Inputs: status, next attempt, HTTP status, error, now, id, claimant. Output: changes 1 when recorded.
       deliveryAttempt: db.prepare(
-        `UPDATE webhook_deliveries SET attempts = attempts + 1, status = ?, next_attempt_at = ?, last_status = ?, last_error = ?, updated_at = ?
-         WHERE id = ?`,
+        `UPDATE webhook_deliveries SET attempts = attempts + 1, status = ?, next_attempt_at = ?, last_status = ?, last_error = ?, updated_at = ?,
+                                       claimed_by = NULL, lease_until = NULL
+         WHERE id = ? AND claimed_by = ? AND status = 'pending'`,
       ),
       deliveriesOf: db.prepare(`SELECT * FROM webhook_deliveries WHERE job_id = ? ORDER BY created_at, id`),
       promptGet: db.prepare(`SELECT sha256 FROM prompts WHERE pipeline = ? AND version = ?`).pluck(),
@@ -292,18 +299,23 @@ export class SqliteJobStore implements JobStore {
     return row && fromSqliteRecord(row);
   }
 
-  async dueDeliveries(now: number, limit: number): Promise<WebhookDelivery[]> {
-    return (this.s.dueDeliveries.all(now, limit) as DeliveryRow[]).map(toDelivery);
+  async claimDeliveries(claimant: string, now: number, leaseMs: number, limit: number): Promise<WebhookDelivery[]> {
+    if (limit <= 0) return [];
+    const rows = await this.writes.run(() => this.s.claimDeliveries.all(claimant, now + leaseMs, now, now, limit) as DeliveryRow[]);
+    // RETURNING order is unspecified; send the longest-waiting first.
+    rows.sort((a, b) => Number(a.next_attempt_at) - Number(b.next_attempt_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return rows.map(toDelivery);
   }
 
-  async recordDeliveryAttempt(
+  recordDeliveryAttempt(
     id: string,
+    claimant: string,
     outcome: { delivered: boolean; status: number | null; error: string | null; nextAttemptAt: number | null },
     at: number,
-  ): Promise<void> {
-    await this.writes.run(() => {
+  ): Promise<boolean> {
+    return this.writes.run(() => {
       const status = outcome.delivered ? 'delivered' : outcome.nextAttemptAt === null ? 'failed' : 'pending';
-      this.s.deliveryAttempt.run(status, outcome.nextAttemptAt, outcome.status, outcome.error, at, id);
+      return this.s.deliveryAttempt.run(status, outcome.nextAttemptAt, outcome.status, outcome.error, at, id, claimant).changes === 1;
     });
   }
 
