@@ -45,7 +45,16 @@ export function buildGateway(parts: GatewayParts): { gateway: Gateway; ledgerWri
   const tokens = new TokenCounter();
   tokens.count('warm up'); // loads the tokenizer's rank table (~1 s) before the first request, not during it
   const onError = (error: unknown) => logger.error({ err: error }, 'deferred gateway step failed');
-  const ledgerWriter = new LedgerWriter(store.ledger, config.ledger.flushIntervalMs, onError);
+  const ledgerWriter = new LedgerWriter({
+    ledger: store.ledger,
+    flushIntervalMs: config.ledger.flushIntervalMs,
+    maxBufferedRows: config.ledger.maxBufferedRows,
+    onError: (error) => logger.error({ err: error }, 'writing ledger rows failed; they are kept and retried'),
+    onDrop: (rows, firstOfBurst) => {
+      metrics.countLedgerDrops(rows);
+      if (firstOfBurst) logger.error({ maxBufferedRows: config.ledger.maxBufferedRows }, 'ledger buffer full while the store refuses writes: dropping the oldest rows (counted in breakwater_ledger_rows_dropped_total) until a write succeeds');
+    },
+  });
 
   const budgetCounters = new BudgetCounters({ counters, ledger: store.ledger });
   const semantic = semanticCacheWanted(config) ? buildSemanticCache(config, providers, parts.semanticPayloads) : undefined;

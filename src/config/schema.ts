@@ -317,6 +317,8 @@ export const configSchema = z
       .object({
         retentionDays: z.number().int().positive().default(90),
         flushIntervalMs: z.number().int().positive().default(200),
+        /** Rows held in memory while the store refuses ledger writes; beyond it the oldest are dropped (and counted). */
+        maxBufferedRows: z.number().int().positive().default(100_000),
       })
       .strict()
       .prefault({}),

@@ -17,6 +17,8 @@ export class PrometheusMetrics implements GatewayMetrics {
   private readonly rejections: Counter<'reason'>;
   private readonly breaker: Gauge<'deployment'>;
   readonly httpErrors: Counter<'code'>;
+  private readonly ledgerDrops: Counter;
+  private readonly cacheErrors: Counter<'operation'>;
 
   readonly queueDepth: Gauge<'state'>;
   /** Where /metrics reads the queue depth from (set by the composition root). */
@@ -58,6 +60,8 @@ export class PrometheusMetrics implements GatewayMetrics {
       },
     });
     this.httpErrors = new Counter({ name: 'breakwater_http_errors_total', help: 'HTTP error responses by stable code', labelNames: ['code'], registers });
+    this.ledgerDrops = new Counter({ name: 'breakwater_ledger_rows_dropped_total', help: 'Ledger rows dropped because the store refused writes until the buffer (ledger.maxBufferedRows) was full', registers });
+    this.cacheErrors = new Counter({ name: 'breakwater_cache_errors_total', help: 'Response cache operations that failed and were treated as a miss (get) or skipped (set)', labelNames: ['operation'], registers });
   }
 
   observeCall(labels: { alias: string; deployment: string; status: number; cache: string }, latencySeconds: number, overheadSeconds: number): void {
@@ -93,5 +97,13 @@ export class PrometheusMetrics implements GatewayMetrics {
 
   setBreakerState(deployment: string, state: 'closed' | 'open' | 'half-open'): void {
     this.breaker.set({ deployment }, breakerValue[state]);
+  }
+
+  countLedgerDrops(rows: number): void {
+    this.ledgerDrops.inc(rows);
+  }
+
+  countCacheError(operation: 'get' | 'set'): void {
+    this.cacheErrors.inc({ operation });
   }
 }
