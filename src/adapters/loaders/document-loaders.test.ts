@@ -5,6 +5,7 @@ import { Document, Packer, Paragraph, Table, TableCell, TableRow } from 'docx';
 import { PDFDocument, PDFHexString, StandardFonts } from 'pdf-lib';
 import { BreakwaterError } from '../../core/errors/breakwater-error.js';
 import type { DocumentInput, DocumentLoader, LoadedDocument } from '../../core/ports/document-loader.js';
+import { docxBomb } from '../../../test/support/zip-archive.js';
 import { createDefaultLoaders, DocumentLoaders } from './document-loaders.js';
 
 const limits = { maxBytes: 1_000_000, maxChars: 100_000 };
@@ -19,6 +20,13 @@ async function twoPagePdf(): Promise<Uint8Array> {
   first.drawText('Invoice INV-42', { x: 40, y: 350, size: 14, font });
   first.drawText('Issued 2026-03-01', { x: 40, y: 320, size: 10, font });
   pdf.addPage([400, 400]).drawText('Total due: 99.50 EUR', { x: 40, y: 350, size: 12, font });
+  return pdf.save();
+}
+
+async function manyPagePdf(pages: number): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create();
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  for (let number = 1; number <= pages; number++) pdf.addPage([400, 400]).drawText(`Page ${number} of the long report`, { x: 40, y: 350, size: 12, font });
   return pdf.save();
 }
 
@@ -157,4 +165,41 @@ test('without a name or type, the bytes tell PDF, DOCX and text apart', async ()
   assert.deepEqual(await loaders.load({ mediaType: 'application/octet-stream', bytes: docx }, limits), { text: 'Packed', mediaType: docxType });
   assert.deepEqual(await loaders.load({ name: 'README', bytes: utf8('plain words') }, limits), { text: 'plain words', mediaType: 'text/plain' });
   await rejectsWith(loaders.load({ bytes: new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00]) }, limits), 'DOCUMENT_UNREADABLE', /^unnamed document: cannot tell what kind of document this is/);
+});
+
+// The configuration's defaults: a .docx may unpack to 10 MiB + 100 × 400,000 bytes.
+const defaultLimits = { maxBytes: 10 * 1024 * 1024, maxChars: 400_000 };
+
+test('a .docx zip bomb is too large before mammoth inflates it, and the message names the setting', async () => {
+  const arrayBuffers = process.memoryUsage().arrayBuffers;
+  await rejectsWith(
+    loaders.load({ name: 'bomb.docx', bytes: docxBomb({ inflatedMiB: 1024 }) }, defaultLimits),
+    'DOCUMENT_TOO_LARGE',
+    /^bomb\.docx: the Word document unpacks to more than 50,485,760 bytes \(word\/document\.xml alone declares 1,073,741,824 bytes\).*raise jobs\.documents\.maxChars/,
+  );
+  assert.ok(process.memoryUsage().arrayBuffers - arrayBuffers < 64 * 1024 * 1024, 'nothing was inflated');
+});
+
+test('a .docx whose declared sizes lie is unreadable, stopped at the declared size', async () => {
+  await rejectsWith(
+    loaders.load({ name: 'liar.docx', bytes: docxBomb({ inflatedMiB: 1024, declaredSize: 2048 }) }, defaultLimits),
+    'DOCUMENT_UNREADABLE',
+    /^liar\.docx: the file is not a readable Word \.docx document \(word\/document\.xml inflates to more than the 2,048 bytes it declares/,
+  );
+});
+
+test('a PDF over maxPages is too large before any page is read', async () => {
+  await rejectsWith(loaders.load({ name: 'report.pdf', bytes: await manyPagePdf(12) }, { ...limits, maxPages: 10 }), 'DOCUMENT_TOO_LARGE', /^report\.pdf: the PDF has 12 pages, over the limit of 10 \(jobs\.documents\.maxPages\)/);
+  assert.equal((await loaders.load({ name: 'report.pdf', bytes: await manyPagePdf(10) }, { ...limits, maxPages: 10 })).pages, 10);
+});
+
+test('a PDF stops being read at the page where its text passes maxChars', async () => {
+  // Each page holds "Page N of the long report": 25 characters up to page 9, so page 5 passes 100.
+  await assert.rejects(loaders.load({ name: 'report.pdf', bytes: await manyPagePdf(200) }, { ...limits, maxChars: 100 }), (error: unknown) => {
+    assert.ok(BreakwaterError.isInstance(error));
+    assert.equal(error.code, 'DOCUMENT_TOO_LARGE');
+    assert.match(error.message, /^report\.pdf: the extracted text passed the limit of 100 characters \(jobs\.documents\.maxChars\) by page 5 of 200/);
+    assert.equal(error.details.pagesRead, 5);
+    return true;
+  });
 });

@@ -2,13 +2,14 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
 import { BreakwaterError } from '../../core/errors/breakwater-error.js';
-import type { DocumentInput, DocumentLoader, LoadedDocument } from '../../core/ports/document-loader.js';
+import type { DocumentInput, DocumentLimits, DocumentLoader, LoadedDocument } from '../../core/ports/document-loader.js';
 import { normaliseText } from './document-text.js';
-import { unreadableDocument } from './unreadable-document.js';
+import { documentName, unreadableDocument } from './unreadable-document.js';
 
 type Pdfjs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 
 const pdfType = 'application/pdf';
+const count = (value: number) => value.toLocaleString('en-US');
 
 // Imported on first use: pdfjs takes a few hundred milliseconds to load, which a gateway
 // that never reads a PDF should not pay at start-up.
@@ -21,14 +22,19 @@ const pdfjsRoot = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dis
 const standardFontDataUrl = path.join(pdfjsRoot, 'standard_fonts') + path.sep;
 const cMapUrl = path.join(pdfjsRoot, 'cmaps') + path.sep;
 
+/** Loads pdfjs ahead of the first PDF, so a time limit on reading one measures the document alone. */
+export const preloadPdfjs = (): Promise<unknown> => loadPdfjs();
+
 /**
  * PDF via pdfjs's text layer, page by page. Runs pdfjs's "fake worker" in this thread: no
  * worker file, no network, no canvas. A scan has no text layer and fails as unreadable.
+ * Stops at the page limit before reading a page, and at the character limit as soon as the
+ * pages read so far pass it, so a long PDF costs no more than the limits allow.
  */
 export class PdfLoader implements DocumentLoader {
   readonly mediaTypes: readonly string[] = [pdfType];
 
-  async load(input: DocumentInput): Promise<LoadedDocument> {
+  async load(input: DocumentInput, limits: DocumentLimits): Promise<LoadedDocument> {
     const pdfjs = await loadPdfjs();
     const task = pdfjs.getDocument({
       // A copy: pdfjs transfers (detaches) the buffer it is given, and refuses Node Buffers.
@@ -44,12 +50,18 @@ export class PdfLoader implements DocumentLoader {
     });
     try {
       const pdf = await task.promise;
+      if (limits.maxPages !== undefined && pdf.numPages > limits.maxPages) throw tooManyPages(input, pdf.numPages, limits.maxPages);
       const pages: string[] = [];
+      // Each page normalised alone is never longer than its part of the whole, so their sum passing maxChars proves the whole does.
+      let chars = 0;
       for (let number = 1; number <= pdf.numPages; number++) {
         const page = await pdf.getPage(number);
         const content = await page.getTextContent();
-        pages.push(joinItems(content.items.filter((item): item is TextItem => 'str' in item)));
+        const pageText = normaliseText(joinItems(content.items.filter((item): item is TextItem => 'str' in item)));
         page.cleanup();
+        pages.push(pageText);
+        chars += pageText.length;
+        if (chars > limits.maxChars) throw tooMuchText(input, number, pdf.numPages, limits.maxChars);
       }
       const text = normaliseText(pages.join('\n\n'));
       if (text === '') {
@@ -71,6 +83,22 @@ export class PdfLoader implements DocumentLoader {
  */
 function joinItems(items: readonly TextItem[]): string {
   return items.map((item) => (item.hasEOL ? `${item.str}\n` : item.str)).join('');
+}
+
+function tooManyPages(input: DocumentInput, pages: number, maxPages: number): BreakwaterError {
+  return new BreakwaterError(
+    'DOCUMENT_TOO_LARGE',
+    `${documentName(input)}: the PDF has ${count(pages)} pages, over the limit of ${count(maxPages)} (jobs.documents.maxPages); split it or raise the limit.`,
+    { details: { name: input.name ?? null, mediaType: pdfType, pages, maxPages } },
+  );
+}
+
+function tooMuchText(input: DocumentInput, page: number, pages: number, maxChars: number): BreakwaterError {
+  return new BreakwaterError(
+    'DOCUMENT_TOO_LARGE',
+    `${documentName(input)}: the extracted text passed the limit of ${count(maxChars)} characters (jobs.documents.maxChars) by page ${count(page)} of ${count(pages)}; split the document or raise the limit.`,
+    { details: { name: input.name ?? null, mediaType: pdfType, pagesRead: page, pages, maxChars } },
+  );
 }
 
 function explain(input: DocumentInput, error: unknown): BreakwaterError {

@@ -34,6 +34,8 @@ export interface DocumentLimits {
   maxBytes: number;
   /** Longest text kept, characters; longer text fails with DOCUMENT_TOO_LARGE rather than being silently cut. */
   maxChars: number;
+  /** Most pages read from a paginated document (PDF); more fail with DOCUMENT_TOO_LARGE before any page is read. */
+  maxPages?: number;
 }
 
 /** Picks the loader for a document (declared type, name, magic bytes) and enforces limits and `accepts`. */
