@@ -77,9 +77,9 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
   );
 
   const role = options.role ?? 'all';
-  const adapters = await openAdapters(config, env, logger);
-  const { store, queue, counters, cache } = adapters;
   const metrics = new PrometheusMetrics();
+  const adapters = await openAdapters(config, env, logger, { onCacheFailure: (operation) => metrics.countCacheError(operation) });
+  const { store, queue, counters, cache } = adapters;
   const tracing: TracingHandle = startTracing({
     serviceName: config.telemetry.serviceName,
     ...(config.telemetry.otlp ? { otlpEndpoint: config.telemetry.otlp.endpoint, otlpHeaders } : {}),

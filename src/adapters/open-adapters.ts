@@ -46,8 +46,14 @@ export interface Adapters {
   close(): Promise<void>;
 }
 
+/** What the composition root wants to hear from the adapters (metrics live outside them). */
+export interface AdapterHooks {
+  /** A response-cache get or set failed and was treated as a miss or skipped. */
+  onCacheFailure?: (operation: 'get' | 'set') => void;
+}
+
 /** Picks and opens every adapter from the validated config: the one place that knows them all. */
-export async function openAdapters(config: ParsedConfig, env: NodeJS.ProcessEnv, logger: Logger): Promise<Adapters> {
+export async function openAdapters(config: ParsedConfig, env: NodeJS.ProcessEnv, logger: Logger, hooks: AdapterHooks = {}): Promise<Adapters> {
   const closers: Array<() => Promise<unknown>> = [];
   const onError = (what: string) => (error: unknown) => logger.error({ err: error }, what);
   try {
@@ -101,7 +107,16 @@ export async function openAdapters(config: ParsedConfig, env: NodeJS.ProcessEnv,
       semanticPayloads = new MemoryResponseCache(config.cache.semantic.maxEntries);
     } else {
       if (!config.cache.url) throw new BreakwaterError('CONFIG_INVALID', 'cache.driver redis needs cache.url (a secret reference, e.g. { env: BREAKWATER_REDIS_URL }).');
-      cache = new RedisResponseCache({ redis: redis(resolveSecret(config.cache.url, 'cache.url', env)), prefix: `${config.cache.prefix}cache:` });
+      // Its own client, which fails fast while Redis is down: a cache lookup must not hold a request.
+      const cacheClient = RedisResponseCache.connect(resolveSecret(config.cache.url, 'cache.url', env));
+      closers.push(async () => cacheClient.quit().catch(() => cacheClient.disconnect()));
+      cache = new RedisResponseCache({
+        redis: cacheClient,
+        prefix: `${config.cache.prefix}cache:`,
+        ...(hooks.onCacheFailure ? { onFailure: hooks.onCacheFailure } : {}),
+        onError: (error, operation, unlogged) =>
+          logger.warn({ err: error, operation, unlogged }, 'Redis cache unavailable: calls go on without the cache (a miss, nothing stored) until it answers again'),
+      });
       semanticPayloads = cache;
     }
 
