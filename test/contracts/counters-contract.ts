@@ -2,13 +2,14 @@ import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Counters } from '../../src/core/ports/counters.js';
+import type { Counters, ReserveResult } from '../../src/core/ports/counters.js';
 
 /**
  * The behaviour every Counters adapter must have, as one suite. An adapter's test file calls
  * `countersContract(name, open)`; `open` gives counters that may already hold other tests'
  * names (every case uses fresh random names). The clock is real: adapters on a server's clock
- * cannot be moved, so the expiry cases use windows of about a second and wait.
+ * cannot be moved, so the expiry cases use windows of about a second (holds and budgets of a
+ * few hundred ms) and wait for the expiry to show.
  */
 export interface CountersHarness {
   counters: Counters;
@@ -19,6 +20,25 @@ const minute = 60_000;
 /** The bucket width of a window, as the embedded adapter and the Redis script both compute it. */
 const bucketOf = (windowMs: number): number => Math.max(1, Math.ceil(windowMs / 600));
 const fresh = (label: string): string => `${label}-${randomBytes(6).toString('hex')}`;
+
+function reserved(result: ReserveResult): Extract<ReserveResult, { status: 'reserved' }> {
+  assert.equal(result.status, 'reserved', JSON.stringify(result));
+  return result as Extract<ReserveResult, { status: 'reserved' }>;
+}
+
+function usedOf(result: ReserveResult): number {
+  assert.notEqual(result.status, 'missing');
+  return (result as { used: number }).used;
+}
+
+/** Re-checks a condition every 10 ms until it holds (an expiry on a clock the test cannot move). */
+async function until(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    assert.ok(Date.now() < deadline, `the condition did not hold within ${timeoutMs} ms`);
+    await sleep(10);
+  }
+}
 
 export function countersContract(name: string, open: () => Promise<CountersHarness>): void {
   describe(`Counters contract: ${name}`, () => {
@@ -128,47 +148,95 @@ export function countersContract(name: string, open: () => Promise<CountersHarne
       const budget = fresh('b');
       await h.counters.seed(budget, 4, minute);
       await h.counters.seed(budget, 100, minute);
-      assert.deepEqual(await h.counters.reserve(budget, 5, 10, minute), { ok: true, used: 4 });
-      assert.deepEqual(await h.counters.reserve(budget, 2, 10, minute), { ok: false, used: 9 });
-      await h.counters.settle(budget, 5, 1, minute);
-      assert.deepEqual(await h.counters.reserve(budget, 5, 10, minute), { ok: true, used: 5 });
-      assert.deepEqual(await h.counters.reserve(budget, 0, 10, minute), { ok: true, used: 10 }, 'a limit is inclusive');
-      assert.deepEqual(await h.counters.reserve(budget, 1, 10, minute), { ok: false, used: 10 });
+      const first = await h.counters.reserve(budget, 5, 10, minute);
+      assert.equal(first.status, 'reserved');
+      assert.equal(reserved(first).used, 4);
+      assert.deepEqual(await h.counters.reserve(budget, 2, 10, minute), { status: 'refused', used: 9 });
+      assert.equal(await h.counters.settle(budget, reserved(first).reservation, 1), true);
+      assert.equal(reserved(await h.counters.reserve(budget, 5, 10, minute)).used, 5);
+      assert.deepEqual(await h.counters.reserve(budget, 0, 10, minute), { status: 'reserved', used: 10, reservation: '' }, 'a limit is inclusive');
+      assert.deepEqual(await h.counters.reserve(budget, 1, 10, minute), { status: 'refused', used: 10 });
     });
 
-    it('starts an unseen budget at zero, for reserve and settle alike', async () => {
-      assert.deepEqual(await h.counters.reserve(fresh('b'), 11, 10, minute), { ok: false, used: 0 });
-      const settled = fresh('b');
-      await h.counters.settle(settled, 0, 3, minute);
-      assert.deepEqual(await h.counters.reserve(settled, 7, 10, minute), { ok: true, used: 3 });
-      const seededLate = fresh('b');
-      await h.counters.reserve(seededLate, 1, 10, minute);
-      await h.counters.seed(seededLate, 8, minute);
-      assert.deepEqual(await h.counters.reserve(seededLate, 1, 10, minute), { ok: true, used: 1 }, 'seed leaves a budget in use alone');
+    it('says a budget is missing instead of counting it as zero, for reserve and settle alike (a lost Redis must not reset budgets)', async () => {
+      const budget = fresh('b');
+      assert.deepEqual(await h.counters.reserve(budget, 1, 10, minute), { status: 'missing' });
+      assert.deepEqual(await h.counters.reserve(budget, 0, 10, minute), { status: 'missing' });
+      assert.equal(await h.counters.settle(budget, '', 3), false);
+      assert.deepEqual(await h.counters.reserve(budget, 0, 10, minute), { status: 'missing' }, 'a refused settle creates nothing');
+      await h.counters.seed(budget, 6, minute);
+      assert.deepEqual(await h.counters.reserve(budget, 0, 10, minute), { status: 'reserved', used: 6, reservation: '' });
+      assert.equal(await h.counters.settle(budget, '', 3), true);
+      assert.deepEqual(await h.counters.reserve(budget, 2, 10, minute), { status: 'refused', used: 9 });
     });
 
     it('fits ten reservations of 0.1 into a limit of 1', async () => {
       const budget = fresh('b');
+      await h.counters.seed(budget, 0, minute);
       const results = [];
       for (let i = 0; i < 11; i++) results.push(await h.counters.reserve(budget, 0.1, 1, minute));
-      assert.deepEqual(results.map((result) => result.ok), [...Array(10).fill(true), false]);
-      assert.ok(Math.abs(results[10]!.used - 1) < 1e-9, String(results[10]!.used));
+      assert.deepEqual(results.map((result) => result.status), [...Array(10).fill('reserved'), 'refused']);
+      assert.ok(Math.abs(usedOf(results[10]!) - 1) < 1e-9, String(usedOf(results[10]!)));
     });
 
     it('grants exactly the limit to 200 concurrent reservations, each seeing a distinct spend', async () => {
       const budget = fresh('b');
+      await h.counters.seed(budget, 0, minute);
       const results = await Promise.all(Array.from({ length: 200 }, () => h.counters.reserve(budget, 1, 50, minute)));
-      const granted = results.filter((result) => result.ok);
+      const granted = results.filter((result) => result.status === 'reserved');
       assert.equal(granted.length, 50);
-      assert.deepEqual(granted.map((result) => result.used).sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i));
-      for (const refused of results.filter((result) => !result.ok)) assert.equal(refused.used, 50);
+      assert.deepEqual(granted.map(usedOf).sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i));
+      assert.equal(new Set(granted.map((result) => reserved(result).reservation)).size, 50, 'each hold has its own name');
+      for (const refused of results.filter((result) => result.status !== 'reserved')) assert.deepEqual(refused, { status: 'refused', used: 50 });
     });
 
-    it('forgets a budget after its TTL', async () => {
+    it('forgets a budget after its TTL: it is missing again, to be seeded from the ledger', async () => {
       const budget = fresh('b');
-      assert.deepEqual(await h.counters.reserve(budget, 8, 10, 300), { ok: true, used: 0 });
-      await sleep(400);
-      assert.deepEqual(await h.counters.reserve(budget, 8, 10, 300), { ok: true, used: 0 });
+      await h.counters.seed(budget, 8, 300);
+      assert.equal(usedOf(await h.counters.reserve(budget, 1, 10, minute)), 8);
+      await until(async () => (await h.counters.reserve(budget, 0, 10, minute)).status === 'missing');
+    });
+
+    it('gives a hold back once its lifetime has passed, never before (a node that crashed mid-call never settles)', async () => {
+      const budget = fresh('b');
+      const holdMs = 300;
+      await h.counters.seed(budget, 1, minute);
+      const before = Date.now();
+      assert.equal((await h.counters.reserve(budget, 8, 10, holdMs)).status, 'reserved');
+      assert.deepEqual(await h.counters.reserve(budget, 8, 10, minute), { status: 'refused', used: 9 });
+      await until(async () => (await h.counters.reserve(budget, 8, 10, minute)).status === 'reserved');
+      // The hold's clock may be the server's, a millisecond apart from ours.
+      assert.ok(Date.now() - before >= holdMs - 2, `given back after ${Date.now() - before} ms`);
+    });
+
+    it('keeps an extended hold past its first lifetime, and settles a hold that expired as its actual amount only', async () => {
+      const kept = fresh('b');
+      await h.counters.seed(kept, 0, minute);
+      const hold = reserved(await h.counters.reserve(kept, 8, 10, 200)).reservation;
+      assert.equal(await h.counters.extendReservation(kept, hold, minute), true);
+      await sleep(300);
+      assert.deepEqual(await h.counters.reserve(kept, 8, 10, minute), { status: 'refused', used: 8 }, 'the extended hold still counts');
+      assert.equal(await h.counters.settle(kept, hold, 3), true);
+      assert.equal(await h.counters.extendReservation(kept, hold, minute), false, 'a settled hold is gone');
+      assert.deepEqual(await h.counters.reserve(kept, 0, 10, minute), { status: 'reserved', used: 3, reservation: '' });
+
+      const late = fresh('b');
+      await h.counters.seed(late, 0, minute);
+      const expiring = reserved(await h.counters.reserve(late, 5, 10, 150)).reservation;
+      await until(async () => usedOf(await h.counters.reserve(late, 0, 10, minute)) === 0);
+      assert.equal(await h.counters.settle(late, expiring, 2), true);
+      assert.deepEqual(await h.counters.reserve(late, 0, 10, minute), { status: 'reserved', used: 2, reservation: '' });
+    });
+
+    it('counts the live holds of a budget re-seeded after it was lost', async () => {
+      const budget = fresh('b');
+      await h.counters.seed(budget, 0, 200);
+      const hold = reserved(await h.counters.reserve(budget, 4, 10, minute)).reservation;
+      await until(async () => (await h.counters.reserve(budget, 0, 10, minute)).status === 'missing');
+      await h.counters.seed(budget, 1, minute);
+      assert.deepEqual(await h.counters.reserve(budget, 0, 10, minute), { status: 'reserved', used: 5, reservation: '' }, 'the call in flight still holds 4');
+      assert.equal(await h.counters.settle(budget, hold, 4.5), true);
+      assert.deepEqual(await h.counters.reserve(budget, 0, 10, minute), { status: 'reserved', used: 5.5, reservation: '' });
     });
   });
 }

@@ -11,6 +11,8 @@ export interface Deployment {
   timeoutMs: number;
   retries: number;
   price: Price;
+  /** Breakwater knows no price for the model: its calls count $0, against budgets too. */
+  unpriced?: boolean;
   breaker: CircuitBreaker;
 }
 

@@ -14,14 +14,4 @@ describe('MemoryCounters', () => {
     await counters.adjustWindow('w', -30, 60_000);
     assert.equal((await counters.takeFromWindow('w', 30, 100, 60_000)).ok, true, 'a true-up frees capacity');
   });
-
-  it('reserves within a limit, settles to the actual amount, and seeds only once', async () => {
-    const counters = new MemoryCounters();
-    await counters.seed('b', 4, 60_000);
-    await counters.seed('b', 100, 60_000);
-    assert.deepEqual(await counters.reserve('b', 5, 10, 60_000), { ok: true, used: 4 });
-    assert.deepEqual(await counters.reserve('b', 2, 10, 60_000), { ok: false, used: 9 });
-    await counters.settle('b', 5, 1, 60_000);
-    assert.deepEqual(await counters.reserve('b', 5, 10, 60_000), { ok: true, used: 5 });
-  });
 });

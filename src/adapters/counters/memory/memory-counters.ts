@@ -1,10 +1,6 @@
 import type { Counters, ReserveResult, WindowResult } from '../../../core/ports/counters.js';
 import { BucketedWindow } from './bucketed-window.js';
-
-interface Reservation {
-  used: number;
-  expiresAt: number;
-}
+import { MemoryBudgets } from './memory-budgets.js';
 
 /**
  * In-process counters for the embedded shape. Each check-and-take runs in one turn of the
@@ -13,7 +9,7 @@ interface Reservation {
  */
 export class MemoryCounters implements Counters {
   private readonly windows = new Map<string, BucketedWindow>();
-  private readonly budgets = new Map<string, Reservation>();
+  private readonly budgets = new MemoryBudgets();
   private sweeps = 0;
 
   async takeFromWindow(name: string, amount: number, limit: number, windowMs: number): Promise<WindowResult> {
@@ -35,21 +31,20 @@ export class MemoryCounters implements Counters {
     this.windowOf(name, now - windowMs, windowMs).add(now, delta);
   }
 
-  async reserve(name: string, amount: number, limit: number, ttlMs: number): Promise<ReserveResult> {
-    const entry = this.budgetOf(name, ttlMs);
-    if (entry.used + amount > limit + 1e-12) return { ok: false, used: entry.used };
-    const used = entry.used;
-    entry.used += amount;
-    return { ok: true, used };
+  async reserve(name: string, amount: number, limit: number, holdMs: number): Promise<ReserveResult> {
+    return this.budgets.reserve(name, amount, limit, holdMs);
   }
 
-  async settle(name: string, reserved: number, actual: number, ttlMs: number): Promise<void> {
-    const entry = this.budgetOf(name, ttlMs);
-    entry.used += actual - reserved;
+  async extendReservation(name: string, reservation: string, holdMs: number): Promise<boolean> {
+    return this.budgets.extend(name, reservation, holdMs);
   }
 
-  async seed(name: string, value: number, ttlMs: number): Promise<void> {
-    if (!this.budgets.has(name)) this.budgets.set(name, { used: value, expiresAt: Date.now() + ttlMs });
+  async settle(name: string, reservation: string, actual: number): Promise<boolean> {
+    return this.budgets.settle(name, reservation, actual);
+  }
+
+  async seed(name: string, spent: number, ttlMs: number): Promise<void> {
+    this.budgets.seed(name, spent, ttlMs);
   }
 
   private windowOf(name: string, cutoff: number, windowMs: number): BucketedWindow {
@@ -60,15 +55,6 @@ export class MemoryCounters implements Counters {
     }
     window.expire(cutoff);
     return window;
-  }
-
-  private budgetOf(name: string, ttlMs: number): Reservation {
-    let entry = this.budgets.get(name);
-    if (!entry || entry.expiresAt < Date.now()) {
-      entry = { used: 0, expiresAt: Date.now() + ttlMs };
-      this.budgets.set(name, entry);
-    }
-    return entry;
   }
 
   /** Drops idle windows now and then so memory stays bounded by active keys. */

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Counters, ReserveResult, WindowResult } from '../../../core/ports/counters.js';
-import { reserveScript, settleScript } from './budget-scripts.js';
+import { extendScript, reserveScript, seedScript, settleScript } from './budget-scripts.js';
 import { windowScript } from './window-script.js';
 
 export interface RedisCountersOptions {
@@ -16,8 +17,9 @@ export interface RedisCountersOptions {
  * number of nodes and connections, and nodes with skewed clocks agree on every window.
  *
  * Keys: a window is `<prefix>window:{<name>}:amounts` (hash) and `…:starts` (list), both
- * expiring a window plus one bucket after the last take; a budget is `<prefix>budget:<name>`.
- * The two keys of a window share the `{name}` hash tag, so they stay in one slot on a Cluster.
+ * expiring a window plus one bucket after the last take; a budget is `<prefix>budget:{<name>}`
+ * (hash: spent, held) and `…:holds` (sorted set). The two keys of a window or a budget share
+ * the `{name}` hash tag, so they stay in one slot on a Cluster.
  */
 export class RedisCounters implements Counters {
   private readonly redis: Redis;
@@ -38,17 +40,26 @@ export class RedisCounters implements Counters {
     await windowScript.run(this.redis, this.windowKeys(name), [String(delta), '0', wholeMs(windowMs), '1']);
   }
 
-  async reserve(name: string, amount: number, limit: number, ttlMs: number): Promise<ReserveResult> {
-    const [ok, used] = pair(await reserveScript.run(this.redis, [this.budgetKey(name)], [String(amount), String(limit), wholeMs(ttlMs)]));
-    return { ok: ok === 1, used: Number(used) };
+  async reserve(name: string, amount: number, limit: number, holdMs: number): Promise<ReserveResult> {
+    const reply = await reserveScript.run(this.redis, this.budgetKeys(name), [String(amount), String(limit), wholeMs(holdMs), randomUUID()]);
+    if (!Array.isArray(reply) || reply.length < 2) throw new Error(`Unexpected counter script reply: ${JSON.stringify(reply)}`);
+    const [status, used, reservation] = reply as [number, string, string | undefined];
+    if (status === -1) return { status: 'missing' };
+    if (status === 0) return { status: 'refused', used: Number(used) };
+    return { status: 'reserved', used: Number(used), reservation: reservation ?? '' };
   }
 
-  async settle(name: string, reserved: number, actual: number, ttlMs: number): Promise<void> {
-    await settleScript.run(this.redis, [this.budgetKey(name)], [String(-reserved), String(actual), wholeMs(ttlMs)]);
+  async extendReservation(name: string, reservation: string, holdMs: number): Promise<boolean> {
+    if (reservation === '') return false;
+    return (await extendScript.run(this.redis, [this.budgetKeys(name)[1]!], [reservation, wholeMs(holdMs)])) === 1;
   }
 
-  async seed(name: string, value: number, ttlMs: number): Promise<void> {
-    await this.redis.set(this.budgetKey(name), String(value), 'PX', wholeMs(ttlMs), 'NX');
+  async settle(name: string, reservation: string, actual: number): Promise<boolean> {
+    return (await settleScript.run(this.redis, this.budgetKeys(name), [reservation, String(actual)])) === 1;
+  }
+
+  async seed(name: string, spent: number, ttlMs: number): Promise<void> {
+    await seedScript.run(this.redis, this.budgetKeys(name), [String(spent), wholeMs(ttlMs)]);
   }
 
   private windowKeys(name: string): string[] {
@@ -56,8 +67,9 @@ export class RedisCounters implements Counters {
     return [`${base}:amounts`, `${base}:starts`];
   }
 
-  private budgetKey(name: string): string {
-    return `${this.prefix}budget:${name}`;
+  private budgetKeys(name: string): [string, string] {
+    const base = `${this.prefix}budget:{${name}}`;
+    return [base, `${base}:holds`];
   }
 }
 

@@ -1,8 +1,11 @@
 import { BreakwaterError } from '../../errors/breakwater-error.js';
 import type { CallContext, ModelMiddleware } from '../../gateway/call-context.js';
 import type { Counters } from '../../ports/counters.js';
-import type { LedgerStore, VirtualKey } from '../../ports/store.js';
-import { budgetWindow } from './budget-period.js';
+import type { LedgerStore } from '../../ports/store.js';
+import type { AliasRoute } from '../../routing/alias-route.js';
+import { BudgetCounters } from './budget-counters.js';
+
+export { BudgetCounters } from './budget-counters.js';
 
 export interface BudgetOptions {
   counters: Counters;
@@ -11,74 +14,54 @@ export interface BudgetOptions {
   /** Below this many affordable output tokens a request is refused rather than truncated to nothing. */
   minOutputTokens: number;
   onReject(): void;
+  /**
+   * Once per key and alias in this process: a budgeted key calls an alias with deployments
+   * Breakwater knows no price for, so their calls count $0 against the budget.
+   */
+  onUnpriced?(keyId: string, alias: string, deployments: string[]): void;
 }
-
-/** A `total` budget's counter lives as long as the process (re-seeded from the ledger on start). */
-const forever = 100 * 366 * 86_400_000;
 
 /**
- * A key's budget counter, seeded once per process from the ledger (concurrent first calls
- * share one seed and one ledger query).
+ * How long a hold outlives the start of a call: one attempt's timeout plus a margin. A call
+ * that runs longer (retries, fallbacks, a long stream) renews its hold every half lifetime, so
+ * only the holds of a node that stopped (crashed) lapse, and then within this bound.
  */
-export class BudgetCounters {
-  private readonly seeded = new Map<string, Promise<void>>();
-
-  constructor(private readonly options: Pick<BudgetOptions, 'counters' | 'ledger'>) {}
-
-  /** The counter of the key's current period, seeded; with its TTL and the period's end. */
-  async open(key: VirtualKey & { budget: NonNullable<VirtualKey['budget']> }): Promise<{ counter: string; ttlMs: number; periodEnd: number | undefined }> {
-    const window = budgetWindow(key.budget.period, Date.now());
-    const counter = `budget:${key.id}:${window.label}`;
-    const ttlMs = (window.end ?? Date.now() + forever) - Date.now() + 3_600_000;
-    let seeding = this.seeded.get(counter);
-    if (!seeding) {
-      seeding = this.options.ledger.spendSince(key.id, window.start).then((spent) => this.options.counters.seed(counter, spent, ttlMs));
-      // A failed seed (store or counters unreachable) is retried by the next call.
-      seeding.catch(() => this.seeded.delete(counter));
-      this.seeded.set(counter, seeding);
-    }
-    await seeding;
-    return { counter, ttlMs, periodEnd: window.end };
-  }
-
-  /** Share of the key's budget neither spent nor reserved (0..1); undefined without a budget. */
-  async headroom(key: VirtualKey): Promise<number | undefined> {
-    const budget = key.budget;
-    if (!budget) return undefined;
-    const { counter, ttlMs } = await this.open({ ...key, budget });
-    // Reserving nothing succeeds and reports what is used, without changing the counter.
-    const { used } = await this.options.counters.reserve(counter, 0, budget.usd, ttlMs);
-    return Math.max(0, 1 - used / budget.usd);
-  }
-}
+const holdMarginMs = 30_000;
 
 /**
  * Reserves a call's worst-case cost before the upstream call and trues it up afterwards.
  * The reservation covers the prompt (tokenizer count plus a 10% margin, since vendors
  * tokenize differently) and the output cap, at the dearest deployment of the alias. When
  * the client sets no cap the gateway sets the largest one the remaining budget affords, so
- * no answer — streamed or not — can spend past the budget.
+ * no answer — streamed or not — can spend past the budget. The true-up is the call's cost as
+ * the gateway accounts it, which includes attempts that timed out or were abandoned.
  */
 export function budget(options: BudgetOptions, counters = new BudgetCounters(options)): ModelMiddleware {
+  const warned = new Set<string>();
   return async (context, next) => {
     const limit = context.key.budget;
     if (!limit) return next();
-    const { counter, ttlMs, periodEnd } = await counters.open({ ...context.key, budget: limit });
+    const key = { ...context.key, budget: limit };
+    if (options.onUnpriced) warnUnpriced(context, warned, options.onUnpriced);
+    const counter = counters.counterOf(key);
     const price = context.route.maxPrice;
     const inputCost = ((Math.ceil(context.estimatedInputTokens * 1.1) + 8) * price.input) / 1_000_000;
     const perOutputToken = price.output / 1_000_000;
     const request = context.input.request;
     const clientCap = context.input.operation === 'chat' ? (context.input.request.max_completion_tokens ?? context.input.request.max_tokens ?? undefined) : 0;
+    const holdMs = holdFor(context.route);
     let cap = clientCap ?? options.defaultMaxOutputTokens;
-    let reserved = 0;
+    let reservation: string;
     for (let round = 0; ; round++) {
-      reserved = inputCost + cap * perOutputToken;
-      const result = await options.counters.reserve(counter, reserved, limit.usd, ttlMs);
-      if (result.ok) break;
+      const result = await counters.reserve(key, counter, inputCost + cap * perOutputToken, holdMs);
+      if (result.ok) {
+        reservation = result.reservation;
+        break;
+      }
       const affordable = perOutputToken > 0 ? Math.floor((limit.usd - result.used - inputCost) / perOutputToken) : 0;
       if (clientCap !== undefined || affordable < options.minOutputTokens || round === 3) {
         options.onReject();
-        throw exceeded(context, limit.usd, result.used, periodEnd);
+        throw exceeded(context, limit.usd, result.used, counter.periodEnd);
       }
       cap = Math.min(affordable, options.defaultMaxOutputTokens);
     }
@@ -86,9 +69,34 @@ export function budget(options: BudgetOptions, counters = new BudgetCounters(opt
       context.gatewayOutputCap = cap;
       (request as { max_tokens?: number | null }).max_tokens = cap;
     }
-    context.defer(() => options.counters.settle(counter, reserved, context.costUsd, ttlMs));
+    // A failed renewal (counter store briefly away) leaves the hold to its expiry: the call is
+    // still settled at its end, so nothing is lost but some headroom for a while.
+    const renewal = setInterval(() => void options.counters.extendReservation(counter.name, reservation, holdMs).catch(() => {}), holdMs / 2).unref();
+    context.defer(() => {
+      clearInterval(renewal);
+      return counters.settle(key, counter, reservation, context.costUsd);
+    });
     return next();
   };
+}
+
+function holdFor(route: AliasRoute): number {
+  return Math.max(0, ...route.deployments.map((deployment) => deployment.timeoutMs)) + holdMarginMs;
+}
+
+function warnUnpriced(context: CallContext, warned: Set<string>, onUnpriced: NonNullable<BudgetOptions['onUnpriced']>): void {
+  const unpriced = context.route.deployments.filter((deployment) => deployment.unpriced);
+  if (unpriced.length === 0) return;
+  const seen = `${context.key.id}\n${context.route.alias}`;
+  if (warned.has(seen)) return;
+  // Bounded: past this many pairs the warnings simply repeat.
+  if (warned.size >= 10_000) warned.clear();
+  warned.add(seen);
+  onUnpriced(
+    context.key.id,
+    context.route.alias,
+    unpriced.map((deployment) => deployment.id),
+  );
 }
 
 function exceeded(context: CallContext, limitUsd: number, usedUsd: number, periodEnd: number | undefined): BreakwaterError {
