@@ -10,11 +10,13 @@ import { startJobEngine } from './compose/jobs.js';
 import type { Gateway } from './core/gateway/gateway.js';
 import type { JobService } from './core/jobs/job-service.js';
 import type { Worker } from './core/jobs/worker.js';
+import { BreakwaterError } from './core/errors/breakwater-error.js';
 import { KeyService } from './core/keys/key-service.js';
 import type { LedgerWriter } from './core/middleware/ledger/ledger-writer.js';
 import type { Pipeline } from './core/pipelines/pipeline.js';
 import type { SemanticCache } from './core/semantic-cache/semantic-cache.js';
 import type { Provider } from './core/ports/provider.js';
+import type { Counters } from './core/ports/counters.js';
 import type { JobQueue } from './core/ports/queue.js';
 import type { Store } from './core/ports/store.js';
 import { PrometheusMetrics } from './telemetry/prometheus-metrics.js';
@@ -43,6 +45,10 @@ export interface App {
   readonly logger: Logger;
   /** The admin token, when the admin API is enabled. */
   readonly adminToken: string | undefined;
+  /** The token `GET /metrics` asks for, when one is configured. */
+  readonly metricsToken: string | undefined;
+  /** Rate-limit and budget counters (the HTTP layer peeks at RPM before reading a body). */
+  readonly counters: Counters;
   close(): Promise<void>;
 }
 
@@ -71,7 +77,8 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
   const logger = options.logger ?? appLogger(config);
   const providers = new Map<string, Provider>();
   for (const [name, providerConfig] of Object.entries(config.providers)) providers.set(name, createProvider(name, providerConfig, env, options.services));
-  const adminToken = config.admin.token ? resolveSecret(config.admin.token, 'admin.token', env) : undefined;
+  const adminToken = config.admin.token ? strongToken(resolveSecret(config.admin.token, 'admin.token', env), 'admin.token (BREAKWATER_ADMIN_TOKEN)') : undefined;
+  const metricsToken = config.metrics.token ? strongToken(resolveSecret(config.metrics.token, 'metrics.token', env), 'metrics.token') : undefined;
   const otlpHeaders = Object.fromEntries(
     Object.entries(config.telemetry.otlp?.headers ?? {}).map(([name, ref]) => [name, resolveSecret(ref, `telemetry.otlp.headers.${name}`, env)]),
   );
@@ -130,6 +137,8 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     ledgerWriter,
     logger,
     adminToken,
+    metricsToken,
+    counters,
     async close() {
       clearInterval(retention);
       await engine.close();
@@ -140,4 +149,18 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
       await adapters.close();
     },
   };
+}
+
+/** Shortest token accepted: 32 characters (e.g. `openssl rand -hex 16`), so it cannot be guessed online. */
+export const minTokenLength = 32;
+
+/** A token a caller could guess online is refused at start, before anything listens. */
+function strongToken(token: string, setting: string): string {
+  if (token.length < minTokenLength) {
+    throw new BreakwaterError(
+      'CONFIG_INVALID',
+      `${setting} is ${token.length} characters long; use at least ${minTokenLength} random characters (for example the output of \`openssl rand -hex 32\`).`,
+    );
+  }
+  return token;
 }

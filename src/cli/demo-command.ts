@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,14 +26,16 @@ const samples = new URL('../../samples/', import.meta.url);
 export function demoCommand(): Command {
   return new Command('demo').description('Run a self-contained tour of the gateway and the example pipelines on the embedded defaults (no servers, no API keys)').action(async () => {
     const folder = mkdtempSync(join(tmpdir(), 'breakwater-demo-'));
-    const loaded = loadConfig({ noFile: true, env: { BREAKWATER_DB: join(folder, 'demo.db'), BREAKWATER_LOG_LEVEL: 'warn', BREAKWATER_ADMIN_TOKEN: 'demo-admin-token' } });
+    // A fresh random admin token per run: the demo's server listens only for its own calls.
+    const adminToken = randomBytes(24).toString('hex');
+    const loaded = loadConfig({ noFile: true, env: { BREAKWATER_DB: join(folder, 'demo.db'), BREAKWATER_LOG_LEVEL: 'warn', BREAKWATER_ADMIN_TOKEN: adminToken } });
     const app = await createApp(loaded);
     const server = await buildServer(app);
     const base = await server.listen({ port: 0, host: '127.0.0.1' });
     const print = (line: string) => process.stdout.write(`${line}\n`);
     try {
       print(`Breakwater is running on ${base} (embedded: SQLite at ${join(folder, 'demo.db')}, mock model)\n`);
-      const created = await call<{ id: string; key: string }>(base, 'demo-admin-token', 'POST', '/v1/admin/keys', { name: 'demo-app', budget_usd: 0.002, budget_period: 'day', rpm: 100, tags: { team: 'demo' } });
+      const created = await call<{ id: string; key: string }>(base, adminToken, 'POST', '/v1/admin/keys', { name: 'demo-app', budget_usd: 0.002, budget_period: 'day', rpm: 100, tags: { team: 'demo' } });
       const key = created.body.key;
       print(`1. Created virtual key ${created.body.id} (${String(key).slice(0, 8)}…, budget $0.002/day, 100 rpm); only its hash is stored.`);
       const models = await call<{ data: Array<{ id: string }> }>(base, key, 'GET', '/v1/models');
@@ -65,7 +68,7 @@ export function demoCommand(): Command {
       for (const row of usage.body.data) {
         print(`7. Ledger ${row.day} ${row.model}: ${row.requests} requests, ${row.cache_hits} cache hits, ${row.errors} refused, ${row.input_tokens}+${row.output_tokens} tokens, $${Number(row.cost_usd).toFixed(6)}`);
       }
-      if (!(await pipelineTour(base, print))) process.exitCode = 1;
+      if (!(await pipelineTour(base, adminToken, print))) process.exitCode = 1;
       print('\nNext: `npx breakwater serve` and point the openai SDK at http://127.0.0.1:8080/v1 with a key from `npx breakwater keys create --name my-app`.');
     } finally {
       await server.close();
@@ -76,9 +79,9 @@ export function demoCommand(): Command {
 }
 
 /** Steps 8–10: pipelines on the sample documents; false when the demo's own flow broke. */
-async function pipelineTour(base: string, print: (line: string) => void): Promise<boolean> {
+async function pipelineTour(base: string, adminToken: string, print: (line: string) => void): Promise<boolean> {
   // The first key's $0.002 budget is spent by now (that was step 6's point): a fresh key.
-  const created = await call<{ key: string }>(base, 'demo-admin-token', 'POST', '/v1/admin/keys', { name: 'demo-pipelines', tags: { team: 'demo' } });
+  const created = await call<{ key: string }>(base, adminToken, 'POST', '/v1/admin/keys', { name: 'demo-pipelines', tags: { team: 'demo' } });
   const client = new ApiClient(base, created.body.key);
   let invoicesSucceeded = 0;
   try {

@@ -90,6 +90,9 @@ function applyEnvironment(raw: Record<string, unknown>, env: NodeJS.ProcessEnv):
   if (env.BREAKWATER_ADMIN_TOKEN && getPath(raw, ['admin', 'token']) === undefined) {
     setPath(raw, ['admin', 'token'], { env: 'BREAKWATER_ADMIN_TOKEN' });
   }
+  if (env.BREAKWATER_METRICS_TOKEN && getPath(raw, ['metrics', 'token']) === undefined) {
+    setPath(raw, ['metrics', 'token'], { env: 'BREAKWATER_METRICS_TOKEN' });
+  }
   if (env.OTEL_EXPORTER_OTLP_ENDPOINT && getPath(raw, ['telemetry', 'otlp']) === undefined) {
     setPath(raw, ['telemetry', 'otlp'], { endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT });
   }

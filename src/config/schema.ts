@@ -22,6 +22,8 @@ const priceSchema = z
 export type Price = z.infer<typeof priceSchema>;
 
 const headersSchema = z.record(z.string(), z.string()).default({});
+/** Longest silence between two chunks of an upstream stream before it is cut with GATEWAY_UPSTREAM_TIMEOUT. */
+const streamIdleTimeoutSchema = z.number().int().positive().default(30_000);
 
 const providerSchema = z.discriminatedUnion('type', [
   z
@@ -31,6 +33,7 @@ const providerSchema = z.discriminatedUnion('type', [
       apiKey: secretRefSchema.optional(),
       headers: headersSchema,
       connections: z.number().int().positive().default(128),
+      streamIdleTimeoutMs: streamIdleTimeoutSchema,
     })
     .strict(),
   z
@@ -42,6 +45,7 @@ const providerSchema = z.discriminatedUnion('type', [
       apiKey: secretRefSchema.optional(),
       headers: headersSchema,
       connections: z.number().int().positive().default(128),
+      streamIdleTimeoutMs: streamIdleTimeoutSchema,
     })
     .strict(),
   z
@@ -52,6 +56,7 @@ const providerSchema = z.discriminatedUnion('type', [
       headers: headersSchema,
       version: z.string().default('2023-06-01'),
       connections: z.number().int().positive().default(128),
+      streamIdleTimeoutMs: streamIdleTimeoutSchema,
     })
     .strict(),
   z
@@ -81,6 +86,8 @@ const providerSchema = z.discriminatedUnion('type', [
       maxQueue: z.number().int().nonnegative().default(16),
       idleUnloadMs: z.number().int().positive().default(300_000),
       embedding: z.boolean().default(false),
+      /** Longer than HTTP providers': evaluating a long prompt on a small CPU is silent too. */
+      streamIdleTimeoutMs: z.number().int().positive().default(120_000),
     })
     .strict(),
 ]);
@@ -193,6 +200,12 @@ export const configSchema = z
         bodyLimitBytes: z.number().int().positive().default(4 * 1024 * 1024),
         /** Most requests one process serves at once; more are answered 503 at once. */
         maxConcurrentRequests: z.number().int().positive().default(1024),
+        /** Open job event streams (GET /v1/jobs/:id/events) per process; more are answered 503. */
+        maxEventStreams: z.number().int().positive().default(1_000),
+        /** Open job event streams per tenant per process; more are answered 429. */
+        maxEventStreamsPerTenant: z.number().int().positive().default(50),
+        /** Longest URL path segment (e.g. a job id) the router accepts; longer ones are answered 414. */
+        maxParamLength: z.number().int().positive().default(200),
       })
       .strict()
       .prefault({}),
@@ -298,6 +311,8 @@ export const configSchema = z
       .strict()
       .prefault({}),
     admin: z.object({ token: secretRefSchema.optional() }).strict().prefault({}),
+    /** With a token, GET /metrics answers only `Authorization: Bearer <token>` (at least 32 characters). */
+    metrics: z.object({ token: secretRefSchema.optional() }).strict().prefault({}),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -370,6 +385,12 @@ export const configSchema = z
           .object({
             maxBytes: z.number().int().positive().default(10 * 1024 * 1024),
             maxChars: z.number().int().positive().default(400_000),
+            /** A PDF with more pages fails before any page is read. */
+            maxPages: z.number().int().positive().default(2_000),
+            /** Documents are read in child processes: this many at once, each killed past timeoutMs or maxMemoryMb. */
+            processes: z.number().int().min(1).max(64).default(1),
+            timeoutMs: z.number().int().positive().default(60_000),
+            maxMemoryMb: z.number().int().min(128).default(512),
           })
           .strict()
           .prefault({}),

@@ -6,10 +6,14 @@ import { presentedKey } from './request-context.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-/** True when the request carries the admin token (compared in constant time). */
+/** Compares a presented token with the configured one in constant time (over their digests). */
+export function tokenMatches(presented: string | undefined, expected: string): boolean {
+  return presented !== undefined && timingSafeEqual(digest(presented), digest(expected));
+}
+
+/** True when the request carries the admin token. */
 export function isAdmin(app: App, request: FastifyRequest): boolean {
-  const presented = presentedKey(request);
-  return app.adminToken !== undefined && presented !== undefined && timingSafeEqual(digest(presented), digest(app.adminToken));
+  return app.adminToken !== undefined && tokenMatches(presentedKey(request), app.adminToken);
 }
 
 export function requireAdmin(app: App, request: FastifyRequest): void {

@@ -1,5 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { App } from '../app.js';
 import { BreakwaterError, toBreakwaterError } from '../core/errors/breakwater-error.js';
 import { adminKeyRoutes } from './routes/admin-keys.js';
@@ -11,6 +13,8 @@ import { healthRoutes } from './routes/health.js';
 import { modelRoutes } from './routes/models.js';
 import { usageRoutes } from './routes/usage.js';
 import { cacheRoutes } from './routes/cache.js';
+import { routeAccess } from './route-access.js';
+import { ConcurrencyGate } from './request-context.js';
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
 
@@ -97,6 +101,10 @@ function fromFastifyError(error: Error & { code?: string; statusCode?: number },
       return new BreakwaterError('INVALID_JSON', `The request body is not valid JSON: ${error.message}. Send a JSON object with Content-Type: application/json.`);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new BreakwaterError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type; send the body as application/json.');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new BreakwaterError('URI_TOO_LONG', 'A path segment of the URL is longer than server.maxParamLength allows; ids Breakwater hands out are far shorter.');
+    case 'FST_ERR_BAD_URL':
+      return new BreakwaterError('INVALID_REQUEST', 'The URL is not valid: a percent-escape in its path does not decode; escape "%" as %25.');
     default:
       if (error instanceof SyntaxError && error.statusCode === 400) {
         return new BreakwaterError('INVALID_JSON', `The request body is not valid JSON: ${error.message}.`);
@@ -106,6 +114,27 @@ function fromFastifyError(error: Error & { code?: string; statusCode?: number },
       }
       return toBreakwaterError(error);
   }
+}
+
+/**
+ * Errors Node's HTTP parser raises before there is a request (headers over the limit, a
+ * malformed request line): answered on the raw socket, in the envelope, then closed.
+ */
+function clientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const refusal =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? new BreakwaterError('HEADERS_TOO_LARGE', 'The request headers are larger than the server accepts (16 KiB by default); send fewer or shorter headers.')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new BreakwaterError('REQUEST_TIMEOUT', 'The request did not arrive in time; send the whole request promptly.')
+        : new BreakwaterError('INVALID_REQUEST', 'The request is not valid HTTP/1.1; check the request line and headers.');
+  const status = refusal.status;
+  const body = JSON.stringify(refusal.toEnvelope());
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 /** Sends a Breakwater error in the OpenAI envelope with its status and Retry-After. */
@@ -127,7 +156,16 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
       return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
     },
     return503OnClosing: true,
+    routerOptions: { maxParamLength: app.config.server.maxParamLength },
+    // The router's own refusals (a path that does not decode, an over-long id) in the envelope too.
+    frameworkErrors: (error, request, reply) => {
+      const mapped = fromFastifyError(error as Error & { code?: string }, { bytes: app.config.server.bodyLimitBytes, setting: 'server.bodyLimitBytes' });
+      app.metrics.httpErrors.inc({ code: mapped.code });
+      return sendError(reply.header('x-request-id', request.id), mapped);
+    },
+    clientErrorHandler: clientError,
   });
+  routeAccess(app, server);
 
   // A callback hook, not an async one: it runs on every request, and an async hook costs a promise and a tick.
   server.addHook('onRequest', (request, reply, done) => {
@@ -152,8 +190,10 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await server.register(healthRoutes(app));
   // A worker process answers health and metrics only; the API lives on the api nodes.
   if (app.role === 'worker') return server;
-  await server.register(chatRoutes(app));
-  await server.register(embeddingsRoutes(app));
+  // One gate for every model call a request makes, chat and embeddings alike.
+  const gate = new ConcurrencyGate(app.config.server.maxConcurrentRequests);
+  await server.register(chatRoutes(app, gate));
+  await server.register(embeddingsRoutes(app, gate));
   await server.register(modelRoutes(app));
   await server.register(usageRoutes(app));
   await server.register(cacheRoutes(app));

@@ -22,7 +22,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export const adminToken = 'test-admin-token-0123456789';
+export const adminToken = 'test-admin-token-0123456789abcdef';
 
 /**
  * A Breakwater app on a real SQLite file in a temp folder, configured from a YAML-shaped

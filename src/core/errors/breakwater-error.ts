@@ -1,4 +1,5 @@
 import { errorCatalogue, type ErrorCode } from './catalogue.js';
+import { isDependencyFailure } from './dependency-failure.js';
 
 const marker = Symbol.for('breakwater.error');
 
@@ -54,6 +55,13 @@ export class BreakwaterError extends Error {
 /** Wraps anything thrown into a BreakwaterError without losing the original as `cause`. */
 export function toBreakwaterError(error: unknown, options: { retryable?: boolean } = {}): BreakwaterError {
   if (BreakwaterError.isInstance(error)) return error;
+  if (isDependencyFailure(error)) {
+    // The client's own message names hosts and ports; the caller learns only what to do.
+    return new BreakwaterError('DEPENDENCY_UNAVAILABLE', 'A server Breakwater depends on (its database, cache or broker) does not answer; retry shortly.', {
+      cause: error,
+      retryAfterSeconds: 1,
+    });
+  }
   return new BreakwaterError('INTERNAL_ERROR', 'Internal error in Breakwater; the request id in x-request-id locates it in the logs.', {
     cause: error,
     ...(options.retryable === undefined ? {} : { retryable: options.retryable }),

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { App } from '../../app.js';
 import { BreakwaterError } from '../../core/errors/breakwater-error.js';
 import { piiModes, type VirtualKey } from '../../core/ports/store.js';
-import { requireAdmin } from '../admin-auth.js';
 import { parseBody } from '../parse-body.js';
 
 export const createKeySchema = z
@@ -40,13 +39,14 @@ export function keyView(key: VirtualKey) {
   };
 }
 
-/** Admin API for virtual keys, behind the admin token. The secret is returned once, at creation. */
+/**
+ * Admin API for virtual keys: every route declares `access: 'admin'`, checked on the matched
+ * route before the body is read (src/http/route-access.ts). The secret is returned once, at creation.
+ */
 export function adminKeyRoutes(app: App): FastifyPluginAsync {
   return async (server) => {
-    server.addHook('onRequest', async (request) => {
-      if (request.url.startsWith('/v1/admin/')) requireAdmin(app, request);
-    });
-    server.post('/v1/admin/keys', async (request, reply) => {
+    const admin = { config: { access: 'admin' as const } };
+    server.post('/v1/admin/keys', admin, async (request, reply) => {
       const body = parseBody(createKeySchema, request.body);
       const { key, secret } = await app.keys.create({
         name: body.name,
@@ -60,12 +60,12 @@ export function adminKeyRoutes(app: App): FastifyPluginAsync {
       });
       return reply.code(201).send({ ...keyView(key), key: secret });
     });
-    server.get('/v1/admin/keys', async () => ({ object: 'list', data: (await app.keys.list()).map(keyView) }));
-    server.get<{ Params: { id: string } }>('/v1/admin/keys/:id', async (request) => {
+    server.get('/v1/admin/keys', admin, async () => ({ object: 'list', data: (await app.keys.list()).map(keyView) }));
+    server.get<{ Params: { id: string } }>('/v1/admin/keys/:id', admin, async (request) => {
       const key = await app.keys.find(request.params.id);
       if (!key) throw new BreakwaterError('NOT_FOUND', `No key with id ${request.params.id}.`, { param: 'id' });
       return keyView(key);
     });
-    server.delete<{ Params: { id: string } }>('/v1/admin/keys/:id', async (request) => keyView(await app.keys.revoke(request.params.id)));
+    server.delete<{ Params: { id: string } }>('/v1/admin/keys/:id', admin, async (request) => keyView(await app.keys.revoke(request.params.id)));
   };
 }

@@ -2,9 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../app.js';
 import { BreakwaterError } from '../../core/errors/breakwater-error.js';
-import { isAdmin } from '../admin-auth.js';
 import { parseBody } from '../parse-body.js';
-import { authenticate } from '../request-context.js';
+import { callerIsAdmin, callerKey } from '../route-access.js';
 
 const invalidationSchema = z
   .object({
@@ -22,15 +21,15 @@ const invalidationSchema = z
  */
 export function cacheRoutes(app: App): FastifyPluginAsync {
   return async (server) => {
-    server.delete('/v1/cache/semantic', async (request) => {
+    server.delete('/v1/cache/semantic', { config: { access: 'admin-or-key' } }, async (request) => {
       const query = parseBody(invalidationSchema, request.query ?? {});
       let tenant: string;
-      if (isAdmin(app, request)) {
+      if (callerIsAdmin(request)) {
         if (!query.tenant) throw new BreakwaterError('INVALID_REQUEST', 'With the admin token, name the tenant whose entries to drop: ?tenant=…', { param: 'tenant' });
         tenant = query.tenant;
       } else {
         if (query.tenant !== undefined) throw new BreakwaterError('INVALID_REQUEST', 'A virtual key clears its own tenant\'s entries; drop the tenant parameter (only the admin token may name one).', { param: 'tenant' });
-        tenant = (await authenticate(app, request)).tenant;
+        tenant = callerKey(request).tenant;
       }
       const deleted = app.semanticCache ? await app.semanticCache.invalidate({ tenant, ...(query.model ? { alias: query.model } : {}) }) : 0;
       return { object: 'cache.invalidation', cache: 'semantic', tenant, model: query.model ?? null, deleted };

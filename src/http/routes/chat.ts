@@ -4,7 +4,8 @@ import type { CallContext } from '../../core/gateway/call-context.js';
 import { completionToChunks } from '../../core/gateway/stream-assembly.js';
 import { chatRequestSchema, type ChatCompletionChunk } from '../../wire/chat.js';
 import { parseBody } from '../parse-body.js';
-import { arrivalTime, authenticate, cacheControl, clientSignal, ConcurrencyGate, routeHints } from '../request-context.js';
+import { arrivalTime, cacheControl, clientSignal, type ConcurrencyGate, routeHints } from '../request-context.js';
+import { callerKey } from '../route-access.js';
 import { writeServerSentEvents } from '../sse-writer.js';
 
 /** The headers every model answer carries. */
@@ -23,14 +24,13 @@ export function gatewayHeaders(context: CallContext): Record<string, string> {
   return headers;
 }
 
-export function chatRoutes(app: App): FastifyPluginAsync {
-  const gate = new ConcurrencyGate(app.config.server.maxConcurrentRequests);
+export function chatRoutes(app: App, gate: ConcurrencyGate): FastifyPluginAsync {
   return async (server) => {
-    server.post('/v1/chat/completions', async (request, reply) => {
+    server.post('/v1/chat/completions', { config: { access: 'key', rateLimited: true } }, async (request, reply) => {
       const startedAt = arrivalTime(reply);
       const release = gate.enter();
       try {
-        const key = await authenticate(app, request);
+        const key = callerKey(request);
         const body = parseBody(chatRequestSchema, request.body);
         const stream = body.stream === true;
         const includeUsage = body.stream_options?.include_usage === true;

@@ -5,8 +5,8 @@ import { BreakwaterError } from '../../core/errors/breakwater-error.js';
 /** Liveness, readiness (the store answers) and Prometheus metrics. */
 export function healthRoutes(app: App): FastifyPluginAsync {
   return async (server) => {
-    server.get('/healthz', async () => ({ status: 'ok' }));
-    server.get('/readyz', async () => {
+    server.get('/healthz', { config: { access: 'public' } }, async () => ({ status: 'ok' }));
+    server.get('/readyz', { config: { access: 'public' } }, async () => {
       try {
         await app.store.ping();
       } catch (error) {
@@ -14,6 +14,6 @@ export function healthRoutes(app: App): FastifyPluginAsync {
       }
       return { status: 'ready' };
     });
-    server.get('/metrics', async (_request, reply) => reply.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics()));
+    server.get('/metrics', { config: { access: 'metrics' } }, async (_request, reply) => reply.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics()));
   };
 }

@@ -1,11 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../app.js';
-import { BreakwaterError } from '../../core/errors/breakwater-error.js';
+import { BreakwaterError, toBreakwaterError } from '../../core/errors/breakwater-error.js';
 import { toWireEvent, toWireJob } from '../../core/jobs/job-view.js';
 import { jobStatuses, submitJobSchema } from '../../wire/jobs.js';
 import { parseBody } from '../parse-body.js';
-import { authenticate, clientSignal } from '../request-context.js';
+import { EventStreamSlots } from '../event-stream-slots.js';
+import { clientSignal } from '../request-context.js';
+import { callerKey } from '../route-access.js';
 
 const listQuerySchema = z
   .object({
@@ -30,8 +32,10 @@ export function jobRoutes(app: App): FastifyPluginAsync {
     // Event streams end when the server closes, so a shutdown does not wait for jobs to end.
     const closing = new AbortController();
     server.addHook('preClose', async () => closing.abort());
-    server.post('/v1/jobs', { bodyLimit: app.config.jobs.bodyLimitBytes }, async (request, reply) => {
-      const key = await authenticate(app, request);
+    const keyOnly = { config: { access: 'key' as const } };
+    const streams = new EventStreamSlots({ total: app.config.server.maxEventStreams, perTenant: app.config.server.maxEventStreamsPerTenant });
+    server.post('/v1/jobs', { bodyLimit: app.config.jobs.bodyLimitBytes, ...keyOnly }, async (request, reply) => {
+      const key = callerKey(request);
       const body = parseBody(submitJobSchema, request.body);
       const header = request.headers['idempotency-key'];
       const idempotencyKey = Array.isArray(header) ? header[0] : header;
@@ -40,8 +44,8 @@ export function jobRoutes(app: App): FastifyPluginAsync {
       return reply.code(created ? 202 : 200).send(toWireJob(job));
     });
 
-    server.get('/v1/jobs', async (request) => {
-      const key = await authenticate(app, request);
+    server.get('/v1/jobs', keyOnly, async (request) => {
+      const key = callerKey(request);
       const query = parseBody(listQuerySchema, request.query ?? {});
       const page = await app.jobs.list(key.tenant, {
         limit: query.limit,
@@ -52,19 +56,19 @@ export function jobRoutes(app: App): FastifyPluginAsync {
       return { object: 'list', data: page.data.map((job) => toWireJob(job)), has_more: page.nextCursor !== null, next_cursor: page.nextCursor };
     });
 
-    server.get<{ Params: { id: string } }>('/v1/jobs/:id', async (request) => {
-      const key = await authenticate(app, request);
+    server.get<{ Params: { id: string } }>('/v1/jobs/:id', keyOnly, async (request) => {
+      const key = callerKey(request);
       const { job, deliveries } = await app.jobs.get(key.tenant, request.params.id);
       return toWireJob(job, deliveries);
     });
 
-    server.post<{ Params: { id: string } }>('/v1/jobs/:id/cancel', async (request) => {
-      const key = await authenticate(app, request);
+    server.post<{ Params: { id: string } }>('/v1/jobs/:id/cancel', keyOnly, async (request) => {
+      const key = callerKey(request);
       return toWireJob(await app.jobs.cancel(key.tenant, request.params.id));
     });
 
-    server.get<{ Params: { id: string } }>('/v1/jobs/:id/events', async (request, reply) => {
-      const key = await authenticate(app, request);
+    server.get<{ Params: { id: string } }>('/v1/jobs/:id/events', keyOnly, async (request, reply) => {
+      const key = callerKey(request);
       const query = parseBody(eventsQuerySchema, request.query ?? {});
       const lastEventId = request.headers['last-event-id'];
       const resumeFrom = typeof lastEventId === 'string' && lastEventId !== '' ? Number(lastEventId) : (query.after ?? 0);
@@ -74,6 +78,7 @@ export function jobRoutes(app: App): FastifyPluginAsync {
       // 404 as JSON before the stream starts; after that, headers go out at once (a resumed
       // stream of a job with nothing new would otherwise send nothing until its next event).
       await app.jobs.get(key.tenant, request.params.id);
+      const release = streams.enter(key.tenant);
       const client = clientSignal(reply);
       const signal = AbortSignal.any([client, closing.signal]);
       const events = app.jobs.follow(key.tenant, request.params.id, resumeFrom, signal);
@@ -94,9 +99,10 @@ export function jobRoutes(app: App): FastifyPluginAsync {
           response.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(toWireEvent(event))}\n\n`);
         }
       } catch (error) {
-        if (!response.destroyed) response.write(`event: error\ndata: ${JSON.stringify(BreakwaterError.isInstance(error) ? error.toEnvelope() : { error: { message: 'stream failed' } })}\n\n`);
+        if (!response.destroyed) response.write(`event: error\ndata: ${JSON.stringify(toBreakwaterError(error).toEnvelope())}\n\n`);
       } finally {
         clearInterval(keepAlive);
+        release();
         await events.return(undefined);
         if (!response.destroyed) response.end();
       }

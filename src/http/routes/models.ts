@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { App } from '../../app.js';
 import { BreakwaterError } from '../../core/errors/breakwater-error.js';
 import type { AliasRoute } from '../../core/routing/alias-route.js';
-import { authenticate } from '../request-context.js';
+import { callerKey } from '../route-access.js';
 
 const started = Math.floor(Date.now() / 1000);
 
@@ -13,12 +13,13 @@ function describe(route: AliasRoute) {
 /** GET /v1/models lists the aliases this key may use (OpenAI's list shape). */
 export function modelRoutes(app: App): FastifyPluginAsync {
   return async (server) => {
-    server.get('/v1/models', async (request) => {
-      const key = await authenticate(app, request);
+    const keyOnly = { config: { access: 'key' as const } };
+    server.get('/v1/models', keyOnly, async (request) => {
+      const key = callerKey(request);
       return { object: 'list', data: app.gateway.aliasesFor(key).map(describe) };
     });
-    server.get<{ Params: { model: string } }>('/v1/models/:model', async (request) => {
-      const key = await authenticate(app, request);
+    server.get<{ Params: { model: string } }>('/v1/models/:model', keyOnly, async (request) => {
+      const key = callerKey(request);
       const route = app.gateway.aliasesFor(key).find((candidate) => candidate.alias === request.params.model);
       if (!route) throw new BreakwaterError('MODEL_NOT_FOUND', `The model "${request.params.model}" does not exist or this key may not use it.`, { param: 'model' });
       return describe(route);

@@ -4,7 +4,7 @@ import type { App } from '../../app.js';
 import { BreakwaterError } from '../../core/errors/breakwater-error.js';
 import { toWireRecord } from '../../core/jobs/job-view.js';
 import { parseBody } from '../parse-body.js';
-import { authenticate } from '../request-context.js';
+import { callerKey } from '../route-access.js';
 
 const recordsQuerySchema = z
   .object({
@@ -16,8 +16,8 @@ const recordsQuerySchema = z
 /** The declared pipelines, and the validated records each produced for this key's tenant. */
 export function pipelineRoutes(app: App): FastifyPluginAsync {
   return async (server) => {
-    server.get('/v1/pipelines', async (request) => {
-      await authenticate(app, request);
+    const keyOnly = { config: { access: 'key' as const } };
+    server.get('/v1/pipelines', keyOnly, async () => {
       return {
         object: 'list',
         data: [...app.pipelines.values()].map((pipeline) => ({
@@ -33,8 +33,8 @@ export function pipelineRoutes(app: App): FastifyPluginAsync {
       };
     });
 
-    server.get<{ Params: { name: string } }>('/v1/pipelines/:name/records', async (request) => {
-      const key = await authenticate(app, request);
+    server.get<{ Params: { name: string } }>('/v1/pipelines/:name/records', keyOnly, async (request) => {
+      const key = callerKey(request);
       const query = parseBody(recordsQuerySchema, request.query ?? {});
       if (!app.pipelines.has(request.params.name)) {
         throw new BreakwaterError('PIPELINE_NOT_FOUND', `No pipeline "${request.params.name}"; GET /v1/pipelines lists the declared ones.`, { param: 'name' });

@@ -1,9 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../app.js';
-import { isAdmin } from '../admin-auth.js';
 import { parseBody } from '../parse-body.js';
-import { authenticate } from '../request-context.js';
+import { callerIsAdmin, callerKey } from '../route-access.js';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const usageQuerySchema = z
@@ -21,9 +20,9 @@ const usageQuerySchema = z
  */
 export function usageRoutes(app: App): FastifyPluginAsync {
   return async (server) => {
-    server.get('/v1/usage', async (request) => {
+    server.get('/v1/usage', { config: { access: 'admin-or-key' } }, async (request) => {
       const query = parseBody(usageQuerySchema, request.query ?? {});
-      const keyId = isAdmin(app, request) ? query.key_id : (await authenticate(app, request)).id;
+      const keyId = callerIsAdmin(request) ? query.key_id : callerKey(request).id;
       await app.ledgerWriter.flush();
       const to = query.to ? Date.parse(`${query.to}T00:00:00Z`) + 86_400_000 : Date.now() + 1;
       const from = query.from ? Date.parse(`${query.from}T00:00:00Z`) : to - 30 * 86_400_000;
