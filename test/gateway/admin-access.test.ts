@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
+import { rawRequest } from '../support/raw-http.js';
 import { adminToken, startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -10,30 +10,6 @@ import { adminToken, startTestApp, type TestApp } from '../support/test-app.js';
  * router might normalise, over a real socket (so the request line reaches Fastify untouched),
  * with no token and with a tenant's key, and checks nothing happened.
  */
-
-interface RawResponse {
-  status: number;
-  body: string;
-}
-
-/** One HTTP/1.1 request with the request target exactly as given, read until the server closes. */
-function rawRequest(port: number, method: string, target: string, headers: Record<string, string>, body?: string): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    const chunks: Buffer[] = [];
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', reject);
-    socket.on('close', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
-      resolve({ status, body: text.slice(text.indexOf('\r\n\r\n') + 4) });
-    });
-    const lines = [`${method} ${target} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: close'];
-    for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
-    if (body !== undefined) lines.push('Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`);
-    socket.end(`${lines.join('\r\n')}\r\n\r\n${body ?? ''}`);
-  });
-}
 
 /** Spellings of one path that a router, a proxy or a URL parser may treat as the same route. */
 function spellings(path: string, port: number): string[] {
