@@ -23,6 +23,7 @@ export function createProvider(name: string, config: ProviderConfig, env: NodeJS
         apiKey: apiKey(config.apiKey),
         headers: config.headers,
         connections: config.connections,
+        streamIdleTimeoutMs: config.streamIdleTimeoutMs,
         profile: vendorProfiles.openai!,
       });
     case 'openai-compatible': {
@@ -33,6 +34,7 @@ export function createProvider(name: string, config: ProviderConfig, env: NodeJS
         apiKey: apiKey(config.apiKey),
         headers: config.headers,
         connections: config.connections,
+        streamIdleTimeoutMs: config.streamIdleTimeoutMs,
         profile,
       });
     }
@@ -44,6 +46,7 @@ export function createProvider(name: string, config: ProviderConfig, env: NodeJS
         headers: config.headers,
         version: config.version,
         connections: config.connections,
+        streamIdleTimeoutMs: config.streamIdleTimeoutMs,
       });
     case 'local':
       return new LocalProvider({
@@ -54,6 +57,7 @@ export function createProvider(name: string, config: ProviderConfig, env: NodeJS
         maxQueue: config.maxQueue,
         idleUnloadMs: config.idleUnloadMs,
         embedding: config.embedding,
+        streamIdleTimeoutMs: config.streamIdleTimeoutMs,
         ...(config.threads === undefined ? {} : { threads: config.threads }),
         ...(config.pull === undefined ? {} : { pull: config.pull }),
         ...(config.autoPull && config.pull !== undefined && services.fetchModel

@@ -8,6 +8,8 @@ import { AnthropicProvider } from './anthropic-provider.js';
 
 const apiKey = 'sk-ant-test-secret-4f9a';
 const call = { signal: new AbortController().signal, model: 'claude-test' };
+/** Short, so a stalled stream fails fast; every scripted stream is sent whole, well within it. */
+const idleMs = 300;
 
 /** What the scripted server sends next: a JSON body, or SSE events (optionally cut off). */
 interface Reply {
@@ -16,6 +18,8 @@ interface Reply {
   json?: unknown;
   events?: Array<[string, Record<string, unknown>] | string>;
   cut?: boolean;
+  /** Send the events, then nothing more, keeping the connection open; resolves when the connection closes. */
+  stall?: (closed: Promise<void>) => void;
 }
 
 let reply: Reply = {};
@@ -71,7 +75,7 @@ before(async () => {
     request.on('data', (chunk: Buffer) => (text += chunk.toString()));
     request.on('end', () => {
       received = { url: request.url, headers: request.headers, body: JSON.parse(text) as Record<string, unknown> };
-      const { status = 200, headers = {}, json, events, cut } = reply;
+      const { status = 200, headers = {}, json, events, cut, stall } = reply;
       if (events === undefined) {
         response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(json));
         return;
@@ -80,13 +84,14 @@ before(async () => {
       const body = sse(events);
       // Uneven slices put event boundaries mid-write, as a real network does.
       for (let offset = 0; offset < body.length; offset += 37) response.write(body.slice(offset, offset + 37));
-      if (cut) response.write('', () => response.destroy());
+      if (stall) stall(new Promise((resolve) => response.once('close', () => resolve())));
+      else if (cut) response.write('', () => response.destroy());
       else response.end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  provider = new AnthropicProvider({ name: 'anthropic-test', baseUrl: `http://127.0.0.1:${port}`, apiKey, headers: { 'anthropic-beta': 'x' }, version: '2023-06-01', connections: 2 });
+  provider = new AnthropicProvider({ name: 'anthropic-test', baseUrl: `http://127.0.0.1:${port}`, apiKey, headers: { 'anthropic-beta': 'x' }, version: '2023-06-01', connections: 2, streamIdleTimeoutMs: idleMs });
 });
 
 after(async () => {
@@ -282,6 +287,41 @@ describe('AnthropicProvider failures', () => {
     assert.equal(error.code, 'GATEWAY_UPSTREAM_ERROR');
     assert.equal(error.retryable, true);
     assert.equal((await failure(provider.chatStream(ask(), call))).code, 'GATEWAY_UPSTREAM_ERROR');
+  });
+
+  it('passes on what the upstream said without its key, private URLs or its own address (regression: upstream error text reached callers unredacted)', async () => {
+    const upstream = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const echoed = `model: claude-x not found (x-api-key ${apiKey} from 10.20.30.40, see http://billing.internal:8080/keys?token=abc123def456ghi, served by ${upstream})`;
+    const leaks = [apiKey, '10.20.30.40', 'billing.internal', 'abc123def456ghi', upstream];
+    const errors = [];
+    for (const status of [400, 404, 500]) {
+      reply = { status, json: anthropicError('not_found_error', echoed) };
+      errors.push(await failure(provider.chat(ask(), call)));
+    }
+    reply = { events: [start(), ['error', { error: { type: 'api_error', message: echoed } }]] };
+    errors.push(await failure(collect(await provider.chatStream(ask(), call))));
+    for (const error of errors) {
+      assert.match(error.message, /model: claude-x not found/);
+      for (const leak of leaks) assert.ok(!error.message.includes(leak), `${leak} leaked: ${error.message}`);
+    }
+  });
+
+  it('cuts a stream that falls silent after its first chunk with GATEWAY_UPSTREAM_TIMEOUT and closes the upstream connection', { timeout: 10_000 }, async () => {
+    let closed: Promise<void> | undefined;
+    reply = { events: [start(), ...textBlock(0, 'Hel').slice(0, 2)], stall: (connectionClosed) => (closed = connectionClosed) };
+    const chunks: ChatCompletionChunk[] = [];
+    const started = performance.now();
+    const error = await failure(
+      (async () => {
+        for await (const chunk of await provider.chatStream(ask(), call)) chunks.push(chunk);
+      })(),
+    );
+    const waited = performance.now() - started;
+    assert.equal(error.code, 'GATEWAY_UPSTREAM_TIMEOUT');
+    assert.match(error.message, /streamIdleTimeoutMs/);
+    assert.equal(chunks.map((chunk) => chunk.choices[0]?.delta.content).join(''), 'Hel', 'the chunks before the silence arrived');
+    assert.ok(waited >= idleMs && waited < idleMs + 2_000, `failed after ${Math.round(waited)} ms`);
+    await closed; // resolves only once Breakwater closed the upstream connection
   });
 
   it('maps 401 to GATEWAY_UPSTREAM_AUTH_FAILED', async () => {

@@ -3,6 +3,7 @@ import type { Provider, ProviderCallOptions } from '../../../core/ports/provider
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../../../wire/chat.js';
 import type { EmbeddingsRequest, EmbeddingsResult } from '../../../wire/embeddings.js';
 import { HttpUpstream } from '../shared/http-upstream.js';
+import { upstreamSecrets } from '../shared/scrub-upstream-text.js';
 import { readServerSentEvents } from '../shared/sse.js';
 import { AnthropicStreamTranslator, fromAnthropic, type AnthropicMessage } from './from-anthropic.js';
 import { toAnthropic } from './to-anthropic.js';
@@ -16,6 +17,8 @@ export interface AnthropicProviderOptions {
   /** Sent as `anthropic-version`, e.g. `2023-06-01`. */
   version: string;
   connections: number;
+  /** Longest silence between two chunks of a stream before it is cut with GATEWAY_UPSTREAM_TIMEOUT. */
+  streamIdleTimeoutMs: number;
 }
 
 /** Anthropic's Messages API, translated to and from the OpenAI wire format. */
@@ -27,26 +30,24 @@ export class AnthropicProvider implements Provider {
 
   constructor(private readonly options: AnthropicProviderOptions) {
     this.name = options.name;
-    this.upstream = new HttpUpstream(options.name, options.baseUrl, options.connections);
+    this.upstream = new HttpUpstream({
+      provider: options.name,
+      baseUrl: options.baseUrl,
+      connections: options.connections,
+      secrets: upstreamSecrets(options.baseUrl, options.apiKey, options.headers),
+      streamIdleTimeoutMs: options.streamIdleTimeoutMs,
+    });
     this.headers = { ...options.headers, 'anthropic-version': options.version, ...(options.apiKey ? { 'x-api-key': options.apiKey } : {}) };
   }
 
   async chat(request: ChatRequest, call: ProviderCallOptions): Promise<ChatCompletion> {
-    try {
-      const response = await this.upstream.post('/v1/messages', this.headers, toAnthropic(request, call.model, false), call.signal);
-      return fromAnthropic(await this.upstream.json<AnthropicMessage>(response, call.signal), isJsonMode(request));
-    } catch (error) {
-      throw this.redact(error);
-    }
+    const response = await this.upstream.post('/v1/messages', this.headers, toAnthropic(request, call.model, false), call.signal);
+    return fromAnthropic(await this.upstream.json<AnthropicMessage>(response, call.signal), isJsonMode(request));
   }
 
   async chatStream(request: ChatRequest, call: ProviderCallOptions): Promise<AsyncIterable<ChatCompletionChunk>> {
-    try {
-      const response = await this.upstream.post('/v1/messages', this.headers, toAnthropic(request, call.model, true), call.signal);
-      return this.chunks(response.body, new AnthropicStreamTranslator(this.name, isJsonMode(request)), call.signal);
-    } catch (error) {
-      throw this.redact(error);
-    }
+    const response = await this.upstream.post('/v1/messages', this.headers, toAnthropic(request, call.model, true), call.signal);
+    return this.chunks(this.upstream.streamBody(response), new AnthropicStreamTranslator(this.name, isJsonMode(request), (text) => this.upstream.scrub(text)), call.signal);
   }
 
   async embed(_request: EmbeddingsRequest, _call: ProviderCallOptions): Promise<EmbeddingsResult> {
@@ -69,25 +70,12 @@ export class AnthropicProvider implements Provider {
       }
       translator.finish();
     } catch (error) {
-      if (BreakwaterError.isInstance(error)) throw this.redact(error);
+      if (BreakwaterError.isInstance(error)) throw error;
       throw new BreakwaterError('GATEWAY_UPSTREAM_STREAM_BROKEN', `The stream from provider ${this.name} broke off${signal.aborted ? ' (timeout or client disconnect)' : ''}.`, {
         details: { provider: this.name },
         cause: error,
       });
     }
-  }
-
-  /** Upstream messages are passed on to callers, so a key an upstream echoes back must not be. */
-  private redact(error: unknown): unknown {
-    const key = this.options.apiKey;
-    if (!key || !BreakwaterError.isInstance(error) || !error.message.includes(key)) return error;
-    return new BreakwaterError(error.code, error.message.split(key).join('[redacted]'), {
-      param: error.param,
-      details: error.details,
-      retryAfterSeconds: error.retryAfterSeconds,
-      retryable: error.retryable,
-      cause: error.cause,
-    });
   }
 }
 

@@ -100,6 +100,8 @@ export class AnthropicStreamTranslator {
   constructor(
     private readonly provider: string,
     private readonly jsonMode: boolean,
+    /** Makes the upstream's own error text fit for callers (no keys, no internal addresses). */
+    private readonly scrub: (text: string) => string,
   ) {}
 
   get done(): boolean {
@@ -138,7 +140,7 @@ export class AnthropicStreamTranslator {
         return [{ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [], usage }];
       }
       case 'error':
-        throw this.broken(`reported an error mid-stream: ${event.error?.message ?? event.error?.type ?? 'unknown'}`);
+        throw this.broken(`reported an error mid-stream: ${this.scrub(event.error?.message ?? event.error?.type ?? 'unknown')}`);
       default:
         // ping, and event types added after this adapter was written.
         return [];

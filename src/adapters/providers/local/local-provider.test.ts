@@ -2,9 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { writeTinyGguf } from '../../../../test/support/tiny-gguf.js';
+import { downloadModel } from '../../../cli/models/download.js';
 import { examplePipelines } from '../../../config/example-pipelines.js';
 import { BreakwaterError } from '../../../core/errors/breakwater-error.js';
 import { SchemaValidator } from '../../../core/extraction/schema-validator.js';
@@ -203,6 +206,31 @@ describe('LocalProvider (tiny GGUF, random weights)', () => {
     await idle.chat(ask('two', { max_tokens: 2 }), call());
     assert.equal(idle.isLoaded, true);
     assert.equal(idle.loads, 2);
+  });
+
+  it('tells callers a first-use download failed without the mirror address or its token', async () => {
+    const mirror = createServer((_request, response) => response.writeHead(500).end('mirror down'));
+    await new Promise<void>((resolve) => mirror.listen(0, '127.0.0.1', resolve));
+    const address = `127.0.0.1:${(mirror.address() as AddressInfo).port}`;
+    const url = `http://${address}/models/tiny.gguf?access_token=hf_AbCdEfGhIjKlMnOpQrStUvWx123456`;
+    try {
+      const missing = provider({
+        model: join(directory, 'to-download.gguf'),
+        pull: 'tiny',
+        fetchModel: (onProgress) => downloadModel({ url, destination: join(directory, 'to-download.gguf'), onProgress: (progress) => onProgress(progress.bytes, progress.total) }).then(() => undefined),
+      });
+      await assert.rejects(missing.chat(ask('hi'), call()));
+      await missing.downloaded();
+      const error = await missing.chat(ask('hi'), call()).then(
+        () => assert.fail('expected the download failure'),
+        (caught: unknown) => caught,
+      );
+      assert.ok(BreakwaterError.isInstance(error));
+      assert.match(error.message, /Downloading it on first use failed \(.*answered 500/);
+      for (const leak of [address, 'hf_AbCdEf', 'access_token']) assert.ok(!error.message.includes(leak), `${leak} leaked: ${error.message}`);
+    } finally {
+      mirror.close();
+    }
   });
 });
 

@@ -8,6 +8,8 @@ import type { Provider, ProviderCallOptions } from '../../../core/ports/provider
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, FinishReason, ToolCall, Usage } from '../../../wire/chat.js';
 import type { EmbeddingsRequest, EmbeddingsResult } from '../../../wire/embeddings.js';
 import { isTimeout } from '../shared/http-upstream.js';
+import { withIdleTimeout } from '../shared/idle-timeout.js';
+import { scrubUpstreamText } from '../shared/scrub-upstream-text.js';
 import { Channel } from './channel.js';
 import { SlotQueue } from './slot-queue.js';
 import { schemaToGbnf } from './schema-to-gbnf.js';
@@ -32,6 +34,8 @@ export interface LocalProviderOptions {
   maxQueue?: number;
   idleUnloadMs?: number;
   embedding?: boolean;
+  /** Longest silence between two chunks of a stream before it is stopped with GATEWAY_UPSTREAM_TIMEOUT. */
+  streamIdleTimeoutMs?: number;
 }
 
 interface Loaded {
@@ -84,6 +88,7 @@ const grammarCacheLimit = 64;
  *     maxQueue: 16
  *     idleUnloadMs: 300000
  *     embedding: false
+ *     streamIdleTimeoutMs: 120000   # a stream silent this long is stopped (prompt evaluation counts)
  * routes:
  *   - alias: local-small
  *     deployments: [{ provider: local, model: qwen2.5-0.5b }]
@@ -95,6 +100,7 @@ export class LocalProvider implements Provider {
   private readonly contextSize: number;
   private readonly sequences: number;
   private readonly idleUnloadMs: number;
+  private readonly streamIdleTimeoutMs: number;
   private readonly slots: SlotQueue;
   private loaded: Promise<Loaded> | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -114,6 +120,7 @@ export class LocalProvider implements Provider {
     // against each other (DESIGN.md: the library's default was ~500x slower on 2 cores).
     this.threads = options.threads ?? Math.max(1, Math.floor(availableParallelism() / this.sequences));
     this.idleUnloadMs = options.idleUnloadMs ?? 300_000;
+    this.streamIdleTimeoutMs = options.streamIdleTimeoutMs ?? 120_000;
     this.capabilities = { chat: true, streaming: true, embeddings: options.embedding ?? false, tools: true, jsonSchema: true, grammar: true };
     this.slots = new SlotQueue(
       this.sequences,
@@ -177,7 +184,11 @@ export class LocalProvider implements Provider {
         channel.end();
       }, (error: unknown) => channel.fail(error))
       .finally(() => this.slots.release());
-    return channel.iterate(() => stop.abort(new Error('stream consumer stopped reading')));
+    // A generation stuck in native code would otherwise hold the caller's slots for good.
+    return withIdleTimeout(
+      channel.iterate(() => stop.abort(new Error('stream consumer stopped reading'))),
+      { idleMs: this.streamIdleTimeoutMs, provider: this.name, onIdle: (error) => stop.abort(error) },
+    );
   }
 
   async embed(request: EmbeddingsRequest, call: ProviderCallOptions): Promise<EmbeddingsResult> {
@@ -340,7 +351,10 @@ export class LocalProvider implements Provider {
             if (this.fetching === fetching) this.fetching = undefined;
           },
           (error: unknown) => {
-            fetching.failure = { reason: error instanceof Error ? error.message : String(error), at: Date.now() };
+            // The reason reaches API callers: the download's URL (a private mirror, a token in
+            // its query) is the operator's business, and the full error is in the log.
+            const reason = scrubUpstreamText(error instanceof Error ? error.message : String(error), { secrets: [], hosts: [] });
+            fetching.failure = { reason, at: Date.now() };
           },
         ),
       };

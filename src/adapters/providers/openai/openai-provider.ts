@@ -4,6 +4,7 @@ import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../../../
 import type { EmbeddingsRequest, EmbeddingsResult } from '../../../wire/embeddings.js';
 import { upstreamTransportError } from '../../../core/errors/upstream-error.js';
 import { HttpUpstream, isTimeout } from '../shared/http-upstream.js';
+import { upstreamSecrets } from '../shared/scrub-upstream-text.js';
 import { readServerSentEvents } from '../shared/sse.js';
 import type { VendorProfile } from './vendors.js';
 
@@ -13,6 +14,8 @@ export interface OpenAIProviderOptions {
   apiKey: string | undefined;
   headers: Record<string, string>;
   connections: number;
+  /** Longest silence between two chunks of a stream before it is cut with GATEWAY_UPSTREAM_TIMEOUT. */
+  streamIdleTimeoutMs: number;
   profile: VendorProfile;
 }
 
@@ -25,7 +28,13 @@ export class OpenAIProvider implements Provider {
 
   constructor(private readonly options: OpenAIProviderOptions) {
     this.name = options.name;
-    this.upstream = new HttpUpstream(options.name, options.baseUrl, options.connections);
+    this.upstream = new HttpUpstream({
+      provider: options.name,
+      baseUrl: options.baseUrl,
+      connections: options.connections,
+      secrets: upstreamSecrets(options.baseUrl, options.apiKey, options.headers),
+      streamIdleTimeoutMs: options.streamIdleTimeoutMs,
+    });
     this.headers = { ...options.headers, ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}) };
   }
 
@@ -36,7 +45,7 @@ export class OpenAIProvider implements Provider {
 
   async chatStream(request: ChatRequest, call: ProviderCallOptions): Promise<AsyncIterable<ChatCompletionChunk>> {
     const response = await this.upstream.post('/chat/completions', this.headers, this.body(request, call.model, true), call.signal);
-    return this.chunks(response.body, call.signal);
+    return this.chunks(this.upstream.streamBody(response), call.signal);
   }
 
   async embed(request: EmbeddingsRequest, call: ProviderCallOptions): Promise<EmbeddingsResult> {
@@ -76,7 +85,7 @@ export class OpenAIProvider implements Provider {
         }
         const parsed = JSON.parse(event.data) as ChatCompletionChunk | { error: { message?: string } };
         if ('error' in parsed) {
-          throw new BreakwaterError('GATEWAY_UPSTREAM_STREAM_BROKEN', `Provider ${this.name} reported an error mid-stream: ${parsed.error.message ?? 'unknown'}`, {
+          throw new BreakwaterError('GATEWAY_UPSTREAM_STREAM_BROKEN', `Provider ${this.name} reported an error mid-stream: ${this.upstream.scrub(parsed.error.message ?? 'unknown')}`, {
             details: { provider: this.name },
           });
         }

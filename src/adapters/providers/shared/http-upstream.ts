@@ -1,6 +1,8 @@
 import { Pool, type Dispatcher } from 'undici';
 import { BreakwaterError } from '../../../core/errors/breakwater-error.js';
 import { upstreamErrorMessage, upstreamHttpError, upstreamTransportError } from '../../../core/errors/upstream-error.js';
+import { withIdleTimeout } from './idle-timeout.js';
+import { scrubUpstreamText, type UpstreamSecrets } from './scrub-upstream-text.js';
 
 export interface UpstreamResponse {
   status: number;
@@ -10,19 +12,28 @@ export interface UpstreamResponse {
 
 /**
  * One keep-alive connection pool per upstream origin (undici). Turns transport failures
- * and non-2xx statuses into BreakwaterErrors; the caller reads the 2xx body.
+ * and non-2xx statuses into BreakwaterErrors, with the upstream's text scrubbed of secrets
+ * and internal addresses; the caller reads the 2xx body.
  */
+export interface HttpUpstreamOptions {
+  provider: string;
+  baseUrl: string;
+  connections: number;
+  /** Redacted from upstream text before it reaches callers. */
+  secrets: UpstreamSecrets;
+  /** Longest silence between two chunks of a stream body (see withIdleTimeout). */
+  streamIdleTimeoutMs: number;
+}
+
 export class HttpUpstream {
+  readonly provider: string;
   private readonly pool: Pool;
   private readonly basePath: string;
 
-  constructor(
-    readonly provider: string,
-    baseUrl: string,
-    connections: number,
-  ) {
-    const url = new URL(baseUrl);
-    this.pool = new Pool(url.origin, { connections, keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0 });
+  constructor(private readonly options: HttpUpstreamOptions) {
+    this.provider = options.provider;
+    const url = new URL(options.baseUrl);
+    this.pool = new Pool(url.origin, { connections: options.connections, keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0 });
     this.basePath = url.pathname.replace(/\/$/, '');
   }
 
@@ -47,7 +58,7 @@ export class HttpUpstream {
         // The message is a courtesy; the status is what matters.
       }
       const retryAfter = response.headers['retry-after'];
-      throw upstreamHttpError(this.provider, response.statusCode, upstreamErrorMessage(text), Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+      throw upstreamHttpError(this.provider, response.statusCode, this.scrub(upstreamErrorMessage(text)), Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
     }
     return { status: response.statusCode, headers: response.headers, body: response.body };
   }
@@ -63,6 +74,24 @@ export class HttpUpstream {
         cause: error,
       });
     }
+  }
+
+  /**
+   * A 2xx stream body whose upstream falls silent for `streamIdleTimeoutMs` after its first
+   * bytes: the request is aborted (its socket closed) and the body fails with
+   * GATEWAY_UPSTREAM_TIMEOUT.
+   */
+  streamBody(response: UpstreamResponse): AsyncIterable<Uint8Array> {
+    return withIdleTimeout<Uint8Array>(response.body, {
+      idleMs: this.options.streamIdleTimeoutMs,
+      provider: this.provider,
+      onIdle: (error) => response.body.destroy(error),
+    });
+  }
+
+  /** Upstream text fit for a caller's error message: no keys, no internal addresses. */
+  scrub(text: string): string {
+    return scrubUpstreamText(text, this.options.secrets);
   }
 
   async close(): Promise<void> {
