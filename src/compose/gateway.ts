@@ -110,6 +110,7 @@ export function buildGateway(parts: GatewayParts): { gateway: Gateway; ledgerWri
     tokens,
     middleware,
     onDeferredError: onError,
+    defaultMaxOutputTokens: config.limits.defaultMaxOutputTokens,
   });
 
   return { gateway, ledgerWriter, semanticCache: semantic };

@@ -28,6 +28,19 @@ export interface GatewayOptions {
   /** Outermost first. */
   middleware: readonly ModelMiddleware[];
   onDeferredError: (error: unknown) => void;
+  /**
+   * The output an abandoned attempt is charged when the request set no cap (`limits.defaultMaxOutputTokens`);
+   * without it such an attempt is charged its prompt only. Budgeted calls always carry a cap.
+   */
+  defaultMaxOutputTokens?: number;
+}
+
+type UsageCounts = Pick<NonNullable<ChatCompletion['usage']>, 'prompt_tokens' | 'completion_tokens'>;
+
+/** What came back from the deployment that answered: its usage, or else its text to count. */
+interface Answer {
+  usage: UsageCounts | undefined;
+  outputText(): string;
 }
 
 /**
@@ -81,7 +94,7 @@ export class Gateway {
       requestedAlias: route.alias,
       route,
       routeDecision: undefined,
-      progress: { attempts: 0, upstreamMs: 0, deployment: undefined },
+      progress: { attempts: 0, upstreamMs: 0, deployment: undefined, unanswered: [] },
       cache: 'bypass',
       cacheSimilarity: undefined,
       pii: {},
@@ -99,13 +112,19 @@ export class Gateway {
     } catch (thrown) {
       const error = toBreakwaterError(thrown);
       context.overheadMs = this.overhead(context);
+      // No answer, but attempts that timed out or lost their client may still have cost.
+      this.account(context, undefined);
       this.settle(deferred, { error, completion: undefined });
       throw error;
     }
     context.overheadMs = this.overhead(context);
     if (outcome.kind === 'stream') return { context, outcome: { kind: 'stream', chunks: this.accountStream(context, outcome.chunks, deferred) } };
-    if (outcome.kind === 'completion') this.account(context, outcome.completion.usage);
-    else this.account(context, { prompt_tokens: outcome.result.usage.prompt_tokens, completion_tokens: 0 });
+    if (outcome.kind === 'completion') {
+      const completion = outcome.completion;
+      this.account(context, { usage: completion.usage, outputText: () => completionText(completion) });
+    } else {
+      this.account(context, { usage: { prompt_tokens: outcome.result.usage.prompt_tokens, completion_tokens: 0 }, outputText: () => '' });
+    }
     this.settle(deferred, { error: undefined, completion: outcome.kind === 'completion' ? outcome.completion : undefined });
     return { context, outcome };
   }
@@ -154,19 +173,48 @@ export class Gateway {
       if (!error && !assembler.finished) {
         error = new BreakwaterError('INVALID_REQUEST', 'The client closed the connection during the stream.', { details: { clientClosed: true } });
       }
-      // Providers that send no usage on streams: count what was actually received.
-      this.account(context, assembler.usage ?? { prompt_tokens: context.estimatedInputTokens, completion_tokens: this.options.tokens.count(assembler.outputText) });
+      // Providers that send no usage on streams, and streams cut short: count what was received.
+      this.account(context, { usage: assembler.usage, outputText: () => assembler.outputText });
       this.settle(deferred, { error, completion: error ? undefined : assembler.toCompletion() });
     }
   }
 
-  private account(context: CallContext, usage: Pick<NonNullable<ChatCompletion['usage']>, 'prompt_tokens' | 'completion_tokens'> | undefined): void {
+  /**
+   * Tokens and cost of the call: the answer by its usage (or, without usage, its prompt estimate
+   * and its counted text), plus every attempt that was sent and abandoned (timed out, or the
+   * client left) at its prompt estimate and the request's output cap — the upstream bills
+   * those whether or not anyone reads the answer.
+   */
+  private account(context: CallContext, answer: Answer | undefined): void {
     if (context.cache === 'hit' || context.cache === 'semantic') return;
-    const inputTokens = usage?.prompt_tokens ?? context.estimatedInputTokens;
-    const outputTokens = usage?.completion_tokens ?? 0;
+    let inputTokens = 0;
+    let outputTokens = 0;
+    let costUsd = 0;
+    const { unanswered, deployment } = context.progress;
+    if (unanswered.length > 0) {
+      const cap = this.outputCap(context);
+      for (const abandoned of unanswered) {
+        inputTokens += context.estimatedInputTokens;
+        outputTokens += cap;
+        costUsd += costOf(abandoned.price, context.estimatedInputTokens, cap);
+      }
+    }
+    if (answer) {
+      const answerInput = answer.usage?.prompt_tokens ?? context.estimatedInputTokens;
+      const answerOutput = answer.usage?.completion_tokens ?? this.options.tokens.count(answer.outputText());
+      inputTokens += answerInput;
+      outputTokens += answerOutput;
+      if (deployment) costUsd += costOf(deployment.price, answerInput, answerOutput);
+    }
     context.usage = { inputTokens, outputTokens };
-    const deployment = context.progress.deployment;
-    context.costUsd = deployment ? costOf(deployment.price, inputTokens, outputTokens) : 0;
+    context.costUsd = costUsd;
+  }
+
+  /** The most output the upstream may have generated for this request. */
+  private outputCap(context: CallContext): number {
+    const input = context.input;
+    if (input.operation !== 'chat') return 0;
+    return input.request.max_completion_tokens ?? input.request.max_tokens ?? context.gatewayOutputCap ?? this.options.defaultMaxOutputTokens ?? 0;
   }
 
   private overhead(context: CallContext): number {
@@ -195,6 +243,15 @@ async function* resume<T>(iterator: AsyncIterator<T>, first: IteratorResult<T>):
   } finally {
     await iterator.return?.();
   }
+}
+
+function completionText(completion: ChatCompletion): string {
+  let text = '';
+  for (const choice of completion.choices) {
+    text += choice.message.content ?? '';
+    for (const call of choice.message.tool_calls ?? []) text += call.function.name + call.function.arguments;
+  }
+  return text;
 }
 
 function capabilityMissing(alias: string, capability: string): BreakwaterError {

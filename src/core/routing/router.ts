@@ -16,6 +16,12 @@ export interface RouteProgress {
   /** Time spent waiting on upstreams, including backoff sleeps. */
   upstreamMs: number;
   deployment: Deployment | undefined;
+  /**
+   * One entry per attempt whose request went to its deployment and that ended without an
+   * answer because it timed out or the client went away: the upstream may have generated (and
+   * will bill) the whole answer anyway, so the gateway charges each of them.
+   */
+  unanswered: Deployment[];
 }
 
 /**
@@ -58,6 +64,10 @@ export class Router {
         } catch (thrown) {
           attemptSignal.settle();
           progress.upstreamMs += performance.now() - started;
+          // Only the deployment's timeout or the client abort an attempt, and both come after the
+          // request was handed to the provider; one aborted while still connecting is charged too
+          // (rare, and an error in the budget's favour).
+          if (attemptSignal.signal.aborted) progress.unanswered.push(deployment);
           const error = toBreakwaterError(thrown);
           lastError = error;
           if (signal.aborted) {

@@ -32,7 +32,7 @@ function context(alias: string, request: Partial<ChatRequest>, budget: VirtualKe
     cacheControl: { noStore: false, noCache: false },
     signal: new AbortController().signal,
     startedAt: 0,
-    progress: { attempts: 0, upstreamMs: 0, deployment: undefined },
+    progress: { attempts: 0, upstreamMs: 0, deployment: undefined, unanswered: [] },
     cache: 'bypass',
     cacheSimilarity: undefined,
     pii: {},
