@@ -18,8 +18,8 @@ if (!parsed.ok) throw new Error(parsed.error.join('\n'));
 const configs = new Map([['auto', parsed.value]]);
 const completion: CallOutcome = { kind: 'completion', completion: { id: 'x', object: 'chat.completion', created: 0, model: 'm', choices: [] } };
 
-function context(alias: string, request: Partial<ChatRequest>, budget: VirtualKey['budget'] = null): CallContext {
-  const key = { id: 'k1', name: 'k', prefix: 'bw_', tenant: 't', allowedModels: null, rpm: null, tpm: null, budget, tags: {}, piiPolicy: null, createdAt: 0, revokedAt: null } as VirtualKey;
+function context(alias: string, request: Partial<ChatRequest>, budget: VirtualKey['budget'] = null, allowedModels: string[] | null = null): CallContext {
+  const key = { id: 'k1', name: 'k', prefix: 'bw_', tenant: 't', allowedModels, rpm: null, tpm: null, budget, tags: {}, piiPolicy: null, createdAt: 0, revokedAt: null } as VirtualKey;
   return {
     requestId: 'r1',
     key,
@@ -105,6 +105,34 @@ describe('autoRoute', () => {
     const seen: string[] = [];
     await run(context('auto', {}), { onDecision: (alias, decision, ms) => seen.push(`${alias}:${decision.tier}:${ms >= 0}`) });
     assert.deepEqual(seen, ['auto:small:true']);
+  });
+
+  it('routes a key to the tiers its allowed models name, never to another (a key allowed auto and the small model reached the large one)', async () => {
+    const hardText = { messages: [{ role: 'user' as const, content: 'Prove that the square root of 2 is irrational.' }] };
+    const smallOnly = context('auto', hardText, null, ['auto', 'gpt-mini']);
+    assert.equal(await run(smallOnly), 'gpt-mini');
+    assert.equal(smallOnly.routeDecision?.tier, 'small');
+    assert.match(smallOnly.routeDecision?.reason ?? '', /tier "large" is not in this key's allowed models/);
+    const hinted = context('auto', { metadata: { breakwater_route_hint: 'large' } }, null, ['auto', 'gpt-mini']);
+    assert.equal(await run(hinted), 'gpt-mini', 'a hint cannot open a tier the key may not use');
+    const largeOnly = context('auto', { messages: [{ role: 'user', content: 'Do you take PayPal?' }] }, null, ['auto', 'gpt-big']);
+    assert.equal(await run(largeOnly), 'gpt-big', 'the default tier is not allowed: the first allowed tier answers');
+    const both = context('auto', hardText, null, ['auto', 'gpt-mini', 'gpt-big']);
+    assert.equal(await run(both), 'gpt-big');
+    assert.doesNotMatch(both.routeDecision?.reason ?? '', /allowed models/);
+  });
+
+  it('refuses a key allowed none of the tiers with MODEL_NOT_ALLOWED, before anything is called', async () => {
+    let called = false;
+    const call = context('auto', {}, null, ['auto']);
+    await assert.rejects(
+      autoRoute({ configs, routes })(call, async () => {
+        called = true;
+        return completion;
+      }),
+      (error: Error & { code?: string }) => error.code === 'MODEL_NOT_ALLOWED' && /gpt-mini, gpt-big/.test(error.message),
+    );
+    assert.equal(called, false);
   });
 
   it('refuses a config whose tier alias is not a model', () => {

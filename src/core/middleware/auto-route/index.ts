@@ -2,7 +2,7 @@ import { BreakwaterError } from '../../errors/breakwater-error.js';
 import type { CallContext, ModelMiddleware } from '../../gateway/call-context.js';
 import type { AliasRoute } from '../../routing/alias-route.js';
 import { decideRoute, type RouteDecision } from '../../routing/auto/decide.js';
-import { extractFeatures, type RouteHints } from '../../routing/auto/features.js';
+import { extractFeatures, type RouteFeatures, type RouteHints } from '../../routing/auto/features.js';
 import type { AutoRouteConfig } from '../../routing/auto/rules.js';
 
 export interface AutoRouteOptions {
@@ -28,6 +28,11 @@ export const routeHintMetadataKeys = { tier: 'breakwater_route_hint', latencyTar
  * picks a tier by the alias's rules and swaps in that tier's route before anything prices
  * the call (the budget reserves at the tier's price; the ledger records the tier's alias).
  * Place it after the rate limit and before the cache and the budget.
+ *
+ * A key with `allowed_models` reaches only the tiers whose alias is in its list (naming the
+ * auto alias opens the router, not every model behind it): rules for other tiers are skipped,
+ * and when the default tier is not allowed the first allowed tier in the listed order answers.
+ * A key allowed none of the tiers gets MODEL_NOT_ALLOWED.
  */
 export function autoRoute(options: AutoRouteOptions): ModelMiddleware {
   for (const [alias, config] of options.configs) {
@@ -48,12 +53,35 @@ export function autoRoute(options: AutoRouteOptions): ModelMiddleware {
     const hints = { ...takeMetadataHints(input.request), ...definedOnly(options.hintsOf?.(context)) };
     const budgetHeadroom = context.key.budget && options.headroom ? await options.headroom(context) : undefined;
     const features = extractFeatures(input.request, { ...hints, promptTokens: context.estimatedInputTokens, budgetHeadroom });
-    const decision = decideRoute(features, config);
+    const decision = decideFor(context, features, config);
     context.route = options.routes.get(decision.alias)!;
     context.routeDecision = { tier: decision.tier, reason: decision.reason };
     options.onDecision?.(context.requestedAlias, decision, performance.now() - started);
     return next();
   };
+}
+
+function decideFor(context: CallContext, features: RouteFeatures, config: AutoRouteConfig): RouteDecision {
+  const allowed = context.key.allowedModels;
+  const decision = decideRoute(features, config);
+  if (allowed === null || allowed.includes(decision.alias)) return decision;
+  const tiers = config.tiers.filter((tier) => allowed.includes(tier.alias));
+  if (tiers.length === 0) {
+    throw new BreakwaterError(
+      'MODEL_NOT_ALLOWED',
+      `This key may not use any model behind "${context.requestedAlias}" (${config.tiers.map((tier) => tier.alias).join(', ')}); ask an admin to add one to the key's allowed models.`,
+      { param: 'model' },
+    );
+  }
+  const names = new Set(tiers.map((tier) => tier.name));
+  const open: AutoRouteConfig = {
+    ...config,
+    tiers,
+    rules: config.rules.filter((rule) => names.has(rule.tier)),
+    default: names.has(config.default) ? config.default : tiers[0]!.name,
+  };
+  const allowedDecision = decideRoute(features, open);
+  return { ...allowedDecision, reason: `${allowedDecision.reason}; tier "${decision.tier}" is not in this key's allowed models` };
 }
 
 /** Reads the hint keys from `metadata` and removes them: they are for Breakwater, not the vendor. */
