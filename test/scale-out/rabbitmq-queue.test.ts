@@ -101,6 +101,36 @@ describe('RabbitQueue on a real broker', () => {
     }
   });
 
+  test('an enqueue no queue can take fails and is reported (it used to be confirmed and silently dropped), and goes through once the queues are declared again', async () => {
+    // An item of priority 0 goes to the normal band, the queue named after the prefix itself.
+    const bandQueue = `breakwater.test.${runId}.unroutable`;
+    const queue = await openQueue({ name: bandQueue });
+    const connection = await amqp.connect(url);
+    try {
+      const channel = await connection.createChannel();
+      await channel.deleteQueue(bandQueue);
+      const reportedBefore = errors.length;
+      await assert.rejects(queue.enqueue([item('unroutable')]), (error: unknown) => {
+        assert.ok(BreakwaterError.isInstance(error) && error.retryable, String(error));
+        return true;
+      });
+      const reported = errors.slice(reportedBefore).map(String);
+      assert.ok(reported.some((text) => text.includes(`routing key ${bandQueue}`) && text.includes('no queue is bound')), reported.join('\n'));
+
+      // Each return makes the queue declare its topology again; the broker may refuse that
+      // while the deleted quorum queue is still going away, so the caller's retries get through.
+      await until(() => queue.enqueue([item('unroutable')]).then(() => true, () => false));
+      assert.equal((await channel.checkQueue(bandQueue)).queue, bandQueue);
+      const [claim] = await queue.claim(1, 5_000);
+      assert.equal(claim?.id, item('unroutable').id, 'the retried enqueue reached the queue');
+      await queue.complete(claim!);
+    } finally {
+      await connection.close();
+      await queue.close();
+      await deleteTopologies();
+    }
+  });
+
   test('a consumer whose connection is force-closed loses its claims to another node, which gets larger tokens', async () => {
     const name = `breakwater.test.${runId}.crash`;
     const connectionName = `breakwater-test-${runId}-dying`;

@@ -1,5 +1,5 @@
 import amqp from 'amqplib';
-import type { ConfirmChannel } from 'amqplib';
+import type { Channel, Message } from 'amqplib';
 import { backoffDelay } from '../../../core/routing/backoff.js';
 import { bands, unavailable, type Band, type Link } from './rabbitmq-messages.js';
 
@@ -33,7 +33,7 @@ export class Topology {
   }
 
   /** Declares everything idempotently (at every connect): durable quorum queues. */
-  async declare(channel: ConfirmChannel): Promise<void> {
+  async declare(channel: Channel): Promise<void> {
     const { name } = this;
     await channel.assertExchange(`${name}.ready`, 'direct', { durable: true });
     await channel.assertExchange(`${name}.delay`, 'headers', { durable: true });
@@ -188,7 +188,10 @@ export async function openLink(options: LinkOptions, epoch: number): Promise<Lin
   try {
     const publisher = await connection.createConfirmChannel();
     const consumer = await connection.createChannel();
-    const link: Link = { epoch, connection, publisher, consumer, consumerTags: [], lost };
+    const link: Link = { epoch, connection, publisher, consumer, consumerTags: [], lost, returned: new Set() };
+    publisher.on('return', (message: Message) => {
+      if (typeof message.properties.messageId === 'string') link.returned.add(message.properties.messageId);
+    });
     const onLost = () => {
       markLost(new Error('RabbitMQ connection lost'));
       options.onLost(link);

@@ -58,6 +58,11 @@ export interface Link {
   consumer: Channel;
   consumerTags: string[];
   lost: Promise<never>;
+  /**
+   * messageIds the broker returned as unroutable (basic.return, for a `mandatory` publish). The
+   * return arrives before the publish's confirm, so its confirm callback finds the id here.
+   */
+  returned: Set<string>;
 }
 
 export interface Entry {
@@ -103,10 +108,18 @@ export function remember(ids: Set<string>, id: string): void {
 }
 
 export function unavailable(why: string, cause?: unknown): BreakwaterError {
-  return new BreakwaterError('GATEWAY_UPSTREAM_UNAVAILABLE', `RabbitMQ is unavailable (${why}); the caller should retry, and check that the broker is running.`, {
+  return new BreakwaterError('DEPENDENCY_UNAVAILABLE', `RabbitMQ (job dispatch) is unavailable (${why}); retry shortly, and check that the broker is running.`, {
     retryable: true,
     ...(cause === undefined ? {} : { cause }),
   });
+}
+
+/** For operators: a publish the broker returned because no queue is bound for it. */
+export function unroutableError(message: OutgoingMessage): Error {
+  const where = `${message.exchange === '' ? 'the default exchange' : `exchange ${message.exchange}`} with routing key ${message.routingKey}`;
+  return new Error(
+    `RabbitMQ returned a message published to ${where}: no queue is bound for it. Breakwater declares its queues again and the publish is retried; check that nobody deletes or unbinds them.`,
+  );
 }
 
 /** A message browsed from the dead-letter queue, with the reason its headers carry. */

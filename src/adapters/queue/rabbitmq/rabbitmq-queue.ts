@@ -19,6 +19,7 @@ import {
   type OutgoingMessage,
   type RabbitQueueOptions,
   toDeadLetter,
+  unroutableError,
 } from './rabbitmq-messages.js';
 import { LinkKeeper, Topology } from './rabbitmq-link.js';
 
@@ -63,6 +64,9 @@ export class RabbitQueue implements JobQueue {
   private deliveryWaiters: Array<() => void> = [];
   private pendingDead: DeadLetter[] = [];
   private seq = 0;
+  /** Numbers this process's publishes, so a broker's basic.return names the one it refused. */
+  private published = 0;
+  private redeclaring: Promise<void> | undefined;
   private readyEmits = 0;
   private readonly keeper: LinkKeeper;
 
@@ -531,19 +535,32 @@ export class RabbitQueue implements JobQueue {
     };
   }
 
-  /** Resolves once the broker confirmed every message; a retryable error otherwise. */
+  /**
+   * Resolves once the broker confirmed every message; a retryable error otherwise. Publishes
+   * are `mandatory`: a message no queue would take (a queue deleted or unbound under us) comes
+   * back as basic.return and fails the publish, instead of being confirmed and dropped; the
+   * caller keeps its copy (the outbox row stays unsent, a retry nacks the original back).
+   */
   private async publish(messages: readonly OutgoingMessage[]): Promise<void> {
     const link = await this.keeper.linked();
     const confirms = messages.map(
       (message) =>
         new Promise<void>((resolve, reject) => {
+          const messageId = `${process.pid}-${++this.published}`;
           try {
             link.publisher.publish(
               message.exchange,
               message.routingKey,
               message.content,
-              { persistent: true, contentType: 'application/json', headers: message.headers },
-              (error: unknown) => (error ? reject(error) : resolve()),
+              { persistent: true, mandatory: true, messageId, contentType: 'application/json', headers: message.headers },
+              (error: unknown) => {
+                if (error) return reject(error);
+                if (!link.returned.delete(messageId)) return resolve();
+                const unroutable = unroutableError(message);
+                this.report(unroutable);
+                this.redeclare(link);
+                reject(unavailable('a message could not be routed to a queue', unroutable));
+              },
             );
           } catch (error) {
             reject(error);
@@ -556,6 +573,27 @@ export class RabbitQueue implements JobQueue {
       confirms.forEach((confirm) => confirm.catch(() => undefined));
       throw unavailable('the broker did not confirm the messages', error);
     }
+  }
+
+  /**
+   * Declares the topology again (once at a time) after the broker returned a message. On a
+   * channel of its own: a declare the broker refuses (a quorum queue still being deleted
+   * answers 404) closes only that channel, and the next return tries again.
+   */
+  private redeclare(link: Link): void {
+    if (this.redeclaring || this.keeper.current !== link) return;
+    this.redeclaring = (async () => {
+      const channel = await link.connection.createChannel();
+      channel.on('error', (error: unknown) => this.report(error));
+      try {
+        await this.names.declare(channel);
+      } finally {
+        await channel.close().catch(() => undefined);
+      }
+    })()
+      .catch((error: unknown) => this.report(error))
+      .finally(() => (this.redeclaring = undefined));
+    this.track(this.redeclaring);
   }
 
   /** The largest delay bucket that still lands `hopSlackMs` before the wait is over. */
