@@ -4,6 +4,7 @@ import { Gateway } from '../core/gateway/gateway.js';
 import type { CallContext } from '../core/gateway/call-context.js';
 import { autoRoute } from '../core/middleware/auto-route/index.js';
 import { budget, BudgetCounters } from '../core/middleware/budget/index.js';
+import { checkPrices } from '../core/middleware/budget/check-prices.js';
 import { pii } from '../core/middleware/pii/index.js';
 import { semanticCache } from '../core/middleware/semantic-cache/index.js';
 import type { SemanticCache } from '../core/semantic-cache/semantic-cache.js';
@@ -42,6 +43,7 @@ export interface GatewayParts {
 export function buildGateway(parts: GatewayParts): { gateway: Gateway; ledgerWriter: LedgerWriter; semanticCache: SemanticCache | undefined } {
   const { config, providers, store, counters, cache, metrics, logger } = parts;
   const routes = buildRoutes(config, providers, metrics);
+  checkPrices(routes, config.pricing.requireForBudgets, (deployments, message) => logger.warn({ deployments }, message));
   const tokens = new TokenCounter();
   tokens.count('warm up'); // loads the tokenizer's rank table (~1 s) before the first request, not during it
   const onError = (error: unknown) => logger.error({ err: error }, 'deferred gateway step failed');
@@ -99,6 +101,8 @@ export function buildGateway(parts: GatewayParts): { gateway: Gateway; ledgerWri
         ledger: store.ledger,
         defaultMaxOutputTokens: config.limits.defaultMaxOutputTokens,
         minOutputTokens: 16,
+        onUnpriced: (keyId, alias, deployments) =>
+          logger.warn({ keyId, alias, deployments }, 'a key with a budget calls deployments without a price: they count $0 against its budget; give them a price (docs/configuration.md#pricing)'),
         onReject: () => metrics.countRejection('budget'),
       },
       budgetCounters,
@@ -117,7 +121,8 @@ export function buildGateway(parts: GatewayParts): { gateway: Gateway; ledgerWri
 }
 
 function buildRoutes(config: ParsedConfig, providers: ReadonlyMap<string, Provider>, metrics: PrometheusMetrics): Map<string, AliasRoute> {
-  const pricing = new Pricing(config.pricing);
+  const { requireForBudgets: _required, ...prices } = config.pricing;
+  const pricing = new Pricing(prices);
   const breakers = new Map<string, CircuitBreaker>();
   const routes = new Map<string, AliasRoute>();
   for (const [alias, model] of Object.entries(config.models)) {
@@ -137,6 +142,8 @@ function buildRoutes(config: ParsedConfig, providers: ReadonlyMap<string, Provid
         timeoutMs: deployment.timeoutMs,
         retries: deployment.retries,
         price: pricing.priceOf(deployment.model, deployment.price),
+        // A model in this process has no one to bill: free by nature, not unpriced.
+        unpriced: config.providers[deployment.provider]?.type !== 'local' && !pricing.isKnown(deployment.model, deployment.price),
         breaker,
       };
     });

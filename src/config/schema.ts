@@ -390,7 +390,7 @@ export const configSchema = z
             /** Documents are read in child processes: this many at once, each killed past timeoutMs or maxMemoryMb. */
             processes: z.number().int().min(1).max(64).default(1),
             timeoutMs: z.number().int().positive().default(60_000),
-            maxMemoryMb: z.number().int().min(128).default(512),
+            maxMemoryMb: z.number().int().min(192).default(512),
           })
           .strict()
           .prefault({}),
@@ -416,7 +416,11 @@ export const configSchema = z
     /** Cost-aware `auto` aliases: each picks one of its tiers (model aliases) per request. */
     autoRoutes: z.record(z.string().min(1), autoRouteConfigSchema).default({}),
     pipelines: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'pipeline names are lower-case letters, digits, - and _'), pipelineSchema).default({}),
-    pricing: z.record(z.string(), priceSchema).default({}),
+    // Model names and the one setting share a level (`pricing.gpt-4o`, `pricing.requireForBudgets`).
+    pricing: z
+      .object({ requireForBudgets: z.boolean().default(false).describe('refuse to start while a deployment has no price (budgets would count it $0)') })
+      .catchall(priceSchema)
+      .prefault({}),
     providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'provider names are lower-case letters, digits, - and _'), providerSchema).default({}),
     models: z.record(z.string().min(1), modelSchema).default({}),
   })
