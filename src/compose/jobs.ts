@@ -47,9 +47,15 @@ export async function startJobEngine(parts: JobParts): Promise<JobEngine> {
   const webhookSecrets = config.webhooks.secrets.map((ref, index) => resolveSecret(ref, `webhooks.secrets[${index}]`, env));
   const webhooks: WebhookTransport | undefined =
     webhookSecrets.length > 0
-      ? new WebhookSender({ policy: new TargetPolicy({ allow: config.webhooks.allow }), secrets: webhookSecrets, timeoutMs: config.webhooks.timeoutMs })
+      ? new WebhookSender({
+          policy: new TargetPolicy({ allow: config.webhooks.allow }),
+          secrets: webhookSecrets,
+          timeoutMs: config.webhooks.timeoutMs,
+          // The tenant's last_error says what to fix; the addresses are for operators only.
+          onFailure: (failure) => logger.warn(failure, 'webhook delivery attempt failed'),
+        })
       : undefined;
-  const pipelines = buildPipelines(config, env);
+  const pipelines = buildPipelines(config, env, logger);
   for (const pipeline of pipelines.values()) {
     const hash = createHash('sha256').update(pipeline.prompt.system).update('\0').update(pipeline.prompt.template).digest('hex');
     const registered = await store.jobs.registerPrompt(pipeline.name, pipeline.prompt.version, hash, `${pipeline.prompt.system}\n\n${pipeline.prompt.template}`, Date.now());
@@ -133,7 +139,7 @@ export async function startJobEngine(parts: JobParts): Promise<JobEngine> {
   };
 }
 
-function buildPipelines(config: ParsedConfig, env: NodeJS.ProcessEnv): Map<string, Pipeline> {
+function buildPipelines(config: ParsedConfig, env: NodeJS.ProcessEnv, logger: Logger): Map<string, Pipeline> {
   const pipelines = new Map<string, Pipeline>();
   for (const [name, pipeline] of Object.entries(config.pipelines)) {
     const sinks: PipelineSink[] = pipeline.sinks.map((sink, index) => {
@@ -146,6 +152,8 @@ function buildPipelines(config: ParsedConfig, env: NodeJS.ProcessEnv): Map<strin
           table: sink.table,
           createTable: sink.createTable ?? true,
           ...(sink.columns ? { columns: sink.columns } : {}),
+          // The job's error (tenant-readable) names neither server nor user; the log does.
+          onError: (error, context) => logger.warn({ err: error, pipeline: name, ...context }, 'PostgreSQL sink write failed'),
         }),
       };
     });

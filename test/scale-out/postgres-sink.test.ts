@@ -245,17 +245,49 @@ describe('PostgresSink against a real PostgreSQL', () => {
     assert.equal(exists.rows[0].oid, null);
   });
 
-  test('an unreachable server fails with a retryable SINK_FAILED naming host and database but not the password', async () => {
+  test('an unreachable server fails with a retryable SINK_FAILED that says what to check, without host, database, user or password (the tenant used to see host and database)', async () => {
     const password = 'hunter2-Secret';
-    const sink = openSink({ table: freshTable(), connectionString: `postgres://writer:${password}@127.0.0.1:1/shipping_db` });
+    const logged: Array<{ server: string; reason: string }> = [];
+    const sink = openSink({
+      table: freshTable(),
+      connectionString: `postgres://writer:${password}@127.0.0.1:1/shipping_db`,
+      onError: (_error, context) => logged.push(context),
+    });
     await assert.rejects(sink.write(sinkWrite('job-unreachable')), (error: unknown) => {
       assert.ok(isSinkFailure(error), String(error));
       assert.equal(error.retryable, true);
-      assert.match(error.message, /127\.0\.0\.1:1\/shipping_db/);
-      assert.ok(!error.message.includes(password), error.message);
-      assert.ok(!JSON.stringify(error.details).includes(password));
+      assert.match(error.message, /^The PostgreSQL sink could not connect: .*ECONNREFUSED.*the job will be retried.*Operators see the details in the server log\.$/);
+      for (const hidden of ['127.0.0.1', 'shipping_db', 'writer', password]) {
+        assert.ok(!error.message.includes(hidden), `${hidden} in: ${error.message}`);
+        assert.ok(!JSON.stringify(error.details).includes(hidden), `${hidden} in: ${JSON.stringify(error.details)}`);
+      }
       return true;
     });
+    assert.equal(logged.length, 1);
+    assert.equal(logged[0]!.server, '127.0.0.1:1/shipping_db', 'operators get the server in the log');
+    assert.ok(!JSON.stringify(logged).includes(password));
+  });
+
+  test('a database or user that does not exist fails for good, saying which setting to fix without naming it', async () => {
+    const logged: string[] = [];
+    const missingDatabase = new URL(connectionString);
+    missingDatabase.pathname = `/bw_no_such_db_${runId}`;
+    const missingUser = new URL(connectionString);
+    missingUser.username = `bw_no_such_user_${runId}`;
+    for (const [url, pattern] of [
+      [missingDatabase, /database does not exist \(3D000\); fix the database name in the sink's url secret/],
+      [missingUser, /rejected the credentials \(28\w+\); fix the user and password/],
+    ] as const) {
+      const sink = openSink({ table: freshTable(), connectionString: url.toString(), onError: (_error, context) => logged.push(context.reason) });
+      await assert.rejects(sink.write(sinkWrite(`job-missing-${runId}`)), (error: unknown) => {
+        assert.ok(isSinkFailure(error), String(error));
+        assert.equal(error.retryable, false);
+        assert.match(error.message, pattern);
+        assert.ok(!error.message.includes(runId), error.message);
+        return true;
+      });
+    }
+    assert.ok(logged.some((reason) => reason.includes(`bw_no_such_db_${runId}`)) && logged.some((reason) => reason.includes(`bw_no_such_user_${runId}`)), logged.join('\n'));
   });
 });
 

@@ -120,7 +120,23 @@ describe('guardedDispatcher', () => {
   });
 
   it('refuses the hostname localhost when DNS resolves it to loopback', async () => {
-    await assert.rejects(post(new TargetPolicy({ allow: [] }), 'localhost'), (error) => isForbidden(error) && /localhost resolves to/.test((error as Error).message));
+    await assert.rejects(post(new TargetPolicy({ allow: [] }), 'localhost'), isForbidden);
+  });
+
+  it('says what to fix without the address a refused host resolved to (it used to name the private IP to the tenant)', async () => {
+    await assert.rejects(post(new TargetPolicy({ allow: [] }), 'localhost'), (error) => {
+      assert.ok(isForbidden(error));
+      const refusal = error as BreakwaterError;
+      assert.match(refusal.message, /private or reserved address|loopback, private/);
+      assert.match(refusal.message, /public https URL/);
+      assert.match(refusal.message, /webhooks\.allow/);
+      for (const address of ['127.0.0.1', '::1']) {
+        assert.ok(!refusal.message.includes(address), refusal.message);
+        assert.ok(!JSON.stringify(refusal.details).includes(address), JSON.stringify(refusal.details));
+      }
+      assert.match(String((refusal.cause as Error).message), /localhost resolved to (127\.0\.0\.1|::1)/, 'operators get the address from the cause');
+      return true;
+    });
   });
 
   it('delivers to localhost once the hostname is allow-listed', async () => {

@@ -156,12 +156,16 @@ function guardedLookup(policy: TargetPolicy): LookupFunction {
   };
 }
 
+/**
+ * The refusal as a tenant sees it (an API answer, a delivery's `last_error`): what to fix,
+ * never the address a name resolved to, which would map the private network for whoever
+ * picks the hostname. The address is in the cause, for the operator's log.
+ */
 function forbiddenTarget(host: string, address: string, param = 'webhook.url'): BreakwaterError {
-  const where = host === address ? `Webhook target ${address}` : `Webhook host ${host} resolves to ${address}, which`;
   return new BreakwaterError(
     'WEBHOOK_TARGET_FORBIDDEN',
-    `${where} is a loopback, private, link-local or reserved address. Use a public address, or allow the host or network in webhooks.allow.`,
-    { param, details: { host, address } },
+    'The webhook URL points to or resolves to a loopback, private, link-local or reserved address; use a public https URL (or have an operator add the host to webhooks.allow).',
+    { param, details: { host }, cause: new Error(host === address ? `${host} is a special-purpose address` : `${host} resolved to ${address}`) },
   );
 }
 

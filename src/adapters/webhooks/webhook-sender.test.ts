@@ -115,6 +115,28 @@ describe('WebhookSender', () => {
     assert.equal(outcome.retry, true);
     assert.match(outcome.error ?? '', /ECONNREFUSED/);
     assert.ok(!outcome.error!.includes(secret) && !outcome.error!.includes('token=abc'));
+    assert.ok(!outcome.error!.includes('127.0.0.1'), `no address in last_error: ${outcome.error}`);
+  });
+
+  it('keeps the resolved private address out of last_error and hands it to the operator log instead (a refused delivery used to show it to the tenant)', async () => {
+    const failures: Array<{ deliveryId: string; host: string; reason: string }> = [];
+    const guarded = new WebhookSender({ policy: new TargetPolicy({ allow: [] }), secrets: [secret], onFailure: (failure) => failures.push(failure) });
+    try {
+      const port = new URL(base).port;
+      const outcome = await guarded.deliver({ url: `http://localhost:${port}/ok?token=abc`, body, deliveryId: 'whd_private' });
+      assert.equal(outcome.retry, false);
+      assert.equal(
+        outcome.error,
+        'The webhook URL points to or resolves to a loopback, private, link-local or reserved address; use a public https URL (or have an operator add the host to webhooks.allow).',
+      );
+      assert.equal(failures.length, 1);
+      assert.equal(failures[0]!.deliveryId, 'whd_private');
+      assert.equal(failures[0]!.host, `localhost:${port}`);
+      assert.match(failures[0]!.reason, /localhost resolved to (127\.0\.0\.1|::1)/);
+      assert.ok(!failures[0]!.reason.includes('token=abc'));
+    } finally {
+      await guarded.close();
+    }
   });
 
   it('refuses a forbidden target for good, without connecting', async () => {

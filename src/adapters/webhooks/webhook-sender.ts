@@ -14,6 +14,12 @@ export interface WebhookSenderOptions {
   secrets: string[];
   timeoutMs?: number;
   userAgent?: string;
+  /**
+   * An attempt that failed without an HTTP answer, with what only operators may see (the
+   * address a refused host resolved to, the raw network error). The outcome's `error`, which
+   * tenants read as `last_error`, says what to fix without it.
+   */
+  onFailure?: (failure: { deliveryId: string; host: string; reason: string }) => void;
 }
 
 export interface OutgoingWebhook {
@@ -35,8 +41,10 @@ export class WebhookSender implements WebhookTransport {
   private readonly timeoutMs: number;
   private readonly userAgent: string;
   private readonly dispatcher: Agent;
+  private readonly onFailure: WebhookSenderOptions['onFailure'];
 
   constructor(options: WebhookSenderOptions) {
+    this.onFailure = options.onFailure;
     this.policy = options.policy;
     this.secrets = [...options.secrets];
     this.timeoutMs = options.timeoutMs ?? 10_000;
@@ -95,8 +103,9 @@ export class WebhookSender implements WebhookTransport {
       return outcome(status, `HTTP ${status}`, true);
     } catch (error) {
       const forbidden = findForbidden(error);
+      if (!forbidden && (signal.aborted || isTimeout(error))) return outcome(null, `timed out after ${this.timeoutMs} ms`, true);
+      this.onFailure?.({ deliveryId: delivery.deliveryId, host: hostOf(delivery.url), reason: operatorReason(forbidden ?? error) });
       if (forbidden !== null) return outcome(null, forbidden.message, false);
-      if (signal.aborted || isTimeout(error)) return outcome(null, `timed out after ${this.timeoutMs} ms`, true);
       return outcome(null, describeNetworkError(error), true);
     }
   }
@@ -120,13 +129,52 @@ function isTimeout(error: unknown): boolean {
   return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || (error as Error | null)?.name === 'TimeoutError';
 }
 
-/** e.g. `ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:8080`; undici and node messages carry no URL or headers. */
+const networkErrors: Record<string, string> = {
+  ECONNREFUSED: 'the receiver refused the connection; check that it listens on the URL\'s host and port',
+  ECONNRESET: 'the receiver closed the connection before answering',
+  ENOTFOUND: 'the URL\'s host name does not resolve; check its spelling and DNS',
+  EAI_AGAIN: 'DNS did not answer for the URL\'s host; retried later',
+  EHOSTUNREACH: 'the receiver\'s network cannot be reached',
+  ENETUNREACH: 'the receiver\'s network cannot be reached',
+  UND_ERR_SOCKET: 'the connection to the receiver broke',
+};
+
+/**
+ * What a tenant reads in `last_error` for a failed connection: the error code and what it
+ * means. Node's messages carry the resolved address (`connect ECONNREFUSED 10.1.2.3:8080`),
+ * which is the operator's business only (see `onFailure`).
+ */
 function describeNetworkError(error: unknown): string {
-  if (!(error instanceof Error)) return 'network error';
-  const rawCode = (error as { code?: unknown }).code;
-  const code = typeof rawCode === 'string' ? rawCode : '';
-  // Node's happy-eyeballs AggregateError has a code but an empty message.
-  const message = error.message || code || error.name;
-  const text = code !== '' && !message.includes(code) ? `${code}: ${message}` : message;
-  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
+  const code = errorCode(error);
+  if (code === '') return 'network error: the connection to the receiver failed';
+  return `${code}: ${networkErrors[code] ?? 'the connection to the receiver failed'}`;
+}
+
+function errorCode(error: unknown): string {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== '') return code;
+    current = current.cause;
+  }
+  return '';
+}
+
+/** The whole story for the server log: every message down the cause chain. */
+function operatorReason(error: unknown): string {
+  const parts: string[] = [];
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    const message = current.message || current.name;
+    parts.push(typeof code === 'string' && code !== '' && !message.includes(code) ? `${code}: ${message}` : message);
+    current = current.cause;
+  }
+  return parts.length > 0 ? parts.join(' <- ') : String(error);
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '(invalid URL)';
+  }
 }

@@ -13,6 +13,12 @@ export interface PostgresSinkOptions {
   columns?: Record<string, string>;
   /** Connections to the user's server (default 4). */
   poolSize?: number;
+  /**
+   * A write failed, with what only operators may see: the server (`host:port/database`) and
+   * the driver's own message (which may name the host, database or user). The error the job
+   * records, which its tenant reads, says what failed and how to fix it without them.
+   */
+  onError?: (error: unknown, context: { table: string; server: string; sqlState: string | null; reason: string }) => void;
 }
 
 interface Column {
@@ -117,6 +123,7 @@ export class PostgresSink implements RecordSink {
   private readonly overrides: Record<string, string>;
   private readonly server: string;
   private readonly password: string | undefined;
+  private readonly onError: PostgresSinkOptions['onError'];
   private readonly layouts = new Map<string, Layout>();
   private created: Promise<void> | undefined;
   private closed = false;
@@ -134,6 +141,7 @@ export class PostgresSink implements RecordSink {
     this.quotedTable = options.table.split('.').map((part) => pg.escapeIdentifier(part)).join('.');
     this.createTable = options.createTable ?? true;
     this.overrides = { ...options.columns };
+    this.onError = options.onError;
     ({ server: this.server, password: this.password } = describeServer(options.connectionString));
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
@@ -217,7 +225,7 @@ export class PostgresSink implements RecordSink {
       [this.quotedTable],
     );
     if (result.rows.length === 0) {
-      throw this.configFailure(`Table ${this.table} does not exist in ${this.server} and the sink's createTable is false; create it with: ${this.createSql(columns)}`, {});
+      throw this.configFailure(`Table ${this.table} does not exist and the sink's createTable is false; create it with: ${this.createSql(columns)}`, {});
     }
     const present = new Set(result.rows.map((row) => row.attname));
     const missing = columns.filter((column) => !present.has(column.name));
@@ -258,26 +266,32 @@ export class PostgresSink implements RecordSink {
     return new BreakwaterError('SINK_FAILED', message, { retryable: false, details: { table: this.table, ...details } });
   }
 
-  /** Maps a pg or socket failure to SINK_FAILED; the message names the server, never the password. */
+  /**
+   * Maps a pg or socket failure to SINK_FAILED. The message is the tenant's (it lands in the
+   * job's error): the class of failure and the fix, never the host, database, user or the
+   * driver's text, which name them; operators get those through `onError`.
+   */
   private failure(error: unknown): BreakwaterError {
     if (BreakwaterError.isInstance(error)) return error;
     const state = sqlState(error);
     const reason = this.scrub((error instanceof Error && error.message) || state || String(error));
     const safeCause = this.password === undefined || !String(error instanceof Error ? error.stack : error).includes(this.password) ? error : undefined;
+    this.onError?.(safeCause ?? new Error(reason), { table: this.table, server: this.server, sqlState: state || null, reason });
     const fail = (message: string, retryable: boolean) =>
-      new BreakwaterError('SINK_FAILED', message, { retryable, cause: safeCause, details: { table: this.table, server: this.server, sqlState: state || null } });
-    const where = `PostgreSQL at ${this.server}`;
+      new BreakwaterError('SINK_FAILED', `${message} Operators see the details in the server log.`, { retryable, cause: safeCause, details: { table: this.table, sqlState: state || null } });
+    const code = state === '' ? '' : ` (${state})`;
     if (transportErrorCodes.has(state) || state.startsWith('08') || state.startsWith('53') || (state === '' && /timeout|terminated|connection/i.test(reason))) {
-      return fail(`Could not reach ${where} to write to table ${this.table} (${reason}); the job will be retried. Check that the server is up and reachable from Breakwater.`, true);
+      return fail(`The PostgreSQL sink could not connect: its server did not answer or dropped the connection${code}; the job will be retried. Check that the sink's server is up and reachable from Breakwater.`, true);
     }
-    if (transientSqlStates.has(state)) return fail(`${where} did not finish writing to table ${this.table} (${reason}); the job will be retried.`, true);
-    if (state.startsWith('28')) return fail(`${where} rejected the sink's credentials (${reason}); check the user and password in the sink's url secret.`, false);
-    if (state === '3D000') return fail(`${where}: the database does not exist (${reason}); fix the database name in the sink's url secret.`, false);
-    if (state === '3F000') return fail(`${where}: the schema of table ${this.table} does not exist (${reason}); create it with CREATE SCHEMA ${this.quotedTable.split('.')[0]}; or change the sink's table.`, false);
-    if (state === '42501') return fail(`${where}: the sink's user may not write to table ${this.table} (${reason}); grant it CREATE on the schema and INSERT on the table.`, false);
+    if (transientSqlStates.has(state)) return fail(`The PostgreSQL sink could not insert into table ${this.table}: the write was interrupted${code}; the job will be retried.`, true);
+    if (state.startsWith('28')) return fail(`The PostgreSQL sink could not connect: its server rejected the credentials${code}; fix the user and password in the sink's url secret.`, false);
+    if (state === '3D000') return fail(`The PostgreSQL sink could not connect: its database does not exist${code}; fix the database name in the sink's url secret.`, false);
+    if (state === '3F000') return fail(`The PostgreSQL sink could not insert into table ${this.table}: its schema does not exist${code}; create it with CREATE SCHEMA ${this.quotedTable.split('.')[0]}; or change the sink's table.`, false);
+    if (state === '42501') return fail(`The PostgreSQL sink could not insert into table ${this.table}: permission denied${code}; grant the sink's user CREATE on the schema and INSERT on the table.`, false);
     if (state === '42P10') return fail(`Table ${this.table} has no unique constraint on ${jobIdColumn}, which keeps a redelivered job from writing twice; run: ALTER TABLE ${this.quotedTable} ADD UNIQUE (${jobIdColumn});`, false);
-    if (/^(22|23|42)/.test(state)) return fail(`${where} rejected the record for table ${this.table} (${state}: ${reason}); check that the table's column types match the pipeline's schema.`, false);
-    return fail(`Writing to table ${this.table} in ${where} failed (${reason}); the job will be retried.`, true);
+    // Data errors: the driver's text is about the record's values and the table's columns.
+    if (/^(22|23|42)/.test(state)) return fail(`The PostgreSQL sink could not insert into table ${this.table}: the record was rejected (${state}: ${reason}); check that the table's column types match the pipeline's schema.`, false);
+    return fail(`The PostgreSQL sink could not insert into table ${this.table}${code}; the job will be retried.`, true);
   }
 
   private scrub(text: string): string {
