@@ -6,6 +6,7 @@ import type { Store } from '../../../core/ports/store.js';
 import { PostgresJobStore } from './postgres-job-store.js';
 import { PostgresKeyStore } from './postgres-key-store.js';
 import { PostgresLedgerStore } from './postgres-ledger-store.js';
+import { guardPool } from './store-unavailable.js';
 import { withTransaction } from './with-transaction.js';
 
 export interface PostgresStoreOptions {
@@ -51,7 +52,7 @@ export class PostgresStore implements Store {
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const open = (max: number) => {
-      const pool = new pg.Pool({ connectionString: options.connectionString, max, types, connectionTimeoutMillis: 10_000 });
+      const pool = guardPool(new pg.Pool({ connectionString: options.connectionString, max, types, connectionTimeoutMillis: 10_000 }));
       // pg reports a dropped idle connection on the pool; unheard, that event would crash the
       // process. The pool has already discarded the connection and the next query opens a new one.
       pool.on('error', () => {});

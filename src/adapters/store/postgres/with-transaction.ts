@@ -1,9 +1,10 @@
 import type pg from 'pg';
+import { storeUnavailable } from './store-unavailable.js';
 
 /**
  * Runs `work` in one transaction on one pooled connection: COMMIT when it resolves, ROLLBACK
  * when it throws. A connection whose ROLLBACK fails is broken, so it is destroyed rather than
- * returned to the pool in an unknown state.
+ * returned to the pool in an unknown state. A lost database is DEPENDENCY_UNAVAILABLE.
  */
 export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
@@ -15,7 +16,7 @@ export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolCl
     return value;
   } catch (error) {
     await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
-    throw error;
+    throw storeUnavailable(error);
   } finally {
     client.release(broken);
   }
