@@ -12,6 +12,7 @@ import { MemoryResponseCache } from './cache/memory/memory-response-cache.js';
 import { RedisResponseCache } from './cache/redis/redis-response-cache.js';
 import { MemoryCounters } from './counters/memory/memory-counters.js';
 import { RedisCounters } from './counters/redis/redis-counters.js';
+import { counterConnectionOptions } from './counters/redis/redis-connection-options.js';
 import { MemoryEventBus } from './events/memory/memory-event-bus.js';
 import { RedisEventBus } from './events/redis/redis-event-bus.js';
 import { RabbitQueue } from './queue/rabbitmq/rabbitmq-queue.js';
@@ -87,7 +88,7 @@ export async function openAdapters(config: ParsedConfig, env: NodeJS.ProcessEnv,
     const redis = (url: string): Redis => {
       let client = redisClients.get(url);
       if (!client) {
-        client = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+        client = new Redis(url, counterConnectionOptions);
         client.on('error', onError('redis'));
         redisClients.set(url, client);
         closers.push(async () => client!.quit().catch(() => client!.disconnect()));
