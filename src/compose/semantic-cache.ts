@@ -45,7 +45,7 @@ export function buildSemanticCache(config: ParsedConfig, providers: ReadonlyMap<
       efSearch: settings.index.efSearch,
     });
   }
-  return new SemanticCache({ embedder, indexes, payloads, maxEntries: settings.maxEntries });
+  return new SemanticCache({ embedder, indexes, payloads, maxEntries: settings.maxEntries, maxScopes: settings.maxScopes, maxStoredScopes: settings.maxStoredScopes });
 }
 
 /** The threshold of a call's alias: its own setting, else the global one; undefined when off for it. */

@@ -278,6 +278,10 @@ export const configSchema = z
             ttlSeconds: z.number().int().positive().default(3600),
             /** Entries kept per process; the oldest go first. */
             maxEntries: z.number().int().positive().default(100_000),
+            /** Scope indexes held in memory (~2.5 MB each with HNSW); the least recently used is written out and closed beyond it. */
+            maxScopes: z.number().int().positive().default(64),
+            /** Scopes kept on disk (in memory where nothing persists); the least recently used is deleted beyond it. */
+            maxStoredScopes: z.number().int().positive().default(10_000),
             embedder: z
               .discriminatedUnion('driver', [
                 /** Built in, no model: hashed word and character n-grams. */

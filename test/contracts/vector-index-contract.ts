@@ -138,6 +138,41 @@ export function vectorIndexContract(name: string, open: () => Promise<VectorInde
       for (const [label, vector] of vectors.slice(0, 50).entries()) assert.equal((await index.search(vector, 1))[0]!.label, label, 'a stored vector finds itself');
     });
 
+    it('releases a scope: persistent stores read it back on the next open, the others forget it', async () => {
+      const scope = fresh();
+      const index = await h.store.open(scope, { tenant: 't' });
+      const vectors = randomUnitVectors(40, contractDimension, 10);
+      for (const [label, vector] of vectors.entries()) await index.add(label, vector);
+      await index.remove(5);
+      await h.store.release(scope);
+      await h.store.release(scope);
+      await h.store.release(fresh());
+      const reopened = await h.store.open(scope, { tenant: 't' });
+      assert.notEqual(reopened, index, 'a released scope is a new index when opened again');
+      if (h.store.capabilities.persistent) {
+        assert.equal(reopened.size(), 39);
+        assert.equal((await reopened.search(vectors[20]!, 1))[0]!.label, 20);
+        assert.ok(!(await reopened.search(vectors[5]!, 40)).some((match) => match.label === 5), 'a removal survives the release');
+        assert.deepEqual((await h.store.list()).find((entry) => entry.scope === scope)?.meta, { tenant: 't' });
+      } else {
+        assert.equal(reopened.size(), 0);
+      }
+    });
+
+    it('reads back a scope opened while it was being released, with every change', async (t) => {
+      if (!h.store.capabilities.persistent) return t.skip('not persistent');
+      const scope = fresh();
+      const index = await h.store.open(scope, {});
+      const vectors = randomUnitVectors(30, contractDimension, 11);
+      for (const [label, vector] of vectors.entries()) await index.add(label, vector);
+      const [, reopened] = await Promise.all([h.store.release(scope), h.store.open(scope, {})]);
+      assert.equal(reopened.size(), 30);
+      assert.equal((await reopened.search(vectors[29]!, 1))[0]!.label, 29);
+      await reopened.add(100, vectors[0]!);
+      await h.store.release(scope);
+      assert.equal((await h.store.open(scope, {})).size(), 31, 'a change made to the index opened meanwhile is kept');
+    });
+
     describe('persistence', () => {
       it('keeps vectors, removals and meta across a restart', async (t) => {
         if (!h.store.capabilities.persistent || !h.reopen) return t.skip('not persistent');

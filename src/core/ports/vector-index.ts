@@ -42,6 +42,11 @@ export interface VectorIndexStore {
   list(): Promise<Array<{ scope: string; meta: Record<string, string> }>>;
   /** Forgets a scope and its vectors; dropping an unknown scope is fine. */
   drop(scope: string): Promise<void>;
+  /**
+   * Writes the scope to storage and frees its memory; the next `open` reads it back. Where
+   * nothing persists, the scope is forgotten, as by `drop`. Releasing an unknown scope is fine.
+   */
+  release(scope: string): Promise<void>;
   /** Writes changed indexes to storage (a no-op where nothing persists). */
   flush(): Promise<void>;
   /** Flushes, then releases everything. */

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,6 +10,7 @@ import { BruteForceVectorIndexStore } from '../../adapters/vector-index/brute-fo
 import { HnswVectorIndexStore } from '../../adapters/vector-index/hnsw/hnsw-vector-index-store.js';
 import type { ChatCompletion, ChatRequest } from '../../wire/chat.js';
 import type { VectorIndexStore } from '../ports/vector-index.js';
+import { describePrompt } from './scope.js';
 import { defaultSimilarityThreshold, SemanticCache } from './semantic-cache.js';
 
 const threshold = defaultSimilarityThreshold;
@@ -28,15 +29,33 @@ const answer = (content: string): ChatCompletion => ({
 });
 const contentOf = (hit: { completion: ChatCompletion } | undefined) => hit?.completion.choices[0]?.message.content;
 
-function open(options: { maxEntries?: number; indexes?: VectorIndexStore; payloads?: MemoryResponseCache; embedder?: HashedNgramEmbedder } = {}) {
+function open(
+  options: { maxEntries?: number; maxScopes?: number; maxStoredScopes?: number; indexes?: VectorIndexStore; payloads?: MemoryResponseCache; embedder?: HashedNgramEmbedder } = {},
+) {
   const embedder = options.embedder ?? new HashedNgramEmbedder();
   return new SemanticCache({
     embedder,
     indexes: options.indexes ?? new BruteForceVectorIndexStore(embedder.dimension),
     payloads: options.payloads ?? new MemoryResponseCache(10_000),
     maxEntries: options.maxEntries ?? 1000,
+    maxScopes: options.maxScopes ?? 100,
+    maxStoredScopes: options.maxStoredScopes ?? 1000,
   });
 }
+
+/** A store that records which scopes were released (closed) and dropped (deleted). */
+function recording(store: VectorIndexStore): VectorIndexStore & { released: string[]; dropped: string[] } {
+  const released: string[] = [];
+  const dropped: string[] = [];
+  return Object.assign(Object.create(store) as VectorIndexStore, {
+    released,
+    dropped,
+    release: (scope: string) => (released.push(scope), store.release(scope)),
+    drop: (scope: string) => (dropped.push(scope), store.drop(scope)),
+  });
+}
+
+const scopeOf = (tenant: string) => describePrompt(ask('How do I reset my password?'), tenant, 'support')!.scope;
 
 describe('SemanticCache', () => {
   it('answers a paraphrase with the stored answer and its similarity', async () => {
@@ -126,6 +145,65 @@ describe('SemanticCache', () => {
     assert.equal(cache.size, 2);
     assert.equal(await cache.lookup(ask('How do I reset my password?'), 't', 'support', threshold), undefined, 'the oldest went');
     assert.equal(contentOf(await cache.lookup(ask('What payment methods do you accept?'), 't', 'support', threshold)), 'payment');
+  });
+
+  it('keeps at most maxScopes indexes open, writing out and closing the least recently used, which reads back from disk when used again (regression: one open index per scope, without bound)', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'bw-semantic-'));
+    const indexes = recording(new HnswVectorIndexStore({ dimension: 256, directory }));
+    const cache = open({ indexes, maxScopes: 2 });
+    const question = ask('How do I reset my password?');
+    try {
+      await cache.store(question, 'one', 'support', answer('one'), hour);
+      await cache.store(question, 'two', 'support', answer('two'), hour);
+      assert.equal(contentOf(await cache.lookup(question, 'one', 'support', threshold)), 'one');
+      await cache.store(question, 'three', 'support', answer('three'), hour);
+      assert.deepEqual(indexes.released, [scopeOf('two')], '"two" was the least recently used ("one" was looked up since)');
+      assert.equal(cache.openScopes, 2);
+      assert.equal(cache.storedScopes, 3);
+      assert.equal((await readdir(directory)).length, 3, "the closed scope's index, vectors and sidecar were written before it was closed");
+      assert.equal(contentOf(await cache.lookup(ask('how can I reset my password'), 'two', 'support', threshold)), 'two', 'read back from disk');
+      await cache.store(question, 'four', 'support', answer('four'), hour);
+      assert.equal(cache.openScopes, 2);
+      for (const tenant of ['one', 'two', 'three', 'four']) assert.equal(contentOf(await cache.lookup(question, tenant, 'support', threshold)), tenant);
+      assert.deepEqual(indexes.dropped, []);
+    } finally {
+      await cache.close();
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('deletes the least recently used scope beyond maxStoredScopes: its files, vectors and answers', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'bw-semantic-'));
+    const payloads = new MemoryResponseCache(100);
+    const question = ask('How do I reset my password?');
+    try {
+      const cache = open({ indexes: new HnswVectorIndexStore({ dimension: 256, directory }), payloads, maxScopes: 1, maxStoredScopes: 2 });
+      for (const tenant of ['one', 'two', 'three']) await cache.store(question, tenant, 'support', answer(tenant), hour);
+      assert.equal(cache.storedScopes, 2);
+      assert.equal(cache.size, 2);
+      assert.equal(await cache.lookup(question, 'one', 'support', threshold), undefined);
+      assert.equal(await payloads.get(`sem:${scopeOf('one')}:0`), undefined, 'the answer went with its scope');
+      await cache.close();
+      assert.equal((await readdir(directory)).length, 6, 'two scopes of three files each are left on disk');
+      const restarted = open({ indexes: new HnswVectorIndexStore({ dimension: 256, directory }), payloads, maxScopes: 1, maxStoredScopes: 2 });
+      assert.equal(await restarted.lookup(question, 'one', 'support', threshold), undefined);
+      assert.equal(contentOf(await restarted.lookup(question, 'two', 'support', threshold)), 'two');
+      assert.equal(contentOf(await restarted.lookup(question, 'three', 'support', threshold)), 'three');
+      assert.equal(restarted.storedScopes, 2);
+      await restarted.close();
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('holds at most maxScopes scopes where nothing persists, forgetting the least recently used', async () => {
+    const cache = open({ maxScopes: 2 });
+    const question = ask('How do I reset my password?');
+    for (const tenant of ['one', 'two', 'three']) await cache.store(question, tenant, 'support', answer(tenant), hour);
+    assert.equal(cache.storedScopes, 2);
+    assert.equal(cache.size, 2);
+    assert.equal(await cache.lookup(question, 'one', 'support', threshold), undefined);
+    assert.equal(contentOf(await cache.lookup(question, 'three', 'support', threshold)), 'three');
   });
 
   it('finds its entries again after a restart on a persisted index, and drops them when the embedder changes', async () => {

@@ -21,6 +21,13 @@ export interface SemanticCacheOptions {
   payloads: ResponseCache;
   /** Entries kept in this process; the oldest go first. */
   maxEntries: number;
+  /**
+   * Scopes whose index is held in memory (an HNSW index takes ~2.5 MB even when nearly empty);
+   * the least recently used is written out and closed beyond it, and read back when used again.
+   */
+  maxScopes: number;
+  /** Scopes kept at all (on disk, or in memory where nothing persists); the least recently used is deleted beyond it. */
+  maxStoredScopes: number;
   /** Neighbours checked per lookup, most similar first (default 8). */
   candidates?: number;
 }
@@ -40,12 +47,19 @@ interface Payload {
   completion: ChatCompletion;
 }
 
+/** An open scope. */
 interface ScopeState {
-  tenant: string;
-  alias: string;
   index: VectorIndex;
   /** Anchor signature per label, once known: rules candidates out without fetching them. */
   signatures: Map<number, string | undefined>;
+}
+
+/** A stored scope, open or not. */
+interface KnownScope {
+  tenant: string;
+  alias: string;
+  /** Live entries; a closed index may still hold labels forgotten since, pruned when it opens. */
+  labels: Set<number>;
 }
 
 /**
@@ -56,8 +70,15 @@ interface ScopeState {
  * cached question (prompt-match.ts).
  */
 export class SemanticCache {
+  /** Every stored scope, least recently used first. */
+  private readonly known = new Map<string, KnownScope>();
+  /** The open ones, least recently used first. */
   private readonly scopes = new Map<string, ScopeState>();
   private readonly opening = new Map<string, Promise<ScopeState>>();
+  /** Scopes a lookup or store is using right now: never closed or deleted under it. */
+  private readonly pins = new Map<string, number>();
+  /** Closing and deleting scopes beyond the caps, one pass at a time. */
+  private evicting: Promise<void> = Promise.resolve();
   /** Every entry, oldest first (labels are handed out in order, so sorting by label restores it). */
   private readonly order = new Map<string, { scope: string; label: number }>();
   private nextLabel = 0;
@@ -75,25 +96,41 @@ export class SemanticCache {
     return this.order.size;
   }
 
+  /** Scopes whose index is in memory now. */
+  get openScopes(): number {
+    return this.scopes.size;
+  }
+
+  /** Scopes kept, open or not. */
+  get storedScopes(): number {
+    return this.known.size;
+  }
+
   async lookup(request: ChatRequest, tenant: string, alias: string, threshold: number, signal?: AbortSignal): Promise<SemanticHit | undefined> {
     await this.load();
     const prompt = describePrompt(request, tenant, alias);
-    const state = prompt && this.scopes.get(prompt.scope);
-    if (!prompt || !state || state.index.size() === 0) return undefined;
+    if (!prompt || !this.known.get(prompt.scope)?.labels.size) return undefined;
     const [vector] = await this.options.embedder.embed([prompt.text], signal);
-    const words = new Set(prompt.text.split(' '));
-    for (const match of await state.index.search(vector!, this.candidates)) {
-      if (match.similarity < threshold) break;
-      const known = state.signatures.get(match.label);
-      if (known !== undefined && known !== prompt.signature) continue;
-      const payload = await this.payload(prompt.scope, match.label);
-      if (!payload) continue;
-      state.signatures.set(match.label, payload.signature);
-      if (!anchorsAgree(prompt.anchors, words, payload.anchors, new Set(payload.text.split(' ')))) continue;
-      if (swapsContentWords(prompt.text, payload.text)) continue;
-      return { completion: payload.completion, similarity: Math.min(1, match.similarity) };
+    const state = await this.use(prompt.scope, tenant, alias);
+    try {
+      const words = new Set(prompt.text.split(' '));
+      for (const match of await state.index.search(vector!, this.candidates)) {
+        if (match.similarity < threshold) break;
+        const known = state.signatures.get(match.label);
+        if (known !== undefined && known !== prompt.signature) continue;
+        const payload = await this.payload(prompt.scope, match.label);
+        if (!payload) continue;
+        state.signatures.set(match.label, payload.signature);
+        if (!anchorsAgree(prompt.anchors, words, payload.anchors, new Set(payload.text.split(' ')))) continue;
+        if (swapsContentWords(prompt.text, payload.text)) continue;
+        return { completion: payload.completion, similarity: Math.min(1, match.similarity) };
+      }
+      return undefined;
+    } finally {
+      this.unuse(prompt.scope);
+      // Closing another scope writes it to disk: not on the way to the answer.
+      void this.evict();
     }
-    return undefined;
   }
 
   /** Stores an answer; false when the request cannot be cached by meaning. */
@@ -102,20 +139,26 @@ export class SemanticCache {
     const prompt = describePrompt(request, tenant, alias);
     if (!prompt) return false;
     const [vector] = await this.options.embedder.embed([prompt.text], signal);
-    const state = await this.openScope(prompt.scope, tenant, alias);
-    const label = (await this.sameQuestion(state, prompt, vector!)) ?? this.nextLabel++;
-    const payload: Payload = { scope: prompt.scope, label, text: prompt.text, anchors: prompt.anchors, signature: prompt.signature, completion };
-    // The answer first, the vector second: a label is never searchable before its answer exists.
-    await this.options.payloads.set(key(prompt.scope, label), JSON.stringify(payload), ttlMs);
-    await state.index.add(label, vector!);
-    state.signatures.set(label, prompt.signature);
-    const entry = `${prompt.scope}\0${label}`;
-    this.order.delete(entry);
-    this.order.set(entry, { scope: prompt.scope, label });
+    const state = await this.use(prompt.scope, tenant, alias);
+    try {
+      const label = (await this.sameQuestion(state, prompt, vector!)) ?? this.nextLabel++;
+      const payload: Payload = { scope: prompt.scope, label, text: prompt.text, anchors: prompt.anchors, signature: prompt.signature, completion };
+      // The answer first, the vector second: a label is never searchable before its answer exists.
+      await this.options.payloads.set(key(prompt.scope, label), JSON.stringify(payload), ttlMs);
+      await state.index.add(label, vector!);
+      state.signatures.set(label, prompt.signature);
+      this.known.get(prompt.scope)?.labels.add(label);
+      const entry = `${prompt.scope}\0${label}`;
+      this.order.delete(entry);
+      this.order.set(entry, { scope: prompt.scope, label });
+    } finally {
+      this.unuse(prompt.scope);
+    }
     while (this.order.size > this.options.maxEntries) {
       const oldest = this.order.values().next().value!;
       await this.forget(oldest.scope, oldest.label);
     }
+    await this.evict();
     return true;
   }
 
@@ -123,24 +166,25 @@ export class SemanticCache {
   async invalidate(target: { tenant: string; alias?: string }): Promise<number> {
     await this.load();
     let dropped = 0;
-    for (const [scope, state] of [...this.scopes]) {
-      if (state.tenant !== target.tenant || (target.alias !== undefined && state.alias !== target.alias)) continue;
-      const labels = state.index.labels();
-      this.scopes.delete(scope);
-      await this.options.indexes.drop(scope);
-      await Promise.all(labels.map((label) => this.options.payloads.delete(key(scope, label))));
-      for (const label of labels) this.order.delete(`${scope}\0${label}`);
-      dropped += labels.length;
+    for (const [scope, known] of [...this.known]) {
+      if (known.tenant !== target.tenant || (target.alias !== undefined && known.alias !== target.alias)) continue;
+      dropped += known.labels.size;
+      await this.deleteScope(scope);
     }
     return dropped;
   }
 
   async close(): Promise<void> {
     await this.loading?.catch(() => undefined);
+    await this.evicting;
     await this.options.indexes.close();
   }
 
-  /** Opens every stored scope once, dropping those whose vectors another embedder made. */
+  /**
+   * Reads every stored scope's entries once, dropping scopes whose vectors another embedder
+   * made. Only `maxScopes` stay open meanwhile. Recency before a restart is not recorded, so
+   * the scope with the newest entry counts as the most recently used.
+   */
   private load(): Promise<void> {
     this.loading ??= (async () => {
       const entries: Array<{ scope: string; label: number }> = [];
@@ -150,13 +194,48 @@ export class SemanticCache {
           continue;
         }
         const state = await this.openScope(scope, meta.tenant, meta.alias);
-        for (const label of state.index.labels()) entries.push({ scope, label });
+        const labels = state.index.labels();
+        this.known.set(scope, { tenant: meta.tenant, alias: meta.alias, labels: new Set(labels) });
+        for (const label of labels) entries.push({ scope, label });
+        if (this.scopes.size > this.options.maxScopes) await this.closeScope(this.scopes.keys().next().value!);
       }
+      const newest = (known: KnownScope) => {
+        let label = -1;
+        for (const each of known.labels) label = Math.max(label, each);
+        return label;
+      };
+      const byRecency = [...this.known].sort(([, a], [, b]) => newest(a) - newest(b));
+      this.known.clear();
+      for (const [scope, known] of byRecency) this.known.set(scope, known);
       entries.sort((a, b) => a.label - b.label);
       for (const entry of entries) this.order.set(`${entry.scope}\0${entry.label}`, entry);
       this.nextLabel = entries.length > 0 ? entries.at(-1)!.label + 1 : 0;
+      await this.evictNow();
     })();
     return this.loading;
+  }
+
+  /** Opens a scope for one lookup or store, pinned until `unuse`, and marks it the most recently used. */
+  private async use(scope: string, tenant: string, alias: string): Promise<ScopeState> {
+    this.pins.set(scope, (this.pins.get(scope) ?? 0) + 1);
+    try {
+      const known = this.known.get(scope) ?? { tenant, alias, labels: new Set<number>() };
+      this.known.delete(scope);
+      this.known.set(scope, known);
+      const state = await this.openScope(scope, tenant, alias);
+      this.scopes.delete(scope);
+      this.scopes.set(scope, state);
+      return state;
+    } catch (error) {
+      this.unuse(scope);
+      throw error;
+    }
+  }
+
+  private unuse(scope: string): void {
+    const pins = (this.pins.get(scope) ?? 1) - 1;
+    if (pins > 0) this.pins.set(scope, pins);
+    else this.pins.delete(scope);
   }
 
   private openScope(scope: string, tenant: string, alias: string): Promise<ScopeState> {
@@ -166,8 +245,11 @@ export class SemanticCache {
     if (!opening) {
       opening = this.options.indexes
         .open(scope, { tenant, alias, embedder: this.options.embedder.id })
-        .then((index) => {
-          const state: ScopeState = { tenant, alias, index, signatures: new Map() };
+        .then(async (index) => {
+          // Entries forgotten while the scope was closed are still in its index.
+          const live = this.known.get(scope)?.labels;
+          if (live) for (const label of index.labels()) if (!live.has(label)) await index.remove(label);
+          const state: ScopeState = { index, signatures: new Map() };
           this.scopes.set(scope, state);
           return state;
         })
@@ -175,6 +257,44 @@ export class SemanticCache {
       this.opening.set(scope, opening);
     }
     return opening;
+  }
+
+  /** Runs one eviction pass after the one in progress; a failed pass costs memory or disk, never a request. */
+  private evict(): Promise<void> {
+    this.evicting = this.evicting.then(() => this.evictNow()).catch(() => undefined);
+    return this.evicting;
+  }
+
+  /** Deletes the least recently used scopes beyond `maxStoredScopes`, then closes those beyond `maxScopes`. */
+  private async evictNow(): Promise<void> {
+    const persistent = this.options.indexes.capabilities.persistent;
+    // Where nothing persists, a closed scope is a lost one: both caps count the open scopes.
+    const maxStored = persistent ? this.options.maxStoredScopes : Math.min(this.options.maxStoredScopes, this.options.maxScopes);
+    for (const scope of [...this.known.keys()]) {
+      if (this.known.size <= maxStored) break;
+      if (!this.pins.has(scope) && !this.opening.has(scope)) await this.deleteScope(scope);
+    }
+    for (const scope of [...this.scopes.keys()]) {
+      if (this.scopes.size <= this.options.maxScopes) break;
+      if (!this.pins.has(scope)) await this.closeScope(scope);
+    }
+  }
+
+  /** Writes a scope's index out and frees its memory; its entries stay. */
+  private async closeScope(scope: string): Promise<void> {
+    if (!this.scopes.delete(scope)) return;
+    await this.options.indexes.release(scope);
+  }
+
+  /** Forgets a scope: its index, its files and its answers. */
+  private async deleteScope(scope: string): Promise<void> {
+    const known = this.known.get(scope);
+    this.known.delete(scope);
+    this.scopes.delete(scope);
+    const labels = [...(known?.labels ?? [])];
+    for (const label of labels) this.order.delete(`${scope}\0${label}`);
+    await this.options.indexes.drop(scope);
+    await Promise.all(labels.map((label) => this.options.payloads.delete(key(scope, label))));
   }
 
   /** The label of an entry for this very question (asked again with no-cache), to overwrite it. */
@@ -196,10 +316,14 @@ export class SemanticCache {
 
   private async forget(scope: string, label: number): Promise<void> {
     this.order.delete(`${scope}\0${label}`);
+    this.known.get(scope)?.labels.delete(label);
     const state = this.scopes.get(scope);
     state?.signatures.delete(label);
     await state?.index.remove(label);
     await this.options.payloads.delete(key(scope, label));
+    const known = this.known.get(scope);
+    // An empty scope is three files for nothing.
+    if (known?.labels.size === 0 && !this.pins.has(scope) && !this.opening.has(scope)) await this.deleteScope(scope);
   }
 }
 

@@ -92,6 +92,11 @@ export class BruteForceVectorIndexStore implements VectorIndexStore {
     this.indexes.delete(scope);
   }
 
+  /** Nothing persists: a released scope is gone. */
+  async release(scope: string): Promise<void> {
+    this.indexes.delete(scope);
+  }
+
   async flush(): Promise<void> {}
 
   async close(): Promise<void> {

@@ -40,6 +40,8 @@ export class HnswVectorIndexStore implements VectorIndexStore {
   private readonly settings: HnswSettings;
   private readonly indexes = new Map<string, { index: HnswVectorIndex; meta: Record<string, string>; metaChanged: boolean }>();
   private readonly opening = new Map<string, Promise<HnswVectorIndex>>();
+  /** Scopes being written out and let go; opening one waits, then reads it back from disk. */
+  private readonly releasing = new Map<string, Promise<void>>();
   private readonly timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -55,13 +57,15 @@ export class HnswVectorIndexStore implements VectorIndexStore {
 
   async open(scope: string, meta: Readonly<Record<string, string>>): Promise<VectorIndex> {
     const held = this.indexes.get(scope);
-    if (held) {
+    // The index of a scope being released is on its way out: changes made to it would be lost.
+    if (held && !this.releasing.has(scope)) {
       if (!sameMeta(held.meta, meta)) Object.assign(held, { meta: { ...meta }, metaChanged: true });
       return held.index;
     }
     let opening = this.opening.get(scope);
     if (!opening) {
-      opening = this.load(scope, meta).finally(() => this.opening.delete(scope));
+      const released = this.releasing.get(scope);
+      opening = (released ? released.then(() => this.load(scope, meta)) : this.load(scope, meta)).finally(() => this.opening.delete(scope));
       this.opening.set(scope, opening);
     }
     return opening;
@@ -82,6 +86,7 @@ export class HnswVectorIndexStore implements VectorIndexStore {
 
   async drop(scope: string): Promise<void> {
     await this.opening.get(scope)?.catch(() => undefined);
+    await this.releasing.get(scope);
     this.indexes.delete(scope);
     if (this.options.directory) {
       const base = this.basePath(scope);
@@ -89,40 +94,67 @@ export class HnswVectorIndexStore implements VectorIndexStore {
     }
   }
 
+  /**
+   * Writes the scope (in turn with flushes) and lets its graph go; memory only: forgets it.
+   * A write that fails still lets go: an unbounded cache is worse than losing a scope's
+   * latest changes, and the sidecar's record count makes the next open rebuild from the log.
+   */
+  async release(scope: string): Promise<void> {
+    if (this.releasing.has(scope)) return this.releasing.get(scope);
+    const releasing = (async () => {
+      await this.opening.get(scope)?.catch(() => undefined);
+      const held = this.indexes.get(scope);
+      if (!held) return;
+      const write = this.flushing.catch(() => undefined).then(() => this.write(scope, held));
+      this.flushing = write;
+      try {
+        await write;
+      } finally {
+        if (this.indexes.get(scope) === held) this.indexes.delete(scope);
+      }
+    })().finally(() => this.releasing.delete(scope));
+    this.releasing.set(scope, releasing);
+    return releasing;
+  }
+
   /** Appends logged changes, then rewrites each changed graph and its sidecar; one flush at a time. */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.flushAll());
+    // A failed flush must not fail every later one: each starts after the last, however it ended.
+    this.flushing = this.flushing.catch(() => undefined).then(() => this.flushAll());
     return this.flushing;
   }
 
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    await Promise.all(this.releasing.values());
     await this.flush();
     this.indexes.clear();
   }
 
   private async flushAll(): Promise<void> {
+    for (const [scope, held] of this.indexes) await this.write(scope, held);
+  }
+
+  private async write(scope: string, held: { index: HnswVectorIndex; meta: Record<string, string>; metaChanged: boolean }): Promise<void> {
     if (!this.options.directory) return;
-    for (const [scope, held] of this.indexes) {
-      const { index } = held;
-      const log = index.log!;
-      if (!log.dirty && !held.metaChanged) continue;
-      held.metaChanged = false;
-      const base = this.basePath(scope);
-      const write = (async () => {
-        // Removed vectors pile up in an append-only log; rewrite it once they outnumber the live ones.
-        if (log.compactionDue || log.records > 2 * index.size() + 1024) await log.compact(index.vectors());
-        else await log.append();
-        await index.graph.writeIndex(`${base}.hnsw.tmp`);
-        await rename(`${base}.hnsw.tmp`, `${base}.hnsw`);
-        await writeSidecar(`${base}.json`, { version: 1, scope, meta: held.meta, dimension: this.dimension, records: log.records });
-      })();
-      index.writing = write;
-      try {
-        await write;
-      } finally {
-        index.writing = undefined;
-      }
+    const { index } = held;
+    const log = index.log!;
+    if (!log.dirty && !held.metaChanged) return;
+    held.metaChanged = false;
+    const base = this.basePath(scope);
+    const write = (async () => {
+      // Removed vectors pile up in an append-only log; rewrite it once they outnumber the live ones.
+      if (log.compactionDue || log.records > 2 * index.size() + 1024) await log.compact(index.vectors());
+      else await log.append();
+      await index.graph.writeIndex(`${base}.hnsw.tmp`);
+      await rename(`${base}.hnsw.tmp`, `${base}.hnsw`);
+      await writeSidecar(`${base}.json`, { version: 1, scope, meta: held.meta, dimension: this.dimension, records: log.records });
+    })();
+    index.writing = write;
+    try {
+      await write;
+    } finally {
+      index.writing = undefined;
     }
   }
 

@@ -40,7 +40,7 @@ function call(text: string, options: { alias?: string; noStore?: boolean; noCach
 
 function setup() {
   const embedder = new HashedNgramEmbedder();
-  const cache = new SemanticCache({ embedder, indexes: new BruteForceVectorIndexStore(embedder.dimension), payloads: new MemoryResponseCache(100), maxEntries: 100 });
+  const cache = new SemanticCache({ embedder, indexes: new BruteForceVectorIndexStore(embedder.dimension), payloads: new MemoryResponseCache(100), maxEntries: 100, maxScopes: 10, maxStoredScopes: 100 });
   const hits: Array<[string, number]> = [];
   const middleware = semanticCache({ cache, thresholdFor: (context) => (context.requestedAlias === 'off' ? undefined : 0.75), ttlMs: 60_000, onHit: (alias, similarity) => hits.push([alias, similarity]), onError: () => {} });
   let upstreamCalls = 0;
