@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Adapters } from '../adapters/open-adapters.js';
-import { createDefaultLoaders } from '../adapters/loaders/document-loaders.js';
+import { IsolatedDocumentReader } from '../adapters/loaders/isolated-document-reader.js';
 import { PostgresSink } from '../adapters/sinks/postgres/postgres-sink.js';
 import { TargetPolicy } from '../adapters/webhooks/ssrf-guard.js';
 import { WebhookSender } from '../adapters/webhooks/webhook-sender.js';
@@ -90,6 +90,8 @@ export async function startJobEngine(parts: JobParts): Promise<JobEngine> {
 
   let worker: Worker | undefined;
   let dispatcher: WebhookDispatcher | undefined;
+  // In child processes: in the `all` role this process also answers HTTP. None starts before the first document.
+  const documents = new IsolatedDocumentReader(config.jobs.documents);
   if (role !== 'api') {
     worker = new Worker({
       store: store.jobs,
@@ -98,7 +100,7 @@ export async function startJobEngine(parts: JobParts): Promise<JobEngine> {
       keys: store.keys,
       handlers: {
         chat: new ChatJobHandler(gateway),
-        pipeline: new PipelineJobHandler({ gateway, pipelines, documents: createDefaultLoaders(), limits: config.jobs.documents }),
+        pipeline: new PipelineJobHandler({ gateway, pipelines, documents, limits: config.jobs.documents }),
       },
       concurrency: config.jobs.concurrency,
       leaseMs: config.jobs.leaseMs,
@@ -135,6 +137,7 @@ export async function startJobEngine(parts: JobParts): Promise<JobEngine> {
       await webhooks?.close?.();
       await Promise.all([...pipelines.values()].flatMap((pipeline) => pipeline.sinks.map((sink) => (sink.type === 'external' ? sink.sink.close?.() : undefined))));
       await relay?.stop();
+      await documents.close();
     },
   };
 }

@@ -15,7 +15,7 @@ export interface ZipEntrySpec {
  * check them unless asked.
  */
 export function zipArchive(entries: readonly ZipEntrySpec[]): Buffer {
-  const locals: Buffer[] = [];
+  const locals: Uint8Array[] = [];
   const directory: Buffer[] = [];
   let offset = 0;
   for (const entry of entries) {
