@@ -261,20 +261,24 @@ export class SemanticCache {
 
   /** Runs one eviction pass after the one in progress; a failed pass costs memory or disk, never a request. */
   private evict(): Promise<void> {
+    if (this.known.size <= this.maxStoredScopes() && this.scopes.size <= this.options.maxScopes) return this.evicting;
     this.evicting = this.evicting.then(() => this.evictNow()).catch(() => undefined);
     return this.evicting;
   }
 
+  /** Where nothing persists, a closed scope is a lost one: both caps count the open scopes. */
+  private maxStoredScopes(): number {
+    return this.options.indexes.capabilities.persistent ? this.options.maxStoredScopes : Math.min(this.options.maxStoredScopes, this.options.maxScopes);
+  }
+
   /** Deletes the least recently used scopes beyond `maxStoredScopes`, then closes those beyond `maxScopes`. */
   private async evictNow(): Promise<void> {
-    const persistent = this.options.indexes.capabilities.persistent;
-    // Where nothing persists, a closed scope is a lost one: both caps count the open scopes.
-    const maxStored = persistent ? this.options.maxStoredScopes : Math.min(this.options.maxStoredScopes, this.options.maxScopes);
-    for (const scope of [...this.known.keys()]) {
-      if (this.known.size <= maxStored) break;
+    // Live iteration: a scope used meanwhile moves to the end and may come round again, which is harmless.
+    for (const scope of this.known.keys()) {
+      if (this.known.size <= this.maxStoredScopes()) break;
       if (!this.pins.has(scope) && !this.opening.has(scope)) await this.deleteScope(scope);
     }
-    for (const scope of [...this.scopes.keys()]) {
+    for (const scope of this.scopes.keys()) {
       if (this.scopes.size <= this.options.maxScopes) break;
       if (!this.pins.has(scope)) await this.closeScope(scope);
     }
