@@ -71,7 +71,8 @@ export function budget(options: BudgetOptions, counters = new BudgetCounters(opt
     }
     // A failed renewal (counter store briefly away) leaves the hold to its expiry: the call is
     // still settled at its end, so nothing is lost but some headroom for a while.
-    const renewal = setInterval(() => void options.counters.extendReservation(counter.name, reservation, holdMs).catch(() => {}), holdMs / 2).unref();
+    const renewal =
+      reservation === '' ? undefined : setInterval(() => void options.counters.extendReservation(counter.name, reservation, holdMs).catch(() => {}), holdMs / 2).unref();
     context.defer(() => {
       clearInterval(renewal);
       return counters.settle(key, counter, reservation, context.costUsd);
