@@ -37,7 +37,7 @@ const answer = (id: string): ChatCompletion => ({
 });
 
 function openCache(indexes: VectorIndexStore, maxEntries: number): SemanticCache {
-  return new SemanticCache({ embedder: new HashedNgramEmbedder({ dimension: settings.dimension }), indexes, payloads: new MemoryResponseCache(maxEntries + 1000), maxEntries });
+  return new SemanticCache({ embedder: new HashedNgramEmbedder({ dimension: settings.dimension }), indexes, payloads: new MemoryResponseCache(maxEntries + 1000), maxEntries, maxScopes: 64, maxStoredScopes: 10_000 });
 }
 
 // A near-miss that is itself one of the cached questions would measure the data, not the cache.
@@ -136,7 +136,7 @@ async function measure(cache: SemanticCache, queries: readonly string[], rounds:
 
 log(`latency: ${settings.entries} entries in one scope, HNSW (M 16, efConstruction 128, ef 64), ${settings.queries} lookups at threshold ${chosen.threshold}`);
 const hnswStore = new HnswVectorIndexStore({ dimension: settings.dimension, initialCapacity: settings.entries });
-const hnswCache = new SemanticCache({ embedder, indexes: hnswStore, payloads, maxEntries: settings.entries });
+const hnswCache = new SemanticCache({ embedder, indexes: hnswStore, payloads, maxEntries: settings.entries, maxScopes: 64, maxStoredScopes: 10_000 });
 const fillStarted = performance.now();
 for (const [index, prompt] of prompts.entries()) {
   await hnswCache.store(request(prompt), tenant, alias, answer(`s${index}`), 3_600_000);
@@ -155,7 +155,7 @@ for (const label of hnswIndex.labels()) {
   const stored = JSON.parse((await payloads.get(`sem:${scope}:${label}`))!) as { text: string };
   await bruteIndex.add(label, embedder.embedOne(stored.text));
 }
-const bruteCache = new SemanticCache({ embedder, indexes: bruteStore, payloads, maxEntries: settings.entries });
+const bruteCache = new SemanticCache({ embedder, indexes: bruteStore, payloads, maxEntries: settings.entries, maxScopes: 64, maxStoredScopes: 10_000 });
 const brute: Latency = { ...(await measure(bruteCache, asked.slice(0, settings.bruteForceQueries + 200), 1)), fillSeconds: (performance.now() - copyStarted) / 1000 };
 await hnswCache.close();
 await bruteCache.close();

@@ -52,7 +52,7 @@ const stack = gatewayWith([
   router(),
   exactCache({ cache: answers, ttlMs: hourMs, onHit: () => {} }),
   semanticCache({
-    cache: new SemanticCache({ embedder: new HashedNgramEmbedder(), indexes: new BruteForceVectorIndexStore(256), payloads: answers, maxEntries: 100_000 }),
+    cache: new SemanticCache({ embedder: new HashedNgramEmbedder(), indexes: new BruteForceVectorIndexStore(256), payloads: answers, maxEntries: 100_000, maxScopes: 64, maxStoredScopes: 10_000 }),
     thresholdFor: () => defaultSimilarityThreshold,
     ttlMs: hourMs,
     onHit: () => {},

@@ -31,6 +31,7 @@ const localProvider = (env: NodeJS.ProcessEnv, model: (typeof defaultLocalModels
   maxQueue: 16,
   idleUnloadMs: 300_000,
   embedding,
+  streamIdleTimeoutMs: 120_000,
 });
 
 /**
@@ -59,7 +60,7 @@ export function defaultProvidersAndModels(env: NodeJS.ProcessEnv): Catalogue {
     },
   };
   if (env.OPENAI_API_KEY) {
-    catalogue.providers.openai = { type: 'openai', baseUrl: 'https://api.openai.com/v1', apiKey: { env: 'OPENAI_API_KEY' }, headers: {}, connections: 128 };
+    catalogue.providers.openai = { type: 'openai', baseUrl: 'https://api.openai.com/v1', apiKey: { env: 'OPENAI_API_KEY' }, headers: {}, connections: 128, streamIdleTimeoutMs: 30_000 };
     for (const model of ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1', 'gpt-4.1-mini', 'text-embedding-3-small', 'text-embedding-3-large']) {
       catalogue.models[model] = alias(deployment('openai', model));
     }
@@ -72,6 +73,7 @@ export function defaultProvidersAndModels(env: NodeJS.ProcessEnv): Catalogue {
       headers: {},
       version: '2023-06-01',
       connections: 128,
+      streamIdleTimeoutMs: 30_000,
     };
     for (const model of ['claude-sonnet-4-5', 'claude-haiku-4-5', 'claude-opus-4-1']) {
       catalogue.models[model] = alias(deployment('anthropic', model));

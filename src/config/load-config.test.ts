@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       apiKey: { env: 'OPENAI_API_KEY' },
       headers: {},
       connections: 128,
+      streamIdleTimeoutMs: 30_000,
     });
   });
 
