@@ -100,6 +100,7 @@ async function refuseIfAtRpmLimit(app: App, key: VirtualKey): Promise<void> {
   if (key.rpm === null) return;
   const peek = await app.counters.takeFromWindow(`rpm:${key.id}`, 0, key.rpm - 1, minute);
   if (!peek.ok) {
+    app.metrics.countRejection('rpm');
     throw new BreakwaterError('RATE_LIMIT_EXCEEDED', `This key may make ${key.rpm} requests per minute; wait and retry.`, {
       retryAfterSeconds: Math.ceil(peek.retryAfterMs / 1000),
       details: { limit: key.rpm, window: '60s' },

@@ -1,6 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { App } from '../app.js';
 import { BreakwaterError, toBreakwaterError } from '../core/errors/breakwater-error.js';
@@ -128,13 +128,40 @@ function clientError(error: Error & { code?: string }, socket: Socket): void {
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? new BreakwaterError('REQUEST_TIMEOUT', 'The request did not arrive in time; send the whole request promptly.')
         : new BreakwaterError('INVALID_REQUEST', 'The request is not valid HTTP/1.1; check the request line and headers.');
+  refuseOnSocket(socket, refusal);
+}
+
+/** Sockets already refused: Node reports each later chunk to an errored parser as a new client error. */
+const refusedSockets = new WeakSet<Socket>();
+/** How long a refused connection's remaining request bytes are read and dropped before it is closed. */
+const lingerMs = 2_000;
+
+/** Answers on the raw socket, outside Fastify, and closes the connection. */
+function refuseOnSocket(socket: Socket, refusal: BreakwaterError): void {
+  if (refusedSockets.has(socket)) return;
+  refusedSockets.add(socket);
   const status = refusal.status;
   const body = JSON.stringify(refusal.toEnvelope());
+  // Junk after a request that has (or is about to get) its answer, such as a body sent with
+  // `Upgrade:` or without a Content-Length, must not get a second response on the connection:
+  // the client would read it as the answer to its next request. Let that answer finish, then close.
+  const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (inFlight) {
+    if (inFlight.writableFinished) socket.end();
+    else inFlight.once('close', () => socket.end());
+    return;
+  }
   if (!socket.writable) {
     socket.destroy();
     return;
   }
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  // A lingering close (as nginx and Apache do): closing while the client is still sending
+  // (a body after oversized headers) makes the kernel reset the connection, and a reset can
+  // discard the answer before the client reads it. Keep reading until the client is done.
+  const timer = setTimeout(() => socket.destroy(), lingerMs).unref();
+  socket.once('close', () => clearTimeout(timer));
+  socket.once('end', () => socket.destroy());
 }
 
 /** Sends a Breakwater error in the OpenAI envelope with its status and Retry-After. */
@@ -165,13 +192,18 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
     },
     clientErrorHandler: clientError,
   });
-  routeAccess(app, server);
+  // Without a listener Node drops CONNECT connections without a word; say why instead.
+  server.server.on('connect', (_request, socket: Socket) =>
+    refuseOnSocket(socket, new BreakwaterError('INVALID_REQUEST', 'Breakwater is not a proxy: CONNECT is not supported; send requests to its /v1 endpoints directly.')),
+  );
 
   // A callback hook, not an async one: it runs on every request, and an async hook costs a promise and a tick.
   server.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     done();
   });
+  // After the request id, so refusals carry it too.
+  routeAccess(app, server);
 
   server.setErrorHandler((thrown, request, reply) => {
     const jobsRoute = request.routeOptions.url === '/v1/jobs';

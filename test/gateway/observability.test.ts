@@ -31,14 +31,17 @@ describe('observability: metrics, traces, health', () => {
     assert.match(text, /breakwater_request_duration_seconds_bucket\{le="\+Inf",alias="gpt-test",deployment="upstream\/gpt-4o-mini",status="200"\} 2/);
     assert.match(text, /breakwater_tokens_total\{alias="gpt-test",deployment="upstream\/gpt-4o-mini",direction="input"\} 22/);
     assert.match(text, /breakwater_cost_usd_total\{alias="gpt-test",deployment="upstream\/gpt-4o-mini"\} \d/);
-    assert.match(text, /breakwater_overhead_seconds_count 3/);
+    // The third call is refused at the HTTP edge, before its body is read: no model call, no overhead sample.
+    assert.match(text, /breakwater_overhead_seconds_count 2/);
     assert.match(text, /breakwater_limit_rejections_total\{reason="rpm"\} 1/);
+    assert.match(text, /breakwater_http_errors_total\{code="RATE_LIMIT_EXCEEDED"\} 1/);
     assert.match(text, /breakwater_circuit_state\{deployment="upstream\/gpt-4o-mini"\} 0/);
   });
 
   it('traces each call with GenAI semantic-convention attributes and no prompt text or secrets', async () => {
     const spans = exporter.getFinishedSpans().filter((span) => span.name === 'chat gpt-test');
-    assert.equal(spans.length, 3);
+    // The rate-limited third call never became a model call (refused before its body was read).
+    assert.equal(spans.length, 2);
     const ok = spans.find((span) => span.attributes['gen_ai.usage.input_tokens'] === 11)!;
     assert.equal(ok.attributes['gen_ai.operation.name'], 'chat');
     assert.equal(ok.attributes['gen_ai.request.model'], 'gpt-test');
@@ -47,8 +50,6 @@ describe('observability: metrics, traces, health', () => {
     assert.equal(ok.attributes['gen_ai.usage.output_tokens'], 7);
     assert.equal(ok.attributes['gen_ai.request.temperature'], 0.3);
     assert.deepEqual(ok.attributes['gen_ai.response.finish_reasons'], ['stop']);
-    const limited = spans.find((span) => span.attributes['error.type'] === 'RATE_LIMIT_EXCEEDED');
-    assert.ok(limited, 'the rate-limited call is traced as an error');
     const everything = JSON.stringify(spans.map((span) => span.attributes));
     for (const secret of [upstreamSecret, key, 'private']) assert.ok(!everything.includes(secret), `span attributes must not contain ${secret}`);
   });
