@@ -35,7 +35,7 @@ function spellings(path: string, port: number): string[] {
     `/${first}/x/../${tail}`,
     `/${first}/%2e/${tail}`,
     `/${first}/x/%2e%2e/${tail}`,
-    `/${first.toUpperCase()}/${tail.toUpperCase()}`,
+    `/${first!.toUpperCase()}/${tail.toUpperCase()}`,
     `/${first}/${admin[0]!.toUpperCase()}${admin.slice(1)}/${afterAdmin}`,
     `${path}/`,
     `${path};`,
@@ -83,7 +83,7 @@ describe('admin routes: authorization on the matched route, under every spelling
 
   for (const caller of ['no token', 'a tenant key'] as const) {
     it(`refuses every admin route under every spelling with ${caller}, and changes nothing`, async () => {
-      const headers = caller === 'no token' ? {} : { authorization: `Bearer ${tenantKey}` };
+      const headers: Record<string, string> = caller === 'no token' ? {} : { authorization: `Bearer ${tenantKey}` };
       const keysBefore = (await test.app.keys.list()).map((key) => `${key.id}:${key.revokedAt}`).sort();
       const adminRoutes = test.server.routeAccessTable.filter((route) => route.access === 'admin');
       let sent = 0;
