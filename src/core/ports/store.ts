@@ -87,7 +87,23 @@ export interface UsageAggregate {
   piiDetections: Record<string, number>;
 }
 
+/**
+ * Thrown by `appendUsage` when it failed after the first `written` rows were durably
+ * stored (an adapter that commits in slices), so a retry writes only the rest and no usage
+ * row, nor its cost, is counted twice.
+ */
+export class PartialLedgerWrite extends Error {
+  constructor(
+    readonly written: number,
+    cause: unknown,
+  ) {
+    super(`the ledger stored ${written} rows, then failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'PartialLedgerWrite';
+  }
+}
+
 export interface LedgerStore {
+  /** Stores the rows in order; on failure nothing was stored, or it throws PartialLedgerWrite. */
   appendUsage(rows: readonly UsageRow[]): Promise<void>;
   aggregateUsage(query: UsageQuery): Promise<UsageAggregate[]>;
   /** USD a key has spent since `since` (epoch ms); seeds budget counters after a restart. */

@@ -1,6 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
-import type { LedgerStore, UsageAggregate, UsageQuery, UsageRow } from '../../../core/ports/store.js';
+import { PartialLedgerWrite, type LedgerStore, type UsageAggregate, type UsageQuery, type UsageRow } from '../../../core/ports/store.js';
 import { toUsageAggregates, type PiiSum, type UsageGroup } from '../usage-aggregates.js';
 
 const operationCode = { chat: 0, embeddings: 1 } as const;
@@ -66,7 +66,13 @@ export class SqliteLedgerStore implements LedgerStore {
     if (!this.insertMany) this.prepare();
     for (let start = 0; start < rows.length; start += rowsPerSlice) {
       if (start > 0) await yieldToEventLoop();
-      this.insertMany!(rows.slice(start, start + rowsPerSlice));
+      try {
+        this.insertMany!(rows.slice(start, start + rowsPerSlice));
+      } catch (error) {
+        // Earlier slices are committed: say how many, so a retry does not write them twice.
+        if (start > 0) throw new PartialLedgerWrite(start, error);
+        throw error;
+      }
     }
   }
 

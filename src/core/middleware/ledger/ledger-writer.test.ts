@@ -104,3 +104,31 @@ test('flush on shutdown writes the rows held for a retry without waiting for the
   assert.deepEqual(await flaky.requestIds(), rows.map((row) => row.requestId));
   assert.equal(writer.pending, 0);
 });
+
+test('a flush that fails after SQLite committed part of it retries only the rest: no usage row (or its cost) counted twice', { timeout: 10_000 }, async (t) => {
+  const folder = mkdtempSync(join(tmpdir(), 'breakwater-ledger-partial-'));
+  const path = join(folder, 'store.db');
+  const store = await SqliteStore.open(path);
+  // A second connection plays the operator: a trigger makes the store refuse one row, as a
+  // full disk would refuse a slice midway through a flush.
+  const operator = new Database(path);
+  t.after(async () => {
+    operator.close();
+    await store.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+  operator.exec(`CREATE TRIGGER refuse_poison BEFORE INSERT ON usage WHEN NEW.request_id = 'poison' BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+  const errors: unknown[] = [];
+  const writer = new LedgerWriter({ ledger: store.ledger, flushIntervalMs: 60_000, maxBufferedRows: 10_000, onError: (error) => errors.push(error), onDrop: () => {} });
+  const rows = Array.from({ length: 100 }, (_, index) => usage({ requestId: index === 70 ? 'poison' : `request-${index}` }));
+  for (const row of rows) writer.add(row);
+  await writer.flush();
+  assert.equal(errors.length, 1, 'the failed slice is reported');
+  const committed = (operator.prepare('SELECT count(*) FROM usage').pluck().get() as number);
+  assert.ok(committed > 0 && committed < 100, `a prefix was committed (${committed} rows)`);
+  operator.exec('DROP TRIGGER refuse_poison');
+  await writer.flush();
+  const ids = operator.prepare('SELECT request_id FROM usage ORDER BY rowid').pluck().all() as string[];
+  assert.deepEqual(ids, rows.map((row) => row.requestId), 'every row exactly once, in order');
+  assert.equal(writer.pending, 0);
+});

@@ -1,4 +1,4 @@
-import type { LedgerStore, UsageRow } from '../../ports/store.js';
+import { PartialLedgerWrite, type LedgerStore, type UsageRow } from '../../ports/store.js';
 import { backoffDelay } from '../../routing/backoff.js';
 
 /** Rows per store write: a flush after an outage writes its backlog in writes of this size. */
@@ -65,8 +65,8 @@ export class LedgerWriter {
       try {
         await this.options.ledger.appendUsage(rows);
       } catch (error) {
-        // Back at the front: they are older than anything added meanwhile.
-        this.buffer.unshift(...rows);
+        // Back at the front (they are older than anything added meanwhile), less any the store already holds.
+        this.buffer.unshift(...(error instanceof PartialLedgerWrite ? rows.slice(error.written) : rows));
         this.bound();
         this.failures++;
         this.options.onError(error);
