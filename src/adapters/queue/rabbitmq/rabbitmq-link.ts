@@ -1,5 +1,5 @@
 import amqp from 'amqplib';
-import type { Channel, Message } from 'amqplib';
+import type { Channel, ChannelModel, Message } from 'amqplib';
 import { backoffDelay } from '../../../core/routing/backoff.js';
 import { bands, unavailable, type Band, type Link } from './rabbitmq-messages.js';
 
@@ -102,12 +102,12 @@ export class LinkKeeper {
     try {
       if (this.closed) throw new Error('RabbitQueue closed while connecting');
       this.current = link;
-      await this.events.onLink(link);
+      await withinDeadline(link.connection, this.events.onLink(link), 'starting consumers');
       for (const resolve of this.waiters) resolve();
       this.waiters.clear();
     } catch (error) {
       if (this.current?.epoch === epoch) this.current = undefined;
-      await link.connection.close().catch(() => undefined);
+      await closeConnection(link.connection);
       throw error;
     }
   }
@@ -149,7 +149,7 @@ export class LinkKeeper {
   lost(link: Link): void {
     if (this.current !== link) return;
     this.forget(link);
-    link.connection.close().catch(() => undefined);
+    void closeConnection(link.connection);
     if (!this.closed) void this.reconnect();
   }
 
@@ -180,7 +180,8 @@ export class LinkKeeper {
  * topology declared and the prefetch set. A failure on the way closes the connection.
  */
 export async function openLink(options: LinkOptions, epoch: number): Promise<Link> {
-  const connection = await amqp.connect(options.url, { clientProperties: { connection_name: options.connectionName } });
+  // `timeout` bounds the TCP connect and the AMQP handshake (amqplib has no other deadline).
+  const connection = await amqp.connect(options.url, { clientProperties: { connection_name: options.connectionName }, timeout: brokerDeadlineMs });
   let markLost: (error: Error) => void = () => undefined;
   const lost = new Promise<never>((_resolve, reject) => (markLost = reject));
   lost.catch(() => undefined);
@@ -204,11 +205,57 @@ export async function openLink(options: LinkOptions, epoch: number): Promise<Lin
       channel.on('error', (error: unknown) => options.report(error));
       channel.on('close', onLost);
     }
-    await options.topology.declare(publisher);
-    await consumer.prefetch(options.prefetch);
+    await withinDeadline(
+      connection,
+      (async () => {
+        await options.topology.declare(publisher);
+        await consumer.prefetch(options.prefetch);
+      })(),
+      'declaring the queues',
+    );
     return link;
   } catch (error) {
-    await connection.close().catch(() => undefined);
+    await closeConnection(connection);
     throw error;
   }
+}
+
+/**
+ * How long one step of opening a link (handshake, topology, consumers) or closing one may take.
+ * A broker that is stopping or booting can hold a socket open and answer nothing; amqplib then
+ * waits forever, and so did the reconnect loop waiting on it: a worker stayed without a
+ * consumer after a broker restart while jobs piled up in its queue (the fault suite saw it).
+ */
+const brokerDeadlineMs = 10_000;
+
+/**
+ * Awaits `work` on `connection`; past the deadline its socket is dropped with an error, which
+ * makes amqplib fail every call still waiting on that connection (and report it closed).
+ */
+async function withinDeadline<T>(connection: ChannelModel, work: Promise<T>, what: string): Promise<T> {
+  const timer = setTimeout(() => dropSocket(connection, new Error(`RabbitMQ did not answer within ${brokerDeadlineMs} ms while ${what}`)), brokerDeadlineMs);
+  try {
+    return await work;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Closes politely when the broker answers in time, else drops the socket. Never throws. */
+async function closeConnection(connection: ChannelModel): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const closed = connection.close().then(
+    () => true,
+    () => true,
+  );
+  const waited = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), brokerDeadlineMs)));
+  const answered = await Promise.race([closed, waited]);
+  clearTimeout(timer);
+  if (!answered) dropSocket(connection, new Error('RabbitMQ did not confirm closing the connection'));
+}
+
+/** amqplib keeps the socket as `connection.stream` (not in its types); destroying it ends the connection at once. */
+function dropSocket(connection: ChannelModel, reason: Error): void {
+  const socket = (connection.connection as unknown as { stream?: { destroyed?: boolean; destroy(error?: Error): void } }).stream;
+  if (socket && !socket.destroyed) socket.destroy(reason);
 }
