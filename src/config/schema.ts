@@ -206,6 +206,8 @@ export const configSchema = z
         maxEventStreamsPerTenant: z.number().int().positive().default(50),
         /** Longest URL path segment (e.g. a job id) the router accepts; longer ones are answered 414. */
         maxParamLength: z.number().int().positive().default(200),
+        /** Longest a client may take to send one whole request (headers and body); slower ones are answered 408 and closed. */
+        requestTimeoutMs: z.number().int().min(1_000).default(60_000),
       })
       .strict()
       .prefault({}),

@@ -142,11 +142,12 @@ function refuseOnSocket(socket: Socket, refusal: BreakwaterError): void {
   refusedSockets.add(socket);
   const status = refusal.status;
   const body = JSON.stringify(refusal.toEnvelope());
-  // Junk after a request that has (or is about to get) its answer, such as a body sent with
-  // `Upgrade:` or without a Content-Length, must not get a second response on the connection:
-  // the client would read it as the answer to its next request. Let that answer finish, then close.
+  // Junk after a whole request that has (or is about to get) its answer, such as a body sent
+  // with `Upgrade:` or without a Content-Length, must not get a second response on the
+  // connection: the client would read it as the answer to its next request. Let that answer
+  // finish, then close. A request still arriving (a timeout mid-body) gets the refusal instead.
   const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
-  if (inFlight) {
+  if (inFlight && (inFlight.headersSent || inFlight.req.complete)) {
     if (inFlight.writableFinished) socket.end();
     else inFlight.once('close', () => socket.end());
     return;
@@ -178,6 +179,12 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
     logController: new RequestLog(app.config.log.requests),
     childLoggerFactory: (logger, bindings, options) => new LazyChildLogger(logger, [bindings, options]),
     bodyLimit: app.config.server.bodyLimitBytes,
+    // Fastify turns Node's request timeout off (0); without one, a client that never finishes
+    // its body holds the connection forever (slowloris). Node 20 honours it only when given to
+    // createServer (Fastify sets it afterwards, too late), and looks for expired requests only
+    // every connectionsCheckingInterval (30 s by default), so that follows the timeout.
+    requestTimeout: app.config.server.requestTimeoutMs,
+    http: { requestTimeout: app.config.server.requestTimeoutMs, connectionsCheckingInterval: Math.min(30_000, Math.ceil(app.config.server.requestTimeoutMs / 4)) },
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();

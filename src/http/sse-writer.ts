@@ -11,7 +11,7 @@ export async function writeServerSentEvents(response: ServerResponse, headers: R
   response.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
-    connection: 'keep-alive',
+    // No `connection` header: Node sets keep-alive itself, and honours a client's `Connection: close` only when the handler left it alone.
     'x-accel-buffering': 'no',
     ...headers,
   });

@@ -13,6 +13,7 @@ export interface RawResponse {
  * Sends bytes exactly as given on a fresh connection and reads until the server closes it,
  * so the request line reaches the server untouched (no client normalises the path). Rejects
  * when nothing closes the connection within `timeoutMs`: a hang is a failure, not a wait.
+ * The client's side stays open, as curl's does: Node takes a half-close for an abort.
  */
 export function rawExchange(port: number, request: string | Buffer, timeoutMs = 10_000): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
@@ -34,7 +35,7 @@ export function rawExchange(port: number, request: string | Buffer, timeoutMs = 
       clearTimeout(timer);
       resolve(parseRawResponse(Buffer.concat(chunks).toString('utf8')));
     });
-    socket.end(request);
+    socket.write(request);
   });
 }
 
@@ -46,7 +47,10 @@ export function rawRequest(port: number, method: string, target: string, headers
   return rawExchange(port, `${lines.join('\r\n')}\r\n\r\n${body ?? ''}`, timeoutMs);
 }
 
-function parseRawResponse(text: string): RawResponse {
+function parseRawResponse(received: string): RawResponse {
+  // Interim answers (100 Continue) come before the real one.
+  let text = received;
+  while (/^HTTP\/1\.1 1\d\d /.test(text) && text.includes('\r\n\r\n')) text = text.slice(text.indexOf('\r\n\r\n') + 4);
   const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
   const split = text.indexOf('\r\n\r\n');
   const headers: Record<string, string> = {};

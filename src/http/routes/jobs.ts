@@ -87,7 +87,7 @@ export function jobRoutes(app: App): FastifyPluginAsync {
       response.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache',
-        connection: 'keep-alive',
+        // No `connection` header (see sse-writer.ts): a client's `Connection: close` must close the stream's connection.
         'x-accel-buffering': 'no',
         'x-request-id': request.id,
       });
