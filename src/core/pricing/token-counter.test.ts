@@ -36,8 +36,81 @@ describe('TokenCounter', () => {
       const request = chat(`System prompt number ${index}: answer in ${index % 7} words.`, 'hi');
       assert.equal(counter.countChat(request), expected(request));
     }
-    const long = chat('policy '.repeat(12_000), 'hi');
+    // Too long to remember (8 K) but within what is counted exactly per call (16 K).
+    const long = chat('policy '.repeat(2_000), 'hi');
     assert.equal(counter.countChat(long), expected(long));
     assert.equal(counter.countChat(long), expected(long));
+  });
+});
+
+describe('TokenCounter on pathological text', () => {
+  const megabyte = 1 << 20;
+  const fill = (unit: string, length: number) => unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
+  const randomOf = (alphabet: readonly string[], length: number) => {
+    let text = '';
+    while (text.length < length) text += alphabet[Math.floor(Math.random() * alphabet.length)];
+    return text.slice(0, length);
+  };
+  const ideographs = Array.from({ length: 3000 }, (_, index) => String.fromCodePoint(0x4e00 + index));
+  const emoji = Array.from({ length: 1500 }, (_, index) => String.fromCodePoint(0x1f300 + index));
+  const base64 = (length: number) => Buffer.from(Array.from({ length }, () => Math.floor(Math.random() * 256))).toString('base64').slice(0, length);
+  /** Shapes whose pre-tokenizer pieces are as long as the text: byte-pair merging them whole is quadratic. */
+  const shapes: Record<string, (length: number) => string> = {
+    'one letter': (length) => fill('a', length),
+    spaces: (length) => fill(' ', length),
+    newlines: (length) => fill('\n', length),
+    digits: (length) => fill('7', length),
+    'two-letter pattern': (length) => fill('ab', length),
+    'three-letter pattern': (length) => fill('abc', length),
+    punctuation: (length) => fill('!', length),
+    'combining marks': (length) => fill('a\u0301\u0301\u0301', length),
+    'one emoji': (length) => fill('😀', length),
+    'family emoji (ZWJ)': (length) => fill('👩‍👩‍👧', length),
+    'random ideographs': (length) => randomOf(ideographs, length),
+    'random emoji': (length) => randomOf(emoji, length),
+    base64,
+    prose: (length) => fill('The quick brown fox jumps over the lazy dog near 42 Elm Street, then naps. ', length),
+  };
+
+  for (const [name, make] of Object.entries(shapes)) {
+    it(`counts 1 MB of ${name} within 250 ms, not below the true count`, () => {
+      const counter = new TokenCounter();
+      counter.count('warm up');
+      const text = make(megabyte);
+      const started = performance.now();
+      const counted = counter.count(text);
+      const elapsed = performance.now() - started;
+      assert.ok(elapsed < 250, `${elapsed.toFixed(0)} ms`);
+      // The truth, from the library on 4 K of the same shape (exact whole 1 MB would take minutes), scaled.
+      const sample = make(4096);
+      const truth = (countTokens(sample) / sample.length) * text.length;
+      assert.ok(counted >= truth * 0.95, `${counted} counted, about ${Math.round(truth)} true`);
+      assert.ok(counted <= truth * 2.5, `${counted} counted, about ${Math.round(truth)} true`);
+    });
+  }
+
+  it('spreads one budget over a request of many long messages', () => {
+    const counter = new TokenCounter();
+    counter.count('warm up');
+    const request: ChatRequest = { model: 'm', messages: Array.from({ length: 400 }, () => ({ role: 'user' as const, content: base64(10_000) })) };
+    const started = performance.now();
+    const counted = counter.countChat(request);
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed < 250, `${elapsed.toFixed(0)} ms`);
+    const truth = 3 + 400 * (3 + countTokens(base64(10_000)));
+    assert.ok(counted >= truth * 0.95 && counted <= truth * 1.2, `${counted} counted, about ${truth} true`);
+  });
+
+  it('counts special-token text in a message as text instead of throwing', () => {
+    const counter = new TokenCounter();
+    assert.equal(counter.count('end here <|endoftext|> and go on'), countTokens('end here <|endoftext|> and go on', { disallowedSpecial: new Set() }));
+  });
+
+  it('counts text with a few long runs among words a token or two high per run, never low', () => {
+    const counter = new TokenCounter();
+    const text = `A separator line\n${'='.repeat(100)}\nthen more words and a long ${'x'.repeat(70)} token.`;
+    const counted = counter.count(text);
+    const truth = countTokens(text);
+    assert.ok(counted >= truth && counted <= truth + 4, `${counted} counted, ${truth} true`);
   });
 });

@@ -1,0 +1,79 @@
+import { countExactly, isHighSurrogate } from './exact-count.js';
+
+/** Code units counted per sample: 32 of them fill the per-call budget of 16 K. */
+const sampleLength = 512;
+
+/**
+ * Estimates the tokens of texts too long to count within `budget` code units: one sample in
+ * each of 32-ish equal stretches of all of them, at a random place in its stretch, is
+ * counted exactly and the total scaled to the whole length, 2% high. Uniform text (prose,
+ * code, base64, runs) comes out within a few percent. The places are random so that text
+ * cannot be laid out to put its cheapest parts under the samples; and the result is never
+ * below `floorEstimate`, which sees every character.
+ */
+export function estimateTokens(texts: readonly string[], budget: number): number {
+  let length = 0;
+  for (const text of texts) length += text.length;
+  if (length === 0) return 0;
+  const samples = Math.max(1, Math.floor(budget / sampleLength));
+  const stride = length / samples;
+  let sampledTokens = 0;
+  let sampledLength = 0;
+  let floor = 0;
+  let offset = 0;
+  let next = 0;
+  for (const text of texts) {
+    floor += floorEstimate(text);
+    while (next < offset + text.length) {
+      let start = Math.floor(next + Math.random() * Math.max(0, stride - sampleLength)) - offset;
+      if (start > 0 && isHighSurrogate(text.charCodeAt(start - 1))) start++;
+      let end = Math.min(text.length, start + sampleLength);
+      if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end--;
+      if (start < text.length && end > start) {
+        sampledTokens += countExactly(text.slice(start, end));
+        sampledLength += end - start;
+      }
+      next += stride;
+    }
+    offset += text.length;
+  }
+  const scaled = sampledLength === 0 ? 0 : Math.ceil((sampledTokens / sampledLength) * length * 1.02);
+  return Math.max(scaled, floor);
+}
+
+/**
+ * A count no text falls far below, from one pass over its characters: a token per three
+ * digits (o200k splits numbers so), a third of one per character beyond Latin (CJK is about
+ * one per character, an emoji one or more), and one per word or run of punctuation (each
+ * starts a new piece of the pre-tokenizer, and a piece is at least one token).
+ */
+export function floorEstimate(text: string): number {
+  let pieces = 0;
+  let digits = 0;
+  let wide = 0;
+  let previous = space;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    const kind = kindOf(code);
+    if (kind === digit) digits++;
+    // A surrogate pair is one character.
+    else if (kind === other && !(code >= 0xdc00 && code <= 0xdfff)) wide++;
+    if (kind !== space && kind !== previous) pieces++;
+    previous = kind;
+  }
+  return Math.max(pieces, Math.ceil(digits / 3) + Math.ceil(wide / 3));
+}
+
+const digit = 1;
+const letter = 2;
+const space = 3;
+const punctuation = 4;
+const other = 5;
+
+function kindOf(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return digit;
+  if (((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a) || (code >= 0xc0 && code <= 0x24f && code !== 0xd7 && code !== 0xf7)) return letter;
+  if (code === 0x20 || code === 0x0a || code === 0x09 || code === 0x0d) return space;
+  if (code < 0x100) return punctuation;
+  return other;
+}
