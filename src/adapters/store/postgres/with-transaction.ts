@@ -9,6 +9,11 @@ import { storeUnavailable } from './store-unavailable.js';
 export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // The pool listens for errors only on idle connections. One that dies while checked out
+  // between two queries (the server shutting down sends 57P01 then) emits 'error' on the
+  // client, which unheard ended the whole process; heard, the next query fails instead.
+  const onError = (error: Error) => (broken = error);
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const value = await work(client);
@@ -18,6 +23,7 @@ export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolCl
     await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
     throw storeUnavailable(error);
   } finally {
+    client.off('error', onError);
     client.release(broken);
   }
 }
