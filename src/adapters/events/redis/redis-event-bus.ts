@@ -35,6 +35,8 @@ export interface RedisEventBusOptions {
 export class RedisEventBus implements JobEventBus {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly pending = new Set<Promise<unknown>>();
+  /** Publishes that failed since the publisher was last connected. */
+  private failedPublishes = 0;
 
   private constructor(
     private readonly publisher: Redis,
@@ -43,6 +45,7 @@ export class RedisEventBus implements JobEventBus {
     private readonly onError: (error: Error) => void,
   ) {
     subscriber.on('message', (channel: string, message: string) => this.deliver(channel, message));
+    publisher.on('ready', () => (this.failedPublishes = 0));
   }
 
   static async open(options: RedisEventBusOptions): Promise<RedisEventBus> {
@@ -64,7 +67,7 @@ export class RedisEventBus implements JobEventBus {
   }
 
   publish(event: JobEvent): void {
-    this.publisher.publish(this.channelOf(event.jobId), JSON.stringify(event)).catch(this.onError);
+    this.publisher.publish(this.channelOf(event.jobId), JSON.stringify(event)).catch((error: unknown) => this.publishFailed(error));
   }
 
   subscribe(jobId: string, listener: Listener): () => void {
@@ -97,6 +100,16 @@ export class RedisEventBus implements JobEventBus {
   async close(): Promise<void> {
     this.listeners.clear();
     await Promise.all([quit(this.publisher), quit(this.subscriber)]);
+  }
+
+  /**
+   * While Redis is down every job event fails to publish: a busy worker logged hundreds of
+   * identical lines a second. The first failure of each outage is reported, the rest dropped
+   * quietly (followers catch up from the store) until the publisher is connected again.
+   */
+  private publishFailed(error: unknown): void {
+    if (this.failedPublishes++ > 0) return;
+    this.onError(new Error('Publishing job events to Redis fails; followers read them from the store until Redis answers again (further failures are not reported until then).', { cause: error }));
   }
 
   private channelOf(jobId: string): string {
