@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { toBreakwaterError } from '../errors/breakwater-error.js';
 import type { JobStore } from '../ports/job-store.js';
 import type { WebhookTransport } from '../ports/webhook-transport.js';
 
@@ -35,12 +36,14 @@ export class WebhookDispatcher {
   /** Claimant names are this prefix and a counter: unique per claim, across nodes. */
   private readonly claimantPrefix = `whc_${randomBytes(6).toString('hex')}`;
   private claims = 0;
+  private stopping = false;
 
   constructor(private readonly options: WebhookDispatcherOptions) {
     this.now = options.now ?? Date.now;
   }
 
   start(): void {
+    this.stopping = false;
     this.timer ??= setInterval(() => void this.tick(), this.options.pollMs);
     this.timer.unref();
   }
@@ -52,6 +55,7 @@ export class WebhookDispatcher {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.timer);
     this.timer = undefined;
     await this.ticking;
@@ -61,17 +65,18 @@ export class WebhookDispatcher {
     const { store, transport } = this.options;
     try {
       const claimant = `${this.claimantPrefix}_${++this.claims}`;
-      const due = await store.claimDeliveries(claimant, this.now(), this.options.leaseMs, this.options.concurrency);
+      const claimedAt = this.now();
+      const due = await store.claimDeliveries(claimant, claimedAt, this.options.leaseMs, this.options.concurrency);
       await Promise.all(
         due.map(async (delivery) => {
           const outcome = await transport.deliver({ url: delivery.url, body: delivery.body, deliveryId: delivery.id });
           const attempt = delivery.attempts + 1;
           const again = !outcome.ok && outcome.retry && attempt < this.options.maxAttempts;
-          const recorded = await store.recordDeliveryAttempt(
+          const recorded = await this.record(
             delivery.id,
             claimant,
             { delivered: outcome.ok, status: outcome.status, error: outcome.error, nextAttemptAt: again ? this.now() + this.options.retryDelayMs(attempt) : null },
-            this.now(),
+            claimedAt + this.options.leaseMs,
           );
           if (!recorded) {
             this.options.onError(
@@ -85,4 +90,25 @@ export class WebhookDispatcher {
       this.options.onError(error, 'sending webhooks');
     }
   }
+
+  /**
+   * Records an attempt. The receiver already has the webhook, so when the store does not answer
+   * (a database restart) the record is tried again until shortly before the claim's lease ends:
+   * given up at once, the lease lapsed and another dispatcher sent the webhook a second time
+   * (the fault suite saw it during a PostgreSQL restart).
+   */
+  private async record(id: string, claimant: string, outcome: Parameters<JobStore['recordDeliveryAttempt']>[2], leaseEndsAt: number): Promise<boolean> {
+    for (let retry = 0; ; retry++) {
+      try {
+        return await this.options.store.recordDeliveryAttempt(id, claimant, outcome, this.now());
+      } catch (error) {
+        const waitMs = Math.min(100 * 2 ** retry, 2_000);
+        if (this.stopping || !toBreakwaterError(error).retryable || this.now() + waitMs + recordMarginMs >= leaseEndsAt) throw error;
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
+  }
 }
+
+/** The last record attempt ends this long before the lease does, so it cannot race a new claim. */
+const recordMarginMs = 2_000;
