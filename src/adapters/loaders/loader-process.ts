@@ -99,6 +99,9 @@ export class LoaderProcess {
     this.finish({ kind: 'crashed', error: new Error('the reader was closed') });
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    // Referenced while it dies: an unreferenced child's exit does not keep the event loop
+    // alive, so a shutdown awaiting it could find the loop empty (exit code 13).
+    this.hold(true);
     this.child.kill('SIGKILL');
     await exited;
   }
