@@ -6,7 +6,7 @@ import type { Store } from '../../../core/ports/store.js';
 import { PostgresJobStore } from './postgres-job-store.js';
 import { PostgresKeyStore } from './postgres-key-store.js';
 import { PostgresLedgerStore } from './postgres-ledger-store.js';
-import { guardPool } from './store-unavailable.js';
+import { guardPool, storeUnreachableAtStart } from './store-unavailable.js';
 import { withTransaction } from './with-transaction.js';
 
 export interface PostgresStoreOptions {
@@ -65,7 +65,7 @@ export class PostgresStore implements Store {
       await store.migrate();
     } catch (error) {
       await store.close();
-      throw error;
+      throw storeUnreachableAtStart(error);
     }
     return store;
   }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BreakwaterError } from '../../../core/errors/breakwater-error.js';
-import { storeUnavailable } from './store-unavailable.js';
+import { storeUnavailable, storeUnreachableAtStart } from './store-unavailable.js';
 
 test('a refused or dropped PostgreSQL connection is a 503 DEPENDENCY_UNAVAILABLE that names the store, not its address', () => {
   const refused = Object.assign(new Error('connect ECONNREFUSED 10.1.2.3:5432'), { code: 'ECONNREFUSED' });
@@ -24,4 +24,12 @@ test('query errors that are not about the connection pass through unchanged', ()
   assert.equal(storeUnavailable(duplicate), duplicate);
   const ours = new BreakwaterError('JOB_NOT_FOUND', 'No job.');
   assert.equal(storeUnavailable(ours), ours);
+});
+
+test('at start-up the refusal keeps pg\'s own words, for the operator who must fix store.url', () => {
+  const refused = Object.assign(new Error('connect ECONNREFUSED 10.1.2.3:1'), { code: 'ECONNREFUSED' });
+  const mapped = storeUnreachableAtStart(storeUnavailable(refused));
+  assert.ok(BreakwaterError.isInstance(mapped));
+  assert.equal(mapped.code, 'DEPENDENCY_UNAVAILABLE');
+  assert.match(mapped.message, /PostgreSQL \(the store\) does not answer \(connect ECONNREFUSED 10\.1\.2\.3:1\).*store\.url/);
 });

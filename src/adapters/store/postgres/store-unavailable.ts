@@ -17,6 +17,17 @@ export function storeUnavailable(error: unknown): unknown {
 }
 
 /**
+ * The same failure when the store is opened: the operator starting Breakwater reads it, not a
+ * tenant, and pg's own words (which host and port refused) say what to fix in store.url.
+ */
+export function storeUnreachableAtStart(error: unknown): unknown {
+  if (!BreakwaterError.isInstance(error) || error.code !== 'DEPENDENCY_UNAVAILABLE' || !(error.cause instanceof Error)) return error;
+  return new BreakwaterError('DEPENDENCY_UNAVAILABLE', `PostgreSQL (the store) does not answer (${error.cause.message}); check that the server runs and that store.url reaches it.`, {
+    cause: error.cause,
+  });
+}
+
+/**
  * Makes the pool's own `query` and `connect` report a lost database as DEPENDENCY_UNAVAILABLE,
  * so every store read and write answers a clear 503 during an outage instead of an internal
  * error. Queries on a client taken with `connect` are mapped by `withTransaction`.
