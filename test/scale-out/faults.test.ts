@@ -452,6 +452,7 @@ describe('fault suite: Redis, RabbitMQ and PostgreSQL each stopped and restarted
           (outcome) => outcome.kind === kind && outcome.at >= load.restartedAt && (outcome.status === 200 || outcome.status === 202 || outcome.code === 'BUDGET_EXCEEDED'),
         );
         assert.ok(served, `a ${kind} was served after ${dependency} came back`);
+        t.diagnostic(`${dependency}: first ${kind} served ${served.at - load.restartedAt} ms after it answered again`);
         assert.ok(served.at - load.restartedAt <= recoveryMs, `${kind} served again ${served.at - load.restartedAt} ms after ${dependency} came back (at most ${recoveryMs})`);
       }
 
