@@ -241,6 +241,10 @@ export class PostgresSink implements RecordSink {
   private async create(columns: Column[]): Promise<void> {
     const client = await this.pool.connect();
     let broken = false;
+    // A checked-out connection that dies between two queries emits 'error' on the client;
+    // unheard, that ends the process. Heard, the next query fails and the write is retried.
+    const onError = () => (broken = true);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       // CREATE TABLE IF NOT EXISTS is not atomic: two processes' first writes can both pass the
@@ -253,6 +257,7 @@ export class PostgresSink implements RecordSink {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
