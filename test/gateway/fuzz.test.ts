@@ -2,10 +2,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { answer, OpenAIUpstream } from '../support/openai-upstream.js';
-import { encodeRequest, hostileRequest, hostileRequestsByCategory, rawHostileBytes, type HostileContext, type HostileRequest } from '../support/hostile-requests.js';
+import { encodeRequest, hostileRequest, hostileRequestsByCategory, hostileTargetConfig, rawHostileBytes, type HostileContext, type HostileRequest } from '../support/hostile-requests.js';
 import { rawExchange, rawRequest } from '../support/raw-http.js';
 import { describeExchange, judgeResponse } from '../support/response-verdict.js';
-import { adminToken, bearer, startTestApp, upstreamConfig, upstreamSecret, type TestApp } from '../support/test-app.js';
+import { adminToken, bearer, startTestApp, upstreamSecret, type TestApp } from '../support/test-app.js';
 import { untilJobEnds } from '../support/jobs.js';
 
 /**
@@ -33,20 +33,13 @@ describe('fuzz: every answer is 2xx or an enveloped 4xx, never a 5xx, a hang or 
       answer(request, response, 'fuzz reply');
       return true;
     });
-    const config = upstreamConfig(upstream.url, {
-      providers: { upstream: { type: 'openai-compatible', baseUrl: upstream.url, apiKey: { env: 'UPSTREAM_KEY' } }, mock: { type: 'mock' } },
-      models: {
-        'gpt-test': { deployments: [{ provider: 'upstream', model: 'gpt-4o-mini', retries: 0 }] },
-        'embed-test': { deployments: [{ provider: 'upstream', model: 'text-embedding-3-small', retries: 0 }] },
-        mock: { deployments: [{ provider: 'mock', model: 'mock' }] },
-      },
-      autoRoutes: { auto: { tiers: [{ name: 'small', alias: 'mock' }, { name: 'large', alias: 'gpt-test' }] } },
-      pipelines: { invoice: { model: 'mock', prompt: { version: 1, template: 'Extract the invoice:\n{{document}}' }, schema: invoiceSchema() } },
+    const config = {
+      ...hostileTargetConfig(upstream.url),
       jobs: { pollMs: 20 },
       // Raw requests whose framing promises more bytes than they send are timed out (408) quickly.
       server: { requestTimeoutMs: 2_000 },
       log: { level: 'warn', requests: false },
-    });
+    };
     test = await startTestApp(config, { env: { UPSTREAM_KEY: upstreamSecret } });
     await test.server.listen({ port: 0, host: '127.0.0.1' });
     port = (test.server.server.address() as { port: number }).port;
@@ -145,6 +138,16 @@ describe('regressions the fuzz found at the HTTP edge', () => {
     assert.match(response.body, /data: \[DONE\]/);
   });
 
+  it('free-form fields nested 200,000 deep are refused with 400, not a 500 from a stack overflow', async () => {
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    const message = '"messages":[{"role":"user","content":"hi"}]';
+    for (const body of [`{"model":"mock",${message},"audio":{"x":${deep}}}`, `{"model":"mock",${message},"tools":[{"type":"function","function":{"name":"f","parameters":{"x":${deep}}}}]}`]) {
+      const response = await test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: { ...bearer(key), 'content-type': 'application/json' }, payload: body });
+      assert.equal(response.statusCode, 400, response.body);
+      assert.equal(response.json().error.code, 'INVALID_REQUEST');
+    }
+  });
+
   it('a body that never arrives in full is answered 408 within server.requestTimeoutMs (it held the connection forever)', async () => {
     const started = performance.now();
     const response = await rawExchange(port, `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"model":`, 5_000);
@@ -168,12 +171,4 @@ function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
     timer = setTimeout(() => reject(new Error(`hang: no answer within ${answerTimeoutMs} ms to ${what}`)), answerTimeoutMs);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function invoiceSchema(): Record<string, unknown> {
-  return {
-    type: 'object',
-    required: ['invoice_number', 'total'],
-    properties: { invoice_number: { type: 'string' }, total: { type: 'number', minimum: 0 } },
-  };
 }
