@@ -82,14 +82,15 @@ describe('fuzz: every answer is 2xx or an enveloped 4xx, never a 5xx, a hang or 
     });
   }
 
-  // Found by bench:hostile: a 256 KB run of digits held an `auto` chat call for 151 s (gpt-test: 18 ms), 4 MB
-  // froze the server. The 'multi-digit arithmetic' and 'equation' cues in src/core/routing/auto/cues.ts
-  // backtrack over every start position of a digit run: quadratic.
-  it('an auto-routed chat whose message is 32 KB of one digit answers in under 250 ms', { todo: 'owner: routing (src/core/routing/auto/cues.ts)' }, async () => {
+  // Regression, found by bench:hostile: a 256 KB run of digits held an `auto` chat call for 151 s
+  // (gpt-test: 18 ms) and 4 MB froze the server: the 'multi-digit arithmetic' cue
+  // (src/core/routing/auto/cues.ts) tried every start position inside a digit run, each
+  // scanning to the run's end. The bound is far above the fixed cost and far below the old one.
+  it('an auto-routed chat whose message is 256 KB of one digit answers in well under a second', async () => {
     const started = performance.now();
-    const response = await test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: bearer(context.key), payload: { model: 'auto', messages: [{ role: 'user', content: '7'.repeat(32_768) }] } });
+    const response = await test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: bearer(context.key), payload: { model: 'auto', messages: [{ role: 'user', content: '7'.repeat(262_144) }] } });
     assert.equal(response.statusCode, 200, response.body);
-    assert.ok(performance.now() - started < 250, `took ${Math.round(performance.now() - started)} ms`);
+    assert.ok(performance.now() - started < 1_000, `took ${Math.round(performance.now() - started)} ms`);
   });
 
   it('over a real socket: the same requests, absolute-form targets and malformed request lines', async () => {

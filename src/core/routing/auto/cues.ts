@@ -88,7 +88,9 @@ export const mathCues: readonly Cue[] = [
   ),
   pattern('linear algebra', 2, word('matri(?:x|ces)|eigen\\w*|determinant\\w*|déterminant|vector space|vektorraum|matrice\\w*|matriz|matrices')),
   pattern('number theory', 2, word('theorem|lemma|satz von|théorème|teorema|induction|induktion|par récurrence|inducción|prime numbers?|primzahl\\w*|nombres? premiers?|números? primos?|modulo|modular arithmetic|gcd|ggt|pgcd|mcd')),
-  pattern('multi-digit arithmetic', 1, /\d{3,}(?:[.,]\d+)?\s*[×x*\/÷^]\s*\d{2,}|\d{2,}(?:[.,]\d+)?\s+[+−-]\s+\d{2,}(?:[.,]\d+)?\s*[×*\/÷+−-]/),
+  // `(?<!\d)`: a match starts only where a run of digits starts. Without it every position
+  // inside a long run was tried, each scanning to the run's end: 32 KB of one digit took 2.4 s.
+  pattern('multi-digit arithmetic', 1, /(?<!\d)\d{3,}(?:[.,]\d+)?\s*[×x*\/÷^]\s*\d{2,}|(?<!\d)\d{2,}(?:[.,]\d+)?\s+[+−-]\s+\d{2,}(?:[.,]\d+)?\s*[×*\/÷+−-]/),
   pattern('finance maths', 1, word('interest rate|loan|mortgage|monthly payments?|zinss?atz|zinsen|kredit|hypothek|darlehen|prêt|taux d.intérêt|mensualités?|préstamo|hipoteca|intereses|cuota mensual|compound interest|zinseszins\\w*|intérêts? composés?|interés compuesto|annuit\\w*|amorti[sz]\\w*|net present value|npv|irr|kapitalwert|valeur actuelle nette|valor actual neto')),
   pattern('solve', 1, word('solve|work out|figure out|ausrechnen|herausfinden|löse|lösen sie|résou\\w*|resuelve|resolver|averigua\\w*|calculate|berechne\\w*|calcule[rz]?|calcula[r]?')),
   pattern('word problem', 0.5, word('how many|how much|wie viele|wie viel|combien|cuántos|cuántas|cuánto')),
