@@ -48,22 +48,18 @@ const stop = async (graceMs: number) => {
   await children.stopAll(graceMs);
   rmSync(temporaryDirectory, { recursive: true, force: true });
 };
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: stopping the bench's child processes`);
-    void stop(1000).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-  });
-}
-process.on('exit', () => children.killAllNow());
-// A healthy run takes 2–4 minutes; a frozen server must not hold the machine much longer.
-const watchdog = setTimeout(() => {
-  log('bench:hostile exceeded 20 minutes; stopping');
+/** Ends the bench at once (Ctrl-C, SIGTERM, the watchdog), its children included. */
+const abort = (reason: string, exitCode: number) => {
+  if (stopping) return;
   stopping = true;
-  void stop(1000).finally(() => process.exit(1));
-}, 20 * 60_000);
-watchdog.unref();
+  log(`${reason}: stopping the bench's child processes`);
+  void stop(1000).finally(() => process.exit(exitCode));
+};
+process.on('SIGINT', () => abort('SIGINT', 130));
+process.on('SIGTERM', () => abort('SIGTERM', 143));
+process.on('exit', () => children.killAllNow());
+// A run takes ~2–3 minutes; a frozen server must not hold the machine much longer.
+setTimeout(() => abort('bench:hostile exceeded 20 minutes', 1), 20 * 60_000).unref();
 
 try {
   for (const line of report(await bench())) console.log(line);
