@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rawRequest } from '../support/raw-http.js';
-import { adminToken, startTestApp, type TestApp } from '../support/test-app.js';
+import { adminToken, listenOnSocket, mockModelConfig, startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
  * Regression: `POST /v1/%61dmin/keys` with no token minted a key in any tenant, because the
@@ -59,9 +59,8 @@ describe('admin routes: authorization on the matched route, under every spelling
   let victimKeyId: string;
 
   before(async () => {
-    test = await startTestApp({ providers: { mock: { type: 'mock' } }, models: { mock: { deployments: [{ provider: 'mock', model: 'mock' }] } } });
-    await test.server.listen({ port: 0, host: '127.0.0.1' });
-    port = (test.server.server.address() as { port: number }).port;
+    test = await startTestApp(mockModelConfig);
+    port = await listenOnSocket(test);
     tenantKey = await test.key({ name: 'tenant-a', tenant: 'tenant-a' });
     victimKeyId = (await test.app.keys.create({ name: 'victim', tenant: 'victim' })).key.id;
   });
@@ -119,8 +118,7 @@ describe('admin routes with the admin API disabled', () => {
   it('answers ADMIN_API_DISABLED under every spelling and mints nothing', async () => {
     const test = await startTestApp({}, { env: { BREAKWATER_ADMIN_TOKEN: '' } });
     try {
-      await test.server.listen({ port: 0, host: '127.0.0.1' });
-      const port = (test.server.server.address() as { port: number }).port;
+      const port = await listenOnSocket(test);
       for (const target of spellings('/v1/admin/keys', port)) {
         const response = await rawRequest(port, 'POST', target, {}, JSON.stringify({ name: 'minted', tenant: 'victim' }));
         assert.ok([403, 404, 400].includes(response.status), `${target} answered ${response.status}: ${response.body}`);

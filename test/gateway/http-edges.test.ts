@@ -5,7 +5,7 @@ import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { BreakwaterError } from '../../src/core/errors/breakwater-error.js';
 import { OpenAIUpstream } from '../support/openai-upstream.js';
-import { bearer, startTestApp, upstreamConfig, upstreamSecret, type TestApp } from '../support/test-app.js';
+import { bearer, listenOnSocket, mockModelConfig, startTestApp, upstreamConfig, upstreamSecret, type TestApp } from '../support/test-app.js';
 
 /** Sends raw bytes and reads the whole answer (the server closes after it). */
 function raw(port: number, request: string): Promise<{ status: number; headers: string; body: string }> {
@@ -36,9 +36,8 @@ describe("Fastify's and Node's own refusals come back in the OpenAI envelope", (
   let key: string;
 
   before(async () => {
-    test = await startTestApp({ providers: { mock: { type: 'mock' } }, models: { mock: { deployments: [{ provider: 'mock', model: 'mock' }] } } });
-    await test.server.listen({ port: 0, host: '127.0.0.1' });
-    port = (test.server.server.address() as { port: number }).port;
+    test = await startTestApp(mockModelConfig);
+    port = await listenOnSocket(test);
     key = await test.key();
   });
   after(() => test.close());
@@ -177,8 +176,7 @@ describe('bounded resources at the HTTP edge', () => {
   });
 
   it('caps open job event streams per tenant and gives the slot back when a stream closes', async () => {
-    await test.server.listen({ port: 0, host: '127.0.0.1' });
-    const base = `http://127.0.0.1:${(test.server.server.address() as { port: number }).port}`;
+    const base = `http://127.0.0.1:${await listenOnSocket(test)}`;
     const key = await test.key({ tenant: 'streams' });
     const submitted = await fetch(`${base}/v1/jobs`, {
       method: 'POST',

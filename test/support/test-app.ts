@@ -102,3 +102,12 @@ export async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_
   }
   assert.fail(`the condition did not hold within ${timeoutMs} ms`);
 }
+
+/** One alias, `mock`, on the built-in mock provider: for tests about the HTTP edge, not about models. */
+export const mockModelConfig = { providers: { mock: { type: 'mock' } }, models: { mock: { deployments: [{ provider: 'mock', model: 'mock' }] } } };
+
+/** Puts the test app on a real socket (127.0.0.1, a free port) and returns the port. */
+export async function listenOnSocket(test: TestApp): Promise<number> {
+  await test.server.listen({ port: 0, host: '127.0.0.1' });
+  return (test.server.server.address() as { port: number }).port;
+}
