@@ -10,7 +10,8 @@ export const embeddingsRequestSchema = z
       z.array(z.array(z.number().int()).min(1)).min(1).max(2048),
     ]),
     encoding_format: z.enum(['float', 'base64']).optional(),
-    dimensions: z.number().int().positive().optional(),
+    // Above any embedding model's size (3,072 is OpenAI's largest); unbounded, a request for 2^31 made the mock provider allocate a 2^31-slot vector and froze the process.
+    dimensions: z.number().int().positive().max(16_384).optional(),
     user: z.string().optional(),
   })
   .strict();

@@ -159,6 +159,12 @@ describe('regressions the fuzz found at the HTTP edge', () => {
     }
   });
 
+  it('embeddings with dimensions 2^31 are refused with 400 (the mock provider allocated a 2^31-slot vector and froze the server)', async () => {
+    const response = await test.server.inject({ method: 'POST', url: '/v1/embeddings', headers: bearer(key), payload: { model: 'mock', input: 'hi', dimensions: 2 ** 31 - 1 } });
+    assert.equal(response.statusCode, 400, response.body);
+    assert.equal(response.json().error.param, 'dimensions');
+  });
+
   it('a body that never arrives in full is answered 408 within server.requestTimeoutMs (it held the connection forever)', async () => {
     const started = performance.now();
     const response = await rawExchange(port, `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"model":`, 5_000);
