@@ -9,6 +9,9 @@
 import { answer, OpenAIUpstream } from '../../test/support/openai-upstream.js';
 
 const upstream = await OpenAIUpstream.start((request, response) => {
+  // One array of token ids is one input, as OpenAI reads it (the test double answers a vector per id).
+  const input = request.body.input;
+  if (Array.isArray(input) && input.some((item) => typeof item === 'number')) request.body.input = [input];
   // A hostile message need not have text to echo; the reply is fixed.
   answer(request, response, 'hostile bench reply');
   // The storm sends megabytes of bodies; the recorder must not keep them.

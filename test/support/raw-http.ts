@@ -21,7 +21,11 @@ export function rawExchange(port: number, request: string | Buffer, timeoutMs = 
     const chunks: Buffer[] = [];
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new Error(`no answer within ${timeoutMs} ms to ${JSON.stringify(String(request).slice(0, 200))}`));
+      // A whole answer on a connection the request asked to keep open (keep-alive in HTTP/1.0, say) is an answer, not a hang.
+      const received = parseRawResponse(Buffer.concat(chunks).toString('utf8'));
+      const length = Number(received.headers['content-length'] ?? Number.NaN);
+      if (received.status > 0 && Buffer.byteLength(received.body) >= length) resolve(received);
+      else reject(new Error(`no answer within ${timeoutMs} ms to ${JSON.stringify(String(request).slice(0, 200))}`));
     }, timeoutMs);
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     // A server that answers and closes before reading the whole request resets the rest; the answer already arrived.
