@@ -94,4 +94,11 @@ describe('extractFeatures', () => {
     assert.equal(none.latencyTargetMs, undefined);
     assert.equal(none.budgetHeadroom, undefined);
   });
+
+  it('reads the start and the end of a long task, where the ask is, and not the pasted middle', () => {
+    const pasted = 'lorem ipsum dolor sit amet '.repeat(150_000); // ~4 MB
+    assert.ok(features(`Please refactor this module.\n${pasted}`).codeCues.includes('refactor'), 'an ask at the start');
+    assert.ok(features(`${pasted}\nNow prove that the sum of two even numbers is even.`).mathCues.includes('proof'), 'an ask at the end');
+    assert.deepEqual(features(`${pasted.slice(0, 2_000_000)} prove it ${pasted.slice(0, 2_000_000)}`).mathCues, [], 'a cue deep in the middle is not read');
+  });
 });

@@ -55,7 +55,7 @@ export function extractFeatures(request: ChatRequest, inputs: FeatureInputs): Ro
       turns++;
     }
   }
-  const task = lastUser >= 0 ? textOf(messages[lastUser]!) : '';
+  const task = lastUser >= 0 ? boundedView(textOf(messages[lastUser]!)) : '';
   let codeInHistory = false;
   for (let index = 0; index < messages.length && !codeInHistory; index++) {
     const message = messages[index]!;
@@ -82,6 +82,19 @@ export function extractFeatures(request: ChatRequest, inputs: FeatureInputs): Ro
     budgetHeadroom: inputs.budgetHeadroom === undefined ? undefined : Math.min(1, Math.max(0, inputs.budgetHeadroom)),
   };
 }
+
+/**
+ * What the cues read of a long task: its first and last 32 K characters. Some forty patterns
+ * run over the task, so reading all of a 4 MB message held the event loop ~300 ms; the ask
+ * sits at the start or the end of a long prompt (a document pasted in the middle), and the
+ * prompt's size already reaches the router as `promptTokens`.
+ */
+export function boundedView(text: string): string {
+  if (text.length <= 2 * cueWindow) return text;
+  return `${text.slice(0, cueWindow)}\n${text.slice(-cueWindow)}`;
+}
+
+const cueWindow = 32_768;
 
 function textOf(message: ChatMessage): string {
   const content = message.content;
