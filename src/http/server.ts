@@ -13,6 +13,7 @@ import { healthRoutes } from './routes/health.js';
 import { modelRoutes } from './routes/models.js';
 import { usageRoutes } from './routes/usage.js';
 import { cacheRoutes } from './routes/cache.js';
+import { jsonBodies } from './json-body.js';
 import { routeAccess } from './route-access.js';
 import { ConcurrencyGate } from './request-context.js';
 
@@ -211,6 +212,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   });
   // After the request id, so refusals carry it too.
   routeAccess(app, server);
+  jsonBodies(server);
 
   server.setErrorHandler((thrown, request, reply) => {
     const jobsRoute = request.routeOptions.url === '/v1/jobs';

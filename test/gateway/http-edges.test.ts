@@ -209,3 +209,12 @@ describe('bounded resources at the HTTP edge', () => {
     reopened.close();
   });
 });
+
+describe('JSON bodies are checked for depth before they are parsed', () => {
+  it('nestingExceeds counts brackets outside strings only', async () => {
+    const { nestingExceeds } = await import('../../src/http/json-body.js');
+    assert.equal(nestingExceeds(`{"a":${'['.repeat(64)}${']'.repeat(64)}}`, 64), true);
+    assert.equal(nestingExceeds(`{"a":${'['.repeat(63)}${']'.repeat(63)}}`, 64), false);
+    assert.equal(nestingExceeds(JSON.stringify({ text: '[[[[{{{{'.repeat(1_000), quoted: 'say \\"[[[\\" ok' }), 4), false, 'brackets inside strings (and escaped quotes) do not count');
+  });
+});
