@@ -37,9 +37,18 @@ export class PlaceholderVault {
     return this.byPlaceholder.get(placeholder);
   }
 
-  /** True when `text` is an unfinished beginning of some placeholder in this vault (`<EM`, `<EMAIL_1`). */
+  /**
+   * True when `text` is an unfinished beginning of some placeholder in this vault (`<EM`,
+   * `<EMAIL_1`). Read from the counters, not by trying every placeholder: a stream asks this
+   * of each chunk's tail, and a hostile request can have hundreds of thousands of them.
+   */
   startsPlaceholder(text: string): boolean {
-    for (const placeholder of this.byPlaceholder.keys()) if (placeholder.length > text.length && placeholder.startsWith(text)) return true;
+    const parts = /^<([A-Z]*)(?:_(\d*))?$/.exec(text);
+    if (!parts) return false;
+    const [, letters = '', digits] = parts;
+    for (const [type, count] of this.counters) {
+      if (digits === undefined ? type.startsWith(letters) : type === letters && (digits === '' || (digits[0] !== '0' && Number(digits) <= count))) return true;
+    }
     return false;
   }
 

@@ -18,9 +18,9 @@ const texts = (scrubbed: ChatRequest) => JSON.stringify(scrubbed.messages);
 const policy = { types: ['EMAIL', 'CARD', 'PHONE'] as const, nlp: false };
 
 describe('scrubChatRequest', () => {
-  it('redacts with the same placeholder for the same value everywhere, and restores', () => {
+  it('redacts with the same placeholder for the same value everywhere, and restores', async () => {
     const original = request();
-    const { request: scrubbed, counts, vault } = scrubChatRequest(original, { mode: 'redact', ...policy });
+    const { request: scrubbed, counts, vault } = await scrubChatRequest(original, { mode: 'redact', ...policy });
     assert.equal(texts(scrubbed).match(/<EMAIL_1>/g)?.length, 3);
     assert.ok(!texts(scrubbed).includes('jane@example.com'));
     assert.ok(!texts(scrubbed).includes('4764'));
@@ -29,14 +29,14 @@ describe('scrubChatRequest', () => {
     assert.ok(texts(original).includes('jane@example.com'), 'the input request is not modified');
   });
 
-  it('masks irreversibly, keeping the last four digits of a card', () => {
-    const { request: scrubbed, vault } = scrubChatRequest(request(), { mode: 'mask', ...policy });
+  it('masks irreversibly, keeping the last four digits of a card', async () => {
+    const { request: scrubbed, vault } = await scrubChatRequest(request(), { mode: 'mask', ...policy });
     assert.match(texts(scrubbed), /I am \[EMAIL\], card \*\*\*\* \*\*\*\* \*\*\*\* 5095, call \[PHONE\]/);
     assert.equal(vault.size, 0);
   });
 
-  it('blocks with PII_BLOCKED and counts by type, never values', () => {
-    assert.throws(
+  it('blocks with PII_BLOCKED and counts by type, never values', async () => {
+    await assert.rejects(
       () => scrubChatRequest(request(), { mode: 'block', ...policy }),
       (error: unknown) => {
         assert.ok(BreakwaterError.isInstance(error));
@@ -49,23 +49,52 @@ describe('scrubChatRequest', () => {
     );
   });
 
-  it('log mode counts but sends the text unchanged', () => {
+  it('log mode counts but sends the text unchanged', async () => {
     const original = request();
-    const { request: scrubbed, counts } = scrubChatRequest(original, { mode: 'log', ...policy });
+    const { request: scrubbed, counts } = await scrubChatRequest(original, { mode: 'log', ...policy });
     assert.equal(texts(scrubbed), texts(original));
     assert.deepEqual(counts, { EMAIL: 3, CARD: 1, PHONE: 1 });
   });
 
-  it('applies only the policy types', () => {
-    const { request: scrubbed, counts } = scrubChatRequest(request(), { mode: 'redact', types: ['CARD'], nlp: false });
+  it('applies only the policy types', async () => {
+    const { request: scrubbed, counts } = await scrubChatRequest(request(), { mode: 'redact', types: ['CARD'], nlp: false });
     assert.deepEqual(counts, { CARD: 1 });
     assert.ok(texts(scrubbed).includes('jane@example.com'));
   });
 
-  it('never hands out a placeholder the client already wrote', () => {
+  it('never hands out a placeholder the client already wrote', async () => {
     const original = chatRequestSchema.parse({ model: 'm', messages: [{ role: 'user', content: 'template <EMAIL_1>, mine is a@example.org' }] });
-    const { request: scrubbed, vault } = scrubChatRequest(original, { mode: 'redact', nlp: false });
+    const { request: scrubbed, vault } = await scrubChatRequest(original, { mode: 'redact', nlp: false });
     assert.equal(scrubbed.messages[0]!.content, 'template <EMAIL_1>, mine is <EMAIL_2>');
     assert.equal(restoreText('<EMAIL_1> <EMAIL_2>', vault), '<EMAIL_1> a@example.org');
+  });
+});
+
+describe('scrubChatRequest with the NLP tagger', () => {
+  const userAsking = (content: string): ChatRequest => chatRequestSchema.parse({ model: 'm', messages: [{ role: 'user', content }] });
+
+  it('finds an un-cued name with the tagger', async () => {
+    const { request: scrubbed, counts } = await scrubChatRequest(userAsking('Assigned to Wei Zhang yesterday.'), { mode: 'redact', types: ['NAME'], nlp: true });
+    assert.equal(texts(scrubbed), JSON.stringify([{ role: 'user', content: 'Assigned to <NAME_1> yesterday.' }]));
+    assert.deepEqual(counts, { NAME: 1 });
+  });
+
+  // Regression: the tagger ran on the event loop over the whole body, ~80 s for 4 MB.
+  it('tags a 1 MB hostile message without holding the event loop', async () => {
+    const hostile = `Assigned to Wei Zhang yesterday. ${'Mr A '.repeat(200_000)}`;
+    let longestGap = 0;
+    let last = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longestGap = Math.max(longestGap, now - last);
+      last = now;
+    }, 5);
+    try {
+      const { counts } = await scrubChatRequest(userAsking(hostile), { mode: 'redact', types: ['NAME'], nlp: true });
+      assert.ok((counts.NAME ?? 0) >= 1);
+    } finally {
+      clearInterval(ticker);
+    }
+    assert.ok(longestGap < 250, `the event loop was held for ${longestGap.toFixed(0)} ms`);
   });
 });

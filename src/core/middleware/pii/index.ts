@@ -32,12 +32,12 @@ export function pii(options: PiiOptions): ModelMiddleware {
     if (!policy) return next();
     const input = context.input;
     if (input.operation === 'embeddings') {
-      scrubEmbeddings(context, input.request, policy, options);
+      await scrubEmbeddings(context, input.request, policy, options);
       return next();
     }
-    let scrubbed: ReturnType<typeof scrubChatRequest>;
+    let scrubbed: Awaited<ReturnType<typeof scrubChatRequest>>;
     try {
-      scrubbed = scrubChatRequest(input.request, policy);
+      scrubbed = await scrubChatRequest(input.request, policy);
     } catch (error) {
       // A blocked request is still audited: the ledger and telemetry see what was found.
       if (BreakwaterError.isInstance(error) && error.code === 'PII_BLOCKED') record(context, error.details.detections as PiiCounts, options);
@@ -59,10 +59,14 @@ function restoreOutcome(outcome: CallOutcome, vault: PlaceholderVault): CallOutc
   return outcome;
 }
 
-function scrubEmbeddings(context: CallContext, request: { input: unknown }, policy: PiiPolicy, options: PiiOptions): void {
+async function scrubEmbeddings(context: CallContext, request: { input: unknown }, policy: PiiPolicy, options: PiiOptions): Promise<void> {
   const scrubber = new TextScrubber(policy.mode === 'redact' ? { ...policy, mode: 'mask' } : policy, new PlaceholderVault());
-  if (typeof request.input === 'string') request.input = scrubber.scrub(request.input);
-  else if (Array.isArray(request.input) && request.input.every((item) => typeof item === 'string')) request.input = request.input.map((item: string) => scrubber.scrub(item));
+  const texts = typeof request.input === 'string' ? [request.input] : Array.isArray(request.input) && request.input.every((item) => typeof item === 'string') ? (request.input as string[]) : [];
+  const names = await scrubber.namesByNlp(texts);
+  const scrubbed: string[] = [];
+  for (const [index, text] of texts.entries()) scrubbed.push(await scrubber.scrub(text, names[index]));
+  if (typeof request.input === 'string') request.input = scrubbed[0];
+  else if (texts.length > 0) request.input = scrubbed;
   record(context, scrubber.counts, options);
   throwIfBlocked(policy, scrubber.counts);
 }

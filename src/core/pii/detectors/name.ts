@@ -24,7 +24,13 @@ const closings = [
 
 const afterTitle = new RegExp(String.raw`(?<![\p{L}])(?:${titles})[ \t]+(${fullName})`, 'gu');
 const afterIntroduction = new RegExp(String.raw`(?<![\p{L}])(?:${introductions})[ \t]+(?:(?:${titles})[ \t]+)?(${fullName})`, 'gu');
-const signature = new RegExp(String.raw`(?:^|\n)[ \t]*(?:${closings})[ \t]*[,!.]?[ \t]*(?:\n|[ \t]+|—|-)[ \t]*(?:(?:${titles})[ \t]+)?(${fullName})[ \t]*(?=$|\n|,)`, 'gu');
+// Each run of spaces has one place in the pattern: with three adjacent [ \t]* a long run had
+// quadratically many ways to be split before the match failed. The lookbehind keeps the
+// separator required ("Regards John", "Regards,\nJohn", "Regards — John"; not "RegardsJohn").
+const signature = new RegExp(
+  String.raw`(?:^|\n)[ \t]*(?:${closings})[ \t]*(?:[,!.][ \t]*)?(?:[\n—-][ \t]*)?(?<=[ \t\n,!.—-])(?:(?:${titles})[ \t]+)?(${fullName})[ \t]*(?=$|\n|,)`,
+  'gu',
+);
 
 // Capitalised words that follow "Hi" or "I am" but are not names.
 const notNames = new Set(

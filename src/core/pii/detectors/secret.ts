@@ -11,8 +11,12 @@ const secretPatterns: readonly RegExp[] = [
   /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]+/g,
   /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g,
   /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g,
-  /-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----[\s\S]*?-----END (?:[A-Z]+ )*PRIVATE KEY-----/g,
 ];
+
+// PEM private keys are found by their BEGIN line, then the next END line: a lazy [\s\S]*? to
+// the END scanned the rest of the text once per BEGIN, quadratic in a text of BEGIN lines.
+const pemBegin = /-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----/g;
+const pemEnd = /-----END (?:[A-Z]+ )*PRIVATE KEY-----/g;
 
 // The value after an explicit label: `aws_secret_access_key = …`, `password: …`, `Passwort: …`.
 const labelled =
@@ -26,6 +30,16 @@ export function detectSecrets(text: string): Detection[] {
       // A real key mixes letters and digits; "sk-learn-compatible-estimators" does not.
       if (/\d/.test(match[0]) && /[A-Za-z]/.test(match[0])) found.push({ type: 'SECRET', start: match.index, end: match.index + match[0].length });
     }
+  }
+  let covered = 0;
+  for (const begin of text.includes('-----BEGIN ') ? text.matchAll(pemBegin) : []) {
+    if (begin.index < covered) continue;
+    pemEnd.lastIndex = begin.index;
+    const end = pemEnd.exec(text);
+    // No END after this BEGIN means none after any later one either.
+    if (!end) break;
+    covered = end.index + end[0].length;
+    found.push({ type: 'SECRET', start: begin.index, end: covered });
   }
   for (const match of text.matchAll(labelled)) {
     const value = match[1]!;
