@@ -34,7 +34,8 @@ export const codeCues: readonly Cue[] = [
   pattern(
     'stack trace',
     2,
-    /Traceback \(most recent call last\)|Exception in thread "|panicked at |goroutine \d+ \[|^\s+at [\w$.<>]+ ?\(?[^\n]*:\d+(?::\d+)?\)?\s*$|^\s+at [\w$.]+\([\w$]+\.(?:java|kt|scala):\d+\)|File "[^"]+", line \d+/m,
+    // [ \t]+, not \s+, after ^: \s also takes newlines, so blank lines were rescanned from each one (64 K of them: 5 s).
+    /Traceback \(most recent call last\)|Exception in thread "|panicked at |goroutine \d+ \[|^[ \t]+at [\w$.<>]+ ?\(?[^\n]*:\d+(?::\d+)?\)?[ \t]*$|^[ \t]+at [\w$.]+\([\w$]+\.(?:java|kt|scala):\d+\)|File "[^"\n]{1,400}", line \d+/m,
   ),
   pattern(
     'error message',
@@ -151,7 +152,8 @@ function questionCount(text: string): number {
 
 /** Numbered or bulleted lines that each ask for something. */
 function enumeratedAsks(text: string): number {
-  return (text.match(/^\s*(?:\d+[.)]|[a-e][.)]|[-*•])\s+\S.{8,}$/gm) ?? []).length;
+  // [ \t]*, not \s*: from each of many blank lines \s* rescanned all the rest (64 K newlines: 2.5 s).
+  return (text.match(/^[ \t]*(?:\d+[.)]|[a-e][.)]|[-*•])[ \t]+\S.{8,}$/gm) ?? []).length;
 }
 
 /**
