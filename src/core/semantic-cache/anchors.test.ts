@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { anchorsAgree, extractAnchors } from './anchors.js';
 import { normaliseText } from './normalise.js';
 import { swapsContentWords } from './prompt-match.js';
+import { describePrompt, maxQuestionLength } from './scope.js';
 
 /** The whole "same question?" guard the cache applies to a candidate above the threshold. */
 function sameQuestion(a: string, b: string): boolean {
@@ -51,4 +52,22 @@ describe('the different-question guard', () => {
   for (const [cached, asked] of paraphrases) {
     it(`lets "${cached}" answer "${asked}"`, () => assert.equal(sameQuestion(cached, asked), true));
   }
+});
+
+describe('anchors and scope on hostile text', () => {
+  // Regression: the e-mail part of the link pattern rescanned a run of address characters from each position (8 KB of dots: 0.1 s, 256 KB: minutes).
+  it('extracts anchors from 256 KB of one address character in linear time', () => {
+    for (const unit of ['.', 'a', 'a.', '1-']) {
+      const started = performance.now();
+      extractAnchors(unit.repeat(262_144 / unit.length));
+      const elapsed = performance.now() - started;
+      assert.ok(elapsed < 500, `${JSON.stringify(unit)}: ${elapsed.toFixed(0)} ms`);
+    }
+  });
+
+  it('does not cache by meaning a question too long to be asked again in other words', () => {
+    const asking = (content: string) => describePrompt({ model: 'm', messages: [{ role: 'user', content }] }, 'tenant', 'alias');
+    assert.ok(asking('What is the refund policy?'));
+    assert.equal(asking(`Summarise: ${'lorem ipsum '.repeat(maxQuestionLength / 12 + 1)}`), undefined);
+  });
 });

@@ -18,7 +18,9 @@ export interface Anchors {
 
 const tokenPattern = /[$€£¥%]|[\p{L}\p{N}]+(?:(?:[._\-/:@+#]|(?<=\p{N}),(?=\p{N}))[\p{L}\p{N}]+)*/gu;
 const quotedPattern = /["“”„«»‹›`]([^"“”„«»‹›`\n]{1,80})["“”„«»‹›`]|(?<![\p{L}\p{N}])'([^'\n]{1,80})'(?![\p{L}\p{N}])/gu;
-const linkPattern = /\bhttps?:\/\/[^\s<>"']+|\bwww\.[^\s<>"']+|[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.\p{L}{2,}/gu;
+// An address starts where its run of address characters starts: from every position inside a
+// long run, [\p{L}\p{N}._%+-]+@ rescanned the rest of it (quadratic; 8 KB of dots: 0.1 s).
+const linkPattern = /\bhttps?:\/\/[^\s<>"']+|\bwww\.[^\s<>"']+|(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.\p{L}{2,}/gu;
 const sentenceBreak = /[.!?;:\n¿¡()[\]"“”„«»]/;
 
 export function extractAnchors(original: string): Anchors {
@@ -108,6 +110,8 @@ const directions = new Map<string, string | undefined>();
 function directionOf(word: string): string | undefined {
   if (directions.has(word)) return directions.get(word);
   const row = directionWords.find(([, , pattern]) => pattern.test(word));
+  // Only word-sized keys: a hostile prompt's megabyte-long "words" would otherwise be held here.
+  if (word.length > 64) return row && `dir:${row[0]}${row[1]}`;
   if (directions.size >= 100_000) directions.clear();
   directions.set(word, row && `dir:${row[0]}${row[1]}`);
   return row && `dir:${row[0]}${row[1]}`;
