@@ -98,3 +98,17 @@ describe('scrubChatRequest with the NLP tagger', () => {
     assert.ok(longestGap < 250, `the event loop was held for ${longestGap.toFixed(0)} ms`);
   });
 });
+
+describe('scrubChatRequest on long text', () => {
+  it('finds a value that straddles two of the windows a long text is scanned in, once', async () => {
+    const before = 'lorem ipsum '.repeat(5_460) + 'y'.repeat(65_536 - 5_460 * 12 - 12);
+    const text = `${before} mail jane.doe@example.com, card 4764 4203 5298 5095 ${'dolor sit '.repeat(10_000)}`;
+    assert.ok(text.indexOf('jane.doe') < 65_536 && text.indexOf('example.com') > 65_536, 'the address crosses the first window');
+    const { request: scrubbed, counts } = await scrubChatRequest(
+      chatRequestSchema.parse({ model: 'm', messages: [{ role: 'user', content: text }] }),
+      { mode: 'mask', types: ['EMAIL', 'CARD'], nlp: false },
+    );
+    assert.deepEqual(counts, { EMAIL: 1, CARD: 1 });
+    assert.ok(texts(scrubbed).includes('mail [EMAIL], card **** **** **** 5095 dolor'));
+  });
+});
