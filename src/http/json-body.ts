@@ -3,47 +3,61 @@ import { BreakwaterError } from '../core/errors/breakwater-error.js';
 
 /** Deepest nesting of arrays and objects a request body may have; JSON Schemas and tool parameters rarely need 10. */
 export const maxNesting = 64;
+/** Most members one JSON object may have (OpenAI allows 16 metadata pairs and 300 logit_bias entries). */
+export const maxObjectMembers = 10_000;
 
 /**
- * Depth of the deepest array or object in a JSON text, in one pass over its characters
- * (strings skipped), stopping as soon as `limit` is passed.
+ * What is wrong with a JSON text's shape, if anything, found in one pass over its bytes
+ * (strings skipped; UTF-8 continuation bytes are never ASCII, so bytes are safe to test),
+ * stopping as soon as a limit is passed: nesting deeper than `limits.depth`, or an object
+ * with more than `limits.members` members.
  */
-export function nestingExceeds(text: string, limit: number): boolean {
+export function shapeProblem(bytes: Uint8Array, limits: { depth: number; members: number }): 'depth' | 'members' | undefined {
+  const members = new Int32Array(limits.depth + 1);
   let depth = 0;
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    if (code === 0x22 /* " */) {
-      // Skip the string, escapes included.
-      for (index++; index < text.length; index++) {
-        const inner = text.charCodeAt(index);
+  for (let index = 0; index < bytes.length; index++) {
+    const byte = bytes[index]!;
+    if (byte === 0x22 /* " */) {
+      for (index++; index < bytes.length; index++) {
+        const inner = bytes[index]!;
         if (inner === 0x5c /* \ */) index++;
         else if (inner === 0x22) break;
       }
-    } else if (code === 0x5b /* [ */ || code === 0x7b /* { */) {
-      if (++depth > limit) return true;
-    } else if (code === 0x5d /* ] */ || code === 0x7d /* } */) {
-      depth--;
+    } else if (byte === 0x5b /* [ */ || byte === 0x7b /* { */) {
+      if (++depth > limits.depth) return 'depth';
+      members[depth] = 0;
+    } else if (byte === 0x5d /* ] */ || byte === 0x7d /* } */) {
+      if (depth > 0) depth--;
+    } else if (byte === 0x3a /* : */ && depth > 0) {
+      // Outside strings a colon only separates an object member's name from its value.
+      if (++members[depth]! > limits.members) return 'members';
     }
   }
-  return false;
+  return undefined;
 }
 
 /**
- * JSON bodies are checked for depth before they are parsed: JSON.parse accepts any depth, but
- * a 4 MB `[[[…]]]` held the event loop ~550 ms in the parse alone, and every recursive walk
- * after it (cache keys, token counts, the upstream request) overflowed the stack: a 500. The
- * scan is one pass over the text, a few milliseconds for 4 MB. Parsing itself stays Fastify's
- * own (secure-json-parse, `__proto__` keys refused).
+ * JSON bodies are checked for shape before they are parsed. JSON.parse accepts any depth and
+ * any width, but a 4 MB `[[[…]]]` held the event loop ~550 ms in the parse alone (and every
+ * recursive walk after it overflowed the stack: a 500), and an object of 300,000 distinct keys
+ * ~170 ms. The scan is one pass over the bytes, a few milliseconds for 4 MB. Parsing itself
+ * stays Fastify's own (secure-json-parse, `__proto__` keys refused).
  */
 export function jsonBodies(server: FastifyInstance): void {
   const parse = server.getDefaultJsonParser('error', 'ignore');
+  const limits = { depth: maxNesting, members: maxObjectMembers };
   server.removeContentTypeParser('application/json');
-  server.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (nestingExceeds(text, maxNesting)) {
+  server.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+    const problem = shapeProblem(bytes, limits);
+    if (problem === 'depth') {
       done(new BreakwaterError('INVALID_REQUEST', `The request body nests arrays and objects deeper than ${maxNesting} levels; flatten it.`), undefined);
       return;
     }
-    parse(request, text, done);
+    if (problem === 'members') {
+      done(new BreakwaterError('INVALID_REQUEST', `An object in the request body has more than ${maxObjectMembers} members; send fewer (metadata takes 16).`), undefined);
+      return;
+    }
+    parse(request, bytes.toString('utf8'), done);
   });
 }

@@ -210,11 +210,37 @@ describe('bounded resources at the HTTP edge', () => {
   });
 });
 
-describe('JSON bodies are checked for depth before they are parsed', () => {
-  it('nestingExceeds counts brackets outside strings only', async () => {
-    const { nestingExceeds } = await import('../../src/http/json-body.js');
-    assert.equal(nestingExceeds(`{"a":${'['.repeat(64)}${']'.repeat(64)}}`, 64), true);
-    assert.equal(nestingExceeds(`{"a":${'['.repeat(63)}${']'.repeat(63)}}`, 64), false);
-    assert.equal(nestingExceeds(JSON.stringify({ text: '[[[[{{{{'.repeat(1_000), quoted: 'say \\"[[[\\" ok' }), 4), false, 'brackets inside strings (and escaped quotes) do not count');
+describe('JSON bodies are checked for shape before they are parsed', () => {
+  const limits = { depth: 64, members: 100 };
+  const shape = async (text: string) => (await import('../../src/http/json-body.js')).shapeProblem(Buffer.from(text), limits);
+
+  it('counts nesting outside strings only', async () => {
+    assert.equal(await shape(`{"a":${'['.repeat(64)}${']'.repeat(64)}}`), 'depth');
+    assert.equal(await shape(`{"a":${'['.repeat(63)}${']'.repeat(63)}}`), undefined);
+    assert.equal(await shape(JSON.stringify({ text: '[[[[{{{{'.repeat(1_000), quoted: 'say "[[[" ok', unicode: 'é[ü{' })), undefined, 'brackets inside strings (escaped quotes, multi-byte text) do not count');
+  });
+
+  it('counts the members of each object, not of the body', async () => {
+    const wide = (count: number) => `{${Array.from({ length: count }, (_, index) => `"k${index}":{"a":1,"b":2}`).join(',')}}`;
+    assert.equal(await shape(wide(100)), undefined, '100 members, each with 2 of its own');
+    assert.equal(await shape(wide(101)), 'members');
+    assert.equal(await shape(JSON.stringify({ list: Array.from({ length: 5_000 }, () => ({ a: 'x:y' })) })), undefined, 'arrays are not capped, colons in strings do not count');
+  });
+
+  it('refuses a 4 MB body of distinct keys or of deep nesting with 400 before parsing it', async () => {
+    const test = await startTestApp(mockModelConfig);
+    try {
+      const key = await test.key();
+      for (const payload of [
+        `{"model":"mock","messages":[{"role":"user","content":"hi"}],"metadata":{${Array.from({ length: 300_000 }, (_, index) => `"k${index}":"v"`).join(',')}}}`,
+        `{"model":"mock","messages":[{"role":"user","content":"hi"}],"audio":${'['.repeat(2_000_000)}${']'.repeat(2_000_000)}}`,
+      ]) {
+        const response = await test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: { ...bearer(key), 'content-type': 'application/json' }, payload });
+        assert.equal(response.statusCode, 400, response.body);
+        assert.equal(response.json().error.code, 'INVALID_REQUEST');
+      }
+    } finally {
+      await test.close();
+    }
   });
 });
