@@ -74,10 +74,32 @@ const responseFormat = z.discriminatedUnion('type', [
   }),
 ]);
 
+/** Most messages, and most content parts across them, one request may carry. */
+export const maxMessages = 10_000;
+export const maxContentParts = 10_000;
+
+/**
+ * The messages are counted before any is validated: validating, counting tokens of and
+ * hashing 139,000 small messages (what fits in 4 MB) held the event loop ~280 ms.
+ */
+const boundedMessages = z
+  .array(z.unknown())
+  .min(1)
+  .max(maxMessages, `at most ${maxMessages} messages`)
+  .refine((messages) => {
+    let parts = 0;
+    for (const message of messages) {
+      const content = (message as { content?: unknown } | null)?.content;
+      if (Array.isArray(content)) parts += content.length;
+    }
+    return parts <= maxContentParts;
+  }, `at most ${maxContentParts} content parts across all messages`)
+  .pipe(z.array(messageSchema));
+
 export const chatRequestSchema = z
   .object({
     model: z.string().min(1),
-    messages: z.array(messageSchema).min(1),
+    messages: boundedMessages,
     stream: z.boolean().nullable().optional(),
     stream_options: z.object({ include_usage: z.boolean().optional() }).loose().nullable().optional(),
     tools: z.array(toolSchema).optional(),

@@ -244,3 +244,26 @@ describe('JSON bodies are checked for shape before they are parsed', () => {
     }
   });
 });
+
+describe('chat requests are bounded in messages and content parts', () => {
+  it('refuses more than 10,000 messages or content parts with 400 naming messages, and takes 10,000', async () => {
+    const test = await startTestApp(mockModelConfig);
+    try {
+      const key = await test.key();
+      const chat = (messages: unknown[]) => test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: bearer(key), payload: { model: 'mock', messages } });
+      const many = await chat(Array.from({ length: 10_001 }, () => ({ role: 'user', content: 'hi' })));
+      assert.equal(many.statusCode, 400, many.body);
+      assert.equal(many.json().error.param, 'messages');
+      const parts = await chat(Array.from({ length: 3 }, () => ({ role: 'user', content: Array.from({ length: 3_500 }, () => ({ type: 'text', text: 'hi' })) })));
+      assert.equal(parts.statusCode, 400, parts.body);
+      assert.match(parts.json().error.message, /content parts/);
+      const most = await chat(Array.from({ length: 10_000 }, () => ({ role: 'user', content: 'hi' })));
+      assert.equal(most.statusCode, 200, most.body);
+      const invalid = await chat([{ role: 'robot', content: 'hi' }]);
+      assert.equal(invalid.statusCode, 400);
+      assert.match(invalid.json().error.param, /^messages/);
+    } finally {
+      await test.close();
+    }
+  });
+});
