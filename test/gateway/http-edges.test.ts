@@ -211,7 +211,7 @@ describe('bounded resources at the HTTP edge', () => {
 });
 
 describe('JSON bodies are checked for shape before they are parsed', () => {
-  const limits = { depth: 64, members: 100 };
+  const limits = { depth: 64, members: 100, digits: 400 };
   const shape = async (text: string) => (await import('../../src/http/json-body.js')).shapeProblem(Buffer.from(text), limits);
 
   it('counts nesting outside strings only', async () => {
@@ -225,6 +225,12 @@ describe('JSON bodies are checked for shape before they are parsed', () => {
     assert.equal(await shape(wide(100)), undefined, '100 members, each with 2 of its own');
     assert.equal(await shape(wide(101)), 'members');
     assert.equal(await shape(JSON.stringify({ list: Array.from({ length: 5_000 }, () => ({ a: 'x:y' })) })), undefined, 'arrays are not capped, colons in strings do not count');
+  });
+
+  it('counts the digits of number literals, not of strings', async () => {
+    assert.equal(await shape(`{"max_tokens":${'9'.repeat(401)}}`), 'digits');
+    assert.equal(await shape(`{"temperature":0.${'1'.repeat(400)}}`), undefined);
+    assert.equal(await shape(JSON.stringify({ id: '7'.repeat(10_000) })), undefined);
   });
 
   it('refuses a 4 MB body of distinct keys or of deep nesting with 400 before parsing it', async () => {
@@ -262,6 +268,23 @@ describe('chat requests are bounded in messages and content parts', () => {
       const invalid = await chat([{ role: 'robot', content: 'hi' }]);
       assert.equal(invalid.statusCode, 400);
       assert.match(invalid.json().error.param, /^messages/);
+    } finally {
+      await test.close();
+    }
+  });
+});
+
+describe('embeddings token-id input is bounded as OpenAI bounds it', () => {
+  it('refuses an input over 8,192 ids and a request over 300,000, and takes one at the limits', async () => {
+    const test = await startTestApp(mockModelConfig);
+    try {
+      const key = await test.key();
+      const embed = (input: unknown) => test.server.inject({ method: 'POST', url: '/v1/embeddings', headers: bearer(key), payload: { model: 'mock', input } });
+      const ids = (count: number) => Array.from({ length: count }, (_, index) => index % 50_000);
+      assert.equal((await embed(ids(8_193))).statusCode, 400);
+      assert.equal((await embed(Array.from({ length: 37 }, () => ids(8_192)))).statusCode, 400, '303,104 ids in all');
+      const within = await embed([ids(8_192), ids(10)]);
+      assert.notEqual(within.statusCode, 400, within.body);
     } finally {
       await test.close();
     }
