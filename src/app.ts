@@ -77,7 +77,7 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
   const logger = options.logger ?? appLogger(config);
   const providers = new Map<string, Provider>();
   for (const [name, providerConfig] of Object.entries(config.providers)) providers.set(name, createProvider(name, providerConfig, env, options.services));
-  const adminToken = config.admin.token ? strongToken(resolveSecret(config.admin.token, 'admin.token', env), 'admin.token (BREAKWATER_ADMIN_TOKEN)') : undefined;
+  const adminToken = config.admin.token ? strongToken(resolveSecret(config.admin.token, 'admin.token', env), 'admin.token') : undefined;
   const metricsToken = config.metrics.token ? strongToken(resolveSecret(config.metrics.token, 'metrics.token', env), 'metrics.token') : undefined;
   const otlpHeaders = Object.fromEntries(
     Object.entries(config.telemetry.otlp?.headers ?? {}).map(([name, ref]) => [name, resolveSecret(ref, `telemetry.otlp.headers.${name}`, env)]),

@@ -25,7 +25,7 @@ export class ScaleOutStack {
   readonly schema = `bw_iso_${this.runId}`;
   readonly redisPrefix = `bw_iso_${this.runId}:`;
   readonly queueName = `breakwater.iso.${this.runId}`;
-  readonly adminToken = `admin-${this.runId}-${randomBytes(8).toString('hex')}`;
+  readonly adminToken = `admin-${this.runId}-${randomBytes(16).toString('hex')}`;
   private created = false;
 
   constructor(readonly urls: StackUrls) {}

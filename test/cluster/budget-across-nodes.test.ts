@@ -33,7 +33,7 @@ const runId = randomBytes(4).toString('hex');
 const schema = `bw_iso_${runId}`;
 const redisPrefix = `bw_test_${runId}:`;
 const queueName = `breakwater.test.${runId}.budget`;
-const adminToken = `admin-${runId}-0123456789abcdef`;
+const adminToken = `admin-${runId}-${randomBytes(16).toString('hex')}`;
 
 // ── the arithmetic ───────────────────────────────────────────────────────────────────────
 const requests = 200;
