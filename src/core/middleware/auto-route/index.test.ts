@@ -1,3 +1,4 @@
+import { testCallContext, testKey } from '../../../../test/support/call-context.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CallContext, CallOutcome } from '../../gateway/call-context.js';
@@ -19,30 +20,12 @@ const configs = new Map([['auto', parsed.value]]);
 const completion: CallOutcome = { kind: 'completion', completion: { id: 'x', object: 'chat.completion', created: 0, model: 'm', choices: [] } };
 
 function context(alias: string, request: Partial<ChatRequest>, budget: VirtualKey['budget'] = null, allowedModels: string[] | null = null): CallContext {
-  const key = { id: 'k1', name: 'k', prefix: 'bw_', tenant: 't', allowedModels, rpm: null, tpm: null, budget, tags: {}, piiPolicy: null, createdAt: 0, revokedAt: null } as VirtualKey;
-  return {
-    requestId: 'r1',
-    key,
-    requestedAlias: alias,
+  return testCallContext({
+    key: testKey({ allowedModels, budget }),
     route: routes.get(alias)!,
-    routeDecision: undefined,
-    routeHints: undefined,
     input: { operation: 'chat', request: { model: alias, messages: [{ role: 'user', content: 'hi' }], ...request } },
-    stream: false,
-    cacheControl: { noStore: false, noCache: false },
-    signal: new AbortController().signal,
-    startedAt: 0,
-    progress: { attempts: 0, upstreamMs: 0, deployment: undefined, unanswered: [] },
-    cache: 'bypass',
-    cacheSimilarity: undefined,
-    pii: {},
     estimatedInputTokens: 420,
-    gatewayOutputCap: undefined,
-    usage: { inputTokens: 0, outputTokens: 0 },
-    costUsd: 0,
-    overheadMs: 0,
-    defer: () => {},
-  };
+  });
 }
 
 async function run(call: CallContext, options: Partial<AutoRouteOptions> = {}): Promise<string> {

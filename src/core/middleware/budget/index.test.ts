@@ -1,3 +1,4 @@
+import { testCallContext, testKey } from '../../../../test/support/call-context.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryCounters } from '../../../adapters/counters/memory/memory-counters.js';
@@ -52,31 +53,15 @@ function ledger(): LedgerStore & { spent: number; queries: number } {
 
 function call(usd: number): { context: CallContext; settle(costUsd: number): Promise<void> } {
   const steps: Array<(settlement: CallSettlement) => void | Promise<void>> = [];
-  const key = { id: 'k1', name: 'k', prefix: 'bw_', tenant: 't', allowedModels: null, rpm: null, tpm: null, budget: { usd, period: 'day' }, tags: {}, piiPolicy: null, createdAt: 0, revokedAt: null } as VirtualKey;
-  const context = {
-    requestId: 'r1',
-    key,
-    requestedAlias: 'priced',
+  const context = testCallContext({
+    key: testKey({ budget: { usd, period: 'day' } }),
     route,
-    routeDecision: undefined,
-    routeHints: undefined,
     input: { operation: 'chat', request: { model: 'priced', messages: [{ role: 'user', content: 'hi' }], max_tokens: 1 } },
-    stream: false,
     cacheControl: { noStore: true, noCache: true },
-    signal: new AbortController().signal,
-    startedAt: 0,
-    progress: { attempts: 0, upstreamMs: 0, deployment: undefined, unanswered: [] },
-    cache: 'bypass',
-    cacheSimilarity: undefined,
-    pii: {},
     // Reserves (ceil(0 * 1.1) + 8) input + 1 output token at $1 each: $9.
     estimatedInputTokens: 0,
-    gatewayOutputCap: undefined,
-    usage: { inputTokens: 0, outputTokens: 0 },
-    costUsd: 0,
-    overheadMs: 0,
     defer: (step) => steps.push(step),
-  } as CallContext;
+  });
   return {
     context,
     async settle(costUsd) {
