@@ -10,7 +10,6 @@ import {
   hopSlackMs,
   isPast,
   remember,
-  unavailable,
   type Band,
   type Entry,
   type Lease,
@@ -19,9 +18,9 @@ import {
   type OutgoingMessage,
   type RabbitQueueOptions,
   toDeadLetter,
-  unroutableError,
 } from './rabbitmq-messages.js';
 import { LinkKeeper, Topology } from './rabbitmq-link.js';
+import { ConfirmedPublisher } from './rabbitmq-publisher.js';
 
 export type { RabbitQueueOptions };
 
@@ -65,10 +64,9 @@ export class RabbitQueue implements JobQueue {
   private pendingDead: DeadLetter[] = [];
   private seq = 0;
   /** Numbers this process's publishes, so a broker's basic.return names the one it refused. */
-  private published = 0;
-  private redeclaring: Promise<void> | undefined;
   private readyEmits = 0;
   private readonly keeper: LinkKeeper;
+  private readonly publisher: ConfirmedPublisher;
 
   private constructor(private readonly options: RabbitQueueOptions) {
     this.wake.setMaxListeners(0);
@@ -89,6 +87,7 @@ export class RabbitQueue implements JobQueue {
         onLost: () => this.drop(),
       },
     );
+    this.publisher = new ConfirmedPublisher({ keeper: this.keeper, topology: this.names, report: (error) => this.report(error), track: (promise) => this.track(promise) });
   }
 
   static async open(options: RabbitQueueOptions): Promise<RabbitQueue> {
@@ -109,7 +108,7 @@ export class RabbitQueue implements JobQueue {
     const fresh = items.filter((item) => !this.enqueued.has(item.id) && !seen.has(item.id) && seen.add(item.id));
     if (fresh.length === 0) return;
     const emitsBefore = this.readyEmits;
-    await this.publish(
+    await this.publisher.publish(
       fresh.map((item) =>
         this.routed({
           id: item.id,
@@ -187,11 +186,11 @@ export class RabbitQueue implements JobQueue {
     try {
       if (!options.retryable || attempt >= entry.body.maxAttempts || pastDeadline) {
         const reason = !options.retryable ? 'failed' : pastDeadline ? 'deadline' : 'attempts';
-        await this.publish([this.deadMessage(entry.body, { id: claim.id, tenant: claim.tenant, attempts: attempt, reason, at: now })]);
+        await this.publisher.publish([this.deadMessage(entry.body, { id: claim.id, tenant: claim.tenant, attempts: attempt, reason, at: now })]);
         this.settle(entry, 'ack');
         return { outcome: 'dead' };
       }
-      await this.publish([this.routed({ ...entry.body, attempt, generation: entry.body.generation + 1, runAt: retryAt })]);
+      await this.publisher.publish([this.routed({ ...entry.body, attempt, generation: entry.body.generation + 1, runAt: retryAt })]);
       this.settle(entry, 'ack');
       return { outcome: 'retry', retryAt };
     } catch (error) {
@@ -487,7 +486,7 @@ export class RabbitQueue implements JobQueue {
   /** A new copy (next generation) with `attempt` attempts counted, then the old one acked. */
   private async republish(entry: Entry, attempt: number, runAt: number): Promise<void> {
     try {
-      await this.publish([this.routed({ ...entry.body, attempt, generation: entry.body.generation + 1, runAt })]);
+      await this.publisher.publish([this.routed({ ...entry.body, attempt, generation: entry.body.generation + 1, runAt })]);
       this.settle(entry, 'ack');
     } catch (error) {
       this.report(error);
@@ -498,7 +497,7 @@ export class RabbitQueue implements JobQueue {
   private deadLetterLater(entry: Entry, reason: 'attempts' | 'deadline'): void {
     const letter: DeadLetter = { id: entry.body.id, tenant: entry.body.tenant, attempts: entry.body.attempt + entry.deliveries, reason, at: Date.now() };
     this.track(
-      this.publish([this.deadMessage(entry.body, letter)]).then(
+      this.publisher.publish([this.deadMessage(entry.body, letter)]).then(
         () => {
           if (this.settle(entry, 'ack')) this.pendingDead.push(letter);
         },
@@ -533,67 +532,6 @@ export class RabbitQueue implements JobQueue {
       content: Buffer.from(JSON.stringify(body)),
       headers: { 'breakwater-reason': letter.reason, 'breakwater-attempts': letter.attempts, 'breakwater-at': letter.at },
     };
-  }
-
-  /**
-   * Resolves once the broker confirmed every message; a retryable error otherwise. Publishes
-   * are `mandatory`: a message no queue would take (a queue deleted or unbound under us) comes
-   * back as basic.return and fails the publish, instead of being confirmed and dropped; the
-   * caller keeps its copy (the outbox row stays unsent, a retry nacks the original back).
-   */
-  private async publish(messages: readonly OutgoingMessage[]): Promise<void> {
-    const link = await this.keeper.linked();
-    const confirms = messages.map(
-      (message) =>
-        new Promise<void>((resolve, reject) => {
-          const messageId = `${process.pid}-${++this.published}`;
-          try {
-            link.publisher.publish(
-              message.exchange,
-              message.routingKey,
-              message.content,
-              { persistent: true, mandatory: true, messageId, contentType: 'application/json', headers: message.headers },
-              (error: unknown) => {
-                if (error) return reject(error);
-                if (!link.returned.delete(messageId)) return resolve();
-                const unroutable = unroutableError(message);
-                this.report(unroutable);
-                this.redeclare(link);
-                reject(unavailable('a message could not be routed to a queue', unroutable));
-              },
-            );
-          } catch (error) {
-            reject(error);
-          }
-        }),
-    );
-    try {
-      await Promise.race([Promise.all(confirms), link.lost]);
-    } catch (error) {
-      confirms.forEach((confirm) => confirm.catch(() => undefined));
-      throw unavailable('the broker did not confirm the messages', error);
-    }
-  }
-
-  /**
-   * Declares the topology again (once at a time) after the broker returned a message. On a
-   * channel of its own: a declare the broker refuses (a quorum queue still being deleted
-   * answers 404) closes only that channel, and the next return tries again.
-   */
-  private redeclare(link: Link): void {
-    if (this.redeclaring || this.keeper.current !== link) return;
-    this.redeclaring = (async () => {
-      const channel = await link.connection.createChannel();
-      channel.on('error', (error: unknown) => this.report(error));
-      try {
-        await this.names.declare(channel);
-      } finally {
-        await channel.close().catch(() => undefined);
-      }
-    })()
-      .catch((error: unknown) => this.report(error))
-      .finally(() => (this.redeclaring = undefined));
-    this.track(this.redeclaring);
   }
 
   /** The largest delay bucket that still lands `hopSlackMs` before the wait is over. */
