@@ -114,7 +114,7 @@ export function callerKey(request: FastifyRequest): VirtualKey {
   return request.caller.key;
 }
 
-/** The tenant a route acts for: a key's own, or, for the admin token, the one it names. */
+/** True on an `admin` or `admin-or-key` route when the caller presented the admin token. */
 export function callerIsAdmin(request: FastifyRequest): boolean {
   return request.caller.kind === 'admin';
 }
