@@ -16,7 +16,10 @@ import { bearer, startTestApp, upstreamConfig, upstreamSecret, type TestApp } fr
 describe('no request holds the event loop', () => {
   const bodyLimit = 4 * 1024 * 1024;
   /** The longest the loop may be held; the measured figure is reported below it. */
-  const maxLoopDelayMs = 250;
+  // The holds this test exists for lasted seconds to minutes (64 KB of one letter: ~20 s). A
+  // bound of one second catches every one of them and stays clear of a loaded CI machine, where
+  // a linear 4 MB pass measured 288 ms once; bench:hostile measures the figure itself.
+  const maxLoopDelayMs = 1_000;
   const adminToken = 'freeze-test-admin-token-0123456789abcdef';
   let upstream: OpenAIUpstream;
   let test: TestApp;

@@ -91,7 +91,7 @@ describe('scrubChatRequest with the NLP tagger', () => {
     } finally {
       longestGap = meter.stop();
     }
-    assert.ok(longestGap < 250, `the event loop was held for ${longestGap.toFixed(0)} ms`);
+    assert.ok(longestGap < 1_000, `the event loop was held for ${longestGap.toFixed(0)} ms`);
   });
 });
 

@@ -61,7 +61,7 @@ describe('anchors and scope on hostile text', () => {
       const started = performance.now();
       extractAnchors(unit.repeat(262_144 / unit.length));
       const elapsed = performance.now() - started;
-      assert.ok(elapsed < 500, `${JSON.stringify(unit)}: ${elapsed.toFixed(0)} ms`);
+      assert.ok(elapsed < 1_000, `${JSON.stringify(unit)}: ${elapsed.toFixed(0)} ms`);
     }
   });
 
