@@ -1,10 +1,12 @@
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { BreakwaterError } from '../../src/core/errors/breakwater-error.js';
-import type { JobRecord, NewJob, StoredRecord, WebhookOutboxEntry } from '../../src/core/ports/job-store.js';
-import type { EnqueueRequest } from '../../src/core/ports/queue.js';
-import type { Store, UsageRow } from '../../src/core/ports/store.js';
+import type { JobRecord, NewJob, StoredRecord } from '../../src/core/ports/job-store.js';
+import type { Store } from '../../src/core/ports/store.js';
+import { dispatchOutboxContract } from './dispatch-outbox-contract.js';
+import { dispatchOf, input, newJob, record, t0, unique, usage, webhookFor } from './store-fixtures.js';
+
+export { usage };
 
 /**
  * The behaviour every Store adapter must have, as one suite. An adapter's test file calls
@@ -15,83 +17,6 @@ export interface StoreHarness {
   store: Store;
   close(): Promise<void>;
 }
-
-const t0 = Date.UTC(2025, 2, 4, 10, 0, 0);
-let counter = 0;
-const unique = (prefix: string): string => `${prefix}_${process.pid}_${String(++counter).padStart(5, '0')}`;
-
-function newJob(overrides: Partial<NewJob> = {}): NewJob {
-  return {
-    id: unique('job'),
-    tenant: 'tenant-a',
-    keyId: 'key-a',
-    kind: 'pipeline',
-    pipeline: 'invoices',
-    priority: 0,
-    source: 'invoice.pdf',
-    webhookUrl: null,
-    idempotencyKey: null,
-    requestHash: 'hash-1',
-    maxAttempts: 3,
-    metadata: {},
-    createdAt: t0,
-    runAt: t0,
-    deadline: null,
-    ...overrides,
-  };
-}
-
-const dispatchOf = (job: NewJob): EnqueueRequest => ({ id: job.id, tenant: job.tenant, priority: job.priority, runAt: job.runAt, maxAttempts: job.maxAttempts });
-const input = (text = '{"document":"..."}'): Uint8Array => new TextEncoder().encode(text);
-
-/** A ledger row with plausible values; `overrides` set what a test is about. */
-export function usage(overrides: Partial<UsageRow>): UsageRow {
-  return {
-    ts: t0,
-    requestId: unique('req'),
-    keyId: 'key-a',
-    alias: 'fast',
-    deployment: 'primary',
-    operation: 'chat',
-    inputTokens: 10,
-    outputTokens: 5,
-    costUsd: 0.1,
-    latencyMs: 12.5,
-    overheadMs: 0.4,
-    status: 200,
-    cache: 'miss',
-    errorCode: null,
-    routeTier: null,
-    routeReason: null,
-    pii: null,
-    ...overrides,
-  };
-}
-
-function record(jobId: string, overrides: Partial<StoredRecord> = {}): StoredRecord {
-  return {
-    id: unique('rec'),
-    jobId,
-    tenant: 'tenant-a',
-    pipeline: 'invoices',
-    promptVersion: 2,
-    model: 'gpt-test',
-    deployment: 'primary',
-    attempts: 1,
-    inputTokens: 1200,
-    outputTokens: 340,
-    costUsd: 0.00123,
-    source: 'invoice.pdf',
-    data: { total: 12.5, lines: [{ sku: 'A', qty: 2 }], note: null },
-    createdAt: t0 + 500,
-    ...overrides,
-  };
-}
-
-const webhookFor = (eventType: string, seen: JobRecord[]) => (job: JobRecord): WebhookOutboxEntry[] => {
-  seen.push(job);
-  return [{ id: unique('whk'), url: 'https://hooks.example.com/bw', eventType, body: JSON.stringify({ id: job.id, status: job.status }) }];
-};
 
 const isCode = (code: string) => (error: unknown) => BreakwaterError.isInstance(error) && error.code === code;
 
@@ -563,48 +488,6 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
       });
     });
 
-    describe('dispatch outbox', () => {
-      it('has none in a store whose queue commits with the job (embedded)', async (context) => {
-        if (store.capabilities.shared) return context.skip('this store relays dispatches through its outbox');
-        const job = newJob();
-        await store.jobs.createJob(job, input(), dispatchOf(job));
-        assert.deepEqual(await store.jobs.claimDispatches(10, 30_000), []);
-        await store.jobs.markDispatched([job.id]);
-      });
-
-      it('leaves one claimable dispatch per created job, leased to one relay until marked sent', async (context) => {
-        if (!store.capabilities.shared) return context.skip('the embedded queue commits with the job: no outbox');
-        const job = newJob({ deadline: t0 + 60_000 });
-        const dispatch: EnqueueRequest = { id: job.id, tenant: job.tenant, priority: 2, runAt: t0 + 10, deadline: t0 + 60_000, maxAttempts: 3 };
-        await store.jobs.createJob(job, input(), dispatch);
-        const bare = newJob({ createdAt: t0 + 1 });
-        await store.jobs.createJob(bare, input(), { id: bare.id, tenant: bare.tenant, maxAttempts: 2 });
-        assert.deepEqual(await store.jobs.claimDispatches(0, 30_000), []);
-        assert.deepEqual(await store.jobs.claimDispatches(10, 300), [dispatch, { id: bare.id, tenant: bare.tenant, maxAttempts: 2 }]);
-        assert.deepEqual(await store.jobs.claimDispatches(10, 300), [], 'a leased dispatch is not claimed again');
-        await store.jobs.markDispatched([bare.id]);
-        await sleep(400);
-        assert.deepEqual(await store.jobs.claimDispatches(10, 30_000), [dispatch], 'an expired lease frees the dispatch');
-        await store.jobs.markDispatched([job.id]);
-        await store.jobs.markDispatched([]);
-        await sleep(50);
-        assert.deepEqual(await store.jobs.claimDispatches(10, 1), [], 'a sent dispatch is never claimed again');
-      });
-
-      it('splits unsent dispatches between concurrent relays', async (context) => {
-        if (!store.capabilities.shared) return context.skip('the embedded queue commits with the job: no outbox');
-        const ids: string[] = [];
-        for (let i = 0; i < 40; i++) {
-          const job = newJob({ createdAt: t0 + i });
-          await store.jobs.createJob(job, input(), dispatchOf(job));
-          ids.push(job.id);
-        }
-        assert.deepEqual((await store.jobs.claimDispatches(3, 30_000)).map((dispatch) => dispatch.id), ids.slice(0, 3), 'oldest first');
-        const claims = await Promise.all(Array.from({ length: 4 }, () => store.jobs.claimDispatches(15, 30_000)));
-        const claimed = claims.flat().map((dispatch) => dispatch.id);
-        assert.equal(new Set(claimed).size, claimed.length, 'no dispatch goes to two relays');
-        assert.deepEqual([...claimed].sort(), ids.slice(3).sort());
-      });
-    });
+    dispatchOutboxContract(() => store);
   });
 }
