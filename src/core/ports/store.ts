@@ -1,3 +1,4 @@
+import type { FeedbackStore } from './feedback-store.js';
 import type { JobStore } from './job-store.js';
 
 /** A virtual key as stored: the secret itself is never stored, only its SHA-256 hash. */
@@ -122,6 +123,8 @@ export interface Store {
   readonly keys: KeyStore;
   readonly ledger: LedgerStore;
   readonly jobs: JobStore;
+  /** Routed calls of `auto` aliases and their ratings (route feedback). */
+  readonly feedback: FeedbackStore;
   migrate(): Promise<{ applied: string[] }>;
   /** Resolves when the store answers a trivial query (readiness). */
   ping(): Promise<void>;

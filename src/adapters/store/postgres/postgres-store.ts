@@ -6,6 +6,7 @@ import type { Store } from '../../../core/ports/store.js';
 import { PostgresJobStore } from './postgres-job-store.js';
 import { PostgresKeyStore } from './postgres-key-store.js';
 import { PostgresLedgerStore } from './postgres-ledger-store.js';
+import { PostgresFeedbackStore } from './postgres-feedback-store.js';
 import { guardPool, storeUnreachableAtStart } from './store-unavailable.js';
 import { withTransaction } from './with-transaction.js';
 
@@ -39,6 +40,7 @@ export class PostgresStore implements Store {
   readonly keys: PostgresKeyStore;
   readonly ledger: PostgresLedgerStore;
   readonly jobs: PostgresJobStore;
+  readonly feedback: PostgresFeedbackStore;
   private closed = false;
 
   private constructor(
@@ -48,6 +50,7 @@ export class PostgresStore implements Store {
     this.keys = new PostgresKeyStore(pool, reads);
     this.ledger = new PostgresLedgerStore(pool);
     this.jobs = new PostgresJobStore(pool, reads);
+    this.feedback = new PostgresFeedbackStore(pool);
   }
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {

@@ -8,6 +8,7 @@ import { SqliteLedgerStore } from './sqlite-ledger-store.js';
 import { SqliteQueue, type SqliteQueueOptions } from '../../queue/sqlite/sqlite-queue.js';
 import { GroupCommit } from './group-commit.js';
 import { SqliteJobStore } from './sqlite-job-store.js';
+import { SqliteFeedbackStore } from './sqlite-feedback-store.js';
 
 const defaultQueueOptions: SqliteQueueOptions = { backoffBaseMs: 1_000, backoffMaxMs: 300_000 };
 
@@ -16,6 +17,7 @@ export class SqliteStore implements Store {
   readonly capabilities = { shared: false };
   readonly keys: SqliteKeyStore;
   readonly ledger: SqliteLedgerStore;
+  readonly feedback: SqliteFeedbackStore;
   private readonly database: Database.Database;
   private readonly writes: GroupCommit;
   private queueAndJobs: { queue: SqliteQueue; jobs: SqliteJobStore } | undefined;
@@ -33,6 +35,7 @@ export class SqliteStore implements Store {
     this.database.pragma('foreign_keys = ON');
     this.keys = new SqliteKeyStore(this.database);
     this.ledger = new SqliteLedgerStore(this.database);
+    this.feedback = new SqliteFeedbackStore(this.database);
     this.writes = new GroupCommit(this.database);
   }
 

@@ -138,6 +138,63 @@ export const reasoningCues: readonly Cue[] = [
   { name: 'multi-part question', weight: 1, test: (text) => questionCount(text) >= 3 || enumeratedAsks(text) >= 3 || (text.match(interrogatives) ?? []).length >= 3 },
 ];
 
+/**
+ * Risk domains: a wrong or shallow answer about health, law, money, physical safety or
+ * computer security costs the user more than a slow one, so the large tier answers. Each cue
+ * asks for the substance of the domain (a symptom, a dose, a clause, a tax, a breach), not a
+ * word any easy question uses ("pharmacy opening hours" is not a health question).
+ */
+export const riskCues: readonly Cue[] = [
+  pattern(
+    'health',
+    2,
+    word(
+      'symptoms?|diagnos\\w*|dosage|dose|doses|overdos\\w*|side[- ]effects?|medication\\w*|medicine|prescri\\w*|antibiotic\\w*|ibuprofen|paracetamol|acetaminophen|insulin|blood pressure|chest pain|pregnan\\w*|breastfeed\\w*|allerg\\w*|rash|fever|infection|vaccin\\w*|chemotherapy|tumou?r|cancer|diabet\\w*|depress\\w*|anxiety|seizure|stroke|heart attack|pain in|hurts?|bleeding|symptom\\w*|nebenwirkung\\w*|medikament\\w*|dosierung|schmerz\\w*|fieber|schwanger\\w*|arzneimittel|blutdruck|symptôm\\w*|médicament\\w*|posologie|douleur\\w*|fièvre|enceinte|grossesse|effets? secondaires?|ordonnance|síntomas?|medicamento\\w*|dosis|dolor\\w*|fiebre|embarazad\\w*|efectos? secundarios?|sintom\\w*|farmac\\w*|dolore|febbre|incinta|effetti collaterali|bijwerking\\w*|medicijn\\w*|koorts|zwanger\\w*|pijn|remédio|febre|grávida|efeitos? colaterais|dor no|dor de',
+    ),
+  ),
+  pattern(
+    'legal',
+    2,
+    word(
+      'lawsuit|sue|suing|sued|court|lawyer|attorney|legally|liab(?:le|ility)|contract\\w*|clauses?|terms of service|gdpr|dsgvo|rgpd|copyright|trademark|patent|eviction|evict\\w*|dismiss(?:al|ed)|fired|wrongful|notice period|tenancy|lease agreement|custody|divorce|inheritance|will and testament|probate|visa|immigration|non-compete|nda|defamation|klage\\w*|gericht\\w*|anwalt|rechtlich\\w*|kündigung\\w*|kündigungsfrist|arbeitsvertrag|mietvertrag|urheberrecht|erbe|erbschaft|scheidung|tribunal|avocat|juridiquement|licenciement|bail|préavis|droit d.auteur|héritage|divorce|demanda\\w*|abogad\\w*|despido|arrendamiento|herencia|divorcio|avvocat\\w*|licenziament\\w*|contratto|causa legale|advocaat|ontslag|huurcontract|rechter|advogad\\w*|processo judicial|demissão|contrato de',
+    ),
+  ),
+  pattern(
+    'finance',
+    2,
+    word(
+      'invest\\w*|portfolio|stocks?|shares|etfs?|index funds?|bonds|crypto\\w*|bitcoin|retirement|pension\\w*|401\\(?k\\)?|ira|roth|tax(?:es|ed|able|ation)?|deduct\\w*|capital gains|mortgage|refinanc\\w*|debt|bankrupt\\w*|insolven\\w*|credit score|savings|inflation|dividend\\w*|vat|steuer\\w*|rente|altersvorsorge|aktien|anlage\\w*|geldanlage|schulden|impôts?|fiscal\\w*|retraite|placement|épargne|actions|dette|impuestos?|jubilación|inversi\\w*|ahorro\\w*|deuda|tasse|pensione|investiment\\w*|risparmi\\w*|belasting\\w*|pensioen|beleggen|hypotheek|impostos?|aposentadoria|investimento\\w*|dívida',
+    ),
+  ),
+  pattern(
+    'safety',
+    2,
+    word(
+      'suicid\\w*|self-harm|kill myself|overdose|poison\\w*|toxic|carbon monoxide|gas leak|smell gas|electric shock|live wire|mixing bleach|bleach and|ammonia|chemical burn|fire hazard|choking|unconscious|not breathing|emergency|is it safe|safe to|dangerous|gefährlich|giftig|vergiftung|notfall|gasgeruch|stromschlag|dangereux|toxique|intoxication|urgence|fuite de gaz|peligros\\w*|tóxic\\w*|intoxicación|emergencia|fuga de gas|pericolos\\w*|tossic\\w*|emergenza|gevaarlijk|giftig|noodgeval|perigos\\w*|emergência|intoxicação',
+    ),
+  ),
+  pattern(
+    'security',
+    2,
+    word(
+      'vulnerabilit\\w*|exploit\\w*|cve-\\d+|breach\\w*|hacked|compromised|phishing|ransomware|malware|intrusion|incident response|penetration test\\w*|pentest\\w*|xss|csrf|sql injection|privilege escalation|leaked (?:keys?|credentials|passwords?|secrets?)|credentials? (?:leak\\w*|exposed)|encryption|encrypt\\w*|threat model\\w*|zero[- ]day|2fa|mfa|firewall rules?|sicherheitslücke\\w*|gehackt|angriff\\w*|verschlüssel\\w*|faille\\w*|piraté|chiffrement|vulnerabilidad\\w*|hackead\\w*|cifrado|ataque\\w*|violazione|crittograf\\w*|lek in|gehackt|versleutel\\w*|invadid\\w*|criptografia',
+    ),
+  ),
+];
+
+/**
+ * Requirements a request stacks on one answer ("must", "without", "at most", "in under 200
+ * words", "and also"): three or more in one message ask the model to satisfy them all at
+ * once, which small models drop one of, with or without code fences.
+ */
+const constraintMarkers =
+  /(?<![\p{L}])(?:must(?:n't| not)?|should(?:n't| not)?|needs? to|has to|have to|make sure|ensure|without|at (?:most|least)|no more than|not more than|exactly|only|never|always|avoid|do not|don't|within|under \d+|less than|keep (?:it|the)|include|handle[sd]?|support(?:s|ing)?|preserv\w*|muss|müssen|soll(?:en)?|darf nicht|ohne|höchstens|mindestens|genau|nur|nie|immer|vermeide\w*|achte darauf|doit|doivent|il faut|sans|au plus|au moins|exactement|seulement|uniquement|jamais|toujours|évite[rz]?|ne pas|debe(?:n|rá)?|tiene que|sin|como máximo|como mínimo|exactamente|solo|nunca|siempre|evita[r]?|deve(?:m)?|senza|al massimo|almeno|esattamente|solo|mai|sempre|moet(?:en)?|zonder|hoogstens|minstens|precies|alleen|nooit|altijd|vermijd|precisa|sem|no máximo|pelo menos|apenas)(?![\p{L}])/giu;
+
+/** How many requirements the text stacks (see constraintMarkers), counting each marker once per sentence part. */
+export function constraintCount(text: string): number {
+  return (text.match(constraintMarkers) ?? []).length;
+}
+
 const sequenceMarkers =
   /(?<![\p{L}])(?:then|after that|afterwards|before|finally|dann|danach|anschließend|zuerst|bevor|puis|ensuite|avant de|enfin|luego|después|antes de|primero|finalmente)(?![\p{L}])/giu;
 
@@ -184,4 +241,4 @@ export function cuesIn(table: readonly Cue[], text: string): string[] {
 }
 
 /** Cue name → weight, over every table (the score looks weights up by name). */
-export const cueWeights: ReadonlyMap<string, number> = new Map([...codeCues, ...mathCues, ...reasoningCues].map((cue) => [cue.name, cue.weight]));
+export const cueWeights: ReadonlyMap<string, number> = new Map([...codeCues, ...mathCues, ...reasoningCues, ...riskCues].map((cue) => [cue.name, cue.weight]));

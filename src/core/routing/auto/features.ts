@@ -1,5 +1,6 @@
 import type { ChatMessage, ChatRequest } from '../../../wire/chat.js';
-import { codeCues, cuesIn, instructionOf, mathCues, numberCount, reasoningCues, wordCount } from './cues.js';
+import { codeCues, constraintCount, cuesIn, instructionOf, mathCues, numberCount, reasoningCues, riskCues, wordCount } from './cues.js';
+import { hashedNgrams } from './hashed-ngrams.js';
 import { schemaComplexity, type SchemaComplexity } from './schema-complexity.js';
 
 /** What the caller knows beyond the request body: headers, the budget, the tokenizer's count. */
@@ -26,6 +27,16 @@ export interface RouteFeatures {
   codeCues: string[];
   mathCues: string[];
   reasoningCues: string[];
+  /** Risk domains the task is about (health, legal, finance, safety, security). */
+  riskCues: string[];
+  /** Requirements stacked on one answer ("must", "without", "at most", …): see constraintCount. */
+  constraints: number;
+  /**
+   * The task's words and word pairs, hashed into buckets (sorted, distinct): what the learned
+   * scorer reads besides the named features. Bucket numbers, never words, so a stored vector
+   * (route feedback) holds no prompt text.
+   */
+  ngrams: number[];
   /** Words of the instruction (the task without pasted material: see instructionOf). */
   instructionWords: number;
   /** Numbers in the instruction: quantities to reason over. */
@@ -71,6 +82,9 @@ export function extractFeatures(request: ChatRequest, inputs: FeatureInputs): Ro
     codeCues: cuesIn(codeCues, task),
     mathCues: cuesIn(mathCues, task),
     reasoningCues: cuesIn(reasoningCues, task),
+    riskCues: cuesIn(riskCues, task),
+    constraints: constraintCount(task),
+    ngrams: hashedNgrams(task),
     instructionWords: wordCount(instruction),
     numbers: numberCount(instruction),
     codeInHistory,
