@@ -7,6 +7,13 @@
 export interface Embedder {
   readonly id: string;
   readonly dimension: number;
+  /**
+   * True when the model places a question and its translation close together. The semantic
+   * cache never serves an answer across languages unless its embedder says so.
+   */
+  readonly multilingual?: boolean;
+  /** The cosine similarity a semantic-cache hit needs with this embedder, calibrated by bench:cache, unless configured. */
+  readonly defaultThreshold?: number;
   /** One vector per text, in order. */
   embed(texts: readonly string[], signal?: AbortSignal): Promise<Float32Array[]>;
 }

@@ -1,4 +1,5 @@
 import { currencyWords, dateWords, directionWords, negationWords, notNames, numberWords, particles, phrasalVerbs, unitWords } from './anchor-tables.js';
+import { caseUnitOf } from './case-units.js';
 import { foldAccents } from './normalise.js';
 
 /**
@@ -38,6 +39,7 @@ export function extractAnchors(original: string): Anchors {
   const tokens = [...text.matchAll(tokenPattern)];
   let previousEnd = 0;
   let previousWasNumber = false;
+  let previousNumber = '';
   for (let index = 0; index < tokens.length; index++) {
     const token = tokens[index]![0];
     const start = tokens[index]!.index;
@@ -47,26 +49,45 @@ export function extractAnchors(original: string): Anchors {
     let isNumber = false;
 
     const currency = currencyWords[lower];
+    const caseUnit = caseUnitOf(token, previousWasNumber);
     if (currency) {
       exact.add(`cur:${currency}`);
       order.add(`cur:${currency}`);
-    }
-    else if (/^\p{N}/u.test(lower) && /^[\p{N}.,:/\-]+$/u.test(lower)) {
+      // "$100" and "100 USD" bind the amount to its currency: "100 USD in EUR" is not "100 EUR in USD".
+      if (previousWasNumber && adjacent(text, tokens[index - 1]!, tokens[index]!)) exact.add(`amt:${previousNumber}:${currency}`);
+      const next = tokens[index + 1];
+      if (next && adjacent(text, tokens[index]!, next) && /^\p{N}+(?:[.,]\p{N}+)*$/u.test(next[0])) exact.add(`amt:${numbersIn(fold(next[0])).join('-')}:${currency}`);
+    } else if (caseUnit) {
+      // Unit symbols keep their letter case: 100 Mb (megabits) is not 100 MB (megabytes), 10 mA is not 10 MA.
+      exact.add(`unit:${caseUnit}`);
+      if (previousWasNumber) exact.add(`amt:${previousNumber}:${caseUnit}`);
+    } else if (/^\p{N}/u.test(lower) && /^[\p{N}.,:/\-]+$/u.test(lower)) {
       for (const value of numbersIn(lower)) exact.add(`n:${value}`);
       isNumber = true;
+      previousNumber = numbersIn(lower).join('-');
     } else if (/\p{N}/u.test(lower)) {
       const measured = /^(\p{N}+(?:[.,]\p{N}+)?)(\p{L}{1,4}|%)$/u.exec(lower);
-      if (measured && (unitWords[measured[2]!] || /^(st|nd|rd|th|er|e|o|a|eme|te|ten)$/.test(measured[2]!))) {
+      const attachedCaseUnit = measured ? caseUnitOf(token.slice(measured[1]!.length), true) : undefined;
+      if (measured && attachedCaseUnit) {
+        exact.add(`n:${numberValue(measured[1]!)}`);
+        exact.add(`unit:${attachedCaseUnit}`);
+        exact.add(`amt:${numberValue(measured[1]!)}:${attachedCaseUnit}`);
+      } else if (measured && (unitWords[measured[2]!] || /^(st|nd|rd|th|er|e|o|a|eme|te|ten)$/.test(measured[2]!))) {
         exact.add(`n:${numberValue(measured[1]!)}`);
         if (unitWords[measured[2]!]) exact.add(`unit:${unitWords[measured[2]!]}`);
-      } else exact.add(`id:${lower}`);
+        if (unitWords[measured[2]!]) exact.add(`amt:${numberValue(measured[1]!)}:${unitWords[measured[2]!]}`);
+      } else exact.add(`id:${identifierCase(token, lower)}`);
     } else if (numberWords[lower] !== undefined) {
       exact.add(`n:${numberWords[lower]}`);
       isNumber = true;
-    } else if (previousWasNumber && unitWords[lower]) exact.add(`unit:${unitWords[lower]}`);
+      previousNumber = String(numberWords[lower]);
+    } else if (previousWasNumber && unitWords[lower]) {
+      exact.add(`unit:${unitWords[lower]}`);
+      exact.add(`amt:${previousNumber}:${unitWords[lower]}`);
+    }
     else if (dateWords[lower]) exact.add(dateWords[lower]);
     else if (negationWords.has(lower)) exact.add('neg');
-    else if (/[._/@#+]/.test(lower)) exact.add(`id:${lower}`);
+    else if (/[._/@#+]/.test(lower)) exact.add(`id:${identifierCase(token, lower)}`);
     else {
       const direction = directionOf(lower);
       if (direction) exact.add(direction);
@@ -115,6 +136,19 @@ function directionOf(word: string): string | undefined {
   if (directions.size >= 100_000) directions.clear();
   directions.set(word, row && `dir:${row[0]}${row[1]}`);
   return row && `dir:${row[0]}${row[1]}`;
+}
+
+/**
+ * Identifiers keep their letter case when it is more than a capital first letter: ABC123 and
+ * abc123, userID and userId may name different things; Node.js and node.js do not.
+ */
+function identifierCase(token: string, lower: string): string {
+  return /^.[^\p{Lu}]*$/su.test(token) ? lower : foldAccents(token.normalize('NFKC'));
+}
+
+/** Nothing but white space between two tokens. */
+function adjacent(text: string, first: RegExpMatchArray, second: RegExpMatchArray): boolean {
+  return /^\s*$/.test(text.slice(first.index! + first[0].length, second.index!));
 }
 
 function fold(text: string): string {

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import type { ChatMessage, ChatRequest } from '../../wire/chat.js';
 import { canonicalJson } from '../canonical-json.js';
 import { anchorSignature, extractAnchors, type Anchors } from './anchors.js';
+import { detectLanguage } from './language.js';
 import { normaliseText } from './normalise.js';
+import { extractRoles, type Roles } from './roles.js';
 
 /**
  * Request fields that change what a right answer looks like, so they split the scope: the
@@ -24,6 +26,10 @@ export interface CacheablePrompt {
   text: string;
   anchors: Anchors;
   signature: string;
+  /** Who does what to whom, in order (roles.ts). */
+  roles: Roles;
+  /** The language the question is written in, when clear (language.ts). */
+  language: string | undefined;
 }
 
 /**
@@ -56,7 +62,7 @@ export function describePrompt(request: ChatRequest, tenant: string, alias: stri
     .update(earlier.join('\n'))
     .digest('base64url');
   const anchors = extractAnchors(question);
-  return { scope, text: normaliseText(question), anchors, signature: anchorSignature(anchors) };
+  return { scope, text: normaliseText(question), anchors, signature: anchorSignature(anchors), roles: extractRoles(question), language: detectLanguage(question) };
 }
 
 /**

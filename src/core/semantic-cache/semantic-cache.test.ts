@@ -9,9 +9,10 @@ import { HashedNgramEmbedder } from '../../adapters/embedders/hashed-ngram/hashe
 import { BruteForceVectorIndexStore } from '../../adapters/vector-index/brute-force/brute-force-vector-index.js';
 import { HnswVectorIndexStore } from '../../adapters/vector-index/hnsw/hnsw-vector-index-store.js';
 import type { ChatCompletion, ChatRequest } from '../../wire/chat.js';
+import type { Embedder } from '../ports/embedder.js';
 import type { VectorIndexStore } from '../ports/vector-index.js';
 import { describePrompt } from './scope.js';
-import { defaultSimilarityThreshold, SemanticCache } from './semantic-cache.js';
+import { defaultSimilarityThreshold, SemanticCache, thresholdFor, uncalibratedThreshold } from './semantic-cache.js';
 
 const threshold = defaultSimilarityThreshold;
 const hour = 3_600_000;
@@ -227,5 +228,54 @@ describe('SemanticCache', () => {
     } finally {
       await rm(directory, { recursive: true, force: true });
     }
+  });
+});
+
+/** Every text the same vector: whatever the similarity threshold, only the guards decide. */
+function sameVectorEmbedder(multilingual: boolean): Embedder {
+  const vector = new Float32Array([0.6, 0.8, 0, 0]);
+  return { id: `same-vector/${multilingual}`, dimension: 4, multilingual, embed: async (texts) => texts.map(() => vector.slice()) };
+}
+
+function openWith(embedder: Embedder): SemanticCache {
+  return new SemanticCache({ embedder, indexes: new BruteForceVectorIndexStore(embedder.dimension), payloads: new MemoryResponseCache(100), maxEntries: 100, maxScopes: 10, maxStoredScopes: 10 });
+}
+
+describe('SemanticCache: never the wrong answer (issue 13)', () => {
+  it('serves the question itself through every guard', async () => {
+    const cache = openWith(sameVectorEmbedder(false));
+    await cache.store(ask('What is 10 minus 3?'), 't', 'support', answer('7'), hour);
+    assert.equal(contentOf(await cache.lookup(ask('what is 10 minus 3'), 't', 'support', 0.99)), '7');
+  });
+
+  it('refuses operands and roles swapped', async () => {
+    const cache = openWith(sameVectorEmbedder(false));
+    await cache.store(ask('What is 10 minus 3?'), 't', 'support', answer('7'), hour);
+    await cache.store(ask('How do I merge develop into main?'), 't', 'support', answer('git switch main && git merge develop'), hour);
+    assert.equal(await cache.lookup(ask('What is 3 minus 10?'), 't', 'support', 0.99), undefined);
+    assert.equal(await cache.lookup(ask('How do I merge main into develop?'), 't', 'support', 0.99), undefined);
+  });
+
+  it('refuses a unit symbol in another letter case', async () => {
+    const cache = openWith(sameVectorEmbedder(false));
+    await cache.store(ask('Is 100 MB enough for the upload?'), 't', 'support', answer('yes'), hour);
+    assert.equal(await cache.lookup(ask('Is 100 Mb enough for the upload?'), 't', 'support', 0.99), undefined);
+    assert.equal(contentOf(await cache.lookup(ask('is 100 MB enough for the upload'), 't', 'support', 0.99)), 'yes');
+  });
+
+  it('never answers across languages with a monolingual embedder; a multilingual one may', async () => {
+    const monolingual = openWith(sameVectorEmbedder(false));
+    await monolingual.store(ask('Python list comprehension with if else'), 't', 'support', answer('[x if c else y for x in xs]'), hour);
+    assert.equal(await monolingual.lookup(ask('Python list comprehension mit if else'), 't', 'support', 0.99), undefined);
+    const multilingual = openWith(sameVectorEmbedder(true));
+    await multilingual.store(ask('Python list comprehension with if else'), 't', 'support', answer('[x if c else y for x in xs]'), hour);
+    assert.equal(contentOf(await multilingual.lookup(ask('Python list comprehension mit if else'), 't', 'support', 0.99)), '[x if c else y for x in xs]');
+  });
+
+  it('the built-in embedder declares its calibrated threshold and that it is monolingual', () => {
+    const embedder = new HashedNgramEmbedder();
+    assert.equal(thresholdFor(embedder), defaultSimilarityThreshold);
+    assert.equal(embedder.multilingual, false);
+    assert.equal(thresholdFor(sameVectorEmbedder(true)), uncalibratedThreshold);
   });
 });

@@ -3,15 +3,29 @@ import type { Embedder } from '../ports/embedder.js';
 import type { ResponseCache } from '../ports/response-cache.js';
 import type { VectorIndex, VectorIndexStore } from '../ports/vector-index.js';
 import { anchorsAgree, type Anchors } from './anchors.js';
+import { languagesDiffer } from './language.js';
 import { swapsContentWords } from './prompt-match.js';
+import { extractRoles, rolesAgree, type Roles } from './roles.js';
 import { describePrompt, type CacheablePrompt } from './scope.js';
 
 /**
- * The similarity a route needs for a hit unless configured: on bench:cache's paraphrase set
- * (hashed n-gram embedder) it serves about three paraphrases in four with no near-miss served;
- * lower thresholds serve more but leave the anchor and word-swap guards as the only defence.
+ * The threshold calibrated for the built-in hashed n-gram embedder on bench:cache's dev set
+ * (the lowest at which no dev near-miss is served, a step up for margin); that embedder
+ * declares it as its `defaultThreshold`.
  */
 export const defaultSimilarityThreshold = 0.75;
+
+/**
+ * The similarity a hit needs when neither the route nor the embedder says (an embeddings model
+ * without a calibrated threshold): high, since a model's near-misses sit close to its
+ * paraphrases. Calibrate with bench:cache (bench/cache/README.md) and configure the result.
+ */
+export const uncalibratedThreshold = 0.9;
+
+/** The threshold an embedder was calibrated at, or the cautious one. */
+export function thresholdFor(embedder: Embedder): number {
+  return embedder.defaultThreshold ?? uncalibratedThreshold;
+}
 
 export interface SemanticCacheOptions {
   embedder: Embedder;
@@ -44,6 +58,9 @@ interface Payload {
   text: string;
   anchors: Anchors;
   signature: string;
+  /** Absent in entries stored before roles were kept: derived from `text` then. */
+  roles?: Roles;
+  language?: string;
   completion: ChatCompletion;
 }
 
@@ -66,8 +83,10 @@ interface KnownScope {
  * Answers a question with the answer to an earlier one that means the same. A hit needs the
  * same scope (tenant, alias, prompt version, answer shape, earlier turns — see scope.ts), a
  * cosine similarity at or above the route's threshold, the same anchors (numbers, dates,
- * names, identifiers, negation, direction — see anchors.ts), and not a one-word swap of the
- * cached question (prompt-match.ts).
+ * names, identifiers, negation, direction, units in their letter case — see anchors.ts), not
+ * a one-word swap of the cached question (prompt-match.ts), the same roles in the same order
+ * (roles.ts), and — unless the embedder is multilingual — the same language (language.ts).
+ * Each check is linear in the prompt, or bounded by a cap, so no lookup holds the event loop.
  */
 export class SemanticCache {
   /** Every stored scope, least recently used first. */
@@ -123,6 +142,9 @@ export class SemanticCache {
         state.signatures.set(match.label, payload.signature);
         if (!anchorsAgree(prompt.anchors, words, payload.anchors, new Set(payload.text.split(' ')))) continue;
         if (swapsContentWords(prompt.text, payload.text)) continue;
+        // A monolingual embedder's similarity across languages is shared names and numbers, not meaning; and the answer is in the other language.
+        if (!this.options.embedder.multilingual && languagesDiffer(prompt.language, payload.language)) continue;
+        if (!rolesAgree(prompt.roles, payload.roles ?? extractRoles(payload.text))) continue;
         return { completion: payload.completion, similarity: Math.min(1, match.similarity) };
       }
       return undefined;
@@ -142,7 +164,16 @@ export class SemanticCache {
     const state = await this.use(prompt.scope, tenant, alias);
     try {
       const label = (await this.sameQuestion(state, prompt, vector!)) ?? this.nextLabel++;
-      const payload: Payload = { scope: prompt.scope, label, text: prompt.text, anchors: prompt.anchors, signature: prompt.signature, completion };
+      const payload: Payload = {
+        scope: prompt.scope,
+        label,
+        text: prompt.text,
+        anchors: prompt.anchors,
+        signature: prompt.signature,
+        roles: prompt.roles,
+        ...(prompt.language ? { language: prompt.language } : {}),
+        completion,
+      };
       // The answer first, the vector second: a label is never searchable before its answer exists.
       await this.options.payloads.set(key(prompt.scope, label), JSON.stringify(payload), ttlMs);
       await state.index.add(label, vector!);

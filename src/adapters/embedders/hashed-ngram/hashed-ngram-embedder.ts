@@ -1,5 +1,6 @@
 import { toUnitLength } from '../unit-length.js';
 import type { Embedder } from '../../../core/ports/embedder.js';
+import { defaultSimilarityThreshold } from '../../../core/semantic-cache/semantic-cache.js';
 import { stopwords } from '../../../core/semantic-cache/stopwords.js';
 
 export interface HashedNgramEmbedderOptions {
@@ -22,6 +23,9 @@ const characterWeight = 1.2;
 export class HashedNgramEmbedder implements Embedder {
   readonly id: string;
   readonly dimension: number;
+  /** It sees spelling: a question and its translation share few n-grams, and a shared name or number would make them look alike. */
+  readonly multilingual = false;
+  readonly defaultThreshold = defaultSimilarityThreshold;
 
   constructor(options: HashedNgramEmbedderOptions = {}) {
     this.dimension = options.dimension ?? 256;
