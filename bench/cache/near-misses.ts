@@ -3,7 +3,7 @@
  * else — another number, date, name, product, identifier, unit or currency, a negation, the
  * opposite direction, or another object. None of these may be served from the cache.
  */
-export type NearMissKind = 'number' | 'date' | 'name' | 'product' | 'id' | 'negation' | 'direction' | 'unit' | 'object';
+export type NearMissKind = 'number' | 'date' | 'name' | 'product' | 'id' | 'negation' | 'direction' | 'unit' | 'object' | 'operands' | 'language';
 
 export const nearMisses: ReadonlyArray<readonly [string, string, NearMissKind]> = [
   // numbers
@@ -227,4 +227,59 @@ export const nearMisses: ReadonlyArray<readonly [string, string, NearMissKind]> 
   ['How do I export my contacts?', 'How do I export my calendar?', 'object'],
   ['Can I bring my dog to the office?', 'Can I bring my child to the office?', 'object'],
   ['What is the dress code for the interview?', 'What is the dress code for the party?', 'object'],
+  // operands and roles swapped: the same words, another question (issue 13)
+  ['What is 10 minus 3?', 'What is 3 minus 10?', 'operands'],
+  ['Subtract 15 from 40', 'Subtract 40 from 15', 'operands'],
+  ['Divide 100 by 8', 'Divide 8 by 100', 'operands'],
+  ['What is 2 to the power of 10?', 'What is 10 to the power of 2?', 'operands'],
+  ['Is 21 a multiple of 7?', 'Is 7 a multiple of 21?', 'operands'],
+  ['What is 48 - 19?', 'What is 19 - 48?', 'operands'],
+  ['How do I merge develop into main?', 'How do I merge main into develop?', 'operands'],
+  ['How do I rebase feature onto master?', 'How do I rebase master onto feature?', 'operands'],
+  ['how do i convert celsius to fahrenheit', 'how do i convert fahrenheit to celsius', 'operands'],
+  ['How do I copy files from the server to my laptop?', 'How do I copy files from my laptop to the server?', 'operands'],
+  ['How do I transfer money from savings to checking?', 'How do I transfer money from checking to savings?', 'operands'],
+  ['Does the manager have to approve the employee request?', 'Does the employee have to approve the manager request?', 'operands'],
+  ['Can a tenant sue the landlord for mold?', 'Can a landlord sue the tenant for mold?', 'operands'],
+  ['Is a kilogram heavier than a pound?', 'Is a pound heavier than a kilogram?', 'operands'],
+  ['How do I cast a string to an int in Go?', 'How do I cast an int to a string in Go?', 'operands'],
+  ['How do I redirect http to https in nginx?', 'How do I redirect https to http in nginx?', 'operands'],
+  ['Can I switch from the annual plan to the monthly plan?', 'Can I switch from the monthly plan to the annual plan?', 'operands'],
+  ['How long is the drive from the airport to the hotel?', 'How long is the drive from the hotel to the airport?', 'operands'],
+  ['Should the buyer pay the seller fees?', 'Should the seller pay the buyer fees?', 'operands'],
+  ['How do I move emails into the archive folder?', 'How do I move emails from the archive folder?', 'operands'],
+  ['Wie viel ist 12 geteilt durch 4?', 'Wie viel ist 4 geteilt durch 12?', 'operands'],
+  ['Wie übertrage ich Geld vom Sparkonto auf das Girokonto?', 'Wie übertrage ich Geld vom Girokonto auf das Sparkonto?', 'operands'],
+  ['Comment transférer des fichiers du téléphone vers l’ordinateur ?', 'Comment transférer des fichiers de l’ordinateur vers le téléphone ?', 'operands'],
+  ['Combien font 30 moins 12 ?', 'Combien font 12 moins 30 ?', 'operands'],
+  ['¿Cuánto es 20 menos 7?', '¿Cuánto es 7 menos 20?', 'operands'],
+  ['¿Cómo paso archivos del móvil al ordenador?', '¿Cómo paso archivos del ordenador al móvil?', 'operands'],
+  ['Hoe zet ik geld over van mijn spaarrekening naar mijn betaalrekening?', 'Hoe zet ik geld over van mijn betaalrekening naar mijn spaarrekening?', 'operands'],
+  ['Quanto fa 9 diviso 3?', 'Quanto fa 3 diviso 9?', 'operands'],
+  ['Como transfiro dinheiro da poupança para a conta corrente?', 'Como transfiro dinheiro da conta corrente para a poupança?', 'operands'],
+  ['Is the north side of the building warmer than the south side?', 'Is the south side of the building warmer than the north side?', 'operands'],
+  // unit symbols that differ only in letter case
+  ['Is 100 Mb enough for the upload?', 'Is 100 MB enough for the upload?', 'unit'],
+  ['Is a 1 Gb file too big for email?', 'Is a 1 GB file too big for email?', 'unit'],
+  ['Convert 3 kb to bytes', 'Convert 3 KB to bytes', 'unit'],
+  ['How fast is a 100 Mbps line?', 'How fast is a 100 MBps line?', 'unit'],
+  ['Is 20 mW enough for the laser pointer?', 'Is 20 MW enough for the laser pointer?', 'unit'],
+  ['Does the sensor draw 10 mA in standby?', 'Does the sensor draw 10 MA in standby?', 'unit'],
+  ['Reichen 50 MB für den Anhang?', 'Reichen 50 Mb für den Anhang?', 'unit'],
+  ['How many Mb are in a GB?', 'How many MB are in a GB?', 'unit'],
+  ['Is a 2 TB disk enough for backups?', 'Is a 2 Tb disk enough for backups?', 'unit'],
+  ['Is 5 ms of latency noticeable in games?', 'Is 5 s of latency noticeable in games?', 'unit'],
+  // the same question in another language: the cached answer is in the wrong language
+  ['What is the price of the iPhone 15 Pro?', 'Was kostet das iPhone 15 Pro?', 'language'],
+  ['Is the MacBook Pro M3 good for gaming?', 'Est-ce que le MacBook Pro M3 est bon pour le gaming ?', 'language'],
+  ['Docker compose up is not working', 'Docker compose up funktioniert nicht', 'language'],
+  ['How much is the Tesla Model 3 in Spain?', '¿Cuánto cuesta el Tesla Model 3 en España?', 'language'],
+  ['How do I install Node.js 20 on Ubuntu 22.04?', 'Come installo Node.js 20 su Ubuntu 22.04?', 'language'],
+  ['Wat is de levertijd van de Samsung Galaxy S24?', 'What is the delivery time of the Samsung Galaxy S24?', 'language'],
+  ['Wie aktiviere ich 2FA in GitHub?', 'How do I activate 2FA in GitHub?', 'language'],
+  ['Quel est le prix du Nintendo Switch OLED ?', '¿Cuál es el precio de la Nintendo Switch OLED?', 'language'],
+  ['Qual é o horário da loja em Lisboa?', 'What are the store hours in Lisboa?', 'language'],
+  ['Python list comprehension with if else', 'Python list comprehension mit if else', 'language'],
+  ['Kubernetes pod stuck in CrashLoopBackOff, what does it mean?', 'Kubernetes pod bloccato in CrashLoopBackOff, cosa significa?', 'language'],
+  ['Dove posso scaricare la fattura di marzo?', 'Where can I download the March invoice?', 'language'],
 ];
