@@ -1,5 +1,6 @@
 import type { LabelledRequest } from './dataset/index.js';
 import { completionTokens, tierPrices } from './mock-deployments.js';
+import { defaultRouterModel } from '../../src/core/routing/auto/default-router-model.js';
 
 export interface Outcome {
   entry: LabelledRequest;
@@ -36,11 +37,76 @@ function quantile(values: number[], q: number): number {
 
 /** The kinds of signal a reason names ("code cues (stack trace)" → "code cues"). */
 function reasonKinds(reason: string): string[] {
-  const kinds = reason.match(/explicit hint|budget headroom|latency target|(?:code|maths|reasoning) cues|code earlier in the conversation|response schema|\d+ tools|user turns|long instructions|numbers to combine|prompt tokens >|no hard cues/g) ?? [];
-  return [...new Set(kinds.map((kind) => kind.replace(/^\d+ /, '')))];
+  const kinds = reason.match(/explicit hint|budget headroom|latency target|near the boundary|p\(hard\) [\d.]+ >=|(?:code|maths|reasoning|risk) cues|code earlier in the conversation|response schema|\d+ tools|user turns|long instructions|numbers to combine|stacked requirements|prompt tokens >|no hard cues/g) ?? [];
+  return [...new Set(kinds.map((kind) => kind.replace(/^\d+ /, '').replace(/^p\(hard\) [\d.]+ >=$/, 'learned score above the threshold')))];
 }
 
-export function report({ outcomes, stack, decisionBestUs, unique, environment }: { outcomes: Outcome[]; stack: StackOutcome[]; decisionBestUs: number[]; unique: number; environment: string }): string[] {
+/** The headline figures of one set. `oracle_share`: the share of the oracle's saving the router achieves. */
+function summary(outcomes: Outcome[]) {
+  const hard = outcomes.filter((outcome) => outcome.entry.label === 'hard');
+  const easy = outcomes.filter((outcome) => outcome.entry.label === 'easy');
+  const routed = sum(outcomes.map((outcome) => outcome.routedUsd));
+  const large = sum(outcomes.map((outcome) => outcome.largeUsd));
+  const oracle = sum(outcomes.map((outcome) => (outcome.entry.label === 'hard' ? outcome.largeUsd : outcome.smallUsd)));
+  return {
+    requests: outcomes.length,
+    hard: hard.length,
+    hardToSmall: hard.filter((outcome) => outcome.tier === 'small').length / Math.max(1, hard.length),
+    easyToLarge: easy.filter((outcome) => outcome.tier !== 'small').length / Math.max(1, easy.length),
+    costCut: 1 - routed / large,
+    oracleCostCut: 1 - oracle / large,
+    oracleShare: (large - routed) / (large - oracle),
+  };
+}
+
+/** Per-category rates of the blind set: no request, id or reason is shown, only shares. */
+function blindByCategory(outcomes: Outcome[]): string[] {
+  const categories = [...new Set(outcomes.map((outcome) => outcome.entry.category))].sort();
+  return table(
+    ['blind category', 'requests', 'hard share', 'hard → small', 'easy → large', 'share of oracle saving'],
+    categories.map((category) => {
+      const figures = summary(outcomes.filter((outcome) => outcome.entry.category === category));
+      return [category, String(figures.requests), percent(figures.hard, figures.requests), percent(figures.hardToSmall, 1), percent(figures.easyToLarge, 1), percent(figures.oracleShare, 1)];
+    }),
+  );
+}
+
+export interface BlindOutcomes {
+  outcomes: Outcome[];
+  files: number;
+  sha256: string;
+}
+
+export function report({ outcomes, blind, devOnly, stack, decisionBestUs, unique, environment }: { outcomes: Outcome[]; blind: BlindOutcomes | undefined; devOnly: boolean; stack: StackOutcome[]; decisionBestUs: number[]; unique: number; environment: string }): string[] {
+  const dev = summary(outcomes);
+  const blindFigures = blind ? summary(blind.outcomes) : undefined;
+  const blindLocales = blind ? new Set(blind.outcomes.map((outcome) => outcome.entry.locale)).size : 0;
+  const pair = (pick: (figures: ReturnType<typeof summary>) => string) => [blindFigures ? pick(blindFigures) : '—', pick(dev)];
+  const headline = [
+    blind
+      ? `HEADLINE (blind set, eval/blind/routing: ${blind.outcomes.length} requests, ${blindFigures!.hard} hard, ${blindLocales} locales, ${blind.files} files, sha256 ${blind.sha256}): ` +
+        `hard → small ${percent(blindFigures!.hardToSmall, 1)}, cost cut ${percent(blindFigures!.costCut, 1)}, ${percent(blindFigures!.oracleShare, 1)} of the oracle's saving`
+      : devOnly
+        ? 'blind set not measured (--dev-only): dev figures only, which are in-sample'
+        : 'blind set not present (eval/blind/routing/*.jsonl): dev figures only, which are in-sample',
+    '',
+    ...table(
+      ['', 'blind (headline)', 'dev (in-sample)'],
+      [
+        ['requests (hard)', ...pair((f) => `${f.requests} (${f.hard})`)],
+        ['hard requests on small', ...pair((f) => percent(f.hardToSmall, 1))],
+        ['easy requests on large', ...pair((f) => percent(f.easyToLarge, 1))],
+        ['cost cut vs always-large', ...pair((f) => percent(f.costCut, 1))],
+        ['oracle cost cut', ...pair((f) => percent(f.oracleCostCut, 1))],
+        ["share of the oracle's saving", ...pair((f) => percent(f.oracleShare, 1))],
+      ],
+    ),
+    ...(blind ? ['', ...blindByCategory(blind.outcomes)] : []),
+    `dev is in-sample: the shipped model was trained on it. Out of fold (5 folds, neighbouring paraphrases kept together, each scored by a model trained on the others): ` +
+      `${percent(Number(defaultRouterModel.trainedOn?.outOfFoldHardToSmall ?? Number.NaN), 1)} of hard requests below the threshold, ${percent(Number(defaultRouterModel.trainedOn?.outOfFoldEasyToLarge ?? Number.NaN), 1)} of easy ones at or above it (before the margin).`,
+    '',
+    '— dev set (bench/routing/dataset) in detail —',
+  ];
   const hard = outcomes.filter((outcome) => outcome.entry.label === 'hard');
   const easy = outcomes.filter((outcome) => outcome.entry.label === 'easy');
   const hardToSmall = hard.filter((outcome) => outcome.tier === 'small');
@@ -69,6 +135,7 @@ export function report({ outcomes, stack, decisionBestUs, unique, environment }:
   const target = 0.6;
   const hardShareFor60 = ((1 - target) * easyLarge - easySmall) / ((1 - target) * easyLarge - easySmall + target * hardLarge);
   return [
+    ...headline,
     `bench:routing — ${outcomes.length} labelled requests (${unique} unique; ${easy.length} easy, ${hard.length} hard; ${locales.size} locales: ${[...locales].join(', ')})`,
     `tiers: small = ${tierPrices.small.model} ($${tierPrices.small.price.input}/$${tierPrices.small.price.output} per 1M), large = ${tierPrices.large.model} ($${tierPrices.large.price.input}/$${tierPrices.large.price.output} per 1M); completion tokens easy ${completionTokens.easy}, hard ${completionTokens.hard}; ${environment}`,
     '',
@@ -134,6 +201,19 @@ export function report({ outcomes, stack, decisionBestUs, unique, environment }:
       stack_cost_cut: round(stackCostCut, 4),
       stack_exact_hits: stackHits('exact').length,
       stack_semantic_hits: stackHits('semantic').length,
+      oracle_share: round(dev.oracleShare, 4),
+      ...(blindFigures && blind
+        ? {
+            blind_requests: blindFigures.requests,
+            blind_hard: blindFigures.hard,
+            blind_cost_cut: round(blindFigures.costCut, 4),
+            blind_hard_to_small: round(blindFigures.hardToSmall, 4),
+            blind_easy_to_large: round(blindFigures.easyToLarge, 4),
+            blind_oracle_cost_cut: round(blindFigures.oracleCostCut, 4),
+            blind_oracle_share: round(blindFigures.oracleShare, 4),
+            blind_sha256: blind.sha256,
+          }
+        : {}),
     }),
   ];
 }

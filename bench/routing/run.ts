@@ -3,11 +3,16 @@
  * request to the large tier, and how many hard requests it sends to the small one. Every
  * labelled request (dataset/) goes through the real Gateway three times: to `auto` (the
  * router picks), to `large` (the baseline) and to `small` (for the oracle that knows the
- * labels). The report goes to stdout and ends with one JSON line. See README.md here.
+ * labels). The same runs over the blind set (eval/blind/routing/, written without seeing the
+ * rules or the dev set) give the headline; the dev set's figures stand beside it. The report
+ * goes to stdout and ends with one JSON line. See README.md here.
  *
- *   npm run bench:routing
+ *   npm run bench:routing                 # dev and blind
+ *   npm run bench:routing -- --dev-only   # while developing: never touches the blind set
  */
 import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { loadBlindSet } from './blind-set.js';
 import { MemoryResponseCache } from '../../src/adapters/cache/memory/memory-response-cache.js';
 import { HashedNgramEmbedder } from '../../src/adapters/embedders/hashed-ngram/hashed-ngram-embedder.js';
 import { BruteForceVectorIndexStore } from '../../src/adapters/vector-index/brute-force/brute-force-vector-index.js';
@@ -80,21 +85,30 @@ async function send(entry: LabelledRequest, model: string, index: number, throug
   return context;
 }
 
+/** Each request to `auto`, `large` and `small`: what the router chose and what each would cost. */
+async function replay(requests: LabelledRequest[]): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  for (const [index, entry] of requests.entries()) {
+    lastDecision = undefined;
+    const routed = await send(entry, 'auto', index);
+    // Set by onDecision during the call (TypeScript cannot see the callback assign it).
+    const observed = lastDecision as { decision: RouteDecision; ms: number } | undefined;
+    if (!observed || !routed.routeDecision) throw new Error(`${entry.id}: the router made no decision`);
+    const { decision, ms } = observed;
+    const large = await send(entry, 'large', index);
+    const small = await send(entry, 'small', index);
+    outcomes.push({ entry, tier: decision.tier, reason: decision.reason, decisionUs: ms * 1000, routedUsd: routed.costUsd, largeUsd: large.costUsd, smallUsd: small.costUsd });
+  }
+  return outcomes;
+}
+
+const devOnly = process.argv.includes('--dev-only');
+const blindSet = devOnly ? undefined : loadBlindSet(fileURLToPath(new URL('../../eval/blind/routing/', import.meta.url)));
 const requests = labelledRequests();
 // One pass to warm the tokenizer and the JIT, so the decision times are steady-state.
 for (const [index, entry] of requests.entries()) await send(entry, 'auto', index);
-const outcomes: Outcome[] = [];
-for (const [index, entry] of requests.entries()) {
-  lastDecision = undefined;
-  const routed = await send(entry, 'auto', index);
-  // Set by onDecision during the call (TypeScript cannot see the callback assign it).
-  const observed = lastDecision as { decision: RouteDecision; ms: number } | undefined;
-  if (!observed || !routed.routeDecision) throw new Error(`${entry.id}: the router made no decision`);
-  const { decision, ms } = observed;
-  const large = await send(entry, 'large', index);
-  const small = await send(entry, 'small', index);
-  outcomes.push({ entry, tier: decision.tier, reason: decision.reason, decisionUs: ms * 1000, routedUsd: routed.costUsd, largeUsd: large.costUsd, smallUsd: small.costUsd });
-}
+const outcomes = await replay(requests);
+const blind = blindSet ? { outcomes: await replay(blindSet.requests), files: blindSet.files, sha256: blindSet.sha256 } : undefined;
 // The stack: each request once, in dataset order (repeats and paraphrases follow their originals).
 const stackOutcomes: StackOutcome[] = [];
 for (const [index, entry] of requests.entries()) {
@@ -113,4 +127,4 @@ for (let round = 0; round < 20; round++) {
     bestUs[index] = Math.min(bestUs[index]!, (performance.now() - started) * 1000);
   });
 }
-for (const line of report({ outcomes, stack: stackOutcomes, decisionBestUs: bestUs, unique: uniqueRequestCount(), environment: `${cpus().length} CPUs, Node ${process.version}` })) console.log(line);
+for (const line of report({ outcomes, blind, devOnly, stack: stackOutcomes, decisionBestUs: bestUs, unique: uniqueRequestCount(), environment: `${cpus().length} CPUs, Node ${process.version}` })) console.log(line);

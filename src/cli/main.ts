@@ -10,6 +10,7 @@ import { demoCommand } from './demo-command.js';
 import { runCommand } from './run-command.js';
 import { jobsCommand } from './jobs-command.js';
 import { modelsCommand } from './models-command.js';
+import { routerCommand } from './router-command.js';
 
 const program = new Command()
   .name('breakwater')
@@ -23,6 +24,7 @@ program.addCommand(demoCommand());
 program.addCommand(runCommand());
 program.addCommand(jobsCommand());
 program.addCommand(modelsCommand());
+program.addCommand(routerCommand());
 
 try {
   await program.parseAsync(process.argv);

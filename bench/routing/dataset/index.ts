@@ -1,19 +1,21 @@
 import { advice } from './advice.js';
 import { agents } from './agents.js';
 import { coding } from './coding.js';
+import { constraints } from './constraints.js';
 import { conversation } from './conversation.js';
 import type { LabelledRequest } from './entry.js';
 import { extraction } from './extraction.js';
 import { language } from './language.js';
 import { maths } from './maths.js';
 import { product } from './product.js';
+import { finance, health, legal, safetySecurity } from './risk.js';
 import { support } from './support.js';
 
 export type { Label, LabelledRequest } from './entry.js';
 
 /** Every labelled request, each repeat expanded into its own identical request. */
 export function labelledRequests(): LabelledRequest[] {
-  const unique = [...support, ...coding, ...maths, ...extraction, ...agents, ...language, ...conversation, ...advice, ...product];
+  const unique = [...support, ...coding, ...maths, ...extraction, ...agents, ...language, ...conversation, ...advice, ...product, ...health, ...legal, ...finance, ...safetySecurity, ...constraints];
   return unique.flatMap((entry) => Array.from({ length: 1 + (entry.repeat ?? 0) }, () => entry));
 }
 

@@ -42,7 +42,7 @@ describe('autoRoute', () => {
     const hard = context('auto', { messages: [{ role: 'user', content: 'Prove that the square root of 2 is irrational.' }] });
     assert.equal(await run(hard), 'gpt-big');
     assert.equal(hard.routeDecision?.tier, 'large');
-    assert.match(hard.routeDecision?.reason ?? '', /maths cues \(proof\).*420 prompt tokens/);
+    assert.match(hard.routeDecision?.reason ?? '', /p\(hard\) [\d.]+ >= [\d.]+ \(top: .*maths: proof.*maths cues \(proof\).*420 prompt tokens/);
     const easy = context('auto', { messages: [{ role: 'user', content: 'Do you take PayPal?' }] });
     assert.equal(await run(easy), 'gpt-mini');
     assert.equal(easy.routeDecision?.tier, 'small');

@@ -183,6 +183,21 @@ export const riskCues: readonly Cue[] = [
 ];
 
 /**
+ * Asks that small models answer well: translate, reword, shorten, define, look up, name or
+ * classify one thing. They never make a request hard (weight 0 in the difficulty score); the
+ * learned scorer weighs them against the hard cues, which is how "translate this contract
+ * clause title" stays small while "review this clause" does not.
+ */
+export const simpleTaskCues: readonly Cue[] = [
+  pattern('translation', 0, word('translate|translation|how do (?:you|i) say|in (?:english|german|french|spanish|italian|dutch|portuguese)|übersetze?\\w*|auf (?:englisch|deutsch|französisch|spanisch)|tradu\\w*|en (?:anglais|inglés|français|alemán)|come si dice|em inglês|wie (?:sagt|schreibt) man|comment dit-on|cómo se dice|como se (?:diz|escreve)|vertaal\\w*|in het (?:engels|duits)')),
+  pattern('rewording', 0, word('rephrase|reword|rewrite|paraphrase|shorten|make (?:it|this)(?: sound)? (?:more )?(?:formal|friendl\\w*|polite|shorter)|fix (?:the )?(?:spelling|grammar|typos?)|proofread|correct|umformulier\\w*|formuliere|kürze\\w*|korrigier\\w*|reformule\\w*|corrige\\w*|raccourcis|reformula\\w*|acorta|corregg\\w*|riformula|herschrijf|herformuleer|corrigeer|reescrev\\w*|corrig\\w*')),
+  pattern('summary', 0, word('summari[sz]e|summary|tl;?dr|in one sentence|in a sentence|fasse? \\w* zusammen|zusammenfassung|résume[rz]?|résumé|en une phrase|resume|resumen|en una frase|riassum\\w*|samenvat\\w*|resum\\w*')),
+  pattern('definition or lookup', 0, word('what does \\S+ stand for|what does .{1,30} mean|what is the (?:plural|capital|opening hours|number|address)|meaning of|synonyms?|antonyms?|was (?:heißt|bedeutet)|que (?:veut dire|signifie)|qué significa|cosa significa|wat (?:betekent|is het)|o que significa|qual é o número|opening hours')),
+  pattern('short creative ask', 0, word('(?:give me|suggest|write) (?:a |an |one |three |five )?(?:name|title|subject line|slogan|haiku|tagline|caption|greeting|reminder|one-liner)s?|titre|título|titolo|betreff\\w*|gruß\\w*|saludo|saluto|groet')),
+  pattern('classification', 0, word('classify|categori[sz]e|label (?:this|the)|which category|sentiment|detect the language|klassifizier\\w*|kategorisier\\w*|classe[rz]?|catégoris\\w*|clasifica\\w*|categoriza\\w*|classifica\\w*')),
+];
+
+/**
  * Requirements a request stacks on one answer ("must", "without", "at most", "in under 200
  * words", "and also"): three or more in one message ask the model to satisfy them all at
  * once, which small models drop one of, with or without code fences.

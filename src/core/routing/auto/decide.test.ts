@@ -20,7 +20,7 @@ describe('decideRoute with the default rules', () => {
     const decision = decide(stackTrace);
     assert.equal(decision.tier, 'large');
     assert.equal(decision.alias, 'gpt-big');
-    assert.match(decision.reason, /code cues \(stack trace/);
+    assert.match(decision.reason, /p\(hard\) [\d.]+ >= [\d.]+ \(top: .*code cues \(stack trace/);
     assert.match(decision.reason, /1,240 prompt tokens/);
   });
 
@@ -30,10 +30,39 @@ describe('decideRoute with the default rules', () => {
   });
 
   it('sends an easy request to the small tier and says nothing looked hard', () => {
-    const decision = decide('How long does delivery to Austria take?');
+    const decision = decide('How long does delivery to Austria take?', { promptTokens: 16 });
     assert.equal(decision.tier, 'small');
     assert.equal(decision.alias, 'gpt-mini');
-    assert.match(decision.reason, /^default: no hard cues; 1,240 prompt tokens$/);
+    assert.match(decision.reason, /^default: p\(hard\) 0\.\d\d < 0\.\d\d \(top: [^)]+\); no hard cues; 16 prompt tokens$/);
+  });
+
+  it('sends risk-domain and multi-constraint requests without code fences or maths to the large tier (issue 13)', () => {
+    for (const text of [
+      'I take 20 mg of citalopram daily and was just prescribed tramadol. Is it safe to take both?',
+      'Mein Vermieter will die Kaution einbehalten. Welche Rechte habe ich als Mieter?',
+      'We found our cloud access keys in a public repository from last month. What do we rotate first?',
+      'Write a Go function that deduplicates events: it must keep the first occurrence, must not allocate per event, should handle 1 million events, and never reorder them.',
+    ]) {
+      const decision = decide(text, { promptTokens: 40 });
+      assert.equal(decision.tier, 'large', text);
+      assert.match(decision.reason, /p\(hard\) [\d.]+ >= [\d.]+ \(top: /);
+    }
+  });
+
+  it('keeps easy asks in the same domains small', () => {
+    for (const text of ['What does ETF stand for?', 'Translate "terms and conditions" into German.', 'What is the emergency number in Spain?']) {
+      assert.equal(decide(text, { promptTokens: 12 }).tier, 'small', text);
+    }
+  });
+
+  it('chooses the larger tier near the boundary, by the configured margin', () => {
+    const text = 'Mein Vermieter will die Kaution einbehalten. Welche Rechte habe ich als Mieter?';
+    const probability = decide(text, { promptTokens: 30 }).probability!;
+    const above = config({ threshold: Math.min(0.99, probability + 0.04), margin: 0.05 });
+    const near = decide(text, { promptTokens: 30 }, above);
+    assert.equal(near.tier, 'large');
+    assert.match(near.reason, /near the boundary, larger tier: p\(hard\) [\d.]+ within 0\.05 of/);
+    assert.equal(decide(text, { promptTokens: 30 }, config({ threshold: Math.min(0.99, probability + 0.04), margin: 0 })).tier, 'small', 'no margin: below the threshold is small');
   });
 
   it('lets an explicit hint win over the rules', () => {

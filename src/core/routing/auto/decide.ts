@@ -1,6 +1,9 @@
 import { difficulty, formatCount, type Difficulty } from './difficulty.js';
 import type { RouteFeatures } from './features.js';
 import type { AutoRouteConfig, Condition } from './rules.js';
+import { defaultRouterModel } from './default-router-model.js';
+import { scoreRoute, type RouteScore, type RouterModel } from './router-model.js';
+import { routeVector } from './route-vector.js';
 
 export interface RouteDecision {
   tier: string;
@@ -8,13 +11,24 @@ export interface RouteDecision {
   alias: string;
   /** ASCII (it travels in `x-breakwater-route-reason`), naming the features that decided. */
   reason: string;
+  /** The learned scorer's probability that the request is hard, when a rule or the reason asked for it. */
+  probability?: number | undefined;
+}
+
+/** Both scores, each computed once and only when a rule (or the reason) reads it. */
+interface Scores {
+  difficulty(): Difficulty;
+  learned(): RouteScore;
+  model: RouterModel;
+  threshold: number;
+  margin: number;
 }
 
 /**
  * Picks the tier of one request: a hint naming a tier (when `hints` is on), else the first
  * rule whose condition holds, else the default tier.
  */
-export function decideRoute(features: RouteFeatures, config: AutoRouteConfig): RouteDecision {
+export function decideRoute(features: RouteFeatures, config: AutoRouteConfig, model: RouterModel = defaultRouterModel): RouteDecision {
   const aliasOf = (tier: string) => config.tiers.find((candidate) => candidate.name === tier)?.alias ?? tier;
   const tokens = `${formatCount(features.promptTokens)} prompt tokens`;
   let ignoredHint = '';
@@ -25,21 +39,48 @@ export function decideRoute(features: RouteFeatures, config: AutoRouteConfig): R
     ignoredHint = `; hint "${ascii(features.hint)}" names no tier, ignored`;
   }
   let scored: Difficulty | undefined;
-  const score = () => (scored ??= difficulty(features));
+  let learned: RouteScore | undefined;
+  const scores: Scores = {
+    difficulty: () => (scored ??= difficulty(features)),
+    learned: () => (learned ??= scoreRoute(model, routeVector(features))),
+    model,
+    threshold: config.threshold ?? model.threshold,
+    margin: config.margin,
+  };
+  const probability = () => learned?.probability;
   for (const rule of config.rules) {
-    const matched = holds(rule.when, features, score);
+    const matched = holds(rule.when, features, scores);
     if (!matched) continue;
     const because = matched.join('; ');
     const withTokens = because.includes('prompt tokens') ? because : `${because}; ${tokens}`;
-    return { tier: rule.tier, alias: aliasOf(rule.tier), reason: `${rule.reason ? `${rule.reason}: ` : ''}${withTokens}${ignoredHint}` };
+    return { tier: rule.tier, alias: aliasOf(rule.tier), reason: `${rule.reason ? `${rule.reason}: ` : ''}${withTokens}${ignoredHint}`, probability: probability() };
   }
-  const { score: points, signals } = score();
+  const { score: points, signals } = scores.difficulty();
   const weak = signals.length === 0 ? 'no hard cues' : `difficulty ${points} (${signals.map((signal) => signal.label).join('; ')})`;
-  return { tier: config.default, alias: aliasOf(config.default), reason: `default: ${weak}; ${tokens}${ignoredHint}` };
+  const learnedPart = learned ? `p(hard) ${learned.probability.toFixed(2)} < ${(scores.threshold - scores.margin).toFixed(2)} (${topFeatures(learned, false)}); ` : '';
+  return { tier: config.default, alias: aliasOf(config.default), reason: `default: ${learnedPart}${weak}; ${tokens}${ignoredHint}`, probability: probability() };
+}
+
+/**
+ * The three features that pushed hardest towards the side chosen (towards "hard" for the large
+ * tier, "easy" for the small one), with their weights.
+ */
+function topFeatures(score: RouteScore, towardsHard: boolean): string {
+  const top = score.contributions
+    .filter((item) => (towardsHard ? item.weight > 0 : item.weight < 0))
+    .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight))
+    .slice(0, 3);
+  if (top.length === 0) return 'no single feature';
+  return `top: ${top.map((item) => `${ascii(item.feature)} ${item.weight >= 0 ? '+' : ''}${item.weight.toFixed(2)}`).join(', ')}`;
+}
+
+/** The hand-written difficulty signals behind the `difficulty score` feature, when there are any. */
+function signalsOf(scored: Difficulty): string {
+  return scored.signals.length === 0 ? '' : `; ${scored.signals.map((signal) => signal.label).join('; ')}`;
 }
 
 /** The phrases naming why the condition holds, or undefined when it does not. */
-function holds(condition: Condition, features: RouteFeatures, score: () => Difficulty): string[] | undefined {
+function holds(condition: Condition, features: RouteFeatures, scores: Scores): string[] | undefined {
   const phrases: string[] = [];
   if (condition.hint !== undefined) {
     if (features.hint !== condition.hint.toLowerCase()) return undefined;
@@ -82,12 +123,24 @@ function holds(condition: Condition, features: RouteFeatures, score: () => Diffi
     phrases.push(`${features.turns} user turns`);
   }
   if (condition.scoreAtLeast !== undefined) {
-    const { score: points, signals } = score();
+    const { score: points, signals } = scores.difficulty();
     if (points < condition.scoreAtLeast) return undefined;
     phrases.push(`difficulty ${points} >= ${condition.scoreAtLeast} from ${signals.map((signal) => signal.label).join('; ')}`);
   }
+  if (condition.likelyHard) {
+    const learned = scores.learned();
+    const { threshold, margin } = scores;
+    if (learned.probability < threshold - margin) return undefined;
+    const p = learned.probability.toFixed(2);
+    const why = `${topFeatures(learned, true)}${signalsOf(scores.difficulty())}`;
+    phrases.push(
+      learned.probability >= threshold
+        ? `p(hard) ${p} >= ${threshold.toFixed(2)} (${why})`
+        : `near the boundary, larger tier: p(hard) ${p} within ${margin.toFixed(2)} of ${threshold.toFixed(2)} (${why})`,
+    );
+  }
   if (condition.any !== undefined) {
-    const first = condition.any.map((option) => holds(option, features, score)).find((matched) => matched !== undefined);
+    const first = condition.any.map((option) => holds(option, features, scores)).find((matched) => matched !== undefined);
     if (!first) return undefined;
     phrases.push(...first);
   }

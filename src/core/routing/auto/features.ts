@@ -1,5 +1,5 @@
 import type { ChatMessage, ChatRequest } from '../../../wire/chat.js';
-import { codeCues, constraintCount, cuesIn, instructionOf, mathCues, numberCount, reasoningCues, riskCues, wordCount } from './cues.js';
+import { codeCues, constraintCount, cuesIn, instructionOf, mathCues, numberCount, reasoningCues, riskCues, simpleTaskCues, wordCount } from './cues.js';
 import { hashedNgrams } from './hashed-ngrams.js';
 import { schemaComplexity, type SchemaComplexity } from './schema-complexity.js';
 
@@ -29,6 +29,10 @@ export interface RouteFeatures {
   reasoningCues: string[];
   /** Risk domains the task is about (health, legal, finance, safety, security). */
   riskCues: string[];
+  /** Asks small models answer well (translate, reword, define, classify): see cues.ts. */
+  simpleTaskCues: string[];
+  /** Words of the system and developer messages: an application's framing (a classifier's label list, a support bot's articles). */
+  systemWords: number;
   /** Requirements stacked on one answer ("must", "without", "at most", …): see constraintCount. */
   constraints: number;
   /**
@@ -74,6 +78,8 @@ export function extractFeatures(request: ChatRequest, inputs: FeatureInputs): Ro
     codeInHistory = /```/.test(textOf(message));
   }
   const instruction = instructionOf(task);
+  let systemWords = 0;
+  for (const message of messages) if (message.role === 'system' || message.role === 'developer') systemWords += wordCount(boundedView(textOf(message)));
   const format = request.response_format;
   const toolChoice = request.tool_choice;
   return {
@@ -83,6 +89,8 @@ export function extractFeatures(request: ChatRequest, inputs: FeatureInputs): Ro
     mathCues: cuesIn(mathCues, task),
     reasoningCues: cuesIn(reasoningCues, task),
     riskCues: cuesIn(riskCues, task),
+    simpleTaskCues: cuesIn(simpleTaskCues, instruction),
+    systemWords,
     constraints: constraintCount(task),
     ngrams: hashedNgrams(task),
     instructionWords: wordCount(instruction),

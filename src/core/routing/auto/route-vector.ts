@@ -22,18 +22,22 @@ export function routeVector(features: RouteFeatures): RouteVector {
     ['maths', features.mathCues],
     ['reasoning', features.reasoningCues],
     ['risk', features.riskCues],
+    ['simple task', features.simpleTaskCues],
   ] as const) {
     for (const name of names) set(`${category}: ${name}`, 1);
     set(`${category} cues`, Math.min(names.length, 4) / 4);
   }
-  set('instruction words', Math.log1p(features.instructionWords) / 5);
+  // Sizes are centred on a typical request (12 instruction words, 300 prompt tokens), so a
+  // contribution in the reason says "longer (or shorter) than usual", not a constant offset.
+  set('instruction words', (Math.log1p(features.instructionWords) - Math.log1p(12)) / 2);
+  set('system prompt', features.systemWords === 0 ? 0 : Math.log1p(features.systemWords) / 6);
   set('numbers to combine', Math.min(features.numbers, 10) / 10);
   set('stacked requirements', Math.min(features.constraints, 8) / 4);
   set('code earlier in the conversation', features.codeInHistory ? 1 : 0);
   set('response schema', features.schema ? Math.log1p(features.schema.score) / 3 : 0);
   set('tools', features.toolChoice === 'none' ? 0 : Math.log1p(features.tools) / 2);
   set('user turns', Math.log1p(Math.max(0, features.turns - 1)) / 2);
-  set('prompt tokens', Math.log1p(features.promptTokens) / 9);
+  set('prompt length', (Math.log1p(features.promptTokens) - Math.log1p(300)) / 3);
   set('difficulty score', Math.min(difficulty(features).score, 6) / 3);
   return { named, ngrams: features.ngrams };
 }

@@ -24,6 +24,11 @@ export interface Condition {
   depthAbove?: number | undefined;
   /** The difficulty score (difficulty.ts) is at least this. */
   scoreAtLeast?: number | undefined;
+  /**
+   * The learned scorer puts the request's probability of being hard at or above the model's
+   * threshold less `margin`: near the boundary the larger tier answers.
+   */
+  likelyHard?: boolean | undefined;
   any?: Condition[] | undefined;
 }
 
@@ -40,6 +45,12 @@ export interface AutoRouteConfig {
   /** A hint naming a tier wins over every rule. */
   hints: boolean;
   rules: RouteRule[];
+  /** A model file written by `breakwater router train`; unset: the model shipped with Breakwater. */
+  model?: string | undefined;
+  /** Overrides the model's own threshold (probability of "hard", 0..1). */
+  threshold?: number | undefined;
+  /** Below the threshold by less than this, a request still goes to the larger tier. */
+  margin: number;
 }
 
 const cueCount = z.union([z.boolean(), z.number().int().min(1)]);
@@ -58,6 +69,7 @@ const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
       toolsAtLeast: z.number().int().min(1).optional(),
       depthAbove: z.number().int().nonnegative().optional(),
       scoreAtLeast: z.number().nonnegative().optional(),
+      likelyHard: z.literal(true).optional(),
       any: z.array(conditionSchema).min(1).optional(),
     })
     .strict()
@@ -77,13 +89,13 @@ const ruleSchema = z
 /**
  * The default rules, for tiers named `small` and `large`: an explicit hint wins (`hints`);
  * near the budget limit (under 10% left) and under a tight latency target the small tier
- * answers; a request whose difficulty score reaches 2 — one strong cue such as a stack trace
- * or a proof, or two weaker ones — goes to the large tier; everything else to the small one.
+ * answers; a request the learned scorer finds likely hard (at or above its threshold less the
+ * margin) goes to the large tier; everything else to the small one.
  */
 export const defaultRouteRules: readonly RouteRule[] = [
   { when: { budgetHeadroomBelow: 0.1 }, tier: 'small', reason: 'near the budget limit' },
   { when: { latencyTargetBelowMs: 1500 }, tier: 'small', reason: 'tight latency target' },
-  { when: { scoreAtLeast: 2 }, tier: 'large', reason: 'hard request' },
+  { when: { likelyHard: true }, tier: 'large', reason: 'hard request' },
 ];
 
 export const autoRouteConfigSchema = z
@@ -94,6 +106,9 @@ export const autoRouteConfigSchema = z
     default: z.string().min(1).default('small'),
     hints: z.boolean().default(true),
     rules: z.array(ruleSchema).default(() => defaultRouteRules.map((rule) => ({ ...rule }))),
+    model: z.string().min(1).optional(),
+    threshold: z.number().gt(0).lt(1).optional(),
+    margin: z.number().min(0).max(0.5).default(0.05),
   })
   .strict()
   .superRefine((config, context) => {
