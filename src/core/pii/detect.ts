@@ -6,6 +6,7 @@ import { detectIbans } from './detectors/iban.js';
 import { detectIps } from './detectors/ip.js';
 import { detectNamesByRules } from './detectors/name.js';
 import { detectAadhaars, detectDnis, detectNinos, detectSsns } from './detectors/national-id.js';
+import { detectBsns, detectCodiciFiscali, detectCpfs, detectNirs, detectSteuerIds } from './detectors/national-id-eu.js';
 import { detectNamesByNlp } from './detectors/nlp-names.js';
 import { detectPhones, type PhoneBudget } from './detectors/phone.js';
 import { detectSecrets } from './detectors/secret.js';
@@ -23,11 +24,12 @@ export interface DetectOptions {
 }
 
 /**
- * Which detection wins an overlap: checksum-validated and unmistakable formats first, then
+ * Which detection wins an overlap: secrets (a URL's password is also an e-mail's shape), then
+ * checksum-validated and unmistakable formats, then
  * phones (whose digits can hide inside cards, IBANs and ids), then addresses, then names.
  */
 const rank: Record<PiiType, number> = {
-  SECRET: 0, EMAIL: 0, CARD: 0, IBAN: 0, SSN: 1, NINO: 0, AADHAAR: 1, DNI: 0, IP: 1, PHONE: 2, ADDRESS: 3, NAME: 4,
+  SECRET: -1, EMAIL: 0, CARD: 0, IBAN: 0, SSN: 1, NINO: 0, AADHAAR: 1, DNI: 0, STEUERID: 1, BSN: 1, NIR: 0, CODICEFISCALE: 0, CPF: 1, IP: 1, PHONE: 2, ADDRESS: 3, NAME: 4,
 };
 
 /**
@@ -52,6 +54,11 @@ export function detectPii(text: string, options: DetectOptions = {}): Detection[
   run('NINO', detectNinos);
   run('AADHAAR', detectAadhaars);
   run('DNI', detectDnis);
+  run('STEUERID', detectSteuerIds);
+  run('BSN', detectBsns);
+  run('NIR', detectNirs);
+  run('CODICEFISCALE', detectCodiciFiscali);
+  run('CPF', detectCpfs);
   run('IP', detectIps);
   run('PHONE', (value) => detectPhones(value, options.phoneCountries, options.phoneBudget));
   run('ADDRESS', detectAddressesByRules);

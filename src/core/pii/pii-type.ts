@@ -2,11 +2,13 @@
  * The kinds of personal data Breakwater detects. Placeholders are built from these names
  * (`<EMAIL_1>`), so they stay upper-case letters only.
  */
-export const piiTypes = ['EMAIL', 'PHONE', 'CARD', 'IBAN', 'SSN', 'NINO', 'AADHAAR', 'DNI', 'IP', 'SECRET', 'NAME', 'ADDRESS'] as const;
+export const piiTypes = ['EMAIL', 'PHONE', 'CARD', 'IBAN', 'SSN', 'NINO', 'AADHAAR', 'DNI', 'STEUERID', 'BSN', 'NIR', 'CODICEFISCALE', 'CPF', 'IP', 'SECRET', 'NAME', 'ADDRESS'] as const;
 
 /**
  * - `SSN`: US Social Security number. `NINO`: UK National Insurance number. `AADHAAR`: Indian
  *   Aadhaar number (Verhoeff check digit). `DNI`: Spanish DNI / NIE (check letter).
+ *   `STEUERID`: German Steuer-IdNr. `BSN`: Dutch burgerservicenummer. `NIR`: French social
+ *   security number. `CODICEFISCALE`: Italian codice fiscale. `CPF`: Brazilian CPF. Each by its check digits.
  * - `SECRET`: API keys (OpenAI, Anthropic, AWS, GitHub, Stripe, Slack, Google), JWTs, PEM private keys.
  * - `NAME` and `ADDRESS` come from rules plus an NLP tagger, and are less precise than the rest.
  */
