@@ -212,7 +212,7 @@ describe('bounded resources at the HTTP edge', () => {
 
 describe('JSON bodies are checked for shape before they are parsed', () => {
   const limits = { depth: 64, members: 100, digits: 400 };
-  const shape = async (text: string) => (await import('../../src/http/json-body.js')).shapeProblem(Buffer.from(text), limits);
+  const shape = async (text: string) => (await import('../../src/http/json-text.js')).shapeProblem(Buffer.from(text), limits);
 
   it('counts nesting outside strings only', async () => {
     assert.equal(await shape(`{"a":${'['.repeat(64)}${']'.repeat(64)}}`), 'depth');

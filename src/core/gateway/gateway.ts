@@ -35,6 +35,18 @@ export interface GatewayOptions {
   defaultMaxOutputTokens?: number;
 }
 
+/**
+ * A call this large lets the event loop take a turn before each middleware and the provider
+ * call. Each step is linear, but a 4 MB request walked by several of them in one stretch (cache
+ * key, token counts, router cues, serialisation) held the loop for 150 ms and more, and every
+ * other request waited; between steps they answer. Below it the turns would cost more than they save.
+ */
+const yieldAboveTokens = 50_000;
+
+function afterATurn<T>(next: (context: CallContext) => Promise<T>, context: CallContext): Promise<T> {
+  return new Promise((resolve) => setImmediate(resolve)).then(() => next(context));
+}
+
 type UsageCounts = Pick<NonNullable<ChatCompletion['usage']>, 'prompt_tokens' | 'completion_tokens'>;
 
 /** What came back from the deployment that answered: its usage, or else its text to count. */
@@ -54,7 +66,7 @@ export class Gateway {
   constructor(private readonly options: GatewayOptions) {
     const terminal = (context: CallContext) => this.callProvider(context);
     this.chain = options.middleware.reduceRight<(context: CallContext) => Promise<CallOutcome>>(
-      (next, middleware) => (context) => middleware(context, () => next(context)),
+      (next, middleware) => (context) => middleware(context, context.estimatedInputTokens < yieldAboveTokens ? () => next(context) : () => afterATurn(next, context)),
       terminal,
     );
   }

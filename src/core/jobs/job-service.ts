@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { BreakwaterError } from '../errors/breakwater-error.js';
 import { canonicalJson } from '../canonical-json.js';
 import type { Gateway } from '../gateway/gateway.js';
+import { base64Length } from './base64-length.js';
 import type { JobEventBus } from '../ports/job-events.js';
 import { terminalStatuses, type JobEvent, type JobListFilter, type JobRecord, type JobStore, type Page, type WebhookDelivery } from '../ports/job-store.js';
 import type { VirtualKey } from '../ports/store.js';
@@ -218,14 +219,14 @@ export class JobService {
     if (body.kind === 'chat') return { kind: 'chat', request: body.request };
     if (body.text !== undefined) return { kind: 'pipeline', text: body.text };
     const document = body.document!;
-    const bytes = Buffer.from(document.data, 'base64');
-    if (bytes.length === 0 || !/^[A-Za-z0-9+/\r\n]*={0,2}\s*$/.test(document.data.slice(-64))) {
+    const bytes = base64Length(document.data);
+    if (bytes === 0 || !/^[A-Za-z0-9+/\r\n]*={0,2}\s*$/.test(document.data.slice(-64))) {
       throw new BreakwaterError('INVALID_REQUEST', 'document.data must be the file\'s bytes in base64.', { param: 'document.data' });
     }
-    if (bytes.length > this.options.limits.maxDocumentBytes) {
+    if (bytes > this.options.limits.maxDocumentBytes) {
       throw new BreakwaterError(
         'DOCUMENT_TOO_LARGE',
-        `${document.name ?? 'The document'} is ${bytes.length} bytes; this server accepts documents up to ${this.options.limits.maxDocumentBytes} bytes (jobs.documents.maxBytes).`,
+        `${document.name ?? 'The document'} is ${bytes} bytes; this server accepts documents up to ${this.options.limits.maxDocumentBytes} bytes (jobs.documents.maxBytes).`,
         { param: 'document.data' },
       );
     }
