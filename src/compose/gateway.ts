@@ -175,7 +175,7 @@ function piiPolicies(config: ParsedConfig): (context: CallContext) => PiiPolicy 
     const keyMode = context.key.piiPolicy;
     const mode = keyMode && piiModes.indexOf(keyMode) > piiModes.indexOf(strictest.mode) ? keyMode : strictest.mode;
     if (mode === 'off') return undefined;
-    return { mode, nlp: strictest.nlp, ...(strictest.types ? { types: strictest.types } : {}) };
+    return { mode, nlp: strictest.nlp, ...(strictest.types ? { types: strictest.types } : {}), ...(strictest.phoneRegions ? { phoneRegions: strictest.phoneRegions } : {}) };
   };
 }
 

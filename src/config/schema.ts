@@ -1,4 +1,5 @@
 import { piiModes } from '../core/ports/store.js';
+import { isSupportedCountry } from 'libphonenumber-js/max';
 import { piiTypes } from '../core/pii/pii-type.js';
 import { autoRouteConfigSchema } from '../core/routing/auto/rules.js';
 import { z } from 'zod';
@@ -114,6 +115,11 @@ const piiPolicySchema = z
     types: z.array(z.enum(piiTypes)).min(1).optional(),
     /** Find person names with the NLP tagger too (recall 0.84 → 1.00 on our set, ~20x slower: about 20 ms per KB). */
     nlp: z.boolean().default(false),
+    /** Countries whose national phone formats count (ISO 3166 codes, tried in order); +CC numbers always count. Default in src/core/pii/detectors/phone.ts. */
+    phoneRegions: z
+      .array(z.string().refine((code) => isSupportedCountry(code), { message: 'must be a country code libphonenumber knows, such as NL or BR' }))
+      .min(1)
+      .optional(),
   })
   .strict();
 export type PiiPolicyConfig = z.infer<typeof piiPolicySchema>;

@@ -63,6 +63,14 @@ describe('scrubChatRequest', () => {
     assert.ok(texts(scrubbed).includes('jane@example.com'));
   });
 
+  it('recognises national phone formats of the configured regions only', async () => {
+    const polish = chatRequestSchema.parse({ model: 'm', messages: [{ role: 'user', content: 'zadzwoń 512 345 678' }] });
+    assert.deepEqual((await scrubChatRequest(polish, { mode: 'mask', types: ['PHONE'], nlp: false })).counts, { PHONE: 1 });
+    assert.deepEqual((await scrubChatRequest(polish, { mode: 'mask', types: ['PHONE'], nlp: false, phoneRegions: ['US'] })).counts, {});
+    const international = chatRequestSchema.parse({ model: 'm', messages: [{ role: 'user', content: 'zadzwoń +48 512 345 678' }] });
+    assert.deepEqual((await scrubChatRequest(international, { mode: 'mask', types: ['PHONE'], nlp: false, phoneRegions: ['US'] })).counts, { PHONE: 1 });
+  });
+
   it('never hands out a placeholder the client already wrote', async () => {
     const original = chatRequestSchema.parse({ model: 'm', messages: [{ role: 'user', content: 'template <EMAIL_1>, mine is a@example.org' }] });
     const { request: scrubbed, vault } = await scrubChatRequest(original, { mode: 'redact', nlp: false });

@@ -1,3 +1,4 @@
+import type { CountryCode } from 'libphonenumber-js/max';
 import { BreakwaterError } from '../errors/breakwater-error.js';
 import type { ChatMessage, ChatRequest } from '../../wire/chat.js';
 import { detectPii, resolveOverlaps } from './detect.js';
@@ -19,6 +20,8 @@ export interface PiiPolicy {
   types?: readonly PiiType[];
   /** Use the NLP tagger for names (default true): in a worker thread, on the first `nlpMaxChars` of the request. */
   nlp?: boolean;
+  /** Countries whose national phone formats count, in order; default `defaultPhoneCountries`. International +CC numbers always count. */
+  phoneRegions?: readonly string[];
 }
 
 export interface ScrubResult {
@@ -89,7 +92,12 @@ export class TextScrubber {
    * body scanned in one go would hold the loop for most of a second.
    */
   private async detect(text: string): Promise<Detection[]> {
-    const options = { ...(this.policy.types ? { types: this.policy.types } : {}), nlp: false, phoneBudget: this.phoneBudget };
+    const options = {
+      ...(this.policy.types ? { types: this.policy.types } : {}),
+      ...(this.policy.phoneRegions ? { phoneCountries: this.policy.phoneRegions as readonly CountryCode[] } : {}),
+      nlp: false,
+      phoneBudget: this.phoneBudget,
+    };
     if (text.length <= windowLength) {
       await this.pace(text.length);
       return detectPii(text, options);

@@ -2,16 +2,17 @@ import { findPhoneNumbersInText, parsePhoneNumberFromString, type CountryCode } 
 import type { Detection } from '../pii-type.js';
 
 /** National formats are tried in this order; international (+CC / 00CC) numbers work for every country. */
-export const defaultPhoneCountries: readonly CountryCode[] = ['US', 'GB', 'IN', 'FR', 'ES', 'DE', 'IT', 'NL', 'CA', 'AU'];
+export const defaultPhoneCountries: readonly CountryCode[] = ['US', 'GB', 'IN', 'FR', 'ES', 'DE', 'IT', 'NL', 'BR', 'PT', 'PL', 'BE', 'CH', 'IE', 'CA', 'AU'];
 
 // A run of digits with the separators people type in phone numbers.
 const candidate = /(?<![\w+\-./,])(?:\+|00)?\(?\d[\d \-.\u00a0()/]{5,22}\d(?![\w-]|[.,/]\d)/g;
 const datePattern = /^\d{1,4}[-./ ]\d{1,2}[-./ ]\d{2,4}$/;
 // 2024-0815-3371, 2024/118: year-prefixed references. 20240611.3: a decimal number. 172.31.0.0: an IPv4 address.
-const notPhoneShape = /^(?:(?:19|20)\d{2}[-/.]|\d+[.,]\d{1,2}$|\d{1,3}(?:\.\d{1,3}){3}(?!\.?\d))/;
+// 123.456.789-09: a CPF's shape. 1.234.567: a thousands-grouped amount. 1 85 05 78 006 084 36: a French NIR's.
+const notPhoneShape = /^(?:(?:19|20)\d{2}[-/.]|\d+[.,]\d{1,2}$|\d{1,3}(?:\.\d{1,3}){3}(?!\.?\d)|\d{3}\.\d{3}\.\d{3}-\d{2}$|\d{1,3}(?:[.,]\d{3})+$|[1-478] \d{2} \d{2} \d{2} \d{3} \d{3}(?: \d{2})?$)/;
 // A number right after one of these labels is an order, account or ticket number, not a phone.
 const notPhoneContext = new RegExp(
-  String.raw`(?:order|invoice|ticket|tracking|ref|reference|case|account|acct|routing|sku|serial|id|no\.?|nr\.?|n\.|#|batch|build|version|policy|customer|member|employee|isbn|iban|bic|sort code|aadhaa?r|uid|ssn|nino|dni|nie|passport|licen[cs]e|postcode|zip|pin|pnr|awb|transaction|txn|consignment|vat|` +
+  String.raw`(?:order|invoice|ticket|tracking|ref|reference|case|account|acct|routing|sku|serial|id|no[.:#]|nr\.?|n\.|#|batch|build|version|policy|customer|member|employee|isbn|iban|bic|sort code|aadhaa?r|uid|ssn|nino|dni|nie|passport|licen[cs]e|postcode|zip|pin|pnr|awb|transaction|txn|consignment|vat|` +
     String.raw`kunden\w*|vertrag\w*|rechnung\w*|bestell\w*|auftrag\w*|sendung\w*|steuer\w*|referenz\w*|ust\w*|commande|facture|dossier|siret|siren|tva|pedido|factura|nif|cif|fattura|ordine|partita iva)` +
     String.raw`\s*(?:number|no\.?|nummer|n°|#|id)?\s*(?:is|was|:|#)?\s*(?:[A-Z]{2}\s?)?$`,
   'i',
@@ -35,7 +36,8 @@ export function detectPhones(text: string, countries: readonly CountryCode[] = d
     const before = text.slice(Math.max(0, match.index - 40), match.index);
     const international = value.startsWith('+') || value.startsWith('00');
     if (!international && notPhoneContext.test(before)) continue;
-    if (!international && /^\d+$/.test(value) && !phoneContext.test(before)) continue;
+    // A bare run in national form (a trunk 0 and 9 to 11 digits, "0612345678") is a phone; other bare runs need a cue.
+    if (!international && /^\d+$/.test(value) && !/^0[1-9]\d{8,10}$/.test(value) && !phoneContext.test(before)) continue;
     // Past the budget a phone-shaped candidate counts as a phone unchecked: text with that many
     // is hostile or a contact list, and a wrong redaction costs less than a leaked number.
     const located = budget.work > 0 ? locate(value, international, countries, budget) : { start: 0, end: value.length };
