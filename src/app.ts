@@ -13,6 +13,7 @@ import type { Worker } from './core/jobs/worker.js';
 import { BreakwaterError } from './core/errors/breakwater-error.js';
 import { KeyService } from './core/keys/key-service.js';
 import type { LedgerWriter } from './core/middleware/ledger/ledger-writer.js';
+import type { RouteRecorder } from './core/middleware/auto-route/route-recorder.js';
 import type { Pipeline } from './core/pipelines/pipeline.js';
 import type { SemanticCache } from './core/semantic-cache/semantic-cache.js';
 import type { Provider } from './core/ports/provider.js';
@@ -42,6 +43,8 @@ export interface App {
   readonly semanticCache: SemanticCache | undefined;
   readonly metrics: PrometheusMetrics;
   readonly ledgerWriter: LedgerWriter;
+  /** Routed calls of `auto` aliases, buffered for the store (the feedback route flushes it first). */
+  readonly routeRecorder: RouteRecorder;
   readonly logger: Logger;
   /** The admin token, when the admin API is enabled. */
   readonly adminToken: string | undefined;
@@ -92,7 +95,7 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     ...(config.telemetry.otlp ? { otlpEndpoint: config.telemetry.otlp.endpoint, otlpHeaders } : {}),
     ...(options.spanProcessor ? { processor: options.spanProcessor } : {}),
   });
-  const { gateway, ledgerWriter, semanticCache } = buildGateway({
+  const { gateway, ledgerWriter, semanticCache, routeRecorder } = buildGateway({
     config,
     providers,
     store,
@@ -118,6 +121,7 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
 
   const retention = setInterval(() => {
     store.ledger.deleteUsageBefore(Date.now() - config.ledger.retentionDays * 86_400_000).catch(onError);
+    store.feedback.deleteBefore(Date.now() - config.ledger.retentionDays * 86_400_000).catch(onError);
     store.jobs.deleteFinishedBefore(Date.now() - config.jobs.retentionDays * 86_400_000).catch(onError);
   }, 3_600_000).unref();
 
@@ -135,6 +139,7 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     semanticCache,
     metrics,
     ledgerWriter,
+    routeRecorder,
     logger,
     adminToken,
     metricsToken,
@@ -143,6 +148,7 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
       clearInterval(retention);
       await engine.close();
       await ledgerWriter.flush();
+      await routeRecorder.flush();
       await semanticCache?.close();
       await Promise.all([...providers.values()].map((provider) => provider.close?.()));
       await tracing.shutdown();

@@ -3,6 +3,8 @@ import type { ParsedConfig } from '../config/schema.js';
 import { Gateway } from '../core/gateway/gateway.js';
 import type { CallContext } from '../core/gateway/call-context.js';
 import { autoRoute } from '../core/middleware/auto-route/index.js';
+import { RouteRecorder } from '../core/middleware/auto-route/route-recorder.js';
+import { loadRouterModel } from '../core/routing/auto/load-router-model.js';
 import { budget, BudgetCounters } from '../core/middleware/budget/index.js';
 import { checkPrices } from '../core/middleware/budget/check-prices.js';
 import { pii } from '../core/middleware/pii/index.js';
@@ -40,7 +42,7 @@ export interface GatewayParts {
 }
 
 /** The gateway: alias routes over the providers, and the model middleware in its order. */
-export function buildGateway(parts: GatewayParts): { gateway: Gateway; ledgerWriter: LedgerWriter; semanticCache: SemanticCache | undefined } {
+export function buildGateway(parts: GatewayParts): { gateway: Gateway; ledgerWriter: LedgerWriter; semanticCache: SemanticCache | undefined; routeRecorder: RouteRecorder } {
   const { config, providers, store, counters, cache, metrics, logger } = parts;
   const routes = buildRoutes(config, providers, metrics);
   checkPrices(routes, config.pricing.requireForBudgets, (deployments, message) => logger.warn({ deployments }, message));
@@ -61,6 +63,14 @@ export function buildGateway(parts: GatewayParts): { gateway: Gateway; ledgerWri
   const budgetCounters = new BudgetCounters({ counters, ledger: store.ledger });
   const semantic = semanticCacheWanted(config) ? buildSemanticCache(config, providers, parts.semanticPayloads) : undefined;
   const autoRoutes = new Map(Object.entries(config.autoRoutes));
+  const routerModels = new Map([...autoRoutes].flatMap(([alias, router]) => (router.model ? [[alias, loadRouterModel(router.model, `autoRoutes.${alias}.model`)] as const] : [])));
+  // Routed calls' scorer vectors, kept for route feedback (POST /v1/feedback → router train).
+  const routeRecorder = new RouteRecorder({
+    store: store.feedback,
+    flushIntervalMs: config.ledger.flushIntervalMs,
+    maxBuffered: config.ledger.maxBufferedRows,
+    onError: (error) => logger.warn({ err: error }, 'recording routed calls for feedback failed; kept and retried, the oldest dropped past the buffer'),
+  });
 
   // Outermost first. The router picks the tier before anything prices or caches the call; the
   // caches sit outside PII scrubbing, so they key on and store what the client sent and saw
@@ -77,6 +87,18 @@ export function buildGateway(parts: GatewayParts): { gateway: Gateway; ledgerWri
             headroom: (context) => budgetCounters.headroom(context.key),
             hintsOf: (context) => context.routeHints,
             onDecision: (alias, decision) => metrics.countRouteDecision(alias, decision.tier),
+            models: routerModels,
+            onRouted: (context, decision, vector) =>
+              routeRecorder.add({
+                requestId: context.requestId,
+                tenant: context.key.tenant,
+                keyId: context.key.id,
+                alias: context.requestedAlias,
+                tier: decision.tier,
+                probability: decision.probability ?? null,
+                vector,
+                ts: Date.now(),
+              }),
           }),
         ]
       : []),
@@ -117,7 +139,7 @@ export function buildGateway(parts: GatewayParts): { gateway: Gateway; ledgerWri
     defaultMaxOutputTokens: config.limits.defaultMaxOutputTokens,
   });
 
-  return { gateway, ledgerWriter, semanticCache: semantic };
+  return { gateway, ledgerWriter, semanticCache: semantic, routeRecorder };
 }
 
 function buildRoutes(config: ParsedConfig, providers: ReadonlyMap<string, Provider>, metrics: PrometheusMetrics): Map<string, AliasRoute> {

@@ -12,6 +12,7 @@ import { pipelineRoutes } from './routes/pipelines.js';
 import { healthRoutes } from './routes/health.js';
 import { modelRoutes } from './routes/models.js';
 import { usageRoutes } from './routes/usage.js';
+import { feedbackRoutes } from './routes/feedback.js';
 import { cacheRoutes } from './routes/cache.js';
 import { jsonBodies } from './json-body.js';
 import { routeAccess } from './route-access.js';
@@ -237,6 +238,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await server.register(embeddingsRoutes(app, gate));
   await server.register(modelRoutes(app));
   await server.register(usageRoutes(app));
+  await server.register(feedbackRoutes(app));
   await server.register(cacheRoutes(app));
   await server.register(adminKeyRoutes(app));
   await server.register(jobRoutes(app));

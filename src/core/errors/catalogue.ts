@@ -19,6 +19,7 @@ export const errorCatalogue = {
   NOT_FOUND: { status: 404, type: 'not_found_error', retryable: false },
   JOB_NOT_FOUND: { status: 404, type: 'not_found_error', retryable: false },
   PIPELINE_NOT_FOUND: { status: 404, type: 'not_found_error', retryable: false },
+  ROUTE_FEEDBACK_NOT_FOUND: { status: 404, type: 'not_found_error', retryable: false },
   IDEMPOTENCY_KEY_REUSED: { status: 409, type: 'invalid_request_error', retryable: false },
   JOB_NOT_CANCELLABLE: { status: 409, type: 'invalid_request_error', retryable: false },
   WEBHOOK_TARGET_FORBIDDEN: { status: 400, type: 'invalid_request_error', retryable: false },

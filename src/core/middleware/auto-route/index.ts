@@ -4,6 +4,8 @@ import type { AliasRoute } from '../../routing/alias-route.js';
 import { decideRoute, type RouteDecision } from '../../routing/auto/decide.js';
 import { extractFeatures, type RouteFeatures, type RouteHints } from '../../routing/auto/features.js';
 import type { AutoRouteConfig } from '../../routing/auto/rules.js';
+import type { RouterModel } from '../../routing/auto/router-model.js';
+import { routeVector, type RouteVector } from '../../routing/auto/route-vector.js';
 
 export interface AutoRouteOptions {
   /** The router config of each `auto` alias, by alias. */
@@ -18,6 +20,13 @@ export interface AutoRouteOptions {
   hintsOf?(context: CallContext): RouteHints | undefined;
   /** Called with every decision and the time it took, for metrics. */
   onDecision?(alias: string, decision: RouteDecision, decisionMs: number): void;
+  /** The learned model of an alias whose config names a model file; others use the shipped model. */
+  models?: ReadonlyMap<string, RouterModel>;
+  /**
+   * Called with every routed call's scorer vector (no prompt text), so route feedback can
+   * become a training row later (see RouteRecorder).
+   */
+  onRouted?(context: CallContext, decision: RouteDecision, vector: RouteVector): void;
 }
 
 /** `metadata` keys a client without header control (an SDK) can route with; never sent upstream. */
@@ -53,17 +62,18 @@ export function autoRoute(options: AutoRouteOptions): ModelMiddleware {
     const hints = { ...takeMetadataHints(input.request), ...definedOnly(options.hintsOf?.(context)) };
     const budgetHeadroom = context.key.budget && options.headroom ? await options.headroom(context) : undefined;
     const features = extractFeatures(input.request, { ...hints, promptTokens: context.estimatedInputTokens, budgetHeadroom });
-    const decision = decideFor(context, features, config);
+    const decision = decideFor(context, features, config, options.models?.get(context.requestedAlias));
     context.route = options.routes.get(decision.alias)!;
     context.routeDecision = { tier: decision.tier, reason: decision.reason };
     options.onDecision?.(context.requestedAlias, decision, performance.now() - started);
+    options.onRouted?.(context, decision, routeVector(features));
     return next();
   };
 }
 
-function decideFor(context: CallContext, features: RouteFeatures, config: AutoRouteConfig): RouteDecision {
+function decideFor(context: CallContext, features: RouteFeatures, config: AutoRouteConfig, model: RouterModel | undefined): RouteDecision {
   const allowed = context.key.allowedModels;
-  const decision = decideRoute(features, config);
+  const decision = decideRoute(features, config, model);
   if (allowed === null || allowed.includes(decision.alias)) return decision;
   const tiers = config.tiers.filter((tier) => allowed.includes(tier.alias));
   if (tiers.length === 0) {
@@ -80,7 +90,7 @@ function decideFor(context: CallContext, features: RouteFeatures, config: AutoRo
     rules: config.rules.filter((rule) => names.has(rule.tier)),
     default: names.has(config.default) ? config.default : tiers[0]!.name,
   };
-  const allowedDecision = decideRoute(features, open);
+  const allowedDecision = decideRoute(features, open, model);
   return { ...allowedDecision, reason: `${allowedDecision.reason}; tier "${decision.tier}" is not in this key's allowed models` };
 }
 

@@ -89,6 +89,8 @@ function fit(examples: readonly TrainingExample[], settings: typeof defaults, th
     }
     return { positions, values, target: example.hard ? 1 : 0 };
   });
+  // Only features some row has can move off zero; the rest of the 16 K buckets are skipped.
+  const active = Uint32Array.from(new Set(rows.flatMap((row) => row.positions))).sort();
   const hardCount = rows.filter((row) => row.target === 1).length;
   const rowWeight = (target: number) => (target === 1 ? rows.length / (2 * hardCount) : rows.length / (2 * (rows.length - hardCount))) / rows.length;
   const weights = new Float64Array(size);
@@ -108,9 +110,8 @@ function fit(examples: readonly TrainingExample[], settings: typeof defaults, th
       biasGradient += error;
       for (let k = 0; k < row.positions.length; k++) gradient[row.positions[k]!]! += error * row.values[k]!;
     }
-    for (let position = 0; position < size; position++) {
+    for (const position of active) {
       const weight = weights[position]!;
-      if (weight === 0 && gradient[position] === 0 && velocity[position] === 0) continue;
       const penalty = position < names.length ? settings.l2Named : settings.l2Ngrams;
       velocity[position] = momentum * velocity[position]! - rate * (gradient[position]! + penalty * weight);
       weights[position] = weight + velocity[position]!;
