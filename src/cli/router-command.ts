@@ -23,7 +23,7 @@ const feedbackLimit = 200_000;
 
 function share(value: string): number {
   const parsed = Number(value);
-  if (!(parsed > 0 && parsed < 1)) throw new InvalidArgumentError('must be a share between 0 and 1, e.g. 0.97');
+  if (!(parsed > 0 && parsed < 1)) throw new InvalidArgumentError('must be a share between 0 and 1, e.g. 0.98');
   return parsed;
 }
 
@@ -73,7 +73,7 @@ export function routerCommand(): Command {
       .option('--from-feedback', 'add the rated calls stored by POST /v1/feedback (opens the configured store)')
       .option('--tenant <tenant>', 'with --from-feedback: only this tenant\'s ratings')
       .option('--since <date>', 'with --from-feedback: ratings from this day (YYYY-MM-DD, UTC)', day)
-      .option('--recall <share>', 'share of hard rows the threshold keeps on the large tier, out of fold', share, 0.97)
+      .option('--recall <share>', 'share of hard rows the threshold keeps on the large tier, out of fold', share, 0.98)
       .action(async (labelled: string | undefined, flags: TrainFlags) => {
         if (!labelled && !flags.fromFeedback) throw new BreakwaterError('INVALID_REQUEST', 'router train needs a labelled JSONL file, --from-feedback, or both.');
         const tokens = new TokenCounter();

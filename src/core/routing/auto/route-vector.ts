@@ -29,7 +29,9 @@ export function routeVector(features: RouteFeatures): RouteVector {
   }
   // Sizes are centred on a typical request (12 instruction words, 300 prompt tokens), so a
   // contribution in the reason says "longer (or shorter) than usual", not a constant offset.
-  set('instruction words', (Math.log1p(features.instructionWords) - Math.log1p(12)) / 2);
+  // Under a system prompt the user message is often the material the app's instruction is
+  // about (a review to classify, a text to shorten), so its length is its own feature.
+  set(features.systemWords > 0 ? 'user words under a system prompt' : 'instruction words', (Math.log1p(features.instructionWords) - Math.log1p(12)) / 2);
   set('system prompt', features.systemWords === 0 ? 0 : Math.log1p(features.systemWords) / 6);
   set('numbers to combine', Math.min(features.numbers, 10) / 10);
   set('stacked requirements', Math.min(features.constraints, 8) / 4);

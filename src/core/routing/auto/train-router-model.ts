@@ -15,14 +15,14 @@ export interface TrainOptions {
   l2Named?: number;
   l2Ngrams?: number;
   iterations?: number;
-  /** Share of hard requests the threshold must keep on the large tier, out of fold (default 0.97). */
+  /** Share of hard requests the threshold must keep on the large tier, out of fold (default 0.98). */
   hardRecall?: number;
   folds?: number;
   /** Recorded in the model's `trainedOn`. */
   source?: string;
 }
 
-const defaults = { l2Named: 0.0005, l2Ngrams: 0.002, iterations: 1_500, hardRecall: 0.97, folds: 5 };
+const defaults = { l2Named: 0.0005, l2Ngrams: 0.002, iterations: 1_500, hardRecall: 0.98, folds: 5 };
 
 /**
  * Trains a logistic-regression router: full-batch gradient descent with momentum, classes
