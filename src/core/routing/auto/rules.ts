@@ -89,12 +89,16 @@ const ruleSchema = z
 /**
  * The default rules, for tiers named `small` and `large`: an explicit hint wins (`hints`);
  * near the budget limit (under 10% left) and under a tight latency target the small tier
- * answers; a request the learned scorer finds likely hard (at or above its threshold less the
- * margin) goes to the large tier; everything else to the small one.
+ * answers; a prompt over 12,000 tokens, or a request the learned scorer finds likely hard (at
+ * or above its threshold less the margin), goes to the large tier; everything else to the
+ * small one.
  */
 export const defaultRouteRules: readonly RouteRule[] = [
   { when: { budgetHeadroomBelow: 0.1 }, tier: 'small', reason: 'near the budget limit' },
   { when: { latencyTargetBelowMs: 1500 }, tier: 'small', reason: 'tight latency target' },
+  // Few labelled requests are this long, so the learned scorer has little to say about them;
+  // small models lose the thread of a long context first.
+  { when: { promptTokensAbove: 12_000 }, tier: 'large', reason: 'very long prompt' },
   { when: { likelyHard: true }, tier: 'large', reason: 'hard request' },
 ];
 
