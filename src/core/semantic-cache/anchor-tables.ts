@@ -33,7 +33,10 @@ export const negationWords: ReadonlySet<string> = new Set(
   ('not no never without none nothing nobody cannot neither nor unable dont doesnt didnt cant wont isnt arent wasnt shouldnt couldnt ' +
     'nicht kein keine keinen keiner keinem keines nie niemals ohne nichts ' +
     'ne pas jamais sans aucun aucune rien ni ' +
-    'nunca sin ningun ninguna ninguno nada tampoco jamas').split(' '),
+    'nunca sin ningun ninguna ninguno nada tampoco jamas ' +
+    'non senza nessun nessuno nessuna niente nulla ' +
+    'niet geen nooit zonder niets ' +
+    'nao sem nenhum nenhuma nunca').split(' '),
 );
 
 /**

@@ -1,5 +1,6 @@
 import { currencyWords, dateWords, directionWords, negationWords, notNames, numberWords, particles, phrasalVerbs, unitWords } from './anchor-tables.js';
 import { caseUnitOf } from './case-units.js';
+import { synonymOf } from './synonyms.js';
 import { foldAccents } from './normalise.js';
 
 /**
@@ -90,7 +91,8 @@ export function extractAnchors(original: string): Anchors {
     else if (/[._/@#+]/.test(lower)) exact.add(`id:${identifierCase(token, lower)}`);
     else {
       const direction = directionOf(lower);
-      if (direction) exact.add(direction);
+      // "Am I allowed to…" asks what "Can I…" asks, and "included" what "comes with": only the other pole (deny, exclude) is an anchor.
+      if (direction && direction !== 'dir:permit+' && direction !== 'dir:include+') exact.add(direction);
       const particle = particles[fold(tokens[index + 1]?.[0] ?? '')];
       if (phrasalVerbs.has(lower) && particle) exact.add(`dir:${particle}`);
       if (isName(token, sentenceStart) && !notNames.has(lower)) {
@@ -106,7 +108,9 @@ export function extractAnchors(original: string): Anchors {
 /** Equal exact anchors, every name of each prompt present in the other's words, shared names in the same order. */
 export function anchorsAgree(a: Anchors, aWords: ReadonlySet<string>, b: Anchors, bWords: ReadonlySet<string>): boolean {
   if (a.exact.length !== b.exact.length || a.exact.some((anchor, index) => anchor !== b.exact[index])) return false;
-  if (!a.names.every((name) => bWords.has(name)) || !b.names.every((name) => aWords.has(name))) return false;
+  // The other prompt's words are normalised, synonyms written as their row's first word.
+  const present = (name: string, words: ReadonlySet<string>) => words.has(name) || words.has(synonymOf.get(name) ?? name);
+  if (!a.names.every((name) => present(name, bWords)) || !b.names.every((name) => present(name, aWords))) return false;
   const shared = a.order.filter((item) => b.order.includes(item));
   return shared.join('\u0001') === b.order.filter((item) => a.order.includes(item)).join('\u0001');
 }

@@ -1,7 +1,10 @@
+import { synonymOf } from './synonyms.js';
+
 /**
  * The text the semantic cache compares: lowercase, NFKC, accents folded, contractions
  * expanded, punctuation that carries no meaning dropped, politeness fillers removed, so that
- * "Could you please tell me what's the refund policy?" and "what is the refund policy" meet.
+ * "Could you please tell me what's the refund policy?" and "what is the refund policy" meet;
+ * words that name the same act or thing are written as one (synonyms.ts: modify → change).
  * Characters that carry meaning in identifiers and amounts (. , / - _ @ # % $ € £ ¥ + :) stay
  * when they sit inside a token.
  */
@@ -15,7 +18,11 @@ export function normaliseText(text: string): string {
     .replace(/(?<![\p{L}\p{N}])-|-(?![\p{L}\p{N}])/gu, ' ');
   out = ` ${out.replace(/\s+/g, ' ').trim()} `;
   // Twice: removing one filler can leave another next to it ("hi please").
-  return out.replace(fillerPattern, ' ').replace(fillerPattern, ' ').replace(/\s+/g, ' ').trim();
+  out = out.replace(fillerPattern, ' ').replace(fillerPattern, ' ').replace(/\s+/g, ' ').trim();
+  return out
+    .split(' ')
+    .map((word) => synonymOf.get(word) ?? word)
+    .join(' ');
 }
 
 export function foldAccents(text: string): string {
@@ -37,6 +44,8 @@ const contractions: Array<[RegExp, string]> = [
   [/\blet's\b/g, 'let us'],
   // French elision: l'adresse → le adresse is close enough for matching; keep the word whole.
   [/\b(l|d|j|qu|n|s|c|m|t)'(?=\p{L})/gu, '$1e '],
+  // French inversion: livrez-vous, puis-je, est-ce, a-t-il → livrez vous, puis je, est ce, a il
+  [/-(?:t-)?(je|tu|il|elle|on|nous|vous|ils|elles|ce)\b/g, ' $1'],
   // English possessive: anna's → anna
   [/(\p{L})'s\b/gu, '$1'],
 ];
@@ -51,18 +60,21 @@ const fillers = [
   'i would like to know', 'i want to know', 'i was wondering', 'i wonder', 'do you know', 'please tell me', 'tell me',
   'could you please', 'can you please', 'would you please', 'could you', 'would you', 'can you', 'would you mind',
   'please', 'pls', 'plz', 'kindly', 'thanks in advance', 'thank you', 'thanks', 'thx', 'hello', 'hi there', 'hi', 'hey', 'quick question',
-  'just', 'actually', 'basically',
+  'just', 'actually', 'basically', 'how does that work', 'how does this work', 'how do i do that', 'how do i do this', 'how can i do that',
   // German
   'konnen sie mir bitte sagen', 'kannst du mir bitte sagen', 'konnen sie mir sagen', 'kannst du mir sagen', 'konnten sie mir sagen', 'konntest du mir sagen',
   'ich mochte wissen', 'ich wurde gerne wissen', 'ich hatte gerne gewusst', 'sag mir', 'sagen sie mir', 'bitte', 'danke im voraus', 'vielen dank', 'danke',
-  'hallo', 'guten tag', 'guten morgen', 'eigentlich',
+  'hallo', 'guten tag', 'guten morgen', 'eigentlich', 'wie geht das', 'wie mache ich das',
   // French
   'se il vous plait', 'se il te plait', 'sil vous plait', 'sil te plait', 'svp', 'stp', 'pourriez vous me dire', 'pouvez vous me dire', 'peux tu me dire',
   'pourriez-vous me dire', 'pouvez-vous me dire', 'peux-tu me dire', 'je voudrais savoir', 'j aimerais savoir', 'je aimerais savoir', 'merci d avance',
-  'merci de avance', 'merci beaucoup', 'merci', 'bonjour', 'salut',
+  'merci de avance', 'merci beaucoup', 'merci', 'bonjour', 'salut', 'comment faire', 'comment je fais', 'comment on fait',
   // Spanish
   'por favor', 'podrias decirme', 'podria decirme', 'puedes decirme', 'me puedes decir', 'me podrias decir', 'me podria decir', 'quisiera saber',
-  'me gustaria saber', 'quiero saber', 'muchas gracias', 'gracias', 'hola', 'buenos dias', 'buenas tardes',
+  'me gustaria saber', 'quiero saber', 'muchas gracias', 'gracias', 'hola', 'buenos dias', 'buenas tardes', 'como lo hago', 'como se hace',
+  // Italian, Dutch, Portuguese
+  'come faccio', 'come si fa', 'contact opnemen met', 'neem ik contact op met', 'neem contact op met', 'per favore', 'grazie', 'ciao', 'buongiorno', 'hoe doe ik dat', 'hoe werkt dat', 'alstublieft', 'alsjeblieft', 'bedankt', 'dank je', 'hallo',
+  'como faco', 'como faz', 'por favor', 'obrigado', 'obrigada', 'ola', 'bom dia',
 ].map((phrase) => foldAccents(phrase));
 
 const fillerPattern = new RegExp(` (?:${fillers.map((phrase) => phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?= )`, 'g');

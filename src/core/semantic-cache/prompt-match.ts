@@ -1,38 +1,73 @@
+import { numberWords } from './anchor-tables.js';
 import { stopwords } from './stopwords.js';
 
 /**
- * True when two normalised prompts are the same sentence with a content word or two swapped
- * ("cancel my order" / "cancel my subscription", "return policy for shoes" / "… for jackets"):
- * the shape of a template filled with another value, which asks a different question however
- * similar the vectors are. Rewordings change function words and structure, and pass. Swapping
- * a word for a synonym ("order" / "purchase") is refused as well: a missed hit costs one model
- * call, a wrong answer costs the user's trust.
+ * True when two normalised prompts do not ask about the same things: a content word of one
+ * (not a function word, not a number — anchors.ts checks those) has no counterpart in the
+ * other, the same word, an inflection of it or a synonym (synonyms.ts). That refuses a
+ * template filled with another value ("cancel my order" / "cancel my subscription"), and a
+ * question narrowed or widened by a word ("what is the return policy" / "… for electronics";
+ * "why is my order shipped" / "can I change the delivery slot of my order"). Rewordings change
+ * function words, inflections, synonyms and order, and pass. Words the table does not know as
+ * synonyms are refused as well: a missed hit costs one model call, a wrong answer costs the
+ * user's trust. Linear in the words, plus at most `maxLeftovers`² comparisons.
  */
 export function swapsContentWords(a: string, b: string): boolean {
-  const left = a.split(' ');
-  const right = b.split(' ');
-  if (left.length > maxTokens || right.length > maxTokens) return false;
-  const { removed, added, shared } = diff(left, right);
-  const removedContent = removed.filter(isContent);
-  const addedContent = added.filter(isContent);
-  const unmatched = removedContent.filter((word) => !addedContent.some((other) => sameWord(word, other)));
-  const unmatchedAdded = addedContent.filter((word) => !removedContent.some((other) => sameWord(word, other)));
-  return unmatched.length > 0 && unmatchedAdded.length > 0 && unmatched.length <= 3 && unmatchedAdded.length <= 3 && shared.filter(isContent).length >= 1;
+  const left = contentCounts(a);
+  const right = contentCounts(b);
+  const leftovers = (from: Map<string, number>, other: Map<string, number>) => {
+    const words: string[] = [];
+    for (const [word, count] of from) for (let extra = count - (other.get(word) ?? 0); extra > 0 && words.length <= maxLeftovers; extra--) words.push(word);
+    return words;
+  };
+  const removed = leftovers(left, right);
+  const added = leftovers(right, left);
+  if (removed.length > maxLeftovers || added.length > maxLeftovers) return true;
+  const unmatched = removed.filter((word) => !added.some((other) => sameWord(word, other)));
+  const unmatchedAdded = added.filter((word) => !removed.some((other) => sameWord(word, other)));
+  return unmatched.length > 0 || unmatchedAdded.length > 0;
 }
 
-const maxTokens = 64;
+/** Content words left over on one side past which two prompts are different questions. */
+const maxLeftovers = 8;
+
+function contentCounts(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const word of text.split(' ')) if (isContent(word)) counts.set(word, (counts.get(word) ?? 0) + 1);
+  return counts;
+}
 
 function isContent(word: string): boolean {
-  return word.length > 1 && !stopwords.has(word) && !/^\p{N}/u.test(word);
+  // Numbers, spelled out or not, are anchors (anchors.ts): "two tickets" is "2 tickets".
+  return word.length > 1 && !stopwords.has(word) && !/^\p{N}/u.test(word) && numberWords[word] === undefined;
 }
 
-/** Inflections and small typos: order/orders, passwort/passworts, recieve/receive. */
+/**
+ * Inflections and small typos: order/orders, passwort/passworts, recieve/receive, add/adding;
+ * Spanish stems that change (encuentro/encontrar), German separable verbs (reiche … ein /
+ * einreichen) and Dutch participles (geaccepteerd/accepteren).
+ */
 function sameWord(a: string, b: string): boolean {
-  if (a === b) return true;
-  const prefix = commonPrefix(a, b);
-  if ((prefix >= 4 && prefix >= Math.min(a.length, b.length) - 2) || (prefix >= 5 && prefix >= Math.min(a.length, b.length) - 3)) return true;
+  if (a === b || sameStem(a, b)) return true;
+  const [shorter, longer] = a.length <= b.length ? [a, b] : [b, a];
+  if (shorter.length >= 3 && longer.startsWith(shorter) && inflection.test(longer.slice(shorter.length))) return true;
+  const diphthongs = (word: string) => word.replace(/ue/g, 'o').replace(/ie/g, 'e');
+  if (sameStem(diphthongs(a), diphthongs(b))) return true;
+  const separable = separablePrefix.exec(longer);
+  if (separable && shorter.length >= 4 && sameStem(longer.slice(separable[0].length), shorter)) return true;
+  if (/^ge\p{L}{5,}/u.test(longer) && sameStem(longer.slice(2), shorter)) return true;
   return Math.abs(a.length - b.length) <= 1 && Math.min(a.length, b.length) >= 5 && editDistanceAtMostOne(a, b);
 }
+
+function sameStem(a: string, b: string): boolean {
+  if (a === b) return true;
+  const prefix = commonPrefix(a, b);
+  return (prefix >= 4 && prefix >= Math.min(a.length, b.length) - 2) || (prefix >= 5 && prefix >= Math.min(a.length, b.length) - 3);
+}
+
+/** What English adds to a short word: add → adds, adding, added (a doubled last letter too: ship → shipping). */
+const inflection = /^(?:s|es|ed|ing|er|ers|(\p{L})?(?:ing|ed|er))$/u;
+const separablePrefix = /^(?:ein|aus|auf|an|um|ab|zu|zuruck|vor|nach|mit|weg|her|hin|durch)(?=\p{L}{4,})/u;
 
 function commonPrefix(a: string, b: string): number {
   let length = 0;
@@ -59,31 +94,4 @@ function editDistanceAtMostOne(a: string, b: string): boolean {
     }
   }
   return edits + (a.length - i) + (b.length - j) <= 1;
-}
-
-/** Longest common subsequence of two token lists: what was removed, added and kept. */
-function diff(left: string[], right: string[]): { removed: string[]; added: string[]; shared: string[] } {
-  const rows = left.length + 1;
-  const columns = right.length + 1;
-  const lengths = new Uint16Array(rows * columns);
-  for (let i = left.length - 1; i >= 0; i--) {
-    for (let j = right.length - 1; j >= 0; j--) {
-      lengths[i * columns + j] = left[i] === right[j] ? lengths[(i + 1) * columns + j + 1]! + 1 : Math.max(lengths[(i + 1) * columns + j]!, lengths[i * columns + j + 1]!);
-    }
-  }
-  const removed: string[] = [];
-  const added: string[] = [];
-  const shared: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < left.length && j < right.length) {
-    if (left[i] === right[j]) {
-      shared.push(left[i++]!);
-      j++;
-    } else if (lengths[(i + 1) * columns + j]! >= lengths[i * columns + j + 1]!) removed.push(left[i++]!);
-    else added.push(right[j++]!);
-  }
-  removed.push(...left.slice(i));
-  added.push(...right.slice(j));
-  return { removed, added, shared };
 }

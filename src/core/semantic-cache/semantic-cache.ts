@@ -13,7 +13,7 @@ import { describePrompt, type CacheablePrompt } from './scope.js';
  * (the lowest at which no dev near-miss is served, a step up for margin); that embedder
  * declares it as its `defaultThreshold`.
  */
-export const defaultSimilarityThreshold = 0.75;
+export const defaultSimilarityThreshold = 0.6;
 
 /**
  * The similarity a hit needs when neither the route nor the embedder says (an embeddings model

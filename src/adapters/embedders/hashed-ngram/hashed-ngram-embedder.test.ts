@@ -12,7 +12,7 @@ describe('HashedNgramEmbedder', () => {
     assert.equal(vector!.length, 256);
     assert.ok(Math.abs(dot(vector!, vector!) - 1) < 1e-5);
     assert.deepEqual(await new HashedNgramEmbedder({ dimension: 256 }).embed(['how do i reset my password']), [vector]);
-    assert.equal(embedder.id, 'hashed-ngram-v1/256');
+    assert.equal(embedder.id, 'hashed-ngram-v2/256');
   });
 
   it('puts rewordings closer than other questions', async () => {

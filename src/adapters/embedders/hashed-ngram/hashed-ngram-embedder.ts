@@ -29,7 +29,7 @@ export class HashedNgramEmbedder implements Embedder {
 
   constructor(options: HashedNgramEmbedderOptions = {}) {
     this.dimension = options.dimension ?? 256;
-    this.id = `hashed-ngram-v1/${this.dimension}`;
+    this.id = `hashed-ngram-v2/${this.dimension}`;
   }
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
