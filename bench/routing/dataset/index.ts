@@ -7,6 +7,7 @@ import type { LabelledRequest } from './entry.js';
 import { extraction } from './extraction.js';
 import { language } from './language.js';
 import { maths } from './maths.js';
+import { data, planning, prose, writing } from './planning-and-writing.js';
 import { product } from './product.js';
 import { finance, health, legal, safetySecurity } from './risk.js';
 import { support } from './support.js';
@@ -15,7 +16,7 @@ export type { Label, LabelledRequest } from './entry.js';
 
 /** Every labelled request, each repeat expanded into its own identical request. */
 export function labelledRequests(): LabelledRequest[] {
-  const unique = [...support, ...coding, ...maths, ...extraction, ...agents, ...language, ...conversation, ...advice, ...product, ...health, ...legal, ...finance, ...safetySecurity, ...constraints];
+  const unique = [...support, ...coding, ...maths, ...extraction, ...agents, ...language, ...conversation, ...advice, ...product, ...health, ...legal, ...finance, ...safetySecurity, ...constraints, ...writing, ...planning, ...data, ...prose];
   return unique.flatMap((entry) => Array.from({ length: 1 + (entry.repeat ?? 0) }, () => entry));
 }
 
