@@ -15,6 +15,7 @@ import { usageRoutes } from './routes/usage.js';
 import { feedbackRoutes } from './routes/feedback.js';
 import { cacheRoutes } from './routes/cache.js';
 import { jsonBodies } from './json-body.js';
+import { lingerAfterRefusal } from './lingering-refusal.js';
 import { routeAccess } from './route-access.js';
 import { ConcurrencyGate } from './request-context.js';
 
@@ -223,6 +224,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
     const error = BreakwaterError.isInstance(thrown) ? thrown : fromFastifyError(thrown as Error & { code?: string; statusCode?: number }, bodyLimit);
     app.metrics.httpErrors.inc({ code: error.code });
     if (error.code === 'INTERNAL_ERROR') request.log.error({ err: thrown }, 'internal error');
+    if (error.code === 'BODY_TOO_LARGE') lingerAfterRefusal(request, reply, bodyLimit.bytes);
     return sendError(reply, error);
   });
   server.setNotFoundHandler((request, reply) =>
