@@ -73,10 +73,11 @@ describe('detectPii', () => {
     assert.deepEqual(found('au 12 rue de la Paix, Paris'), ['ADDRESS:12 rue de la Paix']);
   });
 
-  it('finds un-cued names with the NLP tagger only', () => {
-    const text = 'Assigned to Wei Zhang yesterday.';
+  it('finds un-cued names by the name lists, and ones they lack with the NLP tagger only', () => {
+    assert.deepEqual(found('Assigned to Wei Zhang yesterday.', false), ['NAME:Wei Zhang']);
+    const text = 'Assigned to Bartholomew Quigley yesterday.';
     assert.deepEqual(found(text, false), []);
-    assert.deepEqual(found(text, true), ['NAME:Wei Zhang']);
+    assert.deepEqual(found(text, true), ['NAME:Bartholomew Quigley']);
   });
 
   it('only looks for the requested types', () => {

@@ -1,5 +1,6 @@
 import type { Detection } from '../pii-type.js';
 import { caseless } from './caseless.js';
+import { detectNamesByList } from './name-gazetteer.js';
 
 // One capitalised name word (Jean-Pierre, O'Brien, García, Ørsted), optionally with a particle before the next.
 const word = String.raw`\p{Lu}[\p{Ll}'’]*(?:-\p{Lu}?[\p{Ll}'’]+)*`;
@@ -38,7 +39,9 @@ const notNames = new Set(
   not sure here back so very happy glad sorry afraid writing trying unable looking going just still also the a an your our my this that it
   monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december
   admin user manager hr it ops dev devops engineering finance legal mit und et y de
-  order account ticket invoice phone email please thanks gmbh ltd inc`.split(/\s+/),
+  order account ticket invoice phone email please thanks gmbh ltd inc
+  sie ich wir ihr er es der die das den dem ein eine bitte können könnten le la les il elle nous vous on el los las lo gli het een ik jij u wij zij
+  o os as um uma você`.split(/\s+/),
 );
 
 /**
@@ -48,7 +51,7 @@ const notNames = new Set(
  * cue is left to the NLP tagger.
  */
 export function detectNamesByRules(text: string): Detection[] {
-  const found: Detection[] = [];
+  const found: Detection[] = detectNamesByList(text);
   for (const pattern of [afterTitle, afterIntroduction, signature]) {
     for (const match of text.matchAll(pattern)) {
       const name = trimName(match[1]!);

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type nlpType from 'compromise';
 import type { Detection } from '../pii-type.js';
 import { trimName } from './name.js';
+import { isAmbiguousName } from './name-gazetteer.js';
 
 const leadingTitle = /^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Herr|Frau|Mme|Mlle|Sr|Sra|Srta|Shri|Smt|Sri|Dott|Sig|M)\.?\s+)+/u;
 // "Victoria Station", "Jordan University": a place or organisation named after someone.
@@ -46,6 +47,8 @@ export function detectNamesByNlp(text: string): Detection[] {
     const after = text.slice(start + value.length, start + value.length + 20);
     if (placeNoun.test(after)) continue;
     const name = trimName(value);
+    // A lone "Grace", "Claude" or "Julia" is more often a word, a product or a language than a person.
+    if (name && !name.includes(' ') && isAmbiguousName(name)) continue;
     if (name) found.push({ type: 'NAME', start, end: start + name.length });
   }
   return found;

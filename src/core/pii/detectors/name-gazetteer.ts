@@ -1,0 +1,93 @@
+import type { Detection } from '../pii-type.js';
+import { englishWordNameList, familyNameList, givenNameList } from './name-lists.js';
+
+const words = (lines: readonly string[]) => new Set(lines.flatMap((line) => line.split(' ')));
+let lists: { given: Set<string>; family: Set<string>; ambiguous: Set<string> } | undefined;
+
+/**
+ * Given names that are also words, places, products or languages people write about; these
+ * count only with a known family name after them ("Grace Hopper", not "Grace period").
+ */
+const alsoWords = `Claude Julia Ada Pascal Mark Grace Chase Amber Iris Page Sunny Angel Santa Alexa Siri Gemini Aurora Luna Nova Stella
+  Celeste Esperanza Dolores Lucky Rich Pat Jack Rock Cliff Glen Heath Dale Shelby Harley Tesla Don Del Dom Cruz Paz Luz Sol Mar Reyes
+  Ernst Kai Mai Wolf Marin Rosa Fortuna Amor Bonita Alba Cielo Estrella Gloria Mercedes Victoria Florence Jordan Austin Sydney Chelsea
+  Madison Lincoln Jackson Kelly Nick Bob Sonic Echo River Ocean Rain Dusty Sparky Buddy Chip Cash Gold Silver Star Sun Moon Rio Roma
+  Aria Aurelia Bianca Nina Lola Tina Gina Paloma Clemente Benigno Felice Fausto Gioia Speranza Serena Chiara Franca Vera Dina Lia Ilse
+  Heide Linde Rune Sten Bo Liv Mads Frode Siv Server Hilton Milano Roma Napoli Torino Firenze Venezia Paris London Berlin Wien Madrid
+  Lisboa Porto Meta Romeo Zara Nike Travis Ola Oma Opa Carolina Europa Africa India China Valencia Sevilla Granada Lima Quito Bogota`;
+
+function load() {
+  lists ??= {
+    given: words(givenNameList),
+    family: words(familyNameList),
+    ambiguous: new Set([...words(englishWordNameList), ...alsoWords.split(/\s+/)]),
+  };
+  return lists;
+}
+
+// Capitalised words as names are written: Jean-Pierre, O'Brien, Müller, Çelik.
+const capitalised = /(?<![\p{L}\p{N}_@'’./\\-])\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}[\p{Ll}'’]+)?(?![\p{L}\p{N}_@-]|[.'’/\\][\p{L}\p{N}])/gu;
+const particles = new Set(['van', 'von', 'der', 'den', 'de', 'del', 'della', 'di', 'da', 'do', 'dos', 'das', 'du', 'la', 'le', 'ter', 'ten', 'zu', 'bin', 'al', 'van der', 'van den', 'de la', 'von der']);
+// Capitalised words that follow a given name without being a family name.
+const notFamily = new Set(
+  `The And Und Und Der Die Das Den Dem Des Ein Eine Le La Les Il Lo El Los Las Et Y E O Ou Of To In On At For From With Is Was Has Had Will
+  Can May Our Your My His Her Their This That Team Support Sales Service Street Station Road Avenue Square Airport University College
+  School Hospital Park Bridge Hotel Inc Ltd Llc Gmbh Ag Group Bank Foundation Institute Museum Church Cathedral Lake River Mountain Island
+  Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April June July August September October November December
+  Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag Januar Februar März Juni Juli Oktober Dezember Lundi Mardi Mercredi Jeudi
+  Vendredi Samedi Dimanche Janvier Février Mars Avril Juin Juillet Août Septembre Octobre Novembre Décembre Hi Hello Dear Thanks Regards
+  Sie Ich Wir Ihr Er Es Bitte Können Könnten Elle Nous Vous Het Een Ik Wij Zij Você Ask Tell Call Email Send Ping Cc`.split(/\s+/),
+);
+
+/** Whether a lone capitalised word is a given name that is also a common word, place or product ("Grace", "Claude", "Paris"). */
+export function isAmbiguousName(word: string): boolean {
+  return load().ambiguous.has(word);
+}
+
+const isTitle = (word: string) => /^(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|Herr|Frau|Mme|Mlle|Madame|Monsieur|Sr|Sra|Srta|Don|Doña|Dott|Sig|Signora|Signor|Meneer|Mevrouw|Pan|Pani)$/.test(word);
+
+interface Token {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * Names found by lists, not cues: a known given name followed by one or two capitalised words
+ * ("Sanne de Vries", "Jürgen Hartmann", "Maria Fernanda Costa"), or a known given name alone.
+ * Given names that are also common words ("Will", "Grace", "Claude") count only before a known
+ * family name. One pass over the capitalised words, each looked at a bounded number of times.
+ */
+export function detectNamesByList(text: string): Detection[] {
+  const { given, family, ambiguous } = load();
+  const tokens: Token[] = [];
+  for (const match of text.matchAll(capitalised)) tokens.push({ text: match[0], start: match.index, end: match.index + match[0].length });
+  const found: Detection[] = [];
+  for (let index = 0; index < tokens.length; index++) {
+    const first = tokens[index]!;
+    if (!given.has(first.text)) continue;
+    // Part of a longer capitalised phrase that does not start with this name ("Santa Maria Novella").
+    const previous = tokens[index - 1];
+    if (previous && /^[ \t]+$/.test(text.slice(previous.end, first.start)) && !notFamily.has(previous.text) && !isTitle(previous.text)) continue;
+    let end = first.end;
+    let last = index;
+    let knownFamily = false;
+    for (let next = index + 1; next < tokens.length && next <= index + 3; next++) {
+      const candidate = tokens[next]!;
+      const gap = text.slice(end, candidate.start);
+      const between = gap.trim();
+      if (!/^[ \t]+$/.test(gap.replace(between, ' ')) || (between !== '' && !particles.has(between))) break;
+      if (notFamily.has(candidate.text)) break;
+      end = candidate.end;
+      last = next;
+      if (family.has(candidate.text)) knownFamily = true;
+    }
+    const after = text.slice(end, end + 16);
+    if (/^[ \t]+(?:Street|Station|Road|Avenue|Square|Airport|University|College|Hospital|Park|Bridge|Hotel|Inc|Ltd|LLC|GmbH|AG|Group|Bank|Straße|Platz)\b/.test(after)) continue;
+    const single = last === index;
+    if (ambiguous.has(first.text) && (single || !knownFamily)) continue;
+    found.push({ type: 'NAME', start: first.start, end });
+    index = last;
+  }
+  return found;
+}
