@@ -10,7 +10,7 @@ import type { Embedder } from '../core/ports/embedder.js';
 import type { Provider } from '../core/ports/provider.js';
 import type { ResponseCache } from '../core/ports/response-cache.js';
 import type { VectorIndexStore } from '../core/ports/vector-index.js';
-import { SemanticCache } from '../core/semantic-cache/semantic-cache.js';
+import { defaultSimilarityThreshold, SemanticCache, uncalibratedThreshold } from '../core/semantic-cache/semantic-cache.js';
 
 /** Whether any alias uses the semantic cache: globally on, or on for one alias. */
 export function semanticCacheWanted(config: ParsedConfig): boolean {
@@ -31,7 +31,15 @@ export function buildSemanticCache(config: ParsedConfig, providers: ReadonlyMap<
     if (!deployment) {
       throw new BreakwaterError('CONFIG_INVALID', `cache.semantic.embedder.model: no model alias "${settings.embedder.model}"; name an embeddings model under models.`);
     }
-    embedder = new ProviderEmbedder({ provider: providers.get(deployment.provider)!, model: deployment.model, dimension: settings.embedder.dimension });
+    const model = new ProviderEmbedder({ provider: providers.get(deployment.provider)!, model: deployment.model, dimension: settings.embedder.dimension });
+    // What only the configuration knows about the model: whether it is multilingual, and its calibrated threshold.
+    embedder = {
+      id: model.id,
+      dimension: model.dimension,
+      multilingual: settings.embedder.multilingual,
+      ...(settings.embedder.threshold !== undefined ? { defaultThreshold: settings.embedder.threshold } : {}),
+      embed: (texts, signal) => model.embed(texts, signal),
+    };
   }
   let indexes: VectorIndexStore;
   if (settings.index.driver === 'exact') indexes = new BruteForceVectorIndexStore(embedder.dimension);
@@ -48,12 +56,17 @@ export function buildSemanticCache(config: ParsedConfig, providers: ReadonlyMap<
   return new SemanticCache({ embedder, indexes, payloads, maxEntries: settings.maxEntries, maxScopes: settings.maxScopes, maxStoredScopes: settings.maxStoredScopes });
 }
 
-/** The threshold of a call's alias: its own setting, else the global one; undefined when off for it. */
+/**
+ * The threshold of a call's alias: its own setting, else the global one, else the embedder's
+ * calibrated one (built in: defaultSimilarityThreshold; a model: its configured threshold, else
+ * uncalibratedThreshold); undefined when off for it.
+ */
 export function semanticThresholds(config: ParsedConfig): (context: CallContext) => number | undefined {
   const settings = config.cache.semantic;
+  const embedderThreshold = settings.embedder.driver === 'hashed-ngram' ? defaultSimilarityThreshold : (settings.embedder.threshold ?? uncalibratedThreshold);
   return (context) => {
     const own = config.models[context.requestedAlias]?.semanticCache;
     const enabled = own?.enabled ?? (own?.threshold !== undefined ? true : settings.enabled);
-    return enabled ? (own?.threshold ?? settings.threshold) : undefined;
+    return enabled ? (own?.threshold ?? settings.threshold ?? embedderThreshold) : undefined;
   };
 }

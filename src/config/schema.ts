@@ -281,8 +281,8 @@ export const configSchema = z
           .object({
             /** For every alias; `models.<alias>.semanticCache.enabled` turns it on or off per alias. */
             enabled: z.boolean().default(false),
-            /** Minimum cosine similarity of a hit (0.75: 76% of paraphrases served, 0 false hits in bench:cache). */
-            threshold: z.number().gt(0).max(1).default(0.75),
+            /** Minimum cosine similarity of a hit; unset: the embedder's calibrated one (built in: 0.6; a model: embedder.threshold, else 0.9). */
+            threshold: z.number().gt(0).max(1).optional(),
             ttlSeconds: z.number().int().positive().default(3600),
             /** Entries kept per process; the oldest go first. */
             maxEntries: z.number().int().positive().default(100_000),
@@ -295,7 +295,17 @@ export const configSchema = z
                 /** Built in, no model: hashed word and character n-grams. */
                 z.object({ driver: z.literal('hashed-ngram'), dimension: z.number().int().min(16).max(4096).default(256) }).strict(),
                 /** An embeddings model alias (OpenAI-compatible, or a local GGUF with embedding: true). */
-                z.object({ driver: z.literal('model'), model: z.string().min(1), dimension: z.number().int().positive() }).strict(),
+                z
+                  .object({
+                    driver: z.literal('model'),
+                    model: z.string().min(1),
+                    dimension: z.number().int().positive(),
+                    /** The model places a question and its translation together: hits across languages are allowed. */
+                    multilingual: z.boolean().default(false),
+                    /** This model's threshold, calibrated with bench:cache (bench/cache/README.md); default 0.9. */
+                    threshold: z.number().gt(0).max(1).optional(),
+                  })
+                  .strict(),
               ])
               .prefault({ driver: 'hashed-ngram' }),
             index: z

@@ -52,7 +52,7 @@ describe('semantic cache embedding through an OpenAI-compatible embeddings deplo
         faq: { deployments: [{ provider: 'upstream', model: 'gpt-4o-mini', retries: 0 }], semanticCache: { enabled: true } },
         embed: { deployments: [{ provider: 'upstream', model: 'text-embedding-3-small' }] },
       },
-      cache: { exact: { enabled: false }, semantic: { embedder: { driver: 'model', model: 'embed', dimension: 64 }, index: { driver: 'exact' } } },
+      cache: { exact: { enabled: false }, semantic: { embedder: { driver: 'model', model: 'embed', dimension: 64, threshold: 0.75 }, index: { driver: 'exact' } } },
     });
     key = await test.key();
   });
