@@ -1,6 +1,7 @@
 import { piiTypes, type PiiType } from '../../src/core/pii/pii-type.js';
 import { englishIndia, englishUk, englishUs } from './sentences-en.js';
 import { dutchBelgianSwiss, french, german, italian, spanish } from './sentences-eu.js';
+import { generaliseByLocale } from './sentences-generalise.js';
 import { heldOut } from './sentences-held-out.js';
 import { chatWithoutPii, logsAndCode } from './sentences-logs.js';
 
@@ -47,6 +48,7 @@ const groups: Record<string, readonly string[]> = {
   'nl/be/at/ch': dutchBelgianSwiss,
   'logs & code': logsAndCode,
   'chat, no PII': chatWithoutPii,
+  ...generaliseByLocale,
 };
 
 /** The sentences the detectors were developed against. */

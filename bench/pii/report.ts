@@ -11,6 +11,10 @@ export interface PiiBenchFigures {
   lenientFull: Map<PiiType, TypeScore>;
   mistakes: Mistake[];
   throughput: { full: number; rulesOnly: number; megabytes: number };
+  /** Keys appended to the JSON line (the blind set's twins). */
+  extra?: Record<string, number | string | null>;
+  /** Printed before everything else: the blind headline beside the dev figures. */
+  headline?: string[];
 }
 
 const fixed = (value: number) => value.toFixed(3);
@@ -30,6 +34,7 @@ export function report(figures: PiiBenchFigures): string[] {
   const structuredFull = structured(full);
   const structuredHeldOut = structured(heldOut);
   return [
+    ...(figures.headline ? [...figures.headline, ''] : []),
     `bench:pii — ${figures.sentences} labelled sentences (+ ${figures.heldOutSentences} held out), exact span match; ${figures.environment}`,
     '',
     ...table(
@@ -57,7 +62,7 @@ export function report(figures: PiiBenchFigures): string[] {
     ),
     `(each over ${throughput.megabytes.toFixed(1)} MB of the corpus repeated)`,
     '',
-    `mistakes (${figures.mistakes.length}):`,
+    `dev mistakes (${figures.mistakes.length}):`,
     ...figures.mistakes.map((mistake) => `  ${mistake.kind} ${mistake.type} ${JSON.stringify(mistake.value)} in ${JSON.stringify(mistake.text.length > 90 ? `${mistake.text.slice(0, 90)}…` : mistake.text)}`),
     '',
     JSON.stringify({
@@ -74,6 +79,7 @@ export function report(figures: PiiBenchFigures): string[] {
       address_precision: round(precision(of(full, 'ADDRESS')), 4),
       mb_per_s: round(throughput.full, 3),
       mb_per_s_rules_only: round(throughput.rulesOnly, 3),
+      ...figures.extra,
     }),
   ];
 }

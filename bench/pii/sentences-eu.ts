@@ -127,7 +127,7 @@ export const italian: readonly string[] = [
   'Fattura n. 2024/118 del 21/03/2024.',
   'Il sig. [[NAME:Bianchi]] richiamerà domani mattina.',
   'Il prezzo è di 1.499,00 € IVA inclusa.',
-  'Codice fiscale RSSMRA85T10A562S sul contratto.',
+  'Codice fiscale [[CODICEFISCALE:RSSMRA85T10A562S]] sul contratto.',
   'La mia email è [[EMAIL:giulia.rossi@libero.it]].',
   'Saluti,\n[[NAME:Francesca Ricci]]',
   'Il pacco 3UW1234567 è in consegna oggi.',
