@@ -94,7 +94,8 @@ export function extractAnchors(original: string): Anchors {
       // "Am I allowed to…" asks what "Can I…" asks, and "included" what "comes with": only the other pole (deny, exclude) is an anchor.
       if (direction && direction !== 'dir:permit+' && direction !== 'dir:include+') exact.add(direction);
       const particle = particles[fold(tokens[index + 1]?.[0] ?? '')];
-      if (phrasalVerbs.has(lower) && particle) exact.add(`dir:${particle}`);
+      // "Turn on" is "enable": the same anchor, so either wording meets the other and "turn off" neither.
+      if (phrasalVerbs.has(lower) && particle) exact.add(particle === 'on+' || particle === 'on-' ? `dir:enable${particle.slice(2)}` : `dir:${particle}`);
       if (isName(token, sentenceStart) && !notNames.has(lower)) {
         names.add(lower);
         order.add(lower);

@@ -46,6 +46,9 @@ const contractions: Array<[RegExp, string]> = [
   [/\b(l|d|j|qu|n|s|c|m|t)'(?=\p{L})/gu, '$1e '],
   // French inversion: livrez-vous, puis-je, est-ce, a-t-il → livrez vous, puis je, est ce, a il
   [/-(?:t-)?(je|tu|il|elle|on|nous|vous|ils|elles|ce)\b/g, ' $1'],
+  // "Turn on" / "switch off" are "enable" / "disable" (anchors.ts gives them the same direction).
+  [/\b(?:turn|switch|power)(?:s|ed|ing)? on\b/g, 'enable'],
+  [/\b(?:turn|switch|power)(?:s|ed|ing)? off\b/g, 'disable'],
   // English possessive: anna's → anna
   [/(\p{L})'s\b/gu, '$1'],
 ];

@@ -43,3 +43,14 @@ describe('swapsContentWords: the same things asked about', () => {
     assert.ok(performance.now() - started < 1000);
   });
 });
+
+describe('turn on / enable', () => {
+  it('"turn on" asks what "enable" asks; "turn off" does not', async () => {
+    const { anchorsAgree, extractAnchors } = await import('./anchors.js');
+    const same = (a: string, b: string) =>
+      !differ(a, b) && anchorsAgree(extractAnchors(a), new Set(normaliseText(a).split(' ')), extractAnchors(b), new Set(normaliseText(b).split(' ')));
+    assert.equal(same('How do I turn on auto-renewal?', 'How can I enable auto-renewal?'), true);
+    assert.equal(same('How do I turn off auto-renewal?', 'How can I enable auto-renewal?'), false);
+    assert.equal(same('How do I switch off notifications?', 'How do I disable notifications?'), true);
+  });
+});
