@@ -58,7 +58,7 @@ export async function startJobEngine(parts: JobParts): Promise<JobEngine> {
   const pipelines = buildPipelines(config, env, logger);
   for (const pipeline of pipelines.values()) {
     const hash = createHash('sha256').update(pipeline.prompt.system).update('\0').update(pipeline.prompt.template).digest('hex');
-    const registered = await store.jobs.registerPrompt(pipeline.name, pipeline.prompt.version, hash, `${pipeline.prompt.system}\n\n${pipeline.prompt.template}`, Date.now());
+    const registered = await store.prompts.register(pipeline.name, pipeline.prompt.version, hash, `${pipeline.prompt.system}\n\n${pipeline.prompt.template}`, Date.now());
     if (registered === 'conflict') {
       throw new BreakwaterError(
         'CONFIG_INVALID',

@@ -4,6 +4,7 @@ import { BreakwaterError } from '../../src/core/errors/breakwater-error.js';
 import type { JobRecord, NewJob, StoredRecord } from '../../src/core/ports/job-store.js';
 import type { Store } from '../../src/core/ports/store.js';
 import { dispatchOutboxContract } from './dispatch-outbox-contract.js';
+import { promptStoreContract } from './prompt-store-contract.js';
 import { dispatchOf, input, newJob, record, t0, unique, usage, webhookFor } from './store-fixtures.js';
 
 export { usage };
@@ -435,14 +436,6 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
         assert.deepEqual(retry.map((delivery) => [delivery.id, delivery.attempts]), [[id, 1]], 'due at its retry time, not held by the recorded claim');
       });
 
-      it('registers prompt versions: created, then exists for the same text, conflict for another', async () => {
-        assert.equal(await store.jobs.registerPrompt('invoices', 1, 'sha-a', 'Extract {{fields}}', t0), 'created');
-        assert.equal(await store.jobs.registerPrompt('invoices', 1, 'sha-a', 'Extract {{fields}}', t0 + 1), 'exists');
-        assert.equal(await store.jobs.registerPrompt('invoices', 1, 'sha-b', 'Other text', t0 + 2), 'conflict');
-        assert.equal(await store.jobs.registerPrompt('invoices', 2, 'sha-b', 'Other text', t0 + 3), 'created');
-        assert.equal(await store.jobs.registerPrompt('receipts', 1, 'sha-b', 'Other text', t0 + 4), 'created');
-      });
-
       it('pages records of a tenant’s pipeline newest first', async () => {
         const stored: StoredRecord[] = [];
         for (let i = 0; i < 3; i++) {
@@ -489,5 +482,6 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
     });
 
     dispatchOutboxContract(() => store);
+    promptStoreContract(() => store);
   });
 }

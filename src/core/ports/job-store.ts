@@ -201,8 +201,6 @@ export interface JobStore {
   ): Promise<boolean>;
   deliveriesOf(jobId: string): Promise<WebhookDelivery[]>;
 
-  /** Registers a pipeline prompt version; 'conflict' when that version exists with other text. */
-  registerPrompt(pipeline: string, version: number, sha256: string, template: string, at: number): Promise<'created' | 'exists' | 'conflict'>;
   /**
    * The transactional outbox, for stores whose queue is elsewhere (a broker): dispatches
    * written by createJob and not yet published, leased to one relay for `leaseMs` so two

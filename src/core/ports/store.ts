@@ -1,5 +1,6 @@
 import type { FeedbackStore } from './feedback-store.js';
 import type { JobStore } from './job-store.js';
+import type { PromptStore } from './prompt-store.js';
 
 /** A virtual key as stored: the secret itself is never stored, only its SHA-256 hash. */
 export interface VirtualKey {
@@ -123,6 +124,7 @@ export interface Store {
   readonly keys: KeyStore;
   readonly ledger: LedgerStore;
   readonly jobs: JobStore;
+  readonly prompts: PromptStore;
   /** Routed calls of `auto` aliases and their ratings (route feedback). */
   readonly feedback: FeedbackStore;
   migrate(): Promise<{ applied: string[] }>;

@@ -146,11 +146,6 @@ const sql = {
      WHERE id = $6 AND claimed_by = $7 AND status = 'pending'`,
   ),
   deliveriesOf: statement('deliveries-of', 'SELECT * FROM webhook_deliveries WHERE job_id = $1 ORDER BY created_at, id'),
-  promptInsert: statement(
-    'prompt-insert',
-    'INSERT INTO prompts (pipeline, version, sha256, template, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
-  ),
-  promptGet: statement('prompt-get', 'SELECT sha256 FROM prompts WHERE pipeline = $1 AND version = $2'),
   // SKIP LOCKED: relays on several nodes each take rows no other relay is taking right now.
   claimDispatches: statement(
     'dispatch-claim',
@@ -368,13 +363,6 @@ export class PostgresJobStore implements JobStore {
 
   async deliveriesOf(jobId: string): Promise<WebhookDelivery[]> {
     return (await this.reads.query<DeliveryRow>(sql.deliveriesOf([jobId]))).rows.map(toDelivery);
-  }
-
-  async registerPrompt(pipeline: string, version: number, sha256: string, template: string, at: number): Promise<'created' | 'exists' | 'conflict'> {
-    const inserted = await this.pool.query(sql.promptInsert([pipeline, version, sha256, template, at]));
-    if (inserted.rowCount === 1) return 'created';
-    const existing = (await this.pool.query<{ sha256: string }>(sql.promptGet([pipeline, version]))).rows[0];
-    return existing?.sha256 === sha256 ? 'exists' : 'conflict';
   }
 
   async claimDispatches(limit: number, leaseMs: number): Promise<EnqueueRequest[]> {

@@ -7,6 +7,7 @@ import { PostgresJobStore } from './postgres-job-store.js';
 import { PostgresKeyStore } from './postgres-key-store.js';
 import { PostgresLedgerStore } from './postgres-ledger-store.js';
 import { PostgresFeedbackStore } from './postgres-feedback-store.js';
+import { PostgresPromptStore } from './postgres-prompt-store.js';
 import { guardPool, storeUnreachableAtStart } from './store-unavailable.js';
 import { withTransaction } from './with-transaction.js';
 
@@ -40,6 +41,7 @@ export class PostgresStore implements Store {
   readonly keys: PostgresKeyStore;
   readonly ledger: PostgresLedgerStore;
   readonly jobs: PostgresJobStore;
+  readonly prompts: PostgresPromptStore;
   readonly feedback: PostgresFeedbackStore;
   private closed = false;
 
@@ -50,6 +52,7 @@ export class PostgresStore implements Store {
     this.keys = new PostgresKeyStore(pool, reads);
     this.ledger = new PostgresLedgerStore(pool);
     this.jobs = new PostgresJobStore(pool, reads);
+    this.prompts = new PostgresPromptStore(pool);
     this.feedback = new PostgresFeedbackStore(pool);
   }
 

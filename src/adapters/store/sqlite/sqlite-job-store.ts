@@ -103,8 +103,6 @@ export class SqliteJobStore implements JobStore {
          WHERE id = ? AND claimed_by = ? AND status = 'pending'`,
       ),
       deliveriesOf: db.prepare(`SELECT * FROM webhook_deliveries WHERE job_id = ? ORDER BY created_at, id`),
-      promptGet: db.prepare(`SELECT sha256 FROM prompts WHERE pipeline = ? AND version = ?`).pluck(),
-      promptInsert: db.prepare(`INSERT INTO prompts (pipeline, version, sha256, template, created_at) VALUES (?, ?, ?, ?, ?)`),
       finishedBefore: db.prepare(`SELECT id FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ? LIMIT 5000`).pluck(),
       deleteJob: db.prepare(`DELETE FROM jobs WHERE id = ?`),
       deleteInput: db.prepare(`DELETE FROM job_inputs WHERE job_id = ?`),
@@ -321,17 +319,6 @@ export class SqliteJobStore implements JobStore {
 
   async deliveriesOf(jobId: string): Promise<WebhookDelivery[]> {
     return (this.s.deliveriesOf.all(jobId) as DeliveryRow[]).map(toDelivery);
-  }
-
-  registerPrompt(pipeline: string, version: number, sha256: string, template: string, at: number): Promise<'created' | 'exists' | 'conflict'> {
-    return this.writes.run(() => {
-      const existing = this.s.promptGet.get(pipeline, version) as string | undefined;
-      if (existing === undefined) {
-        this.s.promptInsert.run(pipeline, version, sha256, template, at);
-        return 'created';
-      }
-      return existing === sha256 ? 'exists' : 'conflict';
-    });
   }
 
   /** The embedded queue item commits with its job: there is nothing to relay. */

@@ -9,6 +9,14 @@ import { SqliteQueue, type SqliteQueueOptions } from '../../queue/sqlite/sqlite-
 import { GroupCommit } from './group-commit.js';
 import { SqliteJobStore } from './sqlite-job-store.js';
 import { SqliteFeedbackStore } from './sqlite-feedback-store.js';
+import { SqlitePromptStore } from './sqlite-prompt-store.js';
+
+/** The queue and the store's job-side domains, which share the file's group commit. */
+interface JobDomains {
+  queue: SqliteQueue;
+  jobs: SqliteJobStore;
+  prompts: SqlitePromptStore;
+}
 
 const defaultQueueOptions: SqliteQueueOptions = { backoffBaseMs: 1_000, backoffMaxMs: 300_000 };
 
@@ -20,7 +28,7 @@ export class SqliteStore implements Store {
   readonly feedback: SqliteFeedbackStore;
   private readonly database: Database.Database;
   private readonly writes: GroupCommit;
-  private queueAndJobs: { queue: SqliteQueue; jobs: SqliteJobStore } | undefined;
+  private jobDomains: JobDomains | undefined;
 
   constructor(
     path: string,
@@ -56,12 +64,21 @@ export class SqliteStore implements Store {
     return this.prepared().jobs;
   }
 
-  private prepared(): { queue: SqliteQueue; jobs: SqliteJobStore } {
-    if (!this.queueAndJobs) {
+  get prompts(): SqlitePromptStore {
+    return this.prepared().prompts;
+  }
+
+  /** Statements are prepared on first use, once migrations have made their tables. */
+  private prepared(): JobDomains {
+    if (!this.jobDomains) {
       const queue = new SqliteQueue(this.database, this.writes, this.queueOptions);
-      this.queueAndJobs = { queue, jobs: new SqliteJobStore(this.database, this.writes, queue) };
+      this.jobDomains = {
+        queue,
+        jobs: new SqliteJobStore(this.database, this.writes, queue),
+        prompts: new SqlitePromptStore(this.database, this.writes),
+      };
     }
-    return this.queueAndJobs;
+    return this.jobDomains;
   }
 
   async migrate(): Promise<{ applied: string[] }> {
