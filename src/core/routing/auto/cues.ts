@@ -156,7 +156,7 @@ export const riskCues: readonly Cue[] = [
     'legal',
     2,
     word(
-      'lawsuit|sue|suing|sued|court|lawyer|attorney|legally|liab(?:le|ility)|contract\\w*|clauses?|terms of service|gdpr|dsgvo|rgpd|copyright|trademark|patent|eviction|evict\\w*|dismiss(?:al|ed)|fired|wrongful|notice period|tenancy|lease agreement|custody|divorce|inheritance|will and testament|probate|visa|immigration|non-compete|nda|defamation|klage\\w*|gericht\\w*|anwalt|rechtlich\\w*|kündigung\\w*|kündigungsfrist|arbeitsvertrag|mietvertrag|urheberrecht|erbe|erbschaft|scheidung|tribunal|avocat|juridiquement|licenciement|bail|préavis|droit d.auteur|héritage|divorce|demanda\\w*|abogad\\w*|despido|arrendamiento|herencia|divorcio|avvocat\\w*|licenziament\\w*|contratto|causa legale|advocaat|ontslag|huurcontract|rechter|advogad\\w*|processo judicial|demissão|contrato de',
+      'lawsuit|sue|suing|sued|court|lawyer|landlord|tenants?|mieter\\w*|vermieter\\w*|kaution|locataire|inquilino|arrendador|fianza|affittuari\\w*|huurder|verhuurder|senhorio|attorney|legally|liab(?:le|ility)|contract\\w*|clauses?|terms of service|gdpr|dsgvo|rgpd|copyright|trademark|patent|eviction|evict\\w*|dismiss(?:al|ed)|fired|wrongful|notice period|tenancy|lease agreement|custody|divorce|inheritance|will and testament|probate|visa|immigration|non-compete|nda|defamation|klage\\w*|gericht\\w*|anwalt|rechtlich\\w*|kündigung\\w*|kündigungsfrist|arbeitsvertrag|mietvertrag|urheberrecht|erbe|erbschaft|scheidung|tribunal|avocat|juridiquement|licenciement|bail|préavis|droit d.auteur|héritage|divorce|demanda\\w*|abogad\\w*|despido|arrendamiento|herencia|divorcio|avvocat\\w*|licenziament\\w*|contratto|causa legale|advocaat|ontslag|huurcontract|rechter|advogad\\w*|processo judicial|demissão|contrato de',
     ),
   ),
   pattern(
@@ -177,7 +177,7 @@ export const riskCues: readonly Cue[] = [
     'security',
     2,
     word(
-      'vulnerabilit\\w*|exploit\\w*|cve-\\d+|breach\\w*|hacked|compromised|phishing|ransomware|malware|intrusion|incident response|penetration test\\w*|pentest\\w*|xss|csrf|sql injection|privilege escalation|leaked (?:keys?|credentials|passwords?|secrets?)|credentials? (?:leak\\w*|exposed)|encryption|encrypt\\w*|threat model\\w*|zero[- ]day|2fa|mfa|firewall rules?|sicherheitslücke\\w*|gehackt|angriff\\w*|verschlüssel\\w*|faille\\w*|piraté|chiffrement|vulnerabilidad\\w*|hackead\\w*|cifrado|ataque\\w*|violazione|crittograf\\w*|lek in|gehackt|versleutel\\w*|invadid\\w*|criptografia',
+      'vulnerabilit\\w*|exploit\\w*|cve-\\d+|breach\\w*|hacked|compromised|phishing|ransomware|malware|intrusion|incident response|penetration test\\w*|pentest\\w*|xss|csrf|sql injection|privilege escalation|leaked (?:keys?|credentials|passwords?|secrets?)|access keys?|rotat\\w+ (?:the |our |all )?(?:keys?|credentials|secrets|passwords?|tokens?)|credentials? (?:leak\\w*|exposed)|encryption|encrypt\\w*|threat model\\w*|zero[- ]day|2fa|mfa|firewall rules?|sicherheitslücke\\w*|gehackt|angriff\\w*|verschlüssel\\w*|faille\\w*|piraté|chiffrement|vulnerabilidad\\w*|hackead\\w*|cifrado|ataque\\w*|violazione|crittograf\\w*|lek in|gehackt|versleutel\\w*|invadid\\w*|criptografia',
     ),
   ),
 ];

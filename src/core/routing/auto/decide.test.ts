@@ -45,8 +45,21 @@ describe('decideRoute with the default rules', () => {
     ]) {
       const decision = decide(text, { promptTokens: 40 });
       assert.equal(decision.tier, 'large', text);
-      assert.match(decision.reason, /p\(hard\) [\d.]+ >= [\d.]+ \(top: /);
+      assert.match(decision.reason, /p\(hard\) [\d.]+ >= [\d.]+ \(top: .*; (?:risk cues \([^)]*(?:health|legal|security)|\d+ stacked requirements)/, text);
     }
+  });
+
+  it('counts risk domains and stacked requirements as hard cues for the hand-written score too', () => {
+    const byScore = config({ rules: [{ when: { scoreAtLeast: 2 }, tier: 'large', reason: 'hard request' }] });
+    const health = decide('My 3-year-old has a fever of 39.2. How much ibuprofen can I give?', { promptTokens: 30 }, byScore);
+    assert.equal(health.tier, 'large');
+    assert.match(health.reason, /risk cues \([^)]*health/);
+    const security = decide('Someone clicked a phishing link and typed their password. What now?', { promptTokens: 30 }, byScore);
+    assert.match(security.reason, /risk cues \([^)]*security/);
+    const stacked = decide('Write a cover letter: at most 200 words, must mention SQL, do not repeat my CV, never use the word passion, and keep it formal.', { promptTokens: 40 }, byScore);
+    assert.equal(stacked.tier, 'large');
+    assert.match(stacked.reason, /\d+ stacked requirements/);
+    assert.equal(decide('What are your opening hours on Sunday?', { promptTokens: 20 }, byScore).tier, 'small');
   });
 
   it('keeps easy asks in the same domains small', () => {
