@@ -270,6 +270,12 @@ describe('SemanticCache: never the wrong answer (issue 13)', () => {
     const multilingual = openWith(sameVectorEmbedder(true));
     await multilingual.store(ask('Python list comprehension with if else'), 't', 'support', answer('[x if c else y for x in xs]'), hour);
     assert.equal(contentOf(await multilingual.lookup(ask('Python list comprehension mit if else'), 't', 'support', 0.99)), '[x if c else y for x in xs]');
+    // Across languages no content word matches: for a multilingual model its similarity stands for the content check.
+    await monolingual.store(ask('How do I reset my password?'), 't', 'support', answer('Use the reset link.'), hour);
+    await multilingual.store(ask('How do I reset my password?'), 't', 'support', answer('Use the reset link.'), hour);
+    assert.equal(await monolingual.lookup(ask('Comment réinitialiser mon mot de passe ?'), 't', 'support', 0.99), undefined);
+    assert.equal(contentOf(await multilingual.lookup(ask('Comment réinitialiser mon mot de passe ?'), 't', 'support', 0.99)), 'Use the reset link.');
+    assert.equal(await multilingual.lookup(ask('How do I reset my username?'), 't', 'support', 0.99), undefined, 'in one language the content check still holds');
   });
 
   it('the built-in embedder declares its calibrated threshold and that it is monolingual', () => {

@@ -141,9 +141,11 @@ export class SemanticCache {
         if (!payload) continue;
         state.signatures.set(match.label, payload.signature);
         if (!anchorsAgree(prompt.anchors, words, payload.anchors, new Set(payload.text.split(' ')))) continue;
-        if (swapsContentWords(prompt.text, payload.text)) continue;
         // A monolingual embedder's similarity across languages is shared names and numbers, not meaning; and the answer is in the other language.
-        if (!this.options.embedder.multilingual && languagesDiffer(prompt.language, payload.language)) continue;
+        const crossLanguage = languagesDiffer(prompt.language, payload.language);
+        if (crossLanguage && !this.options.embedder.multilingual) continue;
+        // Across languages no word has its counterpart spelled alike: a multilingual model's similarity stands for the content check.
+        if (!crossLanguage && swapsContentWords(prompt.text, payload.text)) continue;
         if (!rolesAgree(prompt.roles, payload.roles ?? extractRoles(payload.text))) continue;
         return { completion: payload.completion, similarity: Math.min(1, match.similarity) };
       }
