@@ -54,3 +54,12 @@ describe('turn on / enable', () => {
     assert.equal(same('How do I switch off notifications?', 'How do I disable notifications?'), true);
   });
 });
+
+describe('what counts as the same word', () => {
+  it('refuses words that only share a beginning', () => {
+    for (const [a, b] of [
+      ['How do I renew my pass?', 'How do I renew my passport?'],
+      ['Why does my print not work?', 'Why does my printer not work?'],
+    ]) assert.equal(differ(a!, b!), true, `${a} / ${b}`);
+  });
+});

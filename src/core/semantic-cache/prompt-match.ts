@@ -54,19 +54,27 @@ function sameWord(a: string, b: string): boolean {
   const diphthongs = (word: string) => word.replace(/ue/g, 'o').replace(/ie/g, 'e');
   if (sameStem(diphthongs(a), diphthongs(b))) return true;
   const separable = separablePrefix.exec(longer);
-  if (separable && shorter.length >= 4 && sameStem(longer.slice(separable[0].length), shorter)) return true;
+  if (separable && shorter.length >= 5 && sameStem(longer.slice(separable[0].length), shorter)) return true;
   if (/^ge\p{L}{5,}/u.test(longer) && sameStem(longer.slice(2), shorter)) return true;
   return Math.abs(a.length - b.length) <= 1 && Math.min(a.length, b.length) >= 5 && editDistanceAtMostOne(a, b);
 }
 
+/**
+ * One stem: a shared prefix of at least four letters that leaves at most two letters of the
+ * shorter word (six letters: three); when one word is the other's prefix, what the longer
+ * adds is an ending (account/accounting, rechnung/rechnungen; not pass/passport, print/printer).
+ */
 function sameStem(a: string, b: string): boolean {
   if (a === b) return true;
   const prefix = commonPrefix(a, b);
-  return (prefix >= 4 && prefix >= Math.min(a.length, b.length) - 2) || (prefix >= 5 && prefix >= Math.min(a.length, b.length) - 3);
+  const shorter = Math.min(a.length, b.length);
+  if (prefix === shorter) return fullPrefixEnding.test((a.length > b.length ? a : b).slice(shorter));
+  return (prefix >= 4 && prefix >= shorter - 2) || (prefix >= 6 && prefix >= shorter - 3);
 }
 
-/** What English adds to a short word: add → adds, adding, added (a doubled last letter too: ship → shipping). */
-const inflection = /^(?:s|es|ed|ing|er|ers|(\p{L})?(?:ing|ed|er))$/u;
+/** What English adds to a short word: add → adds, adding, added (a doubled last letter too: ship → shipping); not -er, which makes another noun (print/printer). */
+const inflection = /^(?:s|es|ed|ing|(\p{L})?(?:ing|ed))$/u;
+const fullPrefixEnding = /^(?:s|es|ed|d|ing|\p{L}ing|\p{L}ed|ly|en|n|e|r)$/u;
 const separablePrefix = /^(?:ein|aus|auf|an|um|ab|zu|zuruck|vor|nach|mit|weg|her|hin|durch)(?=\p{L}{4,})/u;
 
 function commonPrefix(a: string, b: string): number {
