@@ -15,7 +15,11 @@ const supplement = `Jürgen Günter Günther Uwe Horst Heike Birgit Anke Dörte 
   Mathieu Thibault Gaëlle Maëlle Solène Ayşe Wei Jing Xiaoming Ming Lei Yan Hui Fang Ying Jun Hao Ananya Sneha Vikram Deepika Kavya Siddharth Amit
   Pooja Neha Anjali Rakesh Suresh Ramesh Mahesh Ganesh Venkat Srinivas Lakshmi Anand Arvind Nikhil Shreya Álvaro Iker Montserrat Ainhoa Itziar
   Sergei Sergey Dmitri Dmitry Yuki Hiroshi Haruto Sakura Kenji Takeshi Jae Minjun Seo Nguyen Linh Thao Tuan Mohammed Mohamed Muhammad Fatima
-  Aisha Omar Youssef Khalid Layla Noura Yasmin Karim Samir Tariq Olumide Chinedu Ngozi Kwame Amara Thandiwe`;
+  Aisha Omar Youssef Khalid Layla Noura Yasmin Karim Samir Tariq Olumide Chinedu Ngozi Kwame Amara Thandiwe
+  Aarav Sunil Rajesh Vivek Sanjay Ajay Vijay Manoj Ravi Arun Kiran Deepak Prakash Anil Ashok Sandeep Rohit Rahul Karan Arjun Ishaan Vihaan Aditi
+  Divya Meera Nisha Priyanka Swati Shweta Sonia Rekha Geeta Sita Radha Usha Asha Kavita Sunita Anita Manish Naveen Harish Girish Satish Dinesh
+  Mukesh Yogesh Hitesh Nilesh Tejas Pranav Varun Tarun Gaurav Saurabh Abhishek Akshay Amitabh Siobhan Niamh Aoife Saoirse Ciara Cian Oisín Seán
+  Padraig Eoin Ruairí Caoimhe Róisín`;
 const flatten = (entry) => (entry === undefined ? [] : Array.isArray(entry) ? entry : [...(entry.generic ?? []), ...(entry.female ?? []), ...(entry.male ?? [])]);
 const given = new Set();
 const family = new Set();
@@ -25,7 +29,7 @@ for (const locale of locales) {
   for (const name of flatten(person?.last_name)) family.add(name);
 }
 for (const name of supplement.split(/\s+/)) given.add(name);
-const word = /^\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}[\p{Ll}'’]+)?$/u;
+const word = /^\p{Lu}(?:[\p{Ll}'’]+(?:\p{Lu}[\p{Ll}'’]+)?|['’]\p{Lu}[\p{Ll}'’]+)(?:-\p{Lu}[\p{Ll}'’]+)?$/u;
 // A given name that is also an English word compromise knows as something else ("Will", "May", "Hope").
 const lexicon = createRequire(import.meta.url)('compromise').model().one.lexicon;
 const englishWord = (name) => {

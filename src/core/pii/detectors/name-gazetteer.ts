@@ -25,8 +25,8 @@ function load() {
   return lists;
 }
 
-// Capitalised words as names are written: Jean-Pierre, O'Brien, Müller, Çelik.
-const capitalised = /(?<![\p{L}\p{N}_@'’./\\-])\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}[\p{Ll}'’]+)?(?![\p{L}\p{N}_@-]|[.'’/\\][\p{L}\p{N}])/gu;
+// Capitalised words as names are written: Jean-Pierre, O'Brien, McDonald, DeShawn, Müller, Çelik.
+const capitalised = /(?<![\p{L}\p{N}_@'’./\\-])\p{Lu}(?:[\p{Ll}'’]+(?:\p{Lu}[\p{Ll}'’]+)?|['’]\p{Lu}[\p{Ll}'’]+)(?:-\p{Lu}[\p{Ll}'’]+)?(?![\p{L}\p{N}_@-]|[.'’/\\][\p{L}\p{N}])/gu;
 const particles = new Set(['van', 'von', 'der', 'den', 'de', 'del', 'della', 'di', 'da', 'do', 'dos', 'das', 'du', 'la', 'le', 'ter', 'ten', 'zu', 'bin', 'al', 'van der', 'van den', 'de la', 'von der']);
 // Capitalised words that follow a given name without being a family name.
 const notFamily = new Set(
@@ -65,7 +65,8 @@ export function detectNamesByList(text: string): Detection[] {
   const found: Detection[] = [];
   for (let index = 0; index < tokens.length; index++) {
     const first = tokens[index]!;
-    if (!given.has(first.text)) continue;
+    // "Pieter-Jan", "Anne-Sophie": a hyphenated given name counts by its first part.
+    if (!given.has(first.text) && !given.has(first.text.split('-')[0]!)) continue;
     // Part of a longer capitalised phrase that does not start with this name ("Santa Maria Novella").
     const previous = tokens[index - 1];
     if (previous && /^[ \t]+$/.test(text.slice(previous.end, first.start)) && !notFamily.has(previous.text) && !isTitle(previous.text)) continue;

@@ -18,5 +18,8 @@ describe('detectPhones: national formats of the default regions', () => {
     assert.deepEqual(phones('Le numéro 1 52 04 51 320 200 64 a été refusé'), []);
     assert.deepEqual(phones('population 83.166.711'), []);
     assert.deepEqual(phones('12 34 56 78 90 12'), []);
+    // "…nummer" compounds other than Telefon-, Handy- or Rufnummer are not a cue for a bare run.
+    assert.deepEqual(phones('Matrikelnummer 12345678 steht auf dem Ausweis'), []);
+    assert.deepEqual(phones('Handynummer 15123456789'), ['15123456789']);
   });
 });

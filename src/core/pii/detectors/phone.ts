@@ -18,7 +18,7 @@ const notPhoneContext = new RegExp(
   'i',
 );
 const phoneContext =
-  /(?:phone|tel|call|mobile|cell|whatsapp|sms|text|fax|number|dial|ring|reach|contact|telefon\w*|handy|mobil\w*|rufnummer|nummer|anrufen|ruf|téléphone|tél|portable|numéro|appele\w*|joindre|teléfono|tlf|móvil|movil|llám\w*|número|contacto|ph|mob)\b[^\d\n]{0,25}$/i;
+  /(?<![\p{L}])(?:phone|telephone|tel|call|mobile|cell|whatsapp|sms|text|fax|number|dial|ring|reach|contact|telefon\w*|handy\w*|mobil\w*|rufnummer|nummer|anrufen|ruf|téléphone|tél|portable|numéro|appele\w*|joindre|teléfono|tlf|móvil|movil|llám\w*|número|contacto|ph|mob)\b[^\d\n]{0,25}$/iu;
 
 /**
  * Phone numbers via libphonenumber (full metadata, so a number must be valid for its
