@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitForHttp, type ChildProcesses, type RunningProcess } from './child-processes.js';
 
@@ -10,53 +10,87 @@ export interface BreakwaterServer {
   log: string[];
 }
 
+/**
+ * - `default`: the config a user gets from `breakwater serve` with one provider and one model
+ *   (request log on, exact cache on);
+ * - `governed`: every governance feature on — exact and semantic cache (both missing), PII
+ *   redaction, an `auto` alias whose router picks between two tiers, plus the key's budget and
+ *   rate limit.
+ */
+export type BreakwaterVariant = 'default' | 'governed';
+
 export interface BreakwaterOptions {
   repoRoot: string;
   temporaryDirectory: string;
   mockPort: number;
   port: number;
+  variant: BreakwaterVariant;
+  /** Extra node flags for `serve` (e.g. --cpu-prof for bench/gateway/profile.ts). */
+  nodeFlags?: readonly string[];
+}
+
+/** Builds Breakwater (`npm run build`) once for every variant the run starts. */
+export async function buildBreakwater(children: ChildProcesses, repoRoot: string): Promise<void> {
+  const build = await children.run('npm run build', 'npm', ['run', 'build'], { cwd: repoRoot, env: process.env, timeoutMs: 120_000 });
+  if (build.status !== 'exit 0') throw new Error(`npm run build failed (${build.status}):\n${build.output}`);
 }
 
 /**
- * Builds Breakwater, writes a bench config, creates a virtual key and starts `serve`.
- * The key has a budget so the budget-reservation middleware runs on every request, and a
- * huge rpm so the rate limiter is consulted but never refuses: all default middleware stays
- * on, which is the cost users pay.
+ * Writes a bench config for the variant, creates a virtual key and starts `serve` (built
+ * first with buildBreakwater). The key has a budget so the budget-reservation middleware runs
+ * on every request, and a huge rpm so the rate limiter is consulted but never refuses.
  */
 export async function startBreakwater(children: ChildProcesses, options: BreakwaterOptions): Promise<BreakwaterServer> {
   const log: string[] = [];
   const env = breakwaterEnvironment();
-  const build = await children.run('npm run build', 'npm', ['run', 'build'], { cwd: options.repoRoot, env: process.env, timeoutMs: 120_000 });
-  log.push(`npm run build → ${build.status}`);
-  if (build.status !== 'exit 0') throw new Error(`npm run build failed (${build.status}):\n${build.output}`);
-
-  const configPath = join(options.temporaryDirectory, 'breakwater.yaml');
-  writeFileSync(configPath, configYaml(options));
+  const directory = join(options.temporaryDirectory, options.variant);
+  mkdirSync(directory, { recursive: true });
+  const configPath = join(directory, 'breakwater.yaml');
+  writeFileSync(configPath, configYaml(options, directory));
   const cli = join(options.repoRoot, 'dist/cli/main.js');
   const keyArgs = [cli, 'keys', 'create', '--name', 'bench', '--config', configPath, '--json', '--budget', '1000000', '--period', 'total', '--rpm', '100000000'];
-  const created = await children.run('breakwater keys create', process.execPath, keyArgs, { cwd: options.temporaryDirectory, env, timeoutMs: 30_000 });
+  const created = await children.run('breakwater keys create', process.execPath, keyArgs, { cwd: directory, env, timeoutMs: 30_000 });
   log.push(`node ${keyArgs.join(' ')} → ${created.status}`);
   const key = secretFrom(created.output);
   if (created.status !== 'exit 0' || !key) throw new Error(`keys create failed (${created.status}):\n${created.output}`);
 
-  // The V8 flag the `breakwater` bin (its shebang), `npm start` and the container image run with.
-  const serveArgs = ['--max-semi-space-size=64', cli, 'serve', '--config', configPath, '--port', String(options.port)];
-  log.push(`BREAKWATER_LOG_LEVEL=warn node ${serveArgs.join(' ')}`);
-  const server = children.start('breakwater serve', process.execPath, serveArgs, { cwd: options.temporaryDirectory, env });
+  const serveArgs = [...binFlags(cli), ...(options.nodeFlags ?? []), cli, 'serve', '--config', configPath, '--port', String(options.port)];
+  log.push(`node ${serveArgs.join(' ')}`);
+  const server = children.start(`breakwater serve (${options.variant})`, process.execPath, serveArgs, { cwd: directory, env });
   await waitForHttp(server, `http://127.0.0.1:${options.port}/healthz`, 20_000);
   return { server, key, log };
 }
 
-function configYaml(options: BreakwaterOptions): string {
-  return [
-    'store: { driver: sqlite, path: ' + JSON.stringify(join(options.temporaryDirectory, 'bench.db')) + ' }',
-    'log: { level: warn, requests: false }',
+/** The alias wrk asks for, in both variants (in `governed` it is the auto-routed one). */
+export const benchModel = 'bench-model';
+
+function configYaml(options: BreakwaterOptions, directory: string): string {
+  const common = [
+    'store: { driver: sqlite, path: ' + JSON.stringify(join(directory, 'bench.db')) + ' }',
     'providers:',
     `  upstream: { type: openai-compatible, baseUrl: "http://127.0.0.1:${options.mockPort}/v1" }`,
+  ];
+  if (options.variant === 'default') {
+    return [...common, 'models:', `  ${benchModel}: { deployments: [ { provider: upstream, model: gpt-4o-mini } ] }`, ''].join('\n');
+  }
+  return [
+    ...common,
+    'cache: { semantic: { enabled: true } }',
+    'pii: { mode: redact }',
     'models:',
-    '  bench-model: { deployments: [ { provider: upstream, model: gpt-4o-mini } ] }',
+    '  bench-small: { deployments: [ { provider: upstream, model: gpt-4o-mini } ] }',
+    '  bench-large: { deployments: [ { provider: upstream, model: gpt-4o } ] }',
+    'autoRoutes:',
+    `  ${benchModel}: { tiers: [ { name: small, alias: bench-small }, { name: large, alias: bench-large } ] }`,
     '',
   ].join('\n');
+}
+
+/** The node flags in the `breakwater` bin's shebang (`npm start` and the image use the same): the bench runs what users run. */
+function binFlags(cli: string): string[] {
+  const shebang = readFileSync(cli, 'utf8').split('\n', 1)[0] ?? '';
+  const flags = /\bnode\s+(.*)$/.exec(shebang)?.[1] ?? '';
+  return flags.split(/\s+/).filter((flag) => flag.startsWith('--'));
 }
 
 /** The bench's config must win: drop settings a developer's shell may carry (PORT, BREAKWATER_DB, …). */
@@ -66,7 +100,6 @@ function breakwaterEnvironment(): NodeJS.ProcessEnv {
     if (name.startsWith('BREAKWATER_') || name === 'PORT' || name === 'HOST') continue;
     env[name] = value;
   }
-  env.BREAKWATER_LOG_LEVEL = 'warn';
   return env;
 }
 

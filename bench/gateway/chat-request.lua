@@ -7,7 +7,8 @@
 --   thread id, counter), so Breakwater's exact cache is looked up and always misses — for every
 --   target alike, so bodies stay byte-for-byte comparable. done() prints one line
 --   `BENCH_RESULT {json}` with counts, errors and latency percentiles (microseconds), plus the
---   x-breakwater-overhead-ms samples a thread collected in a global `overheads` table, if any.
+--   x-breakwater-overhead-ms samples a thread collected in a global `overheads` table, if any,
+--   and the count of answers served from a cache (global `cache_answers`, paced runs only).
 
 local threads = {}
 local next_thread_id = 1
@@ -52,10 +53,11 @@ local function percentile(sorted, p)
 end
 
 function done(summary, latency, requests)
-  local samples, first_error = {}, nil
+  local samples, first_error, cache_answers = {}, nil, 0
   for _, thread in ipairs(threads) do
     local values = thread:get("overheads")
     if values then for _, value in ipairs(values) do table.insert(samples, value) end end
+    cache_answers = cache_answers + (thread:get("cache_answers") or 0)
     first_error = first_error or thread:get("first_error")
   end
   table.sort(samples)
@@ -72,6 +74,7 @@ function done(summary, latency, requests)
     .. ',"max":' .. latency.max .. '}'
     .. ',"overhead_ms":{"count":' .. #samples .. ',"p50":' .. percentile(samples, 50)
     .. ',"p99":' .. percentile(samples, 99) .. '}'
+    .. ',"cache_answers":' .. cache_answers
     .. ',"first_error":' .. (first_error and json_string(first_error) or "null")
     .. "}\n")
 end

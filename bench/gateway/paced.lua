@@ -7,7 +7,8 @@
 -- then includes the CPU time of the ones ahead of it in the burst (a queue, not the gateway).
 -- Inputs: as chat-request.lua, plus BENCH_DELAY_MS in the environment (default 16).
 -- Output: as chat-request.lua; response() collects x-breakwater-overhead-ms (the gateway's own
---   time, as Breakwater measures it) and the first error answer (status >= 400) for the report.
+--   time, as Breakwater measures it), counts answers served from a cache (x-breakwater-cache
+--   neither miss nor bypass) and keeps the first error answer (status >= 400) for the report.
 -- The overhead samples are collected here rather than by a separate undici client afterwards:
 --   they then come from exactly the requests whose latency is reported, under the same load, and
 --   done() gets every sample (thread:get copies each thread's table), so none is lost or sampled.
@@ -28,11 +29,15 @@ end
 
 -- Globals, not locals: done() reads them from each thread with thread:get().
 overheads = {}
+cache_answers = 0
 first_error = nil
 
 function response(status, headers, body)
   for name, value in pairs(headers) do
-    if name:lower() == "x-breakwater-overhead-ms" then table.insert(overheads, tonumber(value)) end
+    local lower = name:lower()
+    if lower == "x-breakwater-overhead-ms" then table.insert(overheads, tonumber(value)) end
+    -- Every body is unique, so any cache answer means the cache matched two different requests.
+    if lower == "x-breakwater-cache" and value ~= "miss" and value ~= "bypass" then cache_answers = cache_answers + 1 end
   end
   if status >= 400 and first_error == nil then first_error = status .. " " .. body:sub(1, 300) end
 end

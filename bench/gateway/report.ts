@@ -1,5 +1,5 @@
 import type { TargetMeasurement } from './measure-target.js';
-import type { TargetId } from './target.js';
+import { targetOrder as order, type TargetId } from './target.js';
 
 export interface BenchOutcome {
   measurements: Partial<Record<TargetId, TargetMeasurement>>;
@@ -13,8 +13,6 @@ export interface BenchOutcome {
 }
 
 type Figure = number | null;
-
-const order: readonly TargetId[] = ['direct', 'breakwater', 'portkey'];
 
 function fixed(value: Figure, digits: number, suffix = ''): string {
   return value === null || !Number.isFinite(value) ? '—' : `${value.toFixed(digits)}${suffix}`;
@@ -77,6 +75,7 @@ export function report(outcome: BenchOutcome): string[] {
       id,
       fixed(target.maxRps, 0),
       isDirect ? '1.00x' : fixed(ratio(target.maxRps, direct?.maxRps ?? null), 2, 'x'),
+      isDirect ? '—' : fixed(ratio(target.maxRps, m.floor?.maxRps ?? null), 2, 'x'),
       pair(target.paced?.latencyMs.p50 ?? null, target.paced?.latencyMs.p99 ?? null),
       isDirect ? '—' : pair(minus(target.paced?.latencyMs.p50, direct?.paced?.latencyMs.p50), minus(target.paced?.latencyMs.p99, direct?.paced?.latencyMs.p99)),
       target.stream ? pair(target.stream.latencyMs.p50, target.stream.latencyMs.p99) : 'FAILED',
@@ -88,11 +87,13 @@ export function report(outcome: BenchOutcome): string[] {
   });
   out.push(
     ...table(
-      ['target', 'max RPS', 'vs direct', 'paced p50/p99 ms', 'added p50/p99 ms', 'stream p50/p99 ms', 'stream added p50/p99', 'RSS MB', 'CPU ms/req', 'HTTP / socket errors'],
+      ['target', 'max RPS', 'vs direct', 'vs floor', 'paced p50/p99 ms', 'added p50/p99 ms', 'stream p50/p99 ms', 'stream added p50/p99', 'RSS MB', 'CPU ms/req', 'HTTP / socket errors'],
       rows,
     ),
   );
   for (const id of order) {
+    const cacheAnswers = m[id]?.paced?.cacheAnswers ?? 0;
+    if (cacheAnswers > 0) out.push(`  ${id}: ${cacheAnswers} paced answers came from a cache although every body is unique: its figures are not all misses`);
     const reason = m[id]?.streamFailure;
     if (reason) out.push(`  ${id} streaming: ${reason}`);
     const failure = outcome.failures[id];
@@ -102,6 +103,12 @@ export function report(outcome: BenchOutcome): string[] {
   const figures = summaryFigures(outcome);
   out.push('', 'Ratios:');
   const ratios: Array<[string, Figure]> = [
+    ['breakwater_max_rps / floor_max_rps', ratio(figures.breakwater_max_rps, figures.floor_max_rps)],
+    ['breakwater_governed_max_rps / floor_max_rps', ratio(figures.breakwater_governed_max_rps, figures.floor_max_rps)],
+    ['breakwater_added_p50 / floor_added_p50', ratio(figures.breakwater_added_p50_ms, figures.floor_added_p50_ms)],
+    ['breakwater_added_p99 / floor_added_p99', ratio(figures.breakwater_added_p99_ms, figures.floor_added_p99_ms)],
+    ['breakwater_cpu_ms_per_request / floor_cpu_ms_per_request', ratio(figures.breakwater_cpu_ms_per_request, figures.floor_cpu_ms_per_request)],
+    ['breakwater_rss_mb / floor_rss_mb', ratio(figures.breakwater_rss_mb, figures.floor_rss_mb)],
     ['breakwater_max_rps / portkey_max_rps', ratio(figures.breakwater_max_rps, figures.portkey_max_rps)],
     ['breakwater_max_rps / direct_max_rps', ratio(figures.breakwater_max_rps, figures.direct_max_rps)],
     ['portkey_max_rps / direct_max_rps', ratio(figures.portkey_max_rps, figures.direct_max_rps)],
@@ -114,8 +121,10 @@ export function report(outcome: BenchOutcome): string[] {
   for (const [name, value] of ratios) out.push(`  ${name} = ${value === null ? 'n/a (a side is missing or not positive)' : value.toFixed(2)}`);
   out.push(
     `  breakwater self-reported overhead (x-breakwater-overhead-ms, paced run): p50 ${fixed(figures.breakwater_self_overhead_p50_ms, 3)} ms, ` +
-      `p99 ${fixed(figures.breakwater_self_overhead_p99_ms, 3)} ms over ${m.breakwater?.paced?.overheadMs.count ?? 0} answers`,
+      `p99 ${fixed(figures.breakwater_self_overhead_p99_ms, 3)} ms over ${m.breakwater?.paced?.overheadMs.count ?? 0} answers; ` +
+      `governed p50 ${fixed(figures.breakwater_governed_self_overhead_p50_ms, 3)} ms, p99 ${fixed(figures.breakwater_governed_self_overhead_p99_ms, 3)} ms`,
   );
+  out.push('', 'Targets (issue 14; a ratio carries over between machines, an absolute figure does not):', ...targetChecks(figures));
   out.push(JSON.stringify(figures));
   return out;
 }
@@ -124,8 +133,26 @@ function sum(target: TargetMeasurement, field: 'non2xx' | 'socketErrors'): numbe
   return target.runs.reduce((total, record) => total + record.result[field], 0);
 }
 
+/** The issue's "done when", each line pass / FAIL / n/a with the figures it compares. */
+function targetChecks(figures: ReturnType<typeof summaryFigures>): string[] {
+  const check = (name: string, value: Figure, bound: Figure, atMost: boolean) => {
+    const verdict = value === null || bound === null ? 'n/a' : (atMost ? value <= bound : value >= bound) ? 'pass' : 'FAIL';
+    return `  ${verdict.padEnd(4)}  ${name}: ${fixed(value, 3)} ${atMost ? '<=' : '>='} ${fixed(bound, 3)}`;
+  };
+  const times = (value: Figure, factor: number): Figure => (value === null ? null : value * factor);
+  return [
+    check('breakwater_max_rps >= 0.5 x floor_max_rps', figures.breakwater_max_rps, times(figures.floor_max_rps, 0.5), false),
+    check('breakwater_max_rps >= 3.5 x portkey_max_rps', figures.breakwater_max_rps, times(figures.portkey_max_rps, 3.5), false),
+    check('breakwater_governed_max_rps >= 0.4 x floor_max_rps', figures.breakwater_governed_max_rps, times(figures.floor_max_rps, 0.4), false),
+    check('breakwater_added_p50_ms <= 1.5 x floor_added_p50_ms', figures.breakwater_added_p50_ms, times(figures.floor_added_p50_ms, 1.5), true),
+    check('breakwater_added_p99_ms <= portkey_added_p99_ms / 3', figures.breakwater_added_p99_ms, times(figures.portkey_added_p99_ms, 1 / 3), true),
+    check('breakwater_self_overhead_p99_ms <= 0.5', figures.breakwater_self_overhead_p99_ms, 0.5, true),
+    check('breakwater_rss_mb <= portkey_rss_mb', figures.breakwater_rss_mb, figures.portkey_rss_mb, true),
+  ];
+}
+
 export function summaryFigures(outcome: BenchOutcome) {
-  const { direct, breakwater, portkey } = outcome.measurements;
+  const { direct, floor, breakwater, governed, portkey } = outcome.measurements;
   const added = (target: TargetMeasurement | undefined, mode: 'paced' | 'stream', p: 'p50' | 'p99') => minus(target?.[mode]?.latencyMs[p], direct?.[mode]?.latencyMs[p]);
   return roundAll({
     direct_max_rps: direct?.maxRps ?? null,
@@ -139,6 +166,20 @@ export function summaryFigures(outcome: BenchOutcome) {
     portkey_added_p99_ms: added(portkey, 'paced', 'p99'),
     breakwater_self_overhead_p50_ms: breakwater?.paced?.overheadMs.p50 ?? null,
     breakwater_self_overhead_p99_ms: breakwater?.paced?.overheadMs.p99 ?? null,
+    floor_max_rps: floor?.maxRps ?? null,
+    floor_added_p50_ms: added(floor, 'paced', 'p50'),
+    floor_added_p99_ms: added(floor, 'paced', 'p99'),
+    floor_stream_added_p50_ms: added(floor, 'stream', 'p50'),
+    floor_stream_added_p99_ms: added(floor, 'stream', 'p99'),
+    floor_cpu_ms_per_request: floor?.cpuMsPerRequest ?? null,
+    floor_rss_mb: floor?.rssMb ?? null,
+    breakwater_governed_max_rps: governed?.maxRps ?? null,
+    breakwater_governed_added_p50_ms: added(governed, 'paced', 'p50'),
+    breakwater_governed_added_p99_ms: added(governed, 'paced', 'p99'),
+    breakwater_governed_self_overhead_p50_ms: governed?.paced?.overheadMs.p50 ?? null,
+    breakwater_governed_self_overhead_p99_ms: governed?.paced?.overheadMs.p99 ?? null,
+    breakwater_governed_cpu_ms_per_request: governed?.cpuMsPerRequest ?? null,
+    breakwater_governed_rss_mb: governed?.rssMb ?? null,
     direct_stream_p50_ms: direct?.stream?.latencyMs.p50 ?? null,
     direct_stream_p99_ms: direct?.stream?.latencyMs.p99 ?? null,
     breakwater_stream_added_p50_ms: added(breakwater, 'stream', 'p50'),

@@ -1,6 +1,7 @@
 /**
- * bench:gateway — Breakwater's proxy cost next to the mock upstream alone (direct) and
- * next to @portkey-ai/gateway, all three measured in one run against the same instant mock.
+ * bench:gateway — Breakwater's proxy cost (default config, and every governance feature on)
+ * next to the mock upstream alone (direct), a bare node:http + undici pass-through (the floor)
+ * and @portkey-ai/gateway, all measured in one run against the same instant mock.
  * Progress goes to stderr; the report goes to stdout and ends with one JSON line.
  * See README.md in this folder for what each figure means.
  */
@@ -9,7 +10,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startBreakwater } from './breakwater-server.js';
+import { benchModel, buildBreakwater, startBreakwater, type BreakwaterVariant } from './breakwater-server.js';
 import { ChildProcesses, waitForTcp, type RunningProcess } from './child-processes.js';
 import { measureTarget } from './measure-target.js';
 import { probe } from './probe.js';
@@ -46,12 +47,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 // Last resort if anything below exits the process without going through `finally`.
 process.on('exit', () => children.killAllNow());
-// The plan takes ~2.5 minutes; a hung child must not hold the machine much longer than that.
+// The plan takes ~4 minutes; a hung child must not hold the machine much longer than that.
 const watchdog = setTimeout(() => {
-  log('bench:gateway exceeded 6 minutes; stopping');
+  log('bench:gateway exceeded 9 minutes; stopping');
   stopping = true;
   void stop(1000).finally(() => process.exit(1));
-}, 6 * 60_000);
+}, 9 * 60_000);
 watchdog.unref();
 
 try {
@@ -65,16 +66,18 @@ try {
 }
 
 async function bench(wrk: string): Promise<BenchOutcome> {
-  const { mockPort, breakwaterPort, portkeyPort } = await freePorts();
+  const [mockPort = 0, floorPort = 0, breakwaterPort = 0, governedPort = 0, portkeyPort = 0] = await freePorts(5);
   const outcome: BenchOutcome = { measurements: {}, failures: {}, probes: [], portkeyStreamProbeStatus: null, environment: [] };
   // Other work on this shared 2-core machine moves RPS and latency; the load average shows how much.
   outcome.environment.push(`${cpus().length} CPUs, Node ${process.version}, load average at start ${loadAverage()}`);
 
-  log(`mock upstream on 127.0.0.1:${mockPort}, Breakwater on :${breakwaterPort}, Portkey on :${portkeyPort}`);
+  log(`mock upstream on 127.0.0.1:${mockPort}, floor on :${floorPort}, Breakwater on :${breakwaterPort} (governed :${governedPort}), Portkey on :${portkeyPort}`);
   const mock = children.start('mock upstream', process.execPath, ['--import', 'tsx', join(benchDirectory, 'mock-upstream.ts'), String(mockPort)], {
     cwd: repoRoot,
     env: process.env,
   });
+  const floorArgs = ['--import', 'tsx', join(benchDirectory, 'floor-proxy.ts'), String(floorPort), `http://127.0.0.1:${mockPort}`];
+  const floor = children.start('floor proxy', process.execPath, floorArgs, { cwd: repoRoot, env: process.env });
   // start-server.js 1.15.2 takes its port only from `--port=N` (PORT in the environment is
   // ignored and it falls back to 8787), so pass both.
   const portkeyArgs = [join(repoRoot, 'node_modules/@portkey-ai/gateway/build/start-server.js'), `--port=${portkeyPort}`];
@@ -82,19 +85,29 @@ async function bench(wrk: string): Promise<BenchOutcome> {
     cwd: repoRoot,
     env: { ...process.env, PORT: String(portkeyPort) },
   });
-  log('building Breakwater (npm run build) while the mock and Portkey start');
-  const [mockReady, breakwater, portkeyReady] = await Promise.allSettled([
+  log('building Breakwater (npm run build) while the mock, the floor and Portkey start');
+  const built = buildBreakwater(children, repoRoot);
+  const start = (variant: BreakwaterVariant, port: number) =>
+    built.then(() => startBreakwater(children, { repoRoot, temporaryDirectory, mockPort, port, variant }));
+  const [mockReady, floorReady, breakwater, governed, portkeyReady] = await Promise.allSettled([
     waitForTcp(mock, mockPort, 20_000),
-    startBreakwater(children, { repoRoot, temporaryDirectory, mockPort, port: breakwaterPort }),
+    waitForTcp(floor, floorPort, 20_000),
+    start('default', breakwaterPort),
+    start('governed', governedPort),
     waitForTcp(portkey, portkeyPort, 20_000),
   ]);
   if (mockReady.status === 'rejected') throw mockReady.reason;
 
   const mockUrl = `http://127.0.0.1:${mockPort}/v1`;
   const targets: Target[] = [{ id: 'direct', label: 'direct (mock alone)', url: `${mockUrl}/chat/completions`, model: 'gpt-4o-mini', headers: { Authorization: 'Bearer x' }, server: mock }];
-  if (breakwater.status === 'fulfilled') {
-    targets.push(gateway('breakwater', breakwaterPort, 'bench-model', { Authorization: `Bearer ${breakwater.value.key}` }, breakwater.value.server));
-  } else outcome.failures.breakwater = describe(breakwater.reason);
+  if (floorReady.status === 'fulfilled') targets.push({ ...gateway('floor', floorPort, 'gpt-4o-mini', { Authorization: 'Bearer x' }, floor), label: 'floor (node:http + undici pass-through)' });
+  else outcome.failures.floor = describe(floorReady.reason);
+  for (const [id, started, port] of [['breakwater', breakwater, breakwaterPort], ['governed', governed, governedPort]] as const) {
+    if (started.status === 'fulfilled') {
+      const target = gateway(id, port, benchModel, { Authorization: `Bearer ${started.value.key}` }, started.value.server);
+      targets.push(id === 'governed' ? { ...target, label: 'breakwater, all governance on' } : { ...target, label: 'breakwater, default config' });
+    } else outcome.failures[id] = describe(started.reason);
+  }
   if (portkeyReady.status === 'fulfilled') {
     const headers = { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': mockUrl, Authorization: 'Bearer x' };
     targets.push(gateway('portkey', portkeyPort, 'gpt-4o-mini', headers, portkey));
@@ -105,7 +118,7 @@ async function bench(wrk: string): Promise<BenchOutcome> {
   const context = { children, wrk, benchDirectory, nonce: `${Date.now().toString(36)}${process.pid}`, log };
   for (const target of targets) {
     if (outcome.failures[target.id]) continue;
-    log(`measuring ${target.label}`);
+    log(`measuring ${target.label} (load average ${loadAverage()})`);
     outcome.measurements[target.id] = await measureTarget(context, target, streamFailures.get(target.id));
   }
   outcome.environment.push(`load average at end ${loadAverage()}`);
@@ -133,12 +146,13 @@ async function preflight(targets: readonly Target[], outcome: BenchOutcome): Pro
       outcome.failures[target.id] = `a single non-streaming chat completion did not succeed: ${seen(plain)}`;
       continue;
     }
-    if (target.id === 'breakwater') {
+    if (target.id === 'breakwater' || target.id === 'governed') {
       // The same body again shows the exact cache is on, which is why wrk makes every body unique.
       const again = await probe(target, false, content);
       outcome.probes.push(
-        `breakwater x-breakwater-cache: ${plain.headers['x-breakwater-cache'] ?? '(none)'} then ${again.headers['x-breakwater-cache'] ?? '(none)'} for the same body; ` +
-          `x-breakwater-overhead-ms: ${plain.headers['x-breakwater-overhead-ms'] ?? '(none)'}`,
+        `${target.id} x-breakwater-cache: ${plain.headers['x-breakwater-cache'] ?? '(none)'} then ${again.headers['x-breakwater-cache'] ?? '(none)'} for the same body; ` +
+          `x-breakwater-overhead-ms: ${plain.headers['x-breakwater-overhead-ms'] ?? '(none)'}` +
+          (plain.headers['x-breakwater-route'] ? `; x-breakwater-route: ${plain.headers['x-breakwater-route']}` : ''),
       );
     }
     const streamed = await probe(target, true, `${content} stream`);
@@ -152,10 +166,10 @@ async function preflight(targets: readonly Target[], outcome: BenchOutcome): Pro
   return streamFailures;
 }
 
-async function freePorts(): Promise<{ mockPort: number; breakwaterPort: number; portkeyPort: number }> {
+async function freePorts(count: number): Promise<number[]> {
   // All listening at once, so the kernel cannot hand out the same port twice.
   const servers = await Promise.all(
-    [0, 1, 2].map(() => new Promise<Server>((done, fail) => {
+    Array.from({ length: count }, () => new Promise<Server>((done, fail) => {
       const server = createServer();
       server.once('error', fail);
       server.listen(0, '127.0.0.1', () => done(server));
@@ -163,8 +177,7 @@ async function freePorts(): Promise<{ mockPort: number; breakwaterPort: number; 
   );
   const ports = servers.map((server) => (server.address() as AddressInfo).port);
   await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
-  const [mockPort = 0, breakwaterPort = 0, portkeyPort = 0] = ports;
-  return { mockPort, breakwaterPort, portkeyPort };
+  return ports;
 }
 
 function loadAverage(): string {

@@ -1,8 +1,16 @@
 import type { RunningProcess } from './child-processes.js';
 
-export type TargetId = 'direct' | 'breakwater' | 'portkey';
+/**
+ * `direct`: the mock itself; `floor`: a bare node:http + undici pass-through in front of it;
+ * `breakwater`: the default config; `governed`: Breakwater with every governance feature on;
+ * `portkey`: @portkey-ai/gateway.
+ */
+export type TargetId = 'direct' | 'floor' | 'breakwater' | 'governed' | 'portkey';
 
-/** One thing wrk is pointed at: the mock itself, or a gateway in front of it. */
+/** Report order. */
+export const targetOrder: readonly TargetId[] = ['direct', 'floor', 'breakwater', 'governed', 'portkey'];
+
+/** One thing wrk is pointed at: the mock itself, or a proxy or gateway in front of it. */
 export interface Target {
   id: TargetId;
   label: string;

@@ -25,6 +25,7 @@ const resultSchema = z.object({
   socket_errors: z.object({ connect: z.number(), read: z.number(), write: z.number(), timeout: z.number() }),
   latency_us: z.object({ p50: z.number(), p90: z.number(), p99: z.number(), mean: z.number(), max: z.number() }),
   overhead_ms: z.object({ count: z.number(), p50: z.number().nullable(), p99: z.number().nullable() }),
+  cache_answers: z.number(),
   first_error: z.string().nullable(),
 });
 
@@ -40,6 +41,8 @@ export interface WrkResult {
   latencyMs: { p50: number; p90: number; p99: number; mean: number; max: number };
   /** x-breakwater-overhead-ms percentiles (paced runs against Breakwater only). */
   overheadMs: { count: number; p50: number | null; p99: number | null };
+  /** Answers a cache served (x-breakwater-cache not miss/bypass; paced runs only): every body is unique, so this should be 0. */
+  cacheAnswers: number;
   firstError: string | null;
   /**
    * A run where more than 1% of requests failed measures the failure path, not the gateway:
@@ -104,6 +107,7 @@ export async function runWrk(children: ChildProcesses, wrk: string, benchDirecto
       max: toMs(raw.latency_us.max),
     },
     overheadMs: raw.overhead_ms,
+    cacheAnswers: raw.cache_answers,
     firstError: raw.first_error,
     valid: raw.requests > 0 && raw.non_2xx + socketErrors <= raw.requests * 0.01,
   };
