@@ -70,7 +70,7 @@ export async function startJobEngine(parts: JobParts): Promise<JobEngine> {
   // With a broker, jobs reach it through the store's outbox: every node relays (SKIP LOCKED
   // claims keep them apart), woken at once by its own submissions.
   const relay = adapters.relayed
-    ? new OutboxRelay({ store: store.jobs, queue, batch: 500, leaseMs: 30_000, pollMs: 500, onError: onJobError })
+    ? new OutboxRelay({ outbox: store.dispatches, queue, batch: 500, leaseMs: 30_000, pollMs: 500, onError: onJobError })
     : undefined;
   relay?.start();
   const jobs = new JobService({

@@ -170,7 +170,7 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
         assert.equal(outcomes.filter((outcome) => outcome.created).length, 1);
         assert.equal(new Set(outcomes.map((outcome) => outcome.job.id)).size, 1);
         assert.equal((await store.jobs.countQueued()).total, 1);
-        if (store.capabilities.shared) assert.equal((await store.jobs.claimDispatches(10, 30_000)).length, 1);
+        if (store.capabilities.shared) assert.equal((await store.dispatches.claim(10, 30_000)).length, 1);
       });
 
       it('lists a tenant’s jobs newest first, in pages, filtered by status and pipeline', async () => {

@@ -1,8 +1,8 @@
-import type { JobStore } from '../ports/job-store.js';
+import type { DispatchOutbox } from '../ports/dispatch-outbox.js';
 import type { JobQueue } from '../ports/queue.js';
 
 export interface OutboxRelayOptions {
-  store: JobStore;
+  outbox: DispatchOutbox;
   queue: JobQueue;
   /** Dispatches claimed and published per round. */
   batch: number;
@@ -47,16 +47,16 @@ export class OutboxRelay {
   }
 
   private async run(): Promise<void> {
-    const { store, queue, batch, leaseMs, pollMs } = this.options;
+    const { outbox, queue, batch, leaseMs, pollMs } = this.options;
     let failures = 0;
     while (!this.stopped) {
       this.pending = false;
       let relayed = 0;
       try {
-        const dispatches = await store.claimDispatches(batch, leaseMs);
+        const dispatches = await outbox.claim(batch, leaseMs);
         if (dispatches.length > 0) {
           await queue.enqueue(dispatches);
-          await store.markDispatched(dispatches.map((dispatch) => dispatch.id));
+          await outbox.markDispatched(dispatches.map((dispatch) => dispatch.id));
         }
         relayed = dispatches.length;
         failures = 0;

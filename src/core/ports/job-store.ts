@@ -201,15 +201,6 @@ export interface JobStore {
   ): Promise<boolean>;
   deliveriesOf(jobId: string): Promise<WebhookDelivery[]>;
 
-  /**
-   * The transactional outbox, for stores whose queue is elsewhere (a broker): dispatches
-   * written by createJob and not yet published, leased to one relay for `leaseMs` so two
-   * relays rarely publish the same one (a duplicate is harmless: workers drop it by job id
-   * and fencing token). A store whose queue commits with the job (embedded SQLite) has none.
-   */
-  claimDispatches(limit: number, leaseMs: number): Promise<EnqueueRequest[]>;
-  /** Marks dispatches published (after the broker confirmed them). */
-  markDispatched(ids: readonly string[]): Promise<void>;
   /** Deletes jobs that ended before `before`, with their events, inputs and deliveries (records stay). */
   deleteFinishedBefore(before: number): Promise<number>;
 }

@@ -1,4 +1,5 @@
 import type { FeedbackStore } from './feedback-store.js';
+import type { DispatchOutbox } from './dispatch-outbox.js';
 import type { JobStore } from './job-store.js';
 import type { PromptStore } from './prompt-store.js';
 
@@ -125,6 +126,7 @@ export interface Store {
   readonly ledger: LedgerStore;
   readonly jobs: JobStore;
   readonly prompts: PromptStore;
+  readonly dispatches: DispatchOutbox;
   /** Routed calls of `auto` aliases and their ratings (route feedback). */
   readonly feedback: FeedbackStore;
   migrate(): Promise<{ applied: string[] }>;

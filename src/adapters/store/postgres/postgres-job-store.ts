@@ -16,6 +16,7 @@ import type {
 } from '../../../core/ports/job-store.js';
 import type { EnqueueRequest } from '../../../core/ports/queue.js';
 import { withTransaction } from './with-transaction.js';
+import { dispatchOutboxWrites } from './dispatch-outbox-writes.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -23,11 +24,9 @@ import {
   page,
   publicError,
   toDelivery,
-  toDispatch,
   toJob,
   toRecord,
   type DeliveryRow,
-  type DispatchRow,
   type JobRow,
   type RecordRow,
   newJobValues,
@@ -36,8 +35,6 @@ import {
 
 type Webhooks = (job: JobRecord) => readonly WebhookOutboxEntry[];
 
-/** Outbox leases use the database clock, which every relay node shares. */
-const databaseNow = '(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
 const dayMs = 86_400_000;
 
 /** A named statement: pg prepares it once per pooled connection and reuses the plan. */
@@ -62,8 +59,7 @@ const sql = {
      ), event AS (
        INSERT INTO job_events (job_id, seq, type, data, at) SELECT id, 1, 'job-queued', $17::jsonb, $13::bigint FROM job
      ), dispatch AS (
-       INSERT INTO dispatch_outbox (id, tenant, priority, run_at, deadline, max_attempts, created_at)
-       SELECT $18::text, $19::text, $20::integer, $21::bigint, $22::bigint, $23::integer, $13::bigint FROM job
+       ${dispatchOutboxWrites.insertFromJob(18)}
      )
      SELECT * FROM job`,
   ),
@@ -146,17 +142,6 @@ const sql = {
      WHERE id = $6 AND claimed_by = $7 AND status = 'pending'`,
   ),
   deliveriesOf: statement('deliveries-of', 'SELECT * FROM webhook_deliveries WHERE job_id = $1 ORDER BY created_at, id'),
-  // SKIP LOCKED: relays on several nodes each take rows no other relay is taking right now.
-  claimDispatches: statement(
-    'dispatch-claim',
-    `UPDATE dispatch_outbox SET claimed_until = ${databaseNow} + $2
-     WHERE id IN (SELECT id FROM dispatch_outbox
-                  WHERE sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < ${databaseNow})
-                  ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
-     RETURNING id, tenant, priority, run_at, deadline, max_attempts, created_at`,
-  ),
-  markDispatched: statement('dispatch-sent', `UPDATE dispatch_outbox SET sent_at = ${databaseNow} WHERE id = ANY($1::text[]) AND sent_at IS NULL`),
-  pruneDispatches: statement('dispatch-prune', `DELETE FROM dispatch_outbox WHERE sent_at < ${databaseNow} - $1`),
   finishedBefore: statement(
     'jobs-finished-before',
     'SELECT id FROM jobs WHERE finished_at IS NOT NULL AND finished_at < $1 LIMIT 5000 FOR UPDATE SKIP LOCKED',
@@ -164,7 +149,6 @@ const sql = {
   deleteEvents: statement('events-delete', 'DELETE FROM job_events WHERE job_id = ANY($1::text[])'),
   deleteInputs: statement('inputs-delete', 'DELETE FROM job_inputs WHERE job_id = ANY($1::text[])'),
   deleteDeliveries: statement('deliveries-delete', `DELETE FROM webhook_deliveries WHERE job_id = ANY($1::text[]) AND status != 'pending'`),
-  deleteDispatches: statement('dispatches-delete', 'DELETE FROM dispatch_outbox WHERE id = ANY($1::text[])'),
   deleteJobs: statement('jobs-delete', 'DELETE FROM jobs WHERE id = ANY($1::text[])'),
 };
 
@@ -193,12 +177,7 @@ export class PostgresJobStore implements JobStore {
           ...newJobValues(job, JSON.stringify(job.metadata)),
           Buffer.from(input.buffer, input.byteOffset, input.byteLength),
           JSON.stringify({ status: 'queued' }),
-          dispatch.id,
-          dispatch.tenant,
-          dispatch.priority ?? null,
-          dispatch.runAt ?? null,
-          dispatch.deadline ?? null,
-          dispatch.maxAttempts,
+          ...dispatchOutboxWrites.values(dispatch, job.createdAt),
         ]),
       );
       const row = inserted.rows[0];
@@ -365,29 +344,15 @@ export class PostgresJobStore implements JobStore {
     return (await this.reads.query<DeliveryRow>(sql.deliveriesOf([jobId]))).rows.map(toDelivery);
   }
 
-  async claimDispatches(limit: number, leaseMs: number): Promise<EnqueueRequest[]> {
-    if (limit <= 0) return [];
-    const result = await this.pool.query<DispatchRow & { created_at: number }>(sql.claimDispatches([limit, leaseMs]));
-    // RETURNING order is unspecified; relay oldest first.
-    result.rows.sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    return result.rows.map(toDispatch);
-  }
-
-  async markDispatched(ids: readonly string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.pool.query(sql.markDispatched([ids]));
-  }
-
   deleteFinishedBefore(before: number): Promise<number> {
     return withTransaction(this.pool, async (client) => {
-      await client.query(sql.pruneDispatches([dayMs]));
+      await dispatchOutboxWrites.pruneSent(client, dayMs);
       const ids = (await client.query<{ id: string }>(sql.finishedBefore([before]))).rows.map((row) => row.id);
       if (ids.length === 0) return 0;
       await client.query(sql.deleteEvents([ids]));
       await client.query(sql.deleteInputs([ids]));
       await client.query(sql.deleteDeliveries([ids]));
-      // An ended job needs no dispatch, sent or not.
-      await client.query(sql.deleteDispatches([ids]));
+      await dispatchOutboxWrites.deleteOf(client, ids);
       await client.query(sql.deleteJobs([ids]));
       return ids.length;
     });

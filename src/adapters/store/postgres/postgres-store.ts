@@ -8,6 +8,7 @@ import { PostgresKeyStore } from './postgres-key-store.js';
 import { PostgresLedgerStore } from './postgres-ledger-store.js';
 import { PostgresFeedbackStore } from './postgres-feedback-store.js';
 import { PostgresPromptStore } from './postgres-prompt-store.js';
+import { PostgresDispatchOutbox } from './postgres-dispatch-outbox.js';
 import { guardPool, storeUnreachableAtStart } from './store-unavailable.js';
 import { withTransaction } from './with-transaction.js';
 
@@ -42,6 +43,7 @@ export class PostgresStore implements Store {
   readonly ledger: PostgresLedgerStore;
   readonly jobs: PostgresJobStore;
   readonly prompts: PostgresPromptStore;
+  readonly dispatches: PostgresDispatchOutbox;
   readonly feedback: PostgresFeedbackStore;
   private closed = false;
 
@@ -53,6 +55,7 @@ export class PostgresStore implements Store {
     this.ledger = new PostgresLedgerStore(pool);
     this.jobs = new PostgresJobStore(pool, reads);
     this.prompts = new PostgresPromptStore(pool);
+    this.dispatches = new PostgresDispatchOutbox(pool);
     this.feedback = new PostgresFeedbackStore(pool);
   }
 

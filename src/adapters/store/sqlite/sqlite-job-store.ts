@@ -321,13 +321,6 @@ export class SqliteJobStore implements JobStore {
     return (this.s.deliveriesOf.all(jobId) as DeliveryRow[]).map(toDelivery);
   }
 
-  /** The embedded queue item commits with its job: there is nothing to relay. */
-  async claimDispatches(): Promise<EnqueueRequest[]> {
-    return [];
-  }
-
-  async markDispatched(): Promise<void> {}
-
   deleteFinishedBefore(before: number): Promise<number> {
     return this.writes.run(() => {
       const ids = this.s.finishedBefore.all(before) as string[];

@@ -10,6 +10,7 @@ import { GroupCommit } from './group-commit.js';
 import { SqliteJobStore } from './sqlite-job-store.js';
 import { SqliteFeedbackStore } from './sqlite-feedback-store.js';
 import { SqlitePromptStore } from './sqlite-prompt-store.js';
+import { SqliteDispatchOutbox } from './sqlite-dispatch-outbox.js';
 
 /** The queue and the store's job-side domains, which share the file's group commit. */
 interface JobDomains {
@@ -26,6 +27,7 @@ export class SqliteStore implements Store {
   readonly keys: SqliteKeyStore;
   readonly ledger: SqliteLedgerStore;
   readonly feedback: SqliteFeedbackStore;
+  readonly dispatches = new SqliteDispatchOutbox();
   private readonly database: Database.Database;
   private readonly writes: GroupCommit;
   private jobDomains: JobDomains | undefined;
