@@ -6,6 +6,7 @@ import { autoRoute } from '../core/middleware/auto-route/index.js';
 import { RouteRecorder } from '../core/middleware/auto-route/route-recorder.js';
 import { loadRouterModel } from '../core/routing/auto/load-router-model.js';
 import { budget, BudgetCounters } from '../core/middleware/budget/index.js';
+import { structuredCascade, type CascadeTier } from '../core/middleware/cascade/index.js';
 import { checkPrices } from '../core/middleware/budget/check-prices.js';
 import { pii } from '../core/middleware/pii/index.js';
 import { semanticCache } from '../core/middleware/semantic-cache/index.js';
@@ -72,6 +73,9 @@ export function buildGateway(parts: GatewayParts): { gateway: Gateway; ledgerWri
     onError: (error) => logger.warn({ err: error }, 'recording routed calls for feedback failed; kept and retried, the oldest dropped past the buffer'),
   });
 
+  const escalations = cascadeEscalations(config, routes);
+  const cascade = escalations.size > 0 ? structuredCascade({ escalations, countTokens: (text) => tokens.count(text) }) : undefined;
+
   // Outermost first. The router picks the tier before anything prices or caches the call; the
   // caches sit outside PII scrubbing, so they key on and store what the client sent and saw
   // (inside, a cache would key on placeholders and serve one user's restored answer to another).
@@ -116,6 +120,9 @@ export function buildGateway(parts: GatewayParts): { gateway: Gateway; ledgerWri
           }),
         ]
       : []),
+    // The cascade plans after the caches (a hit needs no tier) and before PII (both tiers' policies
+    // apply) and the budget (it reserves for both attempts); its attempts run inside the budget.
+    ...(cascade ? [cascade.plan] : []),
     pii({ policyFor: piiPolicies(config), onDetections: (counts) => metrics.countPiiDetections(counts) }),
     budget(
       {
@@ -129,6 +136,7 @@ export function buildGateway(parts: GatewayParts): { gateway: Gateway; ledgerWri
       },
       budgetCounters,
     ),
+    ...(cascade ? [cascade.attempt] : []),
   ];
   const gateway = new Gateway({
     routes,
@@ -186,13 +194,29 @@ function buildRoutes(config: ParsedConfig, providers: ReadonlyMap<string, Provid
 }
 
 /**
- * The PII policy of a call: the alias's own (`models.<alias>.pii`, for the alias asked for and
- * the one an auto route chose) or the top-level `pii`, made stricter by the key's `pii_policy`.
+ * The tiers a structured call of each `auto` alias with `cascade.structured` may escalate to,
+ * dearest first (by the sum of their dearest input and output prices; ties keep tier order).
+ */
+function cascadeEscalations(config: ParsedConfig, routes: ReadonlyMap<string, AliasRoute>): Map<string, CascadeTier[]> {
+  const escalations = new Map<string, CascadeTier[]>();
+  for (const [alias, router] of Object.entries(config.autoRoutes)) {
+    if (!router.cascade.structured || router.tiers.length < 2) continue;
+    const tiers = router.tiers.map((tier) => ({ tier: tier.name, route: routes.get(tier.alias)! }));
+    const priceOf = (tier: CascadeTier) => tier.route.maxPrice.input + tier.route.maxPrice.output;
+    escalations.set(alias, tiers.sort((a, b) => priceOf(b) - priceOf(a)));
+  }
+  return escalations;
+}
+
+/**
+ * The PII policy of a call: the alias's own (`models.<alias>.pii`, for the alias asked for, the
+ * one an auto route chose and the one a structured cascade may escalate to) or the top-level `pii`, made stricter by the key's `pii_policy`.
  * Strictest wins: off < log < redact < mask < block.
  */
 function piiPolicies(config: ParsedConfig): (context: CallContext) => PiiPolicy | undefined {
   return (context) => {
-    const policies = [config.models[context.requestedAlias]?.pii ?? config.pii, config.models[context.route.alias]?.pii ?? config.pii];
+    const aliases = [context.requestedAlias, context.route.alias, ...(context.cascade ? [context.cascade.escalation] : [])];
+    const policies = aliases.map((alias) => config.models[alias]?.pii ?? config.pii);
     const strictest = policies.reduce((most, policy) => (piiModes.indexOf(policy.mode) > piiModes.indexOf(most.mode) ? policy : most));
     const keyMode = context.key.piiPolicy;
     const mode = keyMode && piiModes.indexOf(keyMode) > piiModes.indexOf(strictest.mode) ? keyMode : strictest.mode;

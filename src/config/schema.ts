@@ -436,7 +436,19 @@ export const configSchema = z
     /** Personal data in requests, for every alias without its own `pii`. */
     pii: piiPolicySchema.prefault({}),
     /** Cost-aware `auto` aliases: each picks one of its tiers (model aliases) per request. */
-    autoRoutes: z.record(z.string().min(1), autoRouteConfigSchema).default({}),
+    autoRoutes: z
+      .record(
+        z.string().min(1),
+        autoRouteConfigSchema.safeExtend({
+          /**
+           * Structured calls (`response_format: json_schema`, pipelines) the router sends to a
+           * cheaper tier escalate once to the dearest tier when the answer fails the schema
+           * (middleware/cascade). On by default: it spends more only on answers the caller could not use.
+           */
+          cascade: z.object({ structured: z.boolean().default(true) }).strict().prefault({}),
+        }),
+      )
+      .default({}),
     pipelines: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'pipeline names are lower-case letters, digits, - and _'), pipelineSchema).default({}),
     // Model names and the one setting share a level (`pricing.gpt-4o`, `pricing.requireForBudgets`).
     pricing: z

@@ -20,6 +20,19 @@ export interface CallSettlement {
   completion: ChatCompletion | undefined;
 }
 
+/**
+ * A structured call an `auto` alias answers from a cheaper tier first: `escalated` when that
+ * answer failed the request's JSON Schema and the dearer tier answered instead.
+ */
+export interface CallCascade {
+  /** The alias tried first (the router's choice) and the one a schema failure escalates to. */
+  first: string;
+  escalation: string;
+  outcome: 'pending' | 'answered' | 'escalated';
+  /** What the discarded first answer cost; part of `costUsd` once the call is settled. */
+  firstCostUsd: number;
+}
+
 /** Everything one model call carries through the middleware. No prompt text is logged from here. */
 export interface CallContext {
   readonly requestId: string;
@@ -33,6 +46,8 @@ export interface CallContext {
   route: AliasRoute;
   /** Set by the cost-aware router: the tier it picked and why, for headers and the ledger. */
   routeDecision: { tier: string; reason: string } | undefined;
+  /** Set by the structured-call cascade (middleware/cascade) on a call it took over. */
+  cascade?: CallCascade | undefined;
   readonly input: CallInput;
   readonly stream: boolean;
   /** `cache-control` from the client: no-store skips the cache both ways, no-cache skips the lookup. */

@@ -21,6 +21,11 @@ export function gatewayHeaders(context: CallContext): Record<string, string> {
     // A header value is one line of visible ASCII: the reason is plain English, squeezed to that.
     headers['x-breakwater-route-reason'] = context.routeDecision.reason.replace(/[^\x20-\x7e]+/g, ' ').slice(0, 512);
   }
+  const cascade = context.cascade;
+  if (cascade && cascade.outcome !== 'pending') {
+    const value = cascade.outcome === 'escalated' ? `escalated; from=${cascade.first}; first_cost_usd=${cascade.firstCostUsd.toFixed(8)}` : `answered; model=${cascade.first}`;
+    headers['x-breakwater-cascade'] = value.replace(/[^\x20-\x7e]+/g, '?');
+  }
   return headers;
 }
 

@@ -4,6 +4,7 @@ import { toUsageAggregates, type PiiSum, type UsageGroup } from '../usage-aggreg
 
 const operationCode = { chat: 0, embeddings: 1 } as const;
 const cacheCode = { miss: 0, hit: 1, bypass: 2, semantic: 3 } as const;
+const cascadeCode = { answered: 0, escalated: 1 } as const;
 const nanosPerUsd = 1_000_000_000;
 
 /**
@@ -11,10 +12,11 @@ const nanosPerUsd = 1_000_000_000;
  * zips them back into rows, so a batch of any size is one round trip and one statement.
  */
 const insertBatch = `INSERT INTO usage (ts, request_id, key_id, alias, deployment, operation, input_tokens, output_tokens, cost_nanos,
-                                        latency_ms, overhead_ms, status, cache, error_code, route_tier, route_reason, pii)
+                                        latency_ms, overhead_ms, status, cache, error_code, route_tier, route_reason, pii,
+                                        cascade, cascade_first_cost_nanos)
   SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::integer[], $8::integer[],
                        $9::bigint[], $10::double precision[], $11::double precision[], $12::smallint[], $13::smallint[], $14::text[],
-                       $15::text[], $16::text[], $17::jsonb[])`;
+                       $15::text[], $16::text[], $17::jsonb[], $18::smallint[], $19::bigint[])`;
 
 export class PostgresLedgerStore implements LedgerStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -23,7 +25,7 @@ export class PostgresLedgerStore implements LedgerStore {
     if (rows.length === 0) return;
     const column = <T>(value: (row: UsageRow) => T): T[] => rows.map(value);
     await this.pool.query({
-      name: 'bw-usage-insert-v2',
+      name: 'bw-usage-insert-v3',
       text: insertBatch,
       values: [
         column((row) => row.ts),
@@ -43,6 +45,8 @@ export class PostgresLedgerStore implements LedgerStore {
         column((row) => row.routeTier),
         column((row) => row.routeReason),
         column((row) => (row.pii === null ? null : JSON.stringify(row.pii))),
+        column((row) => (row.cascade ? cascadeCode[row.cascade] : null)),
+        column((row) => (row.cascadeFirstCostUsd == null ? null : Math.round(row.cascadeFirstCostUsd * nanosPerUsd))),
       ],
     });
   }

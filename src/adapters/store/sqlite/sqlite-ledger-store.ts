@@ -5,6 +5,7 @@ import { toUsageAggregates, type PiiSum, type UsageGroup } from '../usage-aggreg
 
 const operationCode = { chat: 0, embeddings: 1 } as const;
 const cacheCode = { miss: 0, hit: 1, bypass: 2, semantic: 3 } as const;
+const cascadeCode = { answered: 0, escalated: 1 } as const;
 /** Ledger rows per transaction; see appendUsage. */
 const rowsPerSlice = 32;
 
@@ -17,8 +18,9 @@ export class SqliteLedgerStore implements LedgerStore {
   prepare(): void {
     const insert = this.database.prepare(
       `INSERT INTO usage (ts, request_id, key_id, alias, deployment, operation, input_tokens, output_tokens, cost_nanos,
-                          latency_ms, overhead_ms, status, cache, error_code, route_tier, route_reason, pii)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                          latency_ms, overhead_ms, status, cache, error_code, route_tier, route_reason, pii,
+                          cascade, cascade_first_cost_nanos)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.statements = {
       insert,
@@ -45,6 +47,8 @@ export class SqliteLedgerStore implements LedgerStore {
           row.routeTier,
           row.routeReason,
           row.pii === null ? null : JSON.stringify(row.pii),
+          row.cascade ? cascadeCode[row.cascade] : null,
+          row.cascadeFirstCostUsd == null ? null : Math.round(row.cascadeFirstCostUsd * 1_000_000_000),
         );
       }
     });

@@ -24,6 +24,8 @@ export function ledger(writer: LedgerWriter): ModelMiddleware {
         routeTier: context.routeDecision?.tier ?? null,
         routeReason: context.routeDecision?.reason ?? null,
         pii: Object.keys(context.pii).length === 0 ? null : context.pii,
+        cascade: context.cascade && context.cascade.outcome !== 'pending' ? context.cascade.outcome : null,
+        cascadeFirstCostUsd: context.cascade?.outcome === 'escalated' ? context.cascade.firstCostUsd : null,
       });
     });
     return next();
