@@ -64,6 +64,13 @@ export interface UsageRow {
   routeReason: string | null;
   /** Personal data found in the request: counts by type, never values; null when none. */
   pii: Record<string, number> | null;
+  /**
+   * A structured call's cascade (`auto` aliases): `answered` by the tier tried first, or
+   * `escalated` to the dearer tier after a schema failure; null (or absent) when none ran.
+   */
+  cascade?: 'answered' | 'escalated' | null;
+  /** What an escalated call's discarded first answer cost; included in `costUsd`. */
+  cascadeFirstCostUsd?: number | null;
 }
 
 export interface UsageQuery {
