@@ -7,7 +7,7 @@ const word = String.raw`\p{Lu}[\p{Ll}'’]*(?:-\p{Lu}?[\p{Ll}'’]+)*`;
 const particle = String.raw`(?:van|von|der|den|de|del|della|di|da|du|la|le|bin|al|ter|dos|das)`;
 const fullName = String.raw`${word}(?:[ \t]+(?:${particle}[ \t]+)*${word}){0,3}`;
 
-const titles = String.raw`(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Herr|Frau|Hr|Mme|Mlle|Sr|Sra|Srta|Shri|Smt|Sri|Dña|Dª|Dott|Dott\.ssa|Sig|Sig\.ra|Avv|Ing)\.?|M\.`;
+const titles = String.raw`(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Herr|Frau|Hr|Mme|Mlle|Sr|Sra|Srta|Shri|Smt|Sri|Dña|Dª|Dott|Dott\.ssa|Sig|Sig\.ra|Sig\.na|Signor|Signora|Avv|Ing|Dhr|Mevr|Mw|Meneer|Mevrouw|Senhor|Senhora|Pan|Pani)\.?|M\.`;
 const introductions = [
   String.raw`my name is`, String.raw`my name's`, String.raw`name:`, String.raw`this is`, String.raw`I am`, String.raw`I'm`,
   String.raw`signed:?`, String.raw`attn:?`, String.raw`attention:`, String.raw`c/o`, String.raw`contact person:?`, String.raw`customer:`, String.raw`contact`,
@@ -16,11 +16,17 @@ const introductions = [
   String.raw`je m'appelle`, String.raw`je m’appelle`, String.raw`je suis`, String.raw`mon nom est`, String.raw`bonjour`, String.raw`cher`, String.raw`chère`,
   String.raw`me llamo`, String.raw`mi nombre es`, String.raw`soy`, String.raw`hola`, String.raw`estimad(?:o|a)`,
   String.raw`namaste`,
+  String.raw`mijn naam is`, String.raw`ik ben`, String.raw`ik heet`, String.raw`hoi`, String.raw`beste`,
+  String.raw`mi chiamo`, String.raw`il mio nome è`, String.raw`sono`, String.raw`ciao`, String.raw`gentile`, String.raw`car(?:o|a)`,
+  String.raw`meu nome é`, String.raw`me chamo`, String.raw`eu sou`, String.raw`olá`, String.raw`oi`, String.raw`prezad(?:o|a)`,
+  String.raw`nazywam się`, String.raw`mam na imię`, String.raw`jestem`, String.raw`cześć`,
 ].map(caseless).join('|');
 const closings = [
   'regards', 'best regards', 'kind regards', 'warm regards', 'thanks & regards', 'thanks and regards', 'many thanks', 'thanks', 'thank you', 'cheers', 'best',
   'sincerely', 'yours sincerely', 'yours faithfully', 'mit freundlichen grüßen', 'viele grüße', 'beste grüße', 'liebe grüße', 'gruß', 'lg', 'vg',
   'cordialement', 'bien cordialement', 'bien à vous', 'merci', 'salutations', 'saludos', 'un saludo', 'atentamente', 'gracias', 'saluti', 'cordiali saluti',
+  'met vriendelijke groet', 'met vriendelijke groeten', 'vriendelijke groet', 'groeten', 'groetjes', 'distinti saluti', 'un saluto', 'grazie',
+  'abraços', 'abraço', 'cumprimentos', 'obrigado', 'obrigada', 'pozdrawiam', 'z poważaniem', 'dziękuję', 'amicalement', 'saludos cordiales', 'danke',
 ].map(caseless).join('|');
 
 const afterTitle = new RegExp(String.raw`(?<![\p{L}])(?:${titles})[ \t]+(${fullName})`, 'gu');
@@ -41,7 +47,7 @@ const notNames = new Set(
   admin user manager hr it ops dev devops engineering finance legal mit und et y de
   order account ticket invoice phone email please thanks gmbh ltd inc
   sie ich wir ihr er es der die das den dem ein eine bitte können könnten le la les il elle nous vous on el los las lo gli het een ik jij u wij zij
-  o os as um uma você`.split(/\s+/),
+  o os as um uma você grüße grüsse gruß wünsche regards groeten saluti saludos`.split(/\s+/),
 );
 
 /**

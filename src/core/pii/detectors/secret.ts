@@ -41,7 +41,7 @@ const pemEnd = /-----END (?:[A-Z]+ )*PRIVATE KEY-----/g;
 
 // The value after an explicit label: `aws_secret_access_key = …`, `password: …`, `Passwort: …`.
 const labelled =
-  /\b(?:aws_secret_access_key|secret[_ ]?key|client[_ ]secret|api[_ ]?key|access[_ ]token|password|passwd|pwd|passwort|kennwort|mot de passe|contraseña)["']?\s*(?:[:=]|is)\s*["']?([^\s"',;]{6,})/gi;
+  /\b(?:aws_secret_access_key|secret[_ ]?key|client[_ ]secret|api[_ ]?key|access[_ ]token|password|passwd|pwd|passwort|kennwort|mot de passe|contraseña|clave|wachtwoord|senha|hasło|haslo)["']?[ \t]*(?:[:=]|[ \t](?:is|ist|lautet|est|es|é|è|jest|was)[ \t])[ \t]*["']?([^\s"',;]{6,})/giu;
 
 /**
  * API keys in their vendors' formats, JWTs, PEM private keys, values labelled as passwords or
