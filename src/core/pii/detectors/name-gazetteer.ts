@@ -14,7 +14,8 @@ const alsoWords = `Claude Julia Ada Pascal Mark Grace Chase Amber Iris Page Sunn
   Madison Lincoln Jackson Kelly Nick Bob Sonic Echo River Ocean Rain Dusty Sparky Buddy Chip Cash Gold Silver Star Sun Moon Rio Roma
   Aria Aurelia Bianca Nina Lola Tina Gina Paloma Clemente Benigno Felice Fausto Gioia Speranza Serena Chiara Franca Vera Dina Lia Ilse
   Heide Linde Rune Sten Bo Liv Mads Frode Siv Server Hilton Milano Roma Napoli Torino Firenze Venezia Paris London Berlin Wien Madrid
-  Lisboa Porto Meta Romeo Zara Nike Travis Ola Oma Opa Carolina Europa Africa India China Valencia Sevilla Granada Lima Quito Bogota`;
+  Lisboa Porto Meta Romeo Zara Nike Travis Ola Oma Opa Carolina Europa Africa India China Valencia Sevilla Granada Lima Quito Bogota
+  Apollo Haskell Fedora Kali Arduino Avril Abril Agosto Marzo`;
 
 function load() {
   lists ??= {
