@@ -121,7 +121,7 @@ export function report({ outcomes, blind, devOnly, stack, decisionBestUs, unique
   const reasonCounts = new Map<string, number>();
   for (const outcome of outcomes) for (const kind of reasonKinds(outcome.reason)) reasonCounts.set(`${outcome.tier} ← ${kind}`, (reasonCounts.get(`${outcome.tier} ← ${kind}`) ?? 0) + 1);
   const costCut = 1 - routed / large;
-  // The first eight categories alone, as measured before `product` joined the set.
+  // Every category but `product` (the high-volume in-app calls), as measured before `product` joined the set.
   const withoutProduct = outcomes.filter((outcome) => outcome.entry.category !== 'product');
   const costCutWithoutProduct = 1 - sum(withoutProduct.map((o) => o.routedUsd)) / sum(withoutProduct.map((o) => o.largeUsd));
   const stackCostCut = 1 - sum(stack.map((outcome) => outcome.usd)) / large;
@@ -172,7 +172,7 @@ export function report({ outcomes, blind, devOnly, stack, decisionBestUs, unique
       ['decision ← signal named in the reason', 'requests'],
       [...reasonCounts].sort((a, b) => b[1] - a[1]).map(([kind, count]) => [kind, String(count)]),
     ),
-    `without the product category (the first eight, ${withoutProduct.length} requests): the router cuts ${percent(costCutWithoutProduct, 1)}.`,
+    `without the product category (the other ${categories.length - 1} categories, ${withoutProduct.length} requests): the router cuts ${percent(costCutWithoutProduct, 1)}.`,
     `the whole stack (router, then exact and semantic answer caches as serve orders them, each request once in dataset order): cost cut ${percent(stackCostCut, 1)} vs always-large; ` +
       `${stackHits('exact').length} exact and ${stackHits('semantic').length} semantic hits (${hardSemanticHits} of them on hard requests) of ${stack.length} requests.`,
     `oracle ceiling: with ${percent(hard.length, outcomes.length)} hard requests no router can cut more than ${percent(large - oracle, large)} without sending hard requests small; at these per-class costs a 60% cut needs ≤ ${percent(hardShareFor60, 1)} hard requests.`,
