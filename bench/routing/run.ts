@@ -13,6 +13,7 @@
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { loadBlindSet } from './blind-set.js';
+import { withCascade } from './cascade.js';
 import { MemoryResponseCache } from '../../src/adapters/cache/memory/memory-response-cache.js';
 import { HashedNgramEmbedder } from '../../src/adapters/embedders/hashed-ngram/hashed-ngram-embedder.js';
 import { BruteForceVectorIndexStore } from '../../src/adapters/vector-index/brute-force/brute-force-vector-index.js';
@@ -127,4 +128,4 @@ for (let round = 0; round < 20; round++) {
     bestUs[index] = Math.min(bestUs[index]!, (performance.now() - started) * 1000);
   });
 }
-for (const line of report({ outcomes, blind, devOnly, stack: stackOutcomes, decisionBestUs: bestUs, unique: uniqueRequestCount(), environment: `${cpus().length} CPUs, Node ${process.version}` })) console.log(line);
+for (const line of await withCascade(report({ outcomes, blind, devOnly, stack: stackOutcomes, decisionBestUs: bestUs, unique: uniqueRequestCount(), environment: `${cpus().length} CPUs, Node ${process.version}` }), { devOnly })) console.log(line);
