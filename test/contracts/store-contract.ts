@@ -1,11 +1,12 @@
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { BreakwaterError } from '../../src/core/errors/breakwater-error.js';
-import type { JobRecord, NewJob, StoredRecord } from '../../src/core/ports/job-store.js';
+import type { JobRecord, NewJob } from '../../src/core/ports/job-store.js';
 import type { Store } from '../../src/core/ports/store.js';
 import { dispatchOutboxContract } from './dispatch-outbox-contract.js';
 import { promptStoreContract } from './prompt-store-contract.js';
-import { dispatchOf, input, newJob, record, t0, unique, usage, webhookFor } from './store-fixtures.js';
+import { recordStoreContract } from './record-store-contract.js';
+import { dispatchOf, input, newJob, record, runningJob as runningJobIn, t0, unique, usage, webhookFor } from './store-fixtures.js';
 
 export { usage };
 
@@ -33,13 +34,7 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
       await h.close();
     });
 
-    /** A job created and started under `token`. */
-    async function runningJob(overrides: Partial<NewJob> = {}, token = 1): Promise<NewJob> {
-      const job = newJob(overrides);
-      await store.jobs.createJob(job, input(), dispatchOf(job));
-      assert.ok(await store.jobs.startJob(job.id, token, 1, t0 + 100));
-      return job;
-    }
+    const runningJob = (overrides: Partial<NewJob> = {}, token = 1) => runningJobIn(store, overrides, token);
 
     describe('keys', () => {
       it('creates a key, finds it by hash and id, never returns the hash, and lists keys in creation order', async () => {
@@ -266,8 +261,8 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
         assert.deepEqual(done?.event, { jobId: job.id, seq: 4, type: 'job-end', data: { status: 'succeeded' }, at: t0 + 1_000 });
         assert.equal(seen[0]?.status, 'succeeded', 'webhooks see the job after the change');
         assert.deepEqual(await store.jobs.getJob(job.id), done?.job);
-        assert.deepEqual(await store.jobs.getRecordByJob(job.id), stored);
-        assert.deepEqual((await store.jobs.listRecords('tenant-a', 'invoices', undefined, 10)).data, [stored]);
+        assert.deepEqual(await store.records.getByJob(job.id), stored);
+        assert.deepEqual((await store.records.list('tenant-a', 'invoices', undefined, 10)).data, [stored]);
         const [delivery, ...more] = await store.jobs.deliveriesOf(job.id);
         assert.equal(more.length, 0);
         assert.equal(delivery?.status, 'pending');
@@ -281,8 +276,8 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
         assert.equal(twice, undefined, 'completing twice changes nothing');
         assert.equal(await store.jobs.completeJob(job.id, 4, null, t0 + 2_000, { record: record(job.id) }), undefined);
         assert.deepEqual((await store.jobs.getJob(job.id))?.result, result);
-        assert.deepEqual(await store.jobs.getRecordByJob(job.id), stored);
-        assert.equal((await store.jobs.listRecords('tenant-a', 'invoices', undefined, 10)).data.length, 1);
+        assert.deepEqual(await store.records.getByJob(job.id), stored);
+        assert.equal((await store.records.list('tenant-a', 'invoices', undefined, 10)).data.length, 1);
         assert.equal((await store.jobs.deliveriesOf(job.id)).length, 1);
         assert.equal((await store.jobs.events(job.id, 0)).length, 4);
       });
@@ -291,7 +286,7 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
         const job = await runningJob({}, 1);
         await store.jobs.startJob(job.id, 2, 2, t0 + 500);
         assert.equal(await store.jobs.completeJob(job.id, 1, { stale: true }, t0 + 600, { record: record(job.id) }), undefined);
-        assert.equal(await store.jobs.getRecordByJob(job.id), undefined);
+        assert.equal(await store.records.getByJob(job.id), undefined);
         assert.equal((await store.jobs.completeJob(job.id, 2, { fresh: true }, t0 + 700, {}))?.job.status, 'succeeded');
       });
 
@@ -355,7 +350,7 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
         const running = await runningJob({}, 3);
         assert.equal((await store.jobs.cancelJob(running.id, 'tenant-a', t0 + 500))?.job.status, 'cancelled');
         assert.equal(await store.jobs.completeJob(running.id, 3, { late: true }, t0 + 600, { record: record(running.id) }), undefined, 'the worker of a cancelled job changes nothing');
-        assert.equal(await store.jobs.getRecordByJob(running.id), undefined);
+        assert.equal(await store.records.getByJob(running.id), undefined);
       });
 
       it('hands out due webhook deliveries and records attempts: retry later, delivered, failed for good', async () => {
@@ -436,23 +431,6 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
         assert.deepEqual(retry.map((delivery) => [delivery.id, delivery.attempts]), [[id, 1]], 'due at its retry time, not held by the recorded claim');
       });
 
-      it('pages records of a tenant’s pipeline newest first', async () => {
-        const stored: StoredRecord[] = [];
-        for (let i = 0; i < 3; i++) {
-          const job = await runningJob({}, 1);
-          const item = record(job.id, { createdAt: t0 + i });
-          await store.jobs.completeJob(job.id, 1, {}, t0 + i, { record: item });
-          stored.push(item);
-        }
-        const other = await runningJob({ tenant: 'tenant-b' }, 1);
-        await store.jobs.completeJob(other.id, 1, {}, t0, { record: record(other.id, { tenant: 'tenant-b' }) });
-        const first = await store.jobs.listRecords('tenant-a', 'invoices', undefined, 2);
-        assert.deepEqual(first.data, [stored[2], stored[1]]);
-        const second = await store.jobs.listRecords('tenant-a', 'invoices', first.nextCursor!, 2);
-        assert.deepEqual(second, { data: [stored[0]], nextCursor: null });
-        assert.deepEqual((await store.jobs.listRecords('tenant-a', 'receipts', undefined, 2)).data, []);
-      });
-
       it('deletes jobs that ended before a time with their events, inputs and sent webhooks, keeping records', async () => {
         const old = await runningJob({}, 1);
         await store.jobs.completeJob(old.id, 1, {}, t0 + 1_000, { record: record(old.id), webhooks: webhookFor('job.succeeded', []) });
@@ -475,13 +453,14 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
           assert.deepEqual(await store.jobs.events(id, 0), []);
           assert.deepEqual(await store.jobs.deliveriesOf(id), []);
         }
-        assert.ok(await store.jobs.getRecordByJob(old.id), 'records stay');
+        assert.ok(await store.records.getByJob(old.id), 'records stay');
         for (const id of [recent.id, open.id, queued.id]) assert.ok(await store.jobs.getJob(id));
         assert.equal(await store.jobs.deleteFinishedBefore(t0 + 5_000), 0);
       });
     });
 
     dispatchOutboxContract(() => store);
+    recordStoreContract(() => store);
     promptStoreContract(() => store);
   });
 }

@@ -1,6 +1,8 @@
-import type { JobRecord, NewJob, StoredRecord, WebhookOutboxEntry } from '../../src/core/ports/job-store.js';
+import assert from 'node:assert/strict';
+import type { JobRecord, NewJob, WebhookOutboxEntry } from '../../src/core/ports/job-store.js';
+import type { StoredRecord } from '../../src/core/ports/record-store.js';
 import type { EnqueueRequest } from '../../src/core/ports/queue.js';
-import type { UsageRow } from '../../src/core/ports/store.js';
+import type { Store, UsageRow } from '../../src/core/ports/store.js';
 
 /** Rows with plausible values for the store contracts; each takes overrides for what a test is about. Times are explicit (epoch ms) from `t0`. */
 export const t0 = Date.UTC(2025, 2, 4, 10, 0, 0);
@@ -26,6 +28,14 @@ export function newJob(overrides: Partial<NewJob> = {}): NewJob {
     deadline: null,
     ...overrides,
   };
+}
+
+/** A job created in `store` and started under `token`. */
+export async function runningJob(store: Store, overrides: Partial<NewJob> = {}, token = 1): Promise<NewJob> {
+  const job = newJob(overrides);
+  await store.jobs.createJob(job, input(), dispatchOf(job));
+  assert.ok(await store.jobs.startJob(job.id, token, 1, t0 + 100));
+  return job;
 }
 
 export const dispatchOf = (job: NewJob): EnqueueRequest => ({ id: job.id, tenant: job.tenant, priority: job.priority, runAt: job.runAt, maxAttempts: job.maxAttempts });

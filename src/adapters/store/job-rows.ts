@@ -1,5 +1,7 @@
 import { BreakwaterError } from '../../core/errors/breakwater-error.js';
-import type { JobError, JobRecord, NewJob, Page, StoredRecord, WebhookDelivery } from '../../core/ports/job-store.js';
+import type { JobError, JobRecord, NewJob, WebhookDelivery } from '../../core/ports/job-store.js';
+import type { Page } from '../../core/ports/page.js';
+import type { StoredRecord } from '../../core/ports/record-store.js';
 import type { EnqueueRequest } from '../../core/ports/queue.js';
 
 /**

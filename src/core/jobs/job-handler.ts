@@ -1,4 +1,5 @@
-import type { JobRecord, StoredRecord, WebhookOutboxEntry } from '../ports/job-store.js';
+import type { JobRecord, WebhookOutboxEntry } from '../ports/job-store.js';
+import type { StoredRecord } from '../ports/record-store.js';
 import type { VirtualKey } from '../ports/store.js';
 import type { JobInput } from './job-input.js';
 

@@ -1,4 +1,5 @@
-import type { JobEvent, JobRecord, StoredRecord, WebhookDelivery } from '../ports/job-store.js';
+import type { JobEvent, JobRecord, WebhookDelivery } from '../ports/job-store.js';
+import type { StoredRecord } from '../ports/record-store.js';
 
 /**
  * How jobs, their events, deliveries and records look to clients: the API's responses and the

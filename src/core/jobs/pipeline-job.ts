@@ -4,7 +4,7 @@ import type { Gateway } from '../gateway/gateway.js';
 import { extract } from '../extraction/extract.js';
 import { extractionFailedError } from '../extraction/extraction-failed-error.js';
 import type { DocumentLimits, DocumentReader } from '../ports/document-loader.js';
-import type { StoredRecord } from '../ports/job-store.js';
+import type { StoredRecord } from '../ports/record-store.js';
 import type { RecordProvenance } from '../ports/record-sink.js';
 import { renderPrompt, type Pipeline } from '../pipelines/pipeline.js';
 import type { ChatMessage } from '../../wire/chat.js';

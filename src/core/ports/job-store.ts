@@ -1,5 +1,6 @@
+import type { Page } from './page.js';
 import type { EnqueueRequest } from './queue.js';
-import type { RecordProvenance } from './record-sink.js';
+import type { StoredRecord } from './record-store.js';
 
 export type JobKind = 'chat' | 'pipeline';
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -70,12 +71,6 @@ export interface NewJob {
   deadline: number | null;
 }
 
-/** A validated pipeline record with its provenance, for the `store` sink. */
-export type StoredRecord = RecordProvenance & {
-  id: string;
-  data: Record<string, unknown>;
-};
-
 /**
  * A webhook to send, written in the same transaction as the state change it reports. Store
  * methods take a function of the job after the change, so the body shows the final state.
@@ -109,11 +104,6 @@ export interface JobListFilter {
   /** Opaque cursor from the previous page. */
   cursor?: string;
   limit: number;
-}
-
-export interface Page<T> {
-  data: T[];
-  nextCursor: string | null;
 }
 
 export interface Transition {
@@ -177,9 +167,6 @@ export interface JobStore {
     at: number,
     webhooks?: (job: JobRecord) => readonly WebhookOutboxEntry[],
   ): Promise<{ job: JobRecord; event: JobEvent | undefined } | undefined>;
-
-  listRecords(tenant: string, pipeline: string, cursor: string | undefined, limit: number): Promise<Page<StoredRecord>>;
-  getRecordByJob(jobId: string): Promise<StoredRecord | undefined>;
 
   /**
    * Claims up to `limit` pending deliveries due at `now` (oldest first) whose lease is free

@@ -2,6 +2,7 @@ import type { FeedbackStore } from './feedback-store.js';
 import type { DispatchOutbox } from './dispatch-outbox.js';
 import type { JobStore } from './job-store.js';
 import type { PromptStore } from './prompt-store.js';
+import type { RecordStore } from './record-store.js';
 
 /** A virtual key as stored: the secret itself is never stored, only its SHA-256 hash. */
 export interface VirtualKey {
@@ -132,6 +133,7 @@ export interface Store {
   readonly keys: KeyStore;
   readonly ledger: LedgerStore;
   readonly jobs: JobStore;
+  readonly records: RecordStore;
   readonly prompts: PromptStore;
   readonly dispatches: DispatchOutbox;
   /** Routed calls of `auto` aliases and their ratings (route feedback). */

@@ -39,7 +39,7 @@ export function pipelineRoutes(app: App): FastifyPluginAsync {
       if (!app.pipelines.has(request.params.name)) {
         throw new BreakwaterError('PIPELINE_NOT_FOUND', `No pipeline "${request.params.name}"; GET /v1/pipelines lists the declared ones.`, { param: 'name' });
       }
-      const page = await app.store.jobs.listRecords(key.tenant, request.params.name, query.cursor, query.limit);
+      const page = await app.store.records.list(key.tenant, request.params.name, query.cursor, query.limit);
       return { object: 'list', data: page.data.map(toWireRecord), has_more: page.nextCursor !== null, next_cursor: page.nextCursor };
     });
   };

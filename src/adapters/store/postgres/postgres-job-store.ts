@@ -8,15 +8,16 @@ import type {
   JobRecord,
   JobStore,
   NewJob,
-  Page,
-  StoredRecord,
   Transition,
   WebhookDelivery,
   WebhookOutboxEntry,
 } from '../../../core/ports/job-store.js';
+import type { Page } from '../../../core/ports/page.js';
 import type { EnqueueRequest } from '../../../core/ports/queue.js';
+import type { StoredRecord } from '../../../core/ports/record-store.js';
 import { withTransaction } from './with-transaction.js';
 import { dispatchOutboxWrites } from './dispatch-outbox-writes.js';
+import { recordWrites } from './record-writes.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -25,12 +26,9 @@ import {
   publicError,
   toDelivery,
   toJob,
-  toRecord,
   type DeliveryRow,
   type JobRow,
-  type RecordRow,
   newJobValues,
-  recordValues,
 } from '../job-rows.js';
 
 type Webhooks = (job: JobRecord) => readonly WebhookOutboxEntry[];
@@ -110,13 +108,6 @@ const sql = {
      WHERE id = $2 AND tenant = $3 AND status IN ('queued', 'running') RETURNING ${jobColumns}`,
   ),
   countQueued: statement('jobs-count-unfinished', `SELECT tenant, count(*) AS n FROM jobs WHERE status IN ('queued', 'running') GROUP BY tenant`),
-  insertRecord: statement(
-    'record-insert',
-    `INSERT INTO records (id, job_id, tenant, pipeline, prompt_version, model, deployment, attempts, input_tokens, output_tokens,
-                          cost_nanos, source, data, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14) ON CONFLICT (job_id) DO NOTHING`,
-  ),
-  recordByJob: statement('record-by-job', 'SELECT * FROM records WHERE job_id = $1'),
   insertDelivery: statement(
     'delivery-insert',
     `INSERT INTO webhook_deliveries (id, job_id, tenant, url, event_type, body, status, next_attempt_at, created_at, updated_at)
@@ -264,7 +255,7 @@ export class PostgresJobStore implements JobStore {
     return withTransaction(this.pool, async (client) => {
       const row = (await client.query<JobRow>(sql.complete([JSON.stringify(result ?? null), at, id, token]))).rows[0];
       if (!row) return undefined;
-      if (extras.record) await this.insertRecord(client, extras.record);
+      if (extras.record) await recordWrites.insert(client, extras.record);
       await this.insertDeliveries(client, row, extras.webhooks, at);
       return this.transition(client, row, 'job-end', { status: 'succeeded' }, at);
     });
@@ -302,23 +293,6 @@ export class PostgresJobStore implements JobStore {
       await this.insertDeliveries(client, row, webhooks, at);
       return this.transition(client, row, 'job-cancel', { status: 'cancelled' }, at);
     });
-  }
-
-  async listRecords(tenant: string, pipeline: string, cursor: string | undefined, limit: number): Promise<Page<StoredRecord>> {
-    const after = decodeCursor(cursor);
-    const values: unknown[] = [tenant, pipeline, limit + 1];
-    if (after) values.push(after.at, after.id);
-    const result = await this.reads.query<RecordRow>(
-      `SELECT * FROM records WHERE tenant = $1 AND pipeline = $2 ${after ? 'AND (created_at < $4 OR (created_at = $4 AND id < $5))' : ''}
-       ORDER BY created_at DESC, id DESC LIMIT $3`,
-      values,
-    );
-    return page(result.rows.map(toRecord), limit, (record) => encodeCursor(record.createdAt, record.id));
-  }
-
-  async getRecordByJob(jobId: string): Promise<StoredRecord | undefined> {
-    const row = (await this.reads.query<RecordRow>(sql.recordByJob([jobId]))).rows[0];
-    return row && toRecord(row);
   }
 
   async claimDeliveries(claimant: string, now: number, leaseMs: number, limit: number): Promise<WebhookDelivery[]> {
@@ -366,12 +340,6 @@ export class PostgresJobStore implements JobStore {
 
   private async transition(client: pg.PoolClient, row: JobRow, type: JobEventType, data: Record<string, unknown>, at: number): Promise<Transition> {
     return { job: toJob(row), event: await this.appendEvent(client, row.id, row.event_seq, type, data, at) };
-  }
-
-  private async insertRecord(client: pg.PoolClient, record: StoredRecord): Promise<void> {
-    await client.query(
-      sql.insertRecord(recordValues(record)),
-    );
   }
 
   private async insertDeliveries(client: pg.PoolClient, row: JobRow, webhooks: Webhooks | undefined, at: number): Promise<void> {

@@ -9,6 +9,7 @@ import { PostgresLedgerStore } from './postgres-ledger-store.js';
 import { PostgresFeedbackStore } from './postgres-feedback-store.js';
 import { PostgresPromptStore } from './postgres-prompt-store.js';
 import { PostgresDispatchOutbox } from './postgres-dispatch-outbox.js';
+import { PostgresRecordStore } from './postgres-record-store.js';
 import { guardPool, storeUnreachableAtStart } from './store-unavailable.js';
 import { withTransaction } from './with-transaction.js';
 
@@ -42,6 +43,7 @@ export class PostgresStore implements Store {
   readonly keys: PostgresKeyStore;
   readonly ledger: PostgresLedgerStore;
   readonly jobs: PostgresJobStore;
+  readonly records: PostgresRecordStore;
   readonly prompts: PostgresPromptStore;
   readonly dispatches: PostgresDispatchOutbox;
   readonly feedback: PostgresFeedbackStore;
@@ -54,6 +56,7 @@ export class PostgresStore implements Store {
     this.keys = new PostgresKeyStore(pool, reads);
     this.ledger = new PostgresLedgerStore(pool);
     this.jobs = new PostgresJobStore(pool, reads);
+    this.records = new PostgresRecordStore(reads);
     this.prompts = new PostgresPromptStore(pool);
     this.dispatches = new PostgresDispatchOutbox(pool);
     this.feedback = new PostgresFeedbackStore(pool);

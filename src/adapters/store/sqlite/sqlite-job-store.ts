@@ -8,20 +8,20 @@ import type {
   JobRecord,
   JobStore,
   NewJob,
-  Page,
-  StoredRecord,
   Transition,
   WebhookDelivery,
   WebhookOutboxEntry,
 } from '../../../core/ports/job-store.js';
+import type { Page } from '../../../core/ports/page.js';
 import type { EnqueueRequest } from '../../../core/ports/queue.js';
+import type { StoredRecord } from '../../../core/ports/record-store.js';
 import type { SqliteQueue } from '../../queue/sqlite/sqlite-queue.js';
 import type { GroupCommit } from './group-commit.js';
-import { decodeCursor, encodeCursor, jobColumns, newJobRecord, newJobValues, recordValues, page, publicError, toDelivery, toJob, toRecord, type DeliveryRow, type JobRow, type RecordRow } from '../job-rows.js';
+import { decodeCursor, encodeCursor, jobColumns, newJobRecord, newJobValues, page, publicError, toDelivery, toJob, type DeliveryRow, type JobRow } from '../job-rows.js';
+import { SqliteRecordWrites } from './record-writes.js';
 
 /** A job row as SQLite returns it: JSON columns are TEXT. */
 type SqliteJobRow = Omit<JobRow, 'result' | 'error' | 'metadata'> & { result: string | null; error: string | null; metadata: string | null };
-type SqliteRecordRow = Omit<RecordRow, 'data'> & { data: string };
 
 /**
  * Jobs in the embedded SQLite file. Every write goes through the group commit, so a state
@@ -30,6 +30,7 @@ type SqliteRecordRow = Omit<RecordRow, 'data'> & { data: string };
  */
 export class SqliteJobStore implements JobStore {
   private readonly s;
+  private readonly records: SqliteRecordWrites;
   private queuedCount: { commits: number; value: Promise<{ total: number; byTenant: ReadonlyMap<string, number> }> } | undefined;
 
   constructor(
@@ -38,6 +39,7 @@ export class SqliteJobStore implements JobStore {
     private readonly queue: SqliteQueue,
   ) {
     const db = database;
+    this.records = new SqliteRecordWrites(database);
     this.s = {
       insertJob: db.prepare(
         `INSERT INTO jobs (id, tenant, key_id, kind, pipeline, status, priority, source, webhook_url, idempotency_key, request_hash,
@@ -78,12 +80,6 @@ export class SqliteJobStore implements JobStore {
       ),
       // Unfinished jobs are exactly those with a queue item (waiting, delayed or leased).
       countQueued: db.prepare(`SELECT tenant, count(*) AS n FROM queue_items GROUP BY tenant`),
-      insertRecord: db.prepare(
-        `INSERT INTO records (id, job_id, tenant, pipeline, prompt_version, model, deployment, attempts, input_tokens, output_tokens,
-                              cost_nanos, source, data, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (job_id) DO NOTHING`,
-      ),
-      recordByJob: db.prepare(`SELECT * FROM records WHERE job_id = ?`),
       insertDelivery: db.prepare(
         `INSERT INTO webhook_deliveries (id, job_id, tenant, url, event_type, body, status, next_attempt_at, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
@@ -228,7 +224,7 @@ export class SqliteJobStore implements JobStore {
     return this.writes.run(() => {
       const row = this.s.complete.get(JSON.stringify(result ?? null), at, id, token) as SqliteJobRow | undefined;
       if (!row) return undefined;
-      if (extras.record) this.insertRecord(extras.record);
+      if (extras.record) this.records.insert(extras.record);
       this.insertDeliveries(row, extras.webhooks?.(fromSqliteJob(row)) ?? [], at);
       return this.transition(row, 'job-end', { status: 'succeeded' }, at);
     });
@@ -281,22 +277,6 @@ export class SqliteJobStore implements JobStore {
     });
   }
 
-  async listRecords(tenant: string, pipeline: string, cursor: string | undefined, limit: number): Promise<Page<StoredRecord>> {
-    const after = decodeCursor(cursor);
-    const rows = this.database
-      .prepare(
-        `SELECT * FROM records WHERE tenant = ? AND pipeline = ? ${after ? 'AND (created_at < ? OR (created_at = ? AND id < ?))' : ''}
-         ORDER BY created_at DESC, id DESC LIMIT ?`,
-      )
-      .all(tenant, pipeline, ...(after ? [after.at, after.at, after.id] : []), limit + 1) as SqliteRecordRow[];
-    return page(rows.map(fromSqliteRecord), limit, (record) => encodeCursor(record.createdAt, record.id));
-  }
-
-  async getRecordByJob(jobId: string): Promise<StoredRecord | undefined> {
-    const row = this.s.recordByJob.get(jobId) as SqliteRecordRow | undefined;
-    return row && fromSqliteRecord(row);
-  }
-
   async claimDeliveries(claimant: string, now: number, leaseMs: number, limit: number): Promise<WebhookDelivery[]> {
     if (limit <= 0) return [];
     const rows = await this.writes.run(() => this.s.claimDeliveries.all(claimant, now + leaseMs, now, now, limit) as DeliveryRow[]);
@@ -344,10 +324,6 @@ export class SqliteJobStore implements JobStore {
     return { job: fromSqliteJob(row), event: this.appendEvent(row.id, row.event_seq, type, data, at) };
   }
 
-  private insertRecord(record: StoredRecord): void {
-    this.s.insertRecord.run(...recordValues(record));
-  }
-
   private insertDeliveries(row: SqliteJobRow, webhooks: readonly WebhookOutboxEntry[], at: number): void {
     for (const webhook of webhooks) this.s.insertDelivery.run(webhook.id, row.id, row.tenant, webhook.url, webhook.eventType, webhook.body, at, at, at);
   }
@@ -360,8 +336,4 @@ function fromSqliteJob(row: SqliteJobRow): JobRecord {
     error: row.error === null ? null : (JSON.parse(row.error) as JobError),
     metadata: row.metadata === null ? {} : (JSON.parse(row.metadata) as Record<string, string>),
   });
-}
-
-function fromSqliteRecord(row: SqliteRecordRow): StoredRecord {
-  return toRecord({ ...row, data: JSON.parse(row.data) as Record<string, unknown> });
 }

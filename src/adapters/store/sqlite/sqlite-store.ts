@@ -11,11 +11,13 @@ import { SqliteJobStore } from './sqlite-job-store.js';
 import { SqliteFeedbackStore } from './sqlite-feedback-store.js';
 import { SqlitePromptStore } from './sqlite-prompt-store.js';
 import { SqliteDispatchOutbox } from './sqlite-dispatch-outbox.js';
+import { SqliteRecordStore } from './sqlite-record-store.js';
 
 /** The queue and the store's job-side domains, which share the file's group commit. */
 interface JobDomains {
   queue: SqliteQueue;
   jobs: SqliteJobStore;
+  records: SqliteRecordStore;
   prompts: SqlitePromptStore;
 }
 
@@ -66,6 +68,10 @@ export class SqliteStore implements Store {
     return this.prepared().jobs;
   }
 
+  get records(): SqliteRecordStore {
+    return this.prepared().records;
+  }
+
   get prompts(): SqlitePromptStore {
     return this.prepared().prompts;
   }
@@ -77,6 +83,7 @@ export class SqliteStore implements Store {
       this.jobDomains = {
         queue,
         jobs: new SqliteJobStore(this.database, this.writes, queue),
+        records: new SqliteRecordStore(this.database),
         prompts: new SqlitePromptStore(this.database, this.writes),
       };
     }
