@@ -20,7 +20,7 @@ const introductions = [
   String.raw`mi chiamo`, String.raw`il mio nome è`, String.raw`sono`, String.raw`ciao`, String.raw`gentile`, String.raw`car(?:o|a)`,
   String.raw`meu nome é`, String.raw`me chamo`, String.raw`eu sou`, String.raw`olá`, String.raw`oi`, String.raw`prezad(?:o|a)`,
   String.raw`nazywam się`, String.raw`mam na imię`, String.raw`jestem`, String.raw`cześć`,
-].map(caseless).join('|');
+].join('|');
 const closings = [
   'regards', 'best regards', 'kind regards', 'warm regards', 'thanks & regards', 'thanks and regards', 'many thanks', 'thanks', 'thank you', 'cheers', 'best',
   'sincerely', 'yours sincerely', 'yours faithfully', 'mit freundlichen grüßen', 'viele grüße', 'beste grüße', 'liebe grüße', 'gruß', 'lg', 'vg',
@@ -30,7 +30,11 @@ const closings = [
 ].map(caseless).join('|');
 
 const afterTitle = new RegExp(String.raw`(?<![\p{L}])(?:${titles})[ \t]+(${fullName})`, 'gu');
-const afterIntroduction = new RegExp(String.raw`(?<![\p{L}])(?:${introductions})[ \t]+(?:(?:${titles})[ \t]+)?(${fullName})`, 'gu');
+// The cue is found case-insensitively, then the name read where it ends, case-sensitively (the
+// \`i\` flag would let \p{Lu} match lower case). One pattern for both, with each cue spelled
+// [mM][yY]…, was a 60-way alternation tried at every position: 3x slower over the whole scan.
+const introductionCue = new RegExp(String.raw`(?<![\p{L}])(?:${introductions})[ \t]+`, 'giu');
+const nameAfterCue = new RegExp(String.raw`(?:(?:${titles})[ \t]+)?(${fullName})`, 'uy');
 // Each run of spaces has one place in the pattern: with three adjacent [ \t]* a long run had
 // quadratically many ways to be split before the match failed. The lookbehind keeps the
 // separator required ("Regards John", "Regards,\nJohn", "Regards — John"; not "RegardsJohn").
@@ -58,13 +62,17 @@ const notNames = new Set(
  */
 export function detectNamesByRules(text: string): Detection[] {
   const found: Detection[] = detectNamesByList(text);
-  for (const pattern of [afterTitle, afterIntroduction, signature]) {
-    for (const match of text.matchAll(pattern)) {
-      const name = trimName(match[1]!);
-      if (!name) continue;
-      const start = match.index + match[0].lastIndexOf(match[1]!);
-      found.push({ type: 'NAME', start, end: start + name.length });
-    }
+  const add = (candidate: string, start: number) => {
+    const name = trimName(candidate);
+    if (name) found.push({ type: 'NAME', start, end: start + name.length });
+  };
+  for (const pattern of [afterTitle, signature]) {
+    for (const match of text.matchAll(pattern)) add(match[1]!, match.index + match[0].lastIndexOf(match[1]!));
+  }
+  for (const cue of text.matchAll(introductionCue)) {
+    nameAfterCue.lastIndex = cue.index + cue[0].length;
+    const match = nameAfterCue.exec(text);
+    if (match) add(match[1]!, match.index + match[0].lastIndexOf(match[1]!));
   }
   return found;
 }
