@@ -2,7 +2,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { answer, OpenAIUpstream } from '../support/openai-upstream.js';
+import { answer, OpenAIUpstream, sendJson } from '../support/openai-upstream.js';
 import { submitJob, untilJobEnds } from '../support/jobs.js';
 import { bearer, sseData, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -98,6 +98,18 @@ describe('structured cascade: small tier first, large on a schema failure', () =
     assert.match(String(response.headers['x-breakwater-route-reason']), /cascade: the small answer failed the schema \(schema: \/nights must be integer\), escalated/);
     const row = await ledgerRow(String(response.headers['x-request-id']));
     assert.deepEqual(row, { tier: 'large', deployment: 'upstream/large-model', cost: Math.round((smallCost + largeCost) * 1e9), cascade: 1, firstCost: Math.round(smallCost * 1e9), input: 22 });
+  });
+
+  it('fails the call with the large tier\'s error when the escalation fails, still charging the small attempt', async () => {
+    const scripted = upstream.script!;
+    upstream.script = (request, response, index) => (request.body.model === 'large-model' ? (sendJson(response, 500, { error: { message: 'down' } }), true) : scripted(request, response, index));
+    const response = await chat(booking('ledger: two nights in Lyon'));
+    assert.equal(response.statusCode, 502);
+    assert.deepEqual(models(), ['small-model', 'large-model']);
+    const row = await ledgerRow(String(response.headers['x-request-id']));
+    assert.equal(row.cascade, 1);
+    assert.equal(row.firstCost, Math.round(smallCost * 1e9));
+    assert.equal(row.cost, Math.round(smallCost * 1e9), 'the failed large attempt was not answered; the small one was');
   });
 
   it('leaves streams, calls without json_schema and aliases with the cascade off to the router', async () => {
