@@ -23,9 +23,10 @@ export function swapsContentWords(a: string, b: string): boolean {
   const removed = leftovers(left, right);
   const added = leftovers(right, left);
   if (removed.length > maxLeftovers || added.length > maxLeftovers) return true;
-  const unmatched = removed.filter((word) => !added.some((other) => sameWord(word, other)));
-  const unmatchedAdded = added.filter((word) => !removed.some((other) => sameWord(word, other)));
-  return unmatched.length > 0 || unmatchedAdded.length > 0;
+  // Any word without a counterpart decides it: unrelated candidates leave on the first one.
+  if (removed.length !== 0 && added.length === 0) return true;
+  if (added.length !== 0 && removed.length === 0) return true;
+  return removed.some((word) => !added.some((other) => sameWord(word, other))) || added.some((word) => !removed.some((other) => sameWord(word, other)));
 }
 
 /** Content words left over on one side past which two prompts are different questions. */
