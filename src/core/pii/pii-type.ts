@@ -9,7 +9,8 @@ export const piiTypes = ['EMAIL', 'PHONE', 'CARD', 'IBAN', 'SSN', 'NINO', 'AADHA
  *   Aadhaar number (Verhoeff check digit). `DNI`: Spanish DNI / NIE (check letter).
  *   `STEUERID`: German Steuer-IdNr. `BSN`: Dutch burgerservicenummer. `NIR`: French social
  *   security number. `CODICEFISCALE`: Italian codice fiscale. `CPF`: Brazilian CPF. Each by its check digits.
- * - `SECRET`: API keys (OpenAI, Anthropic, AWS, GitHub, Stripe, Slack, Google), JWTs, PEM private keys.
+ * - `SECRET`: API keys in two dozen vendor formats, JWTs, PEM private keys, labelled passwords,
+ *   connection-URL passwords and high-entropy values after a credential word.
  * - `NAME` and `ADDRESS` come from rules plus an NLP tagger, and are less precise than the rest.
  */
 export type PiiType = (typeof piiTypes)[number];
