@@ -65,13 +65,20 @@ export interface CreateAppOptions {
   services?: ProviderServices;
 }
 
-/** The process logger: JSON lines, secrets in known places redacted. */
-export function appLogger(config: ParsedConfig): Logger {
-  return pino({
+/**
+ * The process logger: JSON lines, secrets in known places redacted. `buffered` (the server)
+ * writes to stdout asynchronously: lines that arrive while a write is in flight go out together
+ * in the next one, instead of one blocking write(2) per line, which under load cost as much
+ * CPU per request as the gateway's own work (bench/gateway/README.md). Buffered lines are
+ * flushed at exit; only a SIGKILL or a crash of the runtime itself can lose the last few.
+ */
+export function appLogger(config: ParsedConfig, options: { buffered?: boolean } = {}): Logger {
+  const settings = {
     level: config.log.level,
     base: { service: 'breakwater' },
     redact: { paths: ['*.authorization', '*.apiKey', '*.secret', '*.headers.authorization', '*.headers["x-api-key"]'], censor: '[redacted]' },
-  });
+  };
+  return options.buffered ? pino(settings, pino.destination({ dest: 1, sync: false })) : pino(settings);
 }
 
 /** The composition root: reads the validated config once and picks every adapter. */

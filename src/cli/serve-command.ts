@@ -18,7 +18,7 @@ export function serveCommand(): Command {
     )
     .action(async (flags: ConfigFlags & { role: Role }) => {
       const loaded = loadFromFlags(flags);
-      const logger = appLogger(loaded.config);
+      const logger = appLogger(loaded.config, { buffered: true });
       const app = await createApp(loaded, { role: flags.role, logger, services: { fetchModel: modelFetcher(loaded.env, logger) } });
       const server = await buildServer(app);
       const address = await server.listen({ port: loaded.config.server.port, host: loaded.config.server.host });
