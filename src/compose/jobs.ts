@@ -113,7 +113,7 @@ export async function startJobEngine(parts: JobParts): Promise<JobEngine> {
     worker.start();
     if (webhooks) {
       dispatcher = new WebhookDispatcher({
-        store: store.jobs,
+        deliveries: store.deliveries,
         transport: webhooks,
         retryDelayMs: (attempt) => backoffDelay(attempt - 1, config.webhooks.retryBaseMs, 30 * 60_000),
         maxAttempts: config.webhooks.maxAttempts,

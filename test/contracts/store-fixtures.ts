@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import type { JobRecord, NewJob, WebhookOutboxEntry } from '../../src/core/ports/job-store.js';
+import type { JobRecord, NewJob } from '../../src/core/ports/job-store.js';
 import type { StoredRecord } from '../../src/core/ports/record-store.js';
 import type { EnqueueRequest } from '../../src/core/ports/queue.js';
 import type { Store, UsageRow } from '../../src/core/ports/store.js';
+import type { WebhookOutboxEntry } from '../../src/core/ports/webhook-delivery-store.js';
 
 /** Rows with plausible values for the store contracts; each takes overrides for what a test is about. Times are explicit (epoch ms) from `t0`. */
 export const t0 = Date.UTC(2025, 2, 4, 10, 0, 0);

@@ -82,7 +82,7 @@ describe('job webhooks: signed, retried, logged, SSRF-checked', () => {
       for (let tries = 0; tries < 100; tries++) {
         deliveries = (await test.server.inject({ method: 'GET', url: `/v1/jobs/${job.id}`, headers: bearer(key) })).json().webhook_deliveries;
         if (deliveries[0]?.status === 'delivered') break;
-        await test.app.store.jobs.deliveriesOf(job.id); // yields to the dispatcher's commit
+        await test.app.store.deliveries.ofJob(job.id); // yields to the dispatcher's commit
         await new Promise((resolve) => setImmediate(resolve));
       }
       assert.equal(deliveries.length, 1);

@@ -53,7 +53,7 @@ describe('Webhook dispatchers on two worker nodes sharing one PostgreSQL', () =>
     const dispatchers = nodes.map(
       (node, index) =>
         new WebhookDispatcher({
-          store: node.jobs,
+          deliveries: node.deliveries,
           transport: senders[index]!,
           retryDelayMs: () => 100,
           maxAttempts: 3,

@@ -1,7 +1,8 @@
 import { BreakwaterError } from '../../core/errors/breakwater-error.js';
-import type { JobError, JobRecord, NewJob, WebhookDelivery } from '../../core/ports/job-store.js';
+import type { JobError, JobRecord, NewJob } from '../../core/ports/job-store.js';
 import type { Page } from '../../core/ports/page.js';
 import type { StoredRecord } from '../../core/ports/record-store.js';
+import type { WebhookDelivery } from '../../core/ports/webhook-delivery-store.js';
 import type { EnqueueRequest } from '../../core/ports/queue.js';
 
 /**

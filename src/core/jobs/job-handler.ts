@@ -1,5 +1,6 @@
-import type { JobRecord, WebhookOutboxEntry } from '../ports/job-store.js';
+import type { JobRecord } from '../ports/job-store.js';
 import type { StoredRecord } from '../ports/record-store.js';
+import type { WebhookOutboxEntry } from '../ports/webhook-delivery-store.js';
 import type { VirtualKey } from '../ports/store.js';
 import type { JobInput } from './job-input.js';
 

@@ -1,5 +1,6 @@
-import type { JobEvent, JobRecord, WebhookDelivery } from '../ports/job-store.js';
+import type { JobEvent, JobRecord } from '../ports/job-store.js';
 import type { StoredRecord } from '../ports/record-store.js';
+import type { WebhookDelivery } from '../ports/webhook-delivery-store.js';
 
 /**
  * How jobs, their events, deliveries and records look to clients: the API's responses and the

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { JobRecord, WebhookOutboxEntry } from '../ports/job-store.js';
+import type { JobRecord } from '../ports/job-store.js';
+import type { WebhookOutboxEntry } from '../ports/webhook-delivery-store.js';
 import { toWireJob } from './job-view.js';
 
 export type JobWebhookType = 'job.succeeded' | 'job.failed' | 'job.cancelled' | 'record.created';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BreakwaterError } from '../errors/breakwater-error.js';
-import type { JobStore, WebhookDelivery } from '../ports/job-store.js';
+import type { WebhookDelivery, WebhookDeliveryStore } from '../ports/webhook-delivery-store.js';
 import type { WebhookTransport } from '../ports/webhook-transport.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 
@@ -24,18 +24,18 @@ const delivery: WebhookDelivery = {
 /** A store whose database is down for the first `failures` records; the delivery is claimable until one is recorded. */
 function storeDownFor(failures: number, error: unknown) {
   const calls = { claims: 0, records: 0, recorded: [] as string[] };
-  const store = {
-    async claimDeliveries() {
+  const deliveries = {
+    async claim() {
       calls.claims++;
       return calls.recorded.length === 0 ? [delivery] : [];
     },
-    async recordDeliveryAttempt(id: string) {
+    async recordAttempt(id: string) {
       if (++calls.records <= failures) throw error;
       calls.recorded.push(id);
       return true;
     },
-  } as unknown as JobStore;
-  return { store, calls };
+  } as unknown as WebhookDeliveryStore;
+  return { deliveries, calls };
 }
 
 function countingTransport() {
@@ -53,10 +53,10 @@ function countingTransport() {
 const unavailable = new BreakwaterError('DEPENDENCY_UNAVAILABLE', 'PostgreSQL (the store) does not answer; retry shortly.');
 
 test('a webhook sent while the store cannot record it is recorded once the store is back, not sent again', async () => {
-  const { store, calls } = storeDownFor(3, unavailable);
+  const { deliveries, calls } = storeDownFor(3, unavailable);
   const { transport, sent } = countingTransport();
   const errors: unknown[] = [];
-  const dispatcher = new WebhookDispatcher({ store, transport, retryDelayMs: () => 1_000, maxAttempts: 3, pollMs: 60_000, concurrency: 4, leaseMs: 30_000, onError: (error) => errors.push(error) });
+  const dispatcher = new WebhookDispatcher({ deliveries, transport, retryDelayMs: () => 1_000, maxAttempts: 3, pollMs: 60_000, concurrency: 4, leaseMs: 30_000, onError: (error) => errors.push(error) });
   await dispatcher.tick();
   await dispatcher.tick();
   assert.deepEqual(sent, ['whd_1'], 'sent once');
@@ -67,21 +67,21 @@ test('a webhook sent while the store cannot record it is recorded once the store
 
 test('a record that fails for another reason is not retried: the error is reported', async () => {
   const broken = new Error('column "attempts" does not exist');
-  const { store, calls } = storeDownFor(1, broken);
+  const { deliveries, calls } = storeDownFor(1, broken);
   const { transport } = countingTransport();
   const errors: unknown[] = [];
-  const dispatcher = new WebhookDispatcher({ store, transport, retryDelayMs: () => 1_000, maxAttempts: 3, pollMs: 60_000, concurrency: 4, leaseMs: 30_000, onError: (error) => errors.push(error) });
+  const dispatcher = new WebhookDispatcher({ deliveries, transport, retryDelayMs: () => 1_000, maxAttempts: 3, pollMs: 60_000, concurrency: 4, leaseMs: 30_000, onError: (error) => errors.push(error) });
   await dispatcher.tick();
   assert.equal(calls.records, 1);
   assert.deepEqual(errors, [broken]);
 });
 
 test('retrying a record stops before the lease runs out, so no other dispatcher can hold the delivery meanwhile', async () => {
-  const { store, calls } = storeDownFor(Number.POSITIVE_INFINITY, unavailable);
+  const { deliveries, calls } = storeDownFor(Number.POSITIVE_INFINITY, unavailable);
   const { transport } = countingTransport();
   const errors: unknown[] = [];
   let now = 0;
-  const dispatcher = new WebhookDispatcher({ store, transport, retryDelayMs: () => 1_000, maxAttempts: 3, pollMs: 60_000, concurrency: 4, leaseMs: 2_500, onError: (error) => errors.push(error), now: () => (now += 100) });
+  const dispatcher = new WebhookDispatcher({ deliveries, transport, retryDelayMs: () => 1_000, maxAttempts: 3, pollMs: 60_000, concurrency: 4, leaseMs: 2_500, onError: (error) => errors.push(error), now: () => (now += 100) });
   await dispatcher.tick();
   assert.ok(calls.records >= 1 && calls.records <= 3, `${calls.records} record attempts within a 2.5 s lease`);
   assert.deepEqual(errors, [unavailable]);

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { toBreakwaterError } from '../errors/breakwater-error.js';
-import type { JobStore } from '../ports/job-store.js';
+import type { DeliveryAttempt, WebhookDeliveryStore } from '../ports/webhook-delivery-store.js';
 import type { WebhookTransport } from '../ports/webhook-transport.js';
 
 export interface WebhookDispatcherOptions {
-  store: JobStore;
+  deliveries: WebhookDeliveryStore;
   transport: WebhookTransport;
   /** Delay before attempt n + 1 after attempt n failed. */
   retryDelayMs: (failedAttempt: number) => number;
@@ -62,11 +62,11 @@ export class WebhookDispatcher {
   }
 
   private async sendDue(): Promise<void> {
-    const { store, transport } = this.options;
+    const { deliveries, transport } = this.options;
     try {
       const claimant = `${this.claimantPrefix}_${++this.claims}`;
       const claimedAt = this.now();
-      const due = await store.claimDeliveries(claimant, claimedAt, this.options.leaseMs, this.options.concurrency);
+      const due = await deliveries.claim(claimant, claimedAt, this.options.leaseMs, this.options.concurrency);
       await Promise.all(
         due.map(async (delivery) => {
           const outcome = await transport.deliver({ url: delivery.url, body: delivery.body, deliveryId: delivery.id });
@@ -97,10 +97,10 @@ export class WebhookDispatcher {
    * given up at once, the lease lapsed and another dispatcher sent the webhook a second time
    * (the fault suite saw it during a PostgreSQL restart).
    */
-  private async record(id: string, claimant: string, outcome: Parameters<JobStore['recordDeliveryAttempt']>[2], leaseEndsAt: number): Promise<boolean> {
+  private async record(id: string, claimant: string, outcome: DeliveryAttempt, leaseEndsAt: number): Promise<boolean> {
     for (let retry = 0; ; retry++) {
       try {
-        return await this.options.store.recordDeliveryAttempt(id, claimant, outcome, this.now());
+        return await this.options.deliveries.recordAttempt(id, claimant, outcome, this.now());
       } catch (error) {
         const waitMs = Math.min(100 * 2 ** retry, 2_000);
         if (this.stopping || !toBreakwaterError(error).retryable || this.now() + waitMs + recordMarginMs >= leaseEndsAt) throw error;

@@ -1,6 +1,7 @@
 import type { Page } from './page.js';
 import type { EnqueueRequest } from './queue.js';
 import type { StoredRecord } from './record-store.js';
+import type { WebhookDelivery, WebhookOutboxEntry } from './webhook-delivery-store.js';
 
 export type JobKind = 'chat' | 'pipeline';
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -71,33 +72,6 @@ export interface NewJob {
   deadline: number | null;
 }
 
-/**
- * A webhook to send, written in the same transaction as the state change it reports. Store
- * methods take a function of the job after the change, so the body shows the final state.
- */
-export interface WebhookOutboxEntry {
-  id: string;
-  url: string;
-  eventType: string;
-  body: string;
-}
-
-export interface WebhookDelivery {
-  id: string;
-  jobId: string;
-  tenant: string;
-  url: string;
-  eventType: string;
-  body: string;
-  status: 'pending' | 'delivered' | 'failed';
-  attempts: number;
-  nextAttemptAt: number | null;
-  lastStatus: number | null;
-  lastError: string | null;
-  createdAt: number;
-  updatedAt: number;
-}
-
 export interface JobListFilter {
   status?: JobStatus;
   pipeline?: string;
@@ -112,10 +86,25 @@ export interface Transition {
 }
 
 /**
- * Jobs, their events, pipeline records and webhook deliveries. Every state change is one
- * transaction that also appends its event (and, when given, its webhook and record), and
- * every change a worker makes is fenced by its claim token: a worker whose lease was taken
- * over changes nothing (the method returns undefined).
+ * The job lifecycle (the store's jobs domain): jobs, their inputs and their events. Every
+ * state change is one transaction that also appends its event, and every change a worker
+ * makes is fenced by its claim token: a worker whose lease was taken over changes nothing
+ * (the method returns undefined).
+ *
+ * The store is split by domain — records (RecordStore), webhook deliveries
+ * (WebhookDeliveryStore), the dispatch outbox (DispatchOutbox) and prompts (PromptStore) are
+ * their own ports — but a transition must commit with the rows it implies in other domains:
+ * a job's dispatch with the job, a pipeline record and the job-end webhook with the
+ * completion, the job-fail or job-cancel webhook with the failure or cancellation. So those
+ * cross-domain units of work stay here, as single methods taking the other domains' rows
+ * (`dispatch`, `record`, `webhooks`), and each adapter writes them with that domain's row
+ * writers on its own transaction (the group commit in SQLite, one connection in PostgreSQL).
+ * The other ports only read their rows or change them on their own (claim, record an
+ * attempt, mark sent). A store-level `transaction(fn)` handing each port a transactional view
+ * was the alternative; it would cost PostgreSQL's one-statement job creation (one round trip
+ * per submission) and let core code compose writes whose atomicity only an adapter can check.
+ * Retention (`deleteFinishedBefore`) and the API's read of a job with its delivery log span
+ * domains in the same way and stay here too.
  */
 export interface JobStore {
   /**
@@ -167,26 +156,6 @@ export interface JobStore {
     at: number,
     webhooks?: (job: JobRecord) => readonly WebhookOutboxEntry[],
   ): Promise<{ job: JobRecord; event: JobEvent | undefined } | undefined>;
-
-  /**
-   * Claims up to `limit` pending deliveries due at `now` (oldest first) whose lease is free
-   * (never taken, or run out), for `claimant` until `now + leaseMs`. Dispatchers on several
-   * nodes claiming at once never get the same delivery while its lease runs. `claimant`
-   * names one claim (a fresh value per call), so a later claim never passes for an earlier one.
-   */
-  claimDeliveries(claimant: string, now: number, leaseMs: number, limit: number): Promise<WebhookDelivery[]>;
-  /**
-   * Records one attempt of a delivery `claimant` holds and frees its lease. False, changing
-   * nothing, when another claim holds the delivery now or it is no longer pending: a delivered
-   * or failed delivery never changes again.
-   */
-  recordDeliveryAttempt(
-    id: string,
-    claimant: string,
-    outcome: { delivered: boolean; status: number | null; error: string | null; nextAttemptAt: number | null },
-    at: number,
-  ): Promise<boolean>;
-  deliveriesOf(jobId: string): Promise<WebhookDelivery[]>;
 
   /** Deletes jobs that ended before `before`, with their events, inputs and deliveries (records stay). */
   deleteFinishedBefore(before: number): Promise<number>;

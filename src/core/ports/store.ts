@@ -3,6 +3,7 @@ import type { DispatchOutbox } from './dispatch-outbox.js';
 import type { JobStore } from './job-store.js';
 import type { PromptStore } from './prompt-store.js';
 import type { RecordStore } from './record-store.js';
+import type { WebhookDeliveryStore } from './webhook-delivery-store.js';
 
 /** A virtual key as stored: the secret itself is never stored, only its SHA-256 hash. */
 export interface VirtualKey {
@@ -134,6 +135,7 @@ export interface Store {
   readonly ledger: LedgerStore;
   readonly jobs: JobStore;
   readonly records: RecordStore;
+  readonly deliveries: WebhookDeliveryStore;
   readonly prompts: PromptStore;
   readonly dispatches: DispatchOutbox;
   /** Routed calls of `auto` aliases and their ratings (route feedback). */

@@ -9,15 +9,15 @@ import type {
   JobStore,
   NewJob,
   Transition,
-  WebhookDelivery,
-  WebhookOutboxEntry,
 } from '../../../core/ports/job-store.js';
 import type { Page } from '../../../core/ports/page.js';
 import type { EnqueueRequest } from '../../../core/ports/queue.js';
 import type { StoredRecord } from '../../../core/ports/record-store.js';
+import type { WebhookDelivery, WebhookOutboxEntry } from '../../../core/ports/webhook-delivery-store.js';
 import { withTransaction } from './with-transaction.js';
 import { dispatchOutboxWrites } from './dispatch-outbox-writes.js';
 import { recordWrites } from './record-writes.js';
+import { webhookDeliveryWrites } from './webhook-delivery-writes.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -108,47 +108,22 @@ const sql = {
      WHERE id = $2 AND tenant = $3 AND status IN ('queued', 'running') RETURNING ${jobColumns}`,
   ),
   countQueued: statement('jobs-count-unfinished', `SELECT tenant, count(*) AS n FROM jobs WHERE status IN ('queued', 'running') GROUP BY tenant`),
-  insertDelivery: statement(
-    'delivery-insert',
-    `INSERT INTO webhook_deliveries (id, job_id, tenant, url, event_type, body, status, next_attempt_at, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7, $7)`,
-  ),
-  // Inputs: $1 claimant, $2 now (epoch ms), $3 lease ms, $4 limit. Output: the claimed rows.
-  // SKIP LOCKED: dispatchers on several nodes each take rows no other is taking right now, and
-  // the lease keeps a row taken until its attempt is recorded (or the holder is presumed dead).
-  claimDeliveries: statement(
-    'deliveries-claim',
-    `UPDATE webhook_deliveries SET claimed_by = $1, lease_until = $2::bigint + $3::bigint
-     WHERE id IN (SELECT id FROM webhook_deliveries
-                  WHERE status = 'pending' AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
-                  ORDER BY next_attempt_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
-     RETURNING *`,
-  ),
-  // Inputs: $1 status, $2 next attempt, $3 HTTP status, $4 error, $5 now, $6 id, $7 claimant.
-  // Output: rowCount 1 when recorded, 0 when another claim holds the row or it already ended.
-  deliveryAttempt: statement(
-    'delivery-attempt',
-    `UPDATE webhook_deliveries SET attempts = attempts + 1, status = $1, next_attempt_at = $2, last_status = $3, last_error = $4, updated_at = $5,
-                                   claimed_by = NULL, lease_until = NULL
-     WHERE id = $6 AND claimed_by = $7 AND status = 'pending'`,
-  ),
-  deliveriesOf: statement('deliveries-of', 'SELECT * FROM webhook_deliveries WHERE job_id = $1 ORDER BY created_at, id'),
   finishedBefore: statement(
     'jobs-finished-before',
     'SELECT id FROM jobs WHERE finished_at IS NOT NULL AND finished_at < $1 LIMIT 5000 FOR UPDATE SKIP LOCKED',
   ),
   deleteEvents: statement('events-delete', 'DELETE FROM job_events WHERE job_id = ANY($1::text[])'),
   deleteInputs: statement('inputs-delete', 'DELETE FROM job_inputs WHERE job_id = ANY($1::text[])'),
-  deleteDeliveries: statement('deliveries-delete', `DELETE FROM webhook_deliveries WHERE job_id = ANY($1::text[]) AND status != 'pending'`),
   deleteJobs: statement('jobs-delete', 'DELETE FROM jobs WHERE id = ANY($1::text[])'),
 };
 
 /**
  * Jobs in PostgreSQL, shared by every node. Each state change is one transaction on one
  * pooled connection: the fenced UPDATE of the job row (which holds the row lock until commit),
- * then its event, webhook deliveries and record. createJob also writes the dispatch outbox
- * row that a relay publishes to the broker; the broker's message cannot be withdrawn, so
- * cancelJob only ends the job and workers drop messages of ended jobs.
+ * then its event, webhook deliveries and record (the last two with those domains' row
+ * writers, on the same connection). createJob also writes the dispatch outbox row that a
+ * relay publishes to the broker; the broker's message cannot be withdrawn, so cancelJob only
+ * ends the job and workers drop messages of ended jobs.
  */
 export class PostgresJobStore implements JobStore {
   /**
@@ -295,29 +270,6 @@ export class PostgresJobStore implements JobStore {
     });
   }
 
-  async claimDeliveries(claimant: string, now: number, leaseMs: number, limit: number): Promise<WebhookDelivery[]> {
-    if (limit <= 0) return [];
-    const rows = (await this.pool.query<DeliveryRow>(sql.claimDeliveries([claimant, now, leaseMs, limit]))).rows;
-    // RETURNING order is unspecified; send the longest-waiting first.
-    rows.sort((a, b) => Number(a.next_attempt_at) - Number(b.next_attempt_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    return rows.map(toDelivery);
-  }
-
-  async recordDeliveryAttempt(
-    id: string,
-    claimant: string,
-    outcome: { delivered: boolean; status: number | null; error: string | null; nextAttemptAt: number | null },
-    at: number,
-  ): Promise<boolean> {
-    const status = outcome.delivered ? 'delivered' : outcome.nextAttemptAt === null ? 'failed' : 'pending';
-    const result = await this.pool.query(sql.deliveryAttempt([status, outcome.nextAttemptAt, outcome.status, outcome.error, at, id, claimant]));
-    return result.rowCount === 1;
-  }
-
-  async deliveriesOf(jobId: string): Promise<WebhookDelivery[]> {
-    return (await this.reads.query<DeliveryRow>(sql.deliveriesOf([jobId]))).rows.map(toDelivery);
-  }
-
   deleteFinishedBefore(before: number): Promise<number> {
     return withTransaction(this.pool, async (client) => {
       await dispatchOutboxWrites.pruneSent(client, dayMs);
@@ -325,7 +277,7 @@ export class PostgresJobStore implements JobStore {
       if (ids.length === 0) return 0;
       await client.query(sql.deleteEvents([ids]));
       await client.query(sql.deleteInputs([ids]));
-      await client.query(sql.deleteDeliveries([ids]));
+      await webhookDeliveryWrites.deleteEndedOf(client, ids);
       await dispatchOutboxWrites.deleteOf(client, ids);
       await client.query(sql.deleteJobs([ids]));
       return ids.length;
@@ -343,9 +295,7 @@ export class PostgresJobStore implements JobStore {
   }
 
   private async insertDeliveries(client: pg.PoolClient, row: JobRow, webhooks: Webhooks | undefined, at: number): Promise<void> {
-    for (const webhook of webhooks?.(toJob(row)) ?? []) {
-      await client.query(sql.insertDelivery([webhook.id, row.id, row.tenant, webhook.url, webhook.eventType, webhook.body, at]));
-    }
+    await webhookDeliveryWrites.insert(client, row, webhooks?.(toJob(row)) ?? [], at);
   }
 }
 

@@ -10,6 +10,7 @@ import { PostgresFeedbackStore } from './postgres-feedback-store.js';
 import { PostgresPromptStore } from './postgres-prompt-store.js';
 import { PostgresDispatchOutbox } from './postgres-dispatch-outbox.js';
 import { PostgresRecordStore } from './postgres-record-store.js';
+import { PostgresWebhookDeliveryStore } from './postgres-webhook-delivery-store.js';
 import { guardPool, storeUnreachableAtStart } from './store-unavailable.js';
 import { withTransaction } from './with-transaction.js';
 
@@ -44,6 +45,7 @@ export class PostgresStore implements Store {
   readonly ledger: PostgresLedgerStore;
   readonly jobs: PostgresJobStore;
   readonly records: PostgresRecordStore;
+  readonly deliveries: PostgresWebhookDeliveryStore;
   readonly prompts: PostgresPromptStore;
   readonly dispatches: PostgresDispatchOutbox;
   readonly feedback: PostgresFeedbackStore;
@@ -57,6 +59,7 @@ export class PostgresStore implements Store {
     this.ledger = new PostgresLedgerStore(pool);
     this.jobs = new PostgresJobStore(pool, reads);
     this.records = new PostgresRecordStore(reads);
+    this.deliveries = new PostgresWebhookDeliveryStore(pool, reads);
     this.prompts = new PostgresPromptStore(pool);
     this.dispatches = new PostgresDispatchOutbox(pool);
     this.feedback = new PostgresFeedbackStore(pool);

@@ -9,28 +9,30 @@ import type {
   JobStore,
   NewJob,
   Transition,
-  WebhookDelivery,
-  WebhookOutboxEntry,
 } from '../../../core/ports/job-store.js';
 import type { Page } from '../../../core/ports/page.js';
 import type { EnqueueRequest } from '../../../core/ports/queue.js';
 import type { StoredRecord } from '../../../core/ports/record-store.js';
+import type { WebhookDelivery, WebhookOutboxEntry } from '../../../core/ports/webhook-delivery-store.js';
 import type { SqliteQueue } from '../../queue/sqlite/sqlite-queue.js';
 import type { GroupCommit } from './group-commit.js';
 import { decodeCursor, encodeCursor, jobColumns, newJobRecord, newJobValues, page, publicError, toDelivery, toJob, type DeliveryRow, type JobRow } from '../job-rows.js';
 import { SqliteRecordWrites } from './record-writes.js';
+import { SqliteWebhookDeliveryWrites } from './webhook-delivery-writes.js';
 
 /** A job row as SQLite returns it: JSON columns are TEXT. */
 type SqliteJobRow = Omit<JobRow, 'result' | 'error' | 'metadata'> & { result: string | null; error: string | null; metadata: string | null };
 
 /**
  * Jobs in the embedded SQLite file. Every write goes through the group commit, so a state
- * change, its event, its webhook outbox rows and (for createJob) its queue item land in one
+ * change, its event, the rows it implies in other domains (its record and webhook deliveries,
+ * written with those domains' row writers) and, for createJob, its queue item land in one
  * transaction, and callers hear back only after the commit.
  */
 export class SqliteJobStore implements JobStore {
   private readonly s;
   private readonly records: SqliteRecordWrites;
+  private readonly deliveries: SqliteWebhookDeliveryWrites;
   private queuedCount: { commits: number; value: Promise<{ total: number; byTenant: ReadonlyMap<string, number> }> } | undefined;
 
   constructor(
@@ -40,6 +42,7 @@ export class SqliteJobStore implements JobStore {
   ) {
     const db = database;
     this.records = new SqliteRecordWrites(database);
+    this.deliveries = new SqliteWebhookDeliveryWrites(database);
     this.s = {
       insertJob: db.prepare(
         `INSERT INTO jobs (id, tenant, key_id, kind, pipeline, status, priority, source, webhook_url, idempotency_key, request_hash,
@@ -80,30 +83,11 @@ export class SqliteJobStore implements JobStore {
       ),
       // Unfinished jobs are exactly those with a queue item (waiting, delayed or leased).
       countQueued: db.prepare(`SELECT tenant, count(*) AS n FROM queue_items GROUP BY tenant`),
-      insertDelivery: db.prepare(
-        `INSERT INTO webhook_deliveries (id, job_id, tenant, url, event_type, body, status, next_attempt_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
-      ),
-      // Inputs: claimant, lease end, now, now, limit. Output: the claimed rows.
-      claimDeliveries: db.prepare(
-        `UPDATE webhook_deliveries SET claimed_by = ?, lease_until = ?
-         WHERE id IN (SELECT id FROM webhook_deliveries
-                      WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
-                      ORDER BY next_attempt_at, id LIMIT ?)
-         RETURNING *`,
-      ),
-      // Inputs: status, next attempt, HTTP status, error, now, id, claimant. Output: changes 1 when recorded.
-      deliveryAttempt: db.prepare(
-        `UPDATE webhook_deliveries SET attempts = attempts + 1, status = ?, next_attempt_at = ?, last_status = ?, last_error = ?, updated_at = ?,
-                                       claimed_by = NULL, lease_until = NULL
-         WHERE id = ? AND claimed_by = ? AND status = 'pending'`,
-      ),
       deliveriesOf: db.prepare(`SELECT * FROM webhook_deliveries WHERE job_id = ? ORDER BY created_at, id`),
       finishedBefore: db.prepare(`SELECT id FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ? LIMIT 5000`).pluck(),
       deleteJob: db.prepare(`DELETE FROM jobs WHERE id = ?`),
       deleteInput: db.prepare(`DELETE FROM job_inputs WHERE job_id = ?`),
       deleteEvents: db.prepare(`DELETE FROM job_events WHERE job_id = ?`),
-      deleteDeliveries: db.prepare(`DELETE FROM webhook_deliveries WHERE job_id = ? AND status != 'pending'`),
     };
   }
 
@@ -134,7 +118,7 @@ export class SqliteJobStore implements JobStore {
 
   async getJobWithDeliveries(id: string, tenant: string): Promise<{ job: JobRecord; deliveries: WebhookDelivery[] } | undefined> {
     const job = await this.getJob(id, tenant);
-    return job && { job, deliveries: await this.deliveriesOf(id) };
+    return job && { job, deliveries: (this.s.deliveriesOf.all(id) as DeliveryRow[]).map(toDelivery) };
   }
 
   async getJob(id: string, tenant?: string): Promise<JobRecord | undefined> {
@@ -225,7 +209,7 @@ export class SqliteJobStore implements JobStore {
       const row = this.s.complete.get(JSON.stringify(result ?? null), at, id, token) as SqliteJobRow | undefined;
       if (!row) return undefined;
       if (extras.record) this.records.insert(extras.record);
-      this.insertDeliveries(row, extras.webhooks?.(fromSqliteJob(row)) ?? [], at);
+      this.deliveries.insert(row, extras.webhooks?.(fromSqliteJob(row)) ?? [], at);
       return this.transition(row, 'job-end', { status: 'succeeded' }, at);
     });
   }
@@ -245,7 +229,7 @@ export class SqliteJobStore implements JobStore {
       }
       const row = this.s.fail.get(JSON.stringify(error), at, id, token) as SqliteJobRow | undefined;
       if (!row) return undefined;
-      this.insertDeliveries(row, webhooks?.(fromSqliteJob(row)) ?? [], at);
+      this.deliveries.insert(row, webhooks?.(fromSqliteJob(row)) ?? [], at);
       return this.transition(row, 'job-fail', { status: 'failed', error: publicError(error) }, at);
     });
   }
@@ -254,7 +238,7 @@ export class SqliteJobStore implements JobStore {
     return this.writes.run(() => {
       const row = this.s.abandon.get(JSON.stringify(error), at, id) as SqliteJobRow | undefined;
       if (!row) return undefined;
-      this.insertDeliveries(row, webhooks?.(fromSqliteJob(row)) ?? [], at);
+      this.deliveries.insert(row, webhooks?.(fromSqliteJob(row)) ?? [], at);
       return this.transition(row, 'job-fail', { status: 'failed', error: publicError(error) }, at);
     });
   }
@@ -272,33 +256,9 @@ export class SqliteJobStore implements JobStore {
         return existing && existing.tenant === tenant ? { job: fromSqliteJob(existing), event: undefined } : undefined;
       }
       this.queue.cancelInTransaction(id);
-      this.insertDeliveries(row, webhooks?.(fromSqliteJob(row)) ?? [], at);
+      this.deliveries.insert(row, webhooks?.(fromSqliteJob(row)) ?? [], at);
       return this.transition(row, 'job-cancel', { status: 'cancelled' }, at);
     });
-  }
-
-  async claimDeliveries(claimant: string, now: number, leaseMs: number, limit: number): Promise<WebhookDelivery[]> {
-    if (limit <= 0) return [];
-    const rows = await this.writes.run(() => this.s.claimDeliveries.all(claimant, now + leaseMs, now, now, limit) as DeliveryRow[]);
-    // RETURNING order is unspecified; send the longest-waiting first.
-    rows.sort((a, b) => Number(a.next_attempt_at) - Number(b.next_attempt_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    return rows.map(toDelivery);
-  }
-
-  recordDeliveryAttempt(
-    id: string,
-    claimant: string,
-    outcome: { delivered: boolean; status: number | null; error: string | null; nextAttemptAt: number | null },
-    at: number,
-  ): Promise<boolean> {
-    return this.writes.run(() => {
-      const status = outcome.delivered ? 'delivered' : outcome.nextAttemptAt === null ? 'failed' : 'pending';
-      return this.s.deliveryAttempt.run(status, outcome.nextAttemptAt, outcome.status, outcome.error, at, id, claimant).changes === 1;
-    });
-  }
-
-  async deliveriesOf(jobId: string): Promise<WebhookDelivery[]> {
-    return (this.s.deliveriesOf.all(jobId) as DeliveryRow[]).map(toDelivery);
   }
 
   deleteFinishedBefore(before: number): Promise<number> {
@@ -307,7 +267,7 @@ export class SqliteJobStore implements JobStore {
       for (const id of ids) {
         this.s.deleteEvents.run(id);
         this.s.deleteInput.run(id);
-        this.s.deleteDeliveries.run(id);
+        this.deliveries.deleteEndedOf(id);
         this.s.deleteJob.run(id);
       }
       return ids.length;
@@ -322,10 +282,6 @@ export class SqliteJobStore implements JobStore {
 
   private transition(row: SqliteJobRow, type: JobEventType, data: Record<string, unknown>, at: number): Transition {
     return { job: fromSqliteJob(row), event: this.appendEvent(row.id, row.event_seq, type, data, at) };
-  }
-
-  private insertDeliveries(row: SqliteJobRow, webhooks: readonly WebhookOutboxEntry[], at: number): void {
-    for (const webhook of webhooks) this.s.insertDelivery.run(webhook.id, row.id, row.tenant, webhook.url, webhook.eventType, webhook.body, at, at, at);
   }
 }
 

@@ -12,12 +12,14 @@ import { SqliteFeedbackStore } from './sqlite-feedback-store.js';
 import { SqlitePromptStore } from './sqlite-prompt-store.js';
 import { SqliteDispatchOutbox } from './sqlite-dispatch-outbox.js';
 import { SqliteRecordStore } from './sqlite-record-store.js';
+import { SqliteWebhookDeliveryStore } from './sqlite-webhook-delivery-store.js';
 
 /** The queue and the store's job-side domains, which share the file's group commit. */
 interface JobDomains {
   queue: SqliteQueue;
   jobs: SqliteJobStore;
   records: SqliteRecordStore;
+  deliveries: SqliteWebhookDeliveryStore;
   prompts: SqlitePromptStore;
 }
 
@@ -72,6 +74,10 @@ export class SqliteStore implements Store {
     return this.prepared().records;
   }
 
+  get deliveries(): SqliteWebhookDeliveryStore {
+    return this.prepared().deliveries;
+  }
+
   get prompts(): SqlitePromptStore {
     return this.prepared().prompts;
   }
@@ -84,6 +90,7 @@ export class SqliteStore implements Store {
         queue,
         jobs: new SqliteJobStore(this.database, this.writes, queue),
         records: new SqliteRecordStore(this.database),
+        deliveries: new SqliteWebhookDeliveryStore(this.database, this.writes),
         prompts: new SqlitePromptStore(this.database, this.writes),
       };
     }
