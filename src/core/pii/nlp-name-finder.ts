@@ -1,6 +1,5 @@
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnModuleWorker } from '../module-worker.js';
 import type { NlpAnswer, NlpJob } from './detectors/nlp-worker.js';
 import type { Detection } from './pii-type.js';
 
@@ -11,8 +10,15 @@ import type { Detection } from './pii-type.js';
  */
 export const nlpMaxChars = 32_768;
 
-/** A request whose tagging has not finished by then is scrubbed by the rules alone. */
+/** A request whose tagging has not finished by then (from the thread being ready) is scrubbed by the rules alone. */
 export const nlpTimeoutMs = 2_000;
+/** A thread that has not loaded the tagger by then is ended; its requests get no NLP names. */
+const nlpStartTimeoutMs = 30_000;
+
+interface PendingJob {
+  resolve: (names: Detection[][] | undefined) => void;
+  timer: NodeJS.Timeout | undefined;
+}
 
 /**
  * Runs the compromise name tagger in a worker thread, so a long or hostile message costs
@@ -22,7 +28,8 @@ export const nlpTimeoutMs = 2_000;
  */
 export class NlpNameFinder {
   private worker: Worker | undefined;
-  private readonly pending = new Map<number, { resolve: (names: Detection[][] | undefined) => void; timer: NodeJS.Timeout }>();
+  private readonly pending = new Map<number, PendingJob>();
+  private ready: Promise<void> = Promise.resolve();
   private nextId = 0;
 
   /** NLP names per text (texts past `nlpMaxChars` of the request get none, a long text only its first part), or undefined on timeout. */
@@ -35,25 +42,43 @@ export class NlpNameFinder {
     });
     if (bounded.every((text) => text === '')) return texts.map(() => []);
     const worker = this.start();
+    const ready = this.ready;
     const id = this.nextId++;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        resolve(undefined);
-        // The thread may be deep in one text; ending it is the only way to take the time back.
-        this.stop();
-      }, nlpTimeoutMs);
-      this.pending.set(id, { resolve, timer });
+      const job: PendingJob = { resolve, timer: undefined };
+      this.pending.set(id, job);
       // Held while a request waits on it, released when idle: an idle tagger never keeps the process from exiting.
       worker.ref();
       worker.postMessage({ id, texts: bounded } satisfies NlpJob);
+      // The time limit counts from the thread being ready: loading the tagger takes ~1-2 s on a
+      // busy machine, and counted in, it timed out the first request of a process.
+      void ready.then(() => {
+        if (this.pending.get(id) !== job) return;
+        job.timer = setTimeout(() => {
+          this.pending.delete(id);
+          resolve(undefined);
+          // The thread may be deep in one text; ending it is the only way to take the time back.
+          this.stop();
+        }, nlpTimeoutMs);
+      });
     });
   }
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = spawnWorker();
-    worker.on('message', (answer: NlpAnswer) => {
+    const worker = spawnModuleWorker(import.meta.url, './detectors/nlp-worker');
+    this.ready = new Promise((resolve) => {
+      const started = setTimeout(() => {
+        if (this.worker === worker) this.stop();
+      }, nlpStartTimeoutMs);
+      started.unref();
+      worker.once('message', () => {
+        clearTimeout(started);
+        resolve();
+      });
+    });
+    worker.on('message', (answer: NlpAnswer | 'ready') => {
+      if (answer === 'ready') return;
       const job = this.pending.get(answer.id);
       if (!job) return;
       this.pending.delete(answer.id);
@@ -84,18 +109,6 @@ export class NlpNameFinder {
     }
     void worker?.terminate();
   }
-}
-
-/**
- * The worker's file has this module's extension: .js once built; .ts under tsx (tests, dev),
- * whose loader a worker thread does not inherit on Node 20, so it registers it first.
- */
-function spawnWorker(): Worker {
-  const extension = extname(fileURLToPath(import.meta.url));
-  const entry = new URL(`./detectors/nlp-worker${extension}`, import.meta.url);
-  if (extension !== '.ts') return new Worker(entry);
-  const loader = import.meta.resolve('tsx/esm/api');
-  return new Worker(`import(${JSON.stringify(loader)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`, { eval: true });
 }
 
 /** The process's one tagger thread. */

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PlaceholderVault } from './placeholder-vault.js';
-import { StreamRestorer, restoreText } from './restorer.js';
+import { StreamRestorer, restoreLongText, restoreSliceLength, restoreText } from './restorer.js';
 
 function vaultWith(): PlaceholderVault {
   const vault = new PlaceholderVault();
@@ -45,5 +45,19 @@ describe('StreamRestorer', () => {
     assert.equal(restorer.push('Hello <EM'), 'Hello ');
     assert.equal(restorer.push('BER>'), '<EMBER>');
     assert.equal(restorer.push('plain'), 'plain');
+  });
+});
+
+describe('restoreLongText', () => {
+  it('restores placeholders cut by the slices a long text is restored in, as restoreText does', async () => {
+    const vault = new PlaceholderVault();
+    const email = vault.placeholderFor('EMAIL', 'jane@example.com');
+    const phone = vault.placeholderFor('PHONE', '+44 20 7946 0958');
+    // Placeholders at every offset around the slice borders.
+    const text = Array.from({ length: 6_000 }, (_, index) => `${'x'.repeat(index % 13)}${index % 2 ? email : phone} <NOT_A_PLACEHOLDER> `).join('');
+    assert.ok(text.length > 3 * restoreSliceLength);
+    const restored = await restoreLongText(text, vault);
+    assert.equal(restored, restoreText(text, vault));
+    assert.ok(!restored.includes(email) && restored.includes('jane@example.com'));
   });
 });

@@ -15,6 +15,27 @@ export function restoreText(text: string, vault: PlaceholderVault, options: Rest
   });
 }
 
+/** Text longer than this is restored a slice at a time, with a turn of the event loop between slices. */
+export const restoreSliceLength = 32_768;
+
+/**
+ * `restoreText` for answers of any length without holding the event loop: an upstream that
+ * echoes a 4 MB scrubbed prompt sends back ~450,000 placeholders, and replacing them in one
+ * pass held the loop ~300 ms. Slices go through a StreamRestorer, so a placeholder cut by a
+ * slice's end is completed by the next one.
+ */
+export async function restoreLongText(text: string, vault: PlaceholderVault, options: RestoreOptions = {}): Promise<string> {
+  if (text.length <= restoreSliceLength) return restoreText(text, vault, options);
+  const restorer = new StreamRestorer(vault, options);
+  const parts: string[] = [];
+  for (let start = 0; start < text.length; start += restoreSliceLength) {
+    if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+    parts.push(restorer.push(text.slice(start, start + restoreSliceLength)));
+  }
+  parts.push(restorer.flush());
+  return parts.join('');
+}
+
 /**
  * Restores placeholders in a stream of text deltas. A delta that ends in what may be the start
  * of a placeholder (`… <EM`) holds that tail back until the next delta decides it; the hold-back

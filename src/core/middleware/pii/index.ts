@@ -53,8 +53,8 @@ export function pii(options: PiiOptions): ModelMiddleware {
   };
 }
 
-function restoreOutcome(outcome: CallOutcome, vault: PlaceholderVault): CallOutcome {
-  if (outcome.kind === 'completion') return { kind: 'completion', completion: restoreCompletion(outcome.completion, vault) };
+async function restoreOutcome(outcome: CallOutcome, vault: PlaceholderVault): Promise<CallOutcome> {
+  if (outcome.kind === 'completion') return { kind: 'completion', completion: await restoreCompletion(outcome.completion, vault) };
   if (outcome.kind === 'stream') return { kind: 'stream', chunks: restoreStream(outcome.chunks, vault) };
   return outcome;
 }

@@ -1,24 +1,17 @@
 import type { ChatCompletion, ChatCompletionChunk } from '../../../wire/chat.js';
 import type { PlaceholderVault } from '../../pii/placeholder-vault.js';
-import { StreamRestorer, restoreText } from '../../pii/restorer.js';
+import { StreamRestorer, restoreLongText } from '../../pii/restorer.js';
 
 /** A copy of `completion` with placeholders restored in every choice's text and tool-call arguments. */
-export function restoreCompletion(completion: ChatCompletion, vault: PlaceholderVault): ChatCompletion {
-  return {
-    ...completion,
-    choices: completion.choices.map((choice) => ({
-      ...choice,
-      message: {
-        ...choice.message,
-        content: choice.message.content === null ? null : restoreText(choice.message.content, vault),
-        ...(choice.message.tool_calls
-          ? {
-              tool_calls: choice.message.tool_calls.map((call) => ({ ...call, function: { ...call.function, arguments: restoreText(call.function.arguments, vault, { json: true }) } })),
-            }
-          : {}),
-      },
-    })),
-  };
+export async function restoreCompletion(completion: ChatCompletion, vault: PlaceholderVault): Promise<ChatCompletion> {
+  const choices: ChatCompletion['choices'] = [];
+  for (const choice of completion.choices) {
+    const content = choice.message.content === null ? null : await restoreLongText(choice.message.content, vault);
+    const toolCalls = [];
+    for (const call of choice.message.tool_calls ?? []) toolCalls.push({ ...call, function: { ...call.function, arguments: await restoreLongText(call.function.arguments, vault, { json: true }) } });
+    choices.push({ ...choice, message: { ...choice.message, content, ...(choice.message.tool_calls ? { tool_calls: toolCalls } : {}) } });
+  }
+  return { ...completion, choices };
 }
 
 /**

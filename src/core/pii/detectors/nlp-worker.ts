@@ -36,3 +36,4 @@ parentPort?.on('message', (job: NlpJob) => {
   });
   parentPort!.postMessage({ id: job.id, names } satisfies NlpAnswer);
 });
+parentPort?.postMessage('ready');
