@@ -2,6 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { Agent, request, type Dispatcher } from 'undici';
+import { finalJobEventTypes, type WireJobEvent } from '../wire/job-events.js';
+import type { WireJob } from '../wire/jobs.js';
+import type { WireList } from '../wire/list.js';
+import type { WireRecord } from '../wire/records.js';
 
 const marker = Symbol.for('breakwater.client-error');
 
@@ -29,64 +33,6 @@ export class ClientError extends Error {
   }
 }
 
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-export const finalEventTypes: ReadonlySet<string> = new Set(['job-end', 'job-fail', 'job-cancel']);
-
-export interface WireJobError {
-  code: string;
-  message: string;
-  details?: { validation_errors?: Array<{ path: string; message: string }>; [name: string]: unknown };
-}
-
-/** A job as `GET /v1/jobs/:id` shows it (see src/wire/jobs.ts). */
-export interface WireJob {
-  id: string;
-  kind: 'chat' | 'pipeline';
-  pipeline: string | null;
-  status: JobStatus;
-  step: string | null;
-  source: string | null;
-  attempts: number;
-  created_at: number;
-  finished_at: number | null;
-  result: unknown;
-  error: WireJobError | null;
-  links: { self: string; events: string; cancel: string };
-}
-
-/** The `result` of a succeeded pipeline job. */
-export interface PipelineResult {
-  record_id: string | null;
-  record: Record<string, unknown>;
-  extraction_attempts: number;
-  cost_usd: number;
-}
-
-export interface WireJobEvent {
-  job_id: string;
-  seq: number;
-  type: string;
-  at: number;
-  step?: string;
-  status?: JobStatus;
-  attempt?: number;
-  error?: WireJobError;
-}
-
-export interface WireRecord {
-  id: string;
-  pipeline: string;
-  data: Record<string, unknown>;
-  provenance: { job_id: string; model: string; deployment: string | null; attempts: number; cost_usd: number; source: string | null };
-  created_at: number;
-}
-
-export interface Page<Item> {
-  data: Item[];
-  has_more: boolean;
-  next_cursor: string | null;
-}
-
 export interface ClientFlags {
   url?: string;
   key?: string;
@@ -112,8 +58,10 @@ export function withClientOptions(command: Command): Command {
 }
 
 /**
- * A small typed client for the jobs and pipelines API. Errors come back as ClientError with
- * the envelope's code; a server that is not running is SERVER_UNREACHABLE with a hint.
+ * A small typed client for the jobs and pipelines API. Responses are typed with the server's
+ * own wire shapes (src/wire), so a field the server renames breaks the CLI's build, not its
+ * users. Errors come back as ClientError with the envelope's code; a server that is not
+ * running is SERVER_UNREACHABLE with a hint.
  */
 export class ApiClient {
   readonly baseUrl: string;
@@ -140,22 +88,22 @@ export class ApiClient {
     return (await this.send<WireJob>('GET', `/v1/jobs/${encodeURIComponent(id)}`)).body;
   }
 
-  async listJobs(filter: { status?: string; pipeline?: string; cursor?: string; limit?: number } = {}): Promise<Page<WireJob>> {
+  async listJobs(filter: { status?: string; pipeline?: string; cursor?: string; limit?: number } = {}): Promise<WireList<WireJob>> {
     const query = new URLSearchParams(Object.entries(filter).flatMap(([name, value]) => (value === undefined ? [] : [[name, String(value)]])));
-    return (await this.send<Page<WireJob>>('GET', `/v1/jobs${query.size > 0 ? `?${query}` : ''}`)).body;
+    return (await this.send<WireList<WireJob>>('GET', `/v1/jobs${query.size > 0 ? `?${query}` : ''}`)).body;
   }
 
   async cancelJob(id: string): Promise<WireJob> {
     return (await this.send<WireJob>('POST', `/v1/jobs/${encodeURIComponent(id)}/cancel`)).body;
   }
 
-  async listPipelines(): Promise<Page<{ name: string; description?: string; accepts: string[]; model: string }>> {
-    return (await this.send<Page<{ name: string; description?: string; accepts: string[]; model: string }>>('GET', '/v1/pipelines')).body;
+  async listPipelines(): Promise<{ data: Array<{ name: string; description?: string; accepts: string[]; model: string }> }> {
+    return (await this.send<{ data: Array<{ name: string; description?: string; accepts: string[]; model: string }> }>('GET', '/v1/pipelines')).body;
   }
 
-  async listRecords(pipeline: string, options: { cursor?: string; limit?: number } = {}): Promise<Page<WireRecord>> {
+  async listRecords(pipeline: string, options: { cursor?: string; limit?: number } = {}): Promise<WireList<WireRecord>> {
     const query = new URLSearchParams(Object.entries(options).flatMap(([name, value]) => (value === undefined ? [] : [[name, String(value)]])));
-    return (await this.send<Page<WireRecord>>('GET', `/v1/pipelines/${encodeURIComponent(pipeline)}/records${query.size > 0 ? `?${query}` : ''}`)).body;
+    return (await this.send<WireList<WireRecord>>('GET', `/v1/pipelines/${encodeURIComponent(pipeline)}/records${query.size > 0 ? `?${query}` : ''}`)).body;
   }
 
   /**
@@ -187,7 +135,7 @@ export class ApiClient {
             lastEventId = Number(message.id ?? event.seq);
             failures = 0;
             yield event;
-            if (finalEventTypes.has(event.type)) return;
+            if (finalJobEventTypes.has(event.type)) return;
           }
         }
       } catch (error) {

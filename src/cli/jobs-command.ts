@@ -1,9 +1,10 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { ApiClient, reportingErrors, withClientOptions, type ClientFlags, type WireJob } from './api-client.js';
+import type { WireJob, WireJobStatus } from '../wire/jobs.js';
+import { ApiClient, reportingErrors, withClientOptions, type ClientFlags } from './api-client.js';
 import { integer } from './config-options.js';
 import { describeEvent } from './run-command.js';
 
-const statuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
+const statuses: readonly string[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] satisfies WireJobStatus[];
 
 /** Runs `work` with a client from the flags, closing its connections afterwards. */
 async function withClient<T>(flags: ClientFlags, work: (client: ApiClient) => Promise<T>): Promise<T> {

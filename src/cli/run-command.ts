@@ -3,7 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { ApiClient, ClientError, reportingErrors, withClientOptions, type ClientFlags, type PipelineResult, type WireJob, type WireJobError, type WireJobEvent } from './api-client.js';
+import type { WireJobEvent } from '../wire/job-events.js';
+import type { WireJob, WireJobError, WirePipelineResult } from '../wire/jobs.js';
+import { ApiClient, ClientError, reportingErrors, withClientOptions, type ClientFlags } from './api-client.js';
 
 /** A pipeline job's steps in order; the bar's value is the index of the current one. */
 const steps = ['reading document', 'extracting fields', 'validating', 'saving record'];
@@ -143,7 +145,7 @@ export function describeFailure(outcome: FileOutcome): string {
 function printOutcome(outcome: FileOutcome, write: (text: string) => void): void {
   const job = outcome.job;
   if (job?.status === 'succeeded') {
-    const result = job.result as PipelineResult;
+    const result = job.result as WirePipelineResult;
     write(`${outcome.file.name}: succeeded (${job.id}${result.record_id ? `, record ${result.record_id}` : ''})\n${JSON.stringify(result.record, null, 2)}\n\n`);
   } else {
     write(`${outcome.file.name}: ${job?.status ?? 'refused'}${job ? ` (${job.id})` : ''}\n${describeFailure(outcome)}\n\n`);
@@ -151,7 +153,7 @@ function printOutcome(outcome: FileOutcome, write: (text: string) => void): void
 }
 
 function jsonOutcome(outcome: FileOutcome): Record<string, unknown> {
-  const result = outcome.job?.status === 'succeeded' ? (outcome.job.result as PipelineResult) : null;
+  const result = outcome.job?.status === 'succeeded' ? (outcome.job.result as WirePipelineResult) : null;
   return {
     file: outcome.file.path,
     job_id: outcome.job?.id ?? null,

@@ -1,20 +1,29 @@
 import type { JobEvent, JobRecord } from '../ports/job-store.js';
+import type { Page } from '../ports/page.js';
 import type { StoredRecord } from '../ports/record-store.js';
 import type { WebhookDelivery } from '../ports/webhook-delivery-store.js';
+import type { WireJobEvent } from '../../wire/job-events.js';
+import type { WireJob, WireWebhookDelivery } from '../../wire/jobs.js';
+import type { WireList } from '../../wire/list.js';
+import type { WireRecord } from '../../wire/records.js';
 
 /**
  * How jobs, their events, deliveries and records look to clients: the API's responses and the
- * webhooks' bodies are the same objects. Times are Unix seconds.
+ * webhooks' bodies are the same objects, typed in src/wire. Times are Unix seconds.
  */
 
-export function jobLinks(id: string): { self: string; events: string; cancel: string } {
+export function jobLinks(id: string): WireJob['links'] {
   return { self: `/v1/jobs/${id}`, events: `/v1/jobs/${id}/events`, cancel: `/v1/jobs/${id}/cancel` };
 }
 
-const seconds = (ms: number | null) => (ms === null ? null : Math.floor(ms / 1000));
+function seconds(ms: number): number;
+function seconds(ms: number | null): number | null;
+function seconds(ms: number | null): number | null {
+  return ms === null ? null : Math.floor(ms / 1000);
+}
 
 /** A job as the API shows it (and as webhooks carry it). */
-export function toWireJob(job: JobRecord, deliveries?: readonly WebhookDelivery[]): Record<string, unknown> {
+export function toWireJob(job: JobRecord, deliveries?: readonly WebhookDelivery[]): WireJob {
   return {
     id: job.id,
     object: 'job',
@@ -40,7 +49,7 @@ export function toWireJob(job: JobRecord, deliveries?: readonly WebhookDelivery[
   };
 }
 
-export function toWireDelivery(delivery: WebhookDelivery): Record<string, unknown> {
+export function toWireDelivery(delivery: WebhookDelivery): WireWebhookDelivery {
   return {
     id: delivery.id,
     url: delivery.url,
@@ -53,11 +62,11 @@ export function toWireDelivery(delivery: WebhookDelivery): Record<string, unknow
   };
 }
 
-export function toWireEvent(event: JobEvent): Record<string, unknown> {
+export function toWireEvent(event: JobEvent): WireJobEvent {
   return { job_id: event.jobId, seq: event.seq, type: event.type, at: seconds(event.at), ...event.data };
 }
 
-export function toWireRecord(record: StoredRecord): Record<string, unknown> {
+export function toWireRecord(record: StoredRecord): WireRecord {
   return {
     id: record.id,
     object: 'record',
@@ -76,4 +85,9 @@ export function toWireRecord(record: StoredRecord): Record<string, unknown> {
     },
     created_at: seconds(record.createdAt),
   };
+}
+
+/** A store page as the API lists it. */
+export function toWireList<Item, Wire>(page: Page<Item>, toWire: (item: Item) => Wire): WireList<Wire> {
+  return { object: 'list', data: page.data.map((item) => toWire(item)), has_more: page.nextCursor !== null, next_cursor: page.nextCursor };
 }

@@ -15,7 +15,8 @@ export function jobWebhook(job: JobRecord, type: Exclude<JobWebhookType, 'record
   return [webhookEntry(job.webhookUrl, type, toWireJob(job), at)];
 }
 
-export function webhookEntry(url: string, type: JobWebhookType, data: Record<string, unknown>, at: number): WebhookOutboxEntry {
+/** An outbox entry whose body carries `data`: the WireJob or WireRecord the event is about. */
+export function webhookEntry(url: string, type: JobWebhookType, data: object, at: number): WebhookOutboxEntry {
   const id = deliveryId();
   return { id, url, eventType: type, body: JSON.stringify({ id, type, created_at: Math.floor(at / 1000), data }) };
 }

@@ -2,8 +2,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../app.js';
 import { BreakwaterError, toBreakwaterError } from '../../core/errors/breakwater-error.js';
-import { toWireEvent, toWireJob } from '../../core/jobs/job-view.js';
-import { jobStatuses, submitJobSchema } from '../../wire/jobs.js';
+import { toWireEvent, toWireJob, toWireList } from '../../core/jobs/job-view.js';
+import { jobStatuses, submitJobSchema, type WireJob } from '../../wire/jobs.js';
+import type { WireList } from '../../wire/list.js';
 import { parseBody } from '../parse-body.js';
 import { EventStreamSlots } from '../event-stream-slots.js';
 import { clientSignal } from '../request-context.js';
@@ -44,7 +45,7 @@ export function jobRoutes(app: App): FastifyPluginAsync {
       return reply.code(created ? 202 : 200).send(toWireJob(job));
     });
 
-    server.get('/v1/jobs', keyOnly, async (request) => {
+    server.get('/v1/jobs', keyOnly, async (request): Promise<WireList<WireJob>> => {
       const key = callerKey(request);
       const query = parseBody(listQuerySchema, request.query ?? {});
       const page = await app.jobs.list(key.tenant, {
@@ -53,16 +54,16 @@ export function jobRoutes(app: App): FastifyPluginAsync {
         ...(query.pipeline ? { pipeline: query.pipeline } : {}),
         ...(query.cursor ? { cursor: query.cursor } : {}),
       });
-      return { object: 'list', data: page.data.map((job) => toWireJob(job)), has_more: page.nextCursor !== null, next_cursor: page.nextCursor };
+      return toWireList(page, (job) => toWireJob(job));
     });
 
-    server.get<{ Params: { id: string } }>('/v1/jobs/:id', keyOnly, async (request) => {
+    server.get<{ Params: { id: string } }>('/v1/jobs/:id', keyOnly, async (request): Promise<WireJob> => {
       const key = callerKey(request);
       const { job, deliveries } = await app.jobs.get(key.tenant, request.params.id);
       return toWireJob(job, deliveries);
     });
 
-    server.post<{ Params: { id: string } }>('/v1/jobs/:id/cancel', keyOnly, async (request) => {
+    server.post<{ Params: { id: string } }>('/v1/jobs/:id/cancel', keyOnly, async (request): Promise<WireJob> => {
       const key = callerKey(request);
       return toWireJob(await app.jobs.cancel(key.tenant, request.params.id));
     });

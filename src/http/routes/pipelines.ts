@@ -2,7 +2,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../app.js';
 import { BreakwaterError } from '../../core/errors/breakwater-error.js';
-import { toWireRecord } from '../../core/jobs/job-view.js';
+import { toWireList, toWireRecord } from '../../core/jobs/job-view.js';
+import type { WireList } from '../../wire/list.js';
+import type { WireRecord } from '../../wire/records.js';
 import { parseBody } from '../parse-body.js';
 import { callerKey } from '../route-access.js';
 
@@ -33,14 +35,14 @@ export function pipelineRoutes(app: App): FastifyPluginAsync {
       };
     });
 
-    server.get<{ Params: { name: string } }>('/v1/pipelines/:name/records', keyOnly, async (request) => {
+    server.get<{ Params: { name: string } }>('/v1/pipelines/:name/records', keyOnly, async (request): Promise<WireList<WireRecord>> => {
       const key = callerKey(request);
       const query = parseBody(recordsQuerySchema, request.query ?? {});
       if (!app.pipelines.has(request.params.name)) {
         throw new BreakwaterError('PIPELINE_NOT_FOUND', `No pipeline "${request.params.name}"; GET /v1/pipelines lists the declared ones.`, { param: 'name' });
       }
       const page = await app.store.records.list(key.tenant, request.params.name, query.cursor, query.limit);
-      return { object: 'list', data: page.data.map(toWireRecord), has_more: page.nextCursor !== null, next_cursor: page.nextCursor };
+      return toWireList(page, toWireRecord);
     });
   };
 }
