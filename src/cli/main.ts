@@ -1,6 +1,8 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
-// A 64 MB young generation: under load a job or request allocates a few KB that die young;
-// fewer, larger scavenges cost less than many small ones (bench:queue, docs/operations.md).
+#!/usr/bin/env -S node --max-semi-space-size=16 --heap-growing-percent=50
+// A 16 MB semi-space and the old generation grown by 1.5x its live size at each major GC: V8's
+// defaults let a loaded server's heap grow to ~4x what is live. Measured in bench:gateway's
+// closed loop: the same CPU per request as a 64 MB semi-space, 220 MB RSS instead of 354 MB
+// (bench/gateway/README.md, docs/operations.md#memory). bench:queue ran ~5-10% faster with 64 MB.
 import { Command } from 'commander';
 import { BreakwaterError } from '../core/errors/breakwater-error.js';
 import { keysCommand } from './keys-command.js';
