@@ -91,7 +91,7 @@ export function jobsCommand(): Command {
       reportingErrors(async (id: string, flags: ClientFlags) => {
         await withClient(flags, async (client) => {
           for await (const event of client.followEvents(id)) {
-            process.stdout.write(`${new Date(event.at).toISOString()}  #${event.seq}  ${event.type.padEnd(12)}  ${describeEvent(event)}\n`);
+            process.stdout.write(`${new Date(event.at * 1000).toISOString()}  #${event.seq}  ${event.type.padEnd(12)}  ${describeEvent(event)}\n`);
           }
         });
       }),

@@ -145,6 +145,9 @@ describe('breakwater run and jobs, against a server on a real port', () => {
     assert.equal(tail.code, 0, tail.stderr);
     assert.deepEqual([...tail.stdout.matchAll(/#\d+ {2}(job-\w+)/g)].map((match) => match[1]), ['job-queued', 'job-start', 'job-progress', 'job-progress', 'job-progress', 'job-progress', 'job-end']);
     assert.match(tail.stdout, /job-progress +saving record/);
+    // Event times are Unix seconds on the wire; read as milliseconds they printed as January 1970.
+    const printedAt = tail.stdout.trim().split('\n').map((line) => Date.parse(line.split(/\s+/)[0]!));
+    assert.ok(printedAt.every((at) => Math.abs(at - Date.now()) < 3_600_000), `jobs tail prints when each event happened:\n${tail.stdout}`);
   });
 });
 
