@@ -1,5 +1,8 @@
 import { parentPort } from 'node:worker_threads';
+import { runInBackground } from '../core/background-priority.js';
 import { parseJsonBody, type JsonParseAnswer, type JsonParseJob } from './json-text.js';
+
+runInBackground();
 
 /**
  * Parses large request bodies off the event loop (see json-parse-thread.ts).

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { runInBackground } from '../../core/background-priority.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ErrorCode } from '../../core/errors/catalogue.js';
@@ -53,6 +54,7 @@ export class LoaderProcess {
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     });
+    if (this.child.pid !== undefined) runInBackground(this.child.pid);
     // Kept for the reason of a crash (V8 prints "heap out of memory" there), not forwarded.
     this.child.stderr?.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-4096)));
     this.started = new Promise((resolve) => {

@@ -1,6 +1,9 @@
 import { parentPort } from 'node:worker_threads';
 import type { Detection } from '../pii-type.js';
+import { runInBackground } from '../../background-priority.js';
 import { detectNamesByNlp } from './nlp-names.js';
+
+runInBackground();
 
 /**
  * The compromise tagger, in its own thread (see nlp-name-finder.ts): ~20-270 µs per
