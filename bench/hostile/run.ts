@@ -93,7 +93,7 @@ async function bench() {
   const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('BREAKWATER_') && name !== 'PORT' && name !== 'HOST'));
   Object.assign(env, { BREAKWATER_ADMIN_TOKEN: adminToken, UPSTREAM_KEY: upstreamKey });
   const cli = join(repoRoot, 'dist/cli/main.js');
-  const serve = (port: number) => children.start('breakwater serve', process.execPath, ['--max-semi-space-size=64', cli, 'serve', '--config', configPath, '--port', String(port)], { cwd: temporaryDirectory, env });
+  const serve = (port: number) => children.start('breakwater serve', process.execPath, ['--max-semi-space-size=16', '--heap-growing-percent=50', cli, 'serve', '--config', configPath, '--port', String(port)], { cwd: temporaryDirectory, env });
   let server = serve(0);
   const origin = await lineFrom(server, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
   const port = Number(new URL(origin).port);

@@ -21,8 +21,8 @@ export async function waitForOutput(running: RunningProcess, pattern: RegExp, ti
 
 /** `breakwater serve --role <role> --port 0` from source; resolves once it logs its address. */
 export async function startNode(children: ChildProcesses, name: string, role: 'api' | 'worker', options: { repoRoot: string; config: string; env: NodeJS.ProcessEnv }): Promise<Node> {
-  // --max-semi-space-size=64: the V8 flag the `breakwater` bin, `npm start` and the image run with.
-  const args = ['--max-semi-space-size=64', '--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', options.config, '--role', role, '--port', '0'];
+  // The V8 flags the `breakwater` bin, `npm start` and the image run with.
+  const args = ['--max-semi-space-size=16', '--heap-growing-percent=50', '--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', options.config, '--role', role, '--port', '0'];
   const running = children.start(name, process.execPath, args, {
     cwd: options.repoRoot,
     env: options.env,
