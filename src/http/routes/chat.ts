@@ -2,8 +2,8 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { App } from '../../app.js';
 import type { CallContext } from '../../core/gateway/call-context.js';
 import { completionToChunks } from '../../core/gateway/stream-assembly.js';
-import { chatRequestSchema, type ChatCompletionChunk } from '../../wire/chat.js';
-import { parseBody } from '../parse-body.js';
+import type { ChatCompletionChunk } from '../../wire/chat.js';
+import { parseChatBody } from '../chat-body.js';
 import { arrivalTime, cacheControl, clientSignal, type ConcurrencyGate, routeHints } from '../request-context.js';
 import { callerKey } from '../route-access.js';
 import { writeServerSentEvents } from '../sse-writer.js';
@@ -36,7 +36,7 @@ export function chatRoutes(app: App, gate: ConcurrencyGate): FastifyPluginAsync 
       const release = gate.enter();
       try {
         const key = callerKey(request);
-        const body = parseBody(chatRequestSchema, request.body);
+        const body = parseChatBody(request.body);
         const stream = body.stream === true;
         const includeUsage = body.stream_options?.include_usage === true;
         const { context, outcome } = await app.gateway.call({
