@@ -18,7 +18,12 @@ export function blindFiles(set: BlindSet): string[] {
 /** SHA-256 over each data file's name and contents, in name order: the figure eval/frozen.json holds. */
 export function blindSetDigest(set: BlindSet): string {
   const hash = createHash('sha256');
-  for (const name of blindFiles(set)) hash.update(name).update('\0').update(readFileSync(join(folderOf(set), name))).update('\0');
+  for (const name of blindFiles(set))
+    hash
+      .update(name)
+      .update('\0')
+      .update(readFileSync(join(folderOf(set), name)))
+      .update('\0');
   return hash.digest('hex');
 }
 

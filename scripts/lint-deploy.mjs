@@ -40,7 +40,11 @@ function yamlFiles(folder) {
   });
 }
 
-const parsed = new Map(yamlFiles(deployDir).sort().map((file) => [file, parseYamlText(readFileSync(file, 'utf8'), file)]));
+const parsed = new Map(
+  yamlFiles(deployDir)
+    .sort()
+    .map((file) => [file, parseYamlText(readFileSync(file, 'utf8'), file)]),
+);
 const only = (file) => parsed.get(file)?.[0];
 
 // Strings that look like real credentials never belong in deploy/.
@@ -117,16 +121,23 @@ function checkPodSpec(file, object, label, { isService }) {
   if (containers.length === 0) problem(file, `${label}: no containers`);
   const volumes = new Map((pod.volumes ?? []).map((volume) => [volume.name, volume]));
   for (const volume of volumes.values()) {
-    if (volume.configMap && !find('ConfigMap', namespace, volume.configMap.name)) problem(file, `${label}: volume ${volume.name} names ConfigMap ${volume.configMap.name}, which is not declared`);
-    if (volume.secret && !find('Secret', namespace, volume.secret.secretName)) problem(file, `${label}: volume ${volume.name} names Secret ${volume.secret.secretName}, which is not declared`);
+    if (volume.configMap && !find('ConfigMap', namespace, volume.configMap.name))
+      problem(file, `${label}: volume ${volume.name} names ConfigMap ${volume.configMap.name}, which is not declared`);
+    if (volume.secret && !find('Secret', namespace, volume.secret.secretName))
+      problem(file, `${label}: volume ${volume.name} names Secret ${volume.secret.secretName}, which is not declared`);
   }
-  if (!pod.securityContext?.runAsNonRoot && !containers.every((container) => container.securityContext?.runAsNonRoot)) problem(file, `${label}: set securityContext.runAsNonRoot: true`);
+  if (!pod.securityContext?.runAsNonRoot && !containers.every((container) => container.securityContext?.runAsNonRoot))
+    problem(file, `${label}: set securityContext.runAsNonRoot: true`);
   if (pod.securityContext?.runAsUser === 0) problem(file, `${label}: runAsUser 0 is root`);
   for (const container of containers) {
     const where = `${label} container ${container.name}`;
     checkImage(file, where, container.image);
     const { requests = {}, limits = {} } = container.resources ?? {};
-    for (const [path, value] of [['requests.cpu', requests.cpu], ['requests.memory', requests.memory], ['limits.memory', limits.memory]]) {
+    for (const [path, value] of [
+      ['requests.cpu', requests.cpu],
+      ['requests.memory', requests.memory],
+      ['limits.memory', limits.memory],
+    ]) {
       if (value === undefined) problem(file, `${where}: set resources.${path}`);
       else if (!quantity.test(String(value))) problem(file, `${where}: resources.${path} ${JSON.stringify(value)} is not a quantity`);
     }
@@ -140,7 +151,8 @@ function checkPodSpec(file, object, label, { isService }) {
     }
     for (const probe of probes) {
       const port = container[probe].httpGet?.port;
-      if (port !== undefined && !ports.some((entry) => entry.name === port || entry.containerPort === port)) problem(file, `${where}: ${probe} uses port ${port}, which the container does not declare`);
+      if (port !== undefined && !ports.some((entry) => entry.name === port || entry.containerPort === port))
+        problem(file, `${where}: ${probe} uses port ${port}, which the container does not declare`);
     }
     const security = container.securityContext ?? {};
     if (security.allowPrivilegeEscalation !== false) problem(file, `${where}: set securityContext.allowPrivilegeEscalation: false`);
@@ -148,10 +160,12 @@ function checkPodSpec(file, object, label, { isService }) {
     if (security.readOnlyRootFilesystem !== true) problem(file, `${where}: set securityContext.readOnlyRootFilesystem: true`);
     const mounts = container.volumeMounts ?? [];
     for (const mount of mounts) if (!volumes.has(mount.name)) problem(file, `${where}: volumeMount ${mount.name} has no volume`);
-    if (security.readOnlyRootFilesystem && !mounts.some((mount) => mount.mountPath === '/tmp' && volumes.get(mount.name)?.emptyDir)) problem(file, `${where}: a read-only root filesystem needs an emptyDir mounted at /tmp`);
+    if (security.readOnlyRootFilesystem && !mounts.some((mount) => mount.mountPath === '/tmp' && volumes.get(mount.name)?.emptyDir))
+      problem(file, `${where}: a read-only root filesystem needs an emptyDir mounted at /tmp`);
     const configMount = mounts.find((mount) => volumes.get(mount.name)?.configMap);
     const env = new Map((container.env ?? []).map((variable) => [variable.name, variable.value]));
-    if (configMount && !String(env.get('BREAKWATER_CONFIG') ?? '').startsWith(`${configMount.mountPath}/`)) problem(file, `${where}: BREAKWATER_CONFIG should point into ${configMount.mountPath}`);
+    if (configMount && !String(env.get('BREAKWATER_CONFIG') ?? '').startsWith(`${configMount.mountPath}/`))
+      problem(file, `${where}: BREAKWATER_CONFIG should point into ${configMount.mountPath}`);
     const provided = new Set(env.keys());
     for (const source of container.envFrom ?? []) {
       const reference = source.secretRef ?? source.configMapRef;
@@ -159,7 +173,8 @@ function checkPodSpec(file, object, label, { isService }) {
       if (!target) problem(file, `${where}: envFrom names ${reference?.name}, which is not declared`);
       else for (const key of Object.keys({ ...target.object.data, ...target.object.stringData })) provided.add(key);
     }
-    for (const name of secretEnvNames) if (configMount && !provided.has(name)) problem(file, `${where}: breakwater.yaml references { env: ${name} }, which this container does not receive`);
+    for (const name of secretEnvNames)
+      if (configMount && !provided.has(name)) problem(file, `${where}: breakwater.yaml references { env: ${name} }, which this container does not receive`);
   }
   return pod;
 }
@@ -177,7 +192,8 @@ function checkDeployment(file, object, label) {
     if (command !== 'serve' || !['api', 'worker', 'all'].includes(role)) problem(file, `${label}: container ${container.name} should run ["serve", "--role", "api"|"worker"]`);
     const preStop = Number(container.lifecycle?.preStop?.exec?.command?.[1] ?? container.lifecycle?.preStop?.sleep?.seconds ?? 0);
     if (role === 'api' && preStop === 0) problem(file, `${label}: API containers need a preStop sleep so endpoints are removed before SIGTERM`);
-    if (role !== 'api' && grace * 1000 < shutdownGraceMs + preStop * 1000 + 5000) problem(file, `${label}: terminationGracePeriodSeconds ${grace} leaves under 5 s beyond jobs.shutdownGraceMs (${shutdownGraceMs} ms)`);
+    if (role !== 'api' && grace * 1000 < shutdownGraceMs + preStop * 1000 + 5000)
+      problem(file, `${label}: terminationGracePeriodSeconds ${grace} leaves under 5 s beyond jobs.shutdownGraceMs (${shutdownGraceMs} ms)`);
     if (grace <= preStop) problem(file, `${label}: terminationGracePeriodSeconds ${grace} must exceed the preStop sleep (${preStop} s)`);
   }
 }
@@ -198,7 +214,9 @@ function checkService(file, object, label) {
   if (matched.length === 0) return problem(file, `${label}: selector matches no Deployment`);
   for (const port of object.spec.ports ?? []) {
     if (typeof port.targetPort !== 'string') continue;
-    const declared = matched.some(({ object: deployment }) => deployment.spec.template.spec.containers.some((container) => (container.ports ?? []).some((entry) => entry.name === port.targetPort)));
+    const declared = matched.some(({ object: deployment }) =>
+      deployment.spec.template.spec.containers.some((container) => (container.ports ?? []).some((entry) => entry.name === port.targetPort)),
+    );
     if (!declared) problem(file, `${label}: targetPort ${port.targetPort} is not a named port of the selected pods`);
   }
 }
@@ -209,7 +227,8 @@ function checkDisruptionBudget(file, object, label) {
   const { minAvailable } = object.spec;
   if ((minAvailable === undefined) === (object.spec.maxUnavailable === undefined)) problem(file, `${label}: set exactly one of minAvailable and maxUnavailable`);
   for (const { object: deployment } of matched) {
-    if (typeof minAvailable === 'number' && minAvailable >= (deployment.spec.replicas ?? 1)) problem(file, `${label}: minAvailable ${minAvailable} >= replicas of ${deployment.metadata.name}: node drains would block`);
+    if (typeof minAvailable === 'number' && minAvailable >= (deployment.spec.replicas ?? 1))
+      problem(file, `${label}: minAvailable ${minAvailable} >= replicas of ${deployment.metadata.name}: node drains would block`);
   }
 }
 
@@ -219,7 +238,8 @@ function checkConfigMap(file, object, label) {
     const embedded = data['breakwater.yaml'];
     if (typeof embedded !== 'string') return problem(file, `${label}: data."breakwater.yaml" is missing`);
     parseYamlText(embedded, file, 'breakwater.yaml: ');
-    if (existsSync(configFile) && embedded !== readFileSync(configFile, 'utf8')) problem(file, `${label}: data."breakwater.yaml" differs from ${at(configFile)}; copy it over (indented by 4 spaces)`);
+    if (existsSync(configFile) && embedded !== readFileSync(configFile, 'utf8'))
+      problem(file, `${label}: data."breakwater.yaml" differs from ${at(configFile)}; copy it over (indented by 4 spaces)`);
   }
   if (typeof data['config.yaml'] === 'string') {
     const [adapterConfig] = parseYamlText(data['config.yaml'], file, 'config.yaml: ');
@@ -228,7 +248,11 @@ function checkConfigMap(file, object, label) {
       if (typeof rule.seriesQuery !== 'string') problem(file, `${where}: seriesQuery is missing`);
       const query = String(rule.metricsQuery ?? '');
       if (!query.includes('<<.Series>>') || !query.includes('<<.LabelMatchers>>')) problem(file, `${where}: metricsQuery must use <<.Series>> and <<.LabelMatchers>>`);
-      if ([...query].filter((c) => c === '(').length !== [...query].filter((c) => c === ')').length || [...query].filter((c) => c === '{').length !== [...query].filter((c) => c === '}').length) problem(file, `${where}: unbalanced brackets in metricsQuery`);
+      if (
+        [...query].filter((c) => c === '(').length !== [...query].filter((c) => c === ')').length ||
+        [...query].filter((c) => c === '{').length !== [...query].filter((c) => c === '}').length
+      )
+        problem(file, `${where}: unbalanced brackets in metricsQuery`);
       if (!rule.name?.as) problem(file, `${where}: set name.as (the metric name the HPA uses)`);
       else adapterMetrics.add(rule.name.as);
     }
@@ -256,9 +280,11 @@ function checkAutoscaler(file, object, label) {
       if (missing.length > 0) problem(file, `${label}: scaling on ${resource} needs resources.requests.${resource} in every container`);
     } else if (metric.type === 'External' || metric.type === 'Object') {
       const spec = metric.external ?? metric.object;
-      if (!adapterMetrics.has(spec?.metric?.name)) pendingExternal.push([file, `${label}: metric ${spec?.metric?.name} is not exposed by any Prometheus Adapter rule (name.as)`, spec?.metric?.name]);
+      if (!adapterMetrics.has(spec?.metric?.name))
+        pendingExternal.push([file, `${label}: metric ${spec?.metric?.name} is not exposed by any Prometheus Adapter rule (name.as)`, spec?.metric?.name]);
       const targetValue = spec?.target?.averageValue ?? spec?.target?.value;
-      if (!['AverageValue', 'Value'].includes(spec?.target?.type) || targetValue === undefined) problem(file, `${label}: ${metric.type} metric needs target type AverageValue or Value with a value`);
+      if (!['AverageValue', 'Value'].includes(spec?.target?.type) || targetValue === undefined)
+        problem(file, `${label}: ${metric.type} metric needs target type AverageValue or Value with a value`);
     } else problem(file, `${label}: unsupported metric type ${metric.type}`);
   }
 }
@@ -266,7 +292,12 @@ function checkAutoscaler(file, object, label) {
 for (const { file, object } of objects) {
   const { apiVersion, kind, metadata } = object;
   if (!knownKinds[apiVersion]?.includes(kind)) {
-    problem(file, `unknown apiVersion/kind ${apiVersion}/${kind} (known: ${Object.entries(knownKinds).map(([version, kinds]) => kinds.map((k) => `${version}/${k}`).join(', ')).join(', ')})`);
+    problem(
+      file,
+      `unknown apiVersion/kind ${apiVersion}/${kind} (known: ${Object.entries(knownKinds)
+        .map(([version, kinds]) => kinds.map((k) => `${version}/${k}`).join(', '))
+        .join(', ')})`,
+    );
     continue;
   }
   const name = metadata?.name;
@@ -276,10 +307,19 @@ for (const { file, object } of objects) {
   if (seen.has(identity)) problem(file, `${identity} is declared twice`);
   seen.add(identity);
   for (const [key, value] of Object.entries(metadata?.labels ?? {})) {
-    if (typeof value !== 'string' || value.length > 63 || !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(value)) problem(file, `${kind}/${name}: label ${key} has an invalid value ${JSON.stringify(value)}`);
+    if (typeof value !== 'string' || value.length > 63 || !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(value))
+      problem(file, `${kind}/${name}: label ${key} has an invalid value ${JSON.stringify(value)}`);
   }
   const label = `${kind}/${name}`;
-  const check = { Deployment: checkDeployment, Job: checkJob, Service: checkService, PodDisruptionBudget: checkDisruptionBudget, HorizontalPodAutoscaler: checkAutoscaler, ConfigMap: checkConfigMap, Secret: checkSecret }[kind];
+  const check = {
+    Deployment: checkDeployment,
+    Job: checkJob,
+    Service: checkService,
+    PodDisruptionBudget: checkDisruptionBudget,
+    HorizontalPodAutoscaler: checkAutoscaler,
+    ConfigMap: checkConfigMap,
+    Secret: checkSecret,
+  }[kind];
   check?.(file, object, label);
 }
 
@@ -287,7 +327,8 @@ for (const [file, message, name] of pendingExternal) if (!adapterMetrics.has(nam
 
 for (const { file, object } of objects) {
   const namespace = object.metadata?.namespace;
-  if (namespace && !namespaces.has(namespace) && namespace !== 'monitoring') problem(file, `${object.kind}/${object.metadata.name}: namespace ${namespace} is not declared in deploy/kubernetes`);
+  if (namespace && !namespaces.has(namespace) && namespace !== 'monitoring')
+    problem(file, `${object.kind}/${object.metadata.name}: namespace ${namespace} is not declared in deploy/kubernetes`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -296,14 +337,16 @@ for (const { file, object } of objects) {
 const composeFile = join(deployDir, 'docker-compose.yml');
 const compose = only(composeFile) ?? {};
 const envExample = new Map(
-  readFileSync(join(deployDir, '.env.example'), 'utf8').split('\n')
-    .map((line) => line.trim()).filter((line) => line && !line.startsWith('#'))
+  readFileSync(join(deployDir, '.env.example'), 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
     .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
 );
 const services = compose.services ?? {};
 if (Object.keys(services).length === 0) problem(composeFile, 'no services');
 const dockerfileText = readFileSync(join(root, 'Dockerfile'), 'utf8');
-const hasHealthcheck = (service) => service.healthcheck ? service.healthcheck.disable !== true : service.build !== undefined && /^HEALTHCHECK\s+(?!NONE)/m.test(dockerfileText);
+const hasHealthcheck = (service) => (service.healthcheck ? service.healthcheck.disable !== true : service.build !== undefined && /^HEALTHCHECK\s+(?!NONE)/m.test(dockerfileText));
 
 // Anchors repeat the same strings in several services: report each variable once.
 const reportedVariables = new Set();
@@ -328,31 +371,40 @@ for (const [name, service] of Object.entries(services)) {
     const context = resolve(deployDir, service.build.context ?? service.build);
     if (!existsSync(join(context, service.build.dockerfile ?? 'Dockerfile'))) problem(composeFile, `${where}: build context has no ${service.build.dockerfile ?? 'Dockerfile'}`);
   }
-  const dependencies = Array.isArray(service.depends_on) ? Object.fromEntries(service.depends_on.map((dependency) => [dependency, {}])) : service.depends_on ?? {};
+  const dependencies = Array.isArray(service.depends_on) ? Object.fromEntries(service.depends_on.map((dependency) => [dependency, {}])) : (service.depends_on ?? {});
   for (const [dependency, options] of Object.entries(dependencies)) {
     const target = services[dependency];
     const condition = options?.condition ?? 'service_started';
-    if (!target) { problem(composeFile, `${where}.depends_on: no service named ${dependency}`); continue; }
-    if (!['service_started', 'service_healthy', 'service_completed_successfully'].includes(condition)) problem(composeFile, `${where}.depends_on.${dependency}: unknown condition ${condition}`);
-    if (condition === 'service_healthy' && !hasHealthcheck(target)) problem(composeFile, `${where}.depends_on.${dependency}: service_healthy, but ${dependency} has no healthcheck`);
+    if (!target) {
+      problem(composeFile, `${where}.depends_on: no service named ${dependency}`);
+      continue;
+    }
+    if (!['service_started', 'service_healthy', 'service_completed_successfully'].includes(condition))
+      problem(composeFile, `${where}.depends_on.${dependency}: unknown condition ${condition}`);
+    if (condition === 'service_healthy' && !hasHealthcheck(target))
+      problem(composeFile, `${where}.depends_on.${dependency}: service_healthy, but ${dependency} has no healthcheck`);
     if (target.profiles && !service.profiles) problem(composeFile, `${where}.depends_on.${dependency}: ${dependency} only runs in profile(s) ${target.profiles.join(', ')}`);
   }
   for (const volume of service.volumes ?? []) {
     const source = typeof volume === 'string' ? volume.split(':')[0] : volume.source;
-    if (/^\.{0,2}\//.test(source)) { if (!existsSync(resolve(deployDir, source))) problem(composeFile, `${where}.volumes: ${source} does not exist`); }
-    else if (!(source in (compose.volumes ?? {}))) problem(composeFile, `${where}.volumes: named volume ${source} is not declared under volumes`);
+    if (/^\.{0,2}\//.test(source)) {
+      if (!existsSync(resolve(deployDir, source))) problem(composeFile, `${where}.volumes: ${source} does not exist`);
+    } else if (!(source in (compose.volumes ?? {}))) problem(composeFile, `${where}.volumes: named volume ${source} is not declared under volumes`);
   }
   const mountsConfig = (service.volumes ?? []).some((volume) => String(volume).includes('breakwater.scale-out.yaml'));
   if (mountsConfig) {
-    const environment = Array.isArray(service.environment) ? Object.fromEntries(service.environment.map((entry) => entry.split('='))) : service.environment ?? {};
-    for (const variable of secretEnvNames) if (!(variable in environment)) problem(composeFile, `${where}: breakwater.yaml references { env: ${variable} }, which this service does not set`);
+    const environment = Array.isArray(service.environment) ? Object.fromEntries(service.environment.map((entry) => entry.split('='))) : (service.environment ?? {});
+    for (const variable of secretEnvNames)
+      if (!(variable in environment)) problem(composeFile, `${where}: breakwater.yaml references { env: ${variable} }, which this service does not set`);
     if (!String(environment.BREAKWATER_CONFIG ?? '').endsWith('.yaml')) problem(composeFile, `${where}: set BREAKWATER_CONFIG to the mounted breakwater.yaml`);
     const [command, , role] = service.command ?? [];
     const graceSeconds = Number(String(service.stop_grace_period ?? '10s').replace(/s$/, ''));
-    if (command === 'serve' && role !== 'api' && graceSeconds * 1000 <= shutdownGraceMs) problem(composeFile, `${where}: stop_grace_period must exceed jobs.shutdownGraceMs (${shutdownGraceMs} ms)`);
+    if (command === 'serve' && role !== 'api' && graceSeconds * 1000 <= shutdownGraceMs)
+      problem(composeFile, `${where}: stop_grace_period must exceed jobs.shutdownGraceMs (${shutdownGraceMs} ms)`);
     if (command === 'serve' && !hasHealthcheck(service)) problem(composeFile, `${where}: no healthcheck`);
   }
-  if (!service.profiles && !service.build && service.restart !== 'no' && !hasHealthcheck(service)) problem(composeFile, `${where}: long-running infrastructure service without a healthcheck`);
+  if (!service.profiles && !service.build && service.restart !== 'no' && !hasHealthcheck(service))
+    problem(composeFile, `${where}: long-running infrastructure service without a healthcheck`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -363,30 +415,45 @@ const jobNames = new Set();
 for (const job of only(prometheusFile)?.scrape_configs ?? []) {
   if (jobNames.has(job.job_name)) problem(prometheusFile, `job_name ${job.job_name} is used twice`);
   jobNames.add(job.job_name);
-  for (const discovery of job.dns_sd_configs ?? []) for (const host of discovery.names ?? []) if (!services[host]) problem(prometheusFile, `${job.job_name}: ${host} is not a compose service`);
-  for (const group of job.static_configs ?? []) for (const target of group.targets ?? []) if (!/^[^:\s]+:\d+$/.test(target)) problem(prometheusFile, `${job.job_name}: target ${target} is not host:port`);
+  for (const discovery of job.dns_sd_configs ?? [])
+    for (const host of discovery.names ?? []) if (!services[host]) problem(prometheusFile, `${job.job_name}: ${host} is not a compose service`);
+  for (const group of job.static_configs ?? [])
+    for (const target of group.targets ?? []) if (!/^[^:\s]+:\d+$/.test(target)) problem(prometheusFile, `${job.job_name}: target ${target} is not host:port`);
 }
-if (!['api', 'worker'].every((service) => [...(only(prometheusFile)?.scrape_configs ?? [])].some((job) => JSON.stringify(job).includes(`"${service}"`)))) problem(prometheusFile, 'scrape both the api and the worker service');
+if (!['api', 'worker'].every((service) => [...(only(prometheusFile)?.scrape_configs ?? [])].some((job) => JSON.stringify(job).includes(`"${service}"`))))
+  problem(prometheusFile, 'scrape both the api and the worker service');
 
 const collectorFile = join(deployDir, 'otel-collector.yaml');
 const collector = only(collectorFile) ?? {};
 for (const [pipeline, stages] of Object.entries(collector.service?.pipelines ?? {})) {
   for (const section of ['receivers', 'processors', 'exporters']) {
-    for (const component of stages[section] ?? []) if (!(component in (collector[section] ?? {}))) problem(collectorFile, `service.pipelines.${pipeline}: ${section} ${component} is not defined`);
+    for (const component of stages[section] ?? [])
+      if (!(component in (collector[section] ?? {}))) problem(collectorFile, `service.pipelines.${pipeline}: ${section} ${component} is not defined`);
   }
 }
-for (const extension of collector.service?.extensions ?? []) if (!(extension in (collector.extensions ?? {}))) problem(collectorFile, `service.extensions: ${extension} is not defined`);
+for (const extension of collector.service?.extensions ?? [])
+  if (!(extension in (collector.extensions ?? {}))) problem(collectorFile, `service.extensions: ${extension} is not defined`);
 
 // ---------------------------------------------------------------------------------------------
 // Dockerfile (hadolint-style rules that a regex can check) and .dockerignore.
 
 const dockerfile = join(root, 'Dockerfile');
-const instructions = dockerfileText.replace(/\\\r?\n/g, ' ').split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'))
-  .map((line) => { const [, keyword, rest] = /^(\S+)\s*(.*)$/.exec(line); return { keyword: keyword.toUpperCase(), rest }; });
+const instructions = dockerfileText
+  .replace(/\\\r?\n/g, ' ')
+  .split('\n')
+  .map((line) => line.trim())
+  .filter((line) => line && !line.startsWith('#'))
+  .map((line) => {
+    const [, keyword, rest] = /^(\S+)\s*(.*)$/.exec(line);
+    return { keyword: keyword.toUpperCase(), rest };
+  });
 const argDefaults = new Map();
 const stages = [];
 for (const { keyword, rest } of instructions) {
-  if (keyword === 'ARG' && stages.length === 0) { const [name, value] = rest.split('='); argDefaults.set(name, value); }
+  if (keyword === 'ARG' && stages.length === 0) {
+    const [name, value] = rest.split('=');
+    argDefaults.set(name, value);
+  }
   if (keyword === 'FROM') {
     const [image, , alias] = rest.replace(/--platform=\S+\s+/, '').split(/\s+/);
     const resolved = image.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_, name) => argDefaults.get(name) ?? '');
@@ -409,7 +476,8 @@ if (!/^\["node", (?:"--[a-z-]+=[^"]+", )*"dist\/cli\/main\.js"\]$/.test(last('EN
 }
 if (!/^\[/.test(last('CMD') ?? '')) problem(dockerfile, 'CMD should use the exec form');
 if (!final.some(({ keyword, rest }) => keyword === 'ENV' && /NODE_ENV=production/.test(rest))) problem(dockerfile, 'set NODE_ENV=production in the final stage');
-if (!final.some(({ keyword, rest }) => keyword === 'ENV' && /HOST=0\.0\.0\.0/.test(rest))) problem(dockerfile, 'set HOST=0.0.0.0 in the final stage (the default 127.0.0.1 is unreachable from outside the container)');
+if (!final.some(({ keyword, rest }) => keyword === 'ENV' && /HOST=0\.0\.0\.0/.test(rest)))
+  problem(dockerfile, 'set HOST=0.0.0.0 in the final stage (the default 127.0.0.1 is unreachable from outside the container)');
 let sourcesCopied = false;
 for (const { keyword, rest } of stages.flatMap((stage) => stage.instructions)) {
   if (keyword === 'COPY' && /\bsrc\b/.test(rest) && !rest.includes('--from')) sourcesCopied = true;
@@ -419,18 +487,38 @@ for (const { keyword, rest } of stages.flatMap((stage) => stage.instructions)) {
   if (/apt-get install/.test(rest) && !/--no-install-recommends/.test(rest)) problem(dockerfile, 'apt-get install without --no-install-recommends');
   if (/apt-get install/.test(rest) && !/rm -rf \/var\/lib\/apt\/lists/.test(rest)) problem(dockerfile, 'apt-get install without removing /var/lib/apt/lists in the same RUN');
   if (/\bnpm (install|i)\b/.test(rest)) problem(dockerfile, 'use npm ci (the lockfile), not npm install');
-  if (/\bnpm ci\b/.test(rest) && !sourcesCopied && !/--ignore-scripts/.test(rest)) problem(dockerfile, 'npm ci before the sources are copied runs the `prepare` build and fails: add --ignore-scripts');
+  if (/\bnpm ci\b/.test(rest) && !sourcesCopied && !/--ignore-scripts/.test(rest))
+    problem(dockerfile, 'npm ci before the sources are copied runs the `prepare` build and fails: add --ignore-scripts');
   if (/\bsudo\b/.test(rest)) problem(dockerfile, 'do not use sudo');
 }
 
 const ignoreFile = join(root, '.dockerignore');
 if (!existsSync(ignoreFile)) problem(ignoreFile, 'missing');
 else {
-  const patterns = readFileSync(ignoreFile, 'utf8').split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+  const patterns = readFileSync(ignoreFile, 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
   for (const required of ['node_modules', '.git', '.env']) if (!patterns.includes(required)) problem(ignoreFile, `should exclude ${required}`);
-  const toRegExp = (pattern) => new RegExp(`^${pattern.replace(/^\//, '').replace(/[.+^$()|[\]{}]/g, '\\$&').replace(/\*\*\//g, '(.*/)?').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}(/.*)?$`);
-  const ignored = (path) => patterns.reduce((state, pattern) => (pattern.startsWith('!') ? (toRegExp(pattern.slice(1)).test(path) ? false : state) : toRegExp(pattern).test(path) ? true : state), false);
-  const copied = instructions.filter(({ keyword, rest }) => keyword === 'COPY' && !rest.includes('--from')).flatMap(({ rest }) => rest.split(/\s+/).filter((part) => !part.startsWith('--')).slice(0, -1));
+  const toRegExp = (pattern) =>
+    new RegExp(
+      `^${pattern
+        .replace(/^\//, '')
+        .replace(/[.+^$()|[\]{}]/g, '\\$&')
+        .replace(/\*\*\//g, '(.*/)?')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\?/g, '[^/]')}(/.*)?$`,
+    );
+  const ignored = (path) =>
+    patterns.reduce((state, pattern) => (pattern.startsWith('!') ? (toRegExp(pattern.slice(1)).test(path) ? false : state) : toRegExp(pattern).test(path) ? true : state), false);
+  const copied = instructions
+    .filter(({ keyword, rest }) => keyword === 'COPY' && !rest.includes('--from'))
+    .flatMap(({ rest }) =>
+      rest
+        .split(/\s+/)
+        .filter((part) => !part.startsWith('--'))
+        .slice(0, -1),
+    );
   for (const path of copied) {
     if (!existsSync(join(root, path))) problem(dockerfile, `COPY ${path}: no such file in the repository`);
     if (ignored(path)) problem(ignoreFile, `excludes ${path}, which the Dockerfile copies`);
@@ -440,7 +528,9 @@ else {
 // ---------------------------------------------------------------------------------------------
 
 const composeServices = Object.keys(services).length;
-console.log(`lint:deploy: ${parsed.size} YAML files, ${objects.length} Kubernetes objects, ${composeServices} compose services, Dockerfile (${stages.length} stages), .dockerignore`);
+console.log(
+  `lint:deploy: ${parsed.size} YAML files, ${objects.length} Kubernetes objects, ${composeServices} compose services, Dockerfile (${stages.length} stages), .dockerignore`,
+);
 for (const file of parsed.keys()) console.log(`  ${problems.some((line) => line.startsWith(`${at(file)}:`)) ? 'FAIL' : 'ok  '} ${at(file)}`);
 for (const line of problems) console.log(`problem: ${line}`);
 console.log(problems.length === 0 ? 'lint:deploy: no problems' : `lint:deploy: ${problems.length} problem(s)`);

@@ -105,15 +105,40 @@ async function kyotoInvoice(): Promise<Uint8Array> {
   layout.text('Harborview English School');
   layout.text('3-2-1 Shibuya, Shibuya-ku, Tokyo 150-0002, Japan');
   layout.gap();
-  layout.row([['Description', 50, 'left'], ['Qty', 360, 'right'], ['Unit price', 450, 'right'], ['Amount', 545, 'right']], { bold: true });
+  layout.row(
+    [
+      ['Description', 50, 'left'],
+      ['Qty', 360, 'right'],
+      ['Unit price', 450, 'right'],
+      ['Amount', 545, 'right'],
+    ],
+    { bold: true },
+  );
   layout.rule();
   items.forEach((item, index) => {
-    layout.row([[item.description, 50, 'left'], [String(item.quantity), 360, 'right'], [yen(item.unitPrice), 450, 'right'], [yen(sum.amounts[index] ?? 0), 545, 'right']]);
+    layout.row([
+      [item.description, 50, 'left'],
+      [String(item.quantity), 360, 'right'],
+      [yen(item.unitPrice), 450, 'right'],
+      [yen(sum.amounts[index] ?? 0), 545, 'right'],
+    ]);
   });
   layout.rule();
-  layout.row([['Subtotal', 380, 'left'], [yen(sum.subtotal), 545, 'right']]);
-  layout.row([['Consumption tax 10%', 380, 'left'], [yen(sum.tax), 545, 'right']]);
-  layout.row([['Total', 380, 'left'], [yen(sum.total), 545, 'right']], { bold: true });
+  layout.row([
+    ['Subtotal', 380, 'left'],
+    [yen(sum.subtotal), 545, 'right'],
+  ]);
+  layout.row([
+    ['Consumption tax 10%', 380, 'left'],
+    [yen(sum.tax), 545, 'right'],
+  ]);
+  layout.row(
+    [
+      ['Total', 380, 'left'],
+      [yen(sum.total), 545, 'right'],
+    ],
+    { bold: true },
+  );
   layout.gap(20);
   layout.text('Bank transfer: MUFG Bank, Kyoto branch, ordinary account 0123456, Kyoto Office Supplies Co., Ltd.');
   return pdf.save();
@@ -131,17 +156,36 @@ async function busanManifest(): Promise<Uint8Array> {
   layout.gap();
   layout.text('Shipment ID: MAEU-2026-3381');
   layout.text('Ship date: 2026-02-18');
-  layout.text('Carrier: Maersk Line, vessel Maersk Essen, voyage 607E, container MSKU 719204 3 (40\' HC)');
+  layout.text("Carrier: Maersk Line, vessel Maersk Essen, voyage 607E, container MSKU 719204 3 (40' HC)");
   layout.text('Origin: Hanbit Lighting Co., 41 Sinhang-ro, Jinhae-gu, Changwon / Port of Busan, South Korea');
   layout.text('Destination: Pacific Light Distributors, 2401 E Pacific Coast Hwy, Long Beach, CA 90806, USA');
   layout.gap();
-  layout.row([['Description', 50, 'left'], ['Quantity', 420, 'right'], ['Weight (kg)', 545, 'right']], { bold: true });
+  layout.row(
+    [
+      ['Description', 50, 'left'],
+      ['Quantity', 420, 'right'],
+      ['Weight (kg)', 545, 'right'],
+    ],
+    { bold: true },
+  );
   layout.rule();
-  for (const item of items) layout.row([[item.description, 50, 'left'], [item.quantity.toLocaleString('en-US'), 420, 'right'], [kg(item.weightKg), 545, 'right']]);
+  for (const item of items)
+    layout.row([
+      [item.description, 50, 'left'],
+      [item.quantity.toLocaleString('en-US'), 420, 'right'],
+      [kg(item.weightKg), 545, 'right'],
+    ]);
   layout.rule();
   const quantity = items.reduce((sum, item) => sum + item.quantity, 0);
   const weight = items.reduce((sum, item) => sum + item.weightKg, 0);
-  layout.row([['Total', 50, 'left'], [quantity.toLocaleString('en-US'), 420, 'right'], [kg(weight), 545, 'right']], { bold: true });
+  layout.row(
+    [
+      ['Total', 50, 'left'],
+      [quantity.toLocaleString('en-US'), 420, 'right'],
+      [kg(weight), 545, 'right'],
+    ],
+    { bold: true },
+  );
   layout.gap(20);
   layout.text('Packed on 12 pallets; weights are net of pallets (12 x 18.0 kg).');
   return pdf.save();

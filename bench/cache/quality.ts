@@ -35,7 +35,13 @@ export interface QualityRow {
 
 const tenant = 'bench';
 const alias = 'support-bot';
-export const benchRequest = (text: string): ChatRequest => ({ model: alias, messages: [{ role: 'system', content: 'You are a helpful assistant.' }, { role: 'user', content: text }] });
+export const benchRequest = (text: string): ChatRequest => ({
+  model: alias,
+  messages: [
+    { role: 'system', content: 'You are a helpful assistant.' },
+    { role: 'user', content: text },
+  ],
+});
 const answer = (id: string): ChatCompletion => ({
   id: `chatcmpl-${id}`,
   object: 'chat.completion',

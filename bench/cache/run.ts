@@ -30,13 +30,27 @@ import { syntheticPrompts } from './synthetic-prompts.js';
 const argument = (name: string, fallback: number) => Number(process.argv.find((item) => item.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const text = (name: string) => process.argv.find((item) => item.startsWith(`--${name}=`))?.slice(name.length + 3);
 const flag = (name: string) => process.argv.includes(`--${name}`);
-const settings = { entries: argument('entries', 100_000), queries: argument('queries', 2000), bruteForceQueries: argument('brute-force-queries', 200), dimension: argument('dimension', 256) };
+const settings = {
+  entries: argument('entries', 100_000),
+  queries: argument('queries', 2000),
+  bruteForceQueries: argument('brute-force-queries', 200),
+  dimension: argument('dimension', 256),
+};
 const tenant = 'bench';
 const alias = 'support-bot';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 // The embedder under test: the built-in one, or an embeddings model to calibrate (README.md, "Calibrating another embedder").
-const external = text('embedder-url') === undefined ? undefined : await calibrationEmbedder({ url: text('embedder-url')!, model: text('embedder-model') ?? '', dimension: argument('embedder-dimension', 0), keyEnv: text('embedder-key-env'), multilingual: flag('multilingual') });
+const external =
+  text('embedder-url') === undefined
+    ? undefined
+    : await calibrationEmbedder({
+        url: text('embedder-url')!,
+        model: text('embedder-model') ?? '',
+        dimension: argument('embedder-dimension', 0),
+        keyEnv: text('embedder-key-env'),
+        multilingual: flag('multilingual'),
+      });
 const qualityEmbedder: Embedder = external ?? new HashedNgramEmbedder({ dimension: settings.dimension });
 const defaultThreshold = thresholdFor(qualityEmbedder);
 const thresholds = [0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, defaultThreshold].sort((a, b) => a - b).filter((value, index, all) => all[index - 1] !== value);
@@ -49,12 +63,21 @@ const answer = (id: string): ChatCompletion => ({
 });
 
 function openQualityCache(): SemanticCache {
-  return new SemanticCache({ embedder: qualityEmbedder, indexes: new BruteForceVectorIndexStore(qualityEmbedder.dimension), payloads: new MemoryResponseCache(20_000), maxEntries: 20_000, maxScopes: 64, maxStoredScopes: 10_000 });
+  return new SemanticCache({
+    embedder: qualityEmbedder,
+    indexes: new BruteForceVectorIndexStore(qualityEmbedder.dimension),
+    payloads: new MemoryResponseCache(20_000),
+    maxEntries: 20_000,
+    maxScopes: 64,
+    maxStoredScopes: 10_000,
+  });
 }
 
 // A near-miss that is itself one of the cached questions would measure the data, not the cache.
 const cachedQuestions = new Set([...paraphraseGroups.map(([original]) => normaliseText(original)), ...nearMisses.map(([original]) => normaliseText(original))]);
-for (const [original, nearMiss] of nearMisses) if (normaliseText(original) !== normaliseText(nearMiss) && cachedQuestions.has(normaliseText(nearMiss))) throw new Error(`The near-miss "${nearMiss}" is also a cached question.`);
+for (const [original, nearMiss] of nearMisses)
+  if (normaliseText(original) !== normaliseText(nearMiss) && cachedQuestions.has(normaliseText(nearMiss)))
+    throw new Error(`The near-miss "${nearMiss}" is also a cached question.`);
 
 // 1. Quality: the exact index, so the figures are the embedder's and the guards', not the ANN's.
 const devSet: QualitySet = {
@@ -162,22 +185,36 @@ const latency = flag('no-latency') || external ? undefined : await measureLatenc
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 const rate = (part: number, whole: number) => (whole === 0 ? '-' : percent(part / whole));
-console.log(`bench:cache — ${cpus().length} CPUs, Node ${process.version}, embedder ${qualityEmbedder.id}${qualityEmbedder.multilingual ? ' (multilingual)' : ''}, default threshold ${defaultThreshold}`);
+console.log(
+  `bench:cache — ${cpus().length} CPUs, Node ${process.version}, embedder ${qualityEmbedder.id}${qualityEmbedder.multilingual ? ' (multilingual)' : ''}, default threshold ${defaultThreshold}`,
+);
 console.log('');
 if (blindSet && blindRows && blindChosen) {
   const wrong = blindChosen.nearMissesServed + blindChosen.wrongAnswers;
-  console.log(`HEADLINE (blind set, threshold ${defaultThreshold}): ${percent(blindChosen.hitRate)} of true paraphrases served, ${percent(blindChosen.nearMissRate)} of near-misses served (${blindChosen.nearMissesServed} of ${blindSet.pairs.length}), ${blindChosen.wrongAnswers} paraphrases served another answer; ${wrong} wrong answers in ${blindSet.pairs.length + paraphraseCount(blindSet)} lookups`);
-  console.log(`blind set: eval/blind/cache, ${blindSet.files} files, sha256 ${blindSet.sha256}; ${blindSet.groups.length} questions, ${paraphraseCount(blindSet)} paraphrases, ${blindSet.pairs.length} near-miss pairs (written without seeing the rules or the dev set; aggregates only)`);
+  console.log(
+    `HEADLINE (blind set, threshold ${defaultThreshold}): ${percent(blindChosen.hitRate)} of true paraphrases served, ${percent(blindChosen.nearMissRate)} of near-misses served (${blindChosen.nearMissesServed} of ${blindSet.pairs.length}), ${blindChosen.wrongAnswers} paraphrases served another answer; ${wrong} wrong answers in ${blindSet.pairs.length + paraphraseCount(blindSet)} lookups`,
+  );
+  console.log(
+    `blind set: eval/blind/cache, ${blindSet.files} files, sha256 ${blindSet.sha256}; ${blindSet.groups.length} questions, ${paraphraseCount(blindSet)} paraphrases, ${blindSet.pairs.length} near-miss pairs (written without seeing the rules or the dev set; aggregates only)`,
+  );
 } else console.log(flag('dev-only') ? 'blind set: skipped (--dev-only)' : 'blind set: none under eval/blind/cache');
 console.log(`dev set: bench/cache, ${devSet.groups.length} questions, ${paraphraseCount(devSet)} paraphrases, ${devSet.pairs.length} near-miss pairs (written with the rules)`);
 console.log('');
-console.log('threshold | dev hit | dev near-misses served | dev wrong answers | dev false-hit rate | dev threshold alone | blind hit | blind near-misses served | blind wrong answers | blind false-hit rate | blind threshold alone');
+console.log(
+  'threshold | dev hit | dev near-misses served | dev wrong answers | dev false-hit rate | dev threshold alone | blind hit | blind near-misses served | blind wrong answers | blind false-hit rate | blind threshold alone',
+);
 for (const [index, row] of devRows.entries()) {
   const blind = blindRows?.[index];
-  const blindColumns = blind ? `${percent(blind.hitRate).padStart(9)} | ${`${blind.nearMissesServed} (${percent(blind.nearMissRate)})`.padStart(24)} | ${String(blind.wrongAnswers).padStart(19)} | ${percent(blind.falseHitRate).padStart(20)} | ${percent(blind.thresholdOnly).padStart(21)}` : '-';
-  console.log(`${row.threshold.toFixed(2).padStart(9)} | ${percent(row.hitRate).padStart(7)} | ${`${row.nearMissesServed} (${percent(row.nearMissRate)})`.padStart(22)} | ${String(row.wrongAnswers).padStart(17)} | ${percent(row.falseHitRate).padStart(18)} | ${percent(row.thresholdOnly).padStart(19)} | ${blindColumns}${row.threshold === defaultThreshold ? '   ← default' : ''}`);
+  const blindColumns = blind
+    ? `${percent(blind.hitRate).padStart(9)} | ${`${blind.nearMissesServed} (${percent(blind.nearMissRate)})`.padStart(24)} | ${String(blind.wrongAnswers).padStart(19)} | ${percent(blind.falseHitRate).padStart(20)} | ${percent(blind.thresholdOnly).padStart(21)}`
+    : '-';
+  console.log(
+    `${row.threshold.toFixed(2).padStart(9)} | ${percent(row.hitRate).padStart(7)} | ${`${row.nearMissesServed} (${percent(row.nearMissRate)})`.padStart(22)} | ${String(row.wrongAnswers).padStart(17)} | ${percent(row.falseHitRate).padStart(18)} | ${percent(row.thresholdOnly).padStart(19)} | ${blindColumns}${row.threshold === defaultThreshold ? '   ← default' : ''}`,
+  );
 }
-console.log("(near-misses served: asked a near-miss, got a cached answer; false-hit rate = near-misses served + paraphrases served another question's answer, over all lookups; threshold alone = near-misses a cache without guards would serve)");
+console.log(
+  "(near-misses served: asked a near-miss, got a cached answer; false-hit rate = near-misses served + paraphrases served another question's answer, over all lookups; threshold alone = near-misses a cache without guards would serve)",
+);
 console.log('');
 const kinds = [...new Set([...Object.keys(chosen.byKind), ...Object.keys(blindChosen?.byKind ?? {})])].sort();
 console.log(`Near-misses served by kind at the default threshold (served / pairs)`);
@@ -189,19 +226,28 @@ if (blindChosen) {
   console.log('Blind set by locale at the default threshold');
   console.log('locale | paraphrases | served | near-miss pairs | wrong answers (near-misses + paraphrases served another answer)');
   for (const [locale, tally] of Object.entries(blindChosen.byLocale).sort()) {
-    console.log(`${locale.padEnd(6)} | ${String(tally.paraphrases).padStart(11)} | ${rate(tally.hits, tally.paraphrases).padStart(6)} | ${String(tally.pairs).padStart(15)} | ${tally.served}`);
+    console.log(
+      `${locale.padEnd(6)} | ${String(tally.paraphrases).padStart(11)} | ${rate(tally.hits, tally.paraphrases).padStart(6)} | ${String(tally.pairs).padStart(15)} | ${tally.served}`,
+    );
   }
 }
 if (devMistakes.length > 0) console.log(`\ndev set, served wrongly at the default threshold:\n  ${devMistakes.join('\n  ')}`);
-if (calibrated) console.log(`\ncalibration: ${calibrated.threshold} serves the most dev paraphrases (${percent(calibrated.hitRate)}) with at most 0.5% of dev near-misses served (${percent(calibrated.nearMissRate)}) and no wrong answer; set it as cache.semantic.threshold for this embedder.`);
+if (calibrated)
+  console.log(
+    `\ncalibration: ${calibrated.threshold} serves the most dev paraphrases (${percent(calibrated.hitRate)}) with at most 0.5% of dev near-misses served (${percent(calibrated.nearMissRate)}) and no wrong answer; set it as cache.semantic.threshold for this embedder.`,
+  );
 else console.log('\ncalibration: no threshold keeps dev near-misses served at or under 0.5%; this embedder needs more guards or a higher threshold than swept.');
 if (latency) {
   const { hnsw, brute } = latency;
   console.log('');
   console.log(`Lookup latency, ${settings.entries.toLocaleString('en')} entries in one scope (normalise + guards + embed + search + verify + payload)`);
   console.log('index       | lookups | p50 ms | p99 ms | fill s | served   (HNSW: best of 3 rounds)');
-  console.log(`HNSW        | ${String(settings.queries).padStart(7)} | ${hnsw.p50.toFixed(3).padStart(6)} | ${hnsw.p99.toFixed(3).padStart(6)} | ${hnsw.fillSeconds.toFixed(1).padStart(6)} | ${percent(hnsw.served)}`);
-  console.log(`brute force | ${String(settings.bruteForceQueries).padStart(7)} | ${brute.p50.toFixed(3).padStart(6)} | ${brute.p99.toFixed(3).padStart(6)} | ${brute.fillSeconds.toFixed(1).padStart(6)} | ${percent(brute.served)}`);
+  console.log(
+    `HNSW        | ${String(settings.queries).padStart(7)} | ${hnsw.p50.toFixed(3).padStart(6)} | ${hnsw.p99.toFixed(3).padStart(6)} | ${hnsw.fillSeconds.toFixed(1).padStart(6)} | ${percent(hnsw.served)}`,
+  );
+  console.log(
+    `brute force | ${String(settings.bruteForceQueries).padStart(7)} | ${brute.p50.toFixed(3).padStart(6)} | ${brute.p99.toFixed(3).padStart(6)} | ${brute.fillSeconds.toFixed(1).padStart(6)} | ${percent(brute.served)}`,
+  );
   console.log('(fill s: HNSW = storing every entry through the cache; brute force = copying the vectors in)');
   console.log(`HNSW p99 is ${(brute.p99 / hnsw.p99).toFixed(0)}× faster than brute force`);
 }

@@ -6,7 +6,7 @@ import { paraphraseGroups } from './paraphrases.js';
  * Varied prompts for the latency run: the hand-written questions with random entities and
  * numbers swapped in and a random context clause, deterministic for a seed.
  */
-const questions = [...paraphraseGroups.flatMap((group) => group), ...nearMisses.flatMap(([original, nearMiss]) => [original, nearMiss])];
+const questions = [...paraphraseGroups.flat(), ...nearMisses.flat()];
 const people = ['Anna', 'Peter', 'Maria', 'John', 'Lucía', 'Julien', 'Thomas', 'Aiko', 'Priya', 'Omar', 'Chen', 'Fatima'];
 const products = ['Pro plan', 'Starter plan', 'iPhone 15', 'Galaxy S24', 'ThinkPad X1', 'Kindle', 'AirPods', 'Pixel 8', 'Surface Pro', 'Echo Dot'];
 const contexts = [

@@ -80,7 +80,18 @@ console.log('');
 console.log('| path | µs per call, each round | best | vs direct |');
 console.log('|---|---|---:|---:|');
 console.log(`| provider called directly (the baseline) | ${directUs.map(round1).join(' / ')} | ${round1(best(directUs))} | 1.00x |`);
-console.log(`| Gateway.call: middleware + router + provider | ${gatewayUs.map(round1).join(' / ')} | ${round1(best(gatewayUs))} | ${(best(gatewayUs) / best(directUs)).toFixed(2)}x |`);
+console.log(
+  `| Gateway.call: middleware + router + provider | ${gatewayUs.map(round1).join(' / ')} | ${round1(best(gatewayUs))} | ${(best(gatewayUs) / best(directUs)).toFixed(2)}x |`,
+);
 console.log('');
 console.log(`the gateway's own cost: ${round1(ownUs)} µs per call (best gateway round minus best direct round)`);
-console.log(JSON.stringify({ gateway_us_per_call: round1(best(gatewayUs)), direct_us_per_call: round1(best(directUs)), gateway_own_us_per_call: round1(ownUs), ratio: Number((best(gatewayUs) / best(directUs)).toFixed(3)), calls_per_round: callsPerRound, rounds }));
+console.log(
+  JSON.stringify({
+    gateway_us_per_call: round1(best(gatewayUs)),
+    direct_us_per_call: round1(best(directUs)),
+    gateway_own_us_per_call: round1(ownUs),
+    ratio: Number((best(gatewayUs) / best(directUs)).toFixed(3)),
+    calls_per_round: callsPerRound,
+    rounds,
+  }),
+);

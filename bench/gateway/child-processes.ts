@@ -90,15 +90,19 @@ export class ChildProcesses {
 
 /** Resolves once a TCP connect to 127.0.0.1:port succeeds; fails if the process ends first. */
 export async function waitForTcp(server: RunningProcess, port: number, timeoutMs: number): Promise<void> {
-  await waitUntil(server, timeoutMs, `a TCP connect to 127.0.0.1:${port}`, () =>
-    new Promise<boolean>((resolve) => {
-      const socket = connect({ host: '127.0.0.1', port });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    }),
+  await waitUntil(
+    server,
+    timeoutMs,
+    `a TCP connect to 127.0.0.1:${port}`,
+    () =>
+      new Promise<boolean>((resolve) => {
+        const socket = connect({ host: '127.0.0.1', port });
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.once('error', () => resolve(false));
+      }),
   );
 }
 

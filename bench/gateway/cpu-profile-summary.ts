@@ -107,7 +107,12 @@ function areaOf(node: ProfileNode): string {
   }
   if (url.startsWith('node:')) return `node:${url.slice(5).split('/').slice(0, 2).join('/')}`;
   const dist = url.indexOf('/dist/');
-  if (dist >= 0) return `breakwater:${url.slice(dist + '/dist/'.length).split('/').slice(0, 3).join('/')}`;
+  if (dist >= 0)
+    return `breakwater:${url
+      .slice(dist + '/dist/'.length)
+      .split('/')
+      .slice(0, 3)
+      .join('/')}`;
   return url;
 }
 

@@ -31,7 +31,8 @@ export function summariseHeapSnapshot(path: string, top = 25): { totalBytes: num
     const bytes = snapshot.nodes[index + sizeAt]!;
     totalBytes += bytes;
     // Strings and code are grouped by kind; their "names" are their contents.
-    const name = type === 'object' || type === 'closure' || type === 'array' || type === 'hidden' || type === 'native' ? `${type} ${snapshot.strings[snapshot.nodes[index + nameAt]!]}` : type;
+    const name =
+      type === 'object' || type === 'closure' || type === 'array' || type === 'hidden' || type === 'native' ? `${type} ${snapshot.strings[snapshot.nodes[index + nameAt]!]}` : type;
     const line = groups.get(name) ?? { name, count: 0, bytes: 0 };
     line.count++;
     line.bytes += bytes;

@@ -45,19 +45,32 @@ process.on('exit', () => children.killAllNow());
 const output = mkdtempSync(join(tmpdir(), 'breakwater-profile-'));
 const diagnostics = join(output, 'diagnostics');
 mkdirSync(diagnostics);
-const load = () => loadavg().map((value) => value.toFixed(2)).join(' / ');
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' / ');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 try {
   const [mockPort, port] = await freePorts();
-  const mock = children.start('mock upstream', process.execPath, ['--import', 'tsx', join(benchDirectory, 'mock-upstream.ts'), String(mockPort)], { cwd: repoRoot, env: process.env });
+  const mock = children.start('mock upstream', process.execPath, ['--import', 'tsx', join(benchDirectory, 'mock-upstream.ts'), String(mockPort)], {
+    cwd: repoRoot,
+    env: process.env,
+  });
   await waitForTcp(mock, mockPort, 20_000);
   if (!flags['no-build']) await buildBreakwater(children, repoRoot);
   const nodeFlags = ['--cpu-prof', '--cpu-prof-interval=250', `--diagnostic-dir=${diagnostics}`, '--heapsnapshot-signal=SIGUSR2'];
   const breakwater = await startBreakwater(children, { repoRoot, temporaryDirectory: output, mockPort, port, variant, nodeFlags });
   const pid = breakwater.server.pid;
   const idleMb = residentMb(pid);
-  const base = { url: `http://127.0.0.1:${port}/v1/chat/completions`, model: benchModel, headers: { Authorization: `Bearer ${breakwater.key}` }, stream: false, script: 'closed-loop' as const, threads: 2 };
+  const base = {
+    url: `http://127.0.0.1:${port}/v1/chat/completions`,
+    model: benchModel,
+    headers: { Authorization: `Bearer ${breakwater.key}` },
+    stream: false,
+    script: 'closed-loop' as const,
+    threads: 2,
+  };
   const nonce = `${Date.now().toString(36)}p`;
   log(`warm-up (load average ${load()})`);
   await runWrk(children, wrk, benchDirectory, { ...base, connections: 32, durationSeconds: 3, nonce: `${nonce}-w` });
@@ -110,10 +123,13 @@ async function settledFile(directory: string, ending: string, timeoutMs: number)
 
 async function freePorts(): Promise<[number, number]> {
   const servers = await Promise.all(
-    [0, 1].map(() => new Promise<ReturnType<typeof createServer>>((done) => {
-      const server = createServer();
-      server.listen(0, '127.0.0.1', () => done(server));
-    })),
+    [0, 1].map(
+      () =>
+        new Promise<ReturnType<typeof createServer>>((done) => {
+          const server = createServer();
+          server.listen(0, '127.0.0.1', () => done(server));
+        }),
+    ),
   );
   const ports = servers.map((server) => (server.address() as AddressInfo).port);
   await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));

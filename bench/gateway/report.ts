@@ -87,7 +87,19 @@ export function report(outcome: BenchOutcome): string[] {
   });
   out.push(
     ...table(
-      ['target', 'max RPS', 'vs direct', 'vs floor', 'paced p50/p99 ms', 'added p50/p99 ms', 'stream p50/p99 ms', 'stream added p50/p99', 'RSS MB', 'CPU ms/req', 'HTTP / socket errors'],
+      [
+        'target',
+        'max RPS',
+        'vs direct',
+        'vs floor',
+        'paced p50/p99 ms',
+        'added p50/p99 ms',
+        'stream p50/p99 ms',
+        'stream added p50/p99',
+        'RSS MB',
+        'CPU ms/req',
+        'HTTP / socket errors',
+      ],
       rows,
     ),
   );

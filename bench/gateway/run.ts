@@ -87,8 +87,7 @@ async function bench(wrk: string): Promise<BenchOutcome> {
   });
   log('building Breakwater (npm run build) while the mock, the floor and Portkey start');
   const built = buildBreakwater(children, repoRoot);
-  const start = (variant: BreakwaterVariant, port: number) =>
-    built.then(() => startBreakwater(children, { repoRoot, temporaryDirectory, mockPort, port, variant }));
+  const start = (variant: BreakwaterVariant, port: number) => built.then(() => startBreakwater(children, { repoRoot, temporaryDirectory, mockPort, port, variant }));
   const [mockReady, floorReady, breakwater, governed, portkeyReady] = await Promise.allSettled([
     waitForTcp(mock, mockPort, 20_000),
     waitForTcp(floor, floorPort, 20_000),
@@ -99,10 +98,16 @@ async function bench(wrk: string): Promise<BenchOutcome> {
   if (mockReady.status === 'rejected') throw mockReady.reason;
 
   const mockUrl = `http://127.0.0.1:${mockPort}/v1`;
-  const targets: Target[] = [{ id: 'direct', label: 'direct (mock alone)', url: `${mockUrl}/chat/completions`, model: 'gpt-4o-mini', headers: { Authorization: 'Bearer x' }, server: mock }];
-  if (floorReady.status === 'fulfilled') targets.push({ ...gateway('floor', floorPort, 'gpt-4o-mini', { Authorization: 'Bearer x' }, floor), label: 'floor (node:http + undici pass-through)' });
+  const targets: Target[] = [
+    { id: 'direct', label: 'direct (mock alone)', url: `${mockUrl}/chat/completions`, model: 'gpt-4o-mini', headers: { Authorization: 'Bearer x' }, server: mock },
+  ];
+  if (floorReady.status === 'fulfilled')
+    targets.push({ ...gateway('floor', floorPort, 'gpt-4o-mini', { Authorization: 'Bearer x' }, floor), label: 'floor (node:http + undici pass-through)' });
   else outcome.failures.floor = describe(floorReady.reason);
-  for (const [id, started, port] of [['breakwater', breakwater, breakwaterPort], ['governed', governed, governedPort]] as const) {
+  for (const [id, started, port] of [
+    ['breakwater', breakwater, breakwaterPort],
+    ['governed', governed, governedPort],
+  ] as const) {
     if (started.status === 'fulfilled') {
       const target = gateway(id, port, benchModel, { Authorization: `Bearer ${started.value.key}` }, started.value.server);
       targets.push(id === 'governed' ? { ...target, label: 'breakwater, all governance on' } : { ...target, label: 'breakwater, default config' });
@@ -140,7 +145,9 @@ async function preflight(targets: readonly Target[], outcome: BenchOutcome): Pro
     const content = `bench preflight ${Date.now()} ${target.id}`;
     const plain = await probe(target, false, content);
     const seen = (result: typeof plain) =>
-      result.status === null ? `no answer (${result.error ?? 'unknown'})` : `HTTP ${result.status} in ${result.ms.toFixed(1)} ms${result.complete ? '' : `, body: ${result.bodySample}`}`;
+      result.status === null
+        ? `no answer (${result.error ?? 'unknown'})`
+        : `HTTP ${result.status} in ${result.ms.toFixed(1)} ms${result.complete ? '' : `, body: ${result.bodySample}`}`;
     outcome.probes.push(`${target.id} POST ${target.url} (stream: false) → ${seen(plain)}`);
     if (!plain.complete) {
       outcome.failures[target.id] = `a single non-streaming chat completion did not succeed: ${seen(plain)}`;
@@ -169,11 +176,15 @@ async function preflight(targets: readonly Target[], outcome: BenchOutcome): Pro
 async function freePorts(count: number): Promise<number[]> {
   // All listening at once, so the kernel cannot hand out the same port twice.
   const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<Server>((done, fail) => {
-      const server = createServer();
-      server.once('error', fail);
-      server.listen(0, '127.0.0.1', () => done(server));
-    })),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<Server>((done, fail) => {
+          const server = createServer();
+          server.once('error', fail);
+          server.listen(0, '127.0.0.1', () => done(server));
+        }),
+    ),
   );
   const ports = servers.map((server) => (server.address() as AddressInfo).port);
   await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
@@ -181,7 +192,9 @@ async function freePorts(count: number): Promise<number[]> {
 }
 
 function loadAverage(): string {
-  return loadavg().map((value) => value.toFixed(2)).join(' / ');
+  return loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' / ');
 }
 
 function describe(reason: unknown): string {

@@ -70,8 +70,10 @@ export async function runWrk(children: ChildProcesses, wrk: string, benchDirecto
     `-c${options.connections}`,
     `-d${options.durationSeconds}s`,
     // Long enough that a slow answer counts as latency rather than as a timeout error.
-    '--timeout', '10s',
-    '-s', join(benchDirectory, `${options.script}.lua`),
+    '--timeout',
+    '10s',
+    '-s',
+    join(benchDirectory, `${options.script}.lua`),
     options.url,
     options.model,
     options.stream ? '1' : '0',

@@ -35,21 +35,48 @@ export function report(data: HostileReport): string[] {
   const rows = [...categories, 'ALL'].map((category) => {
     const rowOutcomes = data.outcomes.filter((outcome) => (category === 'ALL' || outcome.category === category) && outcome.result.kind !== 'skipped');
     const count = (kinds: string[]) => rowOutcomes.filter((outcome) => kinds.includes(outcome.result.kind)).length;
-    const times = rowOutcomes.filter((outcome) => outcome.result.kind !== 'hang').map((outcome) => outcome.ms).sort((a, b) => a - b);
-    return [category, rowOutcomes.length, count(['ok']), count(['client-error']), count(['fivexx']), count(['hang']), count(['bad-envelope', 'leak']), count(['no-answer']), count(['error']), round(percentile(times, 50)), round(percentile(times, 99)), round(times.at(-1) ?? 0)].map(String);
+    const times = rowOutcomes
+      .filter((outcome) => outcome.result.kind !== 'hang')
+      .map((outcome) => outcome.ms)
+      .sort((a, b) => a - b);
+    return [
+      category,
+      rowOutcomes.length,
+      count(['ok']),
+      count(['client-error']),
+      count(['fivexx']),
+      count(['hang']),
+      count(['bad-envelope', 'leak']),
+      count(['no-answer']),
+      count(['error']),
+      round(percentile(times, 50)),
+      round(percentile(times, 99)),
+      round(times.at(-1) ?? 0),
+    ].map(String);
   });
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const format = (row: string[]) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
   lines.push('', format(header), ...rows.map(format));
 
   const codes = new Map<string, number>();
-  for (const outcome of data.outcomes) if (outcome.result.kind === 'client-error') codes.set(`${outcome.result.status} ${outcome.result.code}`, (codes.get(`${outcome.result.status} ${outcome.result.code}`) ?? 0) + 1);
-  lines.push('', `4xx by code: ${[...codes].sort((a, b) => b[1] - a[1]).map(([code, count]) => `${code} ×${count}`).join(', ')}`);
+  for (const outcome of data.outcomes)
+    if (outcome.result.kind === 'client-error')
+      codes.set(`${outcome.result.status} ${outcome.result.code}`, (codes.get(`${outcome.result.status} ${outcome.result.code}`) ?? 0) + 1);
+  lines.push(
+    '',
+    `4xx by code: ${[...codes]
+      .sort((a, b) => b[1] - a[1])
+      .map(([code, count]) => `${code} ×${count}`)
+      .join(', ')}`,
+  );
 
   const bad = data.outcomes.filter((outcome) => ['fivexx', 'hang', 'bad-envelope', 'leak', 'no-answer', 'error'].includes(outcome.result.kind));
   if (bad.length > 0) {
     lines.push('', `Findings (${bad.length}; first 25):`);
-    for (const outcome of bad.slice(0, 25)) lines.push(`  [${outcome.phase}] ${outcome.category}: ${outcome.label} → ${JSON.stringify(outcome.result)} after ${Math.round(outcome.ms)} ms ${outcome.sample ? `| ${outcome.sample}` : ''}`);
+    for (const outcome of bad.slice(0, 25))
+      lines.push(
+        `  [${outcome.phase}] ${outcome.category}: ${outcome.label} → ${JSON.stringify(outcome.result)} after ${Math.round(outcome.ms)} ms ${outcome.sample ? `| ${outcome.sample}` : ''}`,
+      );
   }
   const skipped = data.outcomes.filter((outcome) => outcome.result.kind === 'skipped').length;
   if (skipped > 0) lines.push('', `${skipped} requests not sent: the server stopped answering /healthz (see above).`);
@@ -65,8 +92,17 @@ export function report(data: HostileReport): string[] {
   );
   lines.push('Worst probes and the storm requests in flight when each was sent:');
   for (const sample of [...data.storm].sort((a, b) => b.ms - a.ms).slice(0, 5)) {
-    const inFlight = data.outcomes.filter((outcome) => outcome.result.kind !== 'skipped' && outcome.startedAt <= sample.at + sample.ms && outcome.startedAt + outcome.ms >= sample.at);
-    lines.push(`  ${round(sample.ms)} ms: ${inFlight.slice(0, 4).map((outcome) => `${outcome.category}: ${outcome.label} (${Math.round(outcome.ms)} ms)`).join('; ') || 'nothing in flight'}${inFlight.length > 4 ? `; +${inFlight.length - 4} more` : ''}`);
+    const inFlight = data.outcomes.filter(
+      (outcome) => outcome.result.kind !== 'skipped' && outcome.startedAt <= sample.at + sample.ms && outcome.startedAt + outcome.ms >= sample.at,
+    );
+    lines.push(
+      `  ${round(sample.ms)} ms: ${
+        inFlight
+          .slice(0, 4)
+          .map((outcome) => `${outcome.category}: ${outcome.label} (${Math.round(outcome.ms)} ms)`)
+          .join('; ') || 'nothing in flight'
+      }${inFlight.length > 4 ? `; +${inFlight.length - 4} more` : ''}`,
+    );
   }
 
   const slowClosed = data.slowClients.filter((client) => client.closedAfterMs !== null);

@@ -93,7 +93,11 @@ async function bench() {
   const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('BREAKWATER_') && name !== 'PORT' && name !== 'HOST'));
   Object.assign(env, { BREAKWATER_ADMIN_TOKEN: adminToken, UPSTREAM_KEY: upstreamKey });
   const cli = join(repoRoot, 'dist/cli/main.js');
-  const serve = (port: number) => children.start('breakwater serve', process.execPath, ['--max-semi-space-size=16', '--heap-growing-percent=50', cli, 'serve', '--config', configPath, '--port', String(port)], { cwd: temporaryDirectory, env });
+  const serve = (port: number) =>
+    children.start('breakwater serve', process.execPath, ['--max-semi-space-size=16', '--heap-growing-percent=50', cli, 'serve', '--config', configPath, '--port', String(port)], {
+      cwd: temporaryDirectory,
+      env,
+    });
   let server = serve(0);
   const origin = await lineFrom(server, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
   const port = Number(new URL(origin).port);
@@ -127,27 +131,41 @@ async function bench() {
   const slowClients: Array<Promise<SlowClientResult>> = [];
   for (let index = 0; index < 16; index++) slowClients.push(slowClient(port, index % 2 ? 'slow body' : 'slow headers', context.key, 500, requestTimeoutMs + 25_000));
 
-  const generated = fc.sample(hostileRequest(context), { seed, numRuns: generatedCount }).map((request, index): StormRequest => ({
-    category: `fuzz:${request.category}`,
-    label: `${request.method} ${request.url.slice(0, 80)}${index % 3 === 2 ? ' (absolute-form)' : ''}`,
-    method: request.method,
-    bytes: encodeRequest(request, index % 3 === 2 ? `http://127.0.0.1:${port}${request.url}` : request.url),
-  }));
-  const raw = fc.sample(rawHostileBytes(context, port), { seed, numRuns: rawCount }).map(({ bytes }): StormRequest => ({
-    category: 'fuzz:raw',
-    label: bytes.toString('latin1').split('\r\n')[0]!.slice(0, 80),
-    method: bytes.toString('latin1').split(' ')[0]!,
-    bytes,
-  }));
+  const generated = fc.sample(hostileRequest(context), { seed, numRuns: generatedCount }).map(
+    (request, index): StormRequest => ({
+      category: `fuzz:${request.category}`,
+      label: `${request.method} ${request.url.slice(0, 80)}${index % 3 === 2 ? ' (absolute-form)' : ''}`,
+      method: request.method,
+      bytes: encodeRequest(request, index % 3 === 2 ? `http://127.0.0.1:${port}${request.url}` : request.url),
+    }),
+  );
+  const raw = fc.sample(rawHostileBytes(context, port), { seed, numRuns: rawCount }).map(
+    ({ bytes }): StormRequest => ({
+      category: 'fuzz:raw',
+      label: bytes.toString('latin1').split('\r\n')[0]!.slice(0, 80),
+      method: bytes.toString('latin1').split(' ')[0]!,
+      bytes,
+    }),
+  );
   const worst = worstCaseRequests({ context, port, bodyLimitBytes, jobsBodyLimitBytes });
   const state: StormState = { unresponsive: false, consecutiveHangs: 0, restart, restarts: 0 };
   const outcomes: Outcome[] = [];
-  log(`storm: ${generated.length + raw.length} generated (8 at a time) with 16 slowloris connections, then ${worst.length} worst cases one at a time, then the heavy ones 4 at a time`);
+  log(
+    `storm: ${generated.length + raw.length} generated (8 at a time) with 16 slowloris connections, then ${worst.length} worst cases one at a time, then the heavy ones 4 at a time`,
+  );
   outcomes.push(...(await sendAll(port, [...generated, ...raw], 8, 'generated', state)));
   const slow = await Promise.all(slowClients);
   if (restarts.length > 0) notes.push('A restart for a freeze happened while the slowloris connections were open: the restart closed them, not the request timeout.');
   outcomes.push(...(await sendAll(port, worst, 1, 'worst, one at a time', state)));
-  outcomes.push(...(await sendAll(port, worst.filter((request) => request.category.startsWith('worst-')), 4, 'worst, 4 at a time', state)));
+  outcomes.push(
+    ...(await sendAll(
+      port,
+      worst.filter((request) => request.category.startsWith('worst-')),
+      4,
+      'worst, 4 at a time',
+      state,
+    )),
+  );
 
   probe.postMessage('stop');
   const samples = await probeSamples;
@@ -172,7 +190,13 @@ async function prepare(port: number): Promise<HostileContext> {
   const revocable = await rawRequest(port, 'POST', '/v1/admin/keys', admin, JSON.stringify({ name: 'revocable', tenant: 'other' }));
   if (created.status !== 201 || revocable.status !== 201) throw new Error(`could not create keys: ${created.status} ${created.body}`);
   const key = (JSON.parse(created.body) as { key: string }).key;
-  const submitted = await rawRequest(port, 'POST', '/v1/jobs', { authorization: `Bearer ${key}` }, JSON.stringify({ kind: 'chat', request: { model: 'mock', messages: [{ role: 'user', content: 'hi' }] } }));
+  const submitted = await rawRequest(
+    port,
+    'POST',
+    '/v1/jobs',
+    { authorization: `Bearer ${key}` },
+    JSON.stringify({ kind: 'chat', request: { model: 'mock', messages: [{ role: 'user', content: 'hi' }] } }),
+  );
   const jobId = (JSON.parse(submitted.body) as { id: string }).id;
   // Following the job's event stream returns once the job ended.
   await rawRequest(port, 'GET', `/v1/jobs/${jobId}/events`, { authorization: `Bearer ${key}` }, undefined, 30_000);

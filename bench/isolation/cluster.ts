@@ -20,7 +20,12 @@ export async function waitForOutput(running: RunningProcess, pattern: RegExp, ti
 }
 
 /** `breakwater serve --role <role> --port 0` from source; resolves once it logs its address. */
-export async function startNode(children: ChildProcesses, name: string, role: 'api' | 'worker', options: { repoRoot: string; config: string; env: NodeJS.ProcessEnv }): Promise<Node> {
+export async function startNode(
+  children: ChildProcesses,
+  name: string,
+  role: 'api' | 'worker',
+  options: { repoRoot: string; config: string; env: NodeJS.ProcessEnv },
+): Promise<Node> {
   // The V8 flags the `breakwater` bin, `npm start` and the image run with.
   const args = ['--max-semi-space-size=16', '--heap-growing-percent=50', '--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', options.config, '--role', role, '--port', '0'];
   const running = children.start(name, process.execPath, args, {
@@ -33,11 +38,16 @@ export async function startNode(children: ChildProcesses, name: string, role: 'a
 
 /** `breakwater keys create --json`; returns the secret. */
 export async function createKey(children: ChildProcesses, options: { repoRoot: string; config: string; env: NodeJS.ProcessEnv }): Promise<string> {
-  const result = await children.run('keys create', process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'keys', 'create', '--name', 'isolation-bench', '--json', '--config', options.config], {
-    cwd: options.repoRoot,
-    env: options.env,
-    timeoutMs: 60_000,
-  });
+  const result = await children.run(
+    'keys create',
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/main.ts', 'keys', 'create', '--name', 'isolation-bench', '--json', '--config', options.config],
+    {
+      cwd: options.repoRoot,
+      env: options.env,
+      timeoutMs: 60_000,
+    },
+  );
   const line = result.output.split('\n').find((candidate) => candidate.startsWith('{'));
   if (result.status !== 'exit 0' || !line) throw new Error(`keys create ended with ${result.status}; its output:\n${result.output}`);
   return (JSON.parse(line) as { key: string }).key;

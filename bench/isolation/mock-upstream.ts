@@ -39,11 +39,14 @@ const server = createServer((request, response) => {
       finished = true;
       open--;
     };
-    const timer = setTimeout(() => {
-      finish();
-      answeredSlow++;
-      send(response, completion(model));
-    }, minDelayMs + Math.random() * (maxDelayMs - minDelayMs));
+    const timer = setTimeout(
+      () => {
+        finish();
+        answeredSlow++;
+        send(response, completion(model));
+      },
+      minDelayMs + Math.random() * (maxDelayMs - minDelayMs),
+    );
     // A caller that gives up (timeout, shutdown) is no longer an open request.
     response.on('close', () => {
       clearTimeout(timer);

@@ -36,7 +36,17 @@ export interface ProbeOptions {
  */
 export async function pacedProbe(children: ChildProcesses, wrk: string, options: ProbeOptions): Promise<ProbeResult> {
   const script = join(benchDirectory, 'paced-get.lua');
-  const args = ['-t1', '-c2', `-d${options.durationSeconds}s`, '--timeout', '5s', '-s', script, ...Object.entries(options.headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]), options.url];
+  const args = [
+    '-t1',
+    '-c2',
+    `-d${options.durationSeconds}s`,
+    '--timeout',
+    '5s',
+    '-s',
+    script,
+    ...Object.entries(options.headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]),
+    options.url,
+  ];
   const result = await children.run('wrk', wrk, args, {
     cwd: benchDirectory,
     env: { ...process.env, BENCH_DELAY_MS: String(options.delayMs) },

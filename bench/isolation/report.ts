@@ -62,7 +62,11 @@ export function report(outcome: IsolationOutcome): string[] {
     `Jobs in flight (open upstream calls) during the loaded probes: min ${outcome.inFlight.min}, mean ${outcome.inFlight.mean.toFixed(0)}, max ${outcome.inFlight.max} of ${outcome.inFlight.target}` +
       ` (reached ${outcome.inFlight.reachedAtStart}${outcome.inFlight.secondsToReach === null ? '' : ` ${outcome.inFlight.secondsToReach.toFixed(1)} s after the first submission`}; topped up at ${outcome.topUpPerSecond.toFixed(1)} jobs/s)`,
     `Machine: ${outcome.machine.cores} cores, 1-minute load average ${outcome.machine.loadAverage.toFixed(2)} after the loaded probes; workers at nice ${outcome.machine.workerNice}, the API at 0`,
-    `Job statuses at the end: ${Object.entries(outcome.jobStatuses).map(([status, count]) => `${status} ${count}`).join(', ') || 'none'}`,
+    `Job statuses at the end: ${
+      Object.entries(outcome.jobStatuses)
+        .map(([status, count]) => `${status} ${count}`)
+        .join(', ') || 'none'
+    }`,
     `Targets: API p99 <= ${targets.p99Ms} ms loaded: ${verdict(loaded.jobRead.latencyMs.p99 <= targets.p99Ms)}; <= ${targets.ratio}x idle: ${verdict(jobP99Ratio <= targets.ratio)}; API RSS <= ${targets.apiRssMb} MB: ${verdict(loaded.rssMb.api <= targets.apiRssMb)}`,
     ...outcome.warnings.map((warning) => `WARNING: ${warning}`),
     JSON.stringify({

@@ -16,7 +16,7 @@ import { ChildProcesses, type RunningProcess } from '../gateway/child-processes.
 import { cpuTimeMs, residentMb } from '../gateway/process-stats.js';
 import { findWrk } from '../gateway/wrk-run.js';
 import { createKey, startNode, submitChatJob, submitMany, upstreamStats, waitForJob, waitForOutput, type Node } from './cluster.js';
-import { pacedProbe, type ProbeResult } from './paced-probe.js';
+import { pacedProbe } from './paced-probe.js';
 import { report, type IsolationOutcome, type Phase } from './report.js';
 import { ScaleOutStack } from './scale-out-stack.js';
 
@@ -120,7 +120,12 @@ async function bench(wrkPath: string): Promise<IsolationOutcome> {
 
   type Probes = Pick<Phase, 'jobRead' | 'healthz' | 'control'>;
   const probes = async (): Promise<Probes> => {
-    const jobRead = await pacedProbe(children, wrkPath, { url: `${api!.address}/v1/jobs/${probeJob}`, headers: { authorization: `Bearer ${key}` }, durationSeconds: probeSeconds, delayMs: probeDelayMs });
+    const jobRead = await pacedProbe(children, wrkPath, {
+      url: `${api!.address}/v1/jobs/${probeJob}`,
+      headers: { authorization: `Bearer ${key}` },
+      durationSeconds: probeSeconds,
+      delayMs: probeDelayMs,
+    });
     const healthz = await pacedProbe(children, wrkPath, { url: `${api!.address}/healthz`, headers: {}, durationSeconds: probeSeconds, delayMs: probeDelayMs });
     const control = await pacedProbe(children, wrkPath, { url: `${controlUrl}/`, headers: {}, durationSeconds: probeSeconds, delayMs: probeDelayMs });
     return { jobRead, healthz, control };
@@ -134,7 +139,11 @@ async function bench(wrkPath: string): Promise<IsolationOutcome> {
     const wallMs = Date.now() - startedAt;
     return { result, cpu: pids().map((pid, index) => ((cpuTimeMs(pid) - before[index]!) / wallMs) * 100) };
   };
-  const rss = (): Phase['rssMb'] => ({ api: residentMb(api!.process.pid), workers: workers.map((worker) => residentMb(worker.process.pid)), upstream: residentMb(upstreamProcess.pid) });
+  const rss = (): Phase['rssMb'] => ({
+    api: residentMb(api!.process.pid),
+    workers: workers.map((worker) => residentMb(worker.process.pid)),
+    upstream: residentMb(upstreamProcess.pid),
+  });
 
   log(`idle: ${probeSeconds} s each of GET /v1/jobs/:id, GET /healthz and GET on the control server…`);
   const idleRss = rss();
@@ -226,7 +235,9 @@ async function bench(wrkPath: string): Promise<IsolationOutcome> {
 
 /** What each node said last, for a failure report. */
 function diagnostics(nodes: Node[]): string {
-  return nodes.map((node) => `--- ${node.process.name} (pid ${node.process.pid}, ${node.process.exitStatus() ?? 'running'}) last output:\n${node.process.output().slice(-2_000)}`).join('\n');
+  return nodes
+    .map((node) => `--- ${node.process.name} (pid ${node.process.pid}, ${node.process.exitStatus() ?? 'running'}) last output:\n${node.process.output().slice(-2_000)}`)
+    .join('\n');
 }
 
 async function jobStatuses(connectionString: string): Promise<Record<string, number>> {

@@ -81,7 +81,8 @@ export class ScaleOutStack {
         problems.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
       }
     };
-    if (this.created) await attempt('dropping the schema', () => withPool(this.urls.postgres, (pool) => pool.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(this.schema)} CASCADE`)));
+    if (this.created)
+      await attempt('dropping the schema', () => withPool(this.urls.postgres, (pool) => pool.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(this.schema)} CASCADE`)));
     await attempt('deleting Redis keys', () => this.deleteRedisKeys());
     await attempt('deleting RabbitMQ queues', () => this.deleteQueues());
     return problems;

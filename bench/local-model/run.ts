@@ -54,7 +54,13 @@ try {
     seed++;
     let constrainedTokens = 0;
     const started = performance.now();
-    const response = await completion.generateCompletion('JSON:', { grammar, maxTokens: 1_800, temperature: 1, seed, onToken: (chunk) => void (constrainedTokens += chunk.length) });
+    const response = await completion.generateCompletion('JSON:', {
+      grammar,
+      maxTokens: 1_800,
+      temperature: 1,
+      seed,
+      onToken: (chunk) => void (constrainedTokens += chunk.length),
+    });
     totals.constrained.ms += performance.now() - started;
     totals.constrained.tokens += constrainedTokens;
     totals.constrained.calls++;
@@ -92,12 +98,22 @@ try {
   const cost = 1 - constrained / free;
   const row = (name: string, rate: number, calls: number, tokens: number, note: string) =>
     `| ${name.padEnd(34)} | ${rate.toFixed(0).padStart(10)} | ${String(calls).padStart(5)} | ${String(tokens).padStart(7)} | ${note}`;
-  console.log(`bench:local-model — generated GGUF, ${(info.parameters / 1e6).toFixed(1)}M parameters, ${threads} thread(s), ${availableParallelism()} cores, load ${loadavg()[0]!.toFixed(2)}`);
+  console.log(
+    `bench:local-model — generated GGUF, ${(info.parameters / 1e6).toFixed(1)}M parameters, ${threads} thread(s), ${availableParallelism()} cores, load ${loadavg()[0]!.toFixed(2)}`,
+  );
   console.log('');
   console.log(`| ${'decoding'.padEnd(34)} | ${'tokens/s'.padStart(10)} | calls | ${'tokens'.padStart(7)} | note`);
   console.log(`|${'-'.repeat(36)}|${'-'.repeat(12)}|-------|---------|------`);
   console.log(row('free (no grammar)', free, totals.free.calls, totals.free.tokens, `median time to first token ${ttft.toFixed(1)} ms`));
-  console.log(row('constrained (invoice schema, GBNF)', constrained, totals.constrained.calls, totals.constrained.tokens, `${totals.constrained.valid}/${totals.constrained.calls} records valid (ajv)`));
+  console.log(
+    row(
+      'constrained (invoice schema, GBNF)',
+      constrained,
+      totals.constrained.calls,
+      totals.constrained.tokens,
+      `${totals.constrained.valid}/${totals.constrained.calls} records valid (ajv)`,
+    ),
+  );
   console.log('');
   console.log(`constrained / free = ${(constrained / free).toFixed(3)} (throughput cost ${(cost * 100).toFixed(1)}%; target ≤ 15%)`);
   console.log(

@@ -17,7 +17,9 @@ export interface BlindSet {
  */
 export function loadBlindSet(directory: string): BlindSet | undefined {
   if (!existsSync(directory)) return undefined;
-  const names = readdirSync(directory).filter((name) => name.endsWith('.jsonl')).sort();
+  const names = readdirSync(directory)
+    .filter((name) => name.endsWith('.jsonl'))
+    .sort();
   if (names.length === 0) return undefined;
   const hash = createHash('sha256');
   const sentences: LabelledSentence[] = [];

@@ -39,22 +39,25 @@ function winkFinder(): Finder | undefined {
       const found: Detection[] = [];
       let cursor = 0;
       let run: { start: number; end: number } | undefined;
-      nlp.readDoc(text).tokens().each((token) => {
-        const value = token.out(nlp.its.value);
-        const at = text.indexOf(value, cursor);
-        if (at < 0) return;
-        cursor = at + value.length;
-        if (token.out(nlp.its.pos) === 'PROPN' && /^\p{Lu}/u.test(value)) {
-          if (run && /^[ \t]*$/.test(text.slice(run.end, at))) run.end = cursor;
-          else {
-            if (run) found.push({ type: 'NAME', ...run });
-            run = { start: at, end: cursor };
+      nlp
+        .readDoc(text)
+        .tokens()
+        .each((token) => {
+          const value = token.out(nlp.its.value);
+          const at = text.indexOf(value, cursor);
+          if (at < 0) return;
+          cursor = at + value.length;
+          if (token.out(nlp.its.pos) === 'PROPN' && /^\p{Lu}/u.test(value)) {
+            if (run && /^[ \t]*$/.test(text.slice(run.end, at))) run.end = cursor;
+            else {
+              if (run) found.push({ type: 'NAME', ...run });
+              run = { start: at, end: cursor };
+            }
+          } else if (run) {
+            found.push({ type: 'NAME', ...run });
+            run = undefined;
           }
-        } else if (run) {
-          found.push({ type: 'NAME', ...run });
-          run = undefined;
-        }
-      });
+        });
       if (run) found.push({ type: 'NAME', ...run });
       return found;
     };
@@ -98,13 +101,30 @@ function cpuPerKb(finder: Finder, sentences: readonly LabelledSentence[]): numbe
 
 const pad = (value: string, width: number) => value.padStart(width);
 const cell = (caught: number, total: number) => `${(total === 0 ? 0 : caught / total).toFixed(3)} (${caught}/${total})`;
-console.log(`name finders on ${dev.length} dev lines${blind ? ` and ${blind.length} blind lines (sha256 ${blindSet!.sha256.slice(0, 16)}…)` : ''}; names lines with other types count as clean for names only when they have no label at all`);
-console.log(['finder'.padEnd(36), pad('names caught, dev', 18), pad('spans over no label', 20), pad('clean altered', 18), pad('ms CPU / KB', 12), ...(blind ? [pad('names caught, blind', 20), pad('blind clean altered', 20)] : [])].join('  '));
+console.log(
+  `name finders on ${dev.length} dev lines${blind ? ` and ${blind.length} blind lines (sha256 ${blindSet!.sha256.slice(0, 16)}…)` : ''}; names lines with other types count as clean for names only when they have no label at all`,
+);
+console.log(
+  [
+    'finder'.padEnd(36),
+    pad('names caught, dev', 18),
+    pad('spans over no label', 20),
+    pad('clean altered', 18),
+    pad('ms CPU / KB', 12),
+    ...(blind ? [pad('names caught, blind', 20), pad('blind clean altered', 20)] : []),
+  ].join('  '),
+);
 for (const [label, finder] of finders) {
   const devScore = leakScore(dev, finder);
   const names = devScore.byType.get('NAME') ?? { caught: 0, total: 0 };
   const spurious = devScore.spuriousByType.get('NAME') ?? 0;
-  const row = [label.padEnd(36), pad(cell(names.caught, names.total), 18), pad(String(spurious), 20), pad(cell(devScore.clean.caught, devScore.clean.total), 18), pad(cpuPerKb(finder, dev).toFixed(2), 12)];
+  const row = [
+    label.padEnd(36),
+    pad(cell(names.caught, names.total), 18),
+    pad(String(spurious), 20),
+    pad(cell(devScore.clean.caught, devScore.clean.total), 18),
+    pad(cpuPerKb(finder, dev).toFixed(2), 12),
+  ];
   if (blind) {
     const blindScore = leakScore(blind, finder);
     const blindNames = blindScore.byType.get('NAME') ?? { caught: 0, total: 0 };

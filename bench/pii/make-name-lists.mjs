@@ -9,7 +9,31 @@ import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as faker from '@faker-js/faker';
 
-const locales = ['en', 'en_IN', 'en_IE', 'en_AU', 'de', 'de_AT', 'de_CH', 'fr', 'es', 'es_MX', 'it', 'nl', 'nl_BE', 'pt_BR', 'pt_PT', 'pl', 'cs_CZ', 'ro', 'hr', 'tr', 'sv', 'da', 'nb_NO'];
+const locales = [
+  'en',
+  'en_IN',
+  'en_IE',
+  'en_AU',
+  'de',
+  'de_AT',
+  'de_CH',
+  'fr',
+  'es',
+  'es_MX',
+  'it',
+  'nl',
+  'nl_BE',
+  'pt_BR',
+  'pt_PT',
+  'pl',
+  'cs_CZ',
+  'ro',
+  'hr',
+  'tr',
+  'sv',
+  'da',
+  'nb_NO',
+];
 // Common given names the locale data lacks (written by hand, checked against the dev set's misses only).
 const supplement = `Jürgen Günter Günther Uwe Horst Heike Birgit Anke Dörte Gisela Hannelore Rüdiger Detlef Gerd Hartmut Volker Rainer Ute Elke
   Mathieu Thibault Gaëlle Maëlle Solène Ayşe Wei Jing Xiaoming Ming Lei Yan Hui Fang Ying Jun Hao Ananya Sneha Vikram Deepika Kavya Siddharth Amit

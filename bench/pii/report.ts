@@ -30,7 +30,15 @@ function table(header: readonly string[], rows: readonly string[][]): string[] {
 
 export function report(figures: PiiBenchFigures): string[] {
   const { full, rulesOnly, heldOut, lenientFull, throughput } = figures;
-  const row = (label: string, score: TypeScore) => [label, String(score.truePositives + score.falseNegatives), String(score.truePositives), String(score.falsePositives), String(score.falseNegatives), fixed(recall(score)), fixed(precision(score))];
+  const row = (label: string, score: TypeScore) => [
+    label,
+    String(score.truePositives + score.falseNegatives),
+    String(score.truePositives),
+    String(score.falsePositives),
+    String(score.falseNegatives),
+    fixed(recall(score)),
+    fixed(precision(score)),
+  ];
   const structuredFull = structured(full);
   const structuredHeldOut = structured(heldOut);
   return [
@@ -39,16 +47,32 @@ export function report(figures: PiiBenchFigures): string[] {
     '',
     ...table(
       ['type', 'labels', 'found', 'false +', 'missed', 'recall', 'precision'],
-      [...piiTypes.filter((type) => full.has(type)).map((type) => row(type, of(full, type))), row('structured (all but NAME, ADDRESS)', structuredFull), row('held out: structured', structuredHeldOut)],
+      [
+        ...piiTypes.filter((type) => full.has(type)).map((type) => row(type, of(full, type))),
+        row('structured (all but NAME, ADDRESS)', structuredFull),
+        row('held out: structured', structuredHeldOut),
+      ],
     ),
     '',
     ...table(
       ['names and addresses', 'recall', 'precision', 'recall (overlap)', 'precision (overlap)'],
       [
-        ['NAME, rules + compromise', fixed(recall(of(full, 'NAME'))), fixed(precision(of(full, 'NAME'))), fixed(recall(of(lenientFull, 'NAME'))), fixed(precision(of(lenientFull, 'NAME')))],
+        [
+          'NAME, rules + compromise',
+          fixed(recall(of(full, 'NAME'))),
+          fixed(precision(of(full, 'NAME'))),
+          fixed(recall(of(lenientFull, 'NAME'))),
+          fixed(precision(of(lenientFull, 'NAME'))),
+        ],
         ['NAME, rules only (baseline)', fixed(recall(of(rulesOnly, 'NAME'))), fixed(precision(of(rulesOnly, 'NAME'))), '', ''],
         ['NAME, held out', fixed(recall(of(heldOut, 'NAME'))), fixed(precision(of(heldOut, 'NAME'))), '', ''],
-        ['ADDRESS (rules)', fixed(recall(of(full, 'ADDRESS'))), fixed(precision(of(full, 'ADDRESS'))), fixed(recall(of(lenientFull, 'ADDRESS'))), fixed(precision(of(lenientFull, 'ADDRESS')))],
+        [
+          'ADDRESS (rules)',
+          fixed(recall(of(full, 'ADDRESS'))),
+          fixed(precision(of(full, 'ADDRESS'))),
+          fixed(recall(of(lenientFull, 'ADDRESS'))),
+          fixed(precision(of(lenientFull, 'ADDRESS'))),
+        ],
         ['ADDRESS, held out', fixed(recall(of(heldOut, 'ADDRESS'))), fixed(precision(of(heldOut, 'ADDRESS'))), '', ''],
       ],
     ),
@@ -63,7 +87,10 @@ export function report(figures: PiiBenchFigures): string[] {
     `(each over ${throughput.megabytes.toFixed(1)} MB of the corpus repeated)`,
     '',
     `dev mistakes (${figures.mistakes.length}):`,
-    ...figures.mistakes.map((mistake) => `  ${mistake.kind} ${mistake.type} ${JSON.stringify(mistake.value)} in ${JSON.stringify(mistake.text.length > 90 ? `${mistake.text.slice(0, 90)}…` : mistake.text)}`),
+    ...figures.mistakes.map(
+      (mistake) =>
+        `  ${mistake.kind} ${mistake.type} ${JSON.stringify(mistake.value)} in ${JSON.stringify(mistake.text.length > 90 ? `${mistake.text.slice(0, 90)}…` : mistake.text)}`,
+    ),
     '',
     JSON.stringify({
       sentences: figures.sentences,

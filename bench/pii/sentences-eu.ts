@@ -43,7 +43,7 @@ export const german: readonly string[] = [
 ];
 
 export const french: readonly string[] = [
-  'Bonjour, je m\'appelle [[NAME:Jean-Pierre Dubois]] et ma commande est en retard.',
+  "Bonjour, je m'appelle [[NAME:Jean-Pierre Dubois]] et ma commande est en retard.",
   'Vous pouvez me joindre au [[PHONE:06 12 34 56 78]].',
   'Mon numéro fixe : [[PHONE:01 42 68 53 00]].',
   'Tél. : [[PHONE:+33 6 12 34 56 78]]',
@@ -67,7 +67,7 @@ export const french: readonly string[] = [
   'Version 2.3.0 disponible, merci de mettre à jour.',
   'Le code postal 13008 correspond à Marseille.',
   'Mot de passe : [[SECRET:Chat!Noir92]]',
-  'Merci d\'avance pour votre retour rapide.',
+  "Merci d'avance pour votre retour rapide.",
   'Carte bancaire [[CARD:4101 7016 1101 8733]], expiration 09/27.',
   'Numéro SIRET 362 521 879 00034 sur la facture.',
   'Appelez le standard au [[PHONE:+33 1 42 68 53 00]].',
@@ -75,7 +75,7 @@ export const french: readonly string[] = [
   'Le prix unitaire est de 12,50 € HT.',
   'Je suis [[NAME:Amélie Laurent]], responsable du compte.',
   'La réunion a lieu salle 204, 2e étage.',
-  'Le train de 7h42 est supprimé aujourd\'hui.',
+  "Le train de 7h42 est supprimé aujourd'hui.",
   'Chère [[NAME:Nathalie]], merci pour votre patience.',
   'Envoyez le chèque au [[ADDRESS:3 place Bellecour]], 69002 Lyon.',
 ];

@@ -58,7 +58,7 @@ export const logsAndCode: readonly string[] = [
   'Prices: small 9.99, medium 14.99, large 19.99.',
   'Fixed in 12.0.1; see CVE-2024-3094 for details.',
   'Your one-time code is 839201.',
-  'Please don\'t share your password with anyone, including support.',
+  "Please don't share your password with anyone, including support.",
 ];
 
 export const chatWithoutPii: readonly string[] = [

@@ -129,14 +129,14 @@ async function endToEnd(concurrency: number): Promise<EndToEnd> {
 /** Every job succeeded, with exactly its four events in order. */
 function verify(database: Database.Database, ids: readonly string[]): string[] {
   const violations: string[] = [];
-  const statuses = new Map(
-    (database.prepare(`SELECT id, status FROM jobs`).all() as Array<{ id: string; status: string }>).map((row) => [row.id, row.status]),
-  );
+  const statuses = new Map((database.prepare(`SELECT id, status FROM jobs`).all() as Array<{ id: string; status: string }>).map((row) => [row.id, row.status]));
   const events = new Map(
-    (database.prepare(`SELECT job_id, group_concat(type) AS types FROM (SELECT job_id, type FROM job_events ORDER BY job_id, seq) GROUP BY job_id`).all() as Array<{
-      job_id: string;
-      types: string;
-    }>).map((row) => [row.job_id, row.types]),
+    (
+      database.prepare(`SELECT job_id, group_concat(type) AS types FROM (SELECT job_id, type FROM job_events ORDER BY job_id, seq) GROUP BY job_id`).all() as Array<{
+        job_id: string;
+        types: string;
+      }>
+    ).map((row) => [row.job_id, row.types]),
   );
   for (const id of ids) {
     const status = statuses.get(id);

@@ -17,7 +17,9 @@ export interface BlindSet {
  */
 export function loadBlindSet(folder: string): BlindSet | undefined {
   if (!existsSync(folder)) return undefined;
-  const names = readdirSync(folder).filter((name) => name.endsWith('.jsonl')).sort();
+  const names = readdirSync(folder)
+    .filter((name) => name.endsWith('.jsonl'))
+    .sort();
   if (names.length === 0) return undefined;
   const hash = createHash('sha256');
   const requests: LabelledRequest[] = [];
@@ -29,7 +31,13 @@ export function loadBlindSet(folder: string): BlindSet | undefined {
       const row = JSON.parse(line) as Partial<LabelledRequest>;
       // A malformed row is reported by position only, never by content.
       if ((row.label !== 'easy' && row.label !== 'hard') || !row.request || !Array.isArray(row.request.messages)) throw new Error(`${name}:${index + 1}: not a labelled request`);
-      requests.push({ id: `${name}:${index + 1}`, label: row.label, locale: String(row.locale ?? '?'), category: String(row.category ?? name.replace(/\.jsonl$/, '')), request: row.request });
+      requests.push({
+        id: `${name}:${index + 1}`,
+        label: row.label,
+        locale: String(row.locale ?? '?'),
+        category: String(row.category ?? name.replace(/\.jsonl$/, '')),
+        request: row.request,
+      });
     });
   }
   return { requests, files: names.length, sha256: hash.digest('hex') };

@@ -63,7 +63,8 @@ class StructuredMockProvider implements Provider {
     const tag = this.tags.get(request)!;
     const prompt = this.tokens.countChat(request);
     const completion = Math.min(completionTokens[tag.label], request.max_completion_tokens ?? request.max_tokens ?? Infinity);
-    const content = options.model === tierPrices.small.model && smallFails(tag, this.shares) ? 'Here is what I found: see the details above.' : JSON.stringify(schemaInstance(tag.schema));
+    const content =
+      options.model === tierPrices.small.model && smallFails(tag, this.shares) ? 'Here is what I found: see the details above.' : JSON.stringify(schemaInstance(tag.schema));
     return {
       id: 'chatcmpl-cascade',
       object: 'chat.completion',
@@ -119,21 +120,55 @@ export interface CascadeFigures {
   invalidCascade: number;
 }
 
-const key = { id: 'bench', name: 'bench', prefix: 'bw_bench', tenant: 'bench', allowedModels: null, rpm: null, tpm: null, budget: null, tags: {}, piiPolicy: null, createdAt: 0, revokedAt: null } as VirtualKey;
+const key = {
+  id: 'bench',
+  name: 'bench',
+  prefix: 'bw_bench',
+  tenant: 'bench',
+  allowedModels: null,
+  rpm: null,
+  tpm: null,
+  budget: null,
+  tags: {},
+  piiPolicy: null,
+  createdAt: 0,
+  revokedAt: null,
+} as VirtualKey;
 
 /** Router only, router + cascade, and always-large, over each structured request. */
 export async function replayCascade(requests: readonly LabelledRequest[], shares: FailureShares): Promise<CascadeFigures> {
-  const parsed = parseAutoRouteConfig({ tiers: [{ name: 'small', alias: 'small' }, { name: 'large', alias: 'large' }] });
+  const parsed = parseAutoRouteConfig({
+    tiers: [
+      { name: 'small', alias: 'small' },
+      { name: 'large', alias: 'large' },
+    ],
+  });
   if (!parsed.ok) throw new Error(parsed.error.join('\n'));
   const tags = new WeakMap<ChatRequest, Tagged>();
   const routes = benchRoutes(new StructuredMockProvider(tags, shares));
   const tokens = new TokenCounter();
   const cascade = structuredCascade({
-    escalations: new Map([['auto', [{ tier: 'large', route: routes.get('large')! }, { tier: 'small', route: routes.get('small')! }]]]),
+    escalations: new Map([
+      [
+        'auto',
+        [
+          { tier: 'large', route: routes.get('large')! },
+          { tier: 'small', route: routes.get('small')! },
+        ],
+      ],
+    ]),
     countTokens: (text) => tokens.count(text),
   });
   const gatewayWith = (middleware: ConstructorParameters<typeof Gateway>[0]['middleware']) =>
-    new Gateway({ routes, router: new Router({ backoffBaseMs: 10, backoffMaxMs: 100, maxRetryAfterMs: 1000 }), tokens, middleware, onDeferredError: (error) => { throw error; } });
+    new Gateway({
+      routes,
+      router: new Router({ backoffBaseMs: 10, backoffMaxMs: 100, maxRetryAfterMs: 1000 }),
+      tokens,
+      middleware,
+      onDeferredError: (error) => {
+        throw error;
+      },
+    });
   const router = () => autoRoute({ configs: new Map([['auto', parsed.value]]), routes });
   const routerOnly = gatewayWith([router()]);
   const withCascade = gatewayWith([router(), cascade.plan, cascade.attempt]);

@@ -53,7 +53,16 @@ export class PricedMockProvider implements Provider {
 export function benchRoutes(provider: Provider): Map<string, AliasRoute> {
   const route = (alias: string, tier: keyof typeof tierPrices): AliasRoute => {
     const { model, price } = tierPrices[tier];
-    const deployment = { id: `bench/${model}`, provider, model, weight: 1, timeoutMs: 60_000, retries: 0, price, breaker: new CircuitBreaker({ failureThreshold: 5, cooldownMs: 1000 }) };
+    const deployment = {
+      id: `bench/${model}`,
+      provider,
+      model,
+      weight: 1,
+      timeoutMs: 60_000,
+      retries: 0,
+      price,
+      breaker: new CircuitBreaker({ failureThreshold: 5, cooldownMs: 1000 }),
+    };
     return { alias, strategy: 'fallback', deployments: [deployment], maxPrice: price };
   };
   return new Map([

@@ -37,7 +37,10 @@ function quantile(values: number[], q: number): number {
 
 /** The kinds of signal a reason names ("code cues (stack trace)" → "code cues"). */
 function reasonKinds(reason: string): string[] {
-  const kinds = reason.match(/explicit hint|budget headroom|latency target|near the boundary|p\(hard\) [\d.]+ >=|(?:code|maths|reasoning|risk) cues|code earlier in the conversation|response schema|\d+ tools|user turns|long instructions|numbers to combine|stacked requirements|prompt tokens >|no hard cues/g) ?? [];
+  const kinds =
+    reason.match(
+      /explicit hint|budget headroom|latency target|near the boundary|p\(hard\) [\d.]+ >=|(?:code|maths|reasoning|risk) cues|code earlier in the conversation|response schema|\d+ tools|user turns|long instructions|numbers to combine|stacked requirements|prompt tokens >|no hard cues/g,
+    ) ?? [];
   return [...new Set(kinds.map((kind) => kind.replace(/^\d+ /, '').replace(/^p\(hard\) [\d.]+ >=$/, 'learned score above the threshold')))];
 }
 
@@ -66,7 +69,14 @@ function blindByCategory(outcomes: Outcome[]): string[] {
     ['blind category', 'requests', 'hard share', 'hard → small', 'easy → large', 'share of oracle saving'],
     categories.map((category) => {
       const figures = summary(outcomes.filter((outcome) => outcome.entry.category === category));
-      return [category, String(figures.requests), percent(figures.hard, figures.requests), percent(figures.hardToSmall, 1), percent(figures.easyToLarge, 1), percent(figures.oracleShare, 1)];
+      return [
+        category,
+        String(figures.requests),
+        percent(figures.hard, figures.requests),
+        percent(figures.hardToSmall, 1),
+        percent(figures.easyToLarge, 1),
+        percent(figures.oracleShare, 1),
+      ];
     }),
   );
 }
@@ -77,7 +87,23 @@ export interface BlindOutcomes {
   sha256: string;
 }
 
-export function report({ outcomes, blind, devOnly, stack, decisionBestUs, unique, environment }: { outcomes: Outcome[]; blind: BlindOutcomes | undefined; devOnly: boolean; stack: StackOutcome[]; decisionBestUs: number[]; unique: number; environment: string }): string[] {
+export function report({
+  outcomes,
+  blind,
+  devOnly,
+  stack,
+  decisionBestUs,
+  unique,
+  environment,
+}: {
+  outcomes: Outcome[];
+  blind: BlindOutcomes | undefined;
+  devOnly: boolean;
+  stack: StackOutcome[];
+  decisionBestUs: number[];
+  unique: number;
+  environment: string;
+}): string[] {
   const dev = summary(outcomes);
   const blindFigures = blind ? summary(blind.outcomes) : undefined;
   const blindLocales = blind ? new Set(blind.outcomes.map((outcome) => outcome.entry.locale)).size : 0;
@@ -119,7 +145,8 @@ export function report({ outcomes, blind, devOnly, stack, decisionBestUs, unique
   const locales = new Set(outcomes.map((outcome) => outcome.entry.locale));
   const categories = [...new Set(outcomes.map((outcome) => outcome.entry.category))];
   const reasonCounts = new Map<string, number>();
-  for (const outcome of outcomes) for (const kind of reasonKinds(outcome.reason)) reasonCounts.set(`${outcome.tier} ← ${kind}`, (reasonCounts.get(`${outcome.tier} ← ${kind}`) ?? 0) + 1);
+  for (const outcome of outcomes)
+    for (const kind of reasonKinds(outcome.reason)) reasonCounts.set(`${outcome.tier} ← ${kind}`, (reasonCounts.get(`${outcome.tier} ← ${kind}`) ?? 0) + 1);
   const costCut = 1 - routed / large;
   // Every category but `product` (the high-volume in-app calls), as measured before `product` joined the set.
   const withoutProduct = outcomes.filter((outcome) => outcome.entry.category !== 'product');
@@ -178,7 +205,9 @@ export function report({ outcomes, blind, devOnly, stack, decisionBestUs, unique
     `oracle ceiling: with ${percent(hard.length, outcomes.length)} hard requests no router can cut more than ${percent(large - oracle, large)} without sending hard requests small; at these per-class costs a 60% cut needs ≤ ${percent(hardShareFor60, 1)} hard requests.`,
     '',
     'hard requests routed small:',
-    ...(hardToSmall.length === 0 ? ['  (none)'] : [...new Map(hardToSmall.map((outcome) => [outcome.entry.id, outcome])).values()].map((outcome) => `  ${outcome.entry.id} [${outcome.entry.locale}]: ${outcome.reason}`)),
+    ...(hardToSmall.length === 0
+      ? ['  (none)']
+      : [...new Map(hardToSmall.map((outcome) => [outcome.entry.id, outcome])).values()].map((outcome) => `  ${outcome.entry.id} [${outcome.entry.locale}]: ${outcome.reason}`)),
     'easy requests routed large (unique):',
     ...[...new Map(easyToLarge.map((outcome) => [outcome.entry.id, outcome])).values()].map((outcome) => `  ${outcome.entry.id} [${outcome.entry.locale}]: ${outcome.reason}`),
     '',

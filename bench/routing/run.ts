@@ -34,7 +34,12 @@ import { labelledRequests, uniqueRequestCount, type Label, type LabelledRequest 
 import { benchRoutes, PricedMockProvider } from './mock-deployments.js';
 import { report, type Outcome, type StackOutcome } from './report.js';
 
-const config = parseAutoRouteConfig({ tiers: [{ name: 'small', alias: 'small' }, { name: 'large', alias: 'large' }] });
+const config = parseAutoRouteConfig({
+  tiers: [
+    { name: 'small', alias: 'small' },
+    { name: 'large', alias: 'large' },
+  ],
+});
 if (!config.ok) throw new Error(config.error.join('\n'));
 
 const labels = new WeakMap<ChatRequest, Label>();
@@ -58,7 +63,14 @@ const stack = gatewayWith([
   router(),
   exactCache({ cache: answers, ttlMs: hourMs, onHit: () => {} }),
   semanticCache({
-    cache: new SemanticCache({ embedder: new HashedNgramEmbedder(), indexes: new BruteForceVectorIndexStore(256), payloads: answers, maxEntries: 100_000, maxScopes: 64, maxStoredScopes: 10_000 }),
+    cache: new SemanticCache({
+      embedder: new HashedNgramEmbedder(),
+      indexes: new BruteForceVectorIndexStore(256),
+      payloads: answers,
+      maxEntries: 100_000,
+      maxScopes: 64,
+      maxStoredScopes: 10_000,
+    }),
     thresholdFor: () => defaultSimilarityThreshold,
     ttlMs: hourMs,
     onHit: () => {},
@@ -67,7 +79,20 @@ const stack = gatewayWith([
     },
   }),
 ]);
-const key = { id: 'bench', name: 'bench', prefix: 'bw_bench', tenant: 'bench', allowedModels: null, rpm: null, tpm: null, budget: null, tags: {}, piiPolicy: null, createdAt: 0, revokedAt: null } as VirtualKey;
+const key = {
+  id: 'bench',
+  name: 'bench',
+  prefix: 'bw_bench',
+  tenant: 'bench',
+  allowedModels: null,
+  rpm: null,
+  tpm: null,
+  budget: null,
+  tags: {},
+  piiPolicy: null,
+  createdAt: 0,
+  revokedAt: null,
+} as VirtualKey;
 
 async function send(entry: LabelledRequest, model: string, index: number, through: Gateway = gateway): Promise<CallContext> {
   // A fresh copy per call: middleware may adjust the request (e.g. strip routing metadata).
@@ -128,4 +153,8 @@ for (let round = 0; round < 20; round++) {
     bestUs[index] = Math.min(bestUs[index]!, (performance.now() - started) * 1000);
   });
 }
-for (const line of await withCascade(report({ outcomes, blind, devOnly, stack: stackOutcomes, decisionBestUs: bestUs, unique: uniqueRequestCount(), environment: `${cpus().length} CPUs, Node ${process.version}` }), { devOnly })) console.log(line);
+for (const line of await withCascade(
+  report({ outcomes, blind, devOnly, stack: stackOutcomes, decisionBestUs: bestUs, unique: uniqueRequestCount(), environment: `${cpus().length} CPUs, Node ${process.version}` }),
+  { devOnly },
+))
+  console.log(line);

@@ -69,7 +69,9 @@ export function generateInvoice(seed: number, id: number): Invoice {
 /** The rendered pipeline prompt for document `id`: the invoice as a scanned-text document. */
 export function documentMessages(id: number, invoice: Invoice): ChatMessage[] {
   const [year, month, day] = invoice.date.split('-').map(Number) as [number, number, number];
-  const lines = invoice.line_items.map((item) => `  ${item.description.padEnd(22)} ${String(item.quantity).padStart(3)} x ${item.unit_price.toFixed(2)} = ${item.amount.toFixed(2)}`);
+  const lines = invoice.line_items.map(
+    (item) => `  ${item.description.padEnd(22)} ${String(item.quantity).padStart(3)} x ${item.unit_price.toFixed(2)} = ${item.amount.toFixed(2)}`,
+  );
   const document = [
     `Document #${id}`,
     invoice.vendor,

@@ -61,7 +61,12 @@ export function report({ settings, environment, baseline, engine, rounds }: Benc
     ...table(
       ['', 'baseline (1 call, JSON.parse, validate)', `engine (validate → repair → re-ask, ≤ ${settings.maxAttempts} calls)`, 'engine / baseline'],
       [
-        ['valid records', percent(baseline.valid, baseline.count), percent(within(settings.maxAttempts), n), (within(settings.maxAttempts) / n / (baseline.valid / baseline.count)).toFixed(3)],
+        [
+          'valid records',
+          percent(baseline.valid, baseline.count),
+          percent(within(settings.maxAttempts), n),
+          (within(settings.maxAttempts) / n / (baseline.valid / baseline.count)).toFixed(3),
+        ],
         ['  within 1 call', percent(baseline.valid, baseline.count), percent(within(1), n), ''],
         ['  within 2 calls', '', percent(within(2), n), ''],
         ['  within 3 calls', '', percent(within(3), n), ''],
@@ -81,7 +86,14 @@ export function report({ settings, environment, baseline, engine, rounds }: Benc
       (['correct', ...wrongKinds] as AnswerKind[]).map((kind) => {
         const engineKind = engine.byFirstKind[kind] ?? { count: 0, validFirstCall: 0, validEventually: 0, failed: 0 };
         const baselineKind = baseline.byKind[kind] ?? { count: 0, valid: 0 };
-        return [kind, String(engineKind.count), percent(baselineKind.valid, baselineKind.count), percent(engineKind.validFirstCall, engineKind.count), percent(engineKind.validEventually, engineKind.count), String(engineKind.failed)];
+        return [
+          kind,
+          String(engineKind.count),
+          percent(baselineKind.valid, baselineKind.count),
+          percent(engineKind.validFirstCall, engineKind.count),
+          percent(engineKind.validEventually, engineKind.count),
+          String(engineKind.failed),
+        ];
       }),
     ),
     '',

@@ -39,10 +39,14 @@ const validInvoice = independentAjv.compile(invoiceSchema);
 // comparable token counts.
 const baselineFormat = { type: 'json_schema', json_schema: { name: 'invoice', schema: toStrictSchema(invoiceSchema), strict: true } } as const;
 
-const server = spawn(process.execPath, ['--import', 'tsx', join(benchDirectory, 'mock-model-server.ts'), String(settings.seed), String(settings.wrongRate), String(settings.reaskCorrectRate)], {
-  cwd: resolve(benchDirectory, '../..'),
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const server = spawn(
+  process.execPath,
+  ['--import', 'tsx', join(benchDirectory, 'mock-model-server.ts'), String(settings.seed), String(settings.wrongRate), String(settings.reaskCorrectRate)],
+  {
+    cwd: resolve(benchDirectory, '../..'),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 const stopServer = () => {
   if (server.exitCode === null && server.signalCode === null) server.kill('SIGTERM');
 };
@@ -54,7 +58,9 @@ try {
   const port = await serverPort();
   client = new ModelClient(`http://127.0.0.1:${port}`, settings.concurrency);
   log(`mock model on 127.0.0.1:${port}; ${settings.extractions} extractions, concurrency ${settings.concurrency}, seed ${settings.seed}`);
-  const environment = `${cpus().length} CPUs, Node ${process.version}, load average at start ${loadavg().map((load) => load.toFixed(2)).join(' ')}`;
+  const environment = `${cpus().length} CPUs, Node ${process.version}, load average at start ${loadavg()
+    .map((load) => load.toFixed(2))
+    .join(' ')}`;
   // Warm-up on documents outside the measured range, so both passes run on a warm JIT and open sockets.
   await runBaseline(client, settings.extractions, warmUpExtractions);
   await runEngine(client, settings.extractions, warmUpExtractions);
@@ -149,7 +155,15 @@ async function runEngine(client: ModelClient, first: number, count: number): Pro
     const truth = generateInvoice(settings.seed, id);
     const kinds: AnswerKind[] = [];
     const result: ExtractionResult = await extract(
-      { schemaName: 'invoice', schema: invoiceSchema, messages: documentMessages(id, truth), strategy: 'auto', nativeJsonSchema: true, maxAttempts: settings.maxAttempts, temperature: 0 },
+      {
+        schemaName: 'invoice',
+        schema: invoiceSchema,
+        messages: documentMessages(id, truth),
+        strategy: 'auto',
+        nativeJsonSchema: true,
+        maxAttempts: settings.maxAttempts,
+        temperature: 0,
+      },
       async (request) => {
         const { completion, kind } = await client.chat(request);
         kinds.push(kind);
@@ -179,4 +193,3 @@ async function runEngine(client: ModelClient, first: number, count: number): Pro
   });
   return run;
 }
-

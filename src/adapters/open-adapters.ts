@@ -65,12 +65,15 @@ export async function openAdapters(config: ParsedConfig, env: NodeJS.ProcessEnv,
     let relayed = false;
     if (config.queue.driver === 'sqlite') {
       if (!(store instanceof SqliteStore)) {
-        throw new BreakwaterError('CONFIG_INVALID', 'queue.driver sqlite needs store.driver sqlite (the embedded queue is a table in that file); with a postgres store use queue.driver rabbitmq.');
+        throw new BreakwaterError(
+          'CONFIG_INVALID',
+          'queue.driver sqlite needs store.driver sqlite (the embedded queue is a table in that file); with a postgres store use queue.driver rabbitmq.',
+        );
       }
       queue = store.queue;
     } else {
       if (store instanceof SqliteStore) {
-        throw new BreakwaterError('CONFIG_INVALID', 'queue.driver rabbitmq needs store.driver postgres (jobs reach the broker through the store\'s transactional outbox).');
+        throw new BreakwaterError('CONFIG_INVALID', "queue.driver rabbitmq needs store.driver postgres (jobs reach the broker through the store's transactional outbox).");
       }
       queue = await RabbitQueue.open({
         url: resolveSecret(config.queue.url, 'queue.url', env),
@@ -124,7 +127,11 @@ export async function openAdapters(config: ParsedConfig, env: NodeJS.ProcessEnv,
     let bus: JobEventBus;
     if (config.events.driver === 'memory') bus = new MemoryEventBus();
     else {
-      const redisBus = await RedisEventBus.open({ url: resolveSecret(config.events.url, 'events.url', env), prefix: `${config.events.prefix}events:`, onError: onError('redis event bus') });
+      const redisBus = await RedisEventBus.open({
+        url: resolveSecret(config.events.url, 'events.url', env),
+        prefix: `${config.events.prefix}events:`,
+        onError: onError('redis event bus'),
+      });
       closers.push(() => redisBus.close());
       bus = redisBus;
     }

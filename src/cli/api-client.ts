@@ -121,10 +121,16 @@ export class ApiClient {
       const parser = createParser({ onEvent: (message) => received.push(message), onRetry: (retry) => (delayMs = retry) });
       let dropped: unknown;
       try {
-        const response = await this.open('GET', `/v1/jobs/${encodeURIComponent(id)}/events`, undefined, {
-          accept: 'text/event-stream',
-          ...(lastEventId > 0 ? { 'last-event-id': String(lastEventId) } : {}),
-        }, options.signal);
+        const response = await this.open(
+          'GET',
+          `/v1/jobs/${encodeURIComponent(id)}/events`,
+          undefined,
+          {
+            accept: 'text/event-stream',
+            ...(lastEventId > 0 ? { 'last-event-id': String(lastEventId) } : {}),
+          },
+          options.signal,
+        );
         if (response.statusCode >= 400) throw await envelopeError(response);
         const decoder = new TextDecoder();
         for await (const chunk of response.body) {
@@ -145,7 +151,11 @@ export class ApiClient {
         dropped = error;
       }
       if (++failures > maxReconnects) {
-        throw ClientError.isInstance(dropped) ? dropped : new ClientError('EVENT_STREAM_LOST', `The event stream of job ${id} kept dropping before the job ended; \`breakwater jobs tail ${id}\` follows it again.`, null, null, { cause: dropped });
+        throw ClientError.isInstance(dropped)
+          ? dropped
+          : new ClientError('EVENT_STREAM_LOST', `The event stream of job ${id} kept dropping before the job ended; \`breakwater jobs tail ${id}\` follows it again.`, null, null, {
+              cause: dropped,
+            });
       }
       await sleep(delayMs, undefined, options.signal ? { signal: options.signal } : undefined);
     }
@@ -176,7 +186,9 @@ export class ApiClient {
       });
     } catch (error) {
       if (isConnectionFailure(error)) {
-        throw new ClientError('SERVER_UNREACHABLE', `Breakwater is not reachable at ${this.baseUrl}: start it with \`breakwater serve\` (or set BREAKWATER_URL)`, null, null, { cause: error });
+        throw new ClientError('SERVER_UNREACHABLE', `Breakwater is not reachable at ${this.baseUrl}: start it with \`breakwater serve\` (or set BREAKWATER_URL)`, null, null, {
+          cause: error,
+        });
       }
       throw error;
     }

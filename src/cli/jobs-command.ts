@@ -34,7 +34,14 @@ function time(seconds: number | null): string {
 /** Left-aligned columns as wide as their widest cell. */
 export function table(rows: readonly string[][]): string {
   const widths = rows[0]!.map((_cell, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function jobRow(job: WireJob): string[] {

@@ -71,7 +71,12 @@ export function keysCommand(): Command {
         service.create({
           name: flags.name,
           ...(flags.tenant ? { tenant: flags.tenant } : {}),
-          allowedModels: flags.models ? flags.models.split(',').map((alias) => alias.trim()).filter(Boolean) : null,
+          allowedModels: flags.models
+            ? flags.models
+                .split(',')
+                .map((alias) => alias.trim())
+                .filter(Boolean)
+            : null,
           rpm: flags.rpm ?? null,
           tpm: flags.tpm ?? null,
           budget: flags.budget ? { usd: flags.budget, period: flags.period } : null,
@@ -94,7 +99,9 @@ export function keysCommand(): Command {
       for (const key of list) {
         const budget = key.budget ? `$${key.budget.usd}/${key.budget.period}` : '-';
         const state = key.revokedAt ? 'revoked' : 'active';
-        process.stdout.write(`${key.id}  ${key.prefix}…  ${key.name}  ${state}  models=${key.allowedModels?.join(',') ?? '*'}  rpm=${key.rpm ?? '-'}  tpm=${key.tpm ?? '-'}  budget=${budget}\n`);
+        process.stdout.write(
+          `${key.id}  ${key.prefix}…  ${key.name}  ${state}  models=${key.allowedModels?.join(',') ?? '*'}  rpm=${key.rpm ?? '-'}  tpm=${key.tpm ?? '-'}  budget=${budget}\n`,
+        );
       }
       if (list.length === 0) process.stdout.write('no keys yet: breakwater keys create --name my-app\n');
     });

@@ -91,7 +91,10 @@ async function pull(source: string, flags: DirFlags & { sha256?: string }): Prom
   const destination = join(dir, model.fileName);
   if (await existing(destination)) {
     if (expected && (await fileSha256(destination)) !== expected) {
-      throw new ClientError('MODEL_CHECKSUM_MISMATCH', `${destination} is already there but its sha256 is not ${expected}: \`breakwater models rm ${model.fileName}\`, then pull again`);
+      throw new ClientError(
+        'MODEL_CHECKSUM_MISMATCH',
+        `${destination} is already there but its sha256 is not ${expected}: \`breakwater models rm ${model.fileName}\`, then pull again`,
+      );
     }
     process.stdout.write(`${model.fileName} is already in ${dir}\n`);
     return;
@@ -178,17 +181,16 @@ async function remove(target: string, flags: DirFlags): Promise<void> {
 
 export function modelsCommand(): Command {
   const models = new Command('models').description('Download, list and delete local GGUF models (docs/local-models.md)');
-  const names = Object.entries(modelCatalogue).map(([name, entry]) => `  ${name}: ${entry.description}`).join('\n');
+  const names = Object.entries(modelCatalogue)
+    .map(([name, entry]) => `  ${name}: ${entry.description}`)
+    .join('\n');
   withDirOption(models.command('pull'))
     .description('Download a model into the models folder, resuming an interrupted download')
     .argument('<model>', 'a catalogue name, an hf:<owner>/<repo>/<file>.gguf URI or an https URL')
     .option('--sha256 <hex>', 'expected sha256 of the file; a mismatch deletes the download', sha256)
     .addHelpText('after', `\nCatalogue:\n${names}\n\nhf: URIs resolve against https://huggingface.co, or $BREAKWATER_MODEL_HUB (a mirror).`)
     .action(reportingErrors(pull));
-  withDirOption(models.command('ls'))
-    .description('List the models in the models folder')
-    .option('--json', 'print the list as JSON')
-    .action(reportingErrors(list));
+  withDirOption(models.command('ls')).description('List the models in the models folder').option('--json', 'print the list as JSON').action(reportingErrors(list));
   withDirOption(models.command('rm'))
     .description('Delete a model file (and its partial download) from the models folder')
     .argument('<model>', 'a file name in the models folder, or a catalogue name')

@@ -20,7 +20,10 @@ describe('breakwater router', () => {
 
   it('trains a model file from labelled JSONL that the router config can load', async () => {
     const labelled = join(folder, 'labels.jsonl');
-    const rows = Array.from({ length: 12 }, (_, index) => [line('hard', `Review clause ${index} of our supply contract for liability risks`), line('easy', `What colour is product ${index}?`)]).flat();
+    const rows = Array.from({ length: 12 }, (_, index) => [
+      line('hard', `Review clause ${index} of our supply contract for liability risks`),
+      line('easy', `What colour is product ${index}?`),
+    ]).flat();
     writeFileSync(labelled, `${rows.join('\n')}\n`);
     const out = join(folder, 'model.json');
     const { stdout } = await breakwater('train', labelled, '--out', out);
@@ -38,13 +41,35 @@ describe('breakwater router', () => {
       { requestId: `h${index}`, content: `Is it safe to take ibuprofen ${index} days after surgery with my blood thinner?`, tier: 'small', shouldHaveBeen: 'large' },
       { requestId: `e${index}`, content: `Translate order ${index} confirmation into German`, tier: 'small', shouldHaveBeen: null },
     ]).flat();
-    await store.feedback.recordRoutes(calls.map((call) => ({ requestId: call.requestId, tenant: 'acme', keyId: 'key_a', alias: 'auto', tier: call.tier, probability: 0.1, vector: vectorOf(call.content), ts: Date.now() })));
+    await store.feedback.recordRoutes(
+      calls.map((call) => ({
+        requestId: call.requestId,
+        tenant: 'acme',
+        keyId: 'key_a',
+        alias: 'auto',
+        tier: call.tier,
+        probability: 0.1,
+        vector: vectorOf(call.content),
+        ts: Date.now(),
+      })),
+    );
     for (const call of calls) {
-      await store.feedback.rate({ requestId: call.requestId, tenant: 'acme', keyId: 'key_a', rating: call.shouldHaveBeen ? 'bad' : 'good', shouldHaveBeen: call.shouldHaveBeen, note: null, ts: Date.now() });
+      await store.feedback.rate({
+        requestId: call.requestId,
+        tenant: 'acme',
+        keyId: 'key_a',
+        rating: call.shouldHaveBeen ? 'bad' : 'good',
+        shouldHaveBeen: call.shouldHaveBeen,
+        note: null,
+        ts: Date.now(),
+      });
     }
     await store.close();
     const exported = await breakwater('export-feedback');
-    const lines = exported.stdout.trim().split('\n').map((text) => JSON.parse(text) as { label: string; vector: unknown });
+    const lines = exported.stdout
+      .trim()
+      .split('\n')
+      .map((text) => JSON.parse(text) as { label: string; vector: unknown });
     assert.equal(lines.length, 16);
     assert.deepEqual(new Set(lines.map((row) => row.label)), new Set(['easy', 'hard']));
     assert.match(exported.stderr, /16 training lines/);

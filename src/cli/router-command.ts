@@ -71,7 +71,7 @@ export function routerCommand(): Command {
       .argument('[labelled]', 'JSONL: {"label": "easy"|"hard", "request": {"messages": [...]}} or {"label", "vector"} per line')
       .option('-o, --out <file>', 'where to write the model JSON', 'router-model.json')
       .option('--from-feedback', 'add the rated calls stored by POST /v1/feedback (opens the configured store)')
-      .option('--tenant <tenant>', 'with --from-feedback: only this tenant\'s ratings')
+      .option('--tenant <tenant>', "with --from-feedback: only this tenant's ratings")
       .option('--since <date>', 'with --from-feedback: ratings from this day (YYYY-MM-DD, UTC)', day)
       .option('--recall <share>', 'share of hard rows the threshold keeps on the large tier, out of fold', share, 0.98)
       .action(async (labelled: string | undefined, flags: TrainFlags) => {
@@ -104,7 +104,7 @@ export function routerCommand(): Command {
     withConfigOption(new Command('export-feedback'))
       .description('Write stored route feedback as JSONL training lines ({"label", "vector"}), for `router train`')
       .option('-o, --out <file>', 'file to write (default: stdout)')
-      .option('--tenant <tenant>', 'only this tenant\'s ratings')
+      .option('--tenant <tenant>', "only this tenant's ratings")
       .option('--since <date>', 'ratings from this day (YYYY-MM-DD, UTC)', day)
       .action(async (flags: FeedbackFlags & { out?: string }) => {
         const { lines, skipped } = await feedbackLines(flags);

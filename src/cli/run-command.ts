@@ -137,7 +137,10 @@ export function summaryLine(outcomes: readonly FileOutcome[]): string {
 
 /** A failure as its code, message and (for EXTRACTION_FAILED) each validation error. */
 export function describeFailure(outcome: FileOutcome): string {
-  const error = outcome.error ?? { code: outcome.job?.status === 'cancelled' ? 'JOB_CANCELLED' : 'UNKNOWN', message: `The job ended ${outcome.job?.status ?? 'without a status'}.` };
+  const error = outcome.error ?? {
+    code: outcome.job?.status === 'cancelled' ? 'JOB_CANCELLED' : 'UNKNOWN',
+    message: `The job ended ${outcome.job?.status ?? 'without a status'}.`,
+  };
   const issues = error.details?.validation_errors ?? [];
   return [`${error.code}: ${error.message}`, ...issues.map((issue) => `  ${issue.path === '' ? '(root)' : issue.path}: ${issue.message}`)].join('\n');
 }

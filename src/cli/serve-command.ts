@@ -24,7 +24,16 @@ export function serveCommand(): Command {
       const address = await server.listen({ port: loaded.config.server.port, host: loaded.config.server.host });
       const keyCount = (await app.keys.list()).filter((key) => key.revokedAt === null).length;
       app.logger.info(
-        { address, role: app.role, config: loaded.source, store: describeStore(loaded.config), queue: loaded.config.queue.driver, models: Object.keys(loaded.config.models), pipelines: [...app.pipelines.keys()], keys: keyCount },
+        {
+          address,
+          role: app.role,
+          config: loaded.source,
+          store: describeStore(loaded.config),
+          queue: loaded.config.queue.driver,
+          models: Object.keys(loaded.config.models),
+          pipelines: [...app.pipelines.keys()],
+          keys: keyCount,
+        },
         `Breakwater listening on ${address}`,
       );
       if (keyCount === 0) app.logger.warn('No virtual keys yet: create one with `breakwater keys create --name my-app`');

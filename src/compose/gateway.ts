@@ -57,7 +57,11 @@ export function buildGateway(parts: GatewayParts): { gateway: Gateway; ledgerWri
     onError: (error) => logger.error({ err: error }, 'writing ledger rows failed; they are kept and retried'),
     onDrop: (rows, firstOfBurst) => {
       metrics.countLedgerDrops(rows);
-      if (firstOfBurst) logger.error({ maxBufferedRows: config.ledger.maxBufferedRows }, 'ledger buffer full while the store refuses writes: dropping the oldest rows (counted in breakwater_ledger_rows_dropped_total) until a write succeeds');
+      if (firstOfBurst)
+        logger.error(
+          { maxBufferedRows: config.ledger.maxBufferedRows },
+          'ledger buffer full while the store refuses writes: dropping the oldest rows (counted in breakwater_ledger_rows_dropped_total) until a write succeeds',
+        );
     },
   });
 
@@ -106,9 +110,7 @@ export function buildGateway(parts: GatewayParts): { gateway: Gateway; ledgerWri
           }),
         ]
       : []),
-    ...(config.cache.exact.enabled
-      ? [exactCache({ cache, ttlMs: config.cache.exact.ttlSeconds * 1000, onHit: (alias) => metrics.countCacheHit(alias) })]
-      : []),
+    ...(config.cache.exact.enabled ? [exactCache({ cache, ttlMs: config.cache.exact.ttlSeconds * 1000, onHit: (alias) => metrics.countCacheHit(alias) })] : []),
     ...(semantic
       ? [
           semanticCache({
@@ -131,7 +133,10 @@ export function buildGateway(parts: GatewayParts): { gateway: Gateway; ledgerWri
         defaultMaxOutputTokens: config.limits.defaultMaxOutputTokens,
         minOutputTokens: 16,
         onUnpriced: (keyId, alias, deployments) =>
-          logger.warn({ keyId, alias, deployments }, 'a key with a budget calls deployments without a price: they count $0 against its budget; give them a price (docs/configuration.md#pricing)'),
+          logger.warn(
+            { keyId, alias, deployments },
+            'a key with a budget calls deployments without a price: they count $0 against its budget; give them a price (docs/configuration.md#pricing)',
+          ),
         onReject: () => metrics.countRejection('budget'),
       },
       budgetCounters,
@@ -203,7 +208,10 @@ function cascadeEscalations(config: ParsedConfig, routes: ReadonlyMap<string, Al
     if (!router.cascade.structured || router.tiers.length < 2) continue;
     const tiers = router.tiers.map((tier) => ({ tier: tier.name, route: routes.get(tier.alias)! }));
     const priceOf = (tier: CascadeTier) => tier.route.maxPrice.input + tier.route.maxPrice.output;
-    escalations.set(alias, tiers.sort((a, b) => priceOf(b) - priceOf(a)));
+    escalations.set(
+      alias,
+      tiers.sort((a, b) => priceOf(b) - priceOf(a)),
+    );
   }
   return escalations;
 }
@@ -224,4 +232,3 @@ function piiPolicies(config: ParsedConfig): (context: CallContext) => PiiPolicy 
     return { mode, nlp: strictest.nlp, ...(strictest.types ? { types: strictest.types } : {}), ...(strictest.phoneRegions ? { phoneRegions: strictest.phoneRegions } : {}) };
   };
 }
-

@@ -69,9 +69,7 @@ export async function startJobEngine(parts: JobParts): Promise<JobEngine> {
   const onJobError = (error: unknown, context: string) => logger.error({ err: error }, context);
   // With a broker, jobs reach it through the store's outbox: every node relays (SKIP LOCKED
   // claims keep them apart), woken at once by its own submissions.
-  const relay = adapters.relayed
-    ? new OutboxRelay({ outbox: store.dispatches, queue, batch: 500, leaseMs: 30_000, pollMs: 500, onError: onJobError })
-    : undefined;
+  const relay = adapters.relayed ? new OutboxRelay({ outbox: store.dispatches, queue, batch: 500, leaseMs: 30_000, pollMs: 500, onError: onJobError }) : undefined;
   relay?.start();
   const jobs = new JobService({
     store: store.jobs,

@@ -60,7 +60,14 @@ export function defaultProvidersAndModels(env: NodeJS.ProcessEnv): Catalogue {
     },
   };
   if (env.OPENAI_API_KEY) {
-    catalogue.providers.openai = { type: 'openai', baseUrl: 'https://api.openai.com/v1', apiKey: { env: 'OPENAI_API_KEY' }, headers: {}, connections: 128, streamIdleTimeoutMs: 30_000 };
+    catalogue.providers.openai = {
+      type: 'openai',
+      baseUrl: 'https://api.openai.com/v1',
+      apiKey: { env: 'OPENAI_API_KEY' },
+      headers: {},
+      connections: 128,
+      streamIdleTimeoutMs: 30_000,
+    };
     for (const model of ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1', 'gpt-4.1-mini', 'text-embedding-3-small', 'text-embedding-3-large']) {
       catalogue.models[model] = alias(deployment('openai', model));
     }
@@ -88,7 +95,7 @@ export function defaultProvidersAndModels(env: NodeJS.ProcessEnv): Catalogue {
  * The alias the example pipelines extract with: a provider's model when a key is set, the
  * local model once it has been pulled, else the mock (so the demo runs on a fresh machine).
  */
-export function defaultExtractionModel(config: Catalogue, env: NodeJS.ProcessEnv): string {
+export function defaultExtractionModel(config: Catalogue, _env: NodeJS.ProcessEnv): string {
   for (const alias of ['gpt-4o-mini', 'claude-haiku-4-5']) if (config.models[alias]) return alias;
   const local = config.providers.local;
   if (local?.type === 'local' && existsSync(local.model)) return 'local';

@@ -67,12 +67,24 @@ surprise: 1
 
   it('checks that deployments name configured providers', () => {
     const path = configFile(`providers:\n  local: { type: mock }\nmodels:\n  fast: { deployments: [{ provider: nowhere, model: m }] }\n`);
-    assert.match(problem(() => loadConfig({ path, env: {} })), /models\.fast\.deployments\[0\]\.provider: no provider named "nowhere" \(configured: local\)/);
+    assert.match(
+      problem(() => loadConfig({ path, env: {} })),
+      /models\.fast\.deployments\[0\]\.provider: no provider named "nowhere" \(configured: local\)/,
+    );
   });
 
   it('fails clearly on a missing file, bad YAML and a non-integer PORT', () => {
-    assert.match(problem(() => loadConfig({ path: '/nonexistent/breakwater.yaml', env: {} })), /does not exist/);
-    assert.match(problem(() => loadConfig({ path: configFile('server: [unclosed'), env: {} })), /not valid YAML/);
-    assert.match(problem(() => loadConfig({ env: { PORT: 'abc' } })), /PORT="abc" must be an integer/);
+    assert.match(
+      problem(() => loadConfig({ path: '/nonexistent/breakwater.yaml', env: {} })),
+      /does not exist/,
+    );
+    assert.match(
+      problem(() => loadConfig({ path: configFile('server: [unclosed'), env: {} })),
+      /not valid YAML/,
+    );
+    assert.match(
+      problem(() => loadConfig({ env: { PORT: 'abc' } })),
+      /PORT="abc" must be an integer/,
+    );
   });
 });

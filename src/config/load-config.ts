@@ -39,7 +39,10 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   let raw: Record<string, unknown> = {};
   if (path) {
     if (!existsSync(path)) {
-      throw new BreakwaterError('CONFIG_INVALID', `Config file ${path} does not exist; pass an existing file to --config or BREAKWATER_CONFIG, or omit both to run on the embedded defaults.`);
+      throw new BreakwaterError(
+        'CONFIG_INVALID',
+        `Config file ${path} does not exist; pass an existing file to --config or BREAKWATER_CONFIG, or omit both to run on the embedded defaults.`,
+      );
     }
     try {
       raw = (parseYaml(readFileSync(path, 'utf8')) as Record<string, unknown> | null) ?? {};
@@ -112,7 +115,9 @@ function checkReferences(config: ParsedConfig, path: string | undefined): void {
     if (config.models[alias]) problems.push(`autoRoutes.${alias}: "${alias}" is also under models; an alias is either a model or an auto route, so rename one`);
     router.tiers.forEach((tier, index) => {
       if (!config.models[tier.alias]) {
-        problems.push(`autoRoutes.${alias}.tiers[${index}].alias: no model alias "${tier.alias}" (configured: ${Object.keys(config.models).join(', ') || 'none'}); a tier names a model with deployments`);
+        problems.push(
+          `autoRoutes.${alias}.tiers[${index}].alias: no model alias "${tier.alias}" (configured: ${Object.keys(config.models).join(', ') || 'none'}); a tier names a model with deployments`,
+        );
       }
     });
   }
@@ -122,7 +127,9 @@ function checkReferences(config: ParsedConfig, path: string | undefined): void {
       problems.push(`pipelines.${name}: sends webhooks, but webhooks.secrets is empty; add a signing secret (webhooks.secrets: [{ env: BREAKWATER_WEBHOOK_SECRET }])`);
     }
     if (!config.models[pipeline.model] && !config.autoRoutes[pipeline.model]) {
-      problems.push(`pipelines.${name}.model: no model alias "${pipeline.model}" (configured: ${Object.keys(config.models).join(', ') || 'none'}); add it under models or fix the name`);
+      problems.push(
+        `pipelines.${name}.model: no model alias "${pipeline.model}" (configured: ${Object.keys(config.models).join(', ') || 'none'}); add it under models or fix the name`,
+      );
     }
     try {
       checkSchema(pipeline.schema);
@@ -169,7 +176,6 @@ function configError(error: z.ZodError, path: string | undefined): BreakwaterErr
     details: { issues: lines },
   });
 }
-
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
   let node = target;

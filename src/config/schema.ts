@@ -186,7 +186,10 @@ const pipelineSchema = z
       .strict()
       .prefault({}),
     /** Where records go; the store (readable at GET /v1/pipelines/:name/records) by default. */
-    sinks: z.array(pipelineSinkSchema).min(1).default([{ type: 'store' }]),
+    sinks: z
+      .array(pipelineSinkSchema)
+      .min(1)
+      .default([{ type: 'store' }]),
     /** Job webhook for this pipeline's jobs, unless a submission names its own. */
     webhook: z.object({ url: z.url() }).strict().optional(),
   })
@@ -203,7 +206,11 @@ export const configSchema = z
       .object({
         host: z.string().default('127.0.0.1'),
         port: z.number().int().min(0).max(65_535).default(8080),
-        bodyLimitBytes: z.number().int().positive().default(4 * 1024 * 1024),
+        bodyLimitBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(4 * 1024 * 1024),
         /** Most requests one process serves at once; more are answered 503 at once. */
         maxConcurrentRequests: z.number().int().positive().default(1024),
         /** Open job event streams (GET /v1/jobs/:id/events) per process; more are answered 503. */
@@ -242,7 +249,10 @@ export const configSchema = z
             /** amqp://user:password@host:5672/vhost, a secret. */
             url: secretRefSchema,
             /** Prefix of the exchanges and queues Breakwater declares. */
-            name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/).default('breakwater.jobs'),
+            name: z
+              .string()
+              .regex(/^[a-z0-9][a-z0-9._-]*$/)
+              .default('breakwater.jobs'),
             /** Messages a worker holds unacknowledged (defaults to jobs.concurrency). */
             prefetch: z.number().int().positive().optional(),
           })
@@ -346,7 +356,10 @@ export const configSchema = z
     telemetry: z
       .object({
         serviceName: z.string().default('breakwater'),
-        otlp: z.object({ endpoint: z.url(), headers: z.record(z.string(), secretRefSchema).default({}) }).strict().optional(),
+        otlp: z
+          .object({ endpoint: z.url(), headers: z.record(z.string(), secretRefSchema).default({}) })
+          .strict()
+          .optional(),
       })
       .strict()
       .prefault({}),
@@ -398,14 +411,22 @@ export const configSchema = z
         maxQueued: z.number().int().positive().default(100_000),
         maxQueuedPerTenant: z.number().int().positive().default(10_000),
         /** Largest POST /v1/jobs body (a base64 document is 4/3 of its file). */
-        bodyLimitBytes: z.number().int().positive().default(16 * 1024 * 1024),
+        bodyLimitBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(16 * 1024 * 1024),
         /** Finished jobs (and their events and inputs) are deleted after this; records stay. */
         retentionDays: z.number().int().positive().default(30),
         /** On shutdown, running jobs get this long to finish before they go back to the queue. */
         shutdownGraceMs: z.number().int().nonnegative().default(10_000),
         documents: z
           .object({
-            maxBytes: z.number().int().positive().default(10 * 1024 * 1024),
+            maxBytes: z
+              .number()
+              .int()
+              .positive()
+              .default(10 * 1024 * 1024),
             maxChars: z.number().int().positive().default(400_000),
             /** A PDF with more pages fails before any page is read. */
             maxPages: z.number().int().positive().default(2_000),
@@ -445,7 +466,10 @@ export const configSchema = z
            * cheaper tier escalate once to the dearest tier when the answer fails the schema
            * (middleware/cascade). On by default: it spends more only on answers the caller could not use.
            */
-          cascade: z.object({ structured: z.boolean().default(true) }).strict().prefault({}),
+          cascade: z
+            .object({ structured: z.boolean().default(true) })
+            .strict()
+            .prefault({}),
         }),
       )
       .default({}),

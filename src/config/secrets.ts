@@ -14,8 +14,12 @@ export function resolveSecret(ref: SecretRef, at: string, env: NodeJS.ProcessEnv
   try {
     return readFileSync(ref.file, 'utf8').trim();
   } catch (error) {
-    throw new BreakwaterError('CONFIG_INVALID', `${at}: cannot read secret file ${ref.file} (${(error as NodeJS.ErrnoException).code ?? 'error'}); check the path and its permissions.`, {
-      cause: error,
-    });
+    throw new BreakwaterError(
+      'CONFIG_INVALID',
+      `${at}: cannot read secret file ${ref.file} (${(error as NodeJS.ErrnoException).code ?? 'error'}); check the path and its permissions.`,
+      {
+        cause: error,
+      },
+    );
   }
 }

@@ -47,7 +47,11 @@ const bodies: Record<string, unknown> = {
   'content parts': { model: 'm', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] },
   'tools and an assistant tool call': {
     model: 'm',
-    messages: [user, { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }] }, { role: 'tool', content: '1', tool_call_id: 'c1' }],
+    messages: [
+      user,
+      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+      { role: 'tool', content: '1', tool_call_id: 'c1' },
+    ],
     tools: [{ type: 'function', function: { name: 'f', parameters: {} } }],
   },
   'no model': { messages: [user] },
@@ -76,11 +80,14 @@ describe('parseChatBody', () => {
   }
 
   it('refuses what the schema refuses, with its message', () => {
-    assert.throws(() => parseChatBody({ model: 'm', messages: [user], temperature: 3 }), (error: unknown) => {
-      assert.ok(BreakwaterError.isInstance(error));
-      assert.equal(error.code, 'INVALID_REQUEST');
-      assert.equal(error.param, 'temperature');
-      return true;
-    });
+    assert.throws(
+      () => parseChatBody({ model: 'm', messages: [user], temperature: 3 }),
+      (error: unknown) => {
+        assert.ok(BreakwaterError.isInstance(error));
+        assert.equal(error.code, 'INVALID_REQUEST');
+        assert.equal(error.param, 'temperature');
+        return true;
+      },
+    );
   });
 });

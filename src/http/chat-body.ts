@@ -14,8 +14,14 @@ export function parseChatBody(body: unknown): ChatRequest {
 
 type Check = (value: unknown) => boolean;
 
-const orNull = (check: Check): Check => (value) => value === null || check(value);
-const number = (min: number, max: number): Check => (value) => typeof value === 'number' && value >= min && value <= max;
+const orNull =
+  (check: Check): Check =>
+  (value) =>
+    value === null || check(value);
+const number =
+  (min: number, max: number): Check =>
+  (value) =>
+    typeof value === 'number' && value >= min && value <= max;
 // zod's int() also means a safe integer.
 const positiveInteger: Check = (value) => Number.isSafeInteger(value) && (value as number) > 0;
 const isString: Check = (value) => typeof value === 'string';
@@ -48,7 +54,7 @@ function isPlainChatRequest(body: unknown): boolean {
   for (const name in body) {
     if (name === 'messages') continue;
     const check = scalarFields.get(name);
-    if (!check || !check(body[name])) return false;
+    if (!check?.(body[name])) return false;
   }
   const messages = body.messages;
   if (!Array.isArray(messages) || messages.length === 0 || messages.length > maxMessages) return false;

@@ -29,7 +29,8 @@ export function jsonBodies(server: FastifyInstance): void {
 }
 
 function bodyError(outcome: Exclude<JsonParseOutcome, { ok: true }>): BreakwaterError {
-  if ('syntax' in outcome) return new BreakwaterError('INVALID_JSON', `The request body is not valid JSON (${outcome.syntax}). Send a JSON object with Content-Type: application/json.`);
+  if ('syntax' in outcome)
+    return new BreakwaterError('INVALID_JSON', `The request body is not valid JSON (${outcome.syntax}). Send a JSON object with Content-Type: application/json.`);
   switch (outcome.shape) {
     case 'depth':
       return new BreakwaterError('INVALID_REQUEST', `The request body nests arrays and objects deeper than ${maxNesting} levels; flatten it.`);

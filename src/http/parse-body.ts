@@ -34,4 +34,3 @@ function receivedType(body: unknown, path: PropertyKey[]): string {
   if (Array.isArray(node)) return 'array';
   return typeof node;
 }
-

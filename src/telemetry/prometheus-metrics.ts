@@ -27,7 +27,12 @@ export class PrometheusMetrics implements GatewayMetrics {
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'breakwater_' });
     const registers = [this.registry];
-    this.requests = new Counter({ name: 'breakwater_requests_total', help: 'Model calls by alias, deployment, status and cache result', labelNames: ['alias', 'deployment', 'status', 'cache'], registers });
+    this.requests = new Counter({
+      name: 'breakwater_requests_total',
+      help: 'Model calls by alias, deployment, status and cache result',
+      labelNames: ['alias', 'deployment', 'status', 'cache'],
+      registers,
+    });
     this.latency = new Histogram({
       name: 'breakwater_request_duration_seconds',
       help: 'Model call latency as the client sees it (streams: until the answer is complete)',
@@ -44,7 +49,12 @@ export class PrometheusMetrics implements GatewayMetrics {
     this.tokens = new Counter({ name: 'breakwater_tokens_total', help: 'Tokens by direction (input, output)', labelNames: ['alias', 'deployment', 'direction'], registers });
     this.cost = new Counter({ name: 'breakwater_cost_usd_total', help: 'Spend in USD', labelNames: ['alias', 'deployment'], registers });
     this.cacheHits = new Counter({ name: 'breakwater_cache_hits_total', help: 'Cache hits by kind (exact, semantic)', labelNames: ['alias', 'kind'], registers });
-    this.routeDecisions = new Counter({ name: 'breakwater_route_decisions_total', help: 'Cost-aware router decisions by auto alias and tier', labelNames: ['alias', 'tier'], registers });
+    this.routeDecisions = new Counter({
+      name: 'breakwater_route_decisions_total',
+      help: 'Cost-aware router decisions by auto alias and tier',
+      labelNames: ['alias', 'tier'],
+      registers,
+    });
     this.piiDetections = new Counter({ name: 'breakwater_pii_detections_total', help: 'Personal data found in requests, by type (counts only)', labelNames: ['type'], registers });
     this.rejections = new Counter({ name: 'breakwater_limit_rejections_total', help: 'Requests refused by rate limits or budgets', labelNames: ['reason'], registers });
     this.breaker = new Gauge({ name: 'breakwater_circuit_state', help: 'Circuit breaker per deployment: 0 closed, 1 half-open, 2 open', labelNames: ['deployment'], registers });
@@ -60,8 +70,17 @@ export class PrometheusMetrics implements GatewayMetrics {
       },
     });
     this.httpErrors = new Counter({ name: 'breakwater_http_errors_total', help: 'HTTP error responses by stable code', labelNames: ['code'], registers });
-    this.ledgerDrops = new Counter({ name: 'breakwater_ledger_rows_dropped_total', help: 'Ledger rows dropped because the store refused writes until the buffer (ledger.maxBufferedRows) was full', registers });
-    this.cacheErrors = new Counter({ name: 'breakwater_cache_errors_total', help: 'Response cache operations that failed and were treated as a miss (get) or skipped (set)', labelNames: ['operation'], registers });
+    this.ledgerDrops = new Counter({
+      name: 'breakwater_ledger_rows_dropped_total',
+      help: 'Ledger rows dropped because the store refused writes until the buffer (ledger.maxBufferedRows) was full',
+      registers,
+    });
+    this.cacheErrors = new Counter({
+      name: 'breakwater_cache_errors_total',
+      help: 'Response cache operations that failed and were treated as a miss (get) or skipped (set)',
+      labelNames: ['operation'],
+      registers,
+    });
   }
 
   observeCall(labels: { alias: string; deployment: string; status: number; cache: string }, latencySeconds: number, overheadSeconds: number): void {

@@ -8,9 +8,7 @@ import { z } from 'zod';
  */
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() }).loose();
-const imagePart = z
-  .object({ type: z.literal('image_url'), image_url: z.object({ url: z.string(), detail: z.string().optional() }).loose() })
-  .loose();
+const imagePart = z.object({ type: z.literal('image_url'), image_url: z.object({ url: z.string(), detail: z.string().optional() }).loose() }).loose();
 const otherPart = z.object({ type: z.string() }).loose();
 const contentPart = z.union([textPart, imagePart, otherPart]);
 const content = z.union([z.string(), z.array(contentPart)]);
@@ -53,10 +51,7 @@ const toolSchema = z
   })
   .loose();
 
-const toolChoice = z.union([
-  z.enum(['none', 'auto', 'required']),
-  z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) }).loose(),
-]);
+const toolChoice = z.union([z.enum(['none', 'auto', 'required']), z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) }).loose()]);
 
 const responseFormat = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text') }),
@@ -106,7 +101,10 @@ export const chatRequestSchema = z
     tool_choice: toolChoice.optional(),
     parallel_tool_calls: z.boolean().optional(),
     response_format: responseFormat.optional(),
-    stop: z.union([z.string(), z.array(z.string()).max(4)]).nullable().optional(),
+    stop: z
+      .union([z.string(), z.array(z.string()).max(4)])
+      .nullable()
+      .optional(),
     temperature: z.number().min(0).max(2).nullable().optional(),
     top_p: z.number().min(0).max(1).nullable().optional(),
     seed: z.number().int().nullable().optional(),

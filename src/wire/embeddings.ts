@@ -19,12 +19,7 @@ const tokenIdLists = z
 export const embeddingsRequestSchema = z
   .object({
     model: z.string().min(1),
-    input: z.union([
-      z.string(),
-      z.array(z.string()).min(1).max(2048),
-      z.array(z.unknown()).min(1).max(maxTokensPerInput).pipe(z.array(z.number().int())),
-      tokenIdLists,
-    ]),
+    input: z.union([z.string(), z.array(z.string()).min(1).max(2048), z.array(z.unknown()).min(1).max(maxTokensPerInput).pipe(z.array(z.number().int())), tokenIdLists]),
     encoding_format: z.enum(['float', 'base64']).optional(),
     // Above any embedding model's size (3,072 is OpenAI's largest); unbounded, a request for 2^31 made the mock provider allocate a 2^31-slot vector and froze the process.
     dimensions: z.number().int().positive().max(16_384).optional(),

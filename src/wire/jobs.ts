@@ -8,13 +8,24 @@ import { chatRequestSchema } from './chat.js';
  */
 
 const common = {
-  webhook: z.object({ url: z.string().min(1).max(2048) }).strict().optional(),
+  webhook: z
+    .object({ url: z.string().min(1).max(2048) })
+    .strict()
+    .optional(),
   /** Higher runs first, -100..100. */
   priority: z.number().int().min(-100).max(100).optional(),
   /** Not before this many seconds from now. */
-  delay_seconds: z.number().nonnegative().max(30 * 86_400).optional(),
+  delay_seconds: z
+    .number()
+    .nonnegative()
+    .max(30 * 86_400)
+    .optional(),
   /** Must finish within this many seconds of submission, or it fails with JOB_DEADLINE_EXCEEDED. */
-  deadline_seconds: z.number().positive().max(30 * 86_400).optional(),
+  deadline_seconds: z
+    .number()
+    .positive()
+    .max(30 * 86_400)
+    .optional(),
   max_attempts: z.number().int().min(1).max(20).optional(),
   metadata: z.record(z.string().max(64), z.string().max(512)).optional(),
 };

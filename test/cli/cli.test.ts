@@ -15,7 +15,9 @@ describe('breakwater CLI', () => {
   const breakwater = (...args: string[]) => run(process.execPath, [...cli, ...args], { env });
 
   it('creates a key shown once, lists it without the secret, and revokes it', async () => {
-    const created = JSON.parse((await breakwater('keys', 'create', '--name', 'ci', '--models', 'mock', '--rpm', '60', '--budget', '2.5', '--period', 'day', '--tag', 'team=qa', '--json')).stdout);
+    const created = JSON.parse(
+      (await breakwater('keys', 'create', '--name', 'ci', '--models', 'mock', '--rpm', '60', '--budget', '2.5', '--period', 'day', '--tag', 'team=qa', '--json')).stdout,
+    );
     assert.match(created.key, /^bw_/);
     assert.deepEqual(created.allowed_models, ['mock']);
     assert.deepEqual(created.budget, { usd: 2.5, period: 'day' });

@@ -80,7 +80,10 @@ describe('breakwater models', () => {
     const { stdout, stderr } = await models(['pull', hfUri, '--dir', dir, '--sha256', digest]);
     assert.match(stdout, new RegExp(`saved .*tiny\\.gguf \\(2\\.0 MB\\)\\nsha256 ${digest} \\(verified\\)`));
     assert.match(stderr, /tiny\.gguf: 100% /);
-    assert.deepEqual(hub.seen.map((request) => request.url), ['/acme/tiny-GGUF/resolve/main/tiny.gguf', '/cdn/tiny.gguf']);
+    assert.deepEqual(
+      hub.seen.map((request) => request.url),
+      ['/acme/tiny-GGUF/resolve/main/tiny.gguf', '/cdn/tiny.gguf'],
+    );
     assert.equal(sha256Of(join(dir, 'tiny.gguf')), digest);
     assert.ok(!existsSync(join(dir, 'tiny.gguf.partial')));
     assert.match((await models(['pull', hfUri, '--dir', dir])).stdout, /already in/);
@@ -129,7 +132,10 @@ describe('breakwater models', () => {
     const dir = freshDir();
     const offline = await failure(['pull', hfUri, '--dir', dir], { BREAKWATER_MODEL_HUB: 'http://127.0.0.1:1' });
     assert.equal(offline.code, 1);
-    assert.match(offline.stderr, /MODEL_HUB_UNREACHABLE: this machine cannot reach 127\.0\.0\.1:1 .*download http:\/\/127\.0\.0\.1:1\/acme\/tiny-GGUF\/resolve\/main\/tiny\.gguf elsewhere and copy it to .*, or set BREAKWATER_MODEL_HUB to a mirror/);
+    assert.match(
+      offline.stderr,
+      /MODEL_HUB_UNREACHABLE: this machine cannot reach 127\.0\.0\.1:1 .*download http:\/\/127\.0\.0\.1:1\/acme\/tiny-GGUF\/resolve\/main\/tiny\.gguf elsewhere and copy it to .*, or set BREAKWATER_MODEL_HUB to a mirror/,
+    );
     const missing = await failure(['pull', 'hf:acme/tiny-GGUF/nope.gguf', '--dir', dir]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /MODEL_FILE_NOT_FOUND: hf:acme\/tiny-GGUF\/nope\.gguf does not exist \(404/);
@@ -145,7 +151,10 @@ describe('breakwater models', () => {
     await models(['pull', hfUri, '--dir', dir]);
     assert.match((await models(['ls', '--dir', dir])).stdout, /NAME\s+SIZE\s+MODIFIED\s+CATALOGUE\ntiny\.gguf\s+2\.0 MB\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+-/);
     const listed = JSON.parse((await models(['ls', '--dir', dir, '--json'])).stdout) as Array<{ name: string; size_bytes: number; complete: boolean }>;
-    assert.deepEqual(listed.map(({ name, size_bytes, complete }) => ({ name, size_bytes, complete })), [{ name: 'tiny.gguf', size_bytes: payload.length, complete: true }]);
+    assert.deepEqual(
+      listed.map(({ name, size_bytes, complete }) => ({ name, size_bytes, complete })),
+      [{ name: 'tiny.gguf', size_bytes: payload.length, complete: true }],
+    );
     assert.match((await models(['rm', 'tiny.gguf', '--dir', dir])).stdout, /removed .*tiny\.gguf/);
     assert.ok(!existsSync(join(dir, 'tiny.gguf')));
     const outside = await failure(['rm', '../outside', '--dir', dir]);

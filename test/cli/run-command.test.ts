@@ -94,8 +94,17 @@ describe('breakwater run and jobs, against a server on a real port', () => {
     const before = await jobCount();
     const ran = await breakwater('run', 'note', join(test.folder, 'alpha.txt'), join(test.folder, 'beta.txt'), '--url', url, '--key', key, '--json');
     assert.equal(ran.code, 0, ran.stderr);
-    const lines = ran.stdout.trim().split('\n').map((line) => JSON.parse(line));
-    assert.deepEqual(lines.map((line) => [line.status, line.created, line.record.title]), [['succeeded', false, 'Alpha Widget'], ['succeeded', false, 'Beta Gadget']]);
+    const lines = ran.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    assert.deepEqual(
+      lines.map((line) => [line.status, line.created, line.record.title]),
+      [
+        ['succeeded', false, 'Alpha Widget'],
+        ['succeeded', false, 'Beta Gadget'],
+      ],
+    );
     assert.match(ran.stderr, /already submitted as job_\w+ \(succeeded\)/);
     assert.equal(await jobCount(), before, 'no new jobs');
   });
@@ -143,11 +152,20 @@ describe('breakwater run and jobs, against a server on a real port', () => {
     assert.equal(JSON.parse(shown.stdout).result.record.title, 'Alpha Widget');
     const tail = await breakwater('jobs', 'tail', id, '--url', url, '--key', key);
     assert.equal(tail.code, 0, tail.stderr);
-    assert.deepEqual([...tail.stdout.matchAll(/#\d+ {2}(job-\w+)/g)].map((match) => match[1]), ['job-queued', 'job-start', 'job-progress', 'job-progress', 'job-progress', 'job-progress', 'job-end']);
+    assert.deepEqual(
+      [...tail.stdout.matchAll(/#\d+ {2}(job-\w+)/g)].map((match) => match[1]),
+      ['job-queued', 'job-start', 'job-progress', 'job-progress', 'job-progress', 'job-progress', 'job-end'],
+    );
     assert.match(tail.stdout, /job-progress +saving record/);
     // Event times are Unix seconds on the wire; read as milliseconds they printed as January 1970.
-    const printedAt = tail.stdout.trim().split('\n').map((line) => Date.parse(line.split(/\s+/)[0]!));
-    assert.ok(printedAt.every((at) => Math.abs(at - Date.now()) < 3_600_000), `jobs tail prints when each event happened:\n${tail.stdout}`);
+    const printedAt = tail.stdout
+      .trim()
+      .split('\n')
+      .map((line) => Date.parse(line.split(/\s+/)[0]!));
+    assert.ok(
+      printedAt.every((at) => Math.abs(at - Date.now()) < 3_600_000),
+      `jobs tail prints when each event happened:\n${tail.stdout}`,
+    );
   });
 });
 

@@ -124,8 +124,18 @@ before(async () => {
     // Hold each answer briefly, so the 200 calls really overlap on both nodes.
     await sleep(50);
     const base = { id: 'chatcmpl-budget', created: 1_700_000_000, model: String(request.body.model) };
-    const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] });
-    sendSse(response, [chunk({ role: 'assistant', content: '' }), chunk({ content: 'Budgets ' }), chunk({ content: 'matter.' }), chunk({}, 'length'), { ...base, object: 'chat.completion.chunk', choices: [], usage }]);
+    const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({
+      ...base,
+      object: 'chat.completion.chunk',
+      choices: [{ index: 0, delta, finish_reason: finish }],
+    });
+    sendSse(response, [
+      chunk({ role: 'assistant', content: '' }),
+      chunk({ content: 'Budgets ' }),
+      chunk({ content: 'matter.' }),
+      chunk({}, 'length'),
+      { ...base, object: 'chat.completion.chunk', choices: [], usage },
+    ]);
     return true;
   });
   await admin.query(`CREATE SCHEMA ${pg.escapeIdentifier(schema)}`);
@@ -237,7 +247,11 @@ test('a total budget holds across two API nodes under 200 concurrent streams', a
 
   const served = outcomes.filter((outcome) => outcome.status === 200);
   const refused = outcomes.filter((outcome) => outcome.status !== 200);
-  assert.deepEqual(served.filter((outcome) => !outcome.completed), [], 'every 200 stream ran to its usage chunk and [DONE]');
+  assert.deepEqual(
+    served.filter((outcome) => !outcome.completed),
+    [],
+    'every 200 stream ran to its usage chunk and [DONE]',
+  );
   assert.deepEqual(
     refused.filter((outcome) => outcome.status !== 429 || outcome.code !== 'BUDGET_EXCEEDED'),
     [],
@@ -248,8 +262,13 @@ test('a total budget holds across two API nodes under 200 concurrent streams', a
     `served ${served.length}; the budget of $${budgetUsd} allows ${fewestServed}..${mostServed} calls reserving $${reservedUsd} and costing $${costUsd}`,
   );
   const perNode = [0, 1].map((node) => served.filter((outcome) => outcome.node === node).length);
-  t.diagnostic(`served ${served.length} (node 1: ${perNode[0]}, node 2: ${perNode[1]}), allowed ${fewestServed}..${mostServed}; reserve $${reservedUsd}, cost $${costUsd}, budget $${budgetUsd}`);
-  assert.ok(perNode.every((count) => count > 0), 'both nodes served calls from the one budget');
+  t.diagnostic(
+    `served ${served.length} (node 1: ${perNode[0]}, node 2: ${perNode[1]}), allowed ${fewestServed}..${mostServed}; reserve $${reservedUsd}, cost $${costUsd}, budget $${budgetUsd}`,
+  );
+  assert.ok(
+    perNode.every((count) => count > 0),
+    'both nodes served calls from the one budget',
+  );
   // Refusals happen before the provider call: the upstream saw exactly the served calls.
   assert.equal(upstream.chatRequests().length, served.length);
 
@@ -266,7 +285,10 @@ test('a total budget holds across two API nodes under 200 concurrent streams', a
   const recorded = rows.reduce((sum, row) => sum + row.requests, 0);
   const spentUsd = rows.reduce((sum, row) => sum + row.cost_usd, 0);
   assert.equal(recorded, requests + warmUps, 'the ledger holds one row per request');
-  assert.equal(rows.reduce((sum, row) => sum + row.errors, 0), refused.length + warmUps);
+  assert.equal(
+    rows.reduce((sum, row) => sum + row.errors, 0),
+    refused.length + warmUps,
+  );
   assert.ok(spentUsd <= budgetUsd, `recorded spend $${spentUsd} <= budget $${budgetUsd}`);
   assert.ok(Math.abs(spentUsd - served.length * costUsd) < 1e-9, `recorded spend $${spentUsd} = ${served.length} x $${costUsd}`);
 });

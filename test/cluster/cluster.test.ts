@@ -45,7 +45,11 @@ describe('cluster: 2 api + 2 worker processes survive kill -9 and a broker disco
 
     /** Submits job `index` to its API node, or to the other one if that node is gone (same Idempotency-Key). */
     const submit = async (index: number): Promise<string> => {
-      const body = JSON.stringify({ kind: 'pipeline', pipeline: 'manifest', text: `Shipment SHP-${index} from Oslo to Bergen by DHL, ${index % 7 + 1} pallets, ${(index % 50) + 10} kg` });
+      const body = JSON.stringify({
+        kind: 'pipeline',
+        pipeline: 'manifest',
+        text: `Shipment SHP-${index} from Oslo to Bergen by DHL, ${(index % 7) + 1} pallets, ${(index % 50) + 10} kg`,
+      });
       for (let attempt = 0; ; attempt++) {
         const node = apis[(index + attempt) % 2]!;
         if (!alive(node)) continue;
@@ -114,10 +118,20 @@ describe('cluster: 2 api + 2 worker processes survive kill -9 and a broker disco
 
     const followerResults = await Promise.all(followers);
     for (const [index, result] of followerResults.entries()) {
-      assert.ok(result.types.some((type) => finalEvents.has(type)), `follower of ${followed[index]} saw the end`);
-      assert.deepEqual(result.seen, [...new Set(result.seen)].sort((a, b) => a - b), 'no event twice, in order, across the reconnect');
+      assert.ok(
+        result.types.some((type) => finalEvents.has(type)),
+        `follower of ${followed[index]} saw the end`,
+      );
+      assert.deepEqual(
+        result.seen,
+        [...new Set(result.seen)].sort((a, b) => a - b),
+        'no event twice, in order, across the reconnect',
+      );
     }
-    assert.ok(followerResults.some((result) => result.reconnects > 0), 'followers of the killed node moved to the other one');
+    assert.ok(
+      followerResults.some((result) => result.reconnects > 0),
+      'followers of the killed node moved to the other one',
+    );
 
     // Every job to its end, followed on the surviving API node.
     await eachLimited(ids, 50, async (id) => {
@@ -126,7 +140,11 @@ describe('cluster: 2 api + 2 worker processes survive kill -9 and a broker disco
 
     const { rows: jobs } = await cluster.sql.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM jobs GROUP BY status`);
     const byStatus = Object.fromEntries(jobs.map((row) => [row.status, row.n]));
-    assert.equal(Object.values(byStatus).reduce((sum, n) => sum + n, 0), jobCount, `no job lost or added: ${JSON.stringify(byStatus)}`);
+    assert.equal(
+      Object.values(byStatus).reduce((sum, n) => sum + n, 0),
+      jobCount,
+      `no job lost or added: ${JSON.stringify(byStatus)}`,
+    );
     assert.equal(byStatus.succeeded, jobCount, `every job succeeded: ${JSON.stringify(byStatus)}`);
     const { rows: duplicates } = await cluster.sql.query(`SELECT job_id FROM records GROUP BY job_id HAVING count(*) > 1`);
     assert.deepEqual(duplicates, [], 'no record written twice');

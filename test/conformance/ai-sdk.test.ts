@@ -4,7 +4,7 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { APICallError, embed, embedMany, generateText, Output, stepCountIs, streamText, tool } from 'ai';
 import { z } from 'zod';
 import { OpenAIUpstream, sendJson, type RecordedRequest } from '../support/openai-upstream.js';
-import { base, rejection, streamToolCalls, textCompletion, toolCallCompletion, usage } from '../support/scripted-answers.js';
+import { base, rejection, streamToolCalls, textCompletion, toolCallCompletion } from '../support/scripted-answers.js';
 import { startTestApp, upstreamConfig, upstreamSecret, type TestApp } from '../support/test-app.js';
 
 /**
@@ -17,10 +17,6 @@ type Message = { role: string; content: unknown; tool_calls?: unknown[]; tool_ca
 function lastMessage(request: RecordedRequest): Message {
   return (request.body.messages as Message[]).at(-1)!;
 }
-
-
-
-
 
 const weather = tool({ description: 'Current weather in a city', inputSchema: z.object({ city: z.string() }) });
 
@@ -121,7 +117,10 @@ describe('the AI SDK (ai v6, @ai-sdk/openai-compatible v2) against a running Bre
       };
       const result = await generateText({ model: breakwater('gpt-test'), prompt: 'weather in Oslo?', tools: { weather }, maxRetries: 0 });
       const sent = upstream.chatRequests().at(-1)!.body;
-      const tools = sent.tools as Array<{ type: string; function: { name: string; description: string; parameters: { type: string; properties: Record<string, { type: string }>; required: string[] } } }>;
+      const tools = sent.tools as Array<{
+        type: string;
+        function: { name: string; description: string; parameters: { type: string; properties: Record<string, { type: string }>; required: string[] } };
+      }>;
       assert.equal(tools.length, 1);
       assert.equal(tools[0]!.type, 'function');
       assert.equal(tools[0]!.function.name, 'weather');
@@ -233,7 +232,10 @@ describe('the AI SDK (ai v6, @ai-sdk/openai-compatible v2) against a running Bre
         maxRetries: 0,
       });
       assert.deepEqual(result.output, { name: 'Ada', age: 36 });
-      const format = upstream.chatRequests().at(-1)!.body.response_format as { type: string; json_schema: { name: string; strict: boolean; schema: { properties: Record<string, unknown> } } };
+      const format = upstream.chatRequests().at(-1)!.body.response_format as {
+        type: string;
+        json_schema: { name: string; strict: boolean; schema: { properties: Record<string, unknown> } };
+      };
       assert.equal(format.type, 'json_schema');
       assert.equal(format.json_schema.strict, true);
       assert.deepEqual(Object.keys(format.json_schema.schema.properties).sort(), ['age', 'name']);

@@ -13,9 +13,6 @@ import { startTestApp, upstreamConfig, upstreamSecret, type TestApp } from '../s
  * only swaps the base URL and the key.
  */
 
-
-
-
 const weatherTool = {
   type: 'function' as const,
   function: {
@@ -24,7 +21,6 @@ const weatherTool = {
     parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false },
   },
 };
-
 
 describe('the openai SDK (v6) against a running Breakwater', () => {
   let upstream: OpenAIUpstream;
@@ -89,7 +85,10 @@ describe('the openai SDK (v6) against a running Breakwater', () => {
       const stream = await client.chat.completions.create({ model: 'gpt-test', stream: true, messages: [{ role: 'user', content: 'no usage please' }] });
       for await (const chunk of stream) chunks.push(chunk);
       assert.equal(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join(''), 'echo: no usage please');
-      assert.ok(chunks.every((chunk) => !chunk.usage && chunk.choices.length === 1), 'no chunk carries usage and none is choice-less');
+      assert.ok(
+        chunks.every((chunk) => !chunk.usage && chunk.choices.length === 1),
+        'no chunk carries usage and none is choice-less',
+      );
     });
 
     it('breaking out of the SDK stream cancels the upstream request', { timeout: 10_000 }, async () => {
@@ -99,7 +98,9 @@ describe('the openai SDK (v6) against a running Breakwater', () => {
         response.on('close', () => upstreamClosed());
         response.writeHead(200, { 'content-type': 'text/event-stream' });
         // One chunk, then the upstream keeps the stream open (a long generation).
-        response.write(`data: ${JSON.stringify({ ...base(request), object: 'chat.completion.chunk', choices: [{ index: 0, delta: { role: 'assistant', content: 'long ' }, finish_reason: null }] })}\n\n`);
+        response.write(
+          `data: ${JSON.stringify({ ...base(request), object: 'chat.completion.chunk', choices: [{ index: 0, delta: { role: 'assistant', content: 'long ' }, finish_reason: null }] })}\n\n`,
+        );
         return true;
       };
       const stream = await client.chat.completions.create({ model: 'gpt-test', stream: true, messages: [{ role: 'user', content: 'a very long answer' }] });
@@ -127,9 +128,7 @@ describe('the openai SDK (v6) against a running Breakwater', () => {
 
   describe('raw responses and headers', () => {
     it('.withResponse() exposes x-request-id (as request_id) and the x-breakwater-* headers', async () => {
-      const { data, response, request_id } = await client.chat.completions
-        .create({ model: 'gpt-test', messages: [{ role: 'user', content: 'headers please' }] })
-        .withResponse();
+      const { data, response, request_id } = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'headers please' }] }).withResponse();
       assert.equal(data.choices[0]!.message.content, 'echo: headers please');
       assert.equal(response.status, 200);
       const requestId = response.headers.get('x-request-id');
@@ -217,7 +216,12 @@ describe('the openai SDK (v6) against a running Breakwater', () => {
         { role: 'tool', tool_call_id: 'call_1', content: '{"temp_c":3}' },
       ];
       upstream.script = (request, response) => {
-        sendJson(response, 200, { ...base(request), object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'It is 3°C in Oslo.' }, finish_reason: 'stop' }], usage });
+        sendJson(response, 200, {
+          ...base(request),
+          object: 'chat.completion',
+          choices: [{ index: 0, message: { role: 'assistant', content: 'It is 3°C in Oslo.' }, finish_reason: 'stop' }],
+          usage,
+        });
         return true;
       };
       const completion = await client.chat.completions.create({ model: 'gpt-test', messages, tools: [weatherTool] });
@@ -235,7 +239,9 @@ describe('the openai SDK (v6) against a running Breakwater', () => {
         messages: [{ role: 'user', content: 'forecast for Tromsø' }],
         tools: [zodFunction({ name: 'lookup', parameters: z.object({ city: z.string(), days: z.number().int() }) })],
       });
-      const sentTool = (upstream.chatRequests().at(-1)!.body.tools as Array<{ function: { name: string; strict: boolean; parameters: { properties: Record<string, unknown> } } }>)[0]!;
+      const sentTool = (
+        upstream.chatRequests().at(-1)!.body.tools as Array<{ function: { name: string; strict: boolean; parameters: { properties: Record<string, unknown> } } }>
+      )[0]!;
       assert.equal(sentTool.function.name, 'lookup');
       assert.equal(sentTool.function.strict, true);
       assert.deepEqual(Object.keys(sentTool.function.parameters.properties).sort(), ['city', 'days']);
@@ -486,7 +492,11 @@ describe('the openai SDK (v6) against a running Breakwater', () => {
       assert.equal(error.type, 'invalid_request_error');
       assert.equal(error.param, 'temperature');
       const unknown = await rejection(
-        client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'x' }], frobnicate: true } as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming),
+        client.chat.completions.create({
+          model: 'gpt-test',
+          messages: [{ role: 'user', content: 'x' }],
+          frobnicate: true,
+        } as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming),
       );
       assert.ok(unknown instanceof OpenAI.BadRequestError);
       assert.equal(unknown.param, 'frobnicate');

@@ -175,7 +175,10 @@ export function countersContract(name: string, open: () => Promise<CountersHarne
       await h.counters.seed(budget, 0, minute);
       const results = [];
       for (let i = 0; i < 11; i++) results.push(await h.counters.reserve(budget, 0.1, 1, minute));
-      assert.deepEqual(results.map((result) => result.status), [...Array(10).fill('reserved'), 'refused']);
+      assert.deepEqual(
+        results.map((result) => result.status),
+        [...Array(10).fill('reserved'), 'refused'],
+      );
       assert.ok(Math.abs(usedOf(results[10]!) - 1) < 1e-9, String(usedOf(results[10]!)));
     });
 
@@ -185,7 +188,10 @@ export function countersContract(name: string, open: () => Promise<CountersHarne
       const results = await Promise.all(Array.from({ length: 200 }, () => h.counters.reserve(budget, 1, 50, minute)));
       const granted = results.filter((result) => result.status === 'reserved');
       assert.equal(granted.length, 50);
-      assert.deepEqual(granted.map(usedOf).sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i));
+      assert.deepEqual(
+        granted.map(usedOf).sort((a, b) => a - b),
+        Array.from({ length: 50 }, (_, i) => i),
+      );
       assert.equal(new Set(granted.map((result) => reserved(result).reservation)).size, 50, 'each hold has its own name');
       for (const refused of results.filter((result) => result.status !== 'reserved')) assert.deepEqual(refused, { status: 'refused', used: 50 });
     });

@@ -51,7 +51,10 @@ export function dispatchOutboxContract(current: () => Store): void {
       const open = newJob({ createdAt: t0 + 1 });
       await store.jobs.createJob(open, input(), dispatchOf(open));
       assert.equal(await store.jobs.deleteFinishedBefore(t0 + 5_000), 1);
-      assert.deepEqual((await store.dispatches.claim(10, 30_000)).map((dispatch) => dispatch.id), [open.id]);
+      assert.deepEqual(
+        (await store.dispatches.claim(10, 30_000)).map((dispatch) => dispatch.id),
+        [open.id],
+      );
     });
 
     it('splits unsent dispatches between concurrent relays', async (context) => {
@@ -62,7 +65,11 @@ export function dispatchOutboxContract(current: () => Store): void {
         await store.jobs.createJob(job, input(), dispatchOf(job));
         ids.push(job.id);
       }
-      assert.deepEqual((await store.dispatches.claim(3, 30_000)).map((dispatch) => dispatch.id), ids.slice(0, 3), 'oldest first');
+      assert.deepEqual(
+        (await store.dispatches.claim(3, 30_000)).map((dispatch) => dispatch.id),
+        ids.slice(0, 3),
+        'oldest first',
+      );
       const claims = await Promise.all(Array.from({ length: 4 }, () => store.dispatches.claim(15, 30_000)));
       const claimed = claims.flat().map((dispatch) => dispatch.id);
       assert.equal(new Set(claimed).size, claimed.length, 'no dispatch goes to two relays');

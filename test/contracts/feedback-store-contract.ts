@@ -64,11 +64,28 @@ export function feedbackStoreContract(name: string, open: () => Promise<Feedback
       await feedback.rate({ requestId: 'req-1', tenant: 'acme', keyId: 'key_b', rating: 'bad', shouldHaveBeen: 'large', note: 'missed the dosage question', ts: t0 + 30 });
       await feedback.rate({ requestId: 'req-9', tenant: 'globex', keyId: 'key_g', rating: 'bad', shouldHaveBeen: null, note: null, ts: t0 + 40 });
       const all = await feedback.listRated({ limit: 10 });
-      assert.deepEqual(all.map((row) => `${row.feedback.tenant}/${row.feedback.requestId}:${row.feedback.rating}`), ['acme/req-2:good', 'acme/req-1:bad', 'globex/req-9:bad']);
-      assert.deepEqual(all[1]!.feedback, { requestId: 'req-1', tenant: 'acme', keyId: 'key_b', rating: 'bad', shouldHaveBeen: 'large', note: 'missed the dosage question', ts: t0 + 30 });
+      assert.deepEqual(
+        all.map((row) => `${row.feedback.tenant}/${row.feedback.requestId}:${row.feedback.rating}`),
+        ['acme/req-2:good', 'acme/req-1:bad', 'globex/req-9:bad'],
+      );
+      assert.deepEqual(all[1]!.feedback, {
+        requestId: 'req-1',
+        tenant: 'acme',
+        keyId: 'key_b',
+        rating: 'bad',
+        shouldHaveBeen: 'large',
+        note: 'missed the dosage question',
+        ts: t0 + 30,
+      });
       assert.deepEqual(all[1]!.observation, observation());
-      assert.deepEqual((await feedback.listRated({ tenant: 'globex', limit: 10 })).map((row) => row.feedback.requestId), ['req-9']);
-      assert.deepEqual((await feedback.listRated({ since: t0 + 25, limit: 10 })).map((row) => row.feedback.requestId), ['req-1', 'req-9']);
+      assert.deepEqual(
+        (await feedback.listRated({ tenant: 'globex', limit: 10 })).map((row) => row.feedback.requestId),
+        ['req-9'],
+      );
+      assert.deepEqual(
+        (await feedback.listRated({ since: t0 + 25, limit: 10 })).map((row) => row.feedback.requestId),
+        ['req-1', 'req-9'],
+      );
       assert.equal((await feedback.listRated({ limit: 1 })).length, 1);
     });
 

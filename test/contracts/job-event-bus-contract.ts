@@ -86,8 +86,14 @@ export function jobEventBusContract(name: string, open: () => Promise<JobEventBu
       bus.publish(event(job, 2));
       bus.publish(event(job, 3));
       await staying.received(3);
-      assert.deepEqual(leaving.events.map((received) => received.seq), [1]);
-      assert.deepEqual(staying.events.map((received) => received.seq), [1, 2, 3]);
+      assert.deepEqual(
+        leaving.events.map((received) => received.seq),
+        [1],
+      );
+      assert.deepEqual(
+        staying.events.map((received) => received.seq),
+        [1, 2, 3],
+      );
     });
 
     it('delivers nothing after the last listener of a job unsubscribed, and again after a new subscribe', async () => {
@@ -106,7 +112,10 @@ export function jobEventBusContract(name: string, open: () => Promise<JobEventBu
       bus.publish(event(marker, 2));
       await Promise.all([second.received(1), markers.received(2)]);
       assert.deepEqual(first.events, []);
-      assert.deepEqual(second.events.map((received) => received.seq), [2]);
+      assert.deepEqual(
+        second.events.map((received) => received.seq),
+        [2],
+      );
     });
 
     it('carries an event published on one node to a follower on another', async (t) => {
@@ -121,7 +130,10 @@ export function jobEventBusContract(name: string, open: () => Promise<JobEventBu
       await Promise.all([h.settled(follower), h.settled(publisher)]);
       for (let seq = 1; seq <= 5; seq++) publisher.publish(event(job, seq));
       await Promise.all([onFollower.received(5), onPublisher.received(5)]);
-      assert.deepEqual(onFollower.events, [1, 2, 3, 4, 5].map((seq) => event(job, seq)));
+      assert.deepEqual(
+        onFollower.events,
+        [1, 2, 3, 4, 5].map((seq) => event(job, seq)),
+      );
       onFollower.unsubscribe();
       await h.settled(follower);
       publisher.publish(event(job, 6));

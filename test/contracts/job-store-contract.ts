@@ -27,10 +27,28 @@ export function jobStoreContract(current: () => Store): void {
       const { job: stored, created } = await store.jobs.createJob(job, bytes, dispatchOf(job));
       assert.equal(created, true);
       const expected: JobRecord = {
-        id: job.id, tenant: 'tenant-a', keyId: 'key-a', kind: 'pipeline', pipeline: 'invoices', status: 'queued', priority: 3,
-        source: 'invoice.pdf', webhookUrl: 'https://hooks.example.com/a', idempotencyKey: null, attempts: 0, maxAttempts: 3, token: 0,
-        step: null, result: null, error: null, metadata: { customer: 'c-42' }, createdAt: t0, startedAt: null, finishedAt: null,
-        runAt: t0, deadline: t0 + 60_000,
+        id: job.id,
+        tenant: 'tenant-a',
+        keyId: 'key-a',
+        kind: 'pipeline',
+        pipeline: 'invoices',
+        status: 'queued',
+        priority: 3,
+        source: 'invoice.pdf',
+        webhookUrl: 'https://hooks.example.com/a',
+        idempotencyKey: null,
+        attempts: 0,
+        maxAttempts: 3,
+        token: 0,
+        step: null,
+        result: null,
+        error: null,
+        metadata: { customer: 'c-42' },
+        createdAt: t0,
+        startedAt: null,
+        finishedAt: null,
+        runAt: t0,
+        deadline: t0 + 60_000,
       };
       assert.deepEqual(stored, expected);
       assert.deepEqual(await store.jobs.getJob(job.id), expected);
@@ -85,16 +103,34 @@ export function jobStoreContract(current: () => Store): void {
       // created_at ties are ordered by id, descending.
       const newestFirst = [ids[4], ids[3], ids[2], ids[1], ids[0]];
       const first = await store.jobs.listJobs('tenant-a', { limit: 2 });
-      assert.deepEqual(first.data.map((job) => job.id), newestFirst.slice(0, 2));
+      assert.deepEqual(
+        first.data.map((job) => job.id),
+        newestFirst.slice(0, 2),
+      );
       assert.ok(first.nextCursor);
       const second = await store.jobs.listJobs('tenant-a', { limit: 2, cursor: first.nextCursor });
-      assert.deepEqual(second.data.map((job) => job.id), newestFirst.slice(2, 4));
+      assert.deepEqual(
+        second.data.map((job) => job.id),
+        newestFirst.slice(2, 4),
+      );
       const third = await store.jobs.listJobs('tenant-a', { limit: 2, cursor: second.nextCursor! });
-      assert.deepEqual(third.data.map((job) => job.id), newestFirst.slice(4));
+      assert.deepEqual(
+        third.data.map((job) => job.id),
+        newestFirst.slice(4),
+      );
       assert.equal(third.nextCursor, null);
-      assert.deepEqual((await store.jobs.listJobs('tenant-a', { limit: 10, status: 'running' })).data.map((job) => job.id), [ids[1]]);
-      assert.deepEqual((await store.jobs.listJobs('tenant-a', { limit: 10, pipeline: 'receipts' })).data.map((job) => job.id), [ids[4]]);
-      assert.deepEqual((await store.jobs.listJobs('tenant-b', { limit: 10 })).data.map((job) => job.id), [other.id]);
+      assert.deepEqual(
+        (await store.jobs.listJobs('tenant-a', { limit: 10, status: 'running' })).data.map((job) => job.id),
+        [ids[1]],
+      );
+      assert.deepEqual(
+        (await store.jobs.listJobs('tenant-a', { limit: 10, pipeline: 'receipts' })).data.map((job) => job.id),
+        [ids[4]],
+      );
+      assert.deepEqual(
+        (await store.jobs.listJobs('tenant-b', { limit: 10 })).data.map((job) => job.id),
+        [other.id],
+      );
       await assert.rejects(store.jobs.listJobs('tenant-a', { limit: 2, cursor: 'not-a-cursor' }), isCode('INVALID_REQUEST'));
     });
 
@@ -109,7 +145,10 @@ export function jobStoreContract(current: () => Store): void {
       await store.jobs.cancelJob(cancelled.id, 'tenant-c', t0 + 100);
       const counts = await store.jobs.countQueued();
       assert.equal(counts.total, 4);
-      assert.deepEqual([...counts.byTenant].sort(), [['tenant-a', 2], ['tenant-b', 2]]);
+      assert.deepEqual([...counts.byTenant].sort(), [
+        ['tenant-a', 2],
+        ['tenant-b', 2],
+      ]);
     });
 
     it('starts a job under a claim token, refusing older and equal tokens and accepting a newer one', async () => {
@@ -140,15 +179,29 @@ export function jobStoreContract(current: () => Store): void {
       assert.deepEqual(step?.event.data, { step: 'extracting fields', page: 2, of: 3 });
       await store.jobs.progress(job.id, 5, 'validating', {}, t0 + 300);
       const events = await store.jobs.events(job.id, 0);
-      assert.deepEqual(events.map((event) => [event.seq, event.type]), [[1, 'job-queued'], [2, 'job-start'], [3, 'job-progress'], [4, 'job-progress']]);
-      assert.deepEqual((await store.jobs.events(job.id, 2)).map((event) => event.seq), [3, 4]);
+      assert.deepEqual(
+        events.map((event) => [event.seq, event.type]),
+        [
+          [1, 'job-queued'],
+          [2, 'job-start'],
+          [3, 'job-progress'],
+          [4, 'job-progress'],
+        ],
+      );
+      assert.deepEqual(
+        (await store.jobs.events(job.id, 2)).map((event) => event.seq),
+        [3, 4],
+      );
       assert.deepEqual(await store.jobs.events(job.id, 4), []);
     });
 
     it('numbers concurrent events of one job without gaps or repeats', async () => {
       const job = await runningJob({}, 5);
       await Promise.all(Array.from({ length: 20 }, (_, i) => store.jobs.progress(job.id, 5, `step ${i}`, {}, t0 + 200 + i)));
-      assert.deepEqual((await store.jobs.events(job.id, 0)).map((event) => event.seq), Array.from({ length: 22 }, (_, i) => i + 1));
+      assert.deepEqual(
+        (await store.jobs.events(job.id, 0)).map((event) => event.seq),
+        Array.from({ length: 22 }, (_, i) => i + 1),
+      );
     });
 
     it('completes a job once, with its record and webhooks in the same change', async () => {
@@ -213,9 +266,16 @@ export function jobStoreContract(current: () => Store): void {
       assert.equal(final?.job.status, 'failed');
       assert.equal(final?.job.finishedAt, t0 + 7_000);
       assert.deepEqual(final?.event.data, { status: 'failed', error: { code: 'OUTPUT_INVALID', message: 'total is not a number' } });
-      assert.deepEqual(seen.map((job) => job.status), ['failed'], 'only the final failure sends a webhook');
+      assert.deepEqual(
+        seen.map((job) => job.status),
+        ['failed'],
+        'only the final failure sends a webhook',
+      );
       assert.equal((await store.deliveries.ofJob(job.id)).length, 1);
-      assert.deepEqual((await store.jobs.events(job.id, 0)).map((event) => event.type), ['job-queued', 'job-start', 'job-retry', 'job-start', 'job-fail']);
+      assert.deepEqual(
+        (await store.jobs.events(job.id, 0)).map((event) => event.type),
+        ['job-queued', 'job-start', 'job-retry', 'job-start', 'job-fail'],
+      );
     });
 
     it('abandons a queued or running job without a token, and leaves an ended one alone', async () => {
@@ -253,7 +313,11 @@ export function jobStoreContract(current: () => Store): void {
 
       const running = await runningJob({}, 3);
       assert.equal((await store.jobs.cancelJob(running.id, 'tenant-a', t0 + 500))?.job.status, 'cancelled');
-      assert.equal(await store.jobs.completeJob(running.id, 3, { late: true }, t0 + 600, { record: record(running.id) }), undefined, 'the worker of a cancelled job changes nothing');
+      assert.equal(
+        await store.jobs.completeJob(running.id, 3, { late: true }, t0 + 600, { record: record(running.id) }),
+        undefined,
+        'the worker of a cancelled job changes nothing',
+      );
       assert.equal(await store.records.getByJob(running.id), undefined);
     });
 

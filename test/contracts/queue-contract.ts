@@ -67,7 +67,10 @@ export function queueContract(name: string, open: () => Promise<QueueHarness>, o
       const lowLater = item({ priority: 0, runAt: h.now() - 2 });
       await h.queue.enqueue([low, high, lowLater]);
       const claims = await h.queue.claim(3, 30_000);
-      assert.deepEqual(claims.map((claim) => claim.id), [high.id, low.id, lowLater.id]);
+      assert.deepEqual(
+        claims.map((claim) => claim.id),
+        [high.id, low.id, lowLater.id],
+      );
     });
 
     it('holds a delayed item until its time', async () => {
@@ -177,7 +180,10 @@ export function queueContract(name: string, open: () => Promise<QueueHarness>, o
       await h.queue.claim(1, 1_000);
       await h.advance(1_001);
       const dead = await h.queue.recover();
-      assert.deepEqual(dead.map((letter) => [letter.id, letter.reason, letter.attempts]), [[a.id, 'attempts', 1]]);
+      assert.deepEqual(
+        dead.map((letter) => [letter.id, letter.reason, letter.attempts]),
+        [[a.id, 'attempts', 1]],
+      );
     });
 
     it('dead-letters a waiting item once its deadline passes', async () => {
@@ -186,7 +192,10 @@ export function queueContract(name: string, open: () => Promise<QueueHarness>, o
       await h.advance(2_001);
       assert.deepEqual(await h.queue.claim(1, 30_000), [], 'never handed out past its deadline');
       const dead = await h.queue.recover();
-      assert.deepEqual(dead.map((letter) => [letter.id, letter.reason]), [[a.id, 'deadline']]);
+      assert.deepEqual(
+        dead.map((letter) => [letter.id, letter.reason]),
+        [[a.id, 'deadline']],
+      );
     });
 
     it('cancels a waiting item, and fences a claimed one', async () => {

@@ -31,7 +31,10 @@ export function recordStoreContract(current: () => Store): void {
       const second = await store.records.list('tenant-a', 'invoices', first.nextCursor!, 2);
       assert.deepEqual(second, { data: [stored[0]], nextCursor: null });
       assert.deepEqual((await store.records.list('tenant-a', 'receipts', undefined, 2)).data, []);
-      assert.deepEqual((await store.records.list('tenant-b', 'invoices', undefined, 2)).data.map((item) => item.jobId), [other.id]);
+      assert.deepEqual(
+        (await store.records.list('tenant-b', 'invoices', undefined, 2)).data.map((item) => item.jobId),
+        [other.id],
+      );
     });
 
     it('finds the record a job wrote, and none for a job without one', async () => {

@@ -38,15 +38,33 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
       it('creates a key, finds it by hash and id, never returns the hash, and lists keys in creation order', async () => {
         const before = Date.now();
         const plain = await store.keys.createKey({
-          id: 'key_0001', name: 'plain', hash: 'a'.repeat(64), prefix: 'bw_aaaa', tenant: 'key_0001',
-          allowedModels: null, rpm: null, tpm: null, budget: null, tags: {}, piiPolicy: null,
+          id: 'key_0001',
+          name: 'plain',
+          hash: 'a'.repeat(64),
+          prefix: 'bw_aaaa',
+          tenant: 'key_0001',
+          allowedModels: null,
+          rpm: null,
+          tpm: null,
+          budget: null,
+          tags: {},
+          piiPolicy: null,
         });
         assert.ok(plain.createdAt >= before && plain.createdAt <= Date.now());
         assert.equal(plain.revokedAt, null);
         assert.equal('hash' in plain, false);
         const limited = await store.keys.createKey({
-          id: 'key_0002', name: 'limited', hash: 'b'.repeat(64), prefix: 'bw_bbbb', tenant: 'acme',
-          allowedModels: ['fast', 'smart'], rpm: 60, tpm: 10_000, budget: { usd: 12.5, period: 'month' }, tags: { team: 'billing' }, piiPolicy: 'block',
+          id: 'key_0002',
+          name: 'limited',
+          hash: 'b'.repeat(64),
+          prefix: 'bw_bbbb',
+          tenant: 'acme',
+          allowedModels: ['fast', 'smart'],
+          rpm: 60,
+          tpm: 10_000,
+          budget: { usd: 12.5, period: 'month' },
+          tags: { team: 'billing' },
+          piiPolicy: 'block',
         });
         assert.deepEqual(await store.keys.findKeyByHash('a'.repeat(64)), plain);
         assert.deepEqual(await store.keys.findKeyByHash('b'.repeat(64)), limited);
@@ -58,8 +76,17 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
 
       it('revokes a key once (the first time stays) and answers undefined for an unknown key', async () => {
         await store.keys.createKey({
-          id: 'key_r', name: 'r', hash: 'd'.repeat(64), prefix: 'bw_dddd', tenant: 'key_r',
-          allowedModels: null, rpm: null, tpm: null, budget: null, tags: {}, piiPolicy: null,
+          id: 'key_r',
+          name: 'r',
+          hash: 'd'.repeat(64),
+          prefix: 'bw_dddd',
+          tenant: 'key_r',
+          allowedModels: null,
+          rpm: null,
+          tpm: null,
+          budget: null,
+          tags: {},
+          piiPolicy: null,
         });
         assert.equal((await store.keys.revokeKey('key_r', t0))?.revokedAt, t0);
         assert.equal((await store.keys.revokeKey('key_r', t0 + 1_000))?.revokedAt, t0);
@@ -89,17 +116,51 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
         const none = { routeTier: null, piiDetections: {} };
         assert.deepEqual(all, [
           { keyId: null, alias: 'fast', day: '2025-03-04', requests: 1, errors: 0, cacheHits: 0, inputTokens: 10, outputTokens: 5, costUsd: 0.000000001, ...none },
-          { keyId: 'key-a', alias: 'auto', day: '2025-03-04', routeTier: 'large', requests: 1, errors: 0, cacheHits: 0, inputTokens: 10, outputTokens: 5, costUsd: 0.5, piiDetections: {} },
+          {
+            keyId: 'key-a',
+            alias: 'auto',
+            day: '2025-03-04',
+            routeTier: 'large',
+            requests: 1,
+            errors: 0,
+            cacheHits: 0,
+            inputTokens: 10,
+            outputTokens: 5,
+            costUsd: 0.5,
+            piiDetections: {},
+          },
           // a semantic hit is a cache hit; PII counts add up per type, values are never stored
-          { keyId: 'key-a', alias: 'auto', day: '2025-03-04', routeTier: 'small', requests: 2, errors: 0, cacheHits: 1, inputTokens: 20, outputTokens: 10, costUsd: 0.03, piiDetections: { EMAIL: 3, PHONE: 1 } },
+          {
+            keyId: 'key-a',
+            alias: 'auto',
+            day: '2025-03-04',
+            routeTier: 'small',
+            requests: 2,
+            errors: 0,
+            cacheHits: 1,
+            inputTokens: 20,
+            outputTokens: 10,
+            costUsd: 0.03,
+            piiDetections: { EMAIL: 3, PHONE: 1 },
+          },
           { keyId: 'key-a', alias: 'fast', day: '2025-03-04', requests: 3, errors: 1, cacheHits: 1, inputTokens: 27, outputTokens: 13, costUsd: 0.3, ...none },
           { keyId: 'key-a', alias: 'smart', day: '2025-03-04', requests: 1, errors: 0, cacheHits: 0, inputTokens: 10, outputTokens: 5, costUsd: 1.5, ...none },
           { keyId: 'key-b', alias: 'fast', day: '2025-03-05', requests: 1, errors: 1, cacheHits: 0, inputTokens: 10, outputTokens: 5, costUsd: 0.3, ...none },
         ]);
         const byKey = await store.ledger.aggregateUsage({ from: t0, to: t0 + 2 * day, keyId: 'key-a', alias: 'smart' });
-        assert.deepEqual(byKey.map((row) => [row.keyId, row.alias, row.requests]), [['key-a', 'smart', 1]]);
+        assert.deepEqual(
+          byKey.map((row) => [row.keyId, row.alias, row.requests]),
+          [['key-a', 'smart', 1]],
+        );
         const firstDay = await store.ledger.aggregateUsage({ from: t0 + 1, to: t0 + day, alias: 'fast' });
-        assert.deepEqual(firstDay.map((row) => [row.keyId, row.requests]), [[null, 1], ['key-a', 2]], '`from` inclusive, `to` exclusive');
+        assert.deepEqual(
+          firstDay.map((row) => [row.keyId, row.requests]),
+          [
+            [null, 1],
+            ['key-a', 2],
+          ],
+          '`from` inclusive, `to` exclusive',
+        );
       });
 
       it('sums spend since a time for one key, and deletes rows before a time', async () => {

@@ -86,7 +86,9 @@ export function record(jobId: string, overrides: Partial<StoredRecord> = {}): St
   };
 }
 
-export const webhookFor = (eventType: string, seen: JobRecord[]) => (job: JobRecord): WebhookOutboxEntry[] => {
-  seen.push(job);
-  return [{ id: unique('whk'), url: 'https://hooks.example.com/bw', eventType, body: JSON.stringify({ id: job.id, status: job.status }) }];
-};
+export const webhookFor =
+  (eventType: string, seen: JobRecord[]) =>
+  (job: JobRecord): WebhookOutboxEntry[] => {
+    seen.push(job);
+    return [{ id: unique('whk'), url: 'https://hooks.example.com/bw', eventType, body: JSON.stringify({ id: job.id, status: job.status }) }];
+  };

@@ -29,20 +29,45 @@ export function webhookDeliveryStoreContract(current: () => Store): void {
       }
       const lease = 30_000;
       assert.deepEqual(await store.deliveries.claim('claim-0', t0 + 999, lease, 10), []);
-      assert.deepEqual((await store.deliveries.claim('claim-1', t0 + 1_001, lease, 10)).map((delivery) => delivery.id), ids.slice(0, 2));
-      assert.deepEqual((await store.deliveries.claim('claim-2', t0 + 5_000, lease, 10)).map((delivery) => delivery.id), [ids[2]], 'claimed deliveries are not handed out again');
+      assert.deepEqual(
+        (await store.deliveries.claim('claim-1', t0 + 1_001, lease, 10)).map((delivery) => delivery.id),
+        ids.slice(0, 2),
+      );
+      assert.deepEqual(
+        (await store.deliveries.claim('claim-2', t0 + 5_000, lease, 10)).map((delivery) => delivery.id),
+        [ids[2]],
+        'claimed deliveries are not handed out again',
+      );
 
-      assert.equal(await store.deliveries.recordAttempt(ids[0]!, 'claim-1', { delivered: false, status: 503, error: 'upstream busy', nextAttemptAt: t0 + 60_000 }, t0 + 2_000), true);
+      assert.equal(
+        await store.deliveries.recordAttempt(ids[0]!, 'claim-1', { delivered: false, status: 503, error: 'upstream busy', nextAttemptAt: t0 + 60_000 }, t0 + 2_000),
+        true,
+      );
       assert.equal(await store.deliveries.recordAttempt(ids[1]!, 'claim-1', { delivered: true, status: 204, error: null, nextAttemptAt: null }, t0 + 2_000), true);
       assert.equal(await store.deliveries.recordAttempt(ids[2]!, 'claim-2', { delivered: false, status: 410, error: 'gone', nextAttemptAt: null }, t0 + 6_000), true);
       assert.deepEqual(await store.deliveries.claim('claim-3', t0 + 59_999, lease, 10), []);
       const due = await store.deliveries.claim('claim-4', t0 + 10 * 60_000, lease, 10);
-      assert.deepEqual(due.map((delivery) => delivery.id), [ids[0]], 'delivered and failed deliveries are never due again');
+      assert.deepEqual(
+        due.map((delivery) => delivery.id),
+        [ids[0]],
+        'delivered and failed deliveries are never due again',
+      );
       assert.deepEqual(
         { ...due[0], body: undefined },
         {
-          id: ids[0], jobId: jobIds[0], tenant: 'tenant-a', url: 'https://hooks.example.com/bw', eventType: 'job.succeeded', body: undefined,
-          status: 'pending', attempts: 1, nextAttemptAt: t0 + 60_000, lastStatus: 503, lastError: 'upstream busy', createdAt: t0 + 1_000, updatedAt: t0 + 2_000,
+          id: ids[0],
+          jobId: jobIds[0],
+          tenant: 'tenant-a',
+          url: 'https://hooks.example.com/bw',
+          eventType: 'job.succeeded',
+          body: undefined,
+          status: 'pending',
+          attempts: 1,
+          nextAttemptAt: t0 + 60_000,
+          lastStatus: 503,
+          lastError: 'upstream busy',
+          createdAt: t0 + 1_000,
+          updatedAt: t0 + 2_000,
         },
       );
       assert.deepEqual(JSON.parse(due[0]!.body), { id: jobIds[0], status: 'succeeded' });
@@ -75,11 +100,18 @@ export function webhookDeliveryStoreContract(current: () => Store): void {
       const [{ id, jobId }] = (await pendingDeliveries(1)) as [{ id: string; jobId: string }];
       assert.equal((await store.deliveries.claim('claim-a', t0 + 2_000, 10_000, 10)).length, 1);
       assert.deepEqual(await store.deliveries.claim('claim-b', t0 + 11_999, 10_000, 10), [], 'taken while the lease runs');
-      assert.deepEqual((await store.deliveries.claim('claim-b', t0 + 12_000, 10_000, 10)).map((delivery) => delivery.id), [id], 'free once it ran out');
+      assert.deepEqual(
+        (await store.deliveries.claim('claim-b', t0 + 12_000, 10_000, 10)).map((delivery) => delivery.id),
+        [id],
+        'free once it ran out',
+      );
 
       const late = { delivered: false, status: 500, error: 'HTTP 500', nextAttemptAt: t0 + 99_000 };
       assert.equal(await store.deliveries.recordAttempt(id, 'claim-a', late, t0 + 13_000), false, 'the stale holder changes nothing');
-      assert.deepEqual((await store.deliveries.ofJob(jobId)).map((delivery) => [delivery.status, delivery.attempts]), [['pending', 0]]);
+      assert.deepEqual(
+        (await store.deliveries.ofJob(jobId)).map((delivery) => [delivery.status, delivery.attempts]),
+        [['pending', 0]],
+      );
       assert.equal(await store.deliveries.recordAttempt(id, 'claim-b', { delivered: true, status: 200, error: null, nextAttemptAt: null }, t0 + 13_000), true);
       assert.equal(await store.deliveries.recordAttempt(id, 'claim-b', late, t0 + 14_000), false, 'one record per claim');
       assert.equal(await store.deliveries.recordAttempt(id, 'claim-a', late, t0 + 14_000), false);
@@ -93,7 +125,11 @@ export function webhookDeliveryStoreContract(current: () => Store): void {
       await store.deliveries.claim('claim-a', t0 + 2_000, 60_000, 10);
       await store.deliveries.recordAttempt(id, 'claim-a', { delivered: false, status: 503, error: 'HTTP 503', nextAttemptAt: t0 + 3_000 }, t0 + 2_500);
       const retry = await store.deliveries.claim('claim-b', t0 + 3_000, 60_000, 10);
-      assert.deepEqual(retry.map((delivery) => [delivery.id, delivery.attempts]), [[id, 1]], 'due at its retry time, not held by the recorded claim');
+      assert.deepEqual(
+        retry.map((delivery) => [delivery.id, delivery.attempts]),
+        [[id, 1]],
+        'due at its retry time, not held by the recorded claim',
+      );
     });
   });
 }

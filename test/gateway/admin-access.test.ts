@@ -25,7 +25,10 @@ function spellings(path: string, port: number): string[] {
     `/${first}/${escapeUpper(admin)}/${afterAdmin}`,
     `/${escapeFirstLetter(first!)}/${tail}`,
     `/${first}/${admin}/${afterAdmin.split('/').map(escapeFirstLetter).join('/')}`,
-    `/${first}/${admin.split('').map((letter) => `%${letter.charCodeAt(0).toString(16)}`).join('')}/${afterAdmin}`,
+    `/${first}/${admin
+      .split('')
+      .map((letter) => `%${letter.charCodeAt(0).toString(16)}`)
+      .join('')}/${afterAdmin}`,
     `/${first}/${admin}%2F${afterAdmin}`,
     `/${first}%2F${admin}/${afterAdmin}`,
     `//${first}/${tail}`,

@@ -27,7 +27,14 @@ describe("an auto alias keeps to the key's allowed models", () => {
         mini: { deployments: [{ provider: 'upstream', model: 'gpt-4o-mini', retries: 0 }] },
         big: { deployments: [{ provider: 'upstream', model: 'gpt-4o', retries: 0 }] },
       },
-      autoRoutes: { auto: { tiers: [{ name: 'small', alias: 'mini' }, { name: 'large', alias: 'big' }] } },
+      autoRoutes: {
+        auto: {
+          tiers: [
+            { name: 'small', alias: 'mini' },
+            { name: 'large', alias: 'big' },
+          ],
+        },
+      },
     });
   });
   after(async () => {
@@ -45,7 +52,13 @@ describe("an auto alias keeps to the key's allowed models", () => {
     assert.equal(response.statusCode, 200);
     assert.equal(response.headers['x-breakwater-route'], 'small; model=mini');
     assert.match(String(response.headers['x-breakwater-route-reason']), /tier "large" is not in this key's allowed models/);
-    assert.deepEqual(upstream.chatRequests().slice(before).map((request) => request.body.model), ['gpt-4o-mini']);
+    assert.deepEqual(
+      upstream
+        .chatRequests()
+        .slice(before)
+        .map((request) => request.body.model),
+      ['gpt-4o-mini'],
+    );
     const hinted = await chat(smallOnly, 'hi', { 'x-breakwater-route-hint': 'large' });
     assert.equal(hinted.headers['x-breakwater-route'], 'small; model=mini', 'a hint opens no tier');
   });

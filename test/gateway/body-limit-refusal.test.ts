@@ -54,7 +54,9 @@ describe('a body over the limit is refused with a 413 the client can read', () =
     const framingHeader = framing === 'content-length' ? `content-length: ${total}` : 'transfer-encoding: chunked';
     const chunk = (bytes: string) => (framing === 'content-length' ? bytes : `${bytes.length.toString(16)}\r\n${bytes}\r\n`);
     const connection = clientCloses ? 'connection: close\r\n' : '';
-    socket.write(`POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\n${connection}authorization: ${bearer(key).authorization}\r\ncontent-type: application/json\r\n${framingHeader}\r\n\r\n`);
+    socket.write(
+      `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\n${connection}authorization: ${bearer(key).authorization}\r\ncontent-type: application/json\r\n${framingHeader}\r\n\r\n`,
+    );
     const head = `{"model":"mock","messages":[{"role":"user","content":"${'a'.repeat(limit)}`;
     socket.write(chunk(head));
     // The refusal arrives while most of the body is still to be sent.
@@ -87,7 +89,9 @@ describe('a body over the limit is refused with a 413 the client can read', () =
     socket.setEncoding('latin1');
     socket.on('data', (chunk: string) => (text += chunk));
     socket.on('error', () => undefined);
-    socket.write(`POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: ${bearer(key).authorization}\r\ncontent-type: application/json\r\ncontent-length: ${limit * 100}\r\n\r\n`);
+    socket.write(
+      `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: ${bearer(key).authorization}\r\ncontent-type: application/json\r\ncontent-length: ${limit * 100}\r\n\r\n`,
+    );
     await once(socket, 'close');
     assert.match(text, /^HTTP\/1\.1 413 [\s\S]*connection: close/i);
   });

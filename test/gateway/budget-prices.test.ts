@@ -46,7 +46,10 @@ describe('budgets and deployments without a price', () => {
     const test = await startTestApp({});
     try {
       assert.ok(test.app.gateway.aliasesFor({ allowedModels: null } as never).some((route) => route.alias === 'local'));
-      assert.deepEqual(warnings(test).filter((warning) => warning.msg.includes('knows no price')), []);
+      assert.deepEqual(
+        warnings(test).filter((warning) => warning.msg.includes('knows no price')),
+        [],
+      );
     } finally {
       await test.close();
     }

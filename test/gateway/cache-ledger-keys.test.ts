@@ -9,7 +9,12 @@ describe('exact cache, usage ledger and virtual keys', () => {
   let upstream: OpenAIUpstream;
   let test: TestApp;
   const chat = (key: string, content: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
-    test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: { ...bearer(key), ...headers }, payload: { model: 'gpt-test', messages: [{ role: 'user', content }], ...extra } });
+    test.server.inject({
+      method: 'POST',
+      url: '/v1/chat/completions',
+      headers: { ...bearer(key), ...headers },
+      payload: { model: 'gpt-test', messages: [{ role: 'user', content }], ...extra },
+    });
 
   before(async () => {
     upstream = await OpenAIUpstream.start();
@@ -74,20 +79,23 @@ describe('exact cache, usage ledger and virtual keys', () => {
     const rows = own.json().data as Array<Record<string, unknown>>;
     assert.equal(rows.length, 1);
     const today = new Date().toISOString().slice(0, 10);
-    assert.deepEqual({ ...rows[0], cost_usd: undefined }, {
-      key_id: rows[0]!.key_id,
-      model: 'gpt-test',
-      day: today,
-      route_tier: null,
-      requests: 3,
-      errors: 0,
-      cache_hits: 1,
-      input_tokens: 22,
-      output_tokens: 14,
-      cost_usd: undefined,
-      pii_detections: {},
-    });
-    assert.ok(Math.abs(Number(rows[0]!.cost_usd) - 2 * (11 * 0.15 + 7 * 0.6) / 1e6) < 1e-12, 'priced at gpt-4o-mini list price');
+    assert.deepEqual(
+      { ...rows[0], cost_usd: undefined },
+      {
+        key_id: rows[0]!.key_id,
+        model: 'gpt-test',
+        day: today,
+        route_tier: null,
+        requests: 3,
+        errors: 0,
+        cache_hits: 1,
+        input_tokens: 22,
+        output_tokens: 14,
+        cost_usd: undefined,
+        pii_detections: {},
+      },
+    );
+    assert.ok(Math.abs(Number(rows[0]!.cost_usd) - (2 * (11 * 0.15 + 7 * 0.6)) / 1e6) < 1e-12, 'priced at gpt-4o-mini list price');
     const all = await test.server.inject({ method: 'GET', url: '/v1/usage', headers: bearer(adminToken) });
     assert.ok((all.json().data as unknown[]).length >= 2);
     const bad = await test.server.inject({ method: 'GET', url: '/v1/usage?from=yesterday', headers: bearer(mine) });

@@ -65,7 +65,20 @@ describe('POST /v1/chat/completions through an OpenAI-compatible upstream', () =
     const response = await test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: { ...bearer(key), 'cache-control': 'no-store' }, payload });
     assert.equal(response.statusCode, 200);
     const sent = upstream.chatRequests().at(-1)!.body;
-    for (const field of ['messages', 'tools', 'tool_choice', 'response_format', 'stop', 'temperature', 'top_p', 'seed', 'max_completion_tokens', 'verbosity', 'user', 'metadata'] as const) {
+    for (const field of [
+      'messages',
+      'tools',
+      'tool_choice',
+      'response_format',
+      'stop',
+      'temperature',
+      'top_p',
+      'seed',
+      'max_completion_tokens',
+      'verbosity',
+      'user',
+      'metadata',
+    ] as const) {
       assert.deepEqual(sent[field], payload[field], field);
     }
   });
@@ -76,7 +89,12 @@ describe('POST /v1/chat/completions through an OpenAI-compatible upstream', () =
         method: 'POST',
         url: '/v1/chat/completions',
         headers: { ...bearer(key), 'cache-control': 'no-store' },
-        payload: { model: 'gpt-test', stream: true, ...(includeUsage ? { stream_options: { include_usage: true } } : {}), messages: [{ role: 'user', content: 'stream this please' }] },
+        payload: {
+          model: 'gpt-test',
+          stream: true,
+          ...(includeUsage ? { stream_options: { include_usage: true } } : {}),
+          messages: [{ role: 'user', content: 'stream this please' }],
+        },
       });
       assert.equal(response.statusCode, 200);
       assert.match(String(response.headers['content-type']), /^text\/event-stream/);
@@ -96,10 +114,24 @@ describe('POST /v1/chat/completions through an OpenAI-compatible upstream', () =
   it('lists only the aliases the key may use', async () => {
     const limited = await test.key({ allowedModels: ['embed-test'] });
     const all = await test.server.inject({ method: 'GET', url: '/v1/models', headers: bearer(key) });
-    assert.deepEqual(all.json().data.map((model: { id: string }) => model.id).sort(), ['embed-test', 'gpt-test']);
+    assert.deepEqual(
+      all
+        .json()
+        .data.map((model: { id: string }) => model.id)
+        .sort(),
+      ['embed-test', 'gpt-test'],
+    );
     const some = await test.server.inject({ method: 'GET', url: '/v1/models', headers: bearer(limited) });
-    assert.deepEqual(some.json().data.map((model: { id: string }) => model.id), ['embed-test']);
-    const forbidden = await test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: bearer(limited), payload: { model: 'gpt-test', messages: [{ role: 'user', content: 'x' }] } });
+    assert.deepEqual(
+      some.json().data.map((model: { id: string }) => model.id),
+      ['embed-test'],
+    );
+    const forbidden = await test.server.inject({
+      method: 'POST',
+      url: '/v1/chat/completions',
+      headers: bearer(limited),
+      payload: { model: 'gpt-test', messages: [{ role: 'user', content: 'x' }] },
+    });
     assert.equal(forbidden.statusCode, 403);
     assert.equal(forbidden.json().error.code, 'MODEL_NOT_ALLOWED');
   });
@@ -108,7 +140,12 @@ describe('POST /v1/chat/completions through an OpenAI-compatible upstream', () =
     const floats = await test.server.inject({ method: 'POST', url: '/v1/embeddings', headers: bearer(key), payload: { model: 'embed-test', input: ['a', 'b'] } });
     assert.equal(floats.statusCode, 200);
     assert.deepEqual(floats.json().data[1].embedding, [1.25, 0.5, -0.5]);
-    const encoded = await test.server.inject({ method: 'POST', url: '/v1/embeddings', headers: bearer(key), payload: { model: 'embed-test', input: 'a', encoding_format: 'base64' } });
+    const encoded = await test.server.inject({
+      method: 'POST',
+      url: '/v1/embeddings',
+      headers: bearer(key),
+      payload: { model: 'embed-test', input: 'a', encoding_format: 'base64' },
+    });
     const bytes = Buffer.from(encoded.json().data[0].embedding, 'base64');
     assert.deepEqual([...new Float32Array(bytes.buffer, bytes.byteOffset, 3)], [0.25, 0.5, -0.5]);
     assert.equal(encoded.json().usage.prompt_tokens, 3);

@@ -14,7 +14,9 @@ describe('a client that disconnects mid-stream', () => {
     upstream = await OpenAIUpstream.start((_request, response) => {
       // A slow generation: one chunk now, the rest never (until the gateway hangs up).
       response.writeHead(200, { 'content-type': 'text/event-stream' });
-      response.write(`data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: 'thinking ' }, finish_reason: null }] })}\n\n`);
+      response.write(
+        `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: 'thinking ' }, finish_reason: null }] })}\n\n`,
+      );
       upstreamClosed = once(response, 'close');
       return true;
     });

@@ -119,9 +119,18 @@ describe('the embedded default with no provider key, online, no model pulled', (
 
 describe('the embedded default catalogue', () => {
   it('sends `default` to a provider whose key is set, before the local model', () => {
-    assert.deepEqual(loadConfig({ env: {} }).config.models.default?.deployments.map((each) => each.provider), ['local']);
-    assert.deepEqual(loadConfig({ env: { ANTHROPIC_API_KEY: 'sk-ant' } }).config.models.default?.deployments.map((each) => each.provider), ['anthropic']);
-    assert.deepEqual(loadConfig({ env: { OPENAI_API_KEY: 'sk-x', ANTHROPIC_API_KEY: 'sk-ant' } }).config.models.default?.deployments.map((each) => each.model), ['gpt-4o-mini']);
+    assert.deepEqual(
+      loadConfig({ env: {} }).config.models.default?.deployments.map((each) => each.provider),
+      ['local'],
+    );
+    assert.deepEqual(
+      loadConfig({ env: { ANTHROPIC_API_KEY: 'sk-ant' } }).config.models.default?.deployments.map((each) => each.provider),
+      ['anthropic'],
+    );
+    assert.deepEqual(
+      loadConfig({ env: { OPENAI_API_KEY: 'sk-x', ANTHROPIC_API_KEY: 'sk-ant' } }).config.models.default?.deployments.map((each) => each.model),
+      ['gpt-4o-mini'],
+    );
   });
 
   it('extracts with the local model once it has been pulled', async () => {

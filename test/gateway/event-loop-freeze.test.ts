@@ -33,7 +33,14 @@ describe('no request holds the event loop', () => {
         server: { bodyLimitBytes: bodyLimit },
         pii: { mode: 'redact', nlp: true },
         cache: { semantic: { enabled: true, index: { driver: 'exact' } } },
-        autoRoutes: { auto: { tiers: [{ name: 'small', alias: 'gpt-test' }, { name: 'large', alias: 'gpt-test' }] } },
+        autoRoutes: {
+          auto: {
+            tiers: [
+              { name: 'small', alias: 'gpt-test' },
+              { name: 'large', alias: 'gpt-test' },
+            ],
+          },
+        },
         pipelines: {
           notes: {
             model: 'auto',
@@ -142,13 +149,17 @@ describe('no request holds the event loop', () => {
       ['chat job', { kind: 'chat', request: { model: 'auto', messages: [{ role: 'user', content: fill('a', room) }] } }],
       ['pipeline job', { kind: 'pipeline', pipeline: 'notes', text: fill('Ab-', room) }],
     ] as const) {
-      await measured(label, async () => {
-        const submitted = await post('/v1/jobs', body);
-        assertAnswered(label, submitted);
-        // The worker runs in this process (the all role): the job's model call is measured too.
-        const { job } = await untilJobEnds(test, key, submitted.json().id);
-        assert.ok(job.status === 'succeeded' || job.status === 'failed', JSON.stringify(job).slice(0, 300));
-      }, known);
+      await measured(
+        label,
+        async () => {
+          const submitted = await post('/v1/jobs', body);
+          assertAnswered(label, submitted);
+          // The worker runs in this process (the all role): the job's model call is measured too.
+          const { job } = await untilJobEnds(test, key, submitted.json().id);
+          assert.ok(job.status === 'succeeded' || job.status === 'failed', JSON.stringify(job).slice(0, 300));
+        },
+        known,
+      );
     }
   };
 
@@ -167,7 +178,12 @@ describe('no request holds the event loop', () => {
     const created = await measured('admin keys', () => post('/v1/admin/keys', { name: hostile['one letter']!(), tenant: 'freeze' }, admin));
     assertAnswered('admin keys', created);
     const invalidated = await measured('cache invalidation', () =>
-      test.server.inject({ method: 'DELETE', url: '/v1/cache/semantic', headers: { ...bearer(key), 'content-type': 'application/json' }, payload: JSON.stringify({ note: hostile.spaces!() }) }),
+      test.server.inject({
+        method: 'DELETE',
+        url: '/v1/cache/semantic',
+        headers: { ...bearer(key), 'content-type': 'application/json' },
+        payload: JSON.stringify({ note: hostile.spaces!() }),
+      }),
     );
     assertAnswered('cache invalidation', invalidated);
   });

@@ -2,7 +2,15 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { answer, OpenAIUpstream } from '../support/openai-upstream.js';
-import { encodeRequest, hostileRequest, hostileRequestsByCategory, hostileTargetConfig, rawHostileBytes, type HostileContext, type HostileRequest } from '../support/hostile-requests.js';
+import {
+  encodeRequest,
+  hostileRequest,
+  hostileRequestsByCategory,
+  hostileTargetConfig,
+  rawHostileBytes,
+  type HostileContext,
+  type HostileRequest,
+} from '../support/hostile-requests.js';
 import { rawExchange, rawRequest } from '../support/raw-http.js';
 import { describeExchange, judgeResponse } from '../support/response-verdict.js';
 import { adminToken, bearer, startTestApp, upstreamSecret, type TestApp } from '../support/test-app.js';
@@ -45,7 +53,12 @@ describe('fuzz: every answer is 2xx or an enveloped 4xx, never a 5xx, a hang or 
     port = (test.server.server.address() as { port: number }).port;
     const key = await test.key({ name: 'fuzz', tenant: 'fuzz' });
     const sacrificial = await test.app.keys.create({ name: 'revocable', tenant: 'other' });
-    const submitted = await test.server.inject({ method: 'POST', url: '/v1/jobs', headers: bearer(key), payload: { kind: 'chat', request: { model: 'mock', messages: [{ role: 'user', content: 'hi' }] } } });
+    const submitted = await test.server.inject({
+      method: 'POST',
+      url: '/v1/jobs',
+      headers: bearer(key),
+      payload: { kind: 'chat', request: { model: 'mock', messages: [{ role: 'user', content: 'hi' }] } },
+    });
     assert.equal(submitted.statusCode, 202, submitted.body);
     const jobId = (submitted.json() as { id: string }).id;
     await untilJobEnds(test, key, jobId);
@@ -73,11 +86,25 @@ describe('fuzz: every answer is 2xx or an enveloped 4xx, never a 5xx, a hang or 
     count(verdict.kind === 'client-error' ? `${verdict.code}:${(JSON.parse(response.body) as { error: { message: string } }).error.message.slice(0, 50)}` : String(verdict.status));
   }
 
-  const runs: Record<string, number> = { chat: 150, embeddings: 100, 'jobs-submit': 120, 'jobs-read': 100, pipelines: 60, models: 60, usage: 60, cache: 60, admin: 100, paths: 120 };
+  const runs: Record<string, number> = {
+    chat: 150,
+    embeddings: 100,
+    'jobs-submit': 120,
+    'jobs-read': 100,
+    pipelines: 60,
+    models: 60,
+    usage: 60,
+    cache: 60,
+    admin: 100,
+    paths: 120,
+  };
   for (const [category, numRuns] of Object.entries(runs)) {
     it(`${category}: bodies, headers and paths (in process)`, async (t) => {
       tally.clear();
-      await holds(fc.asyncProperty(hostileRequestsByCategory(context)[category]!, (request) => injected(request)), numRuns);
+      await holds(
+        fc.asyncProperty(hostileRequestsByCategory(context)[category]!, (request) => injected(request)),
+        numRuns,
+      );
       t.diagnostic(JSON.stringify(Object.fromEntries(tally)));
     });
   }
@@ -88,7 +115,12 @@ describe('fuzz: every answer is 2xx or an enveloped 4xx, never a 5xx, a hang or 
   // scanning to the run's end. The bound is far above the fixed cost and far below the old one.
   it('an auto-routed chat whose message is 256 KB of one digit answers in well under a second', async () => {
     const started = performance.now();
-    const response = await test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: bearer(context.key), payload: { model: 'auto', messages: [{ role: 'user', content: '7'.repeat(262_144) }] } });
+    const response = await test.server.inject({
+      method: 'POST',
+      url: '/v1/chat/completions',
+      headers: bearer(context.key),
+      payload: { model: 'auto', messages: [{ role: 'user', content: '7'.repeat(262_144) }] },
+    });
     assert.equal(response.statusCode, 200, response.body);
     assert.ok(performance.now() - started < 1_000, `took ${Math.round(performance.now() - started)} ms`);
   });
@@ -141,7 +173,7 @@ describe('regressions the fuzz found at the HTTP edge', () => {
     assert.match(JSON.parse(response.body).error.message, /not a proxy/);
   });
 
-  it('a chat stream honours the client\'s Connection: close (the stream forced keep-alive and the connection stayed open)', async () => {
+  it("a chat stream honours the client's Connection: close (the stream forced keep-alive and the connection stayed open)", async () => {
     const body = JSON.stringify({ model: 'mock', stream: true, messages: [{ role: 'user', content: 'hi' }] });
     const response = await rawRequest(port, 'POST', '/v1/chat/completions', bearer(key), body, 5_000);
     assert.equal(response.status, 200);
@@ -152,7 +184,10 @@ describe('regressions the fuzz found at the HTTP edge', () => {
   it('free-form fields nested 200,000 deep are refused with 400, not a 500 from a stack overflow', async () => {
     const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
     const message = '"messages":[{"role":"user","content":"hi"}]';
-    for (const body of [`{"model":"mock",${message},"audio":{"x":${deep}}}`, `{"model":"mock",${message},"tools":[{"type":"function","function":{"name":"f","parameters":{"x":${deep}}}}]}`]) {
+    for (const body of [
+      `{"model":"mock",${message},"audio":{"x":${deep}}}`,
+      `{"model":"mock",${message},"tools":[{"type":"function","function":{"name":"f","parameters":{"x":${deep}}}}]}`,
+    ]) {
       const response = await test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: { ...bearer(key), 'content-type': 'application/json' }, payload: body });
       assert.equal(response.statusCode, 400, response.body);
       assert.equal(response.json().error.code, 'INVALID_REQUEST');
@@ -167,7 +202,11 @@ describe('regressions the fuzz found at the HTTP edge', () => {
 
   it('a body that never arrives in full is answered 408 within server.requestTimeoutMs (it held the connection forever)', async () => {
     const started = performance.now();
-    const response = await rawExchange(port, `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"model":`, 5_000);
+    const response = await rawExchange(
+      port,
+      `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"model":`,
+      5_000,
+    );
     assert.equal(response.status, 408, response.body);
     assert.equal(JSON.parse(response.body).error.code, 'REQUEST_TIMEOUT');
     assert.ok(performance.now() - started < 3_000, `answered after ${Math.round(performance.now() - started)} ms`);

@@ -28,7 +28,14 @@ describe('cost-aware router and PII scrubbing through the gateway', () => {
         big: { deployments: [{ provider: 'upstream', model: 'gpt-4o', retries: 0 }] },
         private: { deployments: [{ provider: 'upstream', model: 'gpt-4o-mini', retries: 0 }], pii: { mode: 'redact' } },
       },
-      autoRoutes: { auto: { tiers: [{ name: 'small', alias: 'mini' }, { name: 'large', alias: 'big' }] } },
+      autoRoutes: {
+        auto: {
+          tiers: [
+            { name: 'small', alias: 'mini' },
+            { name: 'large', alias: 'big' },
+          ],
+        },
+      },
     });
     key = await test.key();
   });
@@ -50,7 +57,7 @@ describe('cost-aware router and PII scrubbing through the gateway', () => {
         {
           role: 'user',
           content:
-            'Our checkout crashes. Here is the stack trace:\n```\nTypeError: Cannot read properties of undefined (reading \'id\')\n    at applyDiscount (cart.js:88:17)\n    at Checkout.submit (checkout.js:41:5)\n```\nFind the bug, refactor applyDiscount, and explain step by step why it fails.',
+            "Our checkout crashes. Here is the stack trace:\n```\nTypeError: Cannot read properties of undefined (reading 'id')\n    at applyDiscount (cart.js:88:17)\n    at Checkout.submit (checkout.js:41:5)\n```\nFind the bug, refactor applyDiscount, and explain step by step why it fails.",
         },
       ],
     });
@@ -61,7 +68,14 @@ describe('cost-aware router and PII scrubbing through the gateway', () => {
     assert.equal(upstream.chatRequests().at(-1)?.body.model, 'gpt-4o');
 
     const rows = await usage('auto');
-    assert.deepEqual(rows.map((row) => [row.route_tier, row.requests]).sort(), [['large', 1], ['small', 1]], 'the ledger keeps the decision per tier');
+    assert.deepEqual(
+      rows.map((row) => [row.route_tier, row.requests]).sort(),
+      [
+        ['large', 1],
+        ['small', 1],
+      ],
+      'the ledger keeps the decision per tier',
+    );
   });
 
   it('lets an explicit hint header pick the tier', async () => {
@@ -118,7 +132,10 @@ describe('cost-aware router and PII scrubbing through the gateway', () => {
     assert.equal(upstream.chatRequests().length, before, 'nothing reached the provider');
     assert.ok(!response.body.includes('4111'), 'the error never echoes the value');
     const rows = await usage('mini');
-    assert.ok(rows.some((row) => row.pii_detections.CARD === 1), JSON.stringify(rows));
+    assert.ok(
+      rows.some((row) => row.pii_detections.CARD === 1),
+      JSON.stringify(rows),
+    );
     assert.ok(!test.logs().includes('4111 1111'), 'no value in the logs');
   });
 
@@ -128,7 +145,6 @@ describe('cost-aware router and PII scrubbing through the gateway', () => {
     assert.match(JSON.stringify(upstream.chatRequests()[before]!.body.messages), /jane\.doe@example\.com/);
   });
 });
-
 
 describe('semantic cache through the gateway', () => {
   let upstream: OpenAIUpstream;
@@ -188,10 +204,16 @@ describe('semantic cache through the gateway', () => {
     assert.match(String(streamed.headers['x-breakwater-cache']), /^semantic/);
     const events = sseData(streamed.body);
     assert.equal(events.at(-1), '[DONE]');
-    assert.match(events.slice(0, -1).map((data) => (JSON.parse(data) as { choices: Array<{ delta: { content?: string } }> }).choices[0]?.delta.content ?? '').join(''), /reset my password/);
+    assert.match(
+      events
+        .slice(0, -1)
+        .map((data) => (JSON.parse(data) as { choices: Array<{ delta: { content?: string } }> }).choices[0]?.delta.content ?? '')
+        .join(''),
+      /reset my password/,
+    );
   });
 
-  it('forgets a tenant\'s entries on DELETE /v1/cache/semantic', async () => {
+  it("forgets a tenant's entries on DELETE /v1/cache/semantic", async () => {
     const cleared = await test.server.inject({ method: 'DELETE', url: '/v1/cache/semantic?model=faq', headers: bearer(key) });
     assert.equal(cleared.statusCode, 200);
     assert.equal(cleared.json().tenant, 'acme');

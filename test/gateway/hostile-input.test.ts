@@ -48,7 +48,12 @@ describe('hostile input gets a clear error envelope, no crash, nothing leaked', 
   };
 
   it('malformed JSON → 400 INVALID_JSON', async () => {
-    const response = await test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: { ...bearer(key), 'content-type': 'application/json' }, payload: '{"model": "gpt-test", "messages": [' });
+    const response = await test.server.inject({
+      method: 'POST',
+      url: '/v1/chat/completions',
+      headers: { ...bearer(key), 'content-type': 'application/json' },
+      payload: '{"model": "gpt-test", "messages": [',
+    });
     expectError(response, 400, 'INVALID_JSON');
   });
 

@@ -67,7 +67,12 @@ describe("Fastify's and Node's own refusals come back in the OpenAI envelope", (
   });
 
   it('413 and 415 in the envelope', async () => {
-    const big = await test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: { ...bearer(key), 'content-type': 'application/json', 'content-length': String(64 * 1024 * 1024) }, payload: '{}' });
+    const big = await test.server.inject({
+      method: 'POST',
+      url: '/v1/chat/completions',
+      headers: { ...bearer(key), 'content-type': 'application/json', 'content-length': String(64 * 1024 * 1024) },
+      payload: '{}',
+    });
     assert.ok([400, 413].includes(big.statusCode), big.body);
     envelopeCode(big.body);
     const media = await test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: { ...bearer(key), 'content-type': 'application/xml' }, payload: '<a/>' });
@@ -79,16 +84,31 @@ describe("Fastify's and Node's own refusals come back in the OpenAI envelope", (
     const response = await test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: { 'content-type': 'application/json' }, payload: '{"model": ' });
     assert.equal(response.statusCode, 401);
     assert.equal(response.json().error.code, 'MISSING_API_KEY');
-    const jobs = await test.server.inject({ method: 'POST', url: '/v1/jobs', headers: { ...bearer('bw_not-a-key'), 'content-type': 'application/json' }, payload: '{"pipeline": ' });
+    const jobs = await test.server.inject({
+      method: 'POST',
+      url: '/v1/jobs',
+      headers: { ...bearer('bw_not-a-key'), 'content-type': 'application/json' },
+      payload: '{"pipeline": ',
+    });
     assert.equal(jobs.statusCode, 401);
     assert.equal(jobs.json().error.code, 'INVALID_API_KEY');
   });
 
   it('a key at its RPM limit is refused before its body is parsed', async () => {
     const limited = await test.key({ rpm: 1 });
-    const first = await test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: bearer(limited), payload: { model: 'mock', messages: [{ role: 'user', content: 'hi' }] } });
+    const first = await test.server.inject({
+      method: 'POST',
+      url: '/v1/chat/completions',
+      headers: bearer(limited),
+      payload: { model: 'mock', messages: [{ role: 'user', content: 'hi' }] },
+    });
     assert.equal(first.statusCode, 200, first.body);
-    const second = await test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: { ...bearer(limited), 'content-type': 'application/json' }, payload: '{"model": ' });
+    const second = await test.server.inject({
+      method: 'POST',
+      url: '/v1/chat/completions',
+      headers: { ...bearer(limited), 'content-type': 'application/json' },
+      payload: '{"model": ',
+    });
     assert.equal(second.statusCode, 429);
     assert.equal(second.json().error.code, 'RATE_LIMIT_EXCEEDED');
     const embeddings = await test.server.inject({ method: 'POST', url: '/v1/embeddings', headers: { ...bearer(limited), 'content-type': 'application/json' }, payload: '[' });
@@ -164,7 +184,12 @@ describe('bounded resources at the HTTP edge', () => {
 
   it('embeddings wait behind the same concurrency gate as chat', async () => {
     const key = await test.key();
-    const holding = test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: bearer(key), payload: { model: 'gpt-test', messages: [{ role: 'user', content: 'hold' }] } });
+    const holding = test.server.inject({
+      method: 'POST',
+      url: '/v1/chat/completions',
+      headers: bearer(key),
+      payload: { model: 'gpt-test', messages: [{ role: 'user', content: 'hold' }] },
+    });
     while (held.length === 0) await new Promise((resolve) => setImmediate(resolve));
     const embeddings = await test.server.inject({ method: 'POST', url: '/v1/embeddings', headers: bearer(key), payload: { model: 'embed-test', input: 'hello' } });
     assert.equal(embeddings.statusCode, 503);
@@ -217,7 +242,11 @@ describe('JSON bodies are checked for shape before they are parsed', () => {
   it('counts nesting outside strings only', async () => {
     assert.equal(await shape(`{"a":${'['.repeat(64)}${']'.repeat(64)}}`), 'depth');
     assert.equal(await shape(`{"a":${'['.repeat(63)}${']'.repeat(63)}}`), undefined);
-    assert.equal(await shape(JSON.stringify({ text: '[[[[{{{{'.repeat(1_000), quoted: 'say "[[[" ok', unicode: 'é[ü{' })), undefined, 'brackets inside strings (escaped quotes, multi-byte text) do not count');
+    assert.equal(
+      await shape(JSON.stringify({ text: '[[[[{{{{'.repeat(1_000), quoted: 'say "[[[" ok', unicode: 'é[ü{' })),
+      undefined,
+      'brackets inside strings (escaped quotes, multi-byte text) do not count',
+    );
   });
 
   it('counts the members of each object, not of the body', async () => {

@@ -27,7 +27,8 @@ describe('JSON request bodies, small and large', () => {
   });
 
   // no-cache: the small and the large body of a case are the same request.
-  const post = (payload: string) => test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: { ...bearer(key), 'content-type': 'application/json', 'cache-control': 'no-cache' }, payload });
+  const post = (payload: string) =>
+    test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: { ...bearer(key), 'content-type': 'application/json', 'cache-control': 'no-cache' }, payload });
   /** A chat body whose message holds `text` (raw JSON string content, escapes allowed), padded past the parse-thread threshold when `large`. */
   const chatBody = (text: string, large: boolean) => {
     const padding = large ? ' '.repeat(offThreadParseBytes) : '';

@@ -21,7 +21,12 @@ describe('rate limits and budgets hold under concurrency', () => {
   let upstream: OpenAIUpstream;
   let test: TestApp;
   const chat = (key: string, content: string, extra: Record<string, unknown> = {}) =>
-    test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: { ...bearer(key), 'cache-control': 'no-store' }, payload: { model: 'priced', messages: [{ role: 'user', content }], ...extra } });
+    test.server.inject({
+      method: 'POST',
+      url: '/v1/chat/completions',
+      headers: { ...bearer(key), 'cache-control': 'no-store' },
+      payload: { model: 'priced', messages: [{ role: 'user', content }], ...extra },
+    });
 
   before(async () => {
     upstream = await OpenAIUpstream.start();

@@ -15,7 +15,12 @@ describe('observability: metrics, traces, health', () => {
     test = await startTestApp(upstreamConfig(upstream.url), { env: { UPSTREAM_KEY: upstreamSecret }, spanProcessor: new SimpleSpanProcessor(exporter) });
     key = await test.key({ rpm: 2 });
     for (const content of ['one', 'two', 'three']) {
-      await test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: bearer(key), payload: { model: 'gpt-test', temperature: 0.3, messages: [{ role: 'user', content: `private ${content}` }] } });
+      await test.server.inject({
+        method: 'POST',
+        url: '/v1/chat/completions',
+        headers: bearer(key),
+        payload: { model: 'gpt-test', temperature: 0.3, messages: [{ role: 'user', content: `private ${content}` }] },
+      });
     }
   });
   after(async () => {

@@ -24,7 +24,14 @@ describe('route feedback', () => {
         mini: { deployments: [{ provider: 'upstream', model: 'gpt-4o-mini', retries: 0 }] },
         big: { deployments: [{ provider: 'upstream', model: 'gpt-4o', retries: 0 }] },
       },
-      autoRoutes: { auto: { tiers: [{ name: 'small', alias: 'mini' }, { name: 'large', alias: 'big' }] } },
+      autoRoutes: {
+        auto: {
+          tiers: [
+            { name: 'small', alias: 'mini' },
+            { name: 'large', alias: 'big' },
+          ],
+        },
+      },
     });
   });
   after(async () => {
@@ -38,7 +45,10 @@ describe('route feedback', () => {
     assert.equal((await chat(secret, prompt, 'fb-call-1')).statusCode, 200);
     const response = await rate(secret, { request_id: 'fb-call-1', rating: 'bad', should_have_been: 'large', note: 'needed more care' });
     assert.equal(response.statusCode, 200, response.body);
-    assert.deepEqual({ ...(response.json() as Record<string, unknown>), created: 0 }, { object: 'route.feedback', request_id: 'fb-call-1', model: 'auto', routed_tier: 'small', rating: 'bad', should_have_been: 'large', created: 0 });
+    assert.deepEqual(
+      { ...(response.json() as Record<string, unknown>), created: 0 },
+      { object: 'route.feedback', request_id: 'fb-call-1', model: 'auto', routed_tier: 'small', rating: 'bad', should_have_been: 'large', created: 0 },
+    );
     const [stored] = await test.app.store.feedback.listRated({ tenant: 'acme', limit: 10 });
     assert.equal(stored?.feedback.shouldHaveBeen, 'large');
     assert.ok(stored!.observation.vector.ngrams.length > 0);

@@ -9,7 +9,12 @@ describe('routing: fallbacks, retries, circuit breaker, load-balance', () => {
   let test: TestApp;
   let key: string;
   const chat = (model: string, content: string, extra: Record<string, unknown> = {}) =>
-    test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: { ...bearer(key), 'cache-control': 'no-store' }, payload: { model, messages: [{ role: 'user', content }], ...extra } });
+    test.server.inject({
+      method: 'POST',
+      url: '/v1/chat/completions',
+      headers: { ...bearer(key), 'cache-control': 'no-store' },
+      payload: { model, messages: [{ role: 'user', content }], ...extra },
+    });
 
   before(async () => {
     primary = await OpenAIUpstream.start();
@@ -24,12 +29,33 @@ describe('routing: fallbacks, retries, circuit breaker, load-balance', () => {
         ...Object.fromEntries(
           ['chain', 'chain-429', 'chain-400', 'chain-down', 'chain-stream', 'chain-stream-retry'].map((alias) => [
             alias,
-            { deployments: [{ provider: 'primary', model: `p-${alias}`, retries: 1 }, { provider: 'secondary', model: 's', retries: 0 }] },
+            {
+              deployments: [
+                { provider: 'primary', model: `p-${alias}`, retries: 1 },
+                { provider: 'secondary', model: 's', retries: 0 },
+              ],
+            },
           ]),
         ),
-        breakered: { deployments: [{ provider: 'primary', model: 'b', retries: 0 }, { provider: 'secondary', model: 's', retries: 0 }] },
-        'slow-stream': { deployments: [{ provider: 'primary', model: 'slow', retries: 0, timeoutMs: 200 }, { provider: 'secondary', model: 's', retries: 0 }] },
-        balanced: { strategy: 'loadbalance', deployments: [{ provider: 'primary', model: 'lb', weight: 3 }, { provider: 'secondary', model: 'lb', weight: 1 }] },
+        breakered: {
+          deployments: [
+            { provider: 'primary', model: 'b', retries: 0 },
+            { provider: 'secondary', model: 's', retries: 0 },
+          ],
+        },
+        'slow-stream': {
+          deployments: [
+            { provider: 'primary', model: 'slow', retries: 0, timeoutMs: 200 },
+            { provider: 'secondary', model: 's', retries: 0 },
+          ],
+        },
+        balanced: {
+          strategy: 'loadbalance',
+          deployments: [
+            { provider: 'primary', model: 'lb', weight: 3 },
+            { provider: 'secondary', model: 'lb', weight: 1 },
+          ],
+        },
       },
       routing: { backoffBaseMs: 1, backoffMaxMs: 5, breaker: { failureThreshold: 2, cooldownMs: 150 } },
     });

@@ -120,11 +120,7 @@ describe('semantic cache embedding with the local GGUF model', () => {
     const again = await chat(test, key, 'Could you please tell me: how do I reset my password!!');
     assert.equal(again.headers['x-breakwater-cache'], 'semantic; similarity=1.000');
     assert.equal(upstream.chatRequests().length, chats, 'the hit never reached the chat provider');
-    assert.equal(
-      upstream.requests.filter((request) => request.path.endsWith('/embeddings')).length,
-      0,
-      'the embeddings came from the local model, not over HTTP',
-    );
+    assert.equal(upstream.requests.filter((request) => request.path.endsWith('/embeddings')).length, 0, 'the embeddings came from the local model, not over HTTP');
 
     const other = await chat(test, key, 'How do I change my e-mail address?');
     assert.equal(other.headers['x-breakwater-cache'], 'miss');

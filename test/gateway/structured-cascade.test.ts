@@ -51,8 +51,19 @@ describe('structured cascade: small tier first, large on a schema failure', () =
         big: { deployments: [{ provider: 'upstream', model: 'large-model', retries: 0, price: { input: 10, output: 20 } }] },
       },
       autoRoutes: {
-        auto: { tiers: [{ name: 'small', alias: 'mini' }, { name: 'large', alias: 'big' }] },
-        'auto-plain': { tiers: [{ name: 'small', alias: 'mini' }, { name: 'large', alias: 'big' }], cascade: { structured: false } },
+        auto: {
+          tiers: [
+            { name: 'small', alias: 'mini' },
+            { name: 'large', alias: 'big' },
+          ],
+        },
+        'auto-plain': {
+          tiers: [
+            { name: 'small', alias: 'mini' },
+            { name: 'large', alias: 'big' },
+          ],
+          cascade: { structured: false },
+        },
       },
       pipelines: {
         booking: { model: 'auto', prompt: { version: 1, template: 'Extract the booking:\n{{document}}' }, schema, extraction: { maxAttempts: 1 } },
@@ -97,12 +108,20 @@ describe('structured cascade: small tier first, large on a schema failure', () =
     assert.equal(response.headers['x-breakwater-cascade'], `escalated; from=mini; first_cost_usd=${smallCost.toFixed(8)}`);
     assert.match(String(response.headers['x-breakwater-route-reason']), /cascade: the small answer failed the schema \(schema: \/nights must be integer\), escalated/);
     const row = await ledgerRow(String(response.headers['x-request-id']));
-    assert.deepEqual(row, { tier: 'large', deployment: 'upstream/large-model', cost: Math.round((smallCost + largeCost) * 1e9), cascade: 1, firstCost: Math.round(smallCost * 1e9), input: 22 });
+    assert.deepEqual(row, {
+      tier: 'large',
+      deployment: 'upstream/large-model',
+      cost: Math.round((smallCost + largeCost) * 1e9),
+      cascade: 1,
+      firstCost: Math.round(smallCost * 1e9),
+      input: 22,
+    });
   });
 
-  it('fails the call with the large tier\'s error when the escalation fails, still charging the small attempt', async () => {
+  it("fails the call with the large tier's error when the escalation fails, still charging the small attempt", async () => {
     const scripted = upstream.script!;
-    upstream.script = (request, response, index) => (request.body.model === 'large-model' ? (sendJson(response, 500, { error: { message: 'down' } }), true) : scripted(request, response, index));
+    upstream.script = (request, response, index) =>
+      request.body.model === 'large-model' ? (sendJson(response, 500, { error: { message: 'down' } }), true) : scripted(request, response, index);
     const response = await chat(booking('ledger: two nights in Lyon'));
     assert.equal(response.statusCode, 502);
     assert.deepEqual(models(), ['small-model', 'large-model']);
@@ -116,7 +135,9 @@ describe('structured cascade: small tier first, large on a schema failure', () =
     const streamed = await chat(booking('Two nights, ledger please.', { stream: true }));
     assert.equal(streamed.statusCode, 200);
     assert.equal(streamed.headers['x-breakwater-cascade'], undefined);
-    const chunks = sseData(streamed.body).filter((data) => data !== '[DONE]').map((data) => JSON.parse(data) as { choices: Array<{ delta: { content?: string } }> });
+    const chunks = sseData(streamed.body)
+      .filter((data) => data !== '[DONE]')
+      .map((data) => JSON.parse(data) as { choices: Array<{ delta: { content?: string } }> });
     assert.match(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join(''), /"two"/, 'the small answer streams as it is');
     const plain = await chat({ model: 'auto', messages: [{ role: 'user', content: 'ledger, two nights' }], response_format: { type: 'json_object' } });
     const off = await chat({ ...booking('ledger, two nights'), model: 'auto-plain' });

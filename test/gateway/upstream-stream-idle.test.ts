@@ -20,7 +20,9 @@ async function stallingAnthropic(onStall: (closed: Promise<unknown>) => void): P
       const event = (type: string, body: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, ...body })}\n\n`;
       response.writeHead(200, { 'content-type': 'text/event-stream' });
       response.write(
-        event('message_start', { message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-test', content: [], stop_reason: null, usage: { input_tokens: 5, output_tokens: 1 } } }) +
+        event('message_start', {
+          message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-test', content: [], stop_reason: null, usage: { input_tokens: 5, output_tokens: 1 } },
+        }) +
           event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }) +
           event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'thinking ' } }),
       );
@@ -43,7 +45,9 @@ describe('an upstream stream that stalls after its first chunk', () => {
     openai = await OpenAIUpstream.start((request, response) => {
       if (!request.body.stream) return false;
       response.writeHead(200, { 'content-type': 'text/event-stream' });
-      response.write(`data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: 'thinking ' }, finish_reason: null }] })}\n\n`);
+      response.write(
+        `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: 'thinking ' }, finish_reason: null }] })}\n\n`,
+      );
       closed = once(response, 'close');
       return true;
     });
@@ -86,7 +90,10 @@ describe('an upstream stream that stalls after its first chunk', () => {
       const body = await response.text();
       const waited = performance.now() - started;
       assert.match(body, /thinking/);
-      const events = body.split('\n\n').filter((line) => line.startsWith('data: ')).map((line) => line.slice('data: '.length));
+      const events = body
+        .split('\n\n')
+        .filter((line) => line.startsWith('data: '))
+        .map((line) => line.slice('data: '.length));
       assert.notEqual(events.at(-1), '[DONE]');
       const last = JSON.parse(events.at(-1)!) as { error: { code: string; type: string; message: string } };
       assert.equal(last.error.code, 'GATEWAY_UPSTREAM_TIMEOUT');

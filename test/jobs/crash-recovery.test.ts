@@ -80,16 +80,24 @@ describe('crash recovery of the embedded process', () => {
     children.push(first.child);
     const ids: string[] = new Array(jobCount);
     let killTrigger: Promise<StreamedEvent[]> | undefined;
-    await eachLimited(Array.from({ length: jobCount }, (_, index) => index), 32, async (index) => {
-      const response = await fetch(`${first.url}/v1/jobs`, {
-        method: 'POST',
-        headers: { ...headers, 'idempotency-key': `crash-${index}` },
-        body: JSON.stringify({ kind: 'pipeline', pipeline: 'manifest', text: `Delivery manifest: shipment ${index} from Rotterdam to Oslo by NordFreight, 3 pallets of tiles, 420 kg.` }),
-      });
-      assert.equal(response.status, 202, `submission ${index}: ${await response.clone().text()}`);
-      ids[index] = ((await response.json()) as { id: string }).id;
-      if (index === killAfterJob) killTrigger = followUntilClosed(first, key, ids[index]!);
-    });
+    await eachLimited(
+      Array.from({ length: jobCount }, (_, index) => index),
+      32,
+      async (index) => {
+        const response = await fetch(`${first.url}/v1/jobs`, {
+          method: 'POST',
+          headers: { ...headers, 'idempotency-key': `crash-${index}` },
+          body: JSON.stringify({
+            kind: 'pipeline',
+            pipeline: 'manifest',
+            text: `Delivery manifest: shipment ${index} from Rotterdam to Oslo by NordFreight, 3 pallets of tiles, 420 kg.`,
+          }),
+        });
+        assert.equal(response.status, 202, `submission ${index}: ${await response.clone().text()}`);
+        ids[index] = ((await response.json()) as { id: string }).id;
+        if (index === killAfterJob) killTrigger = followUntilClosed(first, key, ids[index]!);
+      },
+    );
     const triggerEvents = await killTrigger!;
     assert.equal(triggerEvents.at(-1)?.event, 'job-end', `job #${killAfterJob} ended before the kill`);
     first.child.kill('SIGKILL');
@@ -117,9 +125,7 @@ describe('crash recovery of the embedded process', () => {
 
     const database = new Database(databasePath, { readonly: true });
     try {
-      const jobs = new Map(
-        (database.prepare(`SELECT id, status, attempts, error FROM jobs`).all() as JobRow[]).map((row) => [row.id, row]),
-      );
+      const jobs = new Map((database.prepare(`SELECT id, status, attempts, error FROM jobs`).all() as JobRow[]).map((row) => [row.id, row]));
       const lost = ids.filter((id) => !jobs.has(id));
       assert.deepEqual(lost, [], 'no accepted job is lost');
       const notTerminal = ids.filter((id) => !['succeeded', 'failed', 'cancelled'].includes(jobs.get(id)!.status));
@@ -132,7 +138,11 @@ describe('crash recovery of the embedded process', () => {
       assert.deepEqual(duplicates, [], 'no record is written twice');
       const recorded = new Set(database.prepare(`SELECT job_id FROM records`).pluck().all() as string[]);
       assert.equal(recorded.size, succeeded.length, 'one record per succeeded job');
-      assert.deepEqual(succeeded.filter((id) => !recorded.has(id)), [], 'every succeeded job has its record');
+      assert.deepEqual(
+        succeeded.filter((id) => !recorded.has(id)),
+        [],
+        'every succeeded job has its record',
+      );
       const doubleEnds = database.prepare(`SELECT job_id FROM job_events WHERE type = 'job-end' GROUP BY job_id HAVING count(*) > 1`).all();
       assert.deepEqual(doubleEnds, [], 'no job ended twice');
 

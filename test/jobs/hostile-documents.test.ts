@@ -39,7 +39,9 @@ describe('hostile documents in the all role', () => {
   });
 
   it('a .docx zip bomb fails its job at once with DOCUMENT_TOO_LARGE, never retried, without calling the model', async () => {
-    const submitted = (await submitJob(test, key, { kind: 'pipeline', pipeline: 'notes', document: { name: 'bomb.docx', data: docxBomb({ inflatedMiB: 1024 }).toString('base64') } })).json();
+    const submitted = (
+      await submitJob(test, key, { kind: 'pipeline', pipeline: 'notes', document: { name: 'bomb.docx', data: docxBomb({ inflatedMiB: 1024 }).toString('base64') } })
+    ).json();
     const { job } = await untilJobEnds(test, key, submitted.id);
     assert.equal(job.status, 'failed');
     assert.equal(job.error.code, 'DOCUMENT_TOO_LARGE');

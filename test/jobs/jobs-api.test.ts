@@ -64,8 +64,14 @@ describe('jobs API (embedded: SQLite queue, in-process worker)', () => {
     assert.equal(submitted.headers.location, `/v1/jobs/${job.id}`);
 
     const { events, job: done } = await untilJobEnds(test, key, job.id);
-    assert.deepEqual(events.map((event) => event.event), ['job-queued', 'job-start', 'job-end']);
-    assert.deepEqual(events.map((event) => event.id), [1, 2, 3]);
+    assert.deepEqual(
+      events.map((event) => event.event),
+      ['job-queued', 'job-start', 'job-end'],
+    );
+    assert.deepEqual(
+      events.map((event) => event.id),
+      [1, 2, 3],
+    );
     assert.equal(done.status, 'succeeded');
     assert.equal(done.result.choices[0].message.content, 'echo: hello from a job');
     assert.equal(upstream.chatRequests().length, 1, 'one upstream call');
@@ -75,7 +81,10 @@ describe('jobs API (embedded: SQLite queue, in-process worker)', () => {
     const job = (await submitJob(test, key, chatJob('resume me'))).json();
     await untilJobEnds(test, key, job.id);
     const { events } = await untilJobEnds(test, key, job.id, 1);
-    assert.deepEqual(events.map((event) => event.id), [2, 3]);
+    assert.deepEqual(
+      events.map((event) => event.id),
+      [2, 3],
+    );
   });
 
   it('returns the same job for the same Idempotency-Key, and refuses the key with another body', async () => {
@@ -114,7 +123,10 @@ describe('jobs API (embedded: SQLite queue, in-process worker)', () => {
     assert.equal(cancelled.statusCode, 200);
     assert.equal(cancelled.json().status, 'cancelled');
     const { events } = await untilJobEnds(test, key, job.id);
-    assert.deepEqual(events.map((event) => event.event), ['job-queued', 'job-cancel']);
+    assert.deepEqual(
+      events.map((event) => event.event),
+      ['job-queued', 'job-cancel'],
+    );
     const twice = await test.server.inject({ method: 'POST', url: `/v1/jobs/${job.id}/cancel`, headers: bearer(key) });
     assert.equal(twice.statusCode, 409);
     assert.equal(twice.json().error.code, 'JOB_NOT_CANCELLABLE');
@@ -145,7 +157,7 @@ describe('jobs API (embedded: SQLite queue, in-process worker)', () => {
   });
 
   it('retries a retryable upstream failure with backoff, and records the attempt', async () => {
-    upstream.script = (request, response, index) => {
+    upstream.script = (_request, response, index) => {
       if (index === 0) {
         sendJson(response, 500, { error: { message: 'upstream exploded', type: 'server_error' } });
         return true;
@@ -260,10 +272,16 @@ describe('jobs API (embedded: SQLite queue, in-process worker)', () => {
     const metrics = (await test.server.inject({ method: 'GET', url: '/metrics' })).body;
     assert.match(metrics, /breakwater_queue_depth\{state="delayed"\} 3\b/, 'the queue depth is exported for autoscaling');
     const first = (await test.server.inject({ method: 'GET', url: '/v1/jobs?limit=2&status=queued', headers: bearer(listKey) })).json();
-    assert.deepEqual(first.data.map((job: { id: string }) => job.id), [ids[2], ids[1]]);
+    assert.deepEqual(
+      first.data.map((job: { id: string }) => job.id),
+      [ids[2], ids[1]],
+    );
     assert.equal(first.has_more, true);
     const second = (await test.server.inject({ method: 'GET', url: `/v1/jobs?limit=2&status=queued&cursor=${first.next_cursor}`, headers: bearer(listKey) })).json();
-    assert.deepEqual(second.data.map((job: { id: string }) => job.id), [ids[0]]);
+    assert.deepEqual(
+      second.data.map((job: { id: string }) => job.id),
+      [ids[0]],
+    );
     assert.equal(second.has_more, false);
     for (const id of ids) await test.server.inject({ method: 'POST', url: `/v1/jobs/${id}/cancel`, headers: bearer(listKey) });
   });
@@ -283,7 +301,11 @@ function invoiceSchema(): Record<string, unknown> {
       line_items: {
         type: 'array',
         minItems: 1,
-        items: { type: 'object', required: ['description', 'quantity', 'amount'], properties: { description: { type: 'string' }, quantity: { type: 'number' }, amount: { type: 'number' } } },
+        items: {
+          type: 'object',
+          required: ['description', 'quantity', 'amount'],
+          properties: { description: { type: 'string' }, quantity: { type: 'number' }, amount: { type: 'number' } },
+        },
       },
     },
   };

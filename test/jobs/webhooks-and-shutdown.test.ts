@@ -65,7 +65,9 @@ describe('job webhooks: signed, retried, logged, SSRF-checked', () => {
   it('delivers a signed job.succeeded webhook, retries a 500, and logs every attempt on the job', async () => {
     const hooks = await receiver((index) => (index === 0 ? 500 : 204));
     try {
-      const job = (await submitJob(test, key, { kind: 'chat', request: { model: 'gpt-test', messages: [{ role: 'user', content: 'notify me' }] }, webhook: { url: hooks.url } })).json();
+      const job = (
+        await submitJob(test, key, { kind: 'chat', request: { model: 'gpt-test', messages: [{ role: 'user', content: 'notify me' }] }, webhook: { url: hooks.url } })
+      ).json();
       await untilJobEnds(test, key, job.id);
       await hooks.until(2);
       const [first, second] = hooks.received;

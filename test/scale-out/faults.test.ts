@@ -81,14 +81,27 @@ async function call(kind: Outcome['kind'], window: () => Window, url: string, in
     // A job's own `error` field is null; only an error answer carries the envelope.
     const error = response.ok ? undefined : ((body as { error?: Record<string, unknown> | null } | undefined)?.error ?? undefined);
     const envelope =
-      error !== undefined && typeof error.message === 'string' && typeof error.type === 'string' && typeof error.code === 'string' && /^[A-Z_]+$/.test(error.code) && 'param' in error;
+      error !== undefined &&
+      typeof error.message === 'string' &&
+      typeof error.type === 'string' &&
+      typeof error.code === 'string' &&
+      /^[A-Z_]+$/.test(error.code) &&
+      'param' in error;
     const code = typeof error?.code === 'string' ? error.code : undefined;
     return { outcome: { kind, window: windowAtStart, at, status: response.status, code, envelope, detail: response.ok ? '' : text.slice(0, 300) }, body };
   } catch (thrown) {
     const error = thrown as Error;
     const hang = error.name === 'TimeoutError';
     return {
-      outcome: { kind, window: windowAtStart, at, status: 0, code: hang ? 'HANG' : 'NO_ANSWER', envelope: false, detail: hang ? `no answer within ${requestTimeoutMs} ms` : String(error.cause ?? error.message) },
+      outcome: {
+        kind,
+        window: windowAtStart,
+        at,
+        status: 0,
+        code: hang ? 'HANG' : 'NO_ANSWER',
+        envelope: false,
+        detail: hang ? `no answer within ${requestTimeoutMs} ms` : String(error.cause ?? error.message),
+      },
       body: undefined,
     };
   }
@@ -195,7 +208,9 @@ class PhaseLoad {
       while (!ready()) await once(this.changes, 'answer', { signal });
     } catch {
       const odd = this.outcomes.find((outcome) => !acceptable(outcome));
-      throw new Error(`${this.dependency}: ${what} did not happen within ${timeoutMs} ms; answers so far: ${JSON.stringify(this.tally())}${odd ? `; the first odd one: ${odd.detail}` : ''}`);
+      throw new Error(
+        `${this.dependency}: ${what} did not happen within ${timeoutMs} ms; answers so far: ${JSON.stringify(this.tally())}${odd ? `; the first odd one: ${odd.detail}` : ''}`,
+      );
     }
   }
 
@@ -281,7 +296,12 @@ async function diagnoseUnfinished(t: { diagnostic(message: string): void }, sql:
     ['list_queues', '-q', '--no-table-headers', 'name', 'messages_ready', 'messages_unacknowledged', 'consumers'],
   ]) {
     const { stdout } = await run('rabbitmqctl', args).catch((error: Error) => ({ stdout: error.message }));
-    t.diagnostic(`rabbitmqctl ${args[0]}:\n${stdout.split('\n').filter((line) => !args[0]!.includes('queues') || line.startsWith(queuePrefix)).join('\n')}`);
+    t.diagnostic(
+      `rabbitmqctl ${args[0]}:\n${stdout
+        .split('\n')
+        .filter((line) => !args[0]!.includes('queues') || line.startsWith(queuePrefix))
+        .join('\n')}`,
+    );
   }
   const { rows: stuck } = await sql.query(
     `SELECT j.id, j.status, j.attempts, j.token, j.step, (SELECT string_agg(e.type || '@' || e.at, ' ' ORDER BY e.seq) FROM job_events e WHERE e.job_id = j.id) AS events
@@ -304,7 +324,10 @@ async function diagnoseUnfinished(t: { diagnostic(message: string): void }, sql:
       const known = seen.get(what) ?? { count: 0, first: entry.time, last: entry.time };
       seen.set(what, { count: known.count + 1, first: known.first, last: entry.time });
     }
-    for (const [what, { count, first, last }] of seen) t.diagnostic(`node ${index} (${index === 0 ? 'api' : 'worker'}, pid ${server.child.pid}): ${count}x ${what} [${new Date(first).toISOString()} .. ${new Date(last).toISOString()}]`);
+    for (const [what, { count, first, last }] of seen)
+      t.diagnostic(
+        `node ${index} (${index === 0 ? 'api' : 'worker'}, pid ${server.child.pid}): ${count}x ${what} [${new Date(first).toISOString()} .. ${new Date(last).toISOString()}]`,
+      );
   }
 }
 
@@ -423,7 +446,10 @@ describe('fault suite: Redis, RabbitMQ and PostgreSQL each stopped and restarted
       // (a submission goes to the store's outbox and reaches RabbitMQ once it is back).
       const during = load.outcomes.filter((outcome) => outcome.window === 'outage' && outcome.at >= stoppedAt);
       if (dependency === 'rabbitmq') {
-        assert.ok(during.some((outcome) => outcome.kind === 'submit' && outcome.status === 202), 'submissions are accepted while RabbitMQ is down');
+        assert.ok(
+          during.some((outcome) => outcome.kind === 'submit' && outcome.status === 202),
+          'submissions are accepted while RabbitMQ is down',
+        );
       } else {
         const kind = dependency === 'postgres' ? 'submit' : 'chat';
         assert.ok(
@@ -435,7 +461,10 @@ describe('fault suite: Redis, RabbitMQ and PostgreSQL each stopped and restarted
       // A refusal says what is missing, never where it lives (these messages reach tenants).
       const refusals = load.outcomes.filter((outcome) => outcome.status === 503);
       assert.deepEqual(
-        refusals.filter((outcome) => /127\.0\.0\.1|::1|localhost|:(5432|6379|5672)\b/.test(outcome.detail)).slice(0, 3).map((outcome) => outcome.detail),
+        refusals
+          .filter((outcome) => /127\.0\.0\.1|::1|localhost|:(5432|6379|5672)\b/.test(outcome.detail))
+          .slice(0, 3)
+          .map((outcome) => outcome.detail),
         [],
         'no 503 names a host or port',
       );
@@ -486,7 +515,11 @@ describe('fault suite: Redis, RabbitMQ and PostgreSQL each stopped and restarted
     const { rows: byStatus } = await sql.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM jobs GROUP BY status`);
     const statuses = Object.fromEntries(byStatus.map((row) => [row.status, row.n]));
     if (statuses.succeeded !== accepted.size) await diagnoseUnfinished(t, sql, servers, cluster!.id.replaceAll('_', '-'));
-    assert.equal(Object.values(statuses).reduce((sum, n) => sum + n, 0), accepted.size, `no job lost or added: ${JSON.stringify(statuses)}`);
+    assert.equal(
+      Object.values(statuses).reduce((sum, n) => sum + n, 0),
+      accepted.size,
+      `no job lost or added: ${JSON.stringify(statuses)}`,
+    );
     assert.equal(statuses.succeeded, accepted.size, `every accepted job succeeded: ${JSON.stringify(statuses)}`);
     const { rows: failed } = await sql.query(`SELECT id, status, error FROM jobs WHERE status <> 'succeeded' LIMIT 5`);
     assert.deepEqual(failed, []);

@@ -21,15 +21,33 @@ it('PostgreSQL ledger rows keep a structured call cascade: the escalation and th
   const store = await PostgresStore.open({ connectionString: url.toString(), poolSize: 2, readPoolSize: 0 });
   try {
     const row = (requestId: string, extra: Partial<UsageRow>): UsageRow => ({
-      ts: Date.now(), requestId, keyId: 'k', alias: 'auto', deployment: 'up/big', operation: 'chat', inputTokens: 22, outputTokens: 14, costUsd: 0.000275,
-      latencyMs: 1, overheadMs: 1, status: 200, cache: 'miss', errorCode: null, routeTier: 'large', routeReason: 'r', pii: null, ...extra,
+      ts: Date.now(),
+      requestId,
+      keyId: 'k',
+      alias: 'auto',
+      deployment: 'up/big',
+      operation: 'chat',
+      inputTokens: 22,
+      outputTokens: 14,
+      costUsd: 0.000275,
+      latencyMs: 1,
+      overheadMs: 1,
+      status: 200,
+      cache: 'miss',
+      errorCode: null,
+      routeTier: 'large',
+      routeReason: 'r',
+      pii: null,
+      ...extra,
     });
     await store.ledger.appendUsage([
       row('escalated', { cascade: 'escalated', cascadeFirstCostUsd: 0.000025 }),
       row('answered', { cascade: 'answered', cascadeFirstCostUsd: null }),
       row('plain', {}),
     ]);
-    const { rows } = await admin.query(`SELECT request_id, cascade, cascade_first_cost_nanos::text AS first, cost_nanos::text AS cost FROM ${pg.escapeIdentifier(schema)}.usage ORDER BY request_id`);
+    const { rows } = await admin.query(
+      `SELECT request_id, cascade, cascade_first_cost_nanos::text AS first, cost_nanos::text AS cost FROM ${pg.escapeIdentifier(schema)}.usage ORDER BY request_id`,
+    );
     assert.deepEqual(rows, [
       { request_id: 'answered', cascade: 0, first: null, cost: '275000' },
       { request_id: 'escalated', cascade: 1, first: '25000', cost: '275000' },

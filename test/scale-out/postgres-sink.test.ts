@@ -62,7 +62,10 @@ function openSink(options: Partial<PostgresSinkOptions> & { table: string }): Po
 }
 
 async function rowCount(table: string): Promise<number> {
-  const quoted = table.split('.').map((part) => pg.escapeIdentifier(part)).join('.');
+  const quoted = table
+    .split('.')
+    .map((part) => pg.escapeIdentifier(part))
+    .join('.');
   const result = await admin.query<{ count: string }>(`SELECT count(*) AS count FROM ${quoted}`);
   return Number(result.rows[0]!.count);
 }
@@ -124,7 +127,10 @@ describe('PostgresSink against a real PostgreSQL', () => {
        WHERE tc.table_schema = $1 AND tc.table_name = $2 AND tc.constraint_type = 'PRIMARY KEY'`,
       table.split('.'),
     );
-    assert.deepEqual(primaryKey.rows.map((row) => row.column_name), ['_bw_job_id']);
+    assert.deepEqual(
+      primaryKey.rows.map((row) => row.column_name),
+      ['_bw_job_id'],
+    );
   });
 
   test('writes a record with nested arrays as jsonb, a date as a date and the provenance', async () => {
@@ -143,7 +149,10 @@ describe('PostgresSink against a real PostgreSQL', () => {
     };
     assert.equal(await sink.write(sinkWrite('job-values', record)), true);
 
-    const quoted = table.split('.').map((part) => pg.escapeIdentifier(part)).join('.');
+    const quoted = table
+      .split('.')
+      .map((part) => pg.escapeIdentifier(part))
+      .join('.');
     const result = await admin.query(
       `SELECT carrier_name, ship_date::text AS ship_date, scanned_at = '2025-02-28T10:15:00Z'::timestamptz AS scanned_ok, parcel_count::int AS parcel_count,
               weight_kg::text AS weight_kg, hazardous, address, lines, reference, note,
@@ -201,13 +210,19 @@ describe('PostgresSink against a real PostgreSQL', () => {
     const processes = Array.from({ length: 4 }, () => openSink({ table, poolSize: 3 }));
     const writes = processes.flatMap((sink, process) => Array.from({ length: 5 }, (_, index) => sink.write(sinkWrite(`job-${process}-${index}`))));
     const results = await Promise.all(writes);
-    assert.deepEqual(results, Array.from({ length: 20 }, () => true));
+    assert.deepEqual(
+      results,
+      Array.from({ length: 20 }, () => true),
+    );
     assert.equal(await rowCount(table), 20);
   });
 
   test('an existing table missing a column fails with SINK_FAILED naming the column and the ALTER TABLE to run', async () => {
     const table = freshTable();
-    const quoted = table.split('.').map((part) => pg.escapeIdentifier(part)).join('.');
+    const quoted = table
+      .split('.')
+      .map((part) => pg.escapeIdentifier(part))
+      .join('.');
     const schema = { type: 'object', properties: { carrierName: { type: 'string' }, parcelCount: { type: 'integer' } } };
     await admin.query(`CREATE TABLE ${quoted} (
       _bw_job_id text PRIMARY KEY, carrier_name text, _bw_tenant text, _bw_pipeline text, _bw_prompt_version int, _bw_model text,

@@ -36,7 +36,10 @@ describe('PostgresStore', () => {
     try {
       const applied = await admin.query<{ name: string }>(`SELECT name FROM ${pg.escapeIdentifier(schema)}.schema_migrations ORDER BY name`);
       const files = readdirSync(new URL('../../src/adapters/store/postgres/migrations/', import.meta.url)).map((file) => file.replace(/\.sql$/, ''));
-      assert.deepEqual(applied.rows.map((row) => row.name), files.sort());
+      assert.deepEqual(
+        applied.rows.map((row) => row.name),
+        files.sort(),
+      );
       assert.deepEqual(await nodes[0].migrate(), { applied: [] });
       await nodes[1].ping();
     } finally {
@@ -68,8 +71,21 @@ describe('PostgresStore', () => {
     try {
       const at = Date.now();
       const job = {
-        id: `job_bulkhead_${runId}`, tenant: 'tenant-a', keyId: 'key-a', kind: 'pipeline' as const, pipeline: 'invoices', priority: 0, source: 'a.pdf',
-        webhookUrl: null, idempotencyKey: null, requestHash: 'h', maxAttempts: 3, metadata: {}, createdAt: at, runAt: at, deadline: null,
+        id: `job_bulkhead_${runId}`,
+        tenant: 'tenant-a',
+        keyId: 'key-a',
+        kind: 'pipeline' as const,
+        pipeline: 'invoices',
+        priority: 0,
+        source: 'a.pdf',
+        webhookUrl: null,
+        idempotencyKey: null,
+        requestHash: 'h',
+        maxAttempts: 3,
+        metadata: {},
+        createdAt: at,
+        runAt: at,
+        deadline: null,
       };
       await store.jobs.createJob(job, new TextEncoder().encode('{}'), { id: job.id, tenant: job.tenant, priority: 0, runAt: at, maxAttempts: 3 });
       await locker.query('BEGIN');

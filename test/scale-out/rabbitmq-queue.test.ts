@@ -115,11 +115,19 @@ describe('RabbitQueue on a real broker', () => {
         return true;
       });
       const reported = errors.slice(reportedBefore).map(String);
-      assert.ok(reported.some((text) => text.includes(`routing key ${bandQueue}`) && text.includes('no queue is bound')), reported.join('\n'));
+      assert.ok(
+        reported.some((text) => text.includes(`routing key ${bandQueue}`) && text.includes('no queue is bound')),
+        reported.join('\n'),
+      );
 
       // Each return makes the queue declare its topology again; the broker may refuse that
       // while the deleted quorum queue is still going away, so the caller's retries get through.
-      await until(() => queue.enqueue([item('unroutable')]).then(() => true, () => false));
+      await until(() =>
+        queue.enqueue([item('unroutable')]).then(
+          () => true,
+          () => false,
+        ),
+      );
       assert.equal((await channel.checkQueue(bandQueue)).queue, bandQueue);
       const [claim] = await queue.claim(1, 5_000);
       assert.equal(claim?.id, item('unroutable').id, 'the retried enqueue reached the queue');
@@ -216,11 +224,20 @@ describe('RabbitQueue on a real broker', () => {
         await sleep(300 + slackMs);
         if (attempt < 3) assert.deepEqual(await queue.recover(), []);
       }
-      assert.deepEqual(tokens, [...tokens].sort((a, b) => a - b));
+      assert.deepEqual(
+        tokens,
+        [...tokens].sort((a, b) => a - b),
+      );
       const dead = await queue.recover();
-      assert.deepEqual(dead.map((letter) => [letter.id, letter.reason, letter.attempts]), [[poison.id, 'attempts', 3]]);
+      assert.deepEqual(
+        dead.map((letter) => [letter.id, letter.reason, letter.attempts]),
+        [[poison.id, 'attempts', 3]],
+      );
       assert.deepEqual(await queue.claim(1, 300), []);
-      assert.deepEqual((await queue.deadLetters(10)).map((letter) => [letter.id, letter.reason]), [[poison.id, 'attempts']]);
+      assert.deepEqual(
+        (await queue.deadLetters(10)).map((letter) => [letter.id, letter.reason]),
+        [[poison.id, 'attempts']],
+      );
       assert.equal((await queue.depth()).dead, 1);
     } finally {
       await queue.close();

@@ -125,7 +125,10 @@ describe('Redis event bus', () => {
       bus.subscribe('job_1', (event) => received.push(event.seq));
       await bus.subscriptionsSettled();
       const ids = (await redis.client('LIST')) as string;
-      const ours = ids.split('\n').filter((line) => line.includes(` name=${name}:`)).map((line) => /\bid=(\d+)/.exec(line)![1]!);
+      const ours = ids
+        .split('\n')
+        .filter((line) => line.includes(` name=${name}:`))
+        .map((line) => /\bid=(\d+)/.exec(line)![1]!);
       assert.equal(ours.length, 2);
       for (const id of ours) await redis.client('KILL', 'ID', id);
 
@@ -217,7 +220,12 @@ describe('Redis exact cache while Redis is unreachable', () => {
     try {
       const key = await app.key();
       for (let i = 0; i < 3; i++) {
-        const response = await app.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: bearer(key), payload: { model: 'gpt-test', messages: [{ role: 'user', content: 'same question' }] } });
+        const response = await app.server.inject({
+          method: 'POST',
+          url: '/v1/chat/completions',
+          headers: bearer(key),
+          payload: { model: 'gpt-test', messages: [{ role: 'user', content: 'same question' }] },
+        });
         assert.equal(response.statusCode, 200, response.body);
         assert.equal(response.json().choices[0].message.content, 'echo: same question');
         assert.equal(response.headers['x-breakwater-cache'], 'miss');

@@ -27,7 +27,11 @@ test('a Redis outage reports one failed publish, not one per job event, and agai
   relay.listen(0, '127.0.0.1');
   await once(relay, 'listening');
   const errors: Error[] = [];
-  const bus = await RedisEventBus.open({ url: `redis://127.0.0.1:${(relay.address() as AddressInfo).port}`, prefix: `bw_outage_${process.pid}:`, onError: (error) => errors.push(error) });
+  const bus = await RedisEventBus.open({
+    url: `redis://127.0.0.1:${(relay.address() as AddressInfo).port}`,
+    prefix: `bw_outage_${process.pid}:`,
+    onError: (error) => errors.push(error),
+  });
   const publisherErrors = () => errors.filter((error) => /Publishing job events/.test(error.message));
   const publisher = (bus as unknown as { publisher: import('ioredis').Redis }).publisher;
   /** Cuts the relay off and resolves once the publisher noticed. */

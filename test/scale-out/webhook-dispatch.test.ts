@@ -67,8 +67,21 @@ describe('Webhook dispatchers on two worker nodes sharing one PostgreSQL', () =>
       const now = Date.now();
       for (let i = 0; i < count; i++) {
         const job: NewJob = {
-          id: `job_${schema}_${i}`, tenant: 'tenant-a', keyId: 'key-a', kind: 'chat', pipeline: null, priority: 0, source: null,
-          webhookUrl: receiver.url, idempotencyKey: null, requestHash: 'hash', maxAttempts: 1, metadata: {}, createdAt: now, runAt: now, deadline: null,
+          id: `job_${schema}_${i}`,
+          tenant: 'tenant-a',
+          keyId: 'key-a',
+          kind: 'chat',
+          pipeline: null,
+          priority: 0,
+          source: null,
+          webhookUrl: receiver.url,
+          idempotencyKey: null,
+          requestHash: 'hash',
+          maxAttempts: 1,
+          metadata: {},
+          createdAt: now,
+          runAt: now,
+          deadline: null,
         };
         await nodes[0]!.jobs.createJob(job, new Uint8Array(), { id: job.id, tenant: job.tenant, maxAttempts: 1 });
         await nodes[0]!.jobs.startJob(job.id, 1, 1, now);
@@ -85,7 +98,10 @@ describe('Webhook dispatchers on two worker nodes sharing one PostgreSQL', () =>
       const rows = await admin.query<{ status: string; attempts: number; n: string }>(
         `SELECT status, attempts, count(*) AS n FROM ${pg.escapeIdentifier(schema)}.webhook_deliveries GROUP BY status, attempts`,
       );
-      assert.deepEqual(rows.rows.map((row) => [row.status, row.attempts, Number(row.n)]), [['delivered', 1, count]]);
+      assert.deepEqual(
+        rows.rows.map((row) => [row.status, row.attempts, Number(row.n)]),
+        [['delivered', 1, count]],
+      );
       assert.deepEqual(errors, []);
     } finally {
       await Promise.all(dispatchers.map((dispatcher) => dispatcher.stop()));

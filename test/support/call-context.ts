@@ -3,7 +3,21 @@ import type { VirtualKey } from '../../src/core/ports/store.js';
 
 /** A virtual key for middleware unit tests: no limits, no budget, every model; override what the test is about. */
 export function testKey(overrides: Partial<VirtualKey> = {}): VirtualKey {
-  return { id: 'k1', name: 'k', prefix: 'bw_', tenant: 't', allowedModels: null, rpm: null, tpm: null, budget: null, tags: {}, piiPolicy: null, createdAt: 0, revokedAt: null, ...overrides };
+  return {
+    id: 'k1',
+    name: 'k',
+    prefix: 'bw_',
+    tenant: 't',
+    allowedModels: null,
+    rpm: null,
+    tpm: null,
+    budget: null,
+    tags: {},
+    piiPolicy: null,
+    createdAt: 0,
+    revokedAt: null,
+    ...overrides,
+  };
 }
 
 /**

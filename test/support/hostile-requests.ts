@@ -35,8 +35,32 @@ export interface HostileContext {
 }
 
 const specialStrings = [
-  '', ' ', '\u0000', 'a\u0000b', '\uD800', '\uDFFF', 'x\uD83D', '\uDE00y', 'NaN', 'Infinity', '-Infinity', '1e999', '-0', '0x10', '\u202E', '\uFEFF',
-  '<script>alert(1)</script>', "'; DROP TABLE jobs;--", '../../etc/passwd', '%00', '{{document}}', '__proto__', 'constructor', 'gpt-test', 'mock', 'auto',
+  '',
+  ' ',
+  '\u0000',
+  'a\u0000b',
+  '\uD800',
+  '\uDFFF',
+  'x\uD83D',
+  '\uDE00y',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '1e999',
+  '-0',
+  '0x10',
+  '\u202E',
+  '\uFEFF',
+  '<script>alert(1)</script>',
+  "'; DROP TABLE jobs;--",
+  '../../etc/passwd',
+  '%00',
+  '{{document}}',
+  '__proto__',
+  'constructor',
+  'gpt-test',
+  'mock',
+  'auto',
 ];
 const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((code) => String.fromCharCode(code));
 
@@ -47,7 +71,9 @@ function hostileString(context: Pick<HostileContext, 'maxRun'>): fc.Arbitrary<st
     fc.string({ unit: 'grapheme', maxLength: 64 }),
     fc.string({ unit: fc.oneof(fc.string({ unit: 'binary-ascii', minLength: 1, maxLength: 1 }), loneSurrogate), maxLength: 32 }),
     // One long run of a single character, and a short word repeated: the inputs that made token counting quadratic.
-    fc.tuple(fc.constantFrom('a', ' ', '.', '0', '\n', 'é', '🙂', '<', '\u0000', '\uD800'), fc.integer({ min: 1, max: context.maxRun })).map(([char, length]) => char.repeat(length)),
+    fc
+      .tuple(fc.constantFrom('a', ' ', '.', '0', '\n', 'é', '🙂', '<', '\u0000', '\uD800'), fc.integer({ min: 1, max: context.maxRun }))
+      .map(([char, length]) => char.repeat(length)),
     fc.tuple(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: Math.max(1, context.maxRun >> 3) })).map(([word, times]) => word.repeat(times)),
     fc.base64String({ maxLength: 256 }),
   );
@@ -111,7 +137,10 @@ function mutate(valid: unknown, mutations: Mutation[]): unknown {
     const paths = pathsOf(root).slice(1);
     if (paths.length === 0) continue;
     const path = paths[mutation.at % paths.length]!;
-    const parent = path.length === 0 ? undefined : (path.slice(0, -1).reduce<unknown>((node, part) => (node as Record<string | number, unknown>)[part], root) as Record<string | number, unknown>);
+    const parent =
+      path.length === 0
+        ? undefined
+        : (path.slice(0, -1).reduce<unknown>((node, part) => (node as Record<string | number, unknown>)[part], root) as Record<string | number, unknown>);
     const last = path[path.length - 1];
     const current = parent === undefined ? root : parent[last!];
     let next: unknown;
@@ -126,7 +155,9 @@ function mutate(valid: unknown, mutations: Mutation[]): unknown {
         next = mutation.times % 2 ? [current] : { value: current };
         break;
       case 'repeat':
-        next = Array.isArray(current) ? Array.from({ length: mutation.times }, (_, index) => current[index % Math.max(1, current.length)]) : String(current).repeat(Math.min(mutation.times, 64));
+        next = Array.isArray(current)
+          ? Array.from({ length: mutation.times }, (_, index) => current[index % Math.max(1, current.length)])
+          : String(current).repeat(Math.min(mutation.times, 64));
         break;
       case 'add-field':
         if (current !== null && typeof current === 'object' && !Array.isArray(current)) (current as Record<string, unknown>)[mutation.name] = mutation.value;
@@ -161,16 +192,33 @@ function mutationOf(context: HostileContext): fc.Arbitrary<Mutation> {
 function rawJsonText(context: HostileContext): fc.Arbitrary<string | Buffer> {
   return fc.oneof(
     fc.constantFrom(
-      '', ' ', '{', 'null', '[]', '"text"', '0', 'true', '1e999', '{"model":1e999,"messages":[{"role":"user","content":"hi"}]}',
+      '',
+      ' ',
+      '{',
+      'null',
+      '[]',
+      '"text"',
+      '0',
+      'true',
+      '1e999',
+      '{"model":1e999,"messages":[{"role":"user","content":"hi"}]}',
       '{"model":"gpt-test","messages":[{"role":"user","content":"hi"}],"max_tokens":123456789012345678901234567890}',
-      '{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"admin":true}}}', '\uFEFF{"model":"gpt-test"}', '{"a":1,}', '{"model":"gpt-test","model":"mock","messages":[]}',
-      '{"messages":[{"role":"user","content":"\\ud800"}],"model":"gpt-test"}', '{"model":"gpt-test","messages":[{"role":"user","content":"\\u0000"}]}',
-      '{"input":"\\udfff\\ud800","model":"embed-test"}', '{"model":"gpt-test"}\n{"model":"mock"}',
+      '{"__proto__":{"admin":true}}',
+      '{"constructor":{"prototype":{"admin":true}}}',
+      '\uFEFF{"model":"gpt-test"}',
+      '{"a":1,}',
+      '{"model":"gpt-test","model":"mock","messages":[]}',
+      '{"messages":[{"role":"user","content":"\\ud800"}],"model":"gpt-test"}',
+      '{"model":"gpt-test","messages":[{"role":"user","content":"\\u0000"}]}',
+      '{"input":"\\udfff\\ud800","model":"embed-test"}',
+      '{"model":"gpt-test"}\n{"model":"mock"}',
     ),
     fc.integer({ min: 1, max: context.maxDepth }).map((depth) => `${'['.repeat(depth)}${']'.repeat(depth)}`),
     fc.integer({ min: 1, max: context.maxDepth }).map((depth) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`),
     // Bytes that are not UTF-8 inside a JSON string.
-    fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes) => Buffer.concat([Buffer.from('{"model":"gpt-test","messages":[{"role":"user","content":"'), Buffer.from(bytes), Buffer.from('"}]}')])),
+    fc
+      .uint8Array({ minLength: 1, maxLength: 64 })
+      .map((bytes) => Buffer.concat([Buffer.from('{"model":"gpt-test","messages":[{"role":"user","content":"'), Buffer.from(bytes), Buffer.from('"}]}')])),
   );
 }
 
@@ -178,7 +226,12 @@ function rawJsonText(context: HostileContext): fc.Arbitrary<string | Buffer> {
 function hostileBody(context: HostileContext, valid: unknown[], deep?: fc.Arbitrary<unknown>): fc.Arbitrary<string | Buffer> {
   return fc.oneof(
     ...(deep ? [{ weight: 8, arbitrary: deep.map((body) => JSON.stringify(body)) }] : []),
-    { weight: 10, arbitrary: fc.tuple(fc.constantFrom(...valid), fc.array(mutationOf(context), { minLength: 1, maxLength: 3 })).map(([body, mutations]) => JSON.stringify(mutate(body, mutations)) ?? '') },
+    {
+      weight: 10,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...valid), fc.array(mutationOf(context), { minLength: 1, maxLength: 3 }))
+        .map(([body, mutations]) => JSON.stringify(mutate(body, mutations)) ?? ''),
+    },
     { weight: 1, arbitrary: fc.constantFrom(...valid).map((body) => JSON.stringify(body)) },
     { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.stringify(value)) },
     { weight: 1, arbitrary: fc.anything({ maxDepth: 3, withNullPrototype: true }).map((value) => JSON.stringify(value) ?? 'undefined') },
@@ -188,8 +241,37 @@ function hostileBody(context: HostileContext, valid: unknown[], deep?: fc.Arbitr
 
 /** Header values a client can put on the wire: tab, visible ASCII and obs-text (latin1), sometimes huge. */
 const headerText = fc.oneof(
-  { weight: 8, arbitrary: fc.string({ unit: fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.constant(0x09), fc.integer({ min: 0x80, max: 0xff })).map((code) => String.fromCharCode(code)), maxLength: 80 }) },
-  { weight: 8, arbitrary: fc.constantFrom('', ' ', '-1', '0', '1e3', '1e400', 'NaN', '0x10', '99999999999999999999999', '1.5', ' 3 ', 'null', 'no-store', 'no-cache', 'no-store, no-cache', 'max-age=0', 'small', 'LARGE ', 'frontier') },
+  {
+    weight: 8,
+    arbitrary: fc.string({
+      unit: fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.constant(0x09), fc.integer({ min: 0x80, max: 0xff })).map((code) => String.fromCharCode(code)),
+      maxLength: 80,
+    }),
+  },
+  {
+    weight: 8,
+    arbitrary: fc.constantFrom(
+      '',
+      ' ',
+      '-1',
+      '0',
+      '1e3',
+      '1e400',
+      'NaN',
+      '0x10',
+      '99999999999999999999999',
+      '1.5',
+      ' 3 ',
+      'null',
+      'no-store',
+      'no-cache',
+      'no-store, no-cache',
+      'max-age=0',
+      'small',
+      'LARGE ',
+      'frontier',
+    ),
+  },
   // Rare, or every other request would stop at the header limit (16 KiB) and test nothing else.
   { weight: 1, arbitrary: fc.integer({ min: 100, max: 20_000 }).map((length) => 'h'.repeat(length)) },
 );
@@ -201,7 +283,20 @@ function authorization(context: HostileContext, preferred: 'key' | 'admin'): fc.
     {
       weight: 2,
       arbitrary: fc.oneof(
-        fc.constantFrom(undefined, 'Bearer', 'Bearer ', 'Bearer  ', `bearer ${good}`, `BEARER ${good}`, `Bearer  ${good}`, `Bearer ${good} extra`, `Basic ${Buffer.from(`x:${good}`).toString('base64')}`, good, `Bearer ${good}\t`, `Bearer ${good.slice(0, -1)}`),
+        fc.constantFrom(
+          undefined,
+          'Bearer',
+          'Bearer ',
+          'Bearer  ',
+          `bearer ${good}`,
+          `BEARER ${good}`,
+          `Bearer  ${good}`,
+          `Bearer ${good} extra`,
+          `Basic ${Buffer.from(`x:${good}`).toString('base64')}`,
+          good,
+          `Bearer ${good}\t`,
+          `Bearer ${good.slice(0, -1)}`,
+        ),
         fc.constantFrom(`Bearer ${context.key}`, `Bearer ${context.adminToken}`),
         headerText.map((text) => `Bearer ${text}`),
         headerText,
@@ -215,7 +310,24 @@ const contentType = fc.oneof(
   {
     weight: 2,
     arbitrary: fc.oneof(
-      fc.constantFrom(undefined, '', 'application/json; charset=utf-8', 'application/json; charset=latin1', 'APPLICATION/JSON', 'application/jsonp', 'application/json, text/plain', 'text/plain', 'text/html', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/octet-stream', 'application/vnd.api+json', '*/*', ';', 'application/json; charset="'),
+      fc.constantFrom(
+        undefined,
+        '',
+        'application/json; charset=utf-8',
+        'application/json; charset=latin1',
+        'APPLICATION/JSON',
+        'application/jsonp',
+        'application/json, text/plain',
+        'text/plain',
+        'text/html',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+        'application/octet-stream',
+        'application/vnd.api+json',
+        '*/*',
+        ';',
+        'application/json; charset="',
+      ),
       headerText,
     ),
   },
@@ -253,7 +365,40 @@ export function percentEncode(text: string): string {
 }
 
 const escapeSoup = fc
-  .array(fc.constantFrom('%', '%2', '%zz', '%00', '%2F', '%2f', '%5C', '%2e%2e', '%2E', '%C0%AF', '%ff', '%E2%82', '%F0%9F%98', '%ED%A0%80', '%25', '%%', '..', '.', ';', 'a', '%u0041', '+', '%20', '%0A', '%0D%0A', '~', '@', ':', '!'), { maxLength: 24 })
+  .array(
+    fc.constantFrom(
+      '%',
+      '%2',
+      '%zz',
+      '%00',
+      '%2F',
+      '%2f',
+      '%5C',
+      '%2e%2e',
+      '%2E',
+      '%C0%AF',
+      '%ff',
+      '%E2%82',
+      '%F0%9F%98',
+      '%ED%A0%80',
+      '%25',
+      '%%',
+      '..',
+      '.',
+      ';',
+      'a',
+      '%u0041',
+      '+',
+      '%20',
+      '%0A',
+      '%0D%0A',
+      '~',
+      '@',
+      ':',
+      '!',
+    ),
+    { maxLength: 24 },
+  )
   .map((parts) => parts.join(''));
 
 /** One path segment: the real one, an escaped arbitrary string, an escape soup, or one longer than maxParamLength. */
@@ -268,16 +413,38 @@ function segment(real: string): fc.Arbitrary<string> {
 }
 
 function query(names: string[], context: HostileContext): fc.Arbitrary<string> {
-  const pair = fc.tuple(fc.oneof(fc.constantFrom(...names), fc.string({ maxLength: 12 })), fc.oneof(hostileString({ maxRun: 256 }).map(percentEncode), escapeSoup, hostileNumber.map(String)));
+  const pair = fc.tuple(
+    fc.oneof(fc.constantFrom(...names), fc.string({ maxLength: 12 })),
+    fc.oneof(hostileString({ maxRun: 256 }).map(percentEncode), escapeSoup, hostileNumber.map(String)),
+  );
   return fc.oneof(
     fc.constant(''),
     fc.array(pair, { minLength: 1, maxLength: 4 }).map((pairs) => `?${pairs.map(([name, value]) => `${percentEncode(name)}=${value}`).join('&')}`),
     escapeSoup.map((soup) => `?${soup}`),
-    fc.constantFrom(`?limit=0`, '?limit=-1', '?limit=1e3', '?limit=abc', '?after=-1', '?after=1e400', `?tenant=${context.key}`, '?from=2026-13-45&to=0000-00-00', '?cursor=%00', '?limit=1&limit=2', '?__proto__[x]=1', '?a[b][c]=1'),
+    fc.constantFrom(
+      `?limit=0`,
+      '?limit=-1',
+      '?limit=1e3',
+      '?limit=abc',
+      '?after=-1',
+      '?after=1e400',
+      `?tenant=${context.key}`,
+      '?from=2026-13-45&to=0000-00-00',
+      '?cursor=%00',
+      '?limit=1&limit=2',
+      '?__proto__[x]=1',
+      '?a[b][c]=1',
+    ),
   );
 }
 
-function request(category: string, method: string, path: fc.Arbitrary<string>, headers: fc.Arbitrary<Record<string, string>>, body?: fc.Arbitrary<string | Buffer | undefined>): fc.Arbitrary<HostileRequest> {
+function request(
+  category: string,
+  method: string,
+  path: fc.Arbitrary<string>,
+  headers: fc.Arbitrary<Record<string, string>>,
+  body?: fc.Arbitrary<string | Buffer | undefined>,
+): fc.Arbitrary<HostileRequest> {
   return fc.record({ path, headers, body: body ?? fc.constant(undefined) }).map(({ path: url, headers: chosen, body: payload }) => ({
     category,
     method,
@@ -291,10 +458,24 @@ function validBodies(context: HostileContext) {
   const user = { role: 'user', content: 'Hello there' };
   const chat = [
     { model: 'gpt-test', messages: [user] },
-    { model: 'mock', stream: true, stream_options: { include_usage: true }, max_tokens: 16, temperature: 0.5, messages: [{ role: 'system', content: 'Be terse.' }, { role: 'user', content: [{ type: 'text', text: 'hi' }] }] },
+    {
+      model: 'mock',
+      stream: true,
+      stream_options: { include_usage: true },
+      max_tokens: 16,
+      temperature: 0.5,
+      messages: [
+        { role: 'system', content: 'Be terse.' },
+        { role: 'user', content: [{ type: 'text', text: 'hi' }] },
+      ],
+    },
     {
       model: 'auto',
-      messages: [user, { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"q":1}' } }] }, { role: 'tool', tool_call_id: 'call_1', content: '42' }],
+      messages: [
+        user,
+        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"q":1}' } }] },
+        { role: 'tool', tool_call_id: 'call_1', content: '42' },
+      ],
       tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'number' } } } } }],
       tool_choice: 'auto',
       response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: { type: 'object', properties: { a: { type: 'string' } } } } },
@@ -304,14 +485,21 @@ function validBodies(context: HostileContext) {
   ];
   return {
     chat,
-    embeddings: [{ model: 'embed-test', input: 'hello' }, { model: 'mock', input: ['a', 'b'], encoding_format: 'base64' }, { model: 'embed-test', input: [[1, 2, 3]] }, { model: 'mock', input: [1, 2, 3], dimensions: 8 }],
+    embeddings: [
+      { model: 'embed-test', input: 'hello' },
+      { model: 'mock', input: ['a', 'b'], encoding_format: 'base64' },
+      { model: 'embed-test', input: [[1, 2, 3]] },
+      { model: 'mock', input: [1, 2, 3], dimensions: 8 },
+    ],
     jobs: [
       { kind: 'chat', request: chat[0], priority: 5, max_attempts: 1, metadata: { a: 'b' } },
       { kind: 'pipeline', pipeline: 'invoice', text: 'Invoice INV-1, total 10 EUR', delay_seconds: 0, deadline_seconds: 60 },
       { kind: 'pipeline', pipeline: 'invoice', document: { name: 'a.txt', media_type: 'text/plain', data: Buffer.from('Invoice INV-2').toString('base64') } },
       { kind: 'chat', request: chat[1], webhook: { url: 'http://127.0.0.1:9/hook' } },
     ],
-    adminKey: [{ name: 'fuzz', tenant: 'fuzz-minted', allowed_models: ['gpt-test'], rpm: 100, tpm: 1000, budget_usd: 5, budget_period: 'day', tags: { team: 'x' }, pii_policy: null }],
+    adminKey: [
+      { name: 'fuzz', tenant: 'fuzz-minted', allowed_models: ['gpt-test'], rpm: 100, tpm: 1000, budget_usd: 5, budget_period: 'day', tags: { team: 'x' }, pii_policy: null },
+    ],
     keyId: context.keyId,
   };
 }
@@ -319,7 +507,13 @@ function validBodies(context: HostileContext) {
 /** Bodies that pass validation, so their hostile strings reach token counting, PII, cache keys and routing. */
 function deepBodies(context: HostileContext) {
   const text = hostileString(context);
-  const content = fc.oneof({ weight: 3, arbitrary: text }, fc.array(text.map((part) => ({ type: 'text', text: part })), { minLength: 1, maxLength: 3 }));
+  const content = fc.oneof(
+    { weight: 3, arbitrary: text },
+    fc.array(
+      text.map((part) => ({ type: 'text', text: part })),
+      { minLength: 1, maxLength: 3 },
+    ),
+  );
   const message = fc.oneof(
     { weight: 3, arbitrary: fc.record({ role: fc.constantFrom('system', 'developer', 'user'), content }) },
     fc.record({ role: fc.constant('assistant'), content: fc.option(content) }),
@@ -338,13 +532,30 @@ function deepBodies(context: HostileContext) {
   );
   return {
     chat,
-    embeddings: fc.record({ model: fc.constantFrom('embed-test', 'mock'), input: fc.oneof(text, fc.array(text, { minLength: 1, maxLength: 16 }), fc.array(fc.integer(), { minLength: 1, maxLength: 64 })) }),
+    embeddings: fc.record({
+      model: fc.constantFrom('embed-test', 'mock'),
+      input: fc.oneof(text, fc.array(text, { minLength: 1, maxLength: 16 }), fc.array(fc.integer(), { minLength: 1, maxLength: 64 })),
+    }),
     jobs: fc.oneof(
       fc.record({ kind: fc.constant('chat'), request: chat, idempotent: fc.constant(undefined) }).map(({ kind, request: body }) => ({ kind, request: body })),
       fc.record({ kind: fc.constant('pipeline'), pipeline: fc.constant('invoice'), text: text.filter((value) => value.length > 0) }),
-      fc.record({ kind: fc.constant('pipeline'), pipeline: fc.constant('invoice'), document: fc.record({ media_type: fc.constantFrom('text/plain', 'application/pdf', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'text/html', 'image/png'), data: fc.uint8Array({ minLength: 1, maxLength: 2048 }).map((bytes) => Buffer.from(bytes).toString('base64')) }) }),
+      fc.record({
+        kind: fc.constant('pipeline'),
+        pipeline: fc.constant('invoice'),
+        document: fc.record({
+          media_type: fc.constantFrom('text/plain', 'application/pdf', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'text/html', 'image/png'),
+          data: fc.uint8Array({ minLength: 1, maxLength: 2048 }).map((bytes) => Buffer.from(bytes).toString('base64')),
+        }),
+      }),
     ),
-    adminKey: fc.record({ name: text.filter((value) => value.length > 0 && value.length <= 200), tenant: text.filter((value) => value.length > 0 && value.length <= 200), tags: fc.dictionary(text, text, { maxKeys: 3 }) }, { requiredKeys: ['name'] }),
+    adminKey: fc.record(
+      {
+        name: text.filter((value) => value.length > 0 && value.length <= 200),
+        tenant: text.filter((value) => value.length > 0 && value.length <= 200),
+        tags: fc.dictionary(text, text, { maxKeys: 3 }),
+      },
+      { requiredKeys: ['name'] },
+    ),
   };
 }
 
@@ -361,40 +572,115 @@ export function hostileRequestsByCategory(context: HostileContext): Record<strin
     embeddings: request('embeddings', 'POST', fc.constant('/v1/embeddings'), asKey(true), hostileBody(context, valid.embeddings, deep.embeddings)),
     'jobs-submit': request('jobs-submit', 'POST', fc.constant('/v1/jobs'), asKey(true), hostileBody(context, valid.jobs, deep.jobs)),
     'jobs-read': fc.oneof(
-      request('jobs-read', 'GET', fc.tuple(job, jobsQuery).map(([id, tail]) => `/v1/jobs/${id}${tail}`), asKey(false)),
-      request('jobs-read', 'GET', jobsQuery.map((tail) => `/v1/jobs${tail}`), asKey(false)),
-      request('jobs-read', 'GET', fc.tuple(job, jobsQuery).map(([id, tail]) => `/v1/jobs/${id}/events${tail}`), asKey(false)),
-      request('jobs-read', 'POST', job.map((id) => `/v1/jobs/${id}/cancel`), asKey(true), fc.option(hostileBody(context, [{}]), { nil: undefined })),
+      request(
+        'jobs-read',
+        'GET',
+        fc.tuple(job, jobsQuery).map(([id, tail]) => `/v1/jobs/${id}${tail}`),
+        asKey(false),
+      ),
+      request(
+        'jobs-read',
+        'GET',
+        jobsQuery.map((tail) => `/v1/jobs${tail}`),
+        asKey(false),
+      ),
+      request(
+        'jobs-read',
+        'GET',
+        fc.tuple(job, jobsQuery).map(([id, tail]) => `/v1/jobs/${id}/events${tail}`),
+        asKey(false),
+      ),
+      request(
+        'jobs-read',
+        'POST',
+        job.map((id) => `/v1/jobs/${id}/cancel`),
+        asKey(true),
+        fc.option(hostileBody(context, [{}]), { nil: undefined }),
+      ),
     ),
     pipelines: fc.oneof(
-      request('pipelines', 'GET', query(['x'], context).map((tail) => `/v1/pipelines${tail}`), asKey(false)),
-      request('pipelines', 'GET', fc.tuple(segment('invoice'), query(['cursor', 'limit'], context)).map(([name, tail]) => `/v1/pipelines/${name}/records${tail}`), asKey(false)),
+      request(
+        'pipelines',
+        'GET',
+        query(['x'], context).map((tail) => `/v1/pipelines${tail}`),
+        asKey(false),
+      ),
+      request(
+        'pipelines',
+        'GET',
+        fc.tuple(segment('invoice'), query(['cursor', 'limit'], context)).map(([name, tail]) => `/v1/pipelines/${name}/records${tail}`),
+        asKey(false),
+      ),
     ),
     models: fc.oneof(
       request('models', 'GET', fc.constant('/v1/models'), asKey(false)),
-      request('models', 'GET', fc.oneof(segment('gpt-test'), segment('auto')).map((model) => `/v1/models/${model}`), asKey(false)),
+      request(
+        'models',
+        'GET',
+        fc.oneof(segment('gpt-test'), segment('auto')).map((model) => `/v1/models/${model}`),
+        asKey(false),
+      ),
     ),
     usage: fc.oneof(
-      request('usage', 'GET', query(['from', 'to', 'key_id', 'model'], context).map((tail) => `/v1/usage${tail}`), asKey(false)),
-      request('usage', 'GET', query(['from', 'to', 'key_id', 'model'], context).map((tail) => `/v1/usage${tail}`), asAdmin(false)),
+      request(
+        'usage',
+        'GET',
+        query(['from', 'to', 'key_id', 'model'], context).map((tail) => `/v1/usage${tail}`),
+        asKey(false),
+      ),
+      request(
+        'usage',
+        'GET',
+        query(['from', 'to', 'key_id', 'model'], context).map((tail) => `/v1/usage${tail}`),
+        asAdmin(false),
+      ),
     ),
     cache: fc.oneof(
-      request('cache', 'DELETE', query(['tenant', 'model'], context).map((tail) => `/v1/cache/semantic${tail}`), asKey(false)),
-      request('cache', 'DELETE', query(['tenant', 'model'], context).map((tail) => `/v1/cache/semantic${tail}`), asAdmin(false)),
+      request(
+        'cache',
+        'DELETE',
+        query(['tenant', 'model'], context).map((tail) => `/v1/cache/semantic${tail}`),
+        asKey(false),
+      ),
+      request(
+        'cache',
+        'DELETE',
+        query(['tenant', 'model'], context).map((tail) => `/v1/cache/semantic${tail}`),
+        asAdmin(false),
+      ),
     ),
     admin: fc.oneof(
       { weight: 3, arbitrary: request('admin', 'POST', fc.constant('/v1/admin/keys'), asAdmin(true), hostileBody(context, valid.adminKey, deep.adminKey)) },
       request('admin', 'GET', fc.constant('/v1/admin/keys'), asAdmin(false)),
-      request('admin', 'GET', segment(valid.keyId).map((id) => `/v1/admin/keys/${id}`), asAdmin(false)),
-      request('admin', 'DELETE', segment(valid.keyId).map((id) => `/v1/admin/keys/${id}`), asAdmin(false)),
+      request(
+        'admin',
+        'GET',
+        segment(valid.keyId).map((id) => `/v1/admin/keys/${id}`),
+        asAdmin(false),
+      ),
+      request(
+        'admin',
+        'DELETE',
+        segment(valid.keyId).map((id) => `/v1/admin/keys/${id}`),
+        asAdmin(false),
+      ),
       request('admin', 'POST', fc.constant('/v1/admin/keys'), asKey(true), hostileBody(context, valid.adminKey)),
     ),
     paths: request(
       'paths',
       'GET',
-      fc.tuple(fc.array(fc.oneof(segment('v1'), segment('admin'), segment('jobs'), segment('keys'), segment('healthz'), segment('metrics')), { minLength: 0, maxLength: 6 }), query(['x'], context)).map(([parts, tail]) => `/${parts.join('/')}${tail}`),
+      fc
+        .tuple(
+          fc.array(fc.oneof(segment('v1'), segment('admin'), segment('jobs'), segment('keys'), segment('healthz'), segment('metrics')), { minLength: 0, maxLength: 6 }),
+          query(['x'], context),
+        )
+        .map(([parts, tail]) => `/${parts.join('/')}${tail}`),
       asKey(false),
-    ).chain((generated) => fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD').map((method) => ({ ...generated, method, ...(method === 'POST' || method === 'PUT' || method === 'PATCH' ? { body: '{}' } : {}) }))),
+    ).chain((generated) =>
+      fc
+        .constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD')
+        .map((method) => ({ ...generated, method, ...(method === 'POST' || method === 'PUT' || method === 'PATCH' ? { body: '{}' } : {}) })),
+    ),
   };
 }
 
@@ -424,7 +710,20 @@ export function rawHostileBytes(context: HostileContext, port: number): fc.Arbit
   const method = fc.constantFrom('GET', 'POST', 'DELETE', 'get', 'G ET', 'PRI', 'TRACE', 'CONNECT', 'PROPFIND', 'M-SEARCH', 'POST\u0000', 'GETT', '');
   const target = fc.oneof(
     hostileRequest(context).map((request) => request.url),
-    fc.constantFrom('*', '127.0.0.1:80', `http://127.0.0.1:${port}/v1/admin/keys`, 'http://evil.example/v1/admin/keys', `HTTP://127.0.0.1:${port}/v1/%61dmin/keys`, '/v1/admin/keys#x', '/\\v1\\admin\\keys', '/v1/admin/keys\u0000', '/v1/ admin/keys', '//v1//admin//keys', '', '/%'),
+    fc.constantFrom(
+      '*',
+      '127.0.0.1:80',
+      `http://127.0.0.1:${port}/v1/admin/keys`,
+      'http://evil.example/v1/admin/keys',
+      `HTTP://127.0.0.1:${port}/v1/%61dmin/keys`,
+      '/v1/admin/keys#x',
+      '/\\v1\\admin\\keys',
+      '/v1/admin/keys\u0000',
+      '/v1/ admin/keys',
+      '//v1//admin//keys',
+      '',
+      '/%',
+    ),
     escapeSoup.map((soup) => `/v1/${soup}`),
   );
   const version = fc.constantFrom('HTTP/1.1', 'HTTP/1.1', 'HTTP/1.0', 'HTTP/2.0', 'HTTP/9.9', 'http/1.1', 'HTTP/1.1 extra', '');
@@ -472,7 +771,14 @@ export function hostileTargetConfig(upstreamUrl: string): Record<string, unknown
       'embed-test': { deployments: [{ provider: 'upstream', model: 'text-embedding-3-small', retries: 0 }] },
       mock: { deployments: [{ provider: 'mock', model: 'mock' }] },
     },
-    autoRoutes: { auto: { tiers: [{ name: 'small', alias: 'mock' }, { name: 'large', alias: 'gpt-test' }] } },
+    autoRoutes: {
+      auto: {
+        tiers: [
+          { name: 'small', alias: 'mock' },
+          { name: 'large', alias: 'gpt-test' },
+        ],
+      },
+    },
     pipelines: {
       invoice: {
         model: 'mock',

@@ -33,6 +33,7 @@ export async function untilJobEnds(test: TestApp, key: string, id: string, lastE
     url: `/v1/jobs/${id}/events`,
     headers: { ...bearer(key), ...(lastEventId === undefined ? {} : { 'last-event-id': String(lastEventId) }) },
   });
+  // biome-ignore lint/suspicious/noExplicitAny: each test reads the fields it checks, of every job shape
   const job = (await test.server.inject({ method: 'GET', url: `/v1/jobs/${id}`, headers: bearer(key) })).json() as Record<string, any>;
   return { events: parseJobEvents(stream.body), job, status: stream.statusCode };
 }

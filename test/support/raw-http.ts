@@ -58,7 +58,10 @@ function parseRawResponse(received: string): RawResponse {
   const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
   const split = text.indexOf('\r\n\r\n');
   const headers: Record<string, string> = {};
-  for (const line of text.slice(0, split === -1 ? text.length : split).split('\r\n').slice(1)) {
+  for (const line of text
+    .slice(0, split === -1 ? text.length : split)
+    .split('\r\n')
+    .slice(1)) {
     const colon = line.indexOf(':');
     if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }

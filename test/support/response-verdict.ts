@@ -29,7 +29,8 @@ export function judgeResponse(answer: { status: number; body: string; method: st
   if (typeof parsed === 'string') return { kind: 'bad-envelope', status, problem: parsed };
   const entry = errorCatalogue[parsed.code as ErrorCode] as { status: number; type: string } | undefined;
   if (!entry) return { kind: 'bad-envelope', status, problem: `code ${parsed.code} is not in the catalogue` };
-  if (entry.status !== status || entry.type !== parsed.type) return { kind: 'bad-envelope', status, problem: `code ${parsed.code} is catalogued as ${entry.status}/${entry.type}, answered ${status}/${parsed.type}` };
+  if (entry.status !== status || entry.type !== parsed.type)
+    return { kind: 'bad-envelope', status, problem: `code ${parsed.code} is catalogued as ${entry.status}/${entry.type}, answered ${status}/${parsed.type}` };
   return { kind: 'client-error', status, code: parsed.code as ErrorCode };
 }
 
@@ -62,7 +63,11 @@ function sseErrorVerdict(status: number, body: string): Verdict | undefined {
 }
 
 /** One line for a failure message: what was sent and what came back. */
-export function describeExchange(request: { method: string; url: string; headers?: Record<string, string>; body?: string | Buffer }, answer: { status: number; body: string }, verdict: Verdict): string {
+export function describeExchange(
+  request: { method: string; url: string; headers?: Record<string, string>; body?: string | Buffer },
+  answer: { status: number; body: string },
+  verdict: Verdict,
+): string {
   const body = request.body === undefined ? '' : String(request.body);
   return `${verdict.kind} (${JSON.stringify(verdict)}) for ${request.method} ${request.url.slice(0, 300)} headers=${JSON.stringify(request.headers ?? {}).slice(0, 400)} body=${JSON.stringify(body.slice(0, 400))}${body.length > 400 ? `…(${body.length} chars)` : ''} → ${answer.status} ${answer.body.slice(0, 400)}`;
 }

@@ -88,8 +88,16 @@ export async function scaleOut(extraConfig: Record<string, unknown> = {}): Promi
       const { stdout: exchanges } = await run('rabbitmqctl', ['list_exchanges', '-q', '--no-table-headers', 'name']).catch(() => ({ stdout: '' }));
       const connection = await amqp.connect(services.amqp);
       const channel = await connection.createChannel();
-      for (const queue of stdout.split('\n').map((line) => line.trim()).filter((name) => name.startsWith(queueName))) await channel.deleteQueue(queue);
-      for (const exchange of exchanges.split('\n').map((line) => line.trim()).filter((name) => name.startsWith(queueName))) await channel.deleteExchange(exchange);
+      for (const queue of stdout
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((name) => name.startsWith(queueName)))
+        await channel.deleteQueue(queue);
+      for (const exchange of exchanges
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((name) => name.startsWith(queueName)))
+        await channel.deleteExchange(exchange);
       await connection.close();
       rmSync(folder, { recursive: true, force: true });
     },

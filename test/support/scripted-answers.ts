@@ -18,7 +18,11 @@ export function toolCallCompletion(request: RecordedRequest, calls: Array<{ id: 
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: null, tool_calls: calls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } })) },
+        message: {
+          role: 'assistant',
+          content: null,
+          tool_calls: calls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } })),
+        },
         finish_reason: 'tool_calls',
       },
     ],
@@ -28,7 +32,11 @@ export function toolCallCompletion(request: RecordedRequest, calls: Array<{ id: 
 
 /** Two tool calls whose arguments arrive split over several deltas, as OpenAI streams them. */
 export function streamToolCalls(request: RecordedRequest, response: ServerResponse): void {
-  const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({ ...base(request), object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] });
+  const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({
+    ...base(request),
+    object: 'chat.completion.chunk',
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  });
   const includeUsage = (request.body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
   sendSse(response, [
     chunk({ role: 'assistant', content: null }),

@@ -32,7 +32,22 @@ export async function startService(dependency: Dependency, timeoutMs = 60_000): 
   if (!(await answers(dependency))) {
     if (dependency === 'postgres') await run('pg_ctlcluster', [...postgresCluster(), 'start']).catch(ignoreWhenAlreadyUp);
     else if (dependency === 'redis') {
-      await run('redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1 -::1', '--port', '6379', '--save', '', '--appendonly', 'no', '--dir', '/var/lib/redis', '--logfile', '/var/log/redis/ci.log']);
+      await run('redis-server', [
+        '--daemonize',
+        'yes',
+        '--bind',
+        '127.0.0.1 -::1',
+        '--port',
+        '6379',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        '/var/lib/redis',
+        '--logfile',
+        '/var/log/redis/ci.log',
+      ]);
     } else await run('rabbitmqctl', ['start_app']);
   }
   // Nothing announces "ready" to this process: ask until the server answers.

@@ -28,7 +28,10 @@ export const adminToken = 'test-admin-token-0123456789abcdef';
  * A Breakwater app on a real SQLite file in a temp folder, configured from a YAML-shaped
  * object exactly as breakwater.yaml would be (through the one schema).
  */
-export async function startTestApp(config: Record<string, unknown>, options: { env?: NodeJS.ProcessEnv; spanProcessor?: SpanProcessor; services?: ProviderServices } = {}): Promise<TestApp> {
+export async function startTestApp(
+  config: Record<string, unknown>,
+  options: { env?: NodeJS.ProcessEnv; spanProcessor?: SpanProcessor; services?: ProviderServices } = {},
+): Promise<TestApp> {
   const folder = mkdtempSync(join(tmpdir(), 'breakwater-test-'));
   const path = join(folder, 'breakwater.yaml');
   const { writeFileSync } = await import('node:fs');

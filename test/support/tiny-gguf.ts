@@ -45,7 +45,7 @@ export interface TinyGgufInfo {
 export const chatMlTemplate =
   "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
-const enum ValueType {
+enum ValueType {
   Uint32 = 4,
   Int32 = 5,
   Float32 = 6,
@@ -54,7 +54,7 @@ const enum ValueType {
   Array = 9,
 }
 
-const enum TokenType {
+enum TokenType {
   Normal = 1,
   Unknown = 2,
   Control = 3,

@@ -41,6 +41,11 @@ export function entries(category: string, rows: Array<[Label, string, string, En
 }
 
 /** A JSON-schema function tool. */
-export function tool(name: string, description: string, properties: Record<string, unknown>, required: string[] = Object.keys(properties)): NonNullable<ChatRequest['tools']>[number] {
+export function tool(
+  name: string,
+  description: string,
+  properties: Record<string, unknown>,
+  required: string[] = Object.keys(properties),
+): NonNullable<ChatRequest['tools']>[number] {
   return { type: 'function', function: { name, description, parameters: { type: 'object', properties, required, additionalProperties: false } } };
 }

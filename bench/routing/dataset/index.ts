@@ -16,7 +16,26 @@ export type { Label, LabelledRequest } from './entry.js';
 
 /** Every labelled request, each repeat expanded into its own identical request. */
 export function labelledRequests(): LabelledRequest[] {
-  const unique = [...support, ...coding, ...maths, ...extraction, ...agents, ...language, ...conversation, ...advice, ...product, ...health, ...legal, ...finance, ...safetySecurity, ...constraints, ...writing, ...planning, ...data, ...prose];
+  const unique = [
+    ...support,
+    ...coding,
+    ...maths,
+    ...extraction,
+    ...agents,
+    ...language,
+    ...conversation,
+    ...advice,
+    ...product,
+    ...health,
+    ...legal,
+    ...finance,
+    ...safetySecurity,
+    ...constraints,
+    ...writing,
+    ...planning,
+    ...data,
+    ...prose,
+  ];
   return unique.flatMap((entry) => Array.from({ length: 1 + (entry.repeat ?? 0) }, () => entry));
 }
 

@@ -17,7 +17,22 @@ const intentSchema = {
     properties: {
       intent: {
         type: 'string',
-        enum: ['order_status', 'cancel_order', 'change_order', 'return_refund', 'product_question', 'size_advice', 'stock_availability', 'payment', 'discount_code', 'shipping_info', 'complaint', 'talk_to_human', 'greeting', 'other'],
+        enum: [
+          'order_status',
+          'cancel_order',
+          'change_order',
+          'return_refund',
+          'product_question',
+          'size_advice',
+          'stock_availability',
+          'payment',
+          'discount_code',
+          'shipping_info',
+          'complaint',
+          'talk_to_human',
+          'greeting',
+          'other',
+        ],
       },
       orderNumber: { type: ['string', 'null'] },
     },
@@ -26,7 +41,8 @@ const intentSchema = {
   },
 };
 const intent = {
-  system: 'You route messages typed into the chat widget of the Nordhaven Outdoor web shop. Classify the customer\'s message into exactly one intent; the bot answers order_status, shipping_info, size_advice and stock_availability itself and hands everything else to the matching team. Customers write in any language. Return the order number (5 digits) if one is mentioned, else null.',
+  system:
+    "You route messages typed into the chat widget of the Nordhaven Outdoor web shop. Classify the customer's message into exactly one intent; the bot answers order_status, shipping_info, size_advice and stock_availability itself and hands everything else to the matching team. Customers write in any language. Return the order number (5 digits) if one is mentioned, else null.",
   schema: intentSchema,
   maxTokens: 40,
 };
@@ -66,24 +82,28 @@ const moderationSchema = {
   },
 };
 const moderation = {
-  system: 'You pre-moderate product reviews and forum comments on nordhaven.example before they are published. Verdicts: allow = publish; reject = spam, advertising, hate, harassment, threats, sexual content or someone\'s personal data; review = unclear, a human moderator decides. Negative opinions about products, prices or the shop are allowed, including harsh ones. Give a one-sentence reason in English.',
+  system:
+    "You pre-moderate product reviews and forum comments on nordhaven.example before they are published. Verdicts: allow = publish; reject = spam, advertising, hate, harassment, threats, sexual content or someone's personal data; review = unclear, a human moderator decides. Negative opinions about products, prices or the shop are allowed, including harsh ones. Give a one-sentence reason in English.",
   schema: moderationSchema,
 };
 
 // "What customers say" box on the product page.
 const reviewSummary = {
-  system: 'Summarise the customer review in one short sentence (at most 15 words) for the "What customers say" box on the product page. Write in the language of the review, neutral tone, no quotation marks.',
+  system:
+    'Summarise the customer review in one short sentence (at most 15 words) for the "What customers say" box on the product page. Write in the language of the review, neutral tone, no quotation marks.',
   maxTokens: 60,
 };
 
 // Merchandisers fill in attributes in the shop backend and press "Generate description".
 const productCopy = {
-  system: 'You write product descriptions for the Nordhaven Outdoor web shop from the attributes the merchandiser enters. 2-3 sentences, at most 60 words, concrete and friendly, no superlatives, no claims that are not in the attributes, no emojis. Write in the language of the attributes.',
+  system:
+    'You write product descriptions for the Nordhaven Outdoor web shop from the attributes the merchandiser enters. 2-3 sentences, at most 60 words, concrete and friendly, no superlatives, no claims that are not in the attributes, no emojis. Write in the language of the attributes.',
 };
 
 // Newsletter tool: the "Suggest subject lines" button.
 const subjectLines = {
-  system: 'You are the subject line assistant in Postfeld, an email newsletter tool. Suggest 5 subject lines for the campaign the user describes, each under 50 characters, one per line, no numbering, no quotation marks. Use the language of the description; at most one emoji in total.',
+  system:
+    'You are the subject line assistant in Postfeld, an email newsletter tool. Suggest 5 subject lines for the campaign the user describes, each under 50 characters, one per line, no numbering, no quotation marks. Use the language of the description; at most one emoji in total.',
   maxTokens: 120,
 };
 
@@ -103,28 +123,33 @@ const searchSchema = {
   },
 };
 const search = {
-  system: 'You clean up what customers type into the search box of the Nordhaven Outdoor shop before it goes to the product search. Correct spelling, expand abbreviations, keep brand and model names, keep the customer\'s language. Move a size, a colour or a maximum price into their own fields (null if absent) and leave them out of the query.',
+  system:
+    "You clean up what customers type into the search box of the Nordhaven Outdoor shop before it goes to the product search. Correct spelling, expand abbreviations, keep brand and model names, keep the customer's language. Move a size, a colour or a maximum price into their own fields (null if absent) and leave them out of the query.",
   schema: searchSchema,
   maxTokens: 60,
 };
 
 // Inline suggestions in an email composer.
 const autocomplete = {
-  system: 'You power the inline suggestions in the Postfeld email composer. Continue the user\'s text with the most likely next few words (at most 8). Return only the continuation, without repeating the text and without quotation marks.',
+  system:
+    "You power the inline suggestions in the Postfeld email composer. Continue the user's text with the most likely next few words (at most 8). Return only the continuation, without repeating the text and without quotation marks.",
   maxTokens: 16,
 };
 
 // "Fix spelling & grammar" button of a text field.
 const grammar = {
-  system: 'Correct the spelling, grammar and punctuation of the text. Keep its language, meaning, tone and line breaks; do not rephrase what is already correct. Return only the corrected text.',
+  system:
+    'Correct the spelling, grammar and punctuation of the text. Keep its language, meaning, tone and line breaks; do not rephrase what is already correct. Return only the corrected text.',
 };
 
 // Tone buttons under a message field.
 const politer = {
-  system: 'The user clicked "Make it more polite". Rewrite their message so it sounds polite and friendly but stays direct. Keep the facts, the language and roughly the length. Return only the rewritten message.',
+  system:
+    'The user clicked "Make it more polite". Rewrite their message so it sounds polite and friendly but stays direct. Keep the facts, the language and roughly the length. Return only the rewritten message.',
 };
 const shorter = {
-  system: 'The user clicked "Make it shorter". Rewrite their message as concisely as possible without losing any fact, date or request. Keep the language. Return only the rewritten message.',
+  system:
+    'The user clicked "Make it shorter". Rewrite their message as concisely as possible without losing any fact, date or request. Keep the language. Return only the rewritten message.',
 };
 
 // Localisation pipeline: one UI string per call, target language in the system prompt.
@@ -152,7 +177,8 @@ const detectSchema = {
   },
 };
 const detect = {
-  system: 'Detect the language of the customer\'s message so the help desk can route it to the right team. Return the ISO 639-1 code of the main language and whether the message mixes languages.',
+  system:
+    "Detect the language of the customer's message so the help desk can route it to the right team. Return the ISO 639-1 code of the main language and whether the message mixes languages.",
   schema: detectSchema,
   maxTokens: 20,
 };
@@ -168,7 +194,8 @@ const tagsSchema = {
   },
 };
 const tagging = {
-  system: 'You suggest tags for articles in the CMS of Fjell, an outdoor and travel magazine. Return 3 to 8 tags for the paragraph: lowercase, in the paragraph\'s language, places and activities first, no generic words like "article" or "travel".',
+  system:
+    'You suggest tags for articles in the CMS of Fjell, an outdoor and travel magazine. Return 3 to 8 tags for the paragraph: lowercase, in the paragraph\'s language, places and activities first, no generic words like "article" or "travel".',
   schema: tagsSchema,
 };
 
@@ -180,7 +207,24 @@ const transactionSchema = {
     properties: {
       category: {
         type: 'string',
-        enum: ['groceries', 'restaurants', 'transport', 'fuel', 'housing', 'utilities', 'insurance', 'subscriptions', 'shopping', 'travel', 'health', 'income', 'transfers', 'cash', 'fees', 'other'],
+        enum: [
+          'groceries',
+          'restaurants',
+          'transport',
+          'fuel',
+          'housing',
+          'utilities',
+          'insurance',
+          'subscriptions',
+          'shopping',
+          'travel',
+          'health',
+          'income',
+          'transfers',
+          'cash',
+          'fees',
+          'other',
+        ],
       },
       merchant: { type: 'string' },
     },
@@ -189,7 +233,8 @@ const transactionSchema = {
   },
 };
 const transactions = {
-  system: 'You categorise bank transactions in Kassenbuch, a budgeting app. You get the booking text as the bank sends it, the amount (negative = money out) and sometimes more context. Pick exactly one category and return a clean merchant or counterparty name as a person would write it.',
+  system:
+    'You categorise bank transactions in Kassenbuch, a budgeting app. You get the booking text as the bank sends it, the amount (negative = money out) and sometimes more context. Pick exactly one category and return a clean merchant or counterparty name as a person would write it.',
   schema: transactionSchema,
 };
 
@@ -212,7 +257,8 @@ const addressSchema = {
   },
 };
 const address = {
-  system: 'Normalise the delivery address the customer typed at checkout into the fields of the carrier label. Fix capitalisation and obvious typos in street and city names, but do not invent anything: use null for a missing field. Country as ISO 3166-1 alpha-2; if it is not given, infer it from the postcode format and the city.',
+  system:
+    'Normalise the delivery address the customer typed at checkout into the fields of the carrier label. Fix capitalisation and obvious typos in street and city names, but do not invent anything: use null for a missing field. Country as ISO 3166-1 alpha-2; if it is not given, infer it from the postcode format and the city.',
   schema: addressSchema,
 };
 
@@ -237,7 +283,8 @@ const actionsSchema = {
   },
 };
 const actionItems = {
-  system: 'You turn a meeting note from the Notiz app into a to-do list. Extract every action item that is still open: the task as a short imperative, the owner as named in the note (null if nobody is named) and the due date as written (null if none). Return an empty list when there is nothing to do.',
+  system:
+    'You turn a meeting note from the Notiz app into a to-do list. Extract every action item that is still open: the task as a short imperative, the owner as named in the note (null if nobody is named) and the due date as written (null if none). Return an empty list when there is nothing to do.',
   schema: actionsSchema,
 };
 
@@ -245,10 +292,22 @@ const actionItems = {
 const faq = (product: string, snippet: string) => ({
   system: `You answer questions in the help widget of ${product}. Answer in one to three sentences, in the customer's language, using only the FAQ entry below. If it does not answer the question, say so and suggest contacting support.\n\nFAQ entry:\n${snippet}`,
 });
-const faqShipping = faq('the Nordhaven Outdoor web shop', 'Delivery to Austria: 3-5 working days by DHL. Shipping costs EUR 5.90, free from an order value of EUR 60. Express delivery is not available to Austria.');
-const faqGym = faq('the Kraftwerk Fitness app', 'Mitgliedschaft kündigen: Kündige in der App unter Profil > Mitgliedschaft > Kündigen. Die Kündigung ist mit 14 Tagen Frist zum Monatsende möglich. Im Tarif Flex 6 gilt eine Mindestlaufzeit von 6 Monaten; vorher ist eine Kündigung nur zum Ende der Mindestlaufzeit möglich. Bereits bezahlte Monate werden nicht anteilig erstattet.');
-const faqMealKit = faq('Les Paniers de Léa', 'Modifier ou annuler un panier : vous pouvez modifier ou annuler votre panier jusqu\'au mercredi 23h59 pour une livraison la semaine suivante. Passé ce délai, le panier est préparé et facturé.');
-const faqDiscounts = faq('the Nordhaven Outdoor web shop', 'Student discount: 10% off full-price items for students verified via UNiDAYS; it does not apply to sale items and cannot be combined with vouchers. Newsletter voucher: CHF 15 / EUR 15 off orders from CHF 100 / EUR 100, valid on sale items too. Switzerland: shipping CHF 9.90, free from CHF 120; the threshold is checked on the order value after all discounts. Swiss import VAT (8.1%) and a carrier handling fee are charged on delivery.');
+const faqShipping = faq(
+  'the Nordhaven Outdoor web shop',
+  'Delivery to Austria: 3-5 working days by DHL. Shipping costs EUR 5.90, free from an order value of EUR 60. Express delivery is not available to Austria.',
+);
+const faqGym = faq(
+  'the Kraftwerk Fitness app',
+  'Mitgliedschaft kündigen: Kündige in der App unter Profil > Mitgliedschaft > Kündigen. Die Kündigung ist mit 14 Tagen Frist zum Monatsende möglich. Im Tarif Flex 6 gilt eine Mindestlaufzeit von 6 Monaten; vorher ist eine Kündigung nur zum Ende der Mindestlaufzeit möglich. Bereits bezahlte Monate werden nicht anteilig erstattet.',
+);
+const faqMealKit = faq(
+  'Les Paniers de Léa',
+  "Modifier ou annuler un panier : vous pouvez modifier ou annuler votre panier jusqu'au mercredi 23h59 pour une livraison la semaine suivante. Passé ce délai, le panier est préparé et facturé.",
+);
+const faqDiscounts = faq(
+  'the Nordhaven Outdoor web shop',
+  'Student discount: 10% off full-price items for students verified via UNiDAYS; it does not apply to sale items and cannot be combined with vouchers. Newsletter voucher: CHF 15 / EUR 15 off orders from CHF 100 / EUR 100, valid on sale items too. Switzerland: shipping CHF 9.90, free from CHF 120; the threshold is checked on the order value after all discounts. Swiss import VAT (8.1%) and a carrier handling fee are charged on delivery.',
+);
 
 // The longer texts of the hard cases.
 const legalAndPrivacy = `Betreff: LETZTE FRIST – Bestellung 47310 / Datenschutz
@@ -261,8 +320,10 @@ Außerdem ist Ihre Versandbestätigung offenbar an eine fremde E-Mail-Adresse ge
 
 Ich erwarte eine schriftliche Bestätigung.
 Dr. Helga Vogt`;
-const headlamp = 'hi, not a big deal but the battery cover on the kids headlamp (Lumo Mini, order 49921) is warped now. it got really hot while charging overnight on my daughters bed and the plastic smelled kind of melted, she\'s fine tho. can you just send a new cover? dont need a refund. cheers, Dan';
-const veiledThreat = 'Five stars for the customer service 🙂 Jens in your returns team told me "policy is policy" three times. Funny thing, I drive past your warehouse on Am Sandtorkai every evening around 6 when the staff leave, and a blue Golf is easy to spot. Maybe I\'ll stop by and explain my refund to him in person. Have a great day!';
+const headlamp =
+  "hi, not a big deal but the battery cover on the kids headlamp (Lumo Mini, order 49921) is warped now. it got really hot while charging overnight on my daughters bed and the plastic smelled kind of melted, she's fine tho. can you just send a new cover? dont need a refund. cheers, Dan";
+const veiledThreat =
+  'Five stars for the customer service 🙂 Jens in your returns team told me "policy is policy" three times. Funny thing, I drive past your warehouse on Am Sandtorkai every evening around 6 when the staff leave, and a blue Golf is easy to spot. Maybe I\'ll stop by and explain my refund to him in person. Have a great day!';
 const forumReply = `Forum thread "Zugspitze im Januar – als Anfänger machbar?", reply by user bergfex77 to the thread starter:
 
 Klar, geh am besten allein, in Turnschuhen und ohne jemandem Bescheid zu sagen. Die Bergwacht freut sich über Beschäftigung, und das Forum hätte ein Problem weniger 🙂`;
@@ -297,7 +358,7 @@ export const product = entries('product', [
   ['easy', 'de', 'gutscheincode SOMMER20 funktioniert nicht', { ...intent, repeat: 2 }],
   ['easy', 'pl', 'gdzie jest moje zamówienie?', { ...intent, repeat: 2 }],
   ['easy', 'nl', 'hoi, wanneer komt mijn pakketje? bestelnummer 50123', intent],
-  ['easy', 'it', 'posso cambiare l\'indirizzo di consegna? ordine 49002', intent],
+  ['easy', 'it', "posso cambiare l'indirizzo di consegna? ordine 49002", intent],
   ['easy', 'en', 'is the lyra 2 big enough for me + my gf + dog? im 1,92m', intent],
   ['easy', 'en', 'i dont want to cancel, i just want to change the adress. if its already shipped then cancel it pls. order 51877', intent],
   ['easy', 'de', 'ihr seid echt das letzte, 3 wochen warte ich schon 😡😡', intent],
@@ -306,8 +367,13 @@ export const product = entries('product', [
 
   // Ticket triage (help desk)
   ['easy', 'en', 'Subject: wrong colour\n\nHi, order #51233 arrived today but I ordered the Alva fleece in navy and got black. Can you send the right one? Thanks, Mark', triage],
-  ['easy', 'de', 'Betreff: Rückerstattung\n\nSehr geehrte Damen und Herren,\nich habe am 12.05. zwei Artikel zurückgeschickt (Sendungsnummer 00340434161234567890) und bis heute kein Geld erhalten. Bitte um Prüfung.\n\nMit freundlichen Grüßen\nKatrin Brandt', triage],
-  ['easy', 'fr', 'Bonjour, je n\'arrive plus à me connecter, le code de double authentification n\'arrive jamais par SMS. Merci de m\'aider.', triage],
+  [
+    'easy',
+    'de',
+    'Betreff: Rückerstattung\n\nSehr geehrte Damen und Herren,\nich habe am 12.05. zwei Artikel zurückgeschickt (Sendungsnummer 00340434161234567890) und bis heute kein Geld erhalten. Bitte um Prüfung.\n\nMit freundlichen Grüßen\nKatrin Brandt',
+    triage,
+  ],
+  ['easy', 'fr', "Bonjour, je n'arrive plus à me connecter, le code de double authentification n'arrive jamais par SMS. Merci de m'aider.", triage],
   ['easy', 'es', 'Hola, el pedido 50412 lleva 12 días sin moverse en el seguimiento. ¿Se ha perdido? Lo necesito para un viaje el sábado.', triage],
   ['easy', 'it', 'La cerniera della giacca si è rotta dopo due settimane. Ordine 49877, allego le foto.', triage],
   ['easy', 'pl', 'Dzień dobry, proszę o fakturę VAT na firmę do zamówienia 50877. NIP: 5261040828. Pozdrawiam, Tomasz Nowak', triage],
@@ -332,15 +398,35 @@ export const product = entries('product', [
   ['hard', 'de', forumReply, moderation],
 
   // Review one-line summaries
-  ['easy', 'en', 'Bought these boots for the West Highland Way. Comfortable from day one, no blisters after 150 km, but they run half a size small and the laces are rubbish – replaced them after a week. Waterproofing held up in two days of rain. Would buy again.', reviewSummary],
-  ['easy', 'de', 'Der Rucksack ist super verarbeitet und das Rückensystem ist echt bequem, auch mit 12 kg. Einziges Manko: die Seitentaschen sind zu eng für 1-Liter-Flaschen. Für den Preis trotzdem top.', reviewSummary],
+  [
+    'easy',
+    'en',
+    'Bought these boots for the West Highland Way. Comfortable from day one, no blisters after 150 km, but they run half a size small and the laces are rubbish – replaced them after a week. Waterproofing held up in two days of rain. Would buy again.',
+    reviewSummary,
+  ],
+  [
+    'easy',
+    'de',
+    'Der Rucksack ist super verarbeitet und das Rückensystem ist echt bequem, auch mit 12 kg. Einziges Manko: die Seitentaschen sind zu eng für 1-Liter-Flaschen. Für den Preis trotzdem top.',
+    reviewSummary,
+  ],
   ['easy', 'fr', 'Lampe frontale très lumineuse, mais la batterie tient à peine 3 h en mode max. Pratique pour courir le soir.', reviewSummary],
   ['easy', 'es', 'llegó rapidísimo y el saco es calentito, lo usé a -5 en Gredos y perfecto. la bolsa de compresión se rompió el primer día 🙄', reviewSummary],
   ['easy', 'sv', 'Bra jacka för priset, men huvan är för liten om man har mössa på sig.', reviewSummary],
 
   // Product descriptions from attributes
-  ['easy', 'en', 'Product: Alva fleece jacket\nMaterial: 100% recycled polyester, 300 g/m²\nFit: regular\nFeatures: two zipped hand pockets, chin guard, elasticated cuffs\nColours: navy, moss, black', productCopy],
-  ['easy', 'de', 'Produkt: Trinkflasche Fjord 0,75 l\nMaterial: Edelstahl, doppelwandig vakuumisoliert\nHält kalt: 24 h, warm: 12 h\nGewicht: 340 g\nSpülmaschinenfest: nein', productCopy],
+  [
+    'easy',
+    'en',
+    'Product: Alva fleece jacket\nMaterial: 100% recycled polyester, 300 g/m²\nFit: regular\nFeatures: two zipped hand pockets, chin guard, elasticated cuffs\nColours: navy, moss, black',
+    productCopy,
+  ],
+  [
+    'easy',
+    'de',
+    'Produkt: Trinkflasche Fjord 0,75 l\nMaterial: Edelstahl, doppelwandig vakuumisoliert\nHält kalt: 24 h, warm: 12 h\nGewicht: 340 g\nSpülmaschinenfest: nein',
+    productCopy,
+  ],
   ['easy', 'fr', 'Produit : lampe frontale Lumo 400\nFlux : 400 lumens\nAutonomie : 3 h (max) / 40 h (éco)\nRecharge : USB-C\nÉtanchéité : IPX4\nPoids : 78 g', productCopy],
   ['easy', 'it', 'Prodotto: berretto Vetta\nMateriale: 100% lana merino 18,5 micron\nTaglia unica\nColori: grigio, senape, blu notte', productCopy],
   ['easy', 'en', 'kids rain jacket, yellow, reflective stripes, sizes 2-8y, packs into own pocket', productCopy],
@@ -349,7 +435,7 @@ export const product = entries('product', [
   // Email subject line suggestions
   ['easy', 'en', 'summer sale, 20% off all tents and sleeping bags, ends sunday', subjectLines],
   ['easy', 'de', 'Neueröffnung unseres Ladens in Leipzig am 14. September – Sekt, Livemusik und 10 % Rabatt am Eröffnungstag', subjectLines],
-  ['easy', 'fr', 'rappel : les inscriptions à l\'atelier poterie du samedi ferment vendredi, il reste 3 places', subjectLines],
+  ['easy', 'fr', "rappel : les inscriptions à l'atelier poterie du samedi ferment vendredi, il reste 3 places", subjectLines],
   ['easy', 'en', 'black friday early access for members', { ...subjectLines, repeat: 2 }],
   ['easy', 'nl', 'nieuwe collectie wintersokken, gratis verzending vanaf 30 euro', subjectLines],
 
@@ -374,7 +460,7 @@ export const product = entries('product', [
   ['easy', 'es', 'Quedo a la espera de', autocomplete],
 
   // Grammar and spelling fixes
-  ['easy', 'en', 'i wanted to let you know that the meeting is moved to thursday, their will be coffee and snacks so dont bring you\'re own', grammar],
+  ['easy', 'en', "i wanted to let you know that the meeting is moved to thursday, their will be coffee and snacks so dont bring you're own", grammar],
   ['easy', 'de', 'hallo zusammen, ich bin morgen nicht im büro weil ich ein arzttermin habe, bitte ruft mich an falls was dringentes ist', grammar],
   ['easy', 'fr', 'je suis desolé pour le retard, je vous envoie les document demain matin sans faute', grammar],
   ['easy', 'es', 'hola, ya e enviado el paquete, te llegara el martes porfa avisame cuando llege', grammar],
@@ -385,9 +471,24 @@ export const product = entries('product', [
   ['easy', 'en', 'why is nobody answering my emails. this is the 3rd time i ask about the refund for order 50233', politer],
   ['easy', 'de', 'Ich brauche die Zahlen bis morgen früh, sonst können wir die Präsentation vergessen.', politer],
   ['easy', 'es', 'No puedo ir a la reunión del jueves. Cámbiala al viernes.', politer],
-  ['easy', 'en', 'Hi team, I just wanted to quickly reach out and touch base to let you all know that, as we discussed in the meeting yesterday afternoon, the deadline for the Q3 budget drafts has been moved from Friday the 14th to Wednesday the 19th, so you all have a few more days to finalise your numbers. Please make sure to still send them to me and not directly to finance. Thanks so much!', shorter],
-  ['easy', 'de', 'Hallo Frau Keller, ich wollte mich nur noch einmal kurz bei Ihnen melden, weil ich gestern vergessen hatte zu erwähnen, dass wir für die Lieferung nächste Woche unbedingt noch die Adresse Ihres neuen Lagers in Kassel bräuchten, da die alte Adresse ja ab dem 1. Juli nicht mehr gilt, wie Sie mir im letzten Telefonat gesagt hatten. Vielen Dank und viele Grüße, Jan Peters', shorter],
-  ['easy', 'nl', 'Hoi allemaal, even een berichtje om te laten weten dat ik morgen helaas niet op kantoor ben omdat mijn dochter ziek is, maar ik ben gewoon online bereikbaar via Teams en op mijn telefoon, dus als er iets is bel gerust.', shorter],
+  [
+    'easy',
+    'en',
+    'Hi team, I just wanted to quickly reach out and touch base to let you all know that, as we discussed in the meeting yesterday afternoon, the deadline for the Q3 budget drafts has been moved from Friday the 14th to Wednesday the 19th, so you all have a few more days to finalise your numbers. Please make sure to still send them to me and not directly to finance. Thanks so much!',
+    shorter,
+  ],
+  [
+    'easy',
+    'de',
+    'Hallo Frau Keller, ich wollte mich nur noch einmal kurz bei Ihnen melden, weil ich gestern vergessen hatte zu erwähnen, dass wir für die Lieferung nächste Woche unbedingt noch die Adresse Ihres neuen Lagers in Kassel bräuchten, da die alte Adresse ja ab dem 1. Juli nicht mehr gilt, wie Sie mir im letzten Telefonat gesagt hatten. Vielen Dank und viele Grüße, Jan Peters',
+    shorter,
+  ],
+  [
+    'easy',
+    'nl',
+    'Hoi allemaal, even een berichtje om te laten weten dat ik morgen helaas niet op kantoor ben omdat mijn dochter ziek is, maar ik ben gewoon online bereikbaar via Teams en op mijn telefoon, dus als er iets is bel gerust.',
+    shorter,
+  ],
 
   // UI string translation (target language in the system prompt)
   ['easy', 'en', 'Add to cart', { ...toDe, repeat: 6 }],
@@ -399,7 +500,7 @@ export const product = entries('product', [
   ['easy', 'en', 'Only {count} left', { ...toNl, repeat: 2 }],
   ['easy', 'en', 'Password must be at least 8 characters long.', toSv],
   ['easy', 'en', 'Save for later', { ...toPt, repeat: 2 }],
-  ['easy', 'en', 'We couldn\'t process your payment. Please try another card.', { ...toDe, repeat: 2 }],
+  ['easy', 'en', "We couldn't process your payment. Please try another card.", { ...toDe, repeat: 2 }],
   ['easy', 'de', 'Jetzt kaufen', { ...toEn, repeat: 3 }],
   ['easy', 'en', 'Good news, {name}! The {product} you were watching is back in stock.', toEs],
   ['hard', 'en', '{count, plural, one {# item is} other {# items are}} reserved in your cart for {minutes} minutes.', toPl],
@@ -413,10 +514,30 @@ export const product = entries('product', [
   ['easy', 'de', 'hab das ticket schon submitted aber no response yet, kann jemand checken?', detect],
 
   // Tag extraction (magazine CMS)
-  ['easy', 'en', 'The Kungsleden runs 440 km from Abisko to Hemavan through Swedish Lapland. Most hikers walk only the northern section to Nikkaluokta in about five days, sleeping in the STF mountain huts, which open in late June. Mosquitoes are fierce in July; August brings the first autumn colours and fewer crowds.', tagging],
-  ['easy', 'de', 'Der Malerweg in der Sächsischen Schweiz führt auf 116 Kilometern durch Tafelberge, Felsriffe und tiefe Schluchten. Die acht Etappen sind gut ausgeschildert, Übernachtungen in Pensionen sollte man im Sommer früh buchen. Höhepunkt für viele: der Sonnenaufgang an der Bastei.', tagging],
-  ['easy', 'es', 'El Camino del Norte recorre la costa cantábrica desde Irún hasta Santiago. Es menos transitado que el Camino Francés, con etapas más exigentes pero paisajes espectaculares entre el mar y la montaña.', tagging],
-  ['easy', 'sv', 'Packrafting blir allt populärare i Sverige. Med en uppblåsbar båt på under tre kilo kan man kombinera vandring och paddling, till exempel längs Klarälven i Värmland.', tagging],
+  [
+    'easy',
+    'en',
+    'The Kungsleden runs 440 km from Abisko to Hemavan through Swedish Lapland. Most hikers walk only the northern section to Nikkaluokta in about five days, sleeping in the STF mountain huts, which open in late June. Mosquitoes are fierce in July; August brings the first autumn colours and fewer crowds.',
+    tagging,
+  ],
+  [
+    'easy',
+    'de',
+    'Der Malerweg in der Sächsischen Schweiz führt auf 116 Kilometern durch Tafelberge, Felsriffe und tiefe Schluchten. Die acht Etappen sind gut ausgeschildert, Übernachtungen in Pensionen sollte man im Sommer früh buchen. Höhepunkt für viele: der Sonnenaufgang an der Bastei.',
+    tagging,
+  ],
+  [
+    'easy',
+    'es',
+    'El Camino del Norte recorre la costa cantábrica desde Irún hasta Santiago. Es menos transitado que el Camino Francés, con etapas más exigentes pero paisajes espectaculares entre el mar y la montaña.',
+    tagging,
+  ],
+  [
+    'easy',
+    'sv',
+    'Packrafting blir allt populärare i Sverige. Med en uppblåsbar båt på under tre kilo kan man kombinera vandring och paddling, till exempel längs Klarälven i Värmland.',
+    tagging,
+  ],
 
   // Bank transaction categorisation
   ['easy', 'de', 'Netflix.com | -13,99 EUR', { ...transactions, repeat: 4 }],
@@ -441,7 +562,7 @@ export const product = entries('product', [
   ['easy', 'it', 'via roma 15 int 4 - 20121 milano MI', address],
 
   // Action items from meeting notes
-  ['easy', 'en', 'standup 3/6: tom fixes checkout bug by wed, priya sends release notes, I\'ll book the room for fri demo', actionItems],
+  ['easy', 'en', "standup 3/6: tom fixes checkout bug by wed, priya sends release notes, I'll book the room for fri demo", actionItems],
   ['easy', 'de', 'Jour fixe 04.06.: Lena klärt Budget mit Finanzen bis Fr. Kai schickt Druckdaten an Druckerei. Termin mit Agentur nächste Woche → Jonas', actionItems],
   ['easy', 'en', 'call w/ acme – they liked the demo, waiting on their procurement. nothing for us rn', actionItems],
   ['easy', 'es', 'reunión: Ana prepara el presupuesto para el jueves, Luis llama al cliente', actionItems],
@@ -454,5 +575,10 @@ export const product = entries('product', [
   ['easy', 'de', 'wie kann ich kündigen', { ...faqGym, repeat: 4 }],
   ['easy', 'de', 'Bekomme ich Geld zurück wenn ich mitten im Monat kündige?', faqGym],
   ['easy', 'fr', 'on est jeudi, je peux encore annuler le panier de la semaine prochaine ?', faqMealKit],
-  ['hard', 'en', 'I\'m a student in Zurich. My cart: Lyra 2 tent CHF 118 (full price) and a sale beanie CHF 15. I also have the CHF 15 newsletter voucher. Which one should I use so I pay the least, and is shipping free either way? Roughly what will I pay on delivery?', faqDiscounts],
+  [
+    'hard',
+    'en',
+    "I'm a student in Zurich. My cart: Lyra 2 tent CHF 118 (full price) and a sale beanie CHF 15. I also have the CHF 15 newsletter voucher. Which one should I use so I pay the least, and is shipping free either way? Roughly what will I pay on delivery?",
+    faqDiscounts,
+  ],
 ]);

@@ -61,7 +61,9 @@ test('a PDF yields the text of every page, line by line, and its page count', as
 test('a DOCX yields its paragraphs and table cells', async () => {
   const cell = (text: string) => new TableCell({ children: [new Paragraph(text)] });
   const document = new Document({
-    sections: [{ children: [new Paragraph('Rechnung 8841'), new Table({ rows: [new TableRow({ children: [cell('Beratung'), cell('1.200,00')] })] }), new Paragraph('Summe 1.428,00 EUR')] }],
+    sections: [
+      { children: [new Paragraph('Rechnung 8841'), new Table({ rows: [new TableRow({ children: [cell('Beratung'), cell('1.200,00')] })] }), new Paragraph('Summe 1.428,00 EUR')] },
+    ],
   });
   const loaded = await loaders.load({ name: 'r.docx', bytes: await Packer.toBuffer(document) }, limits);
   assert.equal(loaded.mediaType, docxType);
@@ -100,7 +102,11 @@ test('a truncated PDF is unreadable, and pdfjs prints no warnings about it', asy
   const bytes = await twoPagePdf();
   const log = t.mock.method(console, 'log', () => {});
   const warn = t.mock.method(console, 'warn', () => {});
-  await rejectsWith(loaders.load({ name: 'cut.pdf', bytes: bytes.slice(0, Math.floor(bytes.length * 0.95)) }, limits), 'DOCUMENT_UNREADABLE', /^cut\.pdf: .*not a readable PDF \(corrupt or truncated\)/);
+  await rejectsWith(
+    loaders.load({ name: 'cut.pdf', bytes: bytes.slice(0, Math.floor(bytes.length * 0.95)) }, limits),
+    'DOCUMENT_UNREADABLE',
+    /^cut\.pdf: .*not a readable PDF \(corrupt or truncated\)/,
+  );
   await new Promise((resolve) => setImmediate(resolve));
   assert.equal(log.mock.callCount() + warn.mock.callCount(), 0);
 });
@@ -109,7 +115,15 @@ test('a password-protected PDF is unreadable and says so', async () => {
   const pdf = await PDFDocument.create();
   pdf.addPage([200, 200]).drawText('secret');
   // Random /O and /U entries: no password, empty or not, opens it, so pdfjs asks for one.
-  const encrypt = pdf.context.obj({ Filter: 'Standard', V: 1, R: 2, Length: 40, P: -4, O: PDFHexString.of(randomBytes(32).toString('hex')), U: PDFHexString.of(randomBytes(32).toString('hex')) });
+  const encrypt = pdf.context.obj({
+    Filter: 'Standard',
+    V: 1,
+    R: 2,
+    Length: 40,
+    P: -4,
+    O: PDFHexString.of(randomBytes(32).toString('hex')),
+    U: PDFHexString.of(randomBytes(32).toString('hex')),
+  });
   pdf.context.trailerInfo.Encrypt = pdf.context.register(encrypt);
   const id = PDFHexString.of(randomBytes(16).toString('hex'));
   pdf.context.trailerInfo.ID = pdf.context.obj([id, id]);
@@ -124,7 +138,11 @@ test('a PDF with no text layer is unreadable and suggests OCR', async () => {
 });
 
 test('random bytes named .docx are unreadable', async () => {
-  await rejectsWith(loaders.load({ name: 'contract.docx', bytes: randomBytes(512) }, limits), 'DOCUMENT_UNREADABLE', /^contract\.docx: the file is not a readable Word \.docx document/);
+  await rejectsWith(
+    loaders.load({ name: 'contract.docx', bytes: randomBytes(512) }, limits),
+    'DOCUMENT_UNREADABLE',
+    /^contract\.docx: the file is not a readable Word \.docx document/,
+  );
 });
 
 test('invalid UTF-8 text is unreadable rather than decoded with replacement characters', async () => {
@@ -136,7 +154,11 @@ test('invalid UTF-8 text is unreadable rather than decoded with replacement char
 test('input over maxBytes is too large before any loader parses it', async () => {
   const loader = new RecordingLoader('x');
   const registry = new DocumentLoaders([loader]);
-  await rejectsWith(registry.load({ name: 'big.txt', bytes: new Uint8Array(11) }, { maxBytes: 10, maxChars: 100 }), 'DOCUMENT_TOO_LARGE', /^big\.txt: the document is 11 bytes, over the limit of 10/);
+  await rejectsWith(
+    registry.load({ name: 'big.txt', bytes: new Uint8Array(11) }, { maxBytes: 10, maxChars: 100 }),
+    'DOCUMENT_TOO_LARGE',
+    /^big\.txt: the document is 11 bytes, over the limit of 10/,
+  );
   assert.equal(loader.calls, 0);
   await registry.load({ name: 'ok.txt', bytes: new Uint8Array(10) }, { maxBytes: 10, maxChars: 100 });
   assert.equal(loader.calls, 1);
@@ -144,17 +166,29 @@ test('input over maxBytes is too large before any loader parses it', async () =>
 
 test('text longer than maxChars is too large, not cut', async () => {
   const registry = new DocumentLoaders([new RecordingLoader('y'.repeat(101))]);
-  await rejectsWith(registry.load({ name: 'long.txt', bytes: utf8('z') }, { maxBytes: 10, maxChars: 100 }), 'DOCUMENT_TOO_LARGE', /^long\.txt: the extracted text is 101 characters, over the limit of 100/);
+  await rejectsWith(
+    registry.load({ name: 'long.txt', bytes: utf8('z') }, { maxBytes: 10, maxChars: 100 }),
+    'DOCUMENT_TOO_LARGE',
+    /^long\.txt: the extracted text is 101 characters, over the limit of 100/,
+  );
   assert.equal((await loaders.load({ name: 'fits.txt', bytes: utf8('y'.repeat(100)) }, { maxBytes: 1000, maxChars: 100 })).text.length, 100);
 });
 
 test('a type outside accepts is refused, naming the accepted types; text/* covers the family', async () => {
-  await rejectsWith(loaders.load({ name: 'notes.md', bytes: utf8('# hi') }, limits, ['application/pdf']), 'DOCUMENT_UNREADABLE', /^notes\.md: this pipeline does not accept text\/markdown documents \(it accepts application\/pdf\)/);
+  await rejectsWith(
+    loaders.load({ name: 'notes.md', bytes: utf8('# hi') }, limits, ['application/pdf']),
+    'DOCUMENT_UNREADABLE',
+    /^notes\.md: this pipeline does not accept text\/markdown documents \(it accepts application\/pdf\)/,
+  );
   assert.equal((await loaders.load({ name: 'notes.md', bytes: utf8('# hi') }, limits, ['application/pdf', 'text/*'])).text, '# hi');
 });
 
 test('a declared type no loader reads is refused', async () => {
-  await rejectsWith(loaders.load({ name: 'photo.png', mediaType: 'image/png', bytes: randomBytes(64) }, limits), 'DOCUMENT_UNREADABLE', /^photo\.png: no loader reads image\/png documents \(readable types: .*application\/pdf/);
+  await rejectsWith(
+    loaders.load({ name: 'photo.png', mediaType: 'image/png', bytes: randomBytes(64) }, limits),
+    'DOCUMENT_UNREADABLE',
+    /^photo\.png: no loader reads image\/png documents \(readable types: .*application\/pdf/,
+  );
 });
 
 test('without a name or type, the bytes tell PDF, DOCX and text apart', async () => {
@@ -164,7 +198,11 @@ test('without a name or type, the bytes tell PDF, DOCX and text apart', async ()
   const docx = await Packer.toBuffer(new Document({ sections: [{ children: [new Paragraph('Packed')] }] }));
   assert.deepEqual(await loaders.load({ mediaType: 'application/octet-stream', bytes: docx }, limits), { text: 'Packed', mediaType: docxType });
   assert.deepEqual(await loaders.load({ name: 'README', bytes: utf8('plain words') }, limits), { text: 'plain words', mediaType: 'text/plain' });
-  await rejectsWith(loaders.load({ bytes: new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00]) }, limits), 'DOCUMENT_UNREADABLE', /^unnamed document: cannot tell what kind of document this is/);
+  await rejectsWith(
+    loaders.load({ bytes: new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00]) }, limits),
+    'DOCUMENT_UNREADABLE',
+    /^unnamed document: cannot tell what kind of document this is/,
+  );
 });
 
 // The configuration's defaults: a .docx may unpack to 10 MiB + 100 × 400,000 bytes.
@@ -189,7 +227,11 @@ test('a .docx whose declared sizes lie is unreadable, stopped at the declared si
 });
 
 test('a PDF over maxPages is too large before any page is read', async () => {
-  await rejectsWith(loaders.load({ name: 'report.pdf', bytes: await manyPagePdf(12) }, { ...limits, maxPages: 10 }), 'DOCUMENT_TOO_LARGE', /^report\.pdf: the PDF has 12 pages, over the limit of 10 \(jobs\.documents\.maxPages\)/);
+  await rejectsWith(
+    loaders.load({ name: 'report.pdf', bytes: await manyPagePdf(12) }, { ...limits, maxPages: 10 }),
+    'DOCUMENT_TOO_LARGE',
+    /^report\.pdf: the PDF has 12 pages, over the limit of 10 \(jobs\.documents\.maxPages\)/,
+  );
   assert.equal((await loaders.load({ name: 'report.pdf', bytes: await manyPagePdf(10) }, { ...limits, maxPages: 10 })).pages, 10);
 });
 

@@ -48,7 +48,11 @@ export class DocumentLoaders {
       );
     }
     if (accepts !== undefined && !accepts.some((pattern) => matches(pattern, mediaType))) {
-      throw unreadableDocument(input, mediaType, `this pipeline does not accept ${mediaType} documents (it accepts ${accepts.join(', ')}); convert the document to one of those or add the type to the pipeline's accepts`);
+      throw unreadableDocument(
+        input,
+        mediaType,
+        `this pipeline does not accept ${mediaType} documents (it accepts ${accepts.join(', ')}); convert the document to one of those or add the type to the pipeline's accepts`,
+      );
     }
     const loader = this.byType.get(mediaType);
     if (loader === undefined) {

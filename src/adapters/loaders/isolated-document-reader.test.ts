@@ -61,7 +61,11 @@ describe('IsolatedDocumentReader', () => {
     assert.deepEqual(pdf, { text: 'Page 1, line 0: the quick brown fox\n\nPage 2, line 0: the quick brown fox', mediaType: 'application/pdf', pages: 2 });
     assert.equal((await documents.load({ name: 'r.docx', bytes: await docxOf(['Rechnung 8841', 'Summe 1.428,00 EUR']) }, limits)).text, 'Rechnung 8841\n\nSumme 1.428,00 EUR');
     assert.equal((await documents.load({ name: 'notes.md', bytes: new TextEncoder().encode('# Notes') }, limits, ['text/*'])).mediaType, 'text/markdown');
-    const error = await rejectsWith(documents.load({ name: 'notes.md', bytes: new TextEncoder().encode('# Notes') }, limits, ['application/pdf']), 'DOCUMENT_UNREADABLE', /^notes\.md: this pipeline does not accept text\/markdown/);
+    const error = await rejectsWith(
+      documents.load({ name: 'notes.md', bytes: new TextEncoder().encode('# Notes') }, limits, ['application/pdf']),
+      'DOCUMENT_UNREADABLE',
+      /^notes\.md: this pipeline does not accept text\/markdown/,
+    );
     assert.equal(error.retryable, false);
     assert.deepEqual(error.details, { name: 'notes.md', mediaType: 'text/markdown', bytes: 7 });
     assert.equal(documents.processesStarted, 1, 'one reader read all four');
@@ -80,7 +84,11 @@ describe('IsolatedDocumentReader', () => {
     await documents.load({ name: 'warm.pdf', bytes: await pdfWithPages(1, 1) }, limits);
     const slow = await slowPdfOnce();
     const started = performance.now();
-    const error = await rejectsWith(documents.load({ name: 'slow.pdf', bytes: slow }, limits), 'DOCUMENT_TOO_LARGE', /^slow\.pdf: reading the document took longer than 2,000 ms \(jobs\.documents\.timeoutMs\) and was stopped/);
+    const error = await rejectsWith(
+      documents.load({ name: 'slow.pdf', bytes: slow }, limits),
+      'DOCUMENT_TOO_LARGE',
+      /^slow\.pdf: reading the document took longer than 2,000 ms \(jobs\.documents\.timeoutMs\) and was stopped/,
+    );
     assert.ok(performance.now() - started < 6_000, 'stopped at the limit, not after reading 3,000 pages');
     assert.equal(error.retryable, false);
     assert.equal((await documents.load({ name: 'after.pdf', bytes: await pdfWithPages(1, 1) }, limits)).pages, 1);
@@ -92,7 +100,11 @@ describe('IsolatedDocumentReader', () => {
     const documents = reader({ maxMemoryMb: 160 });
     // 10 million short lines: the normaliser holds a string per line, far past 160 MB.
     const lines = Buffer.alloc(30_000_000, 'ab\n');
-    await rejectsWith(documents.load({ name: 'lines.txt', bytes: lines }, { maxBytes: 50_000_000, maxChars: 50_000_000 }), 'DOCUMENT_TOO_LARGE', /^lines\.txt: reading the document needed more than 160 MB of memory \(jobs\.documents\.maxMemoryMb\)/);
+    await rejectsWith(
+      documents.load({ name: 'lines.txt', bytes: lines }, { maxBytes: 50_000_000, maxChars: 50_000_000 }),
+      'DOCUMENT_TOO_LARGE',
+      /^lines\.txt: reading the document needed more than 160 MB of memory \(jobs\.documents\.maxMemoryMb\)/,
+    );
     assert.equal((await documents.load({ name: 'ok.txt', bytes: Buffer.from('fine') }, limits)).text, 'fine');
   });
 
@@ -100,7 +112,11 @@ describe('IsolatedDocumentReader', () => {
     const documents = reader({ maxMemoryMb: 256 });
     const bomb = await pdfStreamBomb(1024);
     assert.ok(bomb.length < 1_200_000);
-    await rejectsWith(documents.load({ name: 'bomb.pdf', bytes: bomb }, limits), 'DOCUMENT_TOO_LARGE', /^bomb\.pdf: reading the document needed more than 256 MB of memory \(jobs\.documents\.maxMemoryMb\)/);
+    await rejectsWith(
+      documents.load({ name: 'bomb.pdf', bytes: bomb }, limits),
+      'DOCUMENT_TOO_LARGE',
+      /^bomb\.pdf: reading the document needed more than 256 MB of memory \(jobs\.documents\.maxMemoryMb\)/,
+    );
   });
 
   test('a .docx zip bomb is refused within a second, and the process memory stays bounded', async () => {
@@ -111,8 +127,16 @@ describe('IsolatedDocumentReader', () => {
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
     try {
       const started = performance.now();
-      await rejectsWith(documents.load({ name: 'bomb.docx', bytes: docxBomb({ inflatedMiB: 1024 }) }, limits), 'DOCUMENT_TOO_LARGE', /^bomb\.docx: the Word document unpacks to more than/);
-      await rejectsWith(documents.load({ name: 'liar.docx', bytes: docxBomb({ inflatedMiB: 1024, declaredSize: 4096 }) }, limits), 'DOCUMENT_UNREADABLE', /^liar\.docx: .*inflates to more than the 4,096 bytes it declares/);
+      await rejectsWith(
+        documents.load({ name: 'bomb.docx', bytes: docxBomb({ inflatedMiB: 1024 }) }, limits),
+        'DOCUMENT_TOO_LARGE',
+        /^bomb\.docx: the Word document unpacks to more than/,
+      );
+      await rejectsWith(
+        documents.load({ name: 'liar.docx', bytes: docxBomb({ inflatedMiB: 1024, declaredSize: 4096 }) }, limits),
+        'DOCUMENT_UNREADABLE',
+        /^liar\.docx: .*inflates to more than the 4,096 bytes it declares/,
+      );
       assert.ok(performance.now() - started < 1_000, `took ${Math.round(performance.now() - started)} ms`);
     } finally {
       clearInterval(sampler);

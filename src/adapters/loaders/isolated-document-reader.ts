@@ -125,10 +125,14 @@ export class IsolatedDocumentReader implements DocumentReader {
           { details: { ...details, maxMemoryMb: this.options.maxMemoryMb } },
         );
       case 'crashed':
-        throw new BreakwaterError('DOCUMENT_UNREADABLE', `${name}: the document reader failed on this document (${outcome.error.message}); open and save or export it again and submit it again.`, {
-          details,
-          cause: outcome.error,
-        });
+        throw new BreakwaterError(
+          'DOCUMENT_UNREADABLE',
+          `${name}: the document reader failed on this document (${outcome.error.message}); open and save or export it again and submit it again.`,
+          {
+            details,
+            cause: outcome.error,
+          },
+        );
       case 'not-started':
         throw new BreakwaterError(
           'INTERNAL_ERROR',

@@ -60,7 +60,9 @@ export class LoaderProcess {
     this.started = new Promise((resolve) => {
       this.child.once('message', () => resolve(undefined));
       this.child.once('error', resolve);
-      this.child.once('exit', (code, signal) => resolve(new Error(`the reader process exited (${signal ?? `code ${code}`}) while starting: ${this.stderr.trim().split('\n').at(-1) ?? ''}`)));
+      this.child.once('exit', (code, signal) =>
+        resolve(new Error(`the reader process exited (${signal ?? `code ${code}`}) while starting: ${this.stderr.trim().split('\n').at(-1) ?? ''}`)),
+      );
     });
     this.child.on('message', (reply: ReadReply) => {
       if (this.pending !== undefined && reply.id === this.pending.id) this.finish({ kind: 'reply', reply });

@@ -20,7 +20,10 @@ test('a zip bomb declaring 1 GiB is refused from its central directory, before a
   const started = performance.now();
   const check = checkZipInflation(bomb, 50 * mib);
   assert.ok(performance.now() - started < 100, 'no inflation: a gigabyte takes seconds');
-  assert.deepEqual(check, { ok: false, error: { kind: 'too-large', reason: 'word/document.xml alone declares 1,073,741,824 bytes', entry: 'word/document.xml', declaredBytes: 1024 * mib } });
+  assert.deepEqual(check, {
+    ok: false,
+    error: { kind: 'too-large', reason: 'word/document.xml alone declares 1,073,741,824 bytes', entry: 'word/document.xml', declaredBytes: 1024 * mib },
+  });
 });
 
 test('a zip bomb that declares 1 KiB and inflates to 1 GiB is stopped at its declared size', () => {

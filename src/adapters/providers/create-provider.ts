@@ -65,6 +65,11 @@ export function createProvider(name: string, config: ProviderConfig, env: NodeJS
           : {}),
       });
     case 'mock':
-      return new MockProvider({ name, latencyMs: config.latencyMs, embeddingDimensions: config.embeddingDimensions, ...(config.reply === undefined ? {} : { reply: config.reply }) });
+      return new MockProvider({
+        name,
+        latencyMs: config.latencyMs,
+        embeddingDimensions: config.embeddingDimensions,
+        ...(config.reply === undefined ? {} : { reply: config.reply }),
+      });
   }
 }

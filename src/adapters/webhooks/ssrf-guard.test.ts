@@ -11,14 +11,42 @@ const isForbidden = (error: unknown) => BreakwaterError.isInstance(error) && err
 describe('TargetPolicy.checkAddress', () => {
   const policy = new TargetPolicy({ allow: [] });
   const forbidden = [
-    '127.0.0.1', '127.255.255.254', '::1', '::',
-    '10.0.0.1', '172.16.0.1', '172.31.255.255', '192.168.1.1', 'fc00::1', 'fd12:3456::1',
-    '169.254.169.254', '169.254.0.1', 'fe80::1', 'febf::1',
-    '100.64.0.1', '100.127.255.255', '0.0.0.0', '0.1.2.3',
-    '224.0.0.1', '239.255.255.250', 'ff02::1', '255.255.255.255', '240.0.0.1',
-    '192.0.2.1', '198.18.0.1', '2001:db8::1',
-    '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:169.254.169.254', '::ffff:10.0.0.1',
-    '64:ff9b::127.0.0.1', '64:ff9b::a00:1', '64:ff9b::a9fe:a9fe', '2002:7f00:1::1', '2001::1', '::7f00:1',
+    '127.0.0.1',
+    '127.255.255.254',
+    '::1',
+    '::',
+    '10.0.0.1',
+    '172.16.0.1',
+    '172.31.255.255',
+    '192.168.1.1',
+    'fc00::1',
+    'fd12:3456::1',
+    '169.254.169.254',
+    '169.254.0.1',
+    'fe80::1',
+    'febf::1',
+    '100.64.0.1',
+    '100.127.255.255',
+    '0.0.0.0',
+    '0.1.2.3',
+    '224.0.0.1',
+    '239.255.255.250',
+    'ff02::1',
+    '255.255.255.255',
+    '240.0.0.1',
+    '192.0.2.1',
+    '198.18.0.1',
+    '2001:db8::1',
+    '::ffff:127.0.0.1',
+    '::ffff:7f00:1',
+    '::ffff:169.254.169.254',
+    '::ffff:10.0.0.1',
+    '64:ff9b::127.0.0.1',
+    '64:ff9b::a00:1',
+    '64:ff9b::a9fe:a9fe',
+    '2002:7f00:1::1',
+    '2001::1',
+    '::7f00:1',
   ];
   const allowed = ['8.8.8.8', '1.1.1.1', '93.184.215.14', '172.32.0.1', '100.128.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808'];
 
@@ -72,20 +100,39 @@ describe('TargetPolicy.checkUrl', () => {
 
   it('forbids other schemes, credentials and forbidden literal IPs in any spelling', () => {
     for (const url of [
-      'ftp://example.com/', 'file:///etc/passwd', 'not a url', 'https://user:pass@example.com/',
-      'http://127.0.0.1/', 'http://[::1]/', 'http://[::ffff:127.0.0.1]/', 'http://2130706433/', 'http://0x7f.1/',
-      'http://169.254.169.254/latest/meta-data/', 'http://[fe80::1]/', 'http://0/',
+      'ftp://example.com/',
+      'file:///etc/passwd',
+      'not a url',
+      'https://user:pass@example.com/',
+      'http://127.0.0.1/',
+      'http://[::1]/',
+      'http://[::ffff:127.0.0.1]/',
+      'http://2130706433/',
+      'http://0x7f.1/',
+      'http://169.254.169.254/latest/meta-data/',
+      'http://[fe80::1]/',
+      'http://0/',
     ]) {
-      assert.throws(() => policy.checkUrl(url), (error) => isForbidden(error) && (error as BreakwaterError).param === 'webhook.url', url);
+      assert.throws(
+        () => policy.checkUrl(url),
+        (error) => isForbidden(error) && (error as BreakwaterError).param === 'webhook.url',
+        url,
+      );
     }
   });
 
   it('never echoes credentials in its message', () => {
-    assert.throws(() => policy.checkUrl('https://user:s3cret@example.com/'), (error) => isForbidden(error) && !(error as Error).message.includes('s3cret'));
+    assert.throws(
+      () => policy.checkUrl('https://user:s3cret@example.com/'),
+      (error) => isForbidden(error) && !(error as Error).message.includes('s3cret'),
+    );
   });
 
   it('uses the param it is given', () => {
-    assert.throws(() => policy.checkUrl('http://10.0.0.1/', 'pipelines[0].webhook.url'), (error) => isForbidden(error) && (error as BreakwaterError).param === 'pipelines[0].webhook.url');
+    assert.throws(
+      () => policy.checkUrl('http://10.0.0.1/', 'pipelines[0].webhook.url'),
+      (error) => isForbidden(error) && (error as BreakwaterError).param === 'pipelines[0].webhook.url',
+    );
   });
 });
 

@@ -112,7 +112,10 @@ export class TargetPolicy {
       this.allowedHosts.add(normaliseHost(entry));
       return;
     }
-    throw new BreakwaterError('CONFIG_INVALID', `${path}: "${entry}" is not a hostname, *.suffix wildcard, IP address or CIDR (e.g. hooks.internal.example, *.internal.example, 10.0.0.0/8).`);
+    throw new BreakwaterError(
+      'CONFIG_INVALID',
+      `${path}: "${entry}" is not a hostname, *.suffix wildcard, IP address or CIDR (e.g. hooks.internal.example, *.internal.example, 10.0.0.0/8).`,
+    );
   }
 }
 

@@ -130,12 +130,12 @@ function isTimeout(error: unknown): boolean {
 }
 
 const networkErrors: Record<string, string> = {
-  ECONNREFUSED: 'the receiver refused the connection; check that it listens on the URL\'s host and port',
+  ECONNREFUSED: "the receiver refused the connection; check that it listens on the URL's host and port",
   ECONNRESET: 'the receiver closed the connection before answering',
-  ENOTFOUND: 'the URL\'s host name does not resolve; check its spelling and DNS',
-  EAI_AGAIN: 'DNS did not answer for the URL\'s host; retried later',
-  EHOSTUNREACH: 'the receiver\'s network cannot be reached',
-  ENETUNREACH: 'the receiver\'s network cannot be reached',
+  ENOTFOUND: "the URL's host name does not resolve; check its spelling and DNS",
+  EAI_AGAIN: "DNS did not answer for the URL's host; retried later",
+  EHOSTUNREACH: "the receiver's network cannot be reached",
+  ENETUNREACH: "the receiver's network cannot be reached",
   UND_ERR_SOCKET: 'the connection to the receiver broke',
 };
 

@@ -169,7 +169,11 @@ async function statusError(response: Dispatcher.ResponseData, options: DownloadO
   await response.body.dump();
   const status = response.statusCode;
   if (status === 404) {
-    return new ClientError('MODEL_FILE_NOT_FOUND', `${label(options)} does not exist (404 from ${options.url}): check the owner, repository and file name, which are case-sensitive`, status);
+    return new ClientError(
+      'MODEL_FILE_NOT_FOUND',
+      `${label(options)} does not exist (404 from ${options.url}): check the owner, repository and file name, which are case-sensitive`,
+      status,
+    );
   }
   if (status === 401 || status === 403) {
     return new ClientError(

@@ -15,7 +15,14 @@ export function modelFetcher(env: NodeJS.ProcessEnv, logger: Logger): NonNullabl
     logger.info({ model: source, destination }, 'downloading a local model on first use');
     await mkdir(dirname(destination), { recursive: true });
     try {
-      await downloadModel({ url: model.url, destination, label: source, sha256: model.sha256, sizeBytes: model.sizeBytes, onProgress: (progress) => onProgress(progress.bytes, progress.total) });
+      await downloadModel({
+        url: model.url,
+        destination,
+        label: source,
+        sha256: model.sha256,
+        sizeBytes: model.sizeBytes,
+        onProgress: (progress) => onProgress(progress.bytes, progress.total),
+      });
     } catch (error) {
       logger.warn({ model: source, err: error }, 'downloading a local model on first use failed');
       throw error;

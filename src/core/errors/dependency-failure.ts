@@ -6,7 +6,8 @@
  */
 const socketCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ENOTCONN']);
 // pg-pool's "timeout exceeded when trying to connect": no connection came free, or none could be opened, in time.
-const closedConnection = /^(Connection is closed|Connection terminated|Client has encountered a connection error|Client was closed|Channel closed|Connection closed|Stream isn't writeable|timeout exceeded when trying to connect)/i;
+const closedConnection =
+  /^(Connection is closed|Connection terminated|Client has encountered a connection error|Client was closed|Channel closed|Connection closed|Stream isn't writeable|timeout exceeded when trying to connect)/i;
 
 export function isDependencyFailure(error: unknown, depth = 0): boolean {
   if (typeof error !== 'object' || error === null || depth > 4) return false;

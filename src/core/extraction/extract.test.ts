@@ -86,7 +86,12 @@ describe('extract', () => {
     const complete = scripted(json(invoice));
     const steps: string[] = [];
     const result = await extract(input({ maxOutputTokens: 800, temperature: 0 }), complete, (label, attempt) => steps.push(`${attempt} ${label}`));
-    assert.deepEqual(result, { ok: true, record: invoice, attempts: [{ attempt: 1, raw: json(invoice), outcome: 'valid', issues: [] }], usage: { inputTokens: 100, outputTokens: 40 } });
+    assert.deepEqual(result, {
+      ok: true,
+      record: invoice,
+      attempts: [{ attempt: 1, raw: json(invoice), outcome: 'valid', issues: [] }],
+      usage: { inputTokens: 100, outputTokens: 40 },
+    });
     assert.deepEqual(steps, ['1 extracting fields', '1 validating']);
     assert.deepEqual(complete.requests[0], {
       messages,
@@ -114,7 +119,13 @@ describe('extract', () => {
     assert.deepEqual(
       result.attempts.map((attempt) => [attempt.outcome, attempt.issues]),
       [
-        ['invalid', [{ path: '/vendor', message: 'is required' }, { path: '/total', message: 'must be number' }]],
+        [
+          'invalid',
+          [
+            { path: '/vendor', message: 'is required' },
+            { path: '/total', message: 'must be number' },
+          ],
+        ],
         ['valid', []],
       ],
     );
@@ -139,7 +150,10 @@ describe('extract', () => {
     assert.ok(!result.ok);
     assert.equal(result.raw, wrong);
     assert.deepEqual(result.issues, [{ path: '/currency', message: 'must match pattern "^[A-Z]{3}$"' }]);
-    assert.deepEqual(result.attempts.map((attempt) => attempt.outcome), ['invalid', 'invalid', 'invalid']);
+    assert.deepEqual(
+      result.attempts.map((attempt) => attempt.outcome),
+      ['invalid', 'invalid', 'invalid'],
+    );
     assert.equal('record' in result, false);
 
     const error = extractionFailedError('invoice', result);
@@ -172,7 +186,10 @@ describe('extract', () => {
       assert.equal(result.ok, true);
       const request = complete.requests[0];
       assert.deepEqual(request?.response_format, { type: 'json_object' });
-      assert.deepEqual(request?.messages.map((message) => message.role), ['system', 'system', 'user']);
+      assert.deepEqual(
+        request?.messages.map((message) => message.role),
+        ['system', 'system', 'user'],
+      );
       const instruction = String(request?.messages[1]?.content);
       assert.match(instruction, /"invoice" record/);
       assert.ok(instruction.includes(JSON.stringify(invoiceSchema)), 'the schema text is in the instruction');
@@ -200,7 +217,10 @@ describe('extract', () => {
     const result = await extract(input(), complete, (label, attempt) => steps.push(`${attempt} ${label}`));
     assert.equal(result.ok, true);
     assert.ok(steps.includes('2 re-asking with 1 validation error'));
-    assert.match(String(complete.requests[1]?.messages[3]?.content), /^Your previous answer could not be read as a JSON object:\n- \(root\): the answer holds no JSON object or array\n/);
+    assert.match(
+      String(complete.requests[1]?.messages[3]?.content),
+      /^Your previous answer could not be read as a JSON object:\n- \(root\): the answer holds no JSON object or array\n/,
+    );
     const third = String(complete.requests[2]?.messages.at(-1)?.content);
     assert.equal(third.split('\n').filter((line) => line.startsWith('- /')).length, 20);
     assert.match(third, /- … and 100 more\n/);

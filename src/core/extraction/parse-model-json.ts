@@ -108,7 +108,15 @@ function scanStructure(text: string): StructureScan {
     }
   }
   if (last === 'close' || last === 'string' || (last === 'word' && keywords.has(word))) return { end: -1, cutOff: null };
-  const where: Record<Token, string> = { open: 'after an opening bracket', close: '', key: 'after a key', string: '', colon: 'after a key', comma: 'after a comma', word: 'inside a value' };
+  const where: Record<Token, string> = {
+    open: 'after an opening bracket',
+    close: '',
+    key: 'after a key',
+    string: '',
+    colon: 'after a key',
+    comma: 'after a comma',
+    word: 'inside a value',
+  };
   return { end: -1, cutOff: where[last] };
 }
 

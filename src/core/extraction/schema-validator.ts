@@ -89,7 +89,9 @@ export function checkSchema(schema: unknown): void {
   }
   const unknownFormat = SchemaValidator.compile(record).warnings.find((warning) => warning.startsWith('unknown format'));
   if (unknownFormat) {
-    throw new Error(`Invalid JSON Schema: ${unknownFormat.replace(' ignored', '')}; known formats are those of ajv-formats (date, date-time, time, email, uri, uuid, ipv4, …); use "pattern" for others`);
+    throw new Error(
+      `Invalid JSON Schema: ${unknownFormat.replace(' ignored', '')}; known formats are those of ajv-formats (date, date-time, time, email, uri, uuid, ipv4, …); use "pattern" for others`,
+    );
   }
 }
 

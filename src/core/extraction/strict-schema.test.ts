@@ -85,6 +85,12 @@ describe('dropOptionalNulls', () => {
 
   it('follows array items', () => {
     const schema = { type: 'array', items: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a'] } };
-    assert.deepEqual(dropOptionalNulls(schema, [{ a: 1, b: null }, { a: 2, b: 3 }]), [{ a: 1 }, { a: 2, b: 3 }]);
+    assert.deepEqual(
+      dropOptionalNulls(schema, [
+        { a: 1, b: null },
+        { a: 2, b: 3 },
+      ]),
+      [{ a: 1 }, { a: 2, b: 3 }],
+    );
   });
 });

@@ -7,9 +7,35 @@ type Schema = Record<string, unknown>;
  * answer 400 with the keyword named, so the pipeline can switch to the `prompt` strategy.
  */
 const keptKeywords = new Set([
-  'type', 'properties', 'required', 'additionalProperties', 'items', 'prefixItems', 'enum', 'const', 'anyOf', '$ref', '$defs', 'definitions',
-  'title', 'description', 'pattern', 'format', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minItems', 'maxItems',
-  'allOf', 'not', 'if', 'then', 'else', 'dependentSchemas',
+  'type',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'prefixItems',
+  'enum',
+  'const',
+  'anyOf',
+  '$ref',
+  '$defs',
+  'definitions',
+  'title',
+  'description',
+  'pattern',
+  'format',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minItems',
+  'maxItems',
+  'allOf',
+  'not',
+  'if',
+  'then',
+  'else',
+  'dependentSchemas',
 ]);
 const strictFormats = new Set(['date-time', 'time', 'date', 'duration', 'email', 'hostname', 'ipv4', 'ipv6', 'uuid']);
 
@@ -47,7 +73,9 @@ function strictNode(node: Schema, nullable: boolean): Schema {
   if (objectSchema) {
     const properties = isRecord(node.properties) ? node.properties : {};
     const required = new Set(Array.isArray(node.required) ? node.required : []);
-    result.properties = Object.fromEntries(Object.entries(properties).map(([name, property]) => [name, required.has(name) ? strictChild(property) : strictNode(asSchema(property), true)]));
+    result.properties = Object.fromEntries(
+      Object.entries(properties).map(([name, property]) => [name, required.has(name) ? strictChild(property) : strictNode(asSchema(property), true)]),
+    );
     result.required = Object.keys(properties);
     result.additionalProperties = false;
   }

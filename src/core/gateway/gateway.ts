@@ -110,8 +110,7 @@ export class Gateway {
       cache: 'bypass',
       cacheSimilarity: undefined,
       pii: {},
-      estimatedInputTokens:
-        call.input.operation === 'chat' ? this.options.tokens.countChat(call.input.request) : this.options.tokens.countInputs(call.input.request.input),
+      estimatedInputTokens: call.input.operation === 'chat' ? this.options.tokens.countChat(call.input.request) : this.options.tokens.countInputs(call.input.request.input),
       gatewayOutputCap: undefined,
       usage: { inputTokens: 0, outputTokens: 0 },
       costUsd: 0,

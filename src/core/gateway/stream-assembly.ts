@@ -67,9 +67,7 @@ export function completionToChunks(completion: ChatCompletion): ChatCompletionCh
   const choice = completion.choices[0];
   const chunks: ChatCompletionChunk[] = [{ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }];
   if (choice?.message.content) chunks.push({ ...base, choices: [{ index: 0, delta: { content: choice.message.content }, finish_reason: null }] });
-  choice?.message.tool_calls?.forEach((call, index) =>
-    chunks.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, ...call }] }, finish_reason: null }] }),
-  );
+  choice?.message.tool_calls?.forEach((call, index) => chunks.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, ...call }] }, finish_reason: null }] }));
   chunks.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: choice?.finish_reason ?? 'stop' }] });
   if (completion.usage) chunks.push({ ...base, choices: [], usage: completion.usage });
   return chunks;

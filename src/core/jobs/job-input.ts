@@ -4,7 +4,7 @@ import type { ChatRequest } from '../../wire/chat.js';
 export type JobInput =
   | { kind: 'chat'; request: ChatRequest }
   | { kind: 'pipeline'; text: string }
-  | { kind: 'pipeline'; document: { name: string | null; mediaType: string | null; /** base64 */ data: string } };
+  | { kind: 'pipeline'; document: { name: string | null; mediaType: string | null /** base64 */; data: string } };
 
 export function encodeJobInput(input: JobInput): Uint8Array {
   return Buffer.from(JSON.stringify(input));

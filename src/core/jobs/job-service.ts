@@ -201,9 +201,13 @@ export class JobService {
     const pipeline = this.options.pipelines.get(name);
     if (!pipeline) {
       const known = [...this.options.pipelines.keys()];
-      throw new BreakwaterError('PIPELINE_NOT_FOUND', `No pipeline "${name}"; declared pipelines: ${known.length > 0 ? known.join(', ') : 'none (add them under pipelines: in breakwater.yaml)'}.`, {
-        param: 'pipeline',
-      });
+      throw new BreakwaterError(
+        'PIPELINE_NOT_FOUND',
+        `No pipeline "${name}"; declared pipelines: ${known.length > 0 ? known.join(', ') : 'none (add them under pipelines: in breakwater.yaml)'}.`,
+        {
+          param: 'pipeline',
+        },
+      );
     }
     return pipeline;
   }
@@ -223,7 +227,7 @@ export class JobService {
     const document = body.document!;
     const bytes = base64Length(document.data);
     if (bytes === 0 || !/^[A-Za-z0-9+/\r\n]*={0,2}\s*$/.test(document.data.slice(-64))) {
-      throw new BreakwaterError('INVALID_REQUEST', 'document.data must be the file\'s bytes in base64.', { param: 'document.data' });
+      throw new BreakwaterError('INVALID_REQUEST', "document.data must be the file's bytes in base64.", { param: 'document.data' });
     }
     if (bytes > this.options.limits.maxDocumentBytes) {
       throw new BreakwaterError(
@@ -279,4 +283,3 @@ function isFinal(event: JobEvent): boolean {
 function notFound(id: string): BreakwaterError {
   return new BreakwaterError('JOB_NOT_FOUND', `No job ${id} for this key's tenant.`, { param: 'id' });
 }
-

@@ -128,9 +128,7 @@ export class PipelineJobHandler implements JobHandler {
     return {
       result: { record_id: hasStore ? stored.id : null, record: result.record, extraction_attempts: result.attempts.length, cost_usd: costUsd },
       ...(hasStore ? { record: stored } : {}),
-      ...(webhookSinks.length > 0
-        ? { webhooks: () => webhookSinks.map((url) => webhookEntry(url, 'record.created', toWireRecord(stored), createdAt)) }
-        : {}),
+      ...(webhookSinks.length > 0 ? { webhooks: () => webhookSinks.map((url) => webhookEntry(url, 'record.created', toWireRecord(stored), createdAt)) } : {}),
     };
   }
 }

@@ -56,7 +56,16 @@ test('a webhook sent while the store cannot record it is recorded once the store
   const { deliveries, calls } = storeDownFor(3, unavailable);
   const { transport, sent } = countingTransport();
   const errors: unknown[] = [];
-  const dispatcher = new WebhookDispatcher({ deliveries, transport, retryDelayMs: () => 1_000, maxAttempts: 3, pollMs: 60_000, concurrency: 4, leaseMs: 30_000, onError: (error) => errors.push(error) });
+  const dispatcher = new WebhookDispatcher({
+    deliveries,
+    transport,
+    retryDelayMs: () => 1_000,
+    maxAttempts: 3,
+    pollMs: 60_000,
+    concurrency: 4,
+    leaseMs: 30_000,
+    onError: (error) => errors.push(error),
+  });
   await dispatcher.tick();
   await dispatcher.tick();
   assert.deepEqual(sent, ['whd_1'], 'sent once');
@@ -70,7 +79,16 @@ test('a record that fails for another reason is not retried: the error is report
   const { deliveries, calls } = storeDownFor(1, broken);
   const { transport } = countingTransport();
   const errors: unknown[] = [];
-  const dispatcher = new WebhookDispatcher({ deliveries, transport, retryDelayMs: () => 1_000, maxAttempts: 3, pollMs: 60_000, concurrency: 4, leaseMs: 30_000, onError: (error) => errors.push(error) });
+  const dispatcher = new WebhookDispatcher({
+    deliveries,
+    transport,
+    retryDelayMs: () => 1_000,
+    maxAttempts: 3,
+    pollMs: 60_000,
+    concurrency: 4,
+    leaseMs: 30_000,
+    onError: (error) => errors.push(error),
+  });
   await dispatcher.tick();
   assert.equal(calls.records, 1);
   assert.deepEqual(errors, [broken]);
@@ -81,7 +99,17 @@ test('retrying a record stops before the lease runs out, so no other dispatcher 
   const { transport } = countingTransport();
   const errors: unknown[] = [];
   let now = 0;
-  const dispatcher = new WebhookDispatcher({ deliveries, transport, retryDelayMs: () => 1_000, maxAttempts: 3, pollMs: 60_000, concurrency: 4, leaseMs: 2_500, onError: (error) => errors.push(error), now: () => (now += 100) });
+  const dispatcher = new WebhookDispatcher({
+    deliveries,
+    transport,
+    retryDelayMs: () => 1_000,
+    maxAttempts: 3,
+    pollMs: 60_000,
+    concurrency: 4,
+    leaseMs: 2_500,
+    onError: (error) => errors.push(error),
+    now: () => (now += 100),
+  });
   await dispatcher.tick();
   assert.ok(calls.records >= 1 && calls.records <= 3, `${calls.records} record attempts within a 2.5 s lease`);
   assert.deepEqual(errors, [unavailable]);

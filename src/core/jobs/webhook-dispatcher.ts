@@ -80,7 +80,9 @@ export class WebhookDispatcher {
           );
           if (!recorded) {
             this.options.onError(
-              new Error(`Webhook delivery ${delivery.id}: the attempt outlasted its ${this.options.leaseMs} ms lease and another dispatcher claimed it, so the receiver may get it twice (it deduplicates on breakwater-webhook-id). A store this slow to record needs looking at.`),
+              new Error(
+                `Webhook delivery ${delivery.id}: the attempt outlasted its ${this.options.leaseMs} ms lease and another dispatcher claimed it, so the receiver may get it twice (it deduplicates on breakwater-webhook-id). A store this slow to record needs looking at.`,
+              ),
               'recording a webhook attempt',
             );
           }

@@ -153,8 +153,7 @@ export class Worker {
     const stopFollowing = this.options.bus.subscribe(job.id, (event) => {
       if (event.type === 'job-cancel') controller.abort(new BreakwaterError('JOB_CANCELLED', 'The job was cancelled.'));
     });
-    const deadlineTimer =
-      job.deadline === null ? undefined : setTimeout(() => controller.abort(deadlineError(job)), Math.max(0, job.deadline - this.now()));
+    const deadlineTimer = job.deadline === null ? undefined : setTimeout(() => controller.abort(deadlineError(job)), Math.max(0, job.deadline - this.now()));
     try {
       const key = await this.keyOf(job.keyId);
       if (!key || key.revokedAt !== null) {
@@ -258,7 +257,7 @@ export class Worker {
         const now = this.now();
         const error: JobError =
           letter.reason === 'deadline'
-            ? { code: 'JOB_DEADLINE_EXCEEDED', message: 'The job\'s deadline passed before it could finish.' }
+            ? { code: 'JOB_DEADLINE_EXCEEDED', message: "The job's deadline passed before it could finish." }
             : {
                 code: 'JOB_ATTEMPTS_EXHAUSTED',
                 message: `The job's worker stopped without finishing on each of its ${letter.attempts} attempts (crashed, killed or lost its lease).`,

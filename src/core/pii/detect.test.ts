@@ -59,7 +59,10 @@ describe('detectPii', () => {
   it('finds API keys, JWTs and private keys', () => {
     const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA0Z3VS5JJcds3xfn\n-----END RSA PRIVATE KEY-----';
     const text = `key=sk-proj-Xq7Rt2Lm9Vb4Nc8Kd3Fg6Hj1Pw5Zs0Ya2Bu4 aws AKIAQ4XZ7PLM2R8T5VWN gh ghp_8fK2mQ9xL4vR7tY1wE3uI6oP0aS5dF2gH4jK\n${pem}`;
-    assert.deepEqual([...detectPii(text, { nlp: false })].map((detection) => detection.type), ['SECRET', 'SECRET', 'SECRET', 'SECRET']);
+    assert.deepEqual(
+      [...detectPii(text, { nlp: false })].map((detection) => detection.type),
+      ['SECRET', 'SECRET', 'SECRET', 'SECRET'],
+    );
     assert.deepEqual(found('pip install scikit-learn-compatible-estimators-xyz'), []);
     assert.deepEqual(found('my password is expired'), []);
   });
@@ -92,10 +95,46 @@ describe('detectPii', () => {
   // spaces after "Regards" in the signature rule.
   it('scans 256 KB of each hostile shape in linear time', () => {
     const fill = (unit: string) => unit.repeat(Math.ceil(262_144 / unit.length)).slice(0, 262_144);
-    const shapes = ['Ab-', 'Ab.', "A'", '1 2 ', '(1', '1 ', 'a@', 'a.', '@', '.', 'Mr A ', 'dear A ', '12 rue A ', 'Calle A ', 'Via Ab-', 'sk-', '1-', '😀', 'a\u0301',
-      '-----BEGIN PRIVATE KEY-----\n', `\nregards${' '.repeat(5000)}`, 'Hauptstraße ', 'x1', 'AB12', '+1 ',
+    const shapes = [
+      'Ab-',
+      'Ab.',
+      "A'",
+      '1 2 ',
+      '(1',
+      '1 ',
+      'a@',
+      'a.',
+      '@',
+      '.',
+      'Mr A ',
+      'dear A ',
+      '12 rue A ',
+      'Calle A ',
+      'Via Ab-',
+      'sk-',
+      '1-',
+      '😀',
+      'a\u0301',
+      '-----BEGIN PRIVATE KEY-----\n',
+      `\nregards${' '.repeat(5000)}`,
+      'Hauptstraße ',
+      'x1',
+      'AB12',
+      '+1 ',
       // The national ids, URL passwords, credential words and name lists.
-      '1.', '12 ', 'A1', 'AB1', 'a://b:', 'x://:', 'token=', 'token ', 'Bearer a1', 'Maria ', 'Maria de ', 'Anna-'];
+      '1.',
+      '12 ',
+      'A1',
+      'AB1',
+      'a://b:',
+      'x://:',
+      'token=',
+      'token ',
+      'Bearer a1',
+      'Maria ',
+      'Maria de ',
+      'Anna-',
+    ];
     for (const unit of shapes) {
       const started = performance.now();
       detectPii(fill(unit), { nlp: false });

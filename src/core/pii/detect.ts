@@ -29,7 +29,23 @@ export interface DetectOptions {
  * phones (whose digits can hide inside cards, IBANs and ids), then addresses, then names.
  */
 const rank: Record<PiiType, number> = {
-  SECRET: -1, EMAIL: 0, CARD: 0, IBAN: 0, SSN: 1, NINO: 0, AADHAAR: 1, DNI: 0, STEUERID: 1, BSN: 1, NIR: 0, CODICEFISCALE: 0, CPF: 1, IP: 1, PHONE: 2, ADDRESS: 3, NAME: 4,
+  SECRET: -1,
+  EMAIL: 0,
+  CARD: 0,
+  IBAN: 0,
+  SSN: 1,
+  NINO: 0,
+  AADHAAR: 1,
+  DNI: 0,
+  STEUERID: 1,
+  BSN: 1,
+  NIR: 0,
+  CODICEFISCALE: 0,
+  CPF: 1,
+  IP: 1,
+  PHONE: 2,
+  ADDRESS: 3,
+  NAME: 4,
 };
 
 /**

@@ -2,7 +2,25 @@
  * The kinds of personal data Breakwater detects. Placeholders are built from these names
  * (`<EMAIL_1>`), so they stay upper-case letters only.
  */
-export const piiTypes = ['EMAIL', 'PHONE', 'CARD', 'IBAN', 'SSN', 'NINO', 'AADHAAR', 'DNI', 'STEUERID', 'BSN', 'NIR', 'CODICEFISCALE', 'CPF', 'IP', 'SECRET', 'NAME', 'ADDRESS'] as const;
+export const piiTypes = [
+  'EMAIL',
+  'PHONE',
+  'CARD',
+  'IBAN',
+  'SSN',
+  'NINO',
+  'AADHAAR',
+  'DNI',
+  'STEUERID',
+  'BSN',
+  'NIR',
+  'CODICEFISCALE',
+  'CPF',
+  'IP',
+  'SECRET',
+  'NAME',
+  'ADDRESS',
+] as const;
 
 /**
  * - `SSN`: US Social Security number. `NINO`: UK National Insurance number. `AADHAAR`: Indian

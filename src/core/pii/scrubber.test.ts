@@ -109,10 +109,11 @@ describe('scrubChatRequest on long text', () => {
     const before = 'lorem ipsum '.repeat(words) + 'y'.repeat(windowLength - words * 12 - 12);
     const text = `${before} mail jane.doe@example.com, card 4764 4203 5298 5095 ${'dolor sit '.repeat(10_000)}`;
     assert.ok(text.indexOf('jane.doe') < windowLength && text.indexOf('example.com') > windowLength, 'the address crosses the first window');
-    const { request: scrubbed, counts } = await scrubChatRequest(
-      chatRequestSchema.parse({ model: 'm', messages: [{ role: 'user', content: text }] }),
-      { mode: 'mask', types: ['EMAIL', 'CARD'], nlp: false },
-    );
+    const { request: scrubbed, counts } = await scrubChatRequest(chatRequestSchema.parse({ model: 'm', messages: [{ role: 'user', content: text }] }), {
+      mode: 'mask',
+      types: ['EMAIL', 'CARD'],
+      nlp: false,
+    });
     assert.deepEqual(counts, { EMAIL: 1, CARD: 1 });
     assert.ok(texts(scrubbed).includes('mail [EMAIL], card **** **** **** 5095 dolor'));
   });

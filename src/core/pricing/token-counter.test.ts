@@ -22,7 +22,9 @@ const expected = (request: ChatRequest) =>
 describe('TokenCounter', () => {
   it('counts a chat the same on every call, whether its system prompt and tools were seen before or not', () => {
     const counter = new TokenCounter();
-    const tools: ChatRequest['tools'] = [{ type: 'function', function: { name: 'lookup_order', description: 'Find an order', parameters: { type: 'object', properties: { id: { type: 'string' } } } } }];
+    const tools: ChatRequest['tools'] = [
+      { type: 'function', function: { name: 'lookup_order', description: 'Find an order', parameters: { type: 'object', properties: { id: { type: 'string' } } } } },
+    ];
     const first = chat('You are the support assistant of Nordhaven Outdoor. Be brief.', 'Where is order 5521?', { tools });
     const again = chat('You are the support assistant of Nordhaven Outdoor. Be brief.', 'Can I return boots after 40 days?', { tools });
     assert.equal(counter.countChat(first), expected(first));
@@ -53,7 +55,10 @@ describe('TokenCounter on pathological text', () => {
   };
   const ideographs = Array.from({ length: 3000 }, (_, index) => String.fromCodePoint(0x4e00 + index));
   const emoji = Array.from({ length: 1500 }, (_, index) => String.fromCodePoint(0x1f300 + index));
-  const base64 = (length: number) => Buffer.from(Array.from({ length }, () => Math.floor(Math.random() * 256))).toString('base64').slice(0, length);
+  const base64 = (length: number) =>
+    Buffer.from(Array.from({ length }, () => Math.floor(Math.random() * 256)))
+      .toString('base64')
+      .slice(0, length);
   /** Shapes whose pre-tokenizer pieces are as long as the text: byte-pair merging them whole is quadratic. */
   const shapes: Record<string, (length: number) => string> = {
     'one letter': (length) => fill('a', length),

@@ -5,38 +5,117 @@
 
 /** Spelled-out numbers, so "two tickets" and "2 tickets" agree and "two" vs "three" differ. Words that double as articles (one, ein, un, uno) are left out. */
 export const numberWords: Readonly<Record<string, number>> = {
-  two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, twenty: 20, thirty: 30, forty: 40, fifty: 50, hundred: 100, thousand: 1000, dozen: 12, million: 1e6,
-  zwei: 2, drei: 3, vier: 4, funf: 5, sechs: 6, sieben: 7, acht: 8, neun: 9, zehn: 10, elf: 11, zwolf: 12, zwanzig: 20, dreissig: 30, hundert: 100, tausend: 1000,
-  deux: 2, trois: 3, quatre: 4, cinq: 5, sept: 7, huit: 8, neuf: 9, dix: 10, onze: 11, douze: 12, vingt: 20, trente: 30, cent: 100, mille: 1000,
-  dos: 2, tres: 3, cuatro: 4, cinco: 5, seis: 6, siete: 7, ocho: 8, nueve: 9, diez: 10, doce: 12, veinte: 20, treinta: 30, cien: 100, mil: 1000,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  hundred: 100,
+  thousand: 1000,
+  dozen: 12,
+  million: 1e6,
+  zwei: 2,
+  drei: 3,
+  vier: 4,
+  funf: 5,
+  sechs: 6,
+  sieben: 7,
+  acht: 8,
+  neun: 9,
+  zehn: 10,
+  elf: 11,
+  zwolf: 12,
+  zwanzig: 20,
+  dreissig: 30,
+  hundert: 100,
+  tausend: 1000,
+  deux: 2,
+  trois: 3,
+  quatre: 4,
+  cinq: 5,
+  sept: 7,
+  huit: 8,
+  neuf: 9,
+  dix: 10,
+  onze: 11,
+  douze: 12,
+  vingt: 20,
+  trente: 30,
+  cent: 100,
+  mille: 1000,
+  dos: 2,
+  tres: 3,
+  cuatro: 4,
+  cinco: 5,
+  seis: 6,
+  siete: 7,
+  ocho: 8,
+  nueve: 9,
+  diez: 10,
+  doce: 12,
+  veinte: 20,
+  treinta: 30,
+  cien: 100,
+  mil: 1000,
 };
 
 /** Month and weekday names and relative days; the value is the anchor. */
 export const dateWords: Readonly<Record<string, string>> = Object.fromEntries([
   ...[
-    ['january jan januar janvier enero', 1], ['february feb februar fevrier febrero', 2], ['march mar marz mars marzo', 3], ['april apr avril abril', 4],
-    ['may mai mayo', 5], ['june jun juni juin junio', 6], ['july jul juli juillet julio', 7], ['august aug aout agosto', 8],
-    ['september sep sept septembre septiembre', 9], ['october oct oktober octobre octubre', 10], ['november nov novembre noviembre', 11], ['december dec dezember decembre diciembre', 12],
+    ['january jan januar janvier enero', 1],
+    ['february feb februar fevrier febrero', 2],
+    ['march mar marz mars marzo', 3],
+    ['april apr avril abril', 4],
+    ['may mai mayo', 5],
+    ['june jun juni juin junio', 6],
+    ['july jul juli juillet julio', 7],
+    ['august aug aout agosto', 8],
+    ['september sep sept septembre septiembre', 9],
+    ['october oct oktober octobre octubre', 10],
+    ['november nov novembre noviembre', 11],
+    ['december dec dezember decembre diciembre', 12],
   ].flatMap(([names, month]) => (names as string).split(' ').map((name) => [name, `month:${month}`])),
   ...[
-    ['monday montag lundi lunes', 1], ['tuesday dienstag mardi martes', 2], ['wednesday mittwoch mercredi miercoles', 3], ['thursday donnerstag jeudi jueves', 4],
-    ['friday freitag vendredi viernes', 5], ['saturday samstag samedi sabado', 6], ['sunday sonntag dimanche domingo', 7],
+    ['monday montag lundi lunes', 1],
+    ['tuesday dienstag mardi martes', 2],
+    ['wednesday mittwoch mercredi miercoles', 3],
+    ['thursday donnerstag jeudi jueves', 4],
+    ['friday freitag vendredi viernes', 5],
+    ['saturday samstag samedi sabado', 6],
+    ['sunday sonntag dimanche domingo', 7],
   ].flatMap(([names, day]) => (names as string).split(' ').map((name) => [name, `weekday:${day}`])),
   ...[
-    ['today tonight heute aujourdhui hoy', 'day:0'], ['tomorrow morgen demain manana', 'day:+1'], ['yesterday gestern hier ayer', 'day:-1'],
-    ['weekend wochenende', 'weekend'], ['morning vormittag matin', 'part:morning'], ['evening abend soir noche', 'part:evening'], ['afternoon nachmittag tarde', 'part:afternoon'],
+    ['today tonight heute aujourdhui hoy', 'day:0'],
+    ['tomorrow morgen demain manana', 'day:+1'],
+    ['yesterday gestern hier ayer', 'day:-1'],
+    ['weekend wochenende', 'weekend'],
+    ['morning vormittag matin', 'part:morning'],
+    ['evening abend soir noche', 'part:evening'],
+    ['afternoon nachmittag tarde', 'part:afternoon'],
   ].flatMap(([names, anchor]) => (names as string).split(' ').map((name) => [name, anchor])),
 ]);
 
 /** Negation and absence: a question with one of these is not the question without it. */
 export const negationWords: ReadonlySet<string> = new Set(
-  ('not no never without none nothing nobody cannot neither nor unable dont doesnt didnt cant wont isnt arent wasnt shouldnt couldnt ' +
+  (
+    'not no never without none nothing nobody cannot neither nor unable dont doesnt didnt cant wont isnt arent wasnt shouldnt couldnt ' +
     'nicht kein keine keinen keiner keinem keines nie niemals ohne nichts ' +
     'ne pas jamais sans aucun aucune rien ni ' +
     'nunca sin ningun ninguna ninguno nada tampoco jamas ' +
     'non senza nessun nessuno nessuna niente nulla ' +
     'niet geen nooit zonder niets ' +
-    'nao sem nenhum nenhuma nunca').split(' '),
+    'nao sem nenhum nenhuma nunca'
+  ).split(' '),
 );
 
 /**
@@ -107,32 +186,62 @@ export const particles: Readonly<Record<string, string>> = { on: 'on+', off: 'on
 /** Units and currencies; a unit counts after a number ("5 km"), a currency anywhere. */
 export const unitWords: Readonly<Record<string, string>> = Object.fromEntries(
   [
-    ['km kms kilometer kilometers kilometre kilometres kilometern kilometro kilometros', 'km'], ['mi mile miles meile meilen milla millas', 'mile'],
-    ['m meter meters metre metres metro metros', 'm'], ['cm centimeter centimeters zentimeter centimetre centimetres centimetro', 'cm'], ['mm millimeter millimeters', 'mm'],
-    ['in inch inches zoll pouce pouces pulgada pulgadas', 'inch'], ['ft foot feet fuss pied pieds pie pies', 'ft'],
-    ['kg kgs kilo kilos kilogram kilograms kilogramm kilogramme kilogrammes kilogramo kilogramos', 'kg'], ['g gram grams gramm gramme grammes gramo gramos', 'g'],
-    ['lb lbs pound pounds pfund livre livres libra libras', 'lb'], ['oz ounce ounces unze unzen once onces onza onzas', 'oz'],
-    ['l liter liters litre litres litro litros', 'l'], ['ml milliliter milliliters millilitre', 'ml'], ['gallon gallons gallone gallonen galon galones', 'gallon'],
-    ['c celsius', 'celsius'], ['f fahrenheit', 'fahrenheit'], ['% percent per cent prozent pourcent porcentaje', 'percent'],
-    ['kb kilobyte kilobytes', 'kb'], ['mb megabyte megabytes', 'mb'], ['gb gigabyte gigabytes', 'gb'], ['tb terabyte terabytes', 'tb'], ['mbps', 'mbps'], ['gbps', 'gbps'],
-    ['s sec secs second seconds sekunde sekunden seconde secondes segundo segundos', 'second'], ['min mins minute minutes minuten minuto minutos', 'minute'],
-    ['h hr hrs hour hours stunde stunden heure heures hora horas', 'hour'], ['day days tag tage tagen jour jours dia dias', 'day'],
-    ['week weeks woche wochen semaine semaines semana semanas', 'week'], ['month months monat monate monaten mois mes meses', 'month'],
-    ['year years jahr jahre jahren an ans annee annees ano anos', 'year'], ['am', 'am'], ['pm', 'pm'], ['x times mal fois veces', 'times'],
+    ['km kms kilometer kilometers kilometre kilometres kilometern kilometro kilometros', 'km'],
+    ['mi mile miles meile meilen milla millas', 'mile'],
+    ['m meter meters metre metres metro metros', 'm'],
+    ['cm centimeter centimeters zentimeter centimetre centimetres centimetro', 'cm'],
+    ['mm millimeter millimeters', 'mm'],
+    ['in inch inches zoll pouce pouces pulgada pulgadas', 'inch'],
+    ['ft foot feet fuss pied pieds pie pies', 'ft'],
+    ['kg kgs kilo kilos kilogram kilograms kilogramm kilogramme kilogrammes kilogramo kilogramos', 'kg'],
+    ['g gram grams gramm gramme grammes gramo gramos', 'g'],
+    ['lb lbs pound pounds pfund livre livres libra libras', 'lb'],
+    ['oz ounce ounces unze unzen once onces onza onzas', 'oz'],
+    ['l liter liters litre litres litro litros', 'l'],
+    ['ml milliliter milliliters millilitre', 'ml'],
+    ['gallon gallons gallone gallonen galon galones', 'gallon'],
+    ['c celsius', 'celsius'],
+    ['f fahrenheit', 'fahrenheit'],
+    ['% percent per cent prozent pourcent porcentaje', 'percent'],
+    ['kb kilobyte kilobytes', 'kb'],
+    ['mb megabyte megabytes', 'mb'],
+    ['gb gigabyte gigabytes', 'gb'],
+    ['tb terabyte terabytes', 'tb'],
+    ['mbps', 'mbps'],
+    ['gbps', 'gbps'],
+    ['s sec secs second seconds sekunde sekunden seconde secondes segundo segundos', 'second'],
+    ['min mins minute minutes minuten minuto minutos', 'minute'],
+    ['h hr hrs hour hours stunde stunden heure heures hora horas', 'hour'],
+    ['day days tag tage tagen jour jours dia dias', 'day'],
+    ['week weeks woche wochen semaine semaines semana semanas', 'week'],
+    ['month months monat monate monaten mois mes meses', 'month'],
+    ['year years jahr jahre jahren an ans annee annees ano anos', 'year'],
+    ['am', 'am'],
+    ['pm', 'pm'],
+    ['x times mal fois veces', 'times'],
   ].flatMap(([names, unit]) => names!.split(' ').map((name) => [name, unit!])),
 );
 
 export const currencyWords: Readonly<Record<string, string>> = Object.fromEntries(
   [
-    ['$ usd dollar dollars dolar dolares', 'usd'], ['€ eur euro euros', 'eur'], ['£ gbp sterling', 'gbp'], ['¥ jpy yen', 'jpy'], ['chf franken', 'chf'], ['cad', 'cad'], ['aud', 'aud'],
-    ['mxn peso pesos', 'mxn'], ['inr rupee rupees', 'inr'],
+    ['$ usd dollar dollars dolar dolares', 'usd'],
+    ['€ eur euro euros', 'eur'],
+    ['£ gbp sterling', 'gbp'],
+    ['¥ jpy yen', 'jpy'],
+    ['chf franken', 'chf'],
+    ['cad', 'cad'],
+    ['aud', 'aud'],
+    ['mxn peso pesos', 'mxn'],
+    ['inr rupee rupees', 'inr'],
   ].flatMap(([names, currency]) => names!.split(' ').map((name) => [name, currency!])),
 );
 
 /** Capitalised words that open questions or are capitalised by convention, not names. */
 export const notNames: ReadonlySet<string> = new Set(
-  ('i ok okay hi hello hey thanks please yes no ' +
+  (
+    'i ok okay hi hello hey thanks please yes no ' +
     'ich sie du wir ihr ihre ihren ihrem ihrer ihnen bitte hallo danke ' +
     'je vous tu nous bonjour merci oui non ' +
-    'yo usted ustedes hola gracias si').split(' '),
+    'yo usted ustedes hola gracias si'
+  ).split(' '),
 );

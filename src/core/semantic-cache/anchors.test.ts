@@ -23,7 +23,7 @@ describe('the different-question guard', () => {
     ['Can you resend it to anna@example.com?', 'Can you resend it to anna@example.org?'],
     ['Is the coupon SUMMER20 still valid?', 'Is the coupon WINTER20 still valid?'],
     ['Why is my order shipped?', 'Why is my order not shipped?'],
-    ["Why does my app work in production?", "Why doesn't my app work in production?"],
+    ['Why does my app work in production?', "Why doesn't my app work in production?"],
     ['Kann ich mit Beleg umtauschen?', 'Kann ich ohne Beleg umtauschen?'],
     ['How do I enable dark mode?', 'How do I disable dark mode?'],
     ['How do I turn on notifications?', 'How do I turn off notifications?'],

@@ -62,7 +62,7 @@ export function extractAnchors(original: string): Anchors {
       // Unit symbols keep their letter case: 100 Mb (megabits) is not 100 MB (megabytes), 10 mA is not 10 MA.
       exact.add(`unit:${caseUnit}`);
       if (previousWasNumber) exact.add(`amt:${previousNumber}:${caseUnit}`);
-    } else if (/^\p{N}/u.test(lower) && /^[\p{N}.,:/\-]+$/u.test(lower)) {
+    } else if (/^\p{N}/u.test(lower) && /^[\p{N}.,:/-]+$/u.test(lower)) {
       for (const value of numbersIn(lower)) exact.add(`n:${value}`);
       isNumber = true;
       previousNumber = numbersIn(lower).join('-');
@@ -85,8 +85,7 @@ export function extractAnchors(original: string): Anchors {
     } else if (previousWasNumber && unitWords[lower]) {
       exact.add(`unit:${unitWords[lower]}`);
       exact.add(`amt:${previousNumber}:${unitWords[lower]}`);
-    }
-    else if (dateWords[lower]) exact.add(dateWords[lower]);
+    } else if (dateWords[lower]) exact.add(dateWords[lower]);
     else if (negationWords.has(lower)) exact.add('neg');
     else if (/[._/@#+]/.test(lower)) exact.add(`id:${identifierCase(token, lower)}`);
     else {
@@ -164,7 +163,7 @@ function fold(text: string): string {
 function numbersIn(token: string): string[] {
   if (/^\p{N}{1,3}([.,]\p{N}{3})+$/u.test(token)) return [String(Number(token.replace(/[.,]/g, '')))];
   return token
-    .split(/[:/\-]/)
+    .split(/[:/-]/)
     .filter((part) => part !== '')
     .map(numberValue);
 }

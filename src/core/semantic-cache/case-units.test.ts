@@ -15,7 +15,8 @@ describe('unit symbols and identifiers keep their letter case', () => {
       ['How fast is a 100 Mbps line?', 'How fast is a 100 MBps line?'],
       ['How many Mb are in a GB?', 'How many MB are in a GB?'],
       ['Is 5 ms of latency noticeable?', 'Is 5 Ms of latency noticeable?'],
-    ]) assert.equal(agree(a!, b!), false, `${a} / ${b}`);
+    ])
+      assert.equal(agree(a!, b!), false, `${a} / ${b}`);
   });
 
   it('agrees on the same unit spelled out or as its symbol', () => {

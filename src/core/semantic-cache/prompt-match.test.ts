@@ -13,7 +13,8 @@ describe('swapsContentWords: the same things asked about', () => {
       ['Why is my order shipped?', 'Can I change the delivery slot of my order?'],
       ['Quali metodi di pagamento accettate?', 'Quali metodi di pagamento accettate per gli ordini privati?'],
       ['Can I change my display name?', 'Can I delete my display name?'],
-    ]) assert.equal(differ(a!, b!), true, `${a} / ${b}`);
+    ])
+      assert.equal(differ(a!, b!), true, `${a} / ${b}`);
   });
 
   it('lets synonyms, inflections, stem changes, separable verbs and question frames through', () => {
@@ -25,7 +26,8 @@ describe('swapsContentWords: the same things asked about', () => {
       ['Welke betaalmethoden accepteren jullie?', 'Welke betaalmethoden worden geaccepteerd?'],
       ['Livrez-vous à l’international ?', "Est-ce que vous livrez à l'international ?"],
       ['Do I need two tickets?', 'Do I need 2 tickets?'],
-    ]) assert.equal(differ(a!, b!), false, `${a} / ${b}`);
+    ])
+      assert.equal(differ(a!, b!), false, `${a} / ${b}`);
   });
 
   // Regression: the guard let any prompt over 64 words through, so a long question with one word swapped was served.
@@ -60,6 +62,7 @@ describe('what counts as the same word', () => {
     for (const [a, b] of [
       ['How do I renew my pass?', 'How do I renew my passport?'],
       ['Why does my print not work?', 'Why does my printer not work?'],
-    ]) assert.equal(differ(a!, b!), true, `${a} / ${b}`);
+    ])
+      assert.equal(differ(a!, b!), true, `${a} / ${b}`);
   });
 });

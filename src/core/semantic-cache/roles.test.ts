@@ -13,7 +13,8 @@ describe('rolesAgree: who does what to whom', () => {
       ['Subtract 15 from 40', 'Subtract 40 from 15'],
       ['Wie viel ist 12 geteilt durch 4?', 'Wie viel ist 4 geteilt durch 12?'],
       ['¿Cuánto es 20 menos 7?', '¿Cuánto es 7 menos 20?'],
-    ]) assert.equal(agree(a!, b!), false, `${a} / ${b}`);
+    ])
+      assert.equal(agree(a!, b!), false, `${a} / ${b}`);
   });
 
   it('refuses from/to, into/onto and subject/object swapped', () => {
@@ -26,7 +27,8 @@ describe('rolesAgree: who does what to whom', () => {
       ['Does the manager have to approve the employee request?', 'Does the employee have to approve the manager request?'],
       ['Comment transférer des fichiers du téléphone vers l’ordinateur ?', 'Comment transférer des fichiers de l’ordinateur vers le téléphone ?'],
       ['Hoe zet ik geld over van mijn spaarrekening naar mijn betaalrekening?', 'Hoe zet ik geld over van mijn betaalrekening naar mijn spaarrekening?'],
-    ]) assert.equal(agree(a!, b!), false, `${a} / ${b}`);
+    ])
+      assert.equal(agree(a!, b!), false, `${a} / ${b}`);
   });
 
   it('refuses a thing moved from one role to the other (into the folder / from the folder)', () => {
@@ -41,7 +43,8 @@ describe('rolesAgree: who does what to whom', () => {
       ['What is the difference between a loan and a lease?', "What's the difference between a lease and a loan?"],
       ['How do I move emails from my inbox to the archive?', 'How do I move emails to the archive from my inbox?'],
       ['How do I merge develop into main?', 'what is the way to merge develop into main'],
-    ]) assert.equal(agree(a!, b!), true, `${a} / ${b}`);
+    ])
+      assert.equal(agree(a!, b!), true, `${a} / ${b}`);
   });
 
   it('keeps at most maxRoleTokens keys; past them the arguments must come in the same order', () => {

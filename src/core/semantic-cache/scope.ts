@@ -14,8 +14,24 @@ import { extractRoles, type Roles } from './roles.js';
  * application's prompt template; it is the one metadata key that splits the scope.
  */
 const answerShaping = [
-  'response_format', 'tools', 'tool_choice', 'parallel_tool_calls', 'functions', 'function_call', 'modalities', 'audio', 'prediction',
-  'web_search_options', 'logprobs', 'top_logprobs', 'logit_bias', 'stop', 'max_tokens', 'max_completion_tokens', 'reasoning_effort', 'verbosity',
+  'response_format',
+  'tools',
+  'tool_choice',
+  'parallel_tool_calls',
+  'functions',
+  'function_call',
+  'modalities',
+  'audio',
+  'prediction',
+  'web_search_options',
+  'logprobs',
+  'top_logprobs',
+  'logit_bias',
+  'stop',
+  'max_tokens',
+  'max_completion_tokens',
+  'reasoning_effort',
+  'verbosity',
 ] as const;
 
 /** A chat request as the semantic cache sees it. */
@@ -41,7 +57,7 @@ export interface CacheablePrompt {
  */
 export function describePrompt(request: ChatRequest, tenant: string, alias: string): CacheablePrompt | undefined {
   const last = request.messages.at(-1);
-  if (!last || last.role !== 'user') return undefined;
+  if (last?.role !== 'user') return undefined;
   const question = textOf(last.content);
   if (question === undefined || question.trim() === '' || question.length > maxQuestionLength) return undefined;
   const earlier: string[] = [];

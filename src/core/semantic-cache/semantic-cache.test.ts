@@ -18,7 +18,10 @@ const threshold = defaultSimilarityThreshold;
 const hour = 3_600_000;
 const ask = (text: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({
   model: 'support',
-  messages: [{ role: 'system', content: 'You answer questions about the shop.' }, { role: 'user', content: text }],
+  messages: [
+    { role: 'system', content: 'You answer questions about the shop.' },
+    { role: 'user', content: text },
+  ],
   ...extra,
 });
 const answer = (content: string): ChatCompletion => ({
@@ -105,7 +108,13 @@ describe('SemanticCache', () => {
   it('does not cache prompts with images, or ending in something other than a user message', async () => {
     const cache = open();
     const withImage = ask('x');
-    withImage.messages[1] = { role: 'user', content: [{ type: 'text', text: 'What is in this picture?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }] };
+    withImage.messages[1] = {
+      role: 'user',
+      content: [
+        { type: 'text', text: 'What is in this picture?' },
+        { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+      ],
+    };
     assert.equal(await cache.store(withImage, 't', 'support', answer('a cat'), hour), false);
     const afterAssistant = ask('Hello');
     afterAssistant.messages.push({ role: 'assistant', content: 'Hi!' });
@@ -238,7 +247,14 @@ function sameVectorEmbedder(multilingual: boolean): Embedder {
 }
 
 function openWith(embedder: Embedder): SemanticCache {
-  return new SemanticCache({ embedder, indexes: new BruteForceVectorIndexStore(embedder.dimension), payloads: new MemoryResponseCache(100), maxEntries: 100, maxScopes: 10, maxStoredScopes: 10 });
+  return new SemanticCache({
+    embedder,
+    indexes: new BruteForceVectorIndexStore(embedder.dimension),
+    payloads: new MemoryResponseCache(100),
+    maxEntries: 100,
+    maxScopes: 10,
+    maxStoredScopes: 10,
+  });
 }
 
 describe('SemanticCache: never the wrong answer (issue 13)', () => {

@@ -24,7 +24,10 @@ describe('signPayload', () => {
   });
 
   it('refuses to send unsigned webhooks', () => {
-    assert.throws(() => signPayload(body, [], now, 'whd_1'), (error) => BreakwaterError.isInstance(error) && error.code === 'CONFIG_INVALID');
+    assert.throws(
+      () => signPayload(body, [], now, 'whd_1'),
+      (error) => BreakwaterError.isInstance(error) && error.code === 'CONFIG_INVALID',
+    );
   });
 });
 

@@ -28,7 +28,10 @@ export function cacheRoutes(app: App): FastifyPluginAsync {
         if (!query.tenant) throw new BreakwaterError('INVALID_REQUEST', 'With the admin token, name the tenant whose entries to drop: ?tenant=…', { param: 'tenant' });
         tenant = query.tenant;
       } else {
-        if (query.tenant !== undefined) throw new BreakwaterError('INVALID_REQUEST', 'A virtual key clears its own tenant\'s entries; drop the tenant parameter (only the admin token may name one).', { param: 'tenant' });
+        if (query.tenant !== undefined)
+          throw new BreakwaterError('INVALID_REQUEST', "A virtual key clears its own tenant's entries; drop the tenant parameter (only the admin token may name one).", {
+            param: 'tenant',
+          });
         tenant = callerKey(request).tenant;
       }
       const deleted = app.semanticCache ? await app.semanticCache.invalidate({ tenant, ...(query.model ? { alias: query.model } : {}) }) : 0;

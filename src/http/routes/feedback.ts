@@ -41,7 +41,9 @@ export function feedbackRoutes(app: App): FastifyPluginAsync {
       }
       const tiers = app.config.autoRoutes[observation.alias]?.tiers.map((tier) => tier.name) ?? [];
       if (body.should_have_been !== undefined && !tiers.includes(body.should_have_been)) {
-        throw new BreakwaterError('INVALID_REQUEST', `Invalid value for 'should_have_been': "${observation.alias}" has tiers ${tiers.map((tier) => `"${tier}"`).join(', ')}.`, { param: 'should_have_been' });
+        throw new BreakwaterError('INVALID_REQUEST', `Invalid value for 'should_have_been': "${observation.alias}" has tiers ${tiers.map((tier) => `"${tier}"`).join(', ')}.`, {
+          param: 'should_have_been',
+        });
       }
       const ts = Date.now();
       await app.store.feedback.rate({

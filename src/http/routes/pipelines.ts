@@ -30,7 +30,7 @@ export function pipelineRoutes(app: App): FastifyPluginAsync {
           model: pipeline.model,
           prompt_version: pipeline.prompt.version,
           schema: pipeline.schema,
-          sinks: pipeline.sinks.map((sink) => sink.type === 'external' ? sink.sink.kind : sink.type),
+          sinks: pipeline.sinks.map((sink) => (sink.type === 'external' ? sink.sink.kind : sink.type)),
         })),
       };
     });

@@ -38,12 +38,20 @@ export class HashedNgramEmbedder implements Embedder {
 
   embedOne(text: string): Float32Array {
     const vector = new Float32Array(this.dimension);
-    const words = text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((word) => word !== '');
+    const words = text
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter((word) => word !== '');
     let previous: string | undefined;
     for (const word of words) {
       const weight = stopwords.has(word) ? functionWordWeight : wordWeight;
       this.add(vector, hash(0x9e37, word, 0, word.length), weight);
-      if (previous !== undefined) this.add(vector, hash(hash(0x85eb, previous, 0, previous.length), word, 0, word.length), bigramWeight * Math.min(weight, stopwords.has(previous) ? functionWordWeight : wordWeight));
+      if (previous !== undefined)
+        this.add(
+          vector,
+          hash(hash(0x85eb, previous, 0, previous.length), word, 0, word.length),
+          bigramWeight * Math.min(weight, stopwords.has(previous) ? functionWordWeight : wordWeight),
+        );
       previous = word;
       const padded = ` ${word} `;
       let grams = 0;

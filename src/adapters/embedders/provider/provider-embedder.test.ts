@@ -21,11 +21,20 @@ function provider(vectors: number[][]): Provider & { requests: Array<{ request: 
 
 describe('ProviderEmbedder', () => {
   it("sends the texts to the provider's embed with the model, and normalises what comes back", async () => {
-    const upstream = provider([[3, 4], [0, 2]]);
+    const upstream = provider([
+      [3, 4],
+      [0, 2],
+    ]);
     const embedder = new ProviderEmbedder({ provider: upstream, model: 'nomic-embed', dimension: 2 });
     const vectors = await embedder.embed(['a', 'b']);
     assert.deepEqual(upstream.requests, [{ request: { model: 'nomic-embed', input: ['a', 'b'] }, model: 'nomic-embed' }]);
-    assert.deepEqual(vectors.map((vector) => [...vector].map((value) => Number(value.toFixed(3)))), [[0.6, 0.8], [0, 1]]);
+    assert.deepEqual(
+      vectors.map((vector) => [...vector].map((value) => Number(value.toFixed(3)))),
+      [
+        [0.6, 0.8],
+        [0, 1],
+      ],
+    );
     assert.equal(embedder.id, 'provider/local-embeddings/nomic-embed/2');
   });
 

@@ -109,7 +109,11 @@ export class RedisEventBus implements JobEventBus {
    */
   private publishFailed(error: unknown): void {
     if (this.failedPublishes++ > 0) return;
-    this.onError(new Error('Publishing job events to Redis fails; followers read them from the store until Redis answers again (further failures are not reported until then).', { cause: error }));
+    this.onError(
+      new Error('Publishing job events to Redis fails; followers read them from the store until Redis answers again (further failures are not reported until then).', {
+        cause: error,
+      }),
+    );
   }
 
   private channelOf(jobId: string): string {

@@ -91,7 +91,15 @@ before(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  provider = new AnthropicProvider({ name: 'anthropic-test', baseUrl: `http://127.0.0.1:${port}`, apiKey, headers: { 'anthropic-beta': 'x' }, version: '2023-06-01', connections: 2, streamIdleTimeoutMs: idleMs });
+  provider = new AnthropicProvider({
+    name: 'anthropic-test',
+    baseUrl: `http://127.0.0.1:${port}`,
+    apiKey,
+    headers: { 'anthropic-beta': 'x' },
+    version: '2023-06-01',
+    connections: 2,
+    streamIdleTimeoutMs: idleMs,
+  });
 });
 
 after(async () => {
@@ -100,7 +108,18 @@ after(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const textAnswer = { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-test-1', content: [{ type: 'text', text: 'Hello' }, { type: 'text', text: ' there' }], stop_reason: 'end_turn', usage: { input_tokens: 10, output_tokens: 5, cache_read_input_tokens: 3, cache_creation_input_tokens: 2 } };
+const textAnswer = {
+  id: 'msg_1',
+  type: 'message',
+  role: 'assistant',
+  model: 'claude-test-1',
+  content: [
+    { type: 'text', text: 'Hello' },
+    { type: 'text', text: ' there' },
+  ],
+  stop_reason: 'end_turn',
+  usage: { input_tokens: 10, output_tokens: 5, cache_read_input_tokens: 3, cache_creation_input_tokens: 2 },
+};
 
 describe('AnthropicProvider request translation', () => {
   it('sends system, merged turns, tool_use/tool_result, images, tools and sampling fields on /v1/messages', async () => {
@@ -112,13 +131,29 @@ describe('AnthropicProvider request translation', () => {
           { role: 'system', content: 'Be brief.' },
           { role: 'developer', content: [{ type: 'text', text: 'Use metric units.' }] },
           { role: 'user', content: 'Weather in Oslo and Rome?' },
-          { role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0K' } }, { type: 'image_url', image_url: { url: 'https://example.com/a.jpg' } }] },
-          { role: 'assistant', content: 'Checking.', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Oslo"}' } }, { id: 'call_2', type: 'function', function: { name: 'weather', arguments: '{"city":"Rome"}' } }] },
+          {
+            role: 'user',
+            content: [
+              { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0K' } },
+              { type: 'image_url', image_url: { url: 'https://example.com/a.jpg' } },
+            ],
+          },
+          {
+            role: 'assistant',
+            content: 'Checking.',
+            tool_calls: [
+              { id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Oslo"}' } },
+              { id: 'call_2', type: 'function', function: { name: 'weather', arguments: '{"city":"Rome"}' } },
+            ],
+          },
           { role: 'tool', tool_call_id: 'call_1', content: '4C' },
           { role: 'tool', tool_call_id: 'call_2', content: '19C' },
           { role: 'user', content: 'Thanks' },
         ],
-        tools: [{ type: 'function', function: { name: 'weather', description: 'Current weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }, { type: 'function', function: { name: 'now' } }],
+        tools: [
+          { type: 'function', function: { name: 'weather', description: 'Current weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } },
+          { type: 'function', function: { name: 'now' } },
+        ],
         tool_choice: 'required',
         parallel_tool_calls: false,
         stop: 'END',
@@ -158,7 +193,11 @@ describe('AnthropicProvider request translation', () => {
         },
         {
           role: 'user',
-          content: [{ type: 'tool_result', tool_use_id: 'call_1', content: '4C' }, { type: 'tool_result', tool_use_id: 'call_2', content: '19C' }, { type: 'text', text: 'Thanks' }],
+          content: [
+            { type: 'tool_result', tool_use_id: 'call_1', content: '4C' },
+            { type: 'tool_result', tool_use_id: 'call_2', content: '19C' },
+            { type: 'text', text: 'Thanks' },
+          ],
         },
       ],
       tools: [
@@ -175,7 +214,16 @@ describe('AnthropicProvider request translation', () => {
 
   it('prefers max_completion_tokens, maps a named tool_choice and passes stop arrays through', async () => {
     reply = { json: textAnswer };
-    await provider.chat(ask({ max_tokens: 100, max_completion_tokens: 50, stop: ['a', 'b'], tools: [{ type: 'function', function: { name: 'f' } }], tool_choice: { type: 'function', function: { name: 'f' } } }), call);
+    await provider.chat(
+      ask({
+        max_tokens: 100,
+        max_completion_tokens: 50,
+        stop: ['a', 'b'],
+        tools: [{ type: 'function', function: { name: 'f' } }],
+        tool_choice: { type: 'function', function: { name: 'f' } },
+      }),
+      call,
+    );
     assert.equal(received?.body.max_tokens, 50);
     assert.deepEqual(received?.body.stop_sequences, ['a', 'b']);
     assert.deepEqual(received?.body.tool_choice, { type: 'tool', name: 'f' });
@@ -193,7 +241,12 @@ describe('AnthropicProvider request translation', () => {
 
   it('rejects tool-call arguments that are not JSON without calling upstream', async () => {
     received = undefined;
-    const request = ask({ messages: [{ role: 'user', content: 'x' }, { role: 'assistant', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{oops' } }] }] });
+    const request = ask({
+      messages: [
+        { role: 'user', content: 'x' },
+        { role: 'assistant', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{oops' } }] },
+      ],
+    });
     const error = await failure(provider.chat(request, call));
     assert.equal(error.code, 'INVALID_REQUEST');
     assert.equal(error.param, 'messages[1].tool_calls[0].function.arguments');
@@ -216,7 +269,11 @@ describe('AnthropicProvider answers', () => {
   it('maps tool_use blocks to tool_calls and max_tokens to length', async () => {
     reply = { json: { ...textAnswer, content: [{ type: 'tool_use', id: 'toolu_1', name: 'weather', input: { city: 'Oslo' } }], stop_reason: 'tool_use' } };
     const completion = await provider.chat(ask(), call);
-    assert.deepEqual(completion.choices[0]?.message, { role: 'assistant', content: null, tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Oslo"}' } }] });
+    assert.deepEqual(completion.choices[0]?.message, {
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Oslo"}' } }],
+    });
     assert.equal(completion.choices[0]?.finish_reason, 'tool_calls');
     reply = { json: { ...textAnswer, stop_reason: 'max_tokens' } };
     assert.equal((await provider.chat(ask(), call)).choices[0]?.finish_reason, 'length');
@@ -243,14 +300,36 @@ describe('AnthropicProvider answers', () => {
   });
 
   it('streams tool calls as deltas whose arguments concatenate to valid JSON', async () => {
-    reply = { events: [start(), ...textBlock(0, 'Let me check.'), ...toolBlock(1, 'toolu_a', 'weather', '', '{"ci', 'ty": "Os', 'lo"}'), ...toolBlock(2, 'toolu_b', 'now'), ...end('tool_use', 30)] };
+    reply = {
+      events: [
+        start(),
+        ...textBlock(0, 'Let me check.'),
+        ...toolBlock(1, 'toolu_a', 'weather', '', '{"ci', 'ty": "Os', 'lo"}'),
+        ...toolBlock(2, 'toolu_b', 'now'),
+        ...end('tool_use', 30),
+      ],
+    };
     const chunks = await collect(await provider.chatStream(ask({ stream: true }), call));
     const calls = chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? []);
     const byIndex = (index: number) => calls.filter((delta) => delta.index === index);
     assert.deepEqual(byIndex(0)[0], { index: 0, id: 'toolu_a', type: 'function', function: { name: 'weather', arguments: '' } });
-    assert.deepEqual(JSON.parse(byIndex(0).map((delta) => delta.function?.arguments ?? '').join('')), { city: 'Oslo' });
+    assert.deepEqual(
+      JSON.parse(
+        byIndex(0)
+          .map((delta) => delta.function?.arguments ?? '')
+          .join(''),
+      ),
+      { city: 'Oslo' },
+    );
     assert.equal(byIndex(1)[0]?.id, 'toolu_b');
-    assert.deepEqual(JSON.parse(byIndex(1).map((delta) => delta.function?.arguments ?? '').join('')), {});
+    assert.deepEqual(
+      JSON.parse(
+        byIndex(1)
+          .map((delta) => delta.function?.arguments ?? '')
+          .join(''),
+      ),
+      {},
+    );
     assert.equal(chunks.find((chunk) => chunk.choices[0]?.finish_reason)?.choices[0]?.finish_reason, 'tool_calls');
   });
 

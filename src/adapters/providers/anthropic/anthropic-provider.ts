@@ -28,7 +28,7 @@ export class AnthropicProvider implements Provider {
   private readonly upstream: HttpUpstream;
   private readonly headers: Record<string, string>;
 
-  constructor(private readonly options: AnthropicProviderOptions) {
+  constructor(options: AnthropicProviderOptions) {
     this.name = options.name;
     this.upstream = new HttpUpstream({
       provider: options.name,

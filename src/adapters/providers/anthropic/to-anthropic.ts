@@ -85,7 +85,9 @@ function toolsOf(request: ChatRequest): Pick<AnthropicRequest, 'tools' | 'tool_c
       });
     }
     const input_schema = tool.function.parameters ?? { type: 'object', properties: {} };
-    return tool.function.description === undefined ? { name: tool.function.name, input_schema } : { name: tool.function.name, description: tool.function.description, input_schema };
+    return tool.function.description === undefined
+      ? { name: tool.function.name, input_schema }
+      : { name: tool.function.name, description: tool.function.description, input_schema };
   });
   let choice = toolChoiceOf(request.tool_choice);
   if (request.response_format?.type === 'json_schema') {
@@ -118,7 +120,12 @@ function toTurn(message: Exclude<ChatMessage, { role: 'system' | 'developer' }>,
   }
   const content: AnthropicBlock[] = message.content == null ? [] : contentBlocks(message.content, `messages[${index}]`);
   (message.tool_calls ?? []).forEach((call, callIndex) => {
-    content.push({ type: 'tool_use', id: call.id, name: call.function.name, input: parseArguments(call.function.arguments, `messages[${index}].tool_calls[${callIndex}].function.arguments`) });
+    content.push({
+      type: 'tool_use',
+      id: call.id,
+      name: call.function.name,
+      input: parseArguments(call.function.arguments, `messages[${index}].tool_calls[${callIndex}].function.arguments`),
+    });
   });
   return { role: 'assistant', content };
 }

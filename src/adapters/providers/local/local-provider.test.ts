@@ -94,11 +94,15 @@ describe('LocalProvider (tiny GGUF, random weights)', () => {
   });
 
   it('decodes the invoice schema under its grammar: 100 of 100 answers parse and validate', async (t) => {
-    const schema = examplePipelines('local')['invoice']!.schema!;
+    const schema = examplePipelines('local').invoice!.schema!;
     const validator = SchemaValidator.compile(schema);
     const batched = provider({ sequences: 4, maxQueue: 0 }); // one decode step serves four answers
     const request = (seed: number) =>
-      ask('Extract the invoice: ACME GmbH, invoice 42, 2024-03-01, 1 widget 10.00 EUR.', { response_format: { type: 'json_schema', json_schema: { name: 'invoice', schema } }, seed, max_tokens: 1200 });
+      ask('Extract the invoice: ACME GmbH, invoice 42, 2024-03-01, 1 widget 10.00 EUR.', {
+        response_format: { type: 'json_schema', json_schema: { name: 'invoice', schema } },
+        seed,
+        max_tokens: 1200,
+      });
     let parsed = 0;
     let valid = 0;
     let structural = 0;
@@ -120,7 +124,9 @@ describe('LocalProvider (tiny GGUF, random weights)', () => {
         else for (const issue of result.issues) failingKeywords.set(issue.message.replace(/ ".*$/, ''), (failingKeywords.get(issue.message.replace(/ ".*$/, '')) ?? 0) + 1);
       }
     }
-    t.diagnostic(`parsed ${parsed}/100, grammar structure ${structural}/100, ajv-valid ${valid}/100 in ${Date.now() - started} ms; failures: ${JSON.stringify([...failingKeywords])}`);
+    t.diagnostic(
+      `parsed ${parsed}/100, grammar structure ${structural}/100, ajv-valid ${valid}/100 in ${Date.now() - started} ms; failures: ${JSON.stringify([...failingKeywords])}`,
+    );
     assert.equal(parsed, 100);
     assert.equal(structural, 100);
     // The grammar (schemaToGbnf) enforces the currency pattern, calendar dates and lower bounds
@@ -133,7 +139,12 @@ describe('LocalProvider (tiny GGUF, random weights)', () => {
     // The generic JSON grammar lets a random model nest without end; a finished answer must parse.
     if (json.choices[0]!.finish_reason === 'stop') assert.doesNotThrow(() => JSON.parse(json.choices[0]!.message.content!));
     else assert.equal(json.choices[0]!.finish_reason, 'length');
-    const tools = [{ type: 'function' as const, function: { name: 'lookup', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false } } }];
+    const tools = [
+      {
+        type: 'function' as const,
+        function: { name: 'lookup', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false } },
+      },
+    ];
     const forced = await shared.chat(ask('Weather?', { tools, tool_choice: { type: 'function', function: { name: 'lookup' } }, max_tokens: 200 }), call());
     const choice = forced.choices[0]!;
     assert.equal(choice.finish_reason, 'tool_calls');
@@ -217,7 +228,8 @@ describe('LocalProvider (tiny GGUF, random weights)', () => {
       const missing = provider({
         model: join(directory, 'to-download.gguf'),
         pull: 'tiny',
-        fetchModel: (onProgress) => downloadModel({ url, destination: join(directory, 'to-download.gguf'), onProgress: (progress) => onProgress(progress.bytes, progress.total) }).then(() => undefined),
+        fetchModel: (onProgress) =>
+          downloadModel({ url, destination: join(directory, 'to-download.gguf'), onProgress: (progress) => onProgress(progress.bytes, progress.total) }).then(() => undefined),
       });
       await assert.rejects(missing.chat(ask('hi'), call()));
       await missing.downloaded();

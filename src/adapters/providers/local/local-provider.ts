@@ -177,12 +177,15 @@ export class LocalProvider implements Provider {
     this.generate(loaded, request, signal, (text) => {
       if (!forcedTool && text) channel.push(chunk({ content: text }));
     })
-      .then((generation) => {
-        generation.toolCalls?.forEach((toolCall, index) => channel.push(chunk({ tool_calls: [{ index, ...toolCall }] })));
-        channel.push(chunk({}, generation.finishReason));
-        channel.push({ ...base, choices: [], usage: generation.usage });
-        channel.end();
-      }, (error: unknown) => channel.fail(error))
+      .then(
+        (generation) => {
+          generation.toolCalls?.forEach((toolCall, index) => channel.push(chunk({ tool_calls: [{ index, ...toolCall }] })));
+          channel.push(chunk({}, generation.finishReason));
+          channel.push({ ...base, choices: [], usage: generation.usage });
+          channel.end();
+        },
+        (error: unknown) => channel.fail(error),
+      )
       .finally(() => this.slots.release());
     // A generation stuck in native code would otherwise hold the caller's slots for good.
     return withIdleTimeout(
@@ -193,7 +196,9 @@ export class LocalProvider implements Provider {
 
   async embed(request: EmbeddingsRequest, call: ProviderCallOptions): Promise<EmbeddingsResult> {
     if (!this.capabilities.embeddings) {
-      throw new BreakwaterError('INVALID_REQUEST', `Provider ${this.name} serves no embeddings; set providers.${this.name}.embedding: true to embed with its model.`, { param: 'model' });
+      throw new BreakwaterError('INVALID_REQUEST', `Provider ${this.name} serves no embeddings; set providers.${this.name}.embedding: true to embed with its model.`, {
+        param: 'model',
+      });
     }
     return this.withSlot(call.signal, async (loaded, signal) => {
       const inputs = embeddingInputs(request.input);
@@ -370,7 +375,9 @@ export class LocalProvider implements Provider {
         { details: { ...details, downloading: true }, retryable: false, retryAfterSeconds: 30 },
       );
     }
-    const failed = fetching?.failure ? ` Downloading it on first use failed (${fetching.failure.reason}): run ${pull} once the machine is online,` : ` Run ${pull} to download ${this.options.pull ? 'it' : 'one'},`;
+    const failed = fetching?.failure
+      ? ` Downloading it on first use failed (${fetching.failure.reason}): run ${pull} once the machine is online,`
+      : ` Run ${pull} to download ${this.options.pull ? 'it' : 'one'},`;
     return new BreakwaterError(
       'GATEWAY_UPSTREAM_UNAVAILABLE',
       `Local model file ${path} does not exist (providers.${this.name}.model).${failed} or set providers.${this.name}.model to the path of a .gguf file.`,
@@ -424,7 +431,9 @@ function forcedTools(request: ChatRequest): ForcedTool[] | undefined {
   if (typeof choice === 'object') {
     const tool = tools.find((candidate) => candidate.function.name === choice.function.name);
     if (!tool) {
-      throw new BreakwaterError('INVALID_REQUEST', `tool_choice names function "${choice.function.name}", which is not in tools; add it to tools or change tool_choice.`, { param: 'tool_choice' });
+      throw new BreakwaterError('INVALID_REQUEST', `tool_choice names function "${choice.function.name}", which is not in tools; add it to tools or change tool_choice.`, {
+        param: 'tool_choice',
+      });
     }
     return [toForced(tool)];
   }

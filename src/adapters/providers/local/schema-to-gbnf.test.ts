@@ -15,7 +15,10 @@ const manifestSchema = pipelines['delivery-manifest']!.schema!;
 
 /** The rule `name ::= …` of `grammar`, or undefined. */
 function ruleOf(grammar: string, name: string): string | undefined {
-  return grammar.split('\n').find((line) => line.startsWith(`${name} ::= `))?.slice(name.length + 5);
+  return grammar
+    .split('\n')
+    .find((line) => line.startsWith(`${name} ::= `))
+    ?.slice(name.length + 5);
 }
 
 const kitchenSink: Record<string, unknown> = {
@@ -45,7 +48,9 @@ const kitchenSink: Record<string, unknown> = {
 describe('schemaToGbnf', () => {
   it('writes objects with properties in declared order, optional ones optional, closed and comma-correct', () => {
     const grammar = schemaToGbnf(invoiceSchema);
-    assert.ok(grammar.startsWith('root ::= "{" ws root-invoice-number-kv ws "," ws root-issue-date-kv ws "," ws root-vendor-kv ( ws "," ws root-buyer-kv )? ws "," ws root-currency-kv'));
+    assert.ok(
+      grammar.startsWith('root ::= "{" ws root-invoice-number-kv ws "," ws root-issue-date-kv ws "," ws root-vendor-kv ( ws "," ws root-buyer-kv )? ws "," ws root-currency-kv'),
+    );
     assert.equal(ruleOf(grammar, 'root-vendor'), '"{" ws root-vendor-name-kv ( ws "," ws root-vendor-address-kv )? ( ws "," ws root-vendor-tax-id-kv )? ws "}"');
     assert.equal(ruleOf(grammar, 'root-invoice-number-kv'), '"\\"invoice_number\\"" ws ":" ws root-invoice-number');
     assert.equal(ruleOf(grammar, 'ws'), '[ \\n]?');
@@ -75,7 +80,10 @@ describe('schemaToGbnf', () => {
   });
 
   it('writes calendar-correct dates, date-times and times', () => {
-    const grammar = schemaToGbnf({ type: 'object', properties: { d: { type: 'string', format: 'date' }, t: { type: 'string', format: 'date-time' }, h: { type: 'string', format: 'time' } } });
+    const grammar = schemaToGbnf({
+      type: 'object',
+      properties: { d: { type: 'string', format: 'date' }, t: { type: 'string', format: 'date-time' }, h: { type: 'string', format: 'time' } },
+    });
     assert.equal(ruleOf(grammar, 'root-d'), '"\\"" date "\\""');
     assert.match(ruleOf(grammar, 'date')!, /\( "0" \[469\] \| "11" \) "-" .* "30" \)/);
     assert.match(ruleOf(grammar, 'date')!, /leap-year "-02-29"$/);
@@ -88,7 +96,10 @@ describe('schemaToGbnf', () => {
     assert.equal(ruleOf(schemaToGbnf({ type: 'string', pattern: '^[a-z0-9_-]+\\d{2}\\.x{1,}$' }), 'root'), '"\\"" ( [\\x2d0-9\\x5fa-z]+ [0-9]{2} "." "x"{1,} ) "\\""');
     assert.equal(ruleOf(schemaToGbnf({ type: 'string', pattern: '^(?:ab|c)?\\w$' }), 'root'), '"\\"" ( ( "a" "b" | "c" )? [0-9A-Z\\x5fa-z] ) "\\""');
     assert.equal(ruleOf(schemaToGbnf({ type: 'string', pattern: '^a$|b' }), 'root'), '"\\"" ( "a" | char* "b" char* ) "\\""');
-    assert.equal(ruleOf(schemaToGbnf({ type: 'string', pattern: '^["]\\s$' }), 'root'), '"\\"" ( "\\\\\\"" ( [\\x20\\xa0\\u1680\\u2000-\\u200a\\u2028-\\u2029\\u202f\\u205f\\u3000\\ufeff] | "\\\\t" | "\\\\n" | "\\\\u000b" | "\\\\f" | "\\\\r" ) ) "\\""');
+    assert.equal(
+      ruleOf(schemaToGbnf({ type: 'string', pattern: '^["]\\s$' }), 'root'),
+      '"\\"" ( "\\\\\\"" ( [\\x20\\xa0\\u1680\\u2000-\\u200a\\u2028-\\u2029\\u202f\\u205f\\u3000\\ufeff] | "\\\\t" | "\\\\n" | "\\\\u000b" | "\\\\f" | "\\\\r" ) ) "\\""',
+    );
   });
 
   it('gives numbers no minus under minimum 0, strictly positive ones under exclusiveMinimum 0, and [1-9][0-9]* to integers from 1', () => {

@@ -65,9 +65,29 @@ const formats: Record<string, string> = { date: 'date', 'date-time': 'date-time'
 
 /** Keywords that constrain values in ways this converter cannot express. */
 const unsupportedKeywords = [
-  'allOf', 'not', 'if', 'then', 'else', 'patternProperties', 'propertyNames', 'unevaluatedProperties', 'unevaluatedItems',
-  'dependentRequired', 'dependentSchemas', 'dependencies', 'prefixItems', 'additionalItems', 'contains', 'minContains',
-  'maxContains', 'uniqueItems', 'minProperties', 'maxProperties', '$dynamicRef', '$recursiveRef', 'contentSchema',
+  'allOf',
+  'not',
+  'if',
+  'then',
+  'else',
+  'patternProperties',
+  'propertyNames',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+  'dependentRequired',
+  'dependentSchemas',
+  'dependencies',
+  'prefixItems',
+  'additionalItems',
+  'contains',
+  'minContains',
+  'maxContains',
+  'uniqueItems',
+  'minProperties',
+  'maxProperties',
+  '$dynamicRef',
+  '$recursiveRef',
+  'contentSchema',
 ];
 
 class GrammarBuilder {
@@ -292,11 +312,36 @@ function jsonCharLiteral(code: number): string {
 
 const maxCodePoint = 0x10ffff;
 const digits: Range[] = [[0x30, 0x39]];
-const wordChars: Range[] = [[0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a]];
-const spaces: Range[] = [[0x09, 0x0d], [0x20, 0x20], [0xa0, 0xa0], [0x1680, 0x1680], [0x2000, 0x200a], [0x2028, 0x2029], [0x202f, 0x202f], [0x205f, 0x205f], [0x3000, 0x3000], [0xfeff, 0xfeff]];
-const lineTerminators: Range[] = [[0x0a, 0x0a], [0x0d, 0x0d], [0x2028, 0x2029]];
+const wordChars: Range[] = [
+  [0x30, 0x39],
+  [0x41, 0x5a],
+  [0x5f, 0x5f],
+  [0x61, 0x7a],
+];
+const spaces: Range[] = [
+  [0x09, 0x0d],
+  [0x20, 0x20],
+  [0xa0, 0xa0],
+  [0x1680, 0x1680],
+  [0x2000, 0x200a],
+  [0x2028, 0x2029],
+  [0x202f, 0x202f],
+  [0x205f, 0x205f],
+  [0x3000, 0x3000],
+  [0xfeff, 0xfeff],
+];
+const lineTerminators: Range[] = [
+  [0x0a, 0x0a],
+  [0x0d, 0x0d],
+  [0x2028, 0x2029],
+];
 /** Characters a JSON string cannot hold raw (they need an escape), plus the surrogates UTF-8 cannot hold at all. */
-const notRaw: Range[] = [[0x00, 0x1f], [0x22, 0x22], [0x5c, 0x5c], [0xd800, 0xdfff]];
+const notRaw: Range[] = [
+  [0x00, 0x1f],
+  [0x22, 0x22],
+  [0x5c, 0x5c],
+  [0xd800, 0xdfff],
+];
 
 function normalize(ranges: Range[]): Range[] {
   const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
@@ -353,7 +398,11 @@ class PatternTranslator {
   private readonly chars: string[];
   private index = 0;
 
-  constructor(private readonly pattern: string, private readonly where: string, private readonly anyChar: () => string) {
+  constructor(
+    private readonly pattern: string,
+    private readonly where: string,
+    private readonly anyChar: () => string,
+  ) {
     this.chars = Array.from(pattern);
   }
 
@@ -406,8 +455,8 @@ class PatternTranslator {
       case '.':
         return characterClass(complement(lineTerminators), this.pattern);
       case '\\': {
-        const escape = this.escape(false);
-        return typeof escape === 'number' ? jsonCharLiteral(escape) : characterClass(escape, this.pattern);
+        const escaped = this.escape(false);
+        return typeof escaped === 'number' ? jsonCharLiteral(escaped) : characterClass(escaped, this.pattern);
       }
       case '^':
         return this.fail('the anchor ^ away from the start');

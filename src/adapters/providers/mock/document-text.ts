@@ -18,7 +18,12 @@ export class DocumentText {
     const text = /<\/?[a-z][^>]*>/i.test(body) ? htmlToText(body) : body;
     this.lines = text
       .split(/\r?\n/)
-      .map((line) => line.replace(/\*\*|__/g, '').replace(/^#+\s*/, '').trim())
+      .map((line) =>
+        line
+          .replace(/\*\*|__/g, '')
+          .replace(/^#+\s*/, '')
+          .trim(),
+      )
       .filter((line) => line !== '');
   }
 
@@ -60,7 +65,12 @@ export class DocumentText {
     this.lines.forEach((line, index) => {
       let label: string | undefined;
       let value: string | undefined;
-      const cells = line.includes('|') ? line.split('|').map((cell) => cell.trim()).filter((cell) => cell !== '') : [];
+      const cells = line.includes('|')
+        ? line
+            .split('|')
+            .map((cell) => cell.trim())
+            .filter((cell) => cell !== '')
+        : [];
       const colon = /^([^:]{1,40}?)\s*:\s*(.*)$/.exec(line);
       const spaced = /^(\S.{0,39}?)\s{2,}(\S.*)$/.exec(line);
       if (cells.length >= 2) [label, value] = cells;
@@ -127,7 +137,10 @@ const datePatterns: Array<{ pattern: RegExp; parts: (match: RegExpExecArray) => 
   { pattern: new RegExp(`\\b${month}\\s+(\\d{1,2}),?\\s+(\\d{4})\\b`), parts: (match) => [Number(match[3]), months[match[1]!.toLowerCase()], Number(match[2])] },
   { pattern: /\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b/, parts: (match) => [Number(match[3]), Number(match[2]), Number(match[1])] },
   // 03/12/2026 is read the US way (March 12) unless the first number cannot be a month.
-  { pattern: /\b(\d{1,2})\/(\d{1,2})\/(\d{4})\b/, parts: (match) => (Number(match[1]) > 12 ? [Number(match[3]), Number(match[2]), Number(match[1])] : [Number(match[3]), Number(match[1]), Number(match[2])]) },
+  {
+    pattern: /\b(\d{1,2})\/(\d{1,2})\/(\d{4})\b/,
+    parts: (match) => (Number(match[1]) > 12 ? [Number(match[3]), Number(match[2]), Number(match[1])] : [Number(match[3]), Number(match[1]), Number(match[2])]),
+  },
 ];
 
 /** The first valid date in `text` as YYYY-MM-DD. */

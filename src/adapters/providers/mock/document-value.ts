@@ -1,4 +1,4 @@
-import { DocumentText, firstCurrency, firstDate, firstNumber, normaliseName } from './document-text.js';
+import { type DocumentText, firstCurrency, firstDate, firstNumber, normaliseName } from './document-text.js';
 
 /**
  * Labels that mean a property, by normalised property name (`vendor` + `name` is also tried

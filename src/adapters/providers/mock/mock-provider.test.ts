@@ -60,7 +60,10 @@ describe('the mock provider answers the example pipelines with valid records', (
         const value = await answer({
           messages: [
             { role: 'system', content: pipelines[pipeline]!.prompt.system! },
-            { role: 'system', content: `Answer with one JSON object, a "${pipeline}" record that conforms to this JSON Schema. Output only the JSON object.\n\nJSON Schema:\n${JSON.stringify(schema)}` },
+            {
+              role: 'system',
+              content: `Answer with one JSON object, a "${pipeline}" record that conforms to this JSON Schema. Output only the JSON object.\n\nJSON Schema:\n${JSON.stringify(schema)}`,
+            },
             { role: 'user', content: userMessage(pipeline, name, text) },
           ],
           response_format: { type: 'json_object' },
@@ -119,7 +122,15 @@ describe('the mock provider answers the example pipelines with valid records', (
   });
 
   it('keeps the schema-shaped answers SDK users see for simple schemas', async () => {
-    const schema = { type: 'object', properties: { name: { type: 'string' }, age: { type: 'number' }, tags: { type: 'array', items: { type: 'string', enum: ['a', 'b'] } } }, required: ['name', 'age', 'tags'], additionalProperties: false };
-    assert.deepEqual(await answer({ messages: [{ role: 'user', content: 'describe a person' }], response_format: { type: 'json_schema', json_schema: { name: 'person', schema } } }), { name: 'mock', age: 1.5, tags: ['a'] });
+    const schema = {
+      type: 'object',
+      properties: { name: { type: 'string' }, age: { type: 'number' }, tags: { type: 'array', items: { type: 'string', enum: ['a', 'b'] } } },
+      required: ['name', 'age', 'tags'],
+      additionalProperties: false,
+    };
+    assert.deepEqual(
+      await answer({ messages: [{ role: 'user', content: 'describe a person' }], response_format: { type: 'json_schema', json_schema: { name: 'person', schema } } }),
+      { name: 'mock', age: 1.5, tags: ['a'] },
+    );
   });
 });

@@ -57,9 +57,7 @@ export class MockProvider implements Provider {
     const base = { id: `chatcmpl-mock-${answer.id}`, object: 'chat.completion.chunk' as const, created: Math.floor(Date.now() / 1000), model: call.model };
     const chunks: ChatCompletionChunk[] = [{ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }];
     if (answer.toolCalls) {
-      answer.toolCalls.forEach((toolCall, index) =>
-        chunks.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, ...toolCall }] }, finish_reason: null }] }),
-      );
+      answer.toolCalls.forEach((toolCall, index) => chunks.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, ...toolCall }] }, finish_reason: null }] }));
     } else {
       for (const piece of (answer.content ?? '').match(/\S+\s*/g) ?? []) {
         chunks.push({ ...base, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] });

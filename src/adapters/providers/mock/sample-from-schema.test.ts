@@ -24,16 +24,22 @@ const formats = ['date', 'date-time', 'email', 'uri', 'uuid'];
 
 function generatedSchema(random: (below: number) => number, depth = 0): Schema {
   switch (random(depth > 1 ? 6 : 8)) {
-    case 0: return { type: 'string', pattern: patterns[random(patterns.length)], ...(random(2) ? { minLength: 3 } : {}) };
-    case 1: return { type: 'string', format: formats[random(formats.length)] };
-    case 2: return { enum: ['red', 'green', 7, null].slice(random(3)) };
+    case 0:
+      return { type: 'string', pattern: patterns[random(patterns.length)], ...(random(2) ? { minLength: 3 } : {}) };
+    case 1:
+      return { type: 'string', format: formats[random(formats.length)] };
+    case 2:
+      return { enum: ['red', 'green', 7, null].slice(random(3)) };
     case 3: {
       const low = random(50) - 10;
       return { type: 'integer', [random(2) ? 'minimum' : 'exclusiveMinimum']: low, maximum: low + 20 + random(30), ...(random(2) ? { multipleOf: 1 + random(5) } : {}) };
     }
-    case 4: return { type: random(2) ? ['number', 'null'] : 'number', exclusiveMinimum: random(100) / 10, exclusiveMaximum: 20 + random(5) };
-    case 5: return { type: 'string', minLength: random(10), maxLength: 10 + random(5), ...(random(2) ? { const: 'fixed-value' } : {}) };
-    case 6: return { type: 'array', items: generatedSchema(random, depth + 1), minItems: random(3), maxItems: 3 };
+    case 4:
+      return { type: random(2) ? ['number', 'null'] : 'number', exclusiveMinimum: random(100) / 10, exclusiveMaximum: 20 + random(5) };
+    case 5:
+      return { type: 'string', minLength: random(10), maxLength: 10 + random(5), ...(random(2) ? { const: 'fixed-value' } : {}) };
+    case 6:
+      return { type: 'array', items: generatedSchema(random, depth + 1), minItems: random(3), maxItems: 3 };
     default: {
       const properties: Record<string, Schema> = {};
       const count = 1 + random(4);
@@ -60,7 +66,12 @@ describe('sampleFromSchema', () => {
   });
 
   it('follows local $refs and merges allOf', () => {
-    const schema = { $defs: { code: { type: 'string', pattern: '^[A-Z]{2}$' }, base: { type: 'object', properties: { id: { type: 'integer', minimum: 10 } }, required: ['id'] } }, type: 'object', properties: { country: { $ref: '#/$defs/code' }, item: { allOf: [{ $ref: '#/$defs/base' }] } }, required: ['country', 'item'] };
+    const schema = {
+      $defs: { code: { type: 'string', pattern: '^[A-Z]{2}$' }, base: { type: 'object', properties: { id: { type: 'integer', minimum: 10 } }, required: ['id'] } },
+      type: 'object',
+      properties: { country: { $ref: '#/$defs/code' }, item: { allOf: [{ $ref: '#/$defs/base' }] } },
+      required: ['country', 'item'],
+    };
     const value = sampleFromSchema(schema);
     assert.deepEqual(value, { country: 'AB', item: { id: 10 } });
     assertValid(schema, value);
@@ -73,7 +84,11 @@ describe('sampleFromSchema', () => {
   });
 
   it('finds integer multiples inside exclusive bounds', () => {
-    for (const schema of [{ type: 'integer', exclusiveMinimum: 10, multipleOf: 5 }, { type: 'integer', minimum: -20, maximum: -7, multipleOf: 4 }, { type: 'integer', exclusiveMaximum: 0 }]) {
+    for (const schema of [
+      { type: 'integer', exclusiveMinimum: 10, multipleOf: 5 },
+      { type: 'integer', minimum: -20, maximum: -7, multipleOf: 4 },
+      { type: 'integer', exclusiveMaximum: 0 },
+    ]) {
       assertValid(schema, sampleFromSchema(schema));
     }
   });

@@ -143,7 +143,7 @@ class SchemaSampler {
     }
     if (Array.isArray(current.allOf) && depth < maxDepth) {
       const { allOf, ...rest } = current;
-      return allOf.filter(isNode).reduce<Node>((merged, part) => ({ ...merged, ...this.resolve(part, depth + 1) }), rest);
+      return Object.assign(rest, ...allOf.filter(isNode).map((part) => this.resolve(part, depth + 1))) as Node;
     }
     return current;
   }

@@ -88,15 +88,24 @@ class PatternParser {
     const char = this.source[this.position++];
     if (char === undefined) throw new Unsupported('trailing backslash');
     switch (char) {
-      case 'd': return digits;
-      case 'w': return wordChars;
-      case 's': return [' '];
-      case 'D': return ['a'];
-      case 'W': return ['-'];
-      case 'S': return ['a'];
-      case 'n': return ['\n'];
-      case 't': return ['\t'];
-      case 'r': return ['\r'];
+      case 'd':
+        return digits;
+      case 'w':
+        return wordChars;
+      case 's':
+        return [' '];
+      case 'D':
+        return ['a'];
+      case 'W':
+        return ['-'];
+      case 'S':
+        return ['a'];
+      case 'n':
+        return ['\n'];
+      case 't':
+        return ['\t'];
+      case 'r':
+        return ['\r'];
       case 'u': {
         const hex = /^[0-9a-fA-F]{4}/.exec(this.source.slice(this.position))?.[0];
         if (!hex) throw new Unsupported('\\u{…}');

@@ -56,9 +56,13 @@ describe('OpenAIProvider against an upstream on port 0', () => {
     upstream.script = (_request, response) => sendJson(response, 400, echoed.repeat(20) as unknown as object);
     errors.push(await failure(provider.chat(ask, call)));
     upstream.script = (_request, response) => sendSse(response, [chunk('Hi'), { error: { message: echoed } }], false);
-    errors.push(await failure((async () => {
-      for await (const _chunk of await provider.chatStream(ask, call)) void _chunk;
-    })()));
+    errors.push(
+      await failure(
+        (async () => {
+          for await (const _chunk of await provider.chatStream(ask, call)) void _chunk;
+        })(),
+      ),
+    );
     for (const error of errors) {
       assert.match(error.message, /The model gpt-x does not exist/);
       for (const leak of leaks) assert.ok(!error.message.includes(leak), `${leak} leaked: ${error.message}`);
@@ -75,9 +79,11 @@ describe('OpenAIProvider against an upstream on port 0', () => {
     };
     const received: ChatCompletionChunk[] = [];
     const started = performance.now();
-    const error = await failure((async () => {
-      for await (const each of await provider.chatStream(ask, call)) received.push(each);
-    })());
+    const error = await failure(
+      (async () => {
+        for await (const each of await provider.chatStream(ask, call)) received.push(each);
+      })(),
+    );
     const waited = performance.now() - started;
     assert.equal(error.code, 'GATEWAY_UPSTREAM_TIMEOUT');
     assert.equal(error.status, 504);

@@ -51,10 +51,7 @@ export class OpenAIProvider implements Provider {
   async embed(request: EmbeddingsRequest, call: ProviderCallOptions): Promise<EmbeddingsResult> {
     const body = { ...request, model: call.model, encoding_format: 'float' };
     const response = await this.upstream.post('/embeddings', this.headers, body, call.signal);
-    const parsed = await this.upstream.json<{ data: Array<{ index: number; embedding: number[] }>; model: string; usage?: EmbeddingsResult['usage'] }>(
-      response,
-      call.signal,
-    );
+    const parsed = await this.upstream.json<{ data: Array<{ index: number; embedding: number[] }>; model: string; usage?: EmbeddingsResult['usage'] }>(response, call.signal);
     const vectors = [...parsed.data].sort((a, b) => a.index - b.index).map((item) => item.embedding);
     return { model: parsed.model, vectors, usage: parsed.usage ?? { prompt_tokens: 0, total_tokens: 0 } };
   }
@@ -85,9 +82,13 @@ export class OpenAIProvider implements Provider {
         }
         const parsed = JSON.parse(event.data) as ChatCompletionChunk | { error: { message?: string } };
         if ('error' in parsed) {
-          throw new BreakwaterError('GATEWAY_UPSTREAM_STREAM_BROKEN', `Provider ${this.name} reported an error mid-stream: ${this.upstream.scrub(parsed.error.message ?? 'unknown')}`, {
-            details: { provider: this.name },
-          });
+          throw new BreakwaterError(
+            'GATEWAY_UPSTREAM_STREAM_BROKEN',
+            `Provider ${this.name} reported an error mid-stream: ${this.upstream.scrub(parsed.error.message ?? 'unknown')}`,
+            {
+              details: { provider: this.name },
+            },
+          );
         }
         if (parsed.choices?.[0]?.finish_reason) done = true;
         yield parsed;
@@ -101,7 +102,9 @@ export class OpenAIProvider implements Provider {
       });
     }
     if (!done) {
-      throw new BreakwaterError('GATEWAY_UPSTREAM_STREAM_BROKEN', `The stream from provider ${this.name} ended before it finished (no finish_reason, no [DONE]).`, { details: { provider: this.name } });
+      throw new BreakwaterError('GATEWAY_UPSTREAM_STREAM_BROKEN', `The stream from provider ${this.name} ended before it finished (no finish_reason, no [DONE]).`, {
+        details: { provider: this.name },
+      });
     }
   }
 }

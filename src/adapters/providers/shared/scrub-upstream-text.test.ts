@@ -37,7 +37,10 @@ describe('scrubUpstreamText', () => {
     it(`redacts a ${shape}`, () => {
       const scrubbed = scrubUpstreamText(text, none);
       assert.match(scrubbed, /\[redacted\]/, scrubbed);
-      const secret = /(sk-[\w-]+|ya29[\w.-]+|dXNlcj\S+|AKIA\w+|ASIA\w+|AIza[\w-]+|gh[ps]_\w+|github_pat_\w+|xoxb-[\w-]+|hf_\w+|gsk_\w+|eyJ[\w.-]+|9f86d0\w+|dGhpcy\S+|hunter2\w+|abc123\w+|pa55word|10\.1\.2\.3|vllm-gpu-3|192\.168\.14\.22|fd00::1a2b|::1|gpu-node-7|llm-backend|MIIEowIBAAKCAQEA)/.exec(text)![0];
+      const secret =
+        /(sk-[\w-]+|ya29[\w.-]+|dXNlcj\S+|AKIA\w+|ASIA\w+|AIza[\w-]+|gh[ps]_\w+|github_pat_\w+|xoxb-[\w-]+|hf_\w+|gsk_\w+|eyJ[\w.-]+|9f86d0\w+|dGhpcy\S+|hunter2\w+|abc123\w+|pa55word|10\.1\.2\.3|vllm-gpu-3|192\.168\.14\.22|fd00::1a2b|::1|gpu-node-7|llm-backend|MIIEowIBAAKCAQEA)/.exec(
+          text,
+        )![0];
       assert.ok(!scrubbed.includes(secret), `${secret} survived: ${scrubbed}`);
     });
   }

@@ -81,8 +81,11 @@ export function scrubUpstreamText(text: string, known: UpstreamSecrets): string 
     for (const form of new Set([secret, encodeURIComponent(secret)])) scrubbed = scrubbed.split(form).join(redacted);
   }
   scrubbed = scrubbed.replace(urlPattern, redacted);
-  for (const pattern of credentialPatterns) scrubbed = scrubbed.replace(pattern, (match, scheme: unknown) => (typeof scheme === 'string' && /^(bearer|basic|token)$/i.test(scheme) ? `${scheme} ${redacted}` : redacted));
-  scrubbed = scrubbed.replace(namedSecret, (match, name: string, separator: string, value: string) => (/\d/.test(value) && /[a-z]/i.test(value) ? `${name}${separator}${redacted}` : match));
+  for (const pattern of credentialPatterns)
+    scrubbed = scrubbed.replace(pattern, (_match, scheme: unknown) => (typeof scheme === 'string' && /^(bearer|basic|token)$/i.test(scheme) ? `${scheme} ${redacted}` : redacted));
+  scrubbed = scrubbed.replace(namedSecret, (match, name: string, separator: string, value: string) =>
+    /\d/.test(value) && /[a-z]/i.test(value) ? `${name}${separator}${redacted}` : match,
+  );
   const hosts = new Set(known.hosts.map((host) => host.toLowerCase()));
   for (const host of hosts) {
     // Whole runs of any length are matched below; inside longer text only names long enough not to be a common word.
@@ -95,7 +98,10 @@ export function scrubUpstreamText(text: string, known: UpstreamSecrets): string 
     while (end > 0 && '.:-'.includes(run[end - 1]!)) end--;
     const address = run.slice(0, end);
     const tail = run.slice(end);
-    const host = address.replace(/:\d{1,5}$/, '').replace(/^\[|\]$/g, '').toLowerCase();
+    const host = address
+      .replace(/:\d{1,5}$/, '')
+      .replace(/^\[|\]$/g, '')
+      .toLowerCase();
     if (hosts.has(host) || ipv6.test(address) || hostPort.test(address) || internalHost.test(address)) return `${redacted}${tail}`;
     return run;
   });

@@ -44,9 +44,7 @@ export class SqliteQueue implements JobQueue {
     this.wake.setMaxListeners(0);
     const db = database;
     this.statements = {
-      insert: db.prepare(
-        `INSERT OR IGNORE INTO queue_items (id, tenant, priority, run_at, deadline, max_attempts) VALUES (?, ?, ?, ?, ?, ?)`,
-      ),
+      insert: db.prepare(`INSERT OR IGNORE INTO queue_items (id, tenant, priority, run_at, deadline, max_attempts) VALUES (?, ?, ?, ?, ?, ?)`),
       claim: db.prepare(
         `UPDATE queue_items SET attempts = attempts + 1, token = token + 1, lease_until = ?
          WHERE id IN (SELECT id FROM queue_items WHERE lease_until IS NULL AND run_at <= ? AND (deadline IS NULL OR deadline > ?)
@@ -56,9 +54,7 @@ export class SqliteQueue implements JobQueue {
       heartbeat: db.prepare(`UPDATE queue_items SET lease_until = ? WHERE id = ? AND token = ? AND lease_until IS NOT NULL`),
       remove: db.prepare(`DELETE FROM queue_items WHERE id = ? AND token = ? AND lease_until IS NOT NULL`),
       retry: db.prepare(`UPDATE queue_items SET lease_until = NULL, run_at = ? WHERE id = ? AND token = ? AND lease_until IS NOT NULL`),
-      release: db.prepare(
-        `UPDATE queue_items SET lease_until = NULL, attempts = attempts - 1 WHERE id = ? AND token = ? AND lease_until IS NOT NULL`,
-      ),
+      release: db.prepare(`UPDATE queue_items SET lease_until = NULL, attempts = attempts - 1 WHERE id = ? AND token = ? AND lease_until IS NOT NULL`),
       get: db.prepare(`SELECT id, tenant, attempts, max_attempts, token, lease_until, deadline FROM queue_items WHERE id = ?`),
       delete: db.prepare(`DELETE FROM queue_items WHERE id = ?`),
       dead: db.prepare(`INSERT OR REPLACE INTO queue_dead (id, tenant, attempts, reason, at) VALUES (?, ?, ?, ?, ?)`),

@@ -130,15 +130,24 @@ export class PostgresSink implements RecordSink {
 
   constructor(options: PostgresSinkOptions) {
     if (!postgresTablePattern.test(options.table)) {
-      throw new BreakwaterError('CONFIG_INVALID', `Postgres sink table "${options.table}" is not a valid name; use "table" or "schema.table" (letters, digits and _, not starting with a digit).`);
+      throw new BreakwaterError(
+        'CONFIG_INVALID',
+        `Postgres sink table "${options.table}" is not a valid name; use "table" or "schema.table" (letters, digits and _, not starting with a digit).`,
+      );
     }
     for (const [property, column] of Object.entries(options.columns ?? {})) {
       if (!postgresIdentifierPattern.test(column) || column.toLowerCase().startsWith(provenanceColumnPrefix)) {
-        throw new BreakwaterError('CONFIG_INVALID', `Postgres sink column "${column}" for property "${property}" is not a valid name; use letters, digits and _ (not starting with a digit or ${provenanceColumnPrefix}).`);
+        throw new BreakwaterError(
+          'CONFIG_INVALID',
+          `Postgres sink column "${column}" for property "${property}" is not a valid name; use letters, digits and _ (not starting with a digit or ${provenanceColumnPrefix}).`,
+        );
       }
     }
     this.table = options.table;
-    this.quotedTable = options.table.split('.').map((part) => pg.escapeIdentifier(part)).join('.');
+    this.quotedTable = options.table
+      .split('.')
+      .map((part) => pg.escapeIdentifier(part))
+      .join('.');
     this.createTable = options.createTable ?? true;
     this.overrides = { ...options.columns };
     this.onError = options.onError;
@@ -164,7 +173,10 @@ export class PostgresSink implements RecordSink {
         throw error;
       });
       await layout.ready;
-      const result = await this.pool.query(layout.insertSql, layout.columns.map((column) => column.value(write)));
+      const result = await this.pool.query(
+        layout.insertSql,
+        layout.columns.map((column) => column.value(write)),
+      );
       return result.rowCount === 1;
     } catch (error) {
       // A column dropped after the check: check again on the next write.
@@ -185,9 +197,16 @@ export class PostgresSink implements RecordSink {
     const owners = new Map<string, string>();
     for (const [property, definition] of Object.entries(properties)) {
       const name = this.overrides[property] ?? postgresColumnName(property);
-      if (name === '') throw this.configFailure(`Record property "${property}" has no usable column name; map it in the sink's columns (e.g. columns: { "${property}": "my_column" }).`, { property });
+      if (name === '')
+        throw this.configFailure(`Record property "${property}" has no usable column name; map it in the sink's columns (e.g. columns: { "${property}": "my_column" }).`, {
+          property,
+        });
       const other = owners.get(name);
-      if (other !== undefined) throw this.configFailure(`Record properties "${other}" and "${property}" both map to column "${name}" of table ${this.table}; give one of them another name in the sink's columns.`, { property, column: name });
+      if (other !== undefined)
+        throw this.configFailure(
+          `Record properties "${other}" and "${property}" both map to column "${name}" of table ${this.table}; give one of them another name in the sink's columns.`,
+          { property, column: name },
+        );
       owners.set(name, property);
       const type = columnType(definition);
       data.push({ name, type, value: (write) => columnValue(type, write.record[property]) });
@@ -220,10 +239,9 @@ export class PostgresSink implements RecordSink {
       await this.created;
     }
     // Input: the quoted table name, resolved through search_path when unqualified. Output: its live columns; no rows when it does not exist.
-    const result = await this.pool.query<{ attname: string }>(
-      'SELECT attname FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped',
-      [this.quotedTable],
-    );
+    const result = await this.pool.query<{ attname: string }>('SELECT attname FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped', [
+      this.quotedTable,
+    ]);
     if (result.rows.length === 0) {
       throw this.configFailure(`Table ${this.table} does not exist and the sink's createTable is false; create it with: ${this.createSql(columns)}`, {});
     }
@@ -283,19 +301,44 @@ export class PostgresSink implements RecordSink {
     const safeCause = this.password === undefined || !String(error instanceof Error ? error.stack : error).includes(this.password) ? error : undefined;
     this.onError?.(safeCause ?? new Error(reason), { table: this.table, server: this.server, sqlState: state || null, reason });
     const fail = (message: string, retryable: boolean) =>
-      new BreakwaterError('SINK_FAILED', `${message} Operators see the details in the server log.`, { retryable, cause: safeCause, details: { table: this.table, sqlState: state || null } });
+      new BreakwaterError('SINK_FAILED', `${message} Operators see the details in the server log.`, {
+        retryable,
+        cause: safeCause,
+        details: { table: this.table, sqlState: state || null },
+      });
     const code = state === '' ? '' : ` (${state})`;
     if (transportErrorCodes.has(state) || state.startsWith('08') || state.startsWith('53') || (state === '' && /timeout|terminated|connection/i.test(reason))) {
-      return fail(`The PostgreSQL sink could not connect: its server did not answer or dropped the connection${code}; the job will be retried. Check that the sink's server is up and reachable from Breakwater.`, true);
+      return fail(
+        `The PostgreSQL sink could not connect: its server did not answer or dropped the connection${code}; the job will be retried. Check that the sink's server is up and reachable from Breakwater.`,
+        true,
+      );
     }
-    if (transientSqlStates.has(state)) return fail(`The PostgreSQL sink could not insert into table ${this.table}: the write was interrupted${code}; the job will be retried.`, true);
-    if (state.startsWith('28')) return fail(`The PostgreSQL sink could not connect: its server rejected the credentials${code}; fix the user and password in the sink's url secret.`, false);
+    if (transientSqlStates.has(state))
+      return fail(`The PostgreSQL sink could not insert into table ${this.table}: the write was interrupted${code}; the job will be retried.`, true);
+    if (state.startsWith('28'))
+      return fail(`The PostgreSQL sink could not connect: its server rejected the credentials${code}; fix the user and password in the sink's url secret.`, false);
     if (state === '3D000') return fail(`The PostgreSQL sink could not connect: its database does not exist${code}; fix the database name in the sink's url secret.`, false);
-    if (state === '3F000') return fail(`The PostgreSQL sink could not insert into table ${this.table}: its schema does not exist${code}; create it with CREATE SCHEMA ${this.quotedTable.split('.')[0]}; or change the sink's table.`, false);
-    if (state === '42501') return fail(`The PostgreSQL sink could not insert into table ${this.table}: permission denied${code}; grant the sink's user CREATE on the schema and INSERT on the table.`, false);
-    if (state === '42P10') return fail(`Table ${this.table} has no unique constraint on ${jobIdColumn}, which keeps a redelivered job from writing twice; run: ALTER TABLE ${this.quotedTable} ADD UNIQUE (${jobIdColumn});`, false);
+    if (state === '3F000')
+      return fail(
+        `The PostgreSQL sink could not insert into table ${this.table}: its schema does not exist${code}; create it with CREATE SCHEMA ${this.quotedTable.split('.')[0]}; or change the sink's table.`,
+        false,
+      );
+    if (state === '42501')
+      return fail(
+        `The PostgreSQL sink could not insert into table ${this.table}: permission denied${code}; grant the sink's user CREATE on the schema and INSERT on the table.`,
+        false,
+      );
+    if (state === '42P10')
+      return fail(
+        `Table ${this.table} has no unique constraint on ${jobIdColumn}, which keeps a redelivered job from writing twice; run: ALTER TABLE ${this.quotedTable} ADD UNIQUE (${jobIdColumn});`,
+        false,
+      );
     // Data errors: the driver's text is about the record's values and the table's columns.
-    if (/^(22|23|42)/.test(state)) return fail(`The PostgreSQL sink could not insert into table ${this.table}: the record was rejected (${state}: ${reason}); check that the table's column types match the pipeline's schema.`, false);
+    if (/^(22|23|42)/.test(state))
+      return fail(
+        `The PostgreSQL sink could not insert into table ${this.table}: the record was rejected (${state}: ${reason}); check that the table's column types match the pipeline's schema.`,
+        false,
+      );
     return fail(`The PostgreSQL sink could not insert into table ${this.table}${code}; the job will be retried.`, true);
   }
 

@@ -71,7 +71,15 @@ export class PostgresFeedbackStore implements FeedbackStore {
     );
     return result.rows.map((row) => ({
       observation: observationOf(row),
-      feedback: { requestId: row.request_id, tenant: row.tenant, keyId: row.feedback_key_id, rating: row.rating, shouldHaveBeen: row.should_have_been, note: row.note, ts: row.feedback_ts },
+      feedback: {
+        requestId: row.request_id,
+        tenant: row.tenant,
+        keyId: row.feedback_key_id,
+        rating: row.rating,
+        shouldHaveBeen: row.should_have_been,
+        note: row.note,
+        ts: row.feedback_ts,
+      },
     }));
   }
 

@@ -1,15 +1,6 @@
 import type pg from 'pg';
 import { BreakwaterError } from '../../../core/errors/breakwater-error.js';
-import type {
-  JobError,
-  JobEvent,
-  JobEventType,
-  JobListFilter,
-  JobRecord,
-  JobStore,
-  NewJob,
-  Transition,
-} from '../../../core/ports/job-store.js';
+import type { JobError, JobEvent, JobEventType, JobListFilter, JobRecord, JobStore, NewJob, Transition } from '../../../core/ports/job-store.js';
 import type { Page } from '../../../core/ports/page.js';
 import type { EnqueueRequest } from '../../../core/ports/queue.js';
 import type { StoredRecord } from '../../../core/ports/record-store.js';
@@ -18,18 +9,7 @@ import { withTransaction } from './with-transaction.js';
 import { dispatchOutboxWrites } from './dispatch-outbox-writes.js';
 import { recordWrites } from './record-writes.js';
 import { webhookDeliveryWrites } from './webhook-delivery-writes.js';
-import {
-  decodeCursor,
-  encodeCursor,
-  jobColumns,
-  page,
-  publicError,
-  toDelivery,
-  toJob,
-  type DeliveryRow,
-  type JobRow,
-  newJobValues,
-} from '../job-rows.js';
+import { decodeCursor, encodeCursor, jobColumns, page, publicError, toDelivery, toJob, type DeliveryRow, type JobRow, newJobValues } from '../job-rows.js';
 
 type Webhooks = (job: JobRecord) => readonly WebhookOutboxEntry[];
 
@@ -108,10 +88,7 @@ const sql = {
      WHERE id = $2 AND tenant = $3 AND status IN ('queued', 'running') RETURNING ${jobColumns}`,
   ),
   countQueued: statement('jobs-count-unfinished', `SELECT tenant, count(*) AS n FROM jobs WHERE status IN ('queued', 'running') GROUP BY tenant`),
-  finishedBefore: statement(
-    'jobs-finished-before',
-    'SELECT id FROM jobs WHERE finished_at IS NOT NULL AND finished_at < $1 LIMIT 5000 FOR UPDATE SKIP LOCKED',
-  ),
+  finishedBefore: statement('jobs-finished-before', 'SELECT id FROM jobs WHERE finished_at IS NOT NULL AND finished_at < $1 LIMIT 5000 FOR UPDATE SKIP LOCKED'),
   deleteEvents: statement('events-delete', 'DELETE FROM job_events WHERE job_id = ANY($1::text[])'),
   deleteInputs: statement('inputs-delete', 'DELETE FROM job_inputs WHERE job_id = ANY($1::text[])'),
   deleteJobs: statement('jobs-delete', 'DELETE FROM jobs WHERE id = ANY($1::text[])'),
@@ -204,9 +181,7 @@ export class PostgresJobStore implements JobStore {
   }
 
   async events(jobId: string, afterSeq: number): Promise<JobEvent[]> {
-    const result = await this.reads.query<{ job_id: string; seq: number; type: JobEventType; data: Record<string, unknown>; at: number }>(
-      sql.events([jobId, afterSeq]),
-    );
+    const result = await this.reads.query<{ job_id: string; seq: number; type: JobEventType; data: Record<string, unknown>; at: number }>(sql.events([jobId, afterSeq]));
     return result.rows.map((row) => ({ jobId: row.job_id, seq: row.seq, type: row.type, data: row.data, at: row.at }));
   }
 

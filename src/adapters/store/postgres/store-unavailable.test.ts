@@ -26,7 +26,7 @@ test('query errors that are not about the connection pass through unchanged', ()
   assert.equal(storeUnavailable(ours), ours);
 });
 
-test('at start-up the refusal keeps pg\'s own words, for the operator who must fix store.url', () => {
+test("at start-up the refusal keeps pg's own words, for the operator who must fix store.url", () => {
   const refused = Object.assign(new Error('connect ECONNREFUSED 10.1.2.3:1'), { code: 'ECONNREFUSED' });
   const mapped = storeUnreachableAtStart(storeUnavailable(refused));
   assert.ok(BreakwaterError.isInstance(mapped));

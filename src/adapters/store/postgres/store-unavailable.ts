@@ -22,9 +22,13 @@ export function storeUnavailable(error: unknown): unknown {
  */
 export function storeUnreachableAtStart(error: unknown): unknown {
   if (!BreakwaterError.isInstance(error) || error.code !== 'DEPENDENCY_UNAVAILABLE' || !(error.cause instanceof Error)) return error;
-  return new BreakwaterError('DEPENDENCY_UNAVAILABLE', `PostgreSQL (the store) does not answer (${error.cause.message}); check that the server runs and that store.url reaches it.`, {
-    cause: error.cause,
-  });
+  return new BreakwaterError(
+    'DEPENDENCY_UNAVAILABLE',
+    `PostgreSQL (the store) does not answer (${error.cause.message}); check that the server runs and that store.url reaches it.`,
+    {
+      cause: error.cause,
+    },
+  );
 }
 
 /**

@@ -29,7 +29,10 @@ describe('GroupCommit', () => {
       }),
       writes.run(() => insert.run(3, 'kept too')),
     ]);
-    assert.deepEqual(results.map((result) => result.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.deepEqual(
+      results.map((result) => result.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
     assert.match(String((results[1] as PromiseRejectedResult).reason), /UNIQUE/);
     assert.deepEqual(database.prepare('SELECT id, v FROM t ORDER BY id').all(), [
       { id: 1, v: 'kept' },

@@ -31,7 +31,10 @@ export class GroupCommit {
   private readonly fastBatch: (batch: Pending[]) => void;
   private readonly safeBatch: (batch: Pending[]) => void;
 
-  constructor(database: Database.Database, private readonly maxBatch = 512) {
+  constructor(
+    database: Database.Database,
+    private readonly maxBatch = 512,
+  ) {
     // One wrapper for every savepoint: better-sqlite3 builds a new one per transaction() call.
     const inSavepoint = database.transaction((work: () => unknown) => work());
     this.fastBatch = database.transaction((batch: Pending[]) => {

@@ -37,7 +37,9 @@ export class SqliteFeedbackStore implements FeedbackStore {
   }
 
   async findRoute(tenant: string, requestId: string): Promise<RouteObservation | undefined> {
-    const row = this.database.prepare(`SELECT ${observationColumns} FROM route_observations o WHERE o.tenant = ? AND o.request_id = ?`).get(tenant, requestId) as ObservationRow | undefined;
+    const row = this.database.prepare(`SELECT ${observationColumns} FROM route_observations o WHERE o.tenant = ? AND o.request_id = ?`).get(tenant, requestId) as
+      | ObservationRow
+      | undefined;
     return row ? observationOf(row) : undefined;
   }
 
@@ -61,7 +63,15 @@ export class SqliteFeedbackStore implements FeedbackStore {
       .all(query.tenant ?? null, query.tenant ?? null, query.since ?? 0, query.limit) as RatedRow[];
     return rows.map((row) => ({
       observation: observationOf(row),
-      feedback: { requestId: row.request_id, tenant: row.tenant, keyId: row.feedback_key_id, rating: row.rating, shouldHaveBeen: row.should_have_been, note: row.note, ts: row.feedback_ts },
+      feedback: {
+        requestId: row.request_id,
+        tenant: row.tenant,
+        keyId: row.feedback_key_id,
+        rating: row.rating,
+        shouldHaveBeen: row.should_have_been,
+        note: row.note,
+        ts: row.feedback_ts,
+      },
     }));
   }
 
@@ -71,5 +81,14 @@ export class SqliteFeedbackStore implements FeedbackStore {
 }
 
 function observationOf(row: ObservationRow): RouteObservation {
-  return { requestId: row.request_id, tenant: row.tenant, keyId: row.key_id, alias: row.alias, tier: row.tier, probability: row.probability, vector: JSON.parse(row.vector), ts: row.ts };
+  return {
+    requestId: row.request_id,
+    tenant: row.tenant,
+    keyId: row.key_id,
+    alias: row.alias,
+    tier: row.tier,
+    probability: row.probability,
+    vector: JSON.parse(row.vector),
+    ts: row.ts,
+  };
 }

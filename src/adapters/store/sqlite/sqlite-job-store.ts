@@ -1,15 +1,6 @@
 import type Database from 'better-sqlite3';
 import { BreakwaterError } from '../../../core/errors/breakwater-error.js';
-import type {
-  JobError,
-  JobEvent,
-  JobEventType,
-  JobListFilter,
-  JobRecord,
-  JobStore,
-  NewJob,
-  Transition,
-} from '../../../core/ports/job-store.js';
+import type { JobError, JobEvent, JobEventType, JobListFilter, JobRecord, JobStore, NewJob, Transition } from '../../../core/ports/job-store.js';
 import type { Page } from '../../../core/ports/page.js';
 import type { EnqueueRequest } from '../../../core/ports/queue.js';
 import type { StoredRecord } from '../../../core/ports/record-store.js';

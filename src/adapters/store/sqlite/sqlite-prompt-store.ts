@@ -6,7 +6,10 @@ import type { GroupCommit } from './group-commit.js';
 export class SqlitePromptStore implements PromptStore {
   private readonly s;
 
-  constructor(database: Database.Database, private readonly writes: GroupCommit) {
+  constructor(
+    database: Database.Database,
+    private readonly writes: GroupCommit,
+  ) {
     this.s = {
       get: database.prepare(`SELECT sha256 FROM prompts WHERE pipeline = ? AND version = ?`).pluck(),
       insert: database.prepare(`INSERT INTO prompts (pipeline, version, sha256, template, created_at) VALUES (?, ?, ?, ?, ?)`),

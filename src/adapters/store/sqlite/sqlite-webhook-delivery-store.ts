@@ -7,7 +7,10 @@ import type { GroupCommit } from './group-commit.js';
 export class SqliteWebhookDeliveryStore implements WebhookDeliveryStore {
   private readonly s;
 
-  constructor(database: Database.Database, private readonly writes: GroupCommit) {
+  constructor(
+    database: Database.Database,
+    private readonly writes: GroupCommit,
+  ) {
     this.s = {
       // Inputs: claimant, lease end, now, now, limit. Output: the claimed rows.
       claim: database.prepare(

@@ -8,7 +8,10 @@ export class BruteForceVectorIndex implements VectorIndex {
   private readonly slotOf = new Map<number, number>();
   private labelAt: number[] = [];
 
-  constructor(readonly dimension: number, initialCapacity = 1024) {
+  constructor(
+    readonly dimension: number,
+    initialCapacity = 1024,
+  ) {
     this.vectors = new Float32Array(initialCapacity * dimension);
   }
 

@@ -23,7 +23,10 @@ export class VectorLog {
   /** Set after a rebuild: the file is rewritten from the graph at the next flush. */
   compactionDue = false;
 
-  constructor(readonly path: string, private readonly dimension: number) {}
+  constructor(
+    readonly path: string,
+    private readonly dimension: number,
+  ) {}
 
   static async read(path: string, dimension: number): Promise<LogContents> {
     const live = new Map<number, Float32Array>();

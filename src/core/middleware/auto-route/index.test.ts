@@ -14,7 +14,12 @@ const routes = new Map([
   ['gpt-big', route('gpt-big')],
   ['auto', route('auto')],
 ]);
-const parsed = parseAutoRouteConfig({ tiers: [{ name: 'small', alias: 'gpt-mini' }, { name: 'large', alias: 'gpt-big' }] });
+const parsed = parseAutoRouteConfig({
+  tiers: [
+    { name: 'small', alias: 'gpt-mini' },
+    { name: 'large', alias: 'gpt-big' },
+  ],
+});
 if (!parsed.ok) throw new Error(parsed.error.join('\n'));
 const configs = new Map([['auto', parsed.value]]);
 const completion: CallOutcome = { kind: 'completion', completion: { id: 'x', object: 'chat.completion', created: 0, model: 'm', choices: [] } };
@@ -119,7 +124,12 @@ describe('autoRoute', () => {
   });
 
   it('refuses a config whose tier alias is not a model', () => {
-    const broken = parseAutoRouteConfig({ tiers: [{ name: 'small', alias: 'gpt-mini' }, { name: 'large', alias: 'gpt-huge' }] });
+    const broken = parseAutoRouteConfig({
+      tiers: [
+        { name: 'small', alias: 'gpt-mini' },
+        { name: 'large', alias: 'gpt-huge' },
+      ],
+    });
     assert.ok(broken.ok);
     assert.throws(() => autoRoute({ configs: new Map([['auto', broken.value]]), routes }), /routes tier "large" to "gpt-huge", which is not a model/);
   });

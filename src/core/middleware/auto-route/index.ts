@@ -47,10 +47,16 @@ export function autoRoute(options: AutoRouteOptions): ModelMiddleware {
   for (const [alias, config] of options.configs) {
     for (const tier of config.tiers) {
       if (!options.routes.has(tier.alias)) {
-        throw new BreakwaterError('CONFIG_INVALID', `The auto alias "${alias}" routes tier "${tier.name}" to "${tier.alias}", which is not a model; add it under models: or fix the tier's alias.`);
+        throw new BreakwaterError(
+          'CONFIG_INVALID',
+          `The auto alias "${alias}" routes tier "${tier.name}" to "${tier.alias}", which is not a model; add it under models: or fix the tier's alias.`,
+        );
       }
       if (options.configs.has(tier.alias)) {
-        throw new BreakwaterError('CONFIG_INVALID', `The auto alias "${alias}" routes tier "${tier.name}" to another auto alias ("${tier.alias}"); point it at a model with deployments.`);
+        throw new BreakwaterError(
+          'CONFIG_INVALID',
+          `The auto alias "${alias}" routes tier "${tier.name}" to another auto alias ("${tier.alias}"); point it at a model with deployments.`,
+        );
       }
     }
   }

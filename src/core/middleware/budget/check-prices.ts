@@ -19,5 +19,8 @@ export function checkPrices(routes: ReadonlyMap<string, AliasRoute>, requireForB
       details: { deployments: [...unpriced] },
     });
   }
-  warn([...unpriced], `Breakwater knows no price for ${names}: their calls count $0, so key budgets do not limit them; ${fix}, or set pricing.requireForBudgets: true to refuse to start without one.`);
+  warn(
+    [...unpriced],
+    `Breakwater knows no price for ${names}: their calls count $0, so key budgets do not limit them; ${fix}, or set pricing.requireForBudgets: true to refuse to start without one.`,
+  );
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { MemoryCounters } from '../../../adapters/counters/memory/memory-counters.js';
 import type { CallContext, CallOutcome, CallSettlement } from '../../gateway/call-context.js';
 import type { Counters } from '../../ports/counters.js';
-import type { LedgerStore, VirtualKey } from '../../ports/store.js';
+import type { LedgerStore } from '../../ports/store.js';
 import type { AliasRoute, Deployment } from '../../routing/alias-route.js';
 import { budget } from './index.js';
 
@@ -86,7 +86,10 @@ describe('budget middleware', () => {
     const second = call(20);
     await middleware(second.context, async () => completion);
     await second.settle(9);
-    await assert.rejects(middleware(call(20).context, async () => completion), { code: 'BUDGET_EXCEEDED' });
+    await assert.rejects(
+      middleware(call(20).context, async () => completion),
+      { code: 'BUDGET_EXCEEDED' },
+    );
   });
 
   it('settles a call whose counter was lost mid-call into the re-seeded counter', async () => {

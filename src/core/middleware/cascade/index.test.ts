@@ -7,7 +7,12 @@ import type { ChatRequest } from '../../../wire/chat.js';
 import { structuredCascade, type CascadeTier } from './index.js';
 
 const deployment = (id: string, input: number, output: number) => ({ id, price: { input, output } }) as Deployment;
-const route = (alias: string, input: number, output: number): AliasRoute => ({ alias, strategy: 'fallback', deployments: [deployment(`up/${alias}`, input, output)], maxPrice: { input, output } });
+const route = (alias: string, input: number, output: number): AliasRoute => ({
+  alias,
+  strategy: 'fallback',
+  deployments: [deployment(`up/${alias}`, input, output)],
+  maxPrice: { input, output },
+});
 const small = route('mini', 1, 2);
 const large = route('big', 10, 20);
 const tiers: CascadeTier[] = [
@@ -47,7 +52,17 @@ async function run(answers: Record<string, string>, request: Partial<ChatRequest
     calls.push(context.route.alias);
     context.progress.deployment = context.route.deployments[0];
     const content = answers[context.route.alias]!;
-    return { kind: 'completion', completion: { id: 'x', object: 'chat.completion', created: 0, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }], usage: { prompt_tokens: 100, completion_tokens: 10, total_tokens: 110 } } };
+    return {
+      kind: 'completion',
+      completion: {
+        id: 'x',
+        object: 'chat.completion',
+        created: 0,
+        model: 'm',
+        choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 100, completion_tokens: 10, total_tokens: 110 },
+      },
+    };
   };
   const outcome = await cascade.plan(context, () => {
     reserved = context.route.maxPrice;
@@ -92,7 +107,10 @@ describe('structuredCascade', () => {
   });
 
   it('sends straight to the large tier when the router already chose it', async () => {
-    const { context, calls, reserved } = await run({ mini: '{"total": 3}', big: '{"total": 3}' }, structured, { route: large, routeDecision: { tier: 'large', reason: 'hard request' } });
+    const { context, calls, reserved } = await run({ mini: '{"total": 3}', big: '{"total": 3}' }, structured, {
+      route: large,
+      routeDecision: { tier: 'large', reason: 'hard request' },
+    });
     assert.deepEqual(calls, ['big']);
     assert.equal(context.cascade, undefined);
     assert.deepEqual(reserved, { input: 10, output: 20 });

@@ -100,7 +100,11 @@ export function structuredCascade(options: StructuredCascadeOptions): Structured
   };
 }
 
-function firstAttemptSpend(context: CallContext, completion: ChatCompletion, countTokens: (text: string) => number): { inputTokens: number; outputTokens: number; costUsd: number } {
+function firstAttemptSpend(
+  context: CallContext,
+  completion: ChatCompletion,
+  countTokens: (text: string) => number,
+): { inputTokens: number; outputTokens: number; costUsd: number } {
   const inputTokens = completion.usage?.prompt_tokens ?? context.estimatedInputTokens;
   const outputTokens = completion.usage?.completion_tokens ?? countTokens(completion.choices.map((choice) => choice.message.content ?? '').join(''));
   const deployment = context.progress.deployment;

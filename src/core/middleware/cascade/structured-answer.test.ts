@@ -33,6 +33,9 @@ describe('structuredSchemaOf', () => {
   it('finds no schema to check against without json_schema, or when it does not compile', () => {
     assert.equal(structuredSchemaOf({ model: 'auto', messages: [], response_format: { type: 'json_object' } }), undefined);
     assert.equal(structuredSchemaOf({ model: 'auto', messages: [], response_format: { type: 'json_schema', json_schema: { name: 'r' } } }), undefined);
-    assert.equal(structuredSchemaOf({ model: 'auto', messages: [], response_format: { type: 'json_schema', json_schema: { name: 'r', schema: { type: 'nonsense' } } } }), undefined);
+    assert.equal(
+      structuredSchemaOf({ model: 'auto', messages: [], response_format: { type: 'json_schema', json_schema: { name: 'r', schema: { type: 'nonsense' } } } }),
+      undefined,
+    );
   });
 });

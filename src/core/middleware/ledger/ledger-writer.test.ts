@@ -53,7 +53,13 @@ test('a ledger flush that fails keeps its rows and retries until the store takes
   const flaky = await flakyLedger(t, (call) => call <= 3);
   const errors: unknown[] = [];
   const drops: number[] = [];
-  const writer = new LedgerWriter({ ledger: flaky.ledger, flushIntervalMs: 5, maxBufferedRows: 10_000, onError: (error) => errors.push(error), onDrop: (rows) => drops.push(rows) });
+  const writer = new LedgerWriter({
+    ledger: flaky.ledger,
+    flushIntervalMs: 5,
+    maxBufferedRows: 10_000,
+    onError: (error) => errors.push(error),
+    onDrop: (rows) => drops.push(rows),
+  });
   const rows = Array.from({ length: 1_200 }, () => usage({}));
   const written = flaky.written(rows.length);
   // The writer's timers are unref'd (they must not hold a process open); the test holds it.
@@ -61,7 +67,11 @@ test('a ledger flush that fails keeps its rows and retries until the store takes
   for (const row of rows) writer.add(row);
   await written.finally(() => clearInterval(keepAlive));
 
-  assert.deepEqual(await flaky.requestIds(), rows.map((row) => row.requestId), 'every row once, in order');
+  assert.deepEqual(
+    await flaky.requestIds(),
+    rows.map((row) => row.requestId),
+    'every row once, in order',
+  );
   assert.equal(flaky.failures(), 3);
   assert.equal(errors.length, 3, 'each failed write is reported');
   assert.deepEqual(drops, []);
@@ -81,12 +91,20 @@ test('rows beyond ledger.maxBufferedRows are dropped oldest first, counted, and 
   await writer.flush();
 
   assert.equal(writer.pending, 100, 'the buffer holds at most maxBufferedRows');
-  assert.equal(drops.reduce((sum, [count]) => sum + count, 0), 150, 'every dropped row is counted');
+  assert.equal(
+    drops.reduce((sum, [count]) => sum + count, 0),
+    150,
+    'every dropped row is counted',
+  );
   assert.deepEqual(drops.filter(([, first]) => first).length, 1, 'one report for the burst');
 
   down = false;
   await writer.flush();
-  assert.deepEqual(await flaky.requestIds(), rows.slice(150).map((row) => row.requestId), 'the newest rows are kept');
+  assert.deepEqual(
+    await flaky.requestIds(),
+    rows.slice(150).map((row) => row.requestId),
+    'the newest rows are kept',
+  );
 
   down = true;
   for (const row of Array.from({ length: 101 }, () => usage({}))) writer.add(row);
@@ -101,7 +119,10 @@ test('flush on shutdown writes the rows held for a retry without waiting for the
   await writer.flush();
   assert.equal(writer.pending, 20, 'kept after the failed write');
   await writer.flush();
-  assert.deepEqual(await flaky.requestIds(), rows.map((row) => row.requestId));
+  assert.deepEqual(
+    await flaky.requestIds(),
+    rows.map((row) => row.requestId),
+  );
   assert.equal(writer.pending, 0);
 });
 
@@ -124,11 +145,15 @@ test('a flush that fails after SQLite committed part of it retries only the rest
   for (const row of rows) writer.add(row);
   await writer.flush();
   assert.equal(errors.length, 1, 'the failed slice is reported');
-  const committed = (operator.prepare('SELECT count(*) FROM usage').pluck().get() as number);
+  const committed = operator.prepare('SELECT count(*) FROM usage').pluck().get() as number;
   assert.ok(committed > 0 && committed < 100, `a prefix was committed (${committed} rows)`);
   operator.exec('DROP TRIGGER refuse_poison');
   await writer.flush();
   const ids = operator.prepare('SELECT request_id FROM usage ORDER BY rowid').pluck().all() as string[];
-  assert.deepEqual(ids, rows.map((row) => row.requestId), 'every row exactly once, in order');
+  assert.deepEqual(
+    ids,
+    rows.map((row) => row.requestId),
+    'every row exactly once, in order',
+  );
   assert.equal(writer.pending, 0);
 });

@@ -23,7 +23,11 @@ const completion = (content: string, toolArguments?: string): ChatCompletion => 
   choices: [
     {
       index: 0,
-      message: { role: 'assistant', content, ...(toolArguments ? { tool_calls: [{ id: 't', type: 'function' as const, function: { name: 'send', arguments: toolArguments } }] } : {}) },
+      message: {
+        role: 'assistant',
+        content,
+        ...(toolArguments ? { tool_calls: [{ id: 't', type: 'function' as const, function: { name: 'send', arguments: toolArguments } }] } : {}),
+      },
       finish_reason: 'stop',
     },
   ],
@@ -34,7 +38,13 @@ const chunk = (content: string | undefined, finish: 'stop' | null = null, toolAr
   object: 'chat.completion.chunk',
   created: 0,
   model: 'm',
-  choices: [{ index: 0, delta: { ...(content === undefined ? {} : { content }), ...(toolArguments ? { tool_calls: [{ index: 0, function: { arguments: toolArguments } }] } : {}) }, finish_reason: finish }],
+  choices: [
+    {
+      index: 0,
+      delta: { ...(content === undefined ? {} : { content }), ...(toolArguments ? { tool_calls: [{ index: 0, function: { arguments: toolArguments } }] } : {}) },
+      finish_reason: finish,
+    },
+  ],
 });
 
 async function* streamOf(chunks: ChatCompletionChunk[]): AsyncGenerator<ChatCompletionChunk> {

@@ -61,7 +61,12 @@ async function restoreOutcome(outcome: CallOutcome, vault: PlaceholderVault): Pr
 
 async function scrubEmbeddings(context: CallContext, request: { input: unknown }, policy: PiiPolicy, options: PiiOptions): Promise<void> {
   const scrubber = new TextScrubber(policy.mode === 'redact' ? { ...policy, mode: 'mask' } : policy, new PlaceholderVault());
-  const texts = typeof request.input === 'string' ? [request.input] : Array.isArray(request.input) && request.input.every((item) => typeof item === 'string') ? (request.input as string[]) : [];
+  const texts =
+    typeof request.input === 'string'
+      ? [request.input]
+      : Array.isArray(request.input) && request.input.every((item) => typeof item === 'string')
+        ? (request.input as string[])
+        : [];
   const names = await scrubber.namesByNlp(texts);
   const scrubbed: string[] = [];
   for (const [index, text] of texts.entries()) scrubbed.push(await scrubber.scrub(text, names[index]));

@@ -8,7 +8,8 @@ export async function restoreCompletion(completion: ChatCompletion, vault: Place
   for (const choice of completion.choices) {
     const content = choice.message.content === null ? null : await restoreLongText(choice.message.content, vault);
     const toolCalls = [];
-    for (const call of choice.message.tool_calls ?? []) toolCalls.push({ ...call, function: { ...call.function, arguments: await restoreLongText(call.function.arguments, vault, { json: true }) } });
+    for (const call of choice.message.tool_calls ?? [])
+      toolCalls.push({ ...call, function: { ...call.function, arguments: await restoreLongText(call.function.arguments, vault, { json: true }) } });
     choices.push({ ...choice, message: { ...choice.message, content, ...(choice.message.tool_calls ? { tool_calls: toolCalls } : {}) } });
   }
   return { ...completion, choices };

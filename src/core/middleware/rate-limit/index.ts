@@ -32,10 +32,14 @@ export function rateLimit(counters: Counters, observer: RateLimitObserver): Mode
       const estimate = context.estimatedInputTokens + cap;
       if (estimate > key.tpm) {
         observer.onReject('tpm');
-        throw new BreakwaterError('TOKEN_RATE_LIMIT_EXCEEDED', `This request needs about ${estimate} tokens, more than this key's whole limit of ${key.tpm} tokens per minute; shorten it, lower max_tokens, or raise the key's tpm.`, {
-          retryable: false,
-          details: { limit: key.tpm, requested: estimate, window: '60s' },
-        });
+        throw new BreakwaterError(
+          'TOKEN_RATE_LIMIT_EXCEEDED',
+          `This request needs about ${estimate} tokens, more than this key's whole limit of ${key.tpm} tokens per minute; shorten it, lower max_tokens, or raise the key's tpm.`,
+          {
+            retryable: false,
+            details: { limit: key.tpm, requested: estimate, window: '60s' },
+          },
+        );
       }
       const taken = await counters.takeFromWindow(`tpm:${key.id}`, estimate, key.tpm, minute);
       if (!taken.ok) {

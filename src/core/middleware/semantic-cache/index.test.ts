@@ -40,14 +40,29 @@ function call(text: string, options: { alias?: string; noStore?: boolean; noCach
 
 function setup() {
   const embedder = new HashedNgramEmbedder();
-  const cache = new SemanticCache({ embedder, indexes: new BruteForceVectorIndexStore(embedder.dimension), payloads: new MemoryResponseCache(100), maxEntries: 100, maxScopes: 10, maxStoredScopes: 100 });
+  const cache = new SemanticCache({
+    embedder,
+    indexes: new BruteForceVectorIndexStore(embedder.dimension),
+    payloads: new MemoryResponseCache(100),
+    maxEntries: 100,
+    maxScopes: 10,
+    maxStoredScopes: 100,
+  });
   const hits: Array<[string, number]> = [];
-  const middleware = semanticCache({ cache, thresholdFor: (context) => (context.requestedAlias === 'off' ? undefined : 0.75), ttlMs: 60_000, onHit: (alias, similarity) => hits.push([alias, similarity]), onError: () => {} });
+  const middleware = semanticCache({
+    cache,
+    thresholdFor: (context) => (context.requestedAlias === 'off' ? undefined : 0.75),
+    ttlMs: 60_000,
+    onHit: (alias, similarity) => hits.push([alias, similarity]),
+    onError: () => {},
+  });
   let upstreamCalls = 0;
-  const next = (content: string, finish: 'stop' | 'length' | 'tool_calls' = 'stop') => async (): Promise<CallOutcome> => {
-    upstreamCalls++;
-    return { kind: 'completion', completion: completion(content, finish) };
-  };
+  const next =
+    (content: string, finish: 'stop' | 'length' | 'tool_calls' = 'stop') =>
+    async (): Promise<CallOutcome> => {
+      upstreamCalls++;
+      return { kind: 'completion', completion: completion(content, finish) };
+    };
   return { middleware, hits, next, calls: () => upstreamCalls };
 }
 
@@ -71,7 +86,11 @@ describe('semanticCache middleware', () => {
     assert.ok(outcome.kind === 'completion' && outcome.completion.id !== 'chatcmpl-upstream');
     assert.equal(context.cache, 'semantic');
     assert.ok(context.cacheSimilarity !== undefined && context.cacheSimilarity >= 0.75);
-    assert.deepEqual(bench.hits.map(([alias]) => alias), ['support'], 'counted under the alias the client named');
+    assert.deepEqual(
+      bench.hits.map(([alias]) => alias),
+      ['support'],
+      'counted under the alias the client named',
+    );
   });
 
   it('stores nothing truncated or from a failed call', async () => {

@@ -18,7 +18,7 @@ const patterns: readonly RegExp[] = [
     String.raw`(?<![\p{L}'’.-])(?:${germanWord}[ \t])?\p{Lu}[\p{L}-]*(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|chaussee|steig|pfad|markt)[ \t]+\d{1,4}[ \t]?[a-zA-Z]?(?![\p{L}\d])`,
     'gu',
   ),
-  new RegExp(String.raw`(?<![\p{L}-])\p{Lu}[\p{L}-]*[ \t](?:Straße|Strasse|Str\.|Weg|Gasse|Allee|Platz|Ring|Damm)[ \t]+\d{1,4}[ \t]?[a-zA-Z]?(?![\p{L}\d])`, 'gu'),
+  /(?<![\p{L}-])\p{Lu}[\p{L}-]*[ \t](?:Straße|Strasse|Str\.|Weg|Gasse|Allee|Platz|Ring|Damm)[ \t]+\d{1,4}[ \t]?[a-zA-Z]?(?![\p{L}\d])/gu,
   // 12 rue de la Paix · 5 bis, avenue Victor Hugo
   new RegExp(
     String.raw`(?<![\p{L}\d])\d{1,4}(?:[ \t]?(?:bis|ter))?,?[ \t]+${caseless('(?:rue|avenue|av\\.|boulevard|bd|place|allée|impasse|chemin|quai|route|cours|square)')}[ \t]+${streetName}`,

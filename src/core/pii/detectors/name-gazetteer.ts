@@ -28,7 +28,32 @@ function load() {
 
 // Capitalised words as names are written: Jean-Pierre, O'Brien, McDonald, DeShawn, Müller, Çelik.
 const capitalised = /(?<![\p{L}\p{N}_@'’./\\-])\p{Lu}(?:[\p{Ll}'’]+(?:\p{Lu}[\p{Ll}'’]+)?|['’]\p{Lu}[\p{Ll}'’]+)(?:-\p{Lu}[\p{Ll}'’]+)?(?![\p{L}\p{N}_@-]|[.'’/\\][\p{L}\p{N}])/gu;
-const particles = new Set(['van', 'von', 'der', 'den', 'de', 'del', 'della', 'di', 'da', 'do', 'dos', 'das', 'du', 'la', 'le', 'ter', 'ten', 'zu', 'bin', 'al', 'van der', 'van den', 'de la', 'von der']);
+const particles = new Set([
+  'van',
+  'von',
+  'der',
+  'den',
+  'de',
+  'del',
+  'della',
+  'di',
+  'da',
+  'do',
+  'dos',
+  'das',
+  'du',
+  'la',
+  'le',
+  'ter',
+  'ten',
+  'zu',
+  'bin',
+  'al',
+  'van der',
+  'van den',
+  'de la',
+  'von der',
+]);
 // Capitalised words that follow a given name without being a family name.
 const notFamily = new Set(
   `The And Und Und Der Die Das Den Dem Des Ein Eine Le La Les Il Lo El Los Las Et Y E O Ou Of To In On At For From With Is Was Has Had Will
@@ -45,7 +70,8 @@ export function isAmbiguousName(word: string): boolean {
   return load().ambiguous.has(word);
 }
 
-const isTitle = (word: string) => /^(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|Herr|Frau|Mme|Mlle|Madame|Monsieur|Sr|Sra|Srta|Don|Doña|Dott|Sig|Signora|Signor|Meneer|Mevrouw|Pan|Pani)$/.test(word);
+const isTitle = (word: string) =>
+  /^(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|Herr|Frau|Mme|Mlle|Madame|Monsieur|Sr|Sra|Srta|Don|Doña|Dott|Sig|Signora|Signor|Meneer|Mevrouw|Pan|Pani)$/.test(word);
 
 interface Token {
   text: string;

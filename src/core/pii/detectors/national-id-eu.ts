@@ -102,4 +102,3 @@ export function detectCodiciFiscali(text: string): Detection[] {
   }
   return found;
 }
-

@@ -9,7 +9,8 @@ const candidate = /(?<![\w+\-./,])(?:\+|00)?\(?\d[\d \-.\u00a0()/]{5,22}\d(?![\w
 const datePattern = /^\d{1,4}[-./ ]\d{1,2}[-./ ]\d{2,4}$/;
 // 2024-0815-3371, 2024/118: year-prefixed references. 20240611.3: a decimal number. 172.31.0.0: an IPv4 address.
 // 123.456.789-09: a CPF's shape. 1.234.567: a thousands-grouped amount. 1 85 05 78 006 084 36: a French NIR's.
-const notPhoneShape = /^(?:(?:19|20)\d{2}[-/.]|\d+[.,]\d{1,2}$|\d{1,3}(?:\.\d{1,3}){3}(?!\.?\d)|\d{3}\.\d{3}\.\d{3}-\d{2}$|\d{1,3}(?:[.,]\d{3})+$|[1-478] \d{2} \d{2} \d{2} \d{3} \d{3}(?: \d{2})?$)/;
+const notPhoneShape =
+  /^(?:(?:19|20)\d{2}[-/.]|\d+[.,]\d{1,2}$|\d{1,3}(?:\.\d{1,3}){3}(?!\.?\d)|\d{3}\.\d{3}\.\d{3}-\d{2}$|\d{1,3}(?:[.,]\d{3})+$|[1-478] \d{2} \d{2} \d{2} \d{3} \d{3}(?: \d{2})?$)/;
 // A number right after one of these labels is an order, account or ticket number, not a phone.
 const notPhoneContext = new RegExp(
   String.raw`(?:order|invoice|ticket|tracking|ref|reference|case|account|acct|routing|sku|serial|id|no[.:#]|nr\.?|n\.|#|batch|build|version|policy|customer|member|employee|isbn|iban|bic|sort code|aadhaa?r|uid|ssn|nino|dni|nie|passport|licen[cs]e|postcode|zip|pin|pnr|awb|transaction|txn|consignment|vat|` +
@@ -66,7 +67,10 @@ function locate(value: string, international: boolean, countries: readonly Count
   for (const country of international ? (['GB'] as const) : countries) {
     budget.work -= searchWork;
     const numbers = findPhoneNumbersInText(value, country);
-    const best = numbers.reduce<(typeof numbers)[number] | undefined>((longest, number) => (!longest || number.endsAt - number.startsAt > longest.endsAt - longest.startsAt ? number : longest), undefined);
+    const best = numbers.reduce<(typeof numbers)[number] | undefined>(
+      (longest, number) => (!longest || number.endsAt - number.startsAt > longest.endsAt - longest.startsAt ? number : longest),
+      undefined,
+    );
     if (best) return { start: best.startsAt, end: best.endsAt };
   }
   return undefined;

@@ -30,7 +30,12 @@ const secretPatterns: readonly { pattern: RegExp; hints: readonly string[]; mixe
   { pattern: /(?<![A-Za-z0-9])SK[0-9a-fA-F]{32}(?![A-Za-z0-9])/g, hints: ['SK'], mixed: true },
   { pattern: /(?<![A-Za-z0-9_])(?:shpat|shpss|shpca|shppa)_[a-fA-F0-9]{32}(?![A-Za-z0-9])/g, hints: ['shp'], mixed: false },
   { pattern: /(?<![A-Za-z0-9_])(?:dop|doo|dor)_v1_[a-f0-9]{64}(?![A-Za-z0-9])/g, hints: ['_v1_'], mixed: false },
-  { pattern: /(?<![A-Za-z0-9_])(?:gsk_[A-Za-z0-9]{40,}|r8_[A-Za-z0-9]{30,}|pplx-[A-Za-z0-9]{40,}|xai-[A-Za-z0-9]{40,}|lin_api_[A-Za-z0-9]{30,}|ntn_[A-Za-z0-9]{40,}|sbp_[a-f0-9]{40}|PMAK-[a-f0-9]{24}-[a-f0-9]{34}|NRAK-[A-Z0-9]{27}|glsa_[A-Za-z0-9_]{32,}|dapi[a-f0-9]{32})(?![A-Za-z0-9])/g, hints: ['gsk_', 'r8_', 'pplx-', 'xai-', 'lin_api_', 'ntn_', 'sbp_', 'PMAK-', 'NRAK-', 'glsa_', 'dapi'], mixed: true },
+  {
+    pattern:
+      /(?<![A-Za-z0-9_])(?:gsk_[A-Za-z0-9]{40,}|r8_[A-Za-z0-9]{30,}|pplx-[A-Za-z0-9]{40,}|xai-[A-Za-z0-9]{40,}|lin_api_[A-Za-z0-9]{30,}|ntn_[A-Za-z0-9]{40,}|sbp_[a-f0-9]{40}|PMAK-[a-f0-9]{24}-[a-f0-9]{34}|NRAK-[A-Z0-9]{27}|glsa_[A-Za-z0-9_]{32,}|dapi[a-f0-9]{32})(?![A-Za-z0-9])/g,
+    hints: ['gsk_', 'r8_', 'pplx-', 'xai-', 'lin_api_', 'ntn_', 'sbp_', 'PMAK-', 'NRAK-', 'glsa_', 'dapi'],
+    mixed: true,
+  },
   { pattern: /(?<![A-Za-z0-9_-])pypi-AgE[A-Za-z0-9_-]{50,}/g, hints: ['pypi-'], mixed: false },
   { pattern: /(?<![A-Za-z0-9])key-[0-9a-f]{32}(?![A-Za-z0-9])/g, hints: ['key-'], mixed: true },
   // Telegram bot tokens: the bot's id, a colon, then 35 characters starting AA.

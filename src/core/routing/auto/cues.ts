@@ -45,7 +45,11 @@ export const codeCues: readonly Cue[] = [
     ),
   ),
   { name: 'source code', weight: 2, test: (text) => countCodeLines(text) >= 3 },
-  pattern('SQL', 2, /\b(?:SELECT\b[\s\S]{1,300}?\bFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(?:TABLE|INDEX|VIEW)|ALTER\s+TABLE)\b|\bselect\s+[\w.*, ]+\s+from\s+\w+\s+(?:where|join|group by)\b/),
+  pattern(
+    'SQL',
+    2,
+    /\b(?:SELECT\b[\s\S]{1,300}?\bFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(?:TABLE|INDEX|VIEW)|ALTER\s+TABLE)\b|\bselect\s+[\w.*, ]+\s+from\s+\w+\s+(?:where|join|group by)\b/,
+  ),
   pattern('refactor', 2, word('refactor\\w*|refaktor\\w*|refactoris\\w*|réusin\\w*|refactoriz\\w*')),
   pattern('debugging', 2, word('debug\\w*|débogu\\w*|depur\\w*|fehlersuche|bugs?|bugfix')),
   pattern('regex', 1, word('regex\\w*|regexp|regular expressions?|reguläre[rn]? ausdr(?:uck|ücke)|expressions? régulières?|expresi(?:ón|ones) regulares?')),
@@ -64,22 +68,40 @@ export const codeCues: readonly Cue[] = [
       'database schema|data model|datenmodell|modèle de données|modelo de datos|concurren\\w*|nebenläufig\\w*|multi-tenant|mandantenfähig\\w*|scalab\\w*|skalier\\w*|microservices?|distributed|verteilte?n?|consisten\\w*|konsisten\\w*|idempoten\\w*|transactions?|locking|cache invalidation|migrat\\w*|migrar|migración|double bookings?|full-text search|volltextsuche|edge cases?|randfälle|cas limites?|casos? límites?',
     ),
   ),
-  pattern('algorithmic complexity', 2, word('time complexity|space complexity|big-?o|o\\((?:1|log n|n(?: log n|\\^?2|²)?)\\)|laufzeitkomplexität|complexité (?:temporelle|algorithmique)|complejidad (?:temporal|algorítmica)')),
   pattern(
-    'programming language',
-    0.5,
-    word(technologies),
+    'algorithmic complexity',
+    2,
+    word(
+      'time complexity|space complexity|big-?o|o\\((?:1|log n|n(?: log n|\\^?2|²)?)\\)|laufzeitkomplexität|complexité (?:temporelle|algorithmique)|complejidad (?:temporal|algorítmica)',
+    ),
   ),
-  { name: 'several technologies', weight: 1, test: (text) => new Set((text.match(new RegExp(word(technologies).source, 'giu')) ?? []).map((name) => name.toLowerCase())).size >= 3 },
+  pattern('programming language', 0.5, word(technologies)),
+  {
+    name: 'several technologies',
+    weight: 1,
+    test: (text) => new Set((text.match(new RegExp(word(technologies).source, 'giu')) ?? []).map((name) => name.toLowerCase())).size >= 3,
+  },
 ];
 
 export const mathCues: readonly Cue[] = [
-  pattern('equation', 2, /\b\d*[a-z]\s*[+\-−*\/]\s*\d*[a-z]\b[^=\n]{0,30}=|[a-z]\s*\^\s*\d|[a-z]²|[∫∑∏√∂∇≤≥≠∞]|\\(?:frac|int|sum|sqrt)\b|\b(?:sin|cos|tan|log|ln|exp)\s*\(|\b\d*[a-z]\s*[+−-]\s*\d+\s*=\s*\d|\bf\(x\)/),
+  pattern(
+    'equation',
+    2,
+    /\b\d*[a-z]\s*[+\-−*/]\s*\d*[a-z]\b[^=\n]{0,30}=|[a-z]\s*\^\s*\d|[a-z]²|[∫∑∏√∂∇≤≥≠∞]|\\(?:frac|int|sum|sqrt)\b|\b(?:sin|cos|tan|log|ln|exp)\s*\(|\b\d*[a-z]\s*[+−-]\s*\d+\s*=\s*\d|\bf\(x\)/,
+  ),
   pattern('derivation', 1.5, word('derive it|derivation|herleitung|herleiten|dédui[rst]\\w*|déduction|deduc\\w*|deriva(?:ción|lo)')),
-  pattern('optimisation', 2, word('maximi[sz]\\w*|minimi[sz]\\w*|maximier\\w*|minimier\\w*|maximal\\w* fläche|maximiser|minimiser|maximizar|minimizar|optimum|optimal (?:dimensions|value)')),
+  pattern(
+    'optimisation',
+    2,
+    word('maximi[sz]\\w*|minimi[sz]\\w*|maximier\\w*|minimier\\w*|maximal\\w* fläche|maximiser|minimiser|maximizar|minimizar|optimum|optimal (?:dimensions|value)'),
+  ),
   pattern('rates', 1, word('km/h|m/s²?|mph|velocity|acceleration|beschleunigung|vitesse|velocidad|aceleración|proportional|proportionnel\\w*|proporcional')),
   pattern('proof', 2, word('prove|proof|show that|beweis\\w*|zeige,? dass|démontre[rz]?|démonstration|prouve[rz]?|demuestra\\w*|demostra\\w*|demostración|prueba que')),
-  pattern('calculus', 2, word('derivatives?|differentiate|integrals?|ableitung\\w*|integral\\w*|grenzwert\\w*|dérivée\\w*|intégrale\\w*|derivadas?|integrales?|límites? de|limit of|taylor')),
+  pattern(
+    'calculus',
+    2,
+    word('derivatives?|differentiate|integrals?|ableitung\\w*|integral\\w*|grenzwert\\w*|dérivée\\w*|intégrale\\w*|derivadas?|integrales?|límites? de|limit of|taylor'),
+  ),
   pattern(
     'probability',
     2,
@@ -88,12 +110,28 @@ export const mathCues: readonly Cue[] = [
     ),
   ),
   pattern('linear algebra', 2, word('matri(?:x|ces)|eigen\\w*|determinant\\w*|déterminant|vector space|vektorraum|matrice\\w*|matriz|matrices')),
-  pattern('number theory', 2, word('theorem|lemma|satz von|théorème|teorema|induction|induktion|par récurrence|inducción|prime numbers?|primzahl\\w*|nombres? premiers?|números? primos?|modulo|modular arithmetic|gcd|ggt|pgcd|mcd')),
+  pattern(
+    'number theory',
+    2,
+    word(
+      'theorem|lemma|satz von|théorème|teorema|induction|induktion|par récurrence|inducción|prime numbers?|primzahl\\w*|nombres? premiers?|números? primos?|modulo|modular arithmetic|gcd|ggt|pgcd|mcd',
+    ),
+  ),
   // `(?<!\d)`: a match starts only where a run of digits starts. Without it every position
   // inside a long run was tried, each scanning to the run's end: 32 KB of one digit took 2.4 s.
-  pattern('multi-digit arithmetic', 1, /(?<!\d)\d{3,}(?:[.,]\d+)?\s*[×x*\/÷^]\s*\d{2,}|(?<!\d)\d{2,}(?:[.,]\d+)?\s+[+−-]\s+\d{2,}(?:[.,]\d+)?\s*[×*\/÷+−-]/),
-  pattern('finance maths', 1, word('interest rate|loan|mortgage|monthly payments?|zinss?atz|zinsen|kredit|hypothek|darlehen|prêt|taux d.intérêt|mensualités?|préstamo|hipoteca|intereses|cuota mensual|compound interest|zinseszins\\w*|intérêts? composés?|interés compuesto|annuit\\w*|amorti[sz]\\w*|net present value|npv|irr|kapitalwert|valeur actuelle nette|valor actual neto')),
-  pattern('solve', 1, word('solve|work out|figure out|ausrechnen|herausfinden|löse|lösen sie|résou\\w*|resuelve|resolver|averigua\\w*|calculate|berechne\\w*|calcule[rz]?|calcula[r]?')),
+  pattern('multi-digit arithmetic', 1, /(?<!\d)\d{3,}(?:[.,]\d+)?\s*[×x*/÷^]\s*\d{2,}|(?<!\d)\d{2,}(?:[.,]\d+)?\s+[+−-]\s+\d{2,}(?:[.,]\d+)?\s*[×*/÷+−-]/),
+  pattern(
+    'finance maths',
+    1,
+    word(
+      'interest rate|loan|mortgage|monthly payments?|zinss?atz|zinsen|kredit|hypothek|darlehen|prêt|taux d.intérêt|mensualités?|préstamo|hipoteca|intereses|cuota mensual|compound interest|zinseszins\\w*|intérêts? composés?|interés compuesto|annuit\\w*|amorti[sz]\\w*|net present value|npv|irr|kapitalwert|valeur actuelle nette|valor actual neto',
+    ),
+  ),
+  pattern(
+    'solve',
+    1,
+    word('solve|work out|figure out|ausrechnen|herausfinden|löse|lösen sie|résou\\w*|resuelve|resolver|averigua\\w*|calculate|berechne\\w*|calcule[rz]?|calcula[r]?'),
+  ),
   pattern('word problem', 0.5, word('how many|how much|wie viele|wie viel|combien|cuántos|cuántas|cuánto')),
 ];
 
@@ -102,7 +140,9 @@ export const reasoningCues: readonly Cue[] = [
   pattern(
     'trade-offs',
     1.5,
-    word('trade-?offs?|pros and cons|for and against|dafür und dagegen|pro und contra|pour et contre|a favor y en contra|vor- und nachteile|vor-? und nachteile|abwäg\\w*|abzuwägen|avantages et (?:les )?inconvénients|compromis|ventajas y desventajas|pros y contras|vantaggi e svantaggi|prós e contras'),
+    word(
+      'trade-?offs?|pros and cons|for and against|dafür und dagegen|pro und contra|pour et contre|a favor y en contra|vor- und nachteile|vor-? und nachteile|abwäg\\w*|abzuwägen|avantages et (?:les )?inconvénients|compromis|ventajas y desventajas|pros y contras|vantaggi e svantaggi|prós e contras',
+    ),
   ),
   pattern('comparison', 1, word('compare|comparison|comparing|vergleich\\w*|compar(?:e[rz]?|aison|ez|a|ar|ación|ando)|versus|vs\\.?')),
   pattern(
@@ -120,19 +160,49 @@ export const reasoningCues: readonly Cue[] = [
     ),
   ),
   pattern('hypothetical', 1, word('what would happen if|what if|was wäre,? wenn|was passiert,? wenn|que se passerait-il si|et si|qué pasaría si|y si')),
-  pattern('structured walk-through', 1, word('lay out|walk me through|go through each|show (?:the|your) (?:reasoning|work)|think (?:this |it )?through|help me decide|darlegen|erläutere\\w*|gehe? .{0,20}durch|détaille[rz]?|expose[rz]|detalla\\w*|desglosa\\w*|paso por paso')),
+  pattern(
+    'structured walk-through',
+    1,
+    word(
+      'lay out|walk me through|go through each|show (?:the|your) (?:reasoning|work)|think (?:this |it )?through|help me decide|darlegen|erläutere\\w*|gehe? .{0,20}durch|détaille[rz]?|expose[rz]|detalla\\w*|desglosa\\w*|paso por paso',
+    ),
+  ),
   { name: 'multi-step instructions', weight: 1, test: (text) => (text.match(sequenceMarkers) ?? []).length >= 2 },
-  pattern('conditional instruction', 1, word('only if|unless|nur wenn|nur falls|sauf si|seulement si|solo si|a menos que|before (?:booking|touching|changing|doing)|avant de (?:toucher|réserver|modifier)|antes de (?:reservar|tocar)|aber noch nichts')),
+  pattern(
+    'conditional instruction',
+    1,
+    word(
+      'only if|unless|nur wenn|nur falls|sauf si|seulement si|solo si|a menos que|before (?:booking|touching|changing|doing)|avant de (?:toucher|réserver|modifier)|antes de (?:reservar|tocar)|aber noch nichts',
+    ),
+  ),
   pattern('either-or question', 1, /\s(?:or|oder|ou|o)\s+[\p{L}'’-]+\s*[?？]/iu),
   pattern(
     'decision between options',
     1,
     /\b(?:should (?:i|we)|shall (?:i|we)|sollten? (?:ich|wir)|soll (?:ich|wir)|dois-je|devrions-nous|faut-il|¿?debería(?:mos)?)\b[^.?!]{3,120}\b(?:or|oder|ou|o)\b/iu,
   ),
-  pattern('constraints on style', 1, word('keeping the|preserving the|maintaining the|en gardant|gardant|conservant|manteniendo|beibehalten|unter beibehaltung|adapt\\w*|anpass\\w*|localis\\w*|localiz\\w*|lokalisier\\w*|rhythm|rythme|ritmo|rhythmus')),
+  pattern(
+    'constraints on style',
+    1,
+    word(
+      'keeping the|preserving the|maintaining the|en gardant|gardant|conservant|manteniendo|beibehalten|unter beibehaltung|adapt\\w*|anpass\\w*|localis\\w*|localiz\\w*|lokalisier\\w*|rhythm|rythme|ritmo|rhythmus',
+    ),
+  ),
   pattern('audience and tone', 1, word('audience|zielgruppe|público|publico|public cible|tone|tono|tonalité|register')),
-  pattern('legal domain', 1, word('liab\\w*|legal\\w*|contract\\w*|clauses?|indemn\\w*|jurisdiction|statutory|licen[cs]e agreement|governing law|rights|tenant|landlord|compensation|injur\\w*|haftung|vertrag\\w*|klausel\\w*|rechte|mieter|vermieter|entschädigung|schadensersatz|juridique|contrat|responsabilité|droits|locataire|indemnisation|jurídic\\w*|contrato|cláusula|responsabilidad|derechos|inquilino|garantía legal|compensación')),
-  pattern('escalated complaint', 1, word('furious|angry|unacceptable|third time|sauer|wütend|inakzeptabel|zum dritten mal|furieux|furieuse|inacceptable|troisième fois|enfadad[oa]|furios[oa]|inaceptable|tercera vez')),
+  pattern(
+    'legal domain',
+    1,
+    word(
+      'liab\\w*|legal\\w*|contract\\w*|clauses?|indemn\\w*|jurisdiction|statutory|licen[cs]e agreement|governing law|rights|tenant|landlord|compensation|injur\\w*|haftung|vertrag\\w*|klausel\\w*|rechte|mieter|vermieter|entschädigung|schadensersatz|juridique|contrat|responsabilité|droits|locataire|indemnisation|jurídic\\w*|contrato|cláusula|responsabilidad|derechos|inquilino|garantía legal|compensación',
+    ),
+  ),
+  pattern(
+    'escalated complaint',
+    1,
+    word(
+      'furious|angry|unacceptable|third time|sauer|wütend|inakzeptabel|zum dritten mal|furieux|furieuse|inacceptable|troisième fois|enfadad[oa]|furios[oa]|inaceptable|tercera vez',
+    ),
+  ),
   pattern('causal question', 0.5, word('why|warum|wieso|weshalb|pourquoi|por ?qué|perché|how come')),
   pattern('explanation', 0.5, word('explain|erkläre?n?|expliqu\\w*|explica\\w*|spiega\\w*')),
   { name: 'multi-part question', weight: 1, test: (text) => questionCount(text) >= 3 || enumeratedAsks(text) >= 3 || (text.match(interrogatives) ?? []).length >= 3 },
@@ -189,12 +259,48 @@ export const riskCues: readonly Cue[] = [
  * clause title" stays small while "review this clause" does not.
  */
 export const simpleTaskCues: readonly Cue[] = [
-  pattern('translation', 0, word('translate|translation|how do (?:you|i) say|in (?:english|german|french|spanish|italian|dutch|portuguese)|übersetze?\\w*|auf (?:englisch|deutsch|französisch|spanisch)|tradu\\w*|en (?:anglais|inglés|français|alemán)|come si dice|em inglês|wie (?:sagt|schreibt) man|comment dit-on|cómo se dice|como se (?:diz|escreve)|vertaal\\w*|in het (?:engels|duits)')),
-  pattern('rewording', 0, word('rephrase|reword|rewrite|paraphrase|shorten|make (?:it|this)(?: sound)? (?:more )?(?:formal|friendl\\w*|polite|shorter)|fix (?:the )?(?:spelling|grammar|typos?)|proofread|correct|umformulier\\w*|formuliere|kürze\\w*|korrigier\\w*|reformule\\w*|corrige\\w*|raccourcis|reformula\\w*|acorta|corregg\\w*|riformula|herschrijf|herformuleer|corrigeer|reescrev\\w*|corrig\\w*')),
-  pattern('summary', 0, word('summari[sz]e|summary|tl;?dr|in one sentence|in a sentence|fasse? \\w* zusammen|zusammenfassung|résume[rz]?|résumé|en une phrase|resume|resumen|en una frase|riassum\\w*|samenvat\\w*|resum\\w*')),
-  pattern('definition or lookup', 0, word('what does \\S+ stand for|what does .{1,30} mean|what is the (?:plural|capital|opening hours|number|address)|meaning of|synonyms?|antonyms?|was (?:heißt|bedeutet)|que (?:veut dire|signifie)|qué significa|cosa significa|wat (?:betekent|is het)|o que significa|qual é o número|opening hours')),
-  pattern('short creative ask', 0, word('(?:give me|suggest|write) (?:a |an |one |three |five )?(?:name|title|subject line|slogan|haiku|tagline|caption|greeting|reminder|one-liner)s?|titre|título|titolo|betreff\\w*|gruß\\w*|saludo|saluto|groet')),
-  pattern('classification', 0, word('classify|categori[sz]e|label (?:this|the)|which category|sentiment|detect the language|klassifizier\\w*|kategorisier\\w*|classe[rz]?|catégoris\\w*|clasifica\\w*|categoriza\\w*|classifica\\w*')),
+  pattern(
+    'translation',
+    0,
+    word(
+      'translate|translation|how do (?:you|i) say|in (?:english|german|french|spanish|italian|dutch|portuguese)|übersetze?\\w*|auf (?:englisch|deutsch|französisch|spanisch)|tradu\\w*|en (?:anglais|inglés|français|alemán)|come si dice|em inglês|wie (?:sagt|schreibt) man|comment dit-on|cómo se dice|como se (?:diz|escreve)|vertaal\\w*|in het (?:engels|duits)',
+    ),
+  ),
+  pattern(
+    'rewording',
+    0,
+    word(
+      'rephrase|reword|rewrite|paraphrase|shorten|make (?:it|this)(?: sound)? (?:more )?(?:formal|friendl\\w*|polite|shorter)|fix (?:the )?(?:spelling|grammar|typos?)|proofread|correct|umformulier\\w*|formuliere|kürze\\w*|korrigier\\w*|reformule\\w*|corrige\\w*|raccourcis|reformula\\w*|acorta|corregg\\w*|riformula|herschrijf|herformuleer|corrigeer|reescrev\\w*|corrig\\w*',
+    ),
+  ),
+  pattern(
+    'summary',
+    0,
+    word(
+      'summari[sz]e|summary|tl;?dr|in one sentence|in a sentence|fasse? \\w* zusammen|zusammenfassung|résume[rz]?|résumé|en une phrase|resume|resumen|en una frase|riassum\\w*|samenvat\\w*|resum\\w*',
+    ),
+  ),
+  pattern(
+    'definition or lookup',
+    0,
+    word(
+      'what does \\S+ stand for|what does .{1,30} mean|what is the (?:plural|capital|opening hours|number|address)|meaning of|synonyms?|antonyms?|was (?:heißt|bedeutet)|que (?:veut dire|signifie)|qué significa|cosa significa|wat (?:betekent|is het)|o que significa|qual é o número|opening hours',
+    ),
+  ),
+  pattern(
+    'short creative ask',
+    0,
+    word(
+      '(?:give me|suggest|write) (?:a |an |one |three |five )?(?:name|title|subject line|slogan|haiku|tagline|caption|greeting|reminder|one-liner)s?|titre|título|titolo|betreff\\w*|gruß\\w*|saludo|saluto|groet',
+    ),
+  ),
+  pattern(
+    'classification',
+    0,
+    word(
+      'classify|categori[sz]e|label (?:this|the)|which category|sentiment|detect the language|klassifizier\\w*|kategorisier\\w*|classe[rz]?|catégoris\\w*|clasifica\\w*|categoriza\\w*|classifica\\w*',
+    ),
+  ),
 ];
 
 /**

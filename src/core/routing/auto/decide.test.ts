@@ -6,14 +6,21 @@ import { extractFeatures, type FeatureInputs } from './features.js';
 import { parseAutoRouteConfig, type AutoRouteConfig } from './rules.js';
 
 function config(raw: Record<string, unknown> = {}): AutoRouteConfig {
-  const parsed = parseAutoRouteConfig({ tiers: [{ name: 'small', alias: 'gpt-mini' }, { name: 'large', alias: 'gpt-big' }], ...raw });
+  const parsed = parseAutoRouteConfig({
+    tiers: [
+      { name: 'small', alias: 'gpt-mini' },
+      { name: 'large', alias: 'gpt-big' },
+    ],
+    ...raw,
+  });
   if (!parsed.ok) throw new Error(parsed.error.join('\n'));
   return parsed.value;
 }
 const decide = (text: string, inputs: Partial<FeatureInputs> = {}, routeConfig = config()) =>
   decideRoute(extractFeatures({ model: 'auto', messages: [{ role: 'user', content: text }] } satisfies ChatRequest, { promptTokens: 1240, ...inputs }), routeConfig);
 
-const stackTrace = 'Our worker crashes:\nTraceback (most recent call last):\n  File "/app/worker.py", line 88, in handle\nRuntimeError: Task got Future attached to a different loop\nExplain and fix.';
+const stackTrace =
+  'Our worker crashes:\nTraceback (most recent call last):\n  File "/app/worker.py", line 88, in handle\nRuntimeError: Task got Future attached to a different loop\nExplain and fix.';
 
 describe('decideRoute with the default rules', () => {
   it('sends a request with hard cues to the large tier and names them in the reason', () => {
@@ -56,7 +63,11 @@ describe('decideRoute with the default rules', () => {
     assert.match(health.reason, /risk cues \([^)]*health/);
     const security = decide('Someone clicked a phishing link and typed their password. What now?', { promptTokens: 30 }, byScore);
     assert.match(security.reason, /risk cues \([^)]*security/);
-    const stacked = decide('Write a cover letter: at most 200 words, must mention SQL, do not repeat my CV, never use the word passion, and keep it formal.', { promptTokens: 40 }, byScore);
+    const stacked = decide(
+      'Write a cover letter: at most 200 words, must mention SQL, do not repeat my CV, never use the word passion, and keep it formal.',
+      { promptTokens: 40 },
+      byScore,
+    );
     assert.equal(stacked.tier, 'large');
     assert.match(stacked.reason, /\d+ stacked requirements/);
     assert.equal(decide('What are your opening hours on Sunday?', { promptTokens: 20 }, byScore).tier, 'small');

@@ -25,7 +25,10 @@ const categoryCap = 3;
 export function difficulty(features: RouteFeatures): Difficulty {
   const signals: DifficultySignal[] = [];
   const cues = (category: string, names: string[]) => {
-    const points = Math.min(categoryCap, names.reduce((sum, name) => sum + (cueWeights.get(name) ?? 0), 0));
+    const points = Math.min(
+      categoryCap,
+      names.reduce((sum, name) => sum + (cueWeights.get(name) ?? 0), 0),
+    );
     if (points > 0) signals.push({ label: `${category} cues (${names.join(', ')})`, points });
   };
   cues('code', features.codeCues);

@@ -17,7 +17,11 @@ describe('extractFeatures', () => {
 
   it('finds no code cues in support questions and chit-chat', () => {
     for (const text of ['How long does delivery to Austria take?', 'Why is the sky blue?', 'Select the best option from the menu, please.', 'Merci, bonne journée !']) {
-      assert.deepEqual(features(text).codeCues.filter((cue) => cue !== 'programming language'), [], text);
+      assert.deepEqual(
+        features(text).codeCues.filter((cue) => cue !== 'programming language'),
+        [],
+        text,
+      );
     }
   });
 
@@ -79,7 +83,15 @@ describe('extractFeatures', () => {
     assert.equal(withTools.tools, 3);
     assert.equal(withTools.toolChoice, 'required');
     const conversation = extractFeatures(
-      { model: 'auto', messages: ['one', 'two', 'three'].flatMap((text) => [{ role: 'user' as const, content: text }, { role: 'assistant' as const, content: 'ok' }]).concat([{ role: 'user', content: 'four' }]) },
+      {
+        model: 'auto',
+        messages: ['one', 'two', 'three']
+          .flatMap((text) => [
+            { role: 'user' as const, content: text },
+            { role: 'assistant' as const, content: 'ok' },
+          ])
+          .concat([{ role: 'user', content: 'four' }]),
+      },
       { promptTokens: 40 },
     );
     assert.equal(conversation.turns, 4);

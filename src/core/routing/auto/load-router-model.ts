@@ -8,9 +8,13 @@ export function loadRouterModel(path: string, setting: string): RouterModel {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new BreakwaterError('CONFIG_INVALID', `${setting}: cannot read the router model ${path} (${error instanceof Error ? error.message : String(error)}); write one with \`breakwater router train\`.`);
+    throw new BreakwaterError(
+      'CONFIG_INVALID',
+      `${setting}: cannot read the router model ${path} (${error instanceof Error ? error.message : String(error)}); write one with \`breakwater router train\`.`,
+    );
   }
   const parsed = parseRouterModel(raw);
-  if (!parsed.ok) throw new BreakwaterError('CONFIG_INVALID', `${setting}: ${path} is not a router model (${parsed.error.slice(0, 3).join('; ')}); write one with \`breakwater router train\`.`);
+  if (!parsed.ok)
+    throw new BreakwaterError('CONFIG_INVALID', `${setting}: ${path} is not a router model (${parsed.error.slice(0, 3).join('; ')}); write one with \`breakwater router train\`.`);
   return parsed.value;
 }

@@ -28,8 +28,14 @@ describe('parseAutoRouteConfig', () => {
 
   it('names the path and the fix of every error', () => {
     const parsed = parseAutoRouteConfig({
-      tiers: [{ name: 'cheap', alias: 'gpt-mini' }, { name: 'cheap', alias: 'gpt-big' }],
-      rules: [{ when: { codeCuez: true }, tier: 'large' }, { when: {}, tier: 'cheap' }],
+      tiers: [
+        { name: 'cheap', alias: 'gpt-mini' },
+        { name: 'cheap', alias: 'gpt-big' },
+      ],
+      rules: [
+        { when: { codeCuez: true }, tier: 'large' },
+        { when: {}, tier: 'cheap' },
+      ],
     });
     assert.ok(!parsed.ok);
     const errors = parsed.error.join('\n');

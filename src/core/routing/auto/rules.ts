@@ -104,9 +104,7 @@ export const defaultRouteRules: readonly RouteRule[] = [
 
 export const autoRouteConfigSchema = z
   .object({
-    tiers: z
-      .array(z.object({ name: z.string().min(1), alias: z.string().min(1) }).strict())
-      .min(1),
+    tiers: z.array(z.object({ name: z.string().min(1), alias: z.string().min(1) }).strict()).min(1),
     default: z.string().min(1).default('small'),
     hints: z.boolean().default(true),
     rules: z.array(ruleSchema).default(() => defaultRouteRules.map((rule) => ({ ...rule }))),

@@ -72,7 +72,15 @@ describe('training rows', () => {
   it('turns ratings into labels: should-have-been wins, good confirms the tier, bad flips it', () => {
     const vector = { named: {}, ngrams: [1] };
     const observation = (tier: string, requestId: string) => ({ requestId, tenant: 't', keyId: 'k', alias: 'auto', tier, probability: 0.2, vector, ts: 1 });
-    const feedback = (requestId: string, rating: 'good' | 'bad', shouldHaveBeen: string | null = null) => ({ requestId, tenant: 't', keyId: 'k', rating, shouldHaveBeen, note: null, ts: 2 });
+    const feedback = (requestId: string, rating: 'good' | 'bad', shouldHaveBeen: string | null = null) => ({
+      requestId,
+      tenant: 't',
+      keyId: 'k',
+      rating,
+      shouldHaveBeen,
+      note: null,
+      ts: 2,
+    });
     const { lines, skipped } = linesFromFeedback([
       { observation: observation('small', 'a'), feedback: feedback('a', 'good') },
       { observation: observation('small', 'b'), feedback: feedback('b', 'bad') },
@@ -80,7 +88,10 @@ describe('training rows', () => {
       { observation: observation('small', 'd'), feedback: feedback('d', 'good', 'large') },
       { observation: observation('medium', 'e'), feedback: feedback('e', 'bad') },
     ]);
-    assert.deepEqual(lines.map((line) => `${line.id}:${line.label}`), ['t/a:easy', 't/b:hard', 't/c:easy', 't/d:hard']);
+    assert.deepEqual(
+      lines.map((line) => `${line.id}:${line.label}`),
+      ['t/a:easy', 't/b:hard', 't/c:easy', 't/d:hard'],
+    );
     assert.equal(skipped, 1);
   });
 });

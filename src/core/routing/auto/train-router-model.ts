@@ -40,7 +40,11 @@ export function trainRouterModel(examples: readonly TrainingExample[], options: 
   const outOfFold: Array<{ probability: number; hard: boolean }> = [];
   for (let fold = 0; fold < folds; fold++) {
     const inFold = (example: TrainingExample) => foldOf(example.group, folds) === fold;
-    const model = fit(examples.filter((example) => !inFold(example)), settings, 0.5);
+    const model = fit(
+      examples.filter((example) => !inFold(example)),
+      settings,
+      0.5,
+    );
     for (const example of examples.filter(inFold)) outOfFold.push({ probability: scoreRoute(model, example.vector).probability, hard: example.hard });
   }
   const threshold = thresholdFor(outOfFold, settings.hardRecall);
@@ -64,7 +68,10 @@ export function trainRouterModel(examples: readonly TrainingExample[], options: 
 
 /** The highest threshold at which at least `recall` of the hard rows score at or above it. */
 function thresholdFor(scored: Array<{ probability: number; hard: boolean }>, recall: number): number {
-  const hardScores = scored.filter((row) => row.hard).map((row) => row.probability).sort((a, b) => a - b);
+  const hardScores = scored
+    .filter((row) => row.hard)
+    .map((row) => row.probability)
+    .sort((a, b) => a - b);
   const allowedMisses = Math.floor(hardScores.length * (1 - recall));
   const threshold = hardScores[allowedMisses] ?? 0.5;
   return Math.min(0.95, Math.max(0.02, Math.round(threshold * 1000) / 1000));

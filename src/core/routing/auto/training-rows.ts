@@ -16,8 +16,17 @@ export type TrainingLine = { id?: string | undefined; group?: string | undefined
 
 const label = z.enum(['easy', 'hard']);
 const lineSchema = z.union([
-  z.object({ id: z.string().optional(), group: z.string().optional(), label, request: z.object({ messages: z.array(z.record(z.string(), z.unknown())).min(1) }).passthrough() }).passthrough(),
-  z.object({ id: z.string().optional(), group: z.string().optional(), label, vector: z.object({ named: z.record(z.string(), z.number()), ngrams: z.array(z.number().int().nonnegative()) }).strict() }).passthrough(),
+  z
+    .object({ id: z.string().optional(), group: z.string().optional(), label, request: z.object({ messages: z.array(z.record(z.string(), z.unknown())).min(1) }).passthrough() })
+    .passthrough(),
+  z
+    .object({
+      id: z.string().optional(),
+      group: z.string().optional(),
+      label,
+      vector: z.object({ named: z.record(z.string(), z.number()), ngrams: z.array(z.number().int().nonnegative()) }).strict(),
+    })
+    .passthrough(),
 ]);
 
 /** Parses one JSONL line; the error says what a line must hold. */
@@ -51,7 +60,8 @@ export function linesFromFeedback(rated: readonly RatedRoute[]): { lines: Traini
   const lines: TrainingLine[] = [];
   let skipped = 0;
   for (const { observation, feedback } of rated) {
-    const wanted = feedback.shouldHaveBeen ?? (feedback.rating === 'good' ? observation.tier : observation.tier === 'small' ? 'large' : observation.tier === 'large' ? 'small' : undefined);
+    const wanted =
+      feedback.shouldHaveBeen ?? (feedback.rating === 'good' ? observation.tier : observation.tier === 'small' ? 'large' : observation.tier === 'large' ? 'small' : undefined);
     if (wanted !== 'small' && wanted !== 'large') {
       skipped++;
       continue;
