@@ -22,7 +22,6 @@ import { autoRoute } from '../../src/core/middleware/auto-route/index.js';
 import { structuredCascade } from '../../src/core/middleware/cascade/index.js';
 import { judgeStructuredAnswer } from '../../src/core/middleware/cascade/structured-answer.js';
 import type { Provider } from '../../src/core/ports/provider.js';
-import type { VirtualKey } from '../../src/core/ports/store.js';
 import { TokenCounter } from '../../src/core/pricing/token-counter.js';
 import { parseAutoRouteConfig } from '../../src/core/routing/auto/rules.js';
 import { Router } from '../../src/core/routing/router.js';
@@ -30,6 +29,7 @@ import type { ChatCompletion, ChatRequest } from '../../src/wire/chat.js';
 import { labelledRequests, type Label, type LabelledRequest } from './dataset/index.js';
 import { benchRoutes, completionTokens, tierPrices } from './mock-deployments.js';
 import { schemaInstance } from './schema-instance.js';
+import { testKey } from '../../test/support/call-context.js';
 
 /** Shares of requests whose small-model answer breaks the schema (defaults; flags override). */
 export interface FailureShares {
@@ -120,20 +120,7 @@ export interface CascadeFigures {
   invalidCascade: number;
 }
 
-const key = {
-  id: 'bench',
-  name: 'bench',
-  prefix: 'bw_bench',
-  tenant: 'bench',
-  allowedModels: null,
-  rpm: null,
-  tpm: null,
-  budget: null,
-  tags: {},
-  piiPolicy: null,
-  createdAt: 0,
-  revokedAt: null,
-} as VirtualKey;
+const key = testKey({ id: 'bench', name: 'bench', prefix: 'bw_bench', tenant: 'bench' });
 
 /** Router only, router + cascade, and always-large, over each structured request. */
 export async function replayCascade(requests: readonly LabelledRequest[], shares: FailureShares): Promise<CascadeFigures> {

@@ -22,7 +22,6 @@ import { Gateway } from '../../src/core/gateway/gateway.js';
 import { autoRoute } from '../../src/core/middleware/auto-route/index.js';
 import { exactCache } from '../../src/core/middleware/exact-cache/index.js';
 import { semanticCache } from '../../src/core/middleware/semantic-cache/index.js';
-import type { VirtualKey } from '../../src/core/ports/store.js';
 import { TokenCounter } from '../../src/core/pricing/token-counter.js';
 import { decideRoute, type RouteDecision } from '../../src/core/routing/auto/decide.js';
 import { extractFeatures } from '../../src/core/routing/auto/features.js';
@@ -33,6 +32,7 @@ import type { ChatRequest } from '../../src/wire/chat.js';
 import { labelledRequests, uniqueRequestCount, type Label, type LabelledRequest } from './dataset/index.js';
 import { benchRoutes, PricedMockProvider } from './mock-deployments.js';
 import { report, type Outcome, type StackOutcome } from './report.js';
+import { testKey } from '../../test/support/call-context.js';
 
 const config = parseAutoRouteConfig({
   tiers: [
@@ -79,20 +79,7 @@ const stack = gatewayWith([
     },
   }),
 ]);
-const key = {
-  id: 'bench',
-  name: 'bench',
-  prefix: 'bw_bench',
-  tenant: 'bench',
-  allowedModels: null,
-  rpm: null,
-  tpm: null,
-  budget: null,
-  tags: {},
-  piiPolicy: null,
-  createdAt: 0,
-  revokedAt: null,
-} as VirtualKey;
+const key = testKey({ id: 'bench', name: 'bench', prefix: 'bw_bench', tenant: 'bench' });
 
 async function send(entry: LabelledRequest, model: string, index: number, through: Gateway = gateway): Promise<CallContext> {
   // A fresh copy per call: middleware may adjust the request (e.g. strip routing metadata).
