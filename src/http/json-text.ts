@@ -61,7 +61,7 @@ const surrogateEscape = /\\u[dD][89a-fA-F]/;
 
 /**
  * Checks the shape, then parses with `__proto__` keys refused (as Fastify's own parser) and
- * lone surrogates replaced by U+FFFD, as any UTF-8 encoder on the way to a provider would
+ * lone surrogates replaced by U+FFFD, as every UTF-8 encoder on the way to a provider would
  * replace them. Left in, each one made every later JSON.stringify of the request take the
  * slow path: 4 MB of `\ud800` escapes cost ~70 ms per serialisation, several per call.
  */
