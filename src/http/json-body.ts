@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { BreakwaterError } from '../core/errors/breakwater-error.js';
 import { JsonParseThread } from './json-parse-thread.js';
-import { maxNesting, maxNumberDigits, maxObjectMembers, parseJsonBody, type JsonParseOutcome } from './json-text.js';
+import { maxContainers, maxNesting, maxNumberDigits, maxObjectMembers, parseJsonBody, type JsonParseOutcome } from './json-text.js';
 
 /**
  * Bodies at least this large are parsed in a worker thread. Below it the parse costs the loop
@@ -36,6 +36,8 @@ function bodyError(outcome: Exclude<JsonParseOutcome, { ok: true }>): Breakwater
       return new BreakwaterError('INVALID_REQUEST', `The request body nests arrays and objects deeper than ${maxNesting} levels; flatten it.`);
     case 'members':
       return new BreakwaterError('INVALID_REQUEST', `An object in the request body has more than ${maxObjectMembers} members; send fewer (metadata takes 16).`);
+    case 'containers':
+      return new BreakwaterError('INVALID_REQUEST', `The request body holds more than ${maxContainers} objects and arrays; send fewer (chat takes at most 10,000 messages).`);
     case 'digits':
       return new BreakwaterError('INVALID_REQUEST', `A number in the request body has more than ${maxNumberDigits} digits in a row; send it with fewer (a double keeps 17).`);
   }

@@ -6,8 +6,14 @@ export const maxNesting = 64;
 export const maxObjectMembers = 10_000;
 /** Most digits in a row a number may have, fraction and exponent each counted apart; a double holds 17 significant ones. */
 export const maxNumberDigits = 400;
+/**
+ * Most objects and arrays in one body. 10,000 messages with their content parts and tool calls
+ * stay well under it; 4 MB of one-field objects is 140,000, which cost ~130 ms to parse and more
+ * than that to hand from the parse thread to the event loop (structured clone is per object).
+ */
+export const maxContainers = 50_000;
 
-export type ShapeProblem = 'depth' | 'members' | 'digits';
+export type ShapeProblem = 'depth' | 'members' | 'digits' | 'containers';
 
 /** A request body read as JSON: the value, or what is wrong with it (no error objects: it crosses a thread). */
 export type JsonParseOutcome = { ok: true; value: unknown } | { ok: false; shape: ShapeProblem } | { ok: false; syntax: string };
@@ -22,10 +28,12 @@ export type JsonParseAnswer = { id: number } & JsonParseOutcome;
  * What is wrong with a JSON text's shape, if anything, found in one pass over its bytes
  * (strings skipped; UTF-8 continuation bytes are never ASCII, so bytes are safe to test),
  * stopping as soon as a limit is passed: nesting deeper than `limits.depth`, an object with
- * more than `limits.members` members, or a number with more than `limits.digits` digits in a row.
+ * more than `limits.members` members, more than `limits.containers` objects and arrays in all
+ * (when given), or a number with more than `limits.digits` digits in a row.
  */
-export function shapeProblem(bytes: Uint8Array, limits: { depth: number; members: number; digits: number }): ShapeProblem | undefined {
+export function shapeProblem(bytes: Uint8Array, limits: { depth: number; members: number; digits: number; containers?: number }): ShapeProblem | undefined {
   const members = new Int32Array(limits.depth + 1);
+  let containers = limits.containers ?? Number.POSITIVE_INFINITY;
   let depth = 0;
   let digits = 0;
   for (let index = 0; index < bytes.length; index++) {
@@ -44,6 +52,7 @@ export function shapeProblem(bytes: Uint8Array, limits: { depth: number; members
       }
     } else if (byte === 0x5b /* [ */ || byte === 0x7b /* { */) {
       if (++depth > limits.depth) return 'depth';
+      if (--containers < 0) return 'containers';
       members[depth] = 0;
     } else if (byte === 0x5d /* ] */ || byte === 0x7d /* } */) {
       if (depth > 0) depth--;
@@ -55,7 +64,7 @@ export function shapeProblem(bytes: Uint8Array, limits: { depth: number; members
   return undefined;
 }
 
-const limits = { depth: maxNesting, members: maxObjectMembers, digits: maxNumberDigits };
+const limits = { depth: maxNesting, members: maxObjectMembers, digits: maxNumberDigits, containers: maxContainers };
 /** A `\uD800`-`\uDFFF` escape: the only way a lone surrogate gets into a string that came as UTF-8. */
 const surrogateEscape = /\\u[dD][89a-fA-F]/;
 

@@ -256,6 +256,13 @@ describe('JSON bodies are checked for shape before they are parsed', () => {
     assert.equal(await shape(JSON.stringify({ list: Array.from({ length: 5_000 }, () => ({ a: 'x:y' })) })), undefined, 'arrays are not capped, colons in strings do not count');
   });
 
+  it('counts the objects and arrays of the whole body, not those inside strings', async () => {
+    const many = (count: number) => `{"list":[${Array.from({ length: count - 2 }, () => '{}').join(',')}],"text":"${'[{'.repeat(1_000)}"}`;
+    const shapeWith = async (text: string) => (await import('../../src/http/json-text.js')).shapeProblem(Buffer.from(text), { ...limits, containers: 5_000 });
+    assert.equal(await shapeWith(many(5_000)), undefined, 'the body, the list and 4,998 objects');
+    assert.equal(await shapeWith(many(5_001)), 'containers');
+  });
+
   it('counts the digits of number literals, not of strings', async () => {
     assert.equal(await shape(`{"max_tokens":${'9'.repeat(401)}}`), 'digits');
     assert.equal(await shape(`{"temperature":0.${'1'.repeat(400)}}`), undefined);
