@@ -534,6 +534,7 @@ describe('fault suite: Redis, RabbitMQ and PostgreSQL each stopped and restarted
     const doubledWebhooks = [...receiver.perJobEvent].filter(([, count]) => count > 1);
     const resent = [...receiver.perDelivery].filter(([, count]) => count > 1).length;
     t.diagnostic(`webhooks: ${receiver.perJobEvent.size} job events received, ${doubledWebhooks.length} more than once (${resent} of them the same delivery sent again)`);
+    if (doubledWebhooks.length > 0) await diagnoseUnfinished(t, sql, servers, cluster!.id.replaceAll('_', '-'));
     assert.deepEqual(doubledWebhooks.slice(0, 5), [], `${doubledWebhooks.length} job events were delivered more than once`);
     assert.equal(receiver.succeeded.size, accepted.size, 'a job.succeeded webhook for every job');
     for (const dependency of dependencies) assert.ok(await answers(dependency), `${dependency} answers again after the suite`);
