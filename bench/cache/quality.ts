@@ -42,7 +42,8 @@ export const benchRequest = (text: string): ChatRequest => ({
     { role: 'user', content: text },
   ],
 });
-const answer = (id: string): ChatCompletion => ({
+/** A cached answer whose content names the question it answers, so a lookup's hit is checkable. */
+export const benchAnswer = (id: string): ChatCompletion => ({
   id: `chatcmpl-${id}`,
   object: 'chat.completion',
   created: 0,
@@ -69,7 +70,7 @@ export async function evaluateQuality(
     const key = text.trim();
     if (answerOf.has(key)) return;
     answerOf.set(key, `a${answerOf.size}`);
-    await cache.store(benchRequest(text), tenant, alias, answer(answerOf.get(key)!), 3_600_000);
+    await cache.store(benchRequest(text), tenant, alias, benchAnswer(answerOf.get(key)!), 3_600_000);
   };
   for (const group of set.groups) await cacheText(group.question);
   for (const pair of set.pairs) await cacheText(pair.cached);

@@ -19,12 +19,11 @@ import type { VectorIndexStore } from '../../src/core/ports/vector-index.js';
 import { normaliseText } from '../../src/core/semantic-cache/normalise.js';
 import { describePrompt } from '../../src/core/semantic-cache/scope.js';
 import { SemanticCache, thresholdFor } from '../../src/core/semantic-cache/semantic-cache.js';
-import type { ChatCompletion } from '../../src/wire/chat.js';
 import { loadBlindSet } from './blind-set.js';
 import { calibrationEmbedder } from './calibration-embedder.js';
 import { nearMisses } from './near-misses.js';
 import { paraphraseGroups } from './paraphrases.js';
-import { benchRequest as request, evaluateQuality, type QualityRow, type QualitySet, type Tally } from './quality.js';
+import { benchAnswer as answer, benchRequest as request, evaluateQuality, type QualityRow, type QualitySet, type Tally } from './quality.js';
 import { syntheticPrompts } from './synthetic-prompts.js';
 
 const argument = (name: string, fallback: number) => Number(process.argv.find((item) => item.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
@@ -54,13 +53,6 @@ const external =
 const qualityEmbedder: Embedder = external ?? new HashedNgramEmbedder({ dimension: settings.dimension });
 const defaultThreshold = thresholdFor(qualityEmbedder);
 const thresholds = [0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, defaultThreshold].sort((a, b) => a - b).filter((value, index, all) => all[index - 1] !== value);
-const answer = (id: string): ChatCompletion => ({
-  id: `chatcmpl-${id}`,
-  object: 'chat.completion',
-  created: 0,
-  model: 'bench-model',
-  choices: [{ index: 0, message: { role: 'assistant', content: id }, finish_reason: 'stop' }],
-});
 
 function openQualityCache(): SemanticCache {
   return new SemanticCache({
