@@ -2,8 +2,10 @@ import type { FeedbackStore } from './feedback-store.js';
 import type { DispatchOutbox } from './dispatch-outbox.js';
 import type { JobStore } from './job-store.js';
 import type { PromptStore } from './prompt-store.js';
+import type { PromptRegistryStore } from './prompt-registry.js';
 import type { RecordStore } from './record-store.js';
 import type { WebhookDeliveryStore } from './webhook-delivery-store.js';
+import type { WorkflowStore } from './workflow-store.js';
 
 /** A virtual key as stored: the secret itself is never stored, only its SHA-256 hash. */
 export interface VirtualKey {
@@ -137,9 +139,13 @@ export interface Store {
   readonly records: RecordStore;
   readonly deliveries: WebhookDeliveryStore;
   readonly prompts: PromptStore;
+  /** Named prompts with immutable versions, movable labels and their audit trail. */
+  readonly promptRegistry: PromptRegistryStore;
   readonly dispatches: DispatchOutbox;
   /** Routed calls of `auto` aliases and their ratings (route feedback). */
   readonly feedback: FeedbackStore;
+  /** Workflow runs, their journals and approval requests. */
+  readonly workflows: WorkflowStore;
   migrate(): Promise<{ applied: string[] }>;
   /** Resolves when the store answers a trivial query (readiness). */
   ping(): Promise<void>;

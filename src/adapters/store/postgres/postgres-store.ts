@@ -8,9 +8,11 @@ import { PostgresKeyStore } from './postgres-key-store.js';
 import { PostgresLedgerStore } from './postgres-ledger-store.js';
 import { PostgresFeedbackStore } from './postgres-feedback-store.js';
 import { PostgresPromptStore } from './postgres-prompt-store.js';
+import { PostgresPromptRegistry } from './postgres-prompt-registry.js';
 import { PostgresDispatchOutbox } from './postgres-dispatch-outbox.js';
 import { PostgresRecordStore } from './postgres-record-store.js';
 import { PostgresWebhookDeliveryStore } from './postgres-webhook-delivery-store.js';
+import { PostgresWorkflowStore } from './postgres-workflow-store.js';
 import { guardPool, storeUnreachableAtStart } from './store-unavailable.js';
 import { withTransaction } from './with-transaction.js';
 
@@ -47,13 +49,16 @@ export class PostgresStore implements Store {
   readonly records: PostgresRecordStore;
   readonly deliveries: PostgresWebhookDeliveryStore;
   readonly prompts: PostgresPromptStore;
+  readonly promptRegistry: PostgresPromptRegistry;
   readonly dispatches: PostgresDispatchOutbox;
   readonly feedback: PostgresFeedbackStore;
+  readonly workflows: PostgresWorkflowStore;
   private closed = false;
 
   private constructor(
     private readonly pool: pg.Pool,
     private readonly reads: pg.Pool,
+    connectionString: string,
   ) {
     this.keys = new PostgresKeyStore(pool, reads);
     this.ledger = new PostgresLedgerStore(pool);
@@ -61,8 +66,10 @@ export class PostgresStore implements Store {
     this.records = new PostgresRecordStore(reads);
     this.deliveries = new PostgresWebhookDeliveryStore(pool, reads);
     this.prompts = new PostgresPromptStore(pool);
+    this.promptRegistry = new PostgresPromptRegistry(pool, reads, connectionString);
     this.dispatches = new PostgresDispatchOutbox(pool);
     this.feedback = new PostgresFeedbackStore(pool);
+    this.workflows = new PostgresWorkflowStore(pool, reads);
   }
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
@@ -75,7 +82,7 @@ export class PostgresStore implements Store {
     };
     const pool = open(options.poolSize ?? 10);
     const readPoolSize = options.readPoolSize ?? 4;
-    const store = new PostgresStore(pool, readPoolSize > 0 ? open(readPoolSize) : pool);
+    const store = new PostgresStore(pool, readPoolSize > 0 ? open(readPoolSize) : pool, options.connectionString);
     try {
       await store.migrate();
     } catch (error) {
@@ -114,6 +121,7 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.promptRegistry.close();
     await Promise.all([this.pool.end(), ...(this.reads === this.pool ? [] : [this.reads.end()])]);
   }
 }

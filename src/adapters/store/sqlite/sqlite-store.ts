@@ -10,9 +10,11 @@ import { GroupCommit } from './group-commit.js';
 import { SqliteJobStore } from './sqlite-job-store.js';
 import { SqliteFeedbackStore } from './sqlite-feedback-store.js';
 import { SqlitePromptStore } from './sqlite-prompt-store.js';
+import { SqlitePromptRegistry } from './sqlite-prompt-registry.js';
 import { SqliteDispatchOutbox } from './sqlite-dispatch-outbox.js';
 import { SqliteRecordStore } from './sqlite-record-store.js';
 import { SqliteWebhookDeliveryStore } from './sqlite-webhook-delivery-store.js';
+import { SqliteWorkflowStore } from './sqlite-workflow-store.js';
 
 /** The queue and the store's job-side domains, which share the file's group commit. */
 interface JobDomains {
@@ -21,6 +23,8 @@ interface JobDomains {
   records: SqliteRecordStore;
   deliveries: SqliteWebhookDeliveryStore;
   prompts: SqlitePromptStore;
+  workflows: SqliteWorkflowStore;
+  promptRegistry: SqlitePromptRegistry;
 }
 
 const defaultQueueOptions: SqliteQueueOptions = { backoffBaseMs: 1_000, backoffMaxMs: 300_000 };
@@ -82,6 +86,14 @@ export class SqliteStore implements Store {
     return this.prepared().prompts;
   }
 
+  get promptRegistry(): SqlitePromptRegistry {
+    return this.prepared().promptRegistry;
+  }
+
+  get workflows(): SqliteWorkflowStore {
+    return this.prepared().workflows;
+  }
+
   /** Statements are prepared on first use, once migrations have made their tables. */
   private prepared(): JobDomains {
     if (!this.jobDomains) {
@@ -92,6 +104,8 @@ export class SqliteStore implements Store {
         records: new SqliteRecordStore(this.database),
         deliveries: new SqliteWebhookDeliveryStore(this.database, this.writes),
         prompts: new SqlitePromptStore(this.database, this.writes),
+        workflows: new SqliteWorkflowStore(this.database, this.writes),
+        promptRegistry: new SqlitePromptRegistry(this.database, this.writes),
       };
     }
     return this.jobDomains;
