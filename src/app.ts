@@ -12,6 +12,7 @@ import type { JobService } from './core/jobs/job-service.js';
 import type { Worker } from './core/jobs/worker.js';
 import { BreakwaterError } from './core/errors/breakwater-error.js';
 import { KeyService } from './core/keys/key-service.js';
+import { PromptRegistry } from './core/prompts/prompt-registry.js';
 import type { LedgerWriter } from './core/middleware/ledger/ledger-writer.js';
 import type { RouteRecorder } from './core/middleware/auto-route/route-recorder.js';
 import type { Pipeline } from './core/pipelines/pipeline.js';
@@ -52,6 +53,8 @@ export interface App {
   readonly metricsToken: string | undefined;
   /** Rate-limit and budget counters (the HTTP layer peeks at RPM before reading a body). */
   readonly counters: Counters;
+  /** The prompt registry: versions, labels, rollbacks, and what a request's `prompt` resolves to. */
+  readonly prompts: PromptRegistry;
   close(): Promise<void>;
 }
 
@@ -114,6 +117,13 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     logger,
   });
   const onError = (error: unknown) => logger.error({ err: error }, 'retention sweep failed');
+  const prompts = new PromptRegistry({
+    store: store.promptRegistry,
+    protectedLabels: config.prompts.protectedLabels,
+    labelCacheMs: config.prompts.labelCacheMs,
+    sharedStore: store.capabilities.shared,
+  });
+  prompts.start();
 
   // The depth is read at each scrape, for at most a second: a broker that does not answer
   // leaves the gauge out of that scrape instead of failing /metrics as a whole.
@@ -151,8 +161,10 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     adminToken,
     metricsToken,
     counters,
+    prompts,
     async close() {
       clearInterval(retention);
+      prompts.stop();
       await engine.close();
       await ledgerWriter.flush();
       await routeRecorder.flush();

@@ -11,6 +11,7 @@ import { z } from 'zod';
  */
 
 export { secretRefSchema, type SecretRef } from './secret-ref.js';
+import { promptsConfigSchema } from './llmops-config.js';
 import { secretRefSchema } from './secret-ref.js';
 import { postgresSinkConfigSchema } from './postgres-sink-config.js';
 
@@ -473,6 +474,8 @@ export const configSchema = z
         }),
       )
       .default({}),
+    /** The prompt registry: protected labels, label cache (docs/llmops.md). */
+    prompts: promptsConfigSchema.prefault({}),
     pipelines: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'pipeline names are lower-case letters, digits, - and _'), pipelineSchema).default({}),
     // Model names and the one setting share a level (`pricing.gpt-4o`, `pricing.requireForBudgets`).
     pricing: z

@@ -14,6 +14,7 @@ import { modelRoutes } from './routes/models.js';
 import { usageRoutes } from './routes/usage.js';
 import { feedbackRoutes } from './routes/feedback.js';
 import { cacheRoutes } from './routes/cache.js';
+import { promptRoutes } from './routes/prompts.js';
 import { jsonBodies } from './json-body.js';
 import { lingerAfterRefusal } from './lingering-refusal.js';
 import { routeAccess } from './route-access.js';
@@ -257,5 +258,6 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await server.register(adminKeyRoutes(app));
   await server.register(jobRoutes(app));
   await server.register(pipelineRoutes(app));
+  await server.register(promptRoutes(app));
   return server;
 }

@@ -32,6 +32,7 @@ export function testCallContext(overrides: Partial<CallContext> & Pick<CallConte
     requestedAlias: alias,
     routeDecision: undefined,
     routeHints: undefined,
+    prompt: undefined,
     input: { operation: 'chat', request: { model: alias, messages: [{ role: 'user', content: 'hi' }] } },
     stream: false,
     cacheControl: { noStore: false, noCache: false },

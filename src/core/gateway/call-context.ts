@@ -1,4 +1,5 @@
 import type { BreakwaterError } from '../errors/breakwater-error.js';
+import type { ServedPrompt } from '../prompts/prompted-request.js';
 import type { VirtualKey } from '../ports/store.js';
 import type { AliasRoute } from '../routing/alias-route.js';
 import type { RouteHints } from '../routing/auto/features.js';
@@ -46,6 +47,8 @@ export interface CallContext {
   route: AliasRoute;
   /** Set by the cost-aware router: the tier it picked and why, for headers and the ledger. */
   routeDecision: { tier: string; reason: string } | undefined;
+  /** The registry prompt version the request was built from (a chat `prompt` reference, a pipeline's `name@label`). */
+  readonly prompt: ServedPrompt | undefined;
   /** Set by the structured-call cascade (middleware/cascade) on a call it took over. */
   cascade?: CallCascade | undefined;
   readonly input: CallInput;

@@ -6,6 +6,7 @@ import type { AliasRoute } from '../routing/alias-route.js';
 import type { RouteHints } from '../routing/auto/features.js';
 import type { Router } from '../routing/router.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../../wire/chat.js';
+import type { ServedPrompt } from '../prompts/prompted-request.js';
 import type { CallContext, CallInput, CallOutcome, CallSettlement, ModelMiddleware } from './call-context.js';
 import { StreamAssembler } from './stream-assembly.js';
 
@@ -17,6 +18,8 @@ export interface GatewayCall {
   cacheControl: { noStore: boolean; noCache: boolean };
   /** Hints for an `auto` alias's router, from the HTTP headers. */
   routeHints?: RouteHints | undefined;
+  /** The registry prompt version the request was built from. */
+  prompt?: ServedPrompt | undefined;
   signal: AbortSignal;
   startedAt: number;
 }
@@ -103,6 +106,7 @@ export class Gateway {
       signal: call.signal,
       startedAt: call.startedAt,
       routeHints: call.routeHints,
+      prompt: call.prompt,
       requestedAlias: route.alias,
       route,
       routeDecision: undefined,

@@ -75,6 +75,9 @@ export interface UsageRow {
   cascade?: 'answered' | 'escalated' | null;
   /** What an escalated call's discarded first answer cost; included in `costUsd`. */
   cascadeFirstCostUsd?: number | null;
+  /** The registry prompt (name and version) the request was served with; null (or absent) when none. */
+  promptName?: string | null;
+  promptVersion?: number | null;
 }
 
 export interface UsageQuery {

@@ -4,6 +4,7 @@ import type { CallContext } from '../../core/gateway/call-context.js';
 import { completionToChunks } from '../../core/gateway/stream-assembly.js';
 import type { ChatCompletionChunk } from '../../wire/chat.js';
 import { parseChatBody } from '../chat-body.js';
+import { hasPrompt, resolvePromptedBody } from '../prompted-chat-body.js';
 import { arrivalTime, cacheControl, clientSignal, type ConcurrencyGate, routeHints } from '../request-context.js';
 import { callerKey } from '../route-access.js';
 import { writeServerSentEvents } from '../sse-writer.js';
@@ -21,6 +22,7 @@ export function gatewayHeaders(context: CallContext): Record<string, string> {
     // A header value is one line of visible ASCII: the reason is plain English, squeezed to that.
     headers['x-breakwater-route-reason'] = context.routeDecision.reason.replace(/[^\x20-\x7e]+/g, ' ').slice(0, 512);
   }
+  if (context.prompt) headers['x-breakwater-prompt'] = `${context.prompt.name}@${context.prompt.version}`;
   const cascade = context.cascade;
   if (cascade && cascade.outcome !== 'pending') {
     const value = cascade.outcome === 'escalated' ? `escalated; from=${cascade.first}; first_cost_usd=${cascade.firstCostUsd.toFixed(8)}` : `answered; model=${cascade.first}`;
@@ -36,7 +38,9 @@ export function chatRoutes(app: App, gate: ConcurrencyGate): FastifyPluginAsync 
       const release = gate.enter();
       try {
         const key = callerKey(request);
-        const body = parseChatBody(request.body);
+        // Only a body with a `prompt` pays for the registry (and an await).
+        const prompted = hasPrompt(request.body) ? await resolvePromptedBody(app, key, request.body) : undefined;
+        const body = parseChatBody(prompted ? prompted.body : request.body);
         const stream = body.stream === true;
         const includeUsage = body.stream_options?.include_usage === true;
         const { context, outcome } = await app.gateway.call({
@@ -46,6 +50,7 @@ export function chatRoutes(app: App, gate: ConcurrencyGate): FastifyPluginAsync 
           stream,
           cacheControl: cacheControl(request),
           routeHints: routeHints(request),
+          prompt: prompted?.prompt,
           signal: clientSignal(reply),
           startedAt,
         });

@@ -13,10 +13,10 @@ const nanosPerUsd = 1_000_000_000;
  */
 const insertBatch = `INSERT INTO usage (ts, request_id, key_id, alias, deployment, operation, input_tokens, output_tokens, cost_nanos,
                                         latency_ms, overhead_ms, status, cache, error_code, route_tier, route_reason, pii,
-                                        cascade, cascade_first_cost_nanos)
+                                        cascade, cascade_first_cost_nanos, prompt_name, prompt_version)
   SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::integer[], $8::integer[],
                        $9::bigint[], $10::double precision[], $11::double precision[], $12::smallint[], $13::smallint[], $14::text[],
-                       $15::text[], $16::text[], $17::jsonb[], $18::smallint[], $19::bigint[])`;
+                       $15::text[], $16::text[], $17::jsonb[], $18::smallint[], $19::bigint[], $20::text[], $21::integer[])`;
 
 export class PostgresLedgerStore implements LedgerStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -25,7 +25,7 @@ export class PostgresLedgerStore implements LedgerStore {
     if (rows.length === 0) return;
     const column = <T>(value: (row: UsageRow) => T): T[] => rows.map(value);
     await this.pool.query({
-      name: 'bw-usage-insert-v3',
+      name: 'bw-usage-insert-v4',
       text: insertBatch,
       values: [
         column((row) => row.ts),
@@ -47,6 +47,8 @@ export class PostgresLedgerStore implements LedgerStore {
         column((row) => (row.pii === null ? null : JSON.stringify(row.pii))),
         column((row) => (row.cascade ? cascadeCode[row.cascade] : null)),
         column((row) => (row.cascadeFirstCostUsd == null ? null : Math.round(row.cascadeFirstCostUsd * nanosPerUsd))),
+        column((row) => row.promptName ?? null),
+        column((row) => row.promptVersion ?? null),
       ],
     });
   }

@@ -19,8 +19,8 @@ export class SqliteLedgerStore implements LedgerStore {
     const insert = this.database.prepare(
       `INSERT INTO usage (ts, request_id, key_id, alias, deployment, operation, input_tokens, output_tokens, cost_nanos,
                           latency_ms, overhead_ms, status, cache, error_code, route_tier, route_reason, pii,
-                          cascade, cascade_first_cost_nanos)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                          cascade, cascade_first_cost_nanos, prompt_name, prompt_version)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.statements = {
       insert,
@@ -49,6 +49,8 @@ export class SqliteLedgerStore implements LedgerStore {
           row.pii === null ? null : JSON.stringify(row.pii),
           row.cascade ? cascadeCode[row.cascade] : null,
           row.cascadeFirstCostUsd == null ? null : Math.round(row.cascadeFirstCostUsd * 1_000_000_000),
+          row.promptName ?? null,
+          row.promptVersion ?? null,
         );
       }
     });

@@ -26,6 +26,8 @@ export function ledger(writer: LedgerWriter): ModelMiddleware {
         pii: Object.keys(context.pii).length === 0 ? null : context.pii,
         cascade: context.cascade && context.cascade.outcome !== 'pending' ? context.cascade.outcome : null,
         cascadeFirstCostUsd: context.cascade?.outcome === 'escalated' ? context.cascade.firstCostUsd : null,
+        promptName: context.prompt?.name ?? null,
+        promptVersion: context.prompt?.version ?? null,
       });
     });
     return next();
