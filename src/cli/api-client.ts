@@ -165,13 +165,18 @@ export class ApiClient {
     await this.dispatcher.close();
   }
 
-  private async send<Body>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Body }> {
+  /** Any JSON endpoint (the prompts commands use it); an error envelope becomes a ClientError. */
+  call<Body>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<{ status: number; body: Body }> {
+    return this.send<Body>(method, path, body);
+  }
+
+  private async send<Body>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Body }> {
     const response = await this.open(method, path, body, headers);
     if (response.statusCode >= 400) throw await envelopeError(response);
     return { status: response.statusCode, body: (await response.body.json()) as Body };
   }
 
-  private async open(method: 'GET' | 'POST', path: string, body: unknown, headers: Record<string, string>, signal?: AbortSignal): Promise<Dispatcher.ResponseData> {
+  private async open(method: 'GET' | 'POST' | 'PUT', path: string, body: unknown, headers: Record<string, string>, signal?: AbortSignal): Promise<Dispatcher.ResponseData> {
     try {
       return await request(this.baseUrl + path, {
         method,

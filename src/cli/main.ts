@@ -13,6 +13,7 @@ import { runCommand } from './run-command.js';
 import { jobsCommand } from './jobs-command.js';
 import { modelsCommand } from './models-command.js';
 import { routerCommand } from './router-command.js';
+import { promptsCommand } from './prompts-command.js';
 
 const program = new Command()
   .name('breakwater')
@@ -27,6 +28,7 @@ program.addCommand(runCommand());
 program.addCommand(jobsCommand());
 program.addCommand(modelsCommand());
 program.addCommand(routerCommand());
+program.addCommand(promptsCommand());
 
 try {
   await program.parseAsync(process.argv);
