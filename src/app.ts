@@ -7,6 +7,12 @@ import { createProvider, type ProviderServices } from './adapters/providers/crea
 import { openAdapters } from './adapters/open-adapters.js';
 import { buildGateway } from './compose/gateway.js';
 import { startJobEngine } from './compose/jobs.js';
+import { openRetrieval, retrievalEnabled } from './compose/retrieval.js';
+import { CollectionService } from './core/retrieval/collection-service.js';
+import { CitedAnswers } from './core/retrieval/cited-answer.js';
+import { buildWorkflows } from './compose/workflows.js';
+import type { WorkflowDefinition } from './core/workflows/definition.js';
+import type { WorkflowService } from './core/workflows/workflow-service.js';
 import type { Gateway } from './core/gateway/gateway.js';
 import type { JobService } from './core/jobs/job-service.js';
 import type { Worker } from './core/jobs/worker.js';
@@ -33,7 +39,11 @@ export interface App {
   readonly store: Store;
   readonly queue: JobQueue;
   readonly jobs: JobService;
+  /** Workflow runs and approvals (the API side; advance jobs run on workers). */
+  readonly workflows: WorkflowService;
   readonly pipelines: ReadonlyMap<string, Pipeline>;
+  /** Collections, search and cited answers; undefined when retrieval is off (docs/retrieval.md). */
+  readonly retrieval: { collections: CollectionService; answers: CitedAnswers } | undefined;
   /** The worker, when this process runs jobs (role worker or all). */
   readonly worker: Worker | undefined;
   readonly keys: KeyService;
@@ -66,6 +76,8 @@ export interface CreateAppOptions {
   role?: Role;
   /** What providers may use from the host, e.g. downloading a local model on first use (`serve` passes it). */
   services?: ProviderServices;
+  /** Workflow definitions given in code (tests, the demo), besides workflows.files. */
+  workflows?: readonly WorkflowDefinition[];
 }
 
 /**
@@ -133,13 +145,28 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     const depth = await Promise.race([queue.depth().catch(() => undefined), timeout]).finally(() => clearTimeout(timer));
     return depth ? { ...depth } : {};
   };
-  const engine = await startJobEngine({ config, env, adapters, gateway, logger, role });
+  const workflows = await buildWorkflows({ config, env, adapters, gateway, logger, role, ...(options.workflows ? { definitions: options.workflows } : {}) });
+  const retrievalParts = retrievalEnabled(config) ? await openRetrieval(config, env, gateway) : undefined;
+  const engine = await startJobEngine({
+    config,
+    env,
+    adapters,
+    gateway,
+    logger,
+    role,
+    handlers: { workflow: workflows.handler, ...(retrievalParts ? { ingest: retrievalParts.ingest } : {}) },
+  });
+  const collections = retrievalParts
+    ? new CollectionService({ store: retrievalParts.store, embedder: retrievalParts.embedder, gateway, jobs: engine.jobs, builtinDimension: config.retrieval.builtinDimension })
+    : undefined;
+  workflows.start(engine.wakeRelay);
   const { jobs, pipelines, worker } = engine;
 
   const retention = setInterval(() => {
     store.ledger.deleteUsageBefore(Date.now() - config.ledger.retentionDays * 86_400_000).catch(onError);
     store.feedback.deleteBefore(Date.now() - config.ledger.retentionDays * 86_400_000).catch(onError);
     store.jobs.deleteFinishedBefore(Date.now() - config.jobs.retentionDays * 86_400_000).catch(onError);
+    store.workflows.deleteFinishedBefore(Date.now() - config.workflows.retentionDays * 86_400_000).catch(onError);
   }, 3_600_000).unref();
 
   return {
@@ -148,7 +175,9 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     store,
     queue,
     jobs,
+    workflows: workflows.service,
     pipelines,
+    retrieval: collections ? { collections, answers: new CitedAnswers(collections, gateway) } : undefined,
     worker,
     keys: new KeyService(store.keys),
     gateway,
@@ -166,6 +195,8 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
       clearInterval(retention);
       prompts.stop();
       await engine.close();
+      await retrievalParts?.close();
+      await workflows.close();
       await ledgerWriter.flush();
       await routeRecorder.flush();
       await semanticCache?.close();

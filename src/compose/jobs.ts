@@ -10,6 +10,7 @@ import { resolveSecret } from '../config/secrets.js';
 import { BreakwaterError } from '../core/errors/breakwater-error.js';
 import type { Gateway } from '../core/gateway/gateway.js';
 import { ChatJobHandler } from '../core/jobs/chat-job.js';
+import type { JobHandler } from '../core/jobs/job-handler.js';
 import { JobService } from '../core/jobs/job-service.js';
 import { OutboxRelay } from '../core/jobs/outbox-relay.js';
 import { PipelineJobHandler } from '../core/jobs/pipeline-job.js';
@@ -27,12 +28,16 @@ export interface JobParts {
   logger: Logger;
   /** Runs jobs (a worker) unless 'api'. */
   role: 'api' | 'worker' | 'all';
+  /** Handlers of job kinds built elsewhere (workflow). */
+  handlers?: { workflow?: JobHandler; ingest?: JobHandler };
 }
 
 export interface JobEngine {
   jobs: JobService;
   pipelines: ReadonlyMap<string, Pipeline>;
   worker: Worker | undefined;
+  /** Publishes newly written jobs at once when the queue is a broker (a no-op otherwise). */
+  wakeRelay(): void;
   close(): Promise<void>;
 }
 
@@ -99,6 +104,8 @@ export async function startJobEngine(parts: JobParts): Promise<JobEngine> {
       handlers: {
         chat: new ChatJobHandler(gateway),
         pipeline: new PipelineJobHandler({ gateway, pipelines, documents, limits: config.jobs.documents }),
+        workflow: parts.handlers?.workflow ?? unavailableHandler('workflow'),
+        ingest: parts.handlers?.ingest ?? unavailableHandler('ingest'),
       },
       concurrency: config.jobs.concurrency,
       leaseMs: config.jobs.leaseMs,
@@ -129,6 +136,7 @@ export async function startJobEngine(parts: JobParts): Promise<JobEngine> {
     jobs,
     pipelines,
     worker,
+    wakeRelay: () => relay?.wake(),
     async close() {
       await worker?.stop(config.jobs.shutdownGraceMs);
       await dispatcher?.stop();
@@ -136,6 +144,15 @@ export async function startJobEngine(parts: JobParts): Promise<JobEngine> {
       await Promise.all([...pipelines.values()].flatMap((pipeline) => pipeline.sinks.map((sink) => (sink.type === 'external' ? sink.sink.close?.() : undefined))));
       await relay?.stop();
       await documents.close();
+    },
+  };
+}
+
+/** A job kind this process was built without: its jobs fail with a clear error instead of a crash. */
+function unavailableHandler(kind: string): JobHandler {
+  return {
+    run: async () => {
+      throw new BreakwaterError('CONFIG_INVALID', `This worker was started without a handler for ${kind} jobs.`);
     },
   };
 }

@@ -11,7 +11,7 @@ import { z } from 'zod';
  */
 
 export { secretRefSchema, type SecretRef } from './secret-ref.js';
-import { promptsConfigSchema } from './llmops-config.js';
+import { promptsConfigSchema, shadowConfigSchema } from './llmops-config.js';
 import { secretRefSchema } from './secret-ref.js';
 import { postgresSinkConfigSchema } from './postgres-sink-config.js';
 
@@ -455,6 +455,47 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Collections, ingestion, hybrid search and cited answers (docs/retrieval.md). */
+    retrieval: z
+      .object({
+        /** Unset: on with a SQLite store, off with PostgreSQL (which needs the `vector` extension: pgvector). */
+        enabled: z.boolean().optional(),
+        /** The embedded shape's retrieval file; unset: retrieval.sqlite beside store.path. */
+        path: z.string().min(1).optional(),
+        /** Dimension of the built-in embedder for collections that do not name one. */
+        builtinDimension: z.number().int().min(16).max(4_096).default(256),
+        /** The embedded HNSW graphs (one per collection). */
+        hnsw: z
+          .object({
+            m: z.number().int().min(4).max(64).default(16),
+            efConstruction: z.number().int().min(16).max(1_000).default(100),
+            efSearch: z.number().int().min(8).max(1_000).default(64),
+          })
+          .strict()
+          .prefault({}),
+        /** Ingested documents may be given by URL (fetched through the SSRF guard; webhooks.allow applies). */
+        fetchUrls: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    /** Agent workflows (docs/workflows.md). */
+    workflows: z
+      .object({
+        /** Definitions: YAML or JSON files, or JavaScript/TypeScript modules whose default export is a defineWorkflow() (or a list). */
+        files: z.array(z.string().min(1)).default([]),
+        /** How long an approval request waits before it expires (a rejection by `system`); default 7 days. */
+        approvalTimeoutMs: z.number().int().positive().default(7 * 86_400_000),
+        /** How often worker nodes expire approvals and look for stalled runs. */
+        sweepMs: z.number().int().positive().default(5_000),
+        /** A queued or running run whose row has not moved for this long gets its advance job again. */
+        stalledMs: z.number().int().positive().default(60_000),
+        /** Claims an advance job may take before the run fails (a worker killed mid-run is one). */
+        maxAttempts: z.number().int().min(1).max(100).default(20),
+        /** Finished runs (with their journals and approvals) are deleted after this. */
+        retentionDays: z.number().int().positive().default(30),
+      })
+      .strict()
+      .prefault({}),
     /** Personal data in requests, for every alias without its own `pii`. */
     pii: piiPolicySchema.prefault({}),
     /** Cost-aware `auto` aliases: each picks one of its tiers (model aliases) per request. */
@@ -476,6 +517,8 @@ export const configSchema = z
       .default({}),
     /** The prompt registry: protected labels, label cache (docs/llmops.md). */
     prompts: promptsConfigSchema.prefault({}),
+    /** Shadow mode: candidates run beside sampled primary calls, compared, never served (docs/llmops.md). */
+    shadows: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'shadow names are lower-case letters, digits, - and _'), shadowConfigSchema).default({}),
     pipelines: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'pipeline names are lower-case letters, digits, - and _'), pipelineSchema).default({}),
     // Model names and the one setting share a level (`pricing.gpt-4o`, `pricing.requireForBudgets`).
     pricing: z

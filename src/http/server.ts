@@ -8,7 +8,10 @@ import { adminKeyRoutes } from './routes/admin-keys.js';
 import { chatRoutes } from './routes/chat.js';
 import { embeddingsRoutes } from './routes/embeddings.js';
 import { jobRoutes } from './routes/jobs.js';
+import { workflowRoutes } from './routes/workflows.js';
+import { approvalRoutes } from './routes/approvals.js';
 import { pipelineRoutes } from './routes/pipelines.js';
+import { collectionRoutes } from './routes/collections.js';
 import { healthRoutes } from './routes/health.js';
 import { modelRoutes } from './routes/models.js';
 import { usageRoutes } from './routes/usage.js';
@@ -257,7 +260,10 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await server.register(cacheRoutes(app));
   await server.register(adminKeyRoutes(app));
   await server.register(jobRoutes(app));
+  await server.register(workflowRoutes(app));
+  await server.register(approvalRoutes(app));
   await server.register(pipelineRoutes(app));
+  await server.register(collectionRoutes(app));
   await server.register(promptRoutes(app));
   return server;
 }

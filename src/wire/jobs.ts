@@ -87,7 +87,7 @@ export interface WireWebhookDelivery {
 export interface WireJob {
   id: string;
   object: 'job';
-  kind: 'chat' | 'pipeline';
+  kind: 'chat' | 'pipeline' | 'ingest' | 'workflow';
   pipeline: string | null;
   status: WireJobStatus;
   /** What a running job is doing (`reading document`, `extracting fields`, …). */

@@ -1,10 +1,15 @@
 import type { ChatRequest } from '../../wire/chat.js';
+import type { IngestDocument } from '../../wire/collections.js';
 
 /** What a job was asked to do, as stored beside the job (JSON bytes). */
 export type JobInput =
   | { kind: 'chat'; request: ChatRequest }
   | { kind: 'pipeline'; text: string }
-  | { kind: 'pipeline'; document: { name: string | null; mediaType: string | null /** base64 */; data: string } };
+  | { kind: 'pipeline'; document: { name: string | null; mediaType: string | null /** base64 */; data: string } }
+  /** Documents to (re)index in a collection of the job's tenant (core/retrieval/ingest-job.ts). */
+  | { kind: 'ingest'; collection: string; documents: IngestDocument[] }
+  /** Advance one workflow run as far as it goes (core/workflows/workflow-job.ts). */
+  | { kind: 'workflow'; runId: string };
 
 export function encodeJobInput(input: JobInput): Uint8Array {
   return Buffer.from(JSON.stringify(input));

@@ -3,7 +3,7 @@ import type { EnqueueRequest } from './queue.js';
 import type { StoredRecord } from './record-store.js';
 import type { WebhookDelivery, WebhookOutboxEntry } from './webhook-delivery-store.js';
 
-export type JobKind = 'chat' | 'pipeline';
+export type JobKind = 'chat' | 'pipeline' | 'ingest' | 'workflow';
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export const terminalStatuses: ReadonlySet<JobStatus> = new Set(['succeeded', 'failed', 'cancelled']);
 

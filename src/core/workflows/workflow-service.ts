@@ -1,0 +1,349 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { canonicalJson } from '../canonical-json.js';
+import { BreakwaterError } from '../errors/breakwater-error.js';
+import { encodeJobInput } from '../jobs/job-input.js';
+import type { JobEventBus } from '../ports/job-events.js';
+import type { JobStore } from '../ports/job-store.js';
+import type { Page } from '../ports/page.js';
+import type { VirtualKey } from '../ports/store.js';
+import type { WebhookTransport } from '../ports/webhook-transport.js';
+import {
+  type Approval,
+  type ApprovalListFilter,
+  finishedRunStatuses,
+  type JournalEntry,
+  type RunListFilter,
+  type WorkflowRun,
+  type WorkflowStore,
+} from '../ports/workflow-store.js';
+import { replayRun, type Replay } from './workflow-replay.js';
+import type { WorkflowRegistry } from './workflow-registry.js';
+
+export interface WorkflowServiceOptions {
+  store: WorkflowStore;
+  jobs: JobStore;
+  bus: JobEventBus;
+  registry: WorkflowRegistry;
+  webhooks: WebhookTransport | undefined;
+  /** Claims an advance job may take (a worker killed mid-run is one). */
+  advanceMaxAttempts: number;
+  /** Called after an advance job was written (the outbox relay publishes it at once). */
+  onJobCreated?: () => void;
+  now?: () => number;
+}
+
+export interface StartRun {
+  input: unknown;
+  version?: number | undefined;
+  webhookUrl?: string | undefined;
+}
+
+export interface Decision {
+  decision: 'approve' | 'reject';
+  by: string;
+  reason?: string | undefined;
+  /** Approve with these arguments instead (validated against the tool's schema). */
+  args?: unknown;
+}
+
+/** How often a follower reads the store when the bus has said nothing. */
+const storePollMs = 1_000;
+
+/**
+ * The API side of workflows: starts runs (one store write and one advance job), reads them,
+ * cancels them, records approval decisions and follows journals. Never runs a step itself:
+ * every step is taken by a worker's advance job. Everything is scoped to the key's tenant.
+ */
+export class WorkflowService {
+  private readonly now: () => number;
+
+  constructor(private readonly options: WorkflowServiceOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  get registry(): WorkflowRegistry {
+    return this.options.registry;
+  }
+
+  async start(key: VirtualKey, name: string, body: StartRun, idempotencyKey: string | undefined): Promise<{ run: WorkflowRun; created: boolean }> {
+    const workflow = this.options.registry.get(name, body.version);
+    if (!workflow) {
+      throw new BreakwaterError(
+        'WORKFLOW_NOT_FOUND',
+        `No workflow "${name}"${body.version !== undefined ? ` version ${body.version}` : ''}; registered: ${this.options.registry.names().join(', ') || 'none (list files under workflows.files)'}.`,
+        { param: 'name' },
+      );
+    }
+    if (workflow.input) {
+      const valid = workflow.input.validate(body.input);
+      if (!valid.ok) {
+        const issue = valid.issues[0]!;
+        throw new BreakwaterError('WORKFLOW_INPUT_INVALID', `input${issue.path}: ${issue.message}`, { param: `input${issue.path.replaceAll('/', '.')}` });
+      }
+    }
+    if (body.webhookUrl !== undefined) {
+      if (!this.options.webhooks)
+        throw new BreakwaterError('WEBHOOK_TARGET_FORBIDDEN', 'Webhooks are not configured on this server: set webhooks.secrets.', { param: 'webhook.url' });
+      this.options.webhooks.checkTarget(body.webhookUrl);
+    }
+    if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 255)) {
+      throw new BreakwaterError('INVALID_REQUEST', 'The Idempotency-Key header must be 1 to 255 characters.', { param: 'Idempotency-Key' });
+    }
+    const definition = workflow.definition;
+    const context = definition.context ? definition.context(body.input) : { input: body.input ?? null };
+    const now = this.now();
+    const outcome = await this.options.store.createRun({
+      id: `run_${now.toString(36)}${randomUUID().replaceAll('-', '').slice(0, 16)}`,
+      tenant: key.tenant,
+      keyId: key.id,
+      workflow: definition.name,
+      version: definition.version,
+      state: definition.initial,
+      context,
+      webhookUrl: body.webhookUrl ?? null,
+      idempotencyKey: idempotencyKey ?? null,
+      requestHash:
+        idempotencyKey === undefined
+          ? ''
+          : createHash('sha256')
+              .update(canonicalJson({ name, ...body }))
+              .digest('hex'),
+      createdAt: now,
+    });
+    // Also for a replayed start: a crash between the run and its job is mended by sending the request again.
+    if (!finishedRunStatuses.has(outcome.run.status) && outcome.run.status !== 'waiting_approval') await this.ensureAdvance(outcome.run);
+    return outcome;
+  }
+
+  async get(tenant: string, id: string): Promise<WorkflowRun> {
+    const run = await this.options.store.getRun(id, tenant);
+    if (!run) throw runNotFound(id);
+    return run;
+  }
+
+  list(tenant: string, filter: RunListFilter): Promise<Page<WorkflowRun>> {
+    return this.options.store.listRuns(tenant, filter);
+  }
+
+  async journal(tenant: string, id: string, afterSeq: number, limit: number): Promise<JournalEntry[]> {
+    await this.get(tenant, id);
+    return this.options.store.journal(id, afterSeq, limit);
+  }
+
+  /** Cancels a run that has not ended; a pending approval is cancelled with it. A worker mid-step is fenced out. */
+  async cancel(tenant: string, id: string, by: string): Promise<WorkflowRun> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const run = await this.get(tenant, id);
+      if (finishedRunStatuses.has(run.status)) throw new BreakwaterError('WORKFLOW_RUN_NOT_CANCELLABLE', `Run ${id} already ended (${run.status}).`);
+      const pending = run.status === 'waiting_approval' ? (await this.options.store.listApprovals(tenant, { runId: id, status: 'pending', limit: 1 })).data[0] : undefined;
+      const at = this.now();
+      const step = {
+        entry: { runId: id, seq: run.seq + 1, kind: 'transition' as const, state: run.state, input: { from: run.state, to: 'cancelled' }, output: null, actor: by, at },
+        run: { state: run.state, context: run.context, status: 'cancelled' as const, budgetSpentUsd: run.budgetSpentUsd, error: null },
+        ...(pending ? { decision: { id: pending.id, status: 'cancelled' as const, decidedBy: by, reason: 'run cancelled', editedArgs: null } } : {}),
+      };
+      if ((await this.options.store.appendStep(step)) === 'appended') {
+        this.announce(step.entry);
+        return { ...run, status: 'cancelled', seq: step.entry.seq, updatedAt: at, finishedAt: at };
+      }
+      // A worker wrote a step in between: read the run again.
+    }
+    throw new BreakwaterError('SERVER_OVERLOADED', `Run ${id} kept moving while it was being cancelled; retry.`, { retryAfterSeconds: 1 });
+  }
+
+  async approvals(tenant: string, filter: ApprovalListFilter): Promise<Page<Approval>> {
+    return this.options.store.listApprovals(tenant, filter);
+  }
+
+  async approval(tenant: string, id: string): Promise<Approval> {
+    const approval = await this.options.store.getApproval(id, tenant);
+    if (!approval) throw new BreakwaterError('APPROVAL_NOT_FOUND', `No approval ${id} for this key's tenant.`, { param: 'id' });
+    return approval;
+  }
+
+  /**
+   * Records a decision and queues the run's next advance. The same decision sent twice changes
+   * nothing the second time (the approval is no longer pending, and the advance job's
+   * idempotency key comes from the decision's journal seq), so a double click never advances twice.
+   */
+  async decide(tenant: string, id: string, decision: Decision): Promise<Approval> {
+    const approval = await this.approval(tenant, id);
+    const status = decision.decision === 'approve' ? 'approved' : 'rejected';
+    return this.settle(approval, status, decision.by, decision.reason ?? null, decision.args);
+  }
+
+  /** Pending approvals past their expiry become `expired` (a rejection by `system`). */
+  async expireApprovals(limit = 100): Promise<number> {
+    const expired = await this.options.store.expiredApprovals(this.now(), limit);
+    for (const approval of expired) await this.settle(approval, 'expired', 'system', 'the approval expired', undefined).catch(() => undefined);
+    return expired.length;
+  }
+
+  /**
+   * Runs queued or running whose row has not moved for `stalledMs` get their advance job
+   * again (a crash between a decision and its job); a run whose advance job failed for good
+   * (its workers kept dying) fails with that job's error.
+   */
+  async reconcile(stalledMs: number, limit = 100): Promise<number> {
+    const stalled = await this.options.store.stalledRuns(this.now() - stalledMs, limit);
+    for (const run of stalled) await this.ensureAdvance(run);
+    return stalled.length;
+  }
+
+  /**
+   * The run's journal after `afterSeq`, then live entries until the run ends or `signal` aborts.
+   * The bus only says that something was written; entries are always read from the store.
+   */
+  async *follow(tenant: string, id: string, afterSeq: number, signal: AbortSignal): AsyncGenerator<JournalEntry> {
+    await this.get(tenant, id);
+    let wake: (() => void) | undefined;
+    let news = false;
+    const unsubscribe = this.options.bus.subscribe(id, () => {
+      news = true;
+      wake?.();
+    });
+    const onAbort = () => wake?.();
+    signal.addEventListener('abort', onAbort);
+    try {
+      let last = afterSeq;
+      while (!signal.aborted) {
+        news = false;
+        const entries = await this.options.store.journal(id, last, 500);
+        for (const entry of entries) {
+          last = entry.seq;
+          yield entry;
+        }
+        if (entries.length === 500) continue;
+        const run = await this.options.store.getRun(id);
+        if (!run || (finishedRunStatuses.has(run.status) && run.seq <= last)) return;
+        if (news) continue;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, storePollMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+    } finally {
+      unsubscribe();
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Replays a run's journal against its definition, without calling any tool or model. */
+  async replay(tenant: string, id: string): Promise<Replay> {
+    const run = await this.get(tenant, id);
+    const workflow = this.options.registry.get(run.workflow, run.version);
+    if (!workflow) throw new BreakwaterError('WORKFLOW_NOT_FOUND', `This server does not have workflow ${run.workflow}@${run.version}, which run ${id} used.`);
+    return replayRun(workflow, run, await this.options.store.journal(id, 0));
+  }
+
+  /** Publishes news of a written step (SSE followers) and sends the run's webhook for approvals and ends. */
+  announce(entry: JournalEntry, run?: WorkflowRun): void {
+    this.options.bus.publish({ jobId: entry.runId, seq: entry.seq, type: 'job-progress', data: {}, at: entry.at });
+    if (!run?.webhookUrl || !this.options.webhooks) return;
+    const type = entry.kind === 'approval-request' ? 'workflow.approval_requested' : finishedRunStatuses.has(run.status) ? `workflow.${run.status}` : undefined;
+    if (!type) return;
+    const body = JSON.stringify({ type, run_id: run.id, workflow: run.workflow, status: run.status, state: run.state, seq: entry.seq, data: entry.output });
+    void this.options.webhooks.deliver({ url: run.webhookUrl, body, deliveryId: `${run.id}.${entry.seq}` });
+  }
+
+  private async settle(approval: Approval, status: 'approved' | 'rejected' | 'expired', by: string, reason: string | null, editedArgs: unknown): Promise<Approval> {
+    if (approval.status !== 'pending') {
+      if (approval.status === status && (editedArgs === undefined || canonicalJson(editedArgs) === canonicalJson(approval.editedArgs))) {
+        const run = await this.options.store.getRun(approval.runId);
+        if (run) await this.ensureAdvance(run);
+        return approval;
+      }
+      throw new BreakwaterError('APPROVAL_ALREADY_DECIDED', `Approval ${approval.id} was already ${approval.status}${approval.decidedBy ? ` by ${approval.decidedBy}` : ''}.`);
+    }
+    const run = await this.options.store.getRun(approval.runId);
+    if (!run) throw new BreakwaterError('APPROVAL_NOT_FOUND', `Approval ${approval.id} belongs to a run that no longer exists.`);
+    if (editedArgs !== undefined) {
+      const tool = this.options.registry.get(run.workflow, run.version)?.tools.get(approval.tool);
+      const valid = tool?.args.validate(editedArgs);
+      if (valid && !valid.ok) {
+        throw new BreakwaterError(
+          'INVALID_REQUEST',
+          `args do not match the schema of tool ${approval.tool}: ${valid.issues.map((issue) => `${issue.path || '/'} ${issue.message}`).join('; ')}`,
+          {
+            param: 'args',
+          },
+        );
+      }
+    }
+    const at = this.now();
+    const args = editedArgs !== undefined ? editedArgs : approval.args;
+    const step = {
+      entry: {
+        runId: run.id,
+        seq: run.seq + 1,
+        kind: 'approval-decision' as const,
+        state: run.state,
+        input: { approval: approval.id, reason },
+        output: { status, tool: approval.tool, args, edited: editedArgs !== undefined },
+        actor: by,
+        at,
+      },
+      run: { state: run.state, context: run.context, status: 'running' as const, budgetSpentUsd: run.budgetSpentUsd, error: null },
+      decision: { id: approval.id, status, decidedBy: by, reason, editedArgs: editedArgs ?? null },
+    };
+    if ((await this.options.store.appendStep(step)) === 'conflict') {
+      // Decided at the same moment by someone else (or the run was cancelled): answer with what is stored now.
+      const now = (await this.options.store.getApproval(approval.id))!;
+      if (now.status === 'pending') throw new BreakwaterError('SERVER_OVERLOADED', `Run ${run.id} moved while the decision was written; retry.`, { retryAfterSeconds: 1 });
+      return this.settle(now, status, by, reason, editedArgs);
+    }
+    const moved: WorkflowRun = { ...run, status: 'running', seq: step.entry.seq, updatedAt: at };
+    this.announce(step.entry, moved);
+    await this.ensureAdvance(moved);
+    return { ...approval, status, decidedBy: by, reason, editedArgs: editedArgs ?? null, decidedAt: at };
+  }
+
+  /** The advance job for the run's current seq: created once (its idempotency key is the run id and seq). */
+  private async ensureAdvance(run: WorkflowRun): Promise<void> {
+    const now = this.now();
+    const id = `job_${now.toString(36)}${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+    const maxAttempts = this.options.advanceMaxAttempts;
+    const { job, created } = await this.options.jobs.createJob(
+      {
+        id,
+        tenant: run.tenant,
+        keyId: run.keyId,
+        kind: 'workflow',
+        pipeline: null,
+        priority: 0,
+        source: run.workflow,
+        webhookUrl: null,
+        idempotencyKey: `workflow:${run.id}:${run.seq}`,
+        requestHash: 'workflow-advance',
+        maxAttempts,
+        metadata: { run_id: run.id },
+        createdAt: now,
+        runAt: now,
+        deadline: null,
+      },
+      encodeJobInput({ kind: 'workflow', runId: run.id }),
+      { id, tenant: run.tenant, maxAttempts },
+    );
+    if (created) {
+      this.options.onJobCreated?.();
+      return;
+    }
+    if (job.status === 'failed') {
+      // The advance job ran out of attempts (its workers kept dying): the run fails with its error.
+      const error = { code: job.error?.code ?? 'JOB_ATTEMPTS_EXHAUSTED', message: job.error?.message ?? 'The run could not be advanced.' };
+      const step = {
+        entry: { runId: run.id, seq: run.seq + 1, kind: 'error' as const, state: run.state, input: { job: job.id }, output: error, actor: 'system', at: now },
+        run: { state: run.state, context: run.context, status: 'failed' as const, budgetSpentUsd: run.budgetSpentUsd, error },
+      };
+      if ((await this.options.store.appendStep(step)) === 'appended') this.announce(step.entry, { ...run, status: 'failed' });
+    }
+  }
+}
+
+function runNotFound(id: string): BreakwaterError {
+  return new BreakwaterError('WORKFLOW_RUN_NOT_FOUND', `No workflow run ${id} for this key's tenant.`, { param: 'id' });
+}
