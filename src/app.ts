@@ -19,6 +19,8 @@ import type { Worker } from './core/jobs/worker.js';
 import { BreakwaterError } from './core/errors/breakwater-error.js';
 import { KeyService } from './core/keys/key-service.js';
 import { PromptRegistry } from './core/prompts/prompt-registry.js';
+import type { ShadowRunner } from './core/shadow/shadow-runner.js';
+import { buildShadows } from './compose/shadows.js';
 import type { LedgerWriter } from './core/middleware/ledger/ledger-writer.js';
 import type { RouteRecorder } from './core/middleware/auto-route/route-recorder.js';
 import type { Pipeline } from './core/pipelines/pipeline.js';
@@ -65,6 +67,8 @@ export interface App {
   readonly counters: Counters;
   /** The prompt registry: versions, labels, rollbacks, and what a request's `prompt` resolves to. */
   readonly prompts: PromptRegistry;
+  /** Declared shadows by name (shadow mode), for their reports. */
+  readonly shadows: ReadonlyMap<string, ShadowRunner>;
   close(): Promise<void>;
 }
 
@@ -117,6 +121,14 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     ...(config.telemetry.otlp ? { otlpEndpoint: config.telemetry.otlp.endpoint, otlpHeaders } : {}),
     ...(options.spanProcessor ? { processor: options.spanProcessor } : {}),
   });
+  const prompts = new PromptRegistry({
+    store: store.promptRegistry,
+    protectedLabels: config.prompts.protectedLabels,
+    labelCacheMs: config.prompts.labelCacheMs,
+    sharedStore: store.capabilities.shared,
+  });
+  prompts.start();
+  const shadows = buildShadows({ config, prompts, counters, store: store.shadows, logger });
   const { gateway, ledgerWriter, semanticCache, routeRecorder } = buildGateway({
     config,
     providers,
@@ -127,16 +139,10 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     metrics,
     tracingEnabled: tracing.enabled,
     logger,
+    ...(shadows.middleware ? { outerMiddleware: [shadows.middleware] } : {}),
   });
+  shadows.bind(gateway);
   const onError = (error: unknown) => logger.error({ err: error }, 'retention sweep failed');
-  const prompts = new PromptRegistry({
-    store: store.promptRegistry,
-    protectedLabels: config.prompts.protectedLabels,
-    labelCacheMs: config.prompts.labelCacheMs,
-    sharedStore: store.capabilities.shared,
-  });
-  prompts.start();
-
   // The depth is read at each scrape, for at most a second: a broker that does not answer
   // leaves the gauge out of that scrape instead of failing /metrics as a whole.
   metrics.depthSource = async () => {
@@ -165,6 +171,7 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
   const retention = setInterval(() => {
     store.ledger.deleteUsageBefore(Date.now() - config.ledger.retentionDays * 86_400_000).catch(onError);
     store.feedback.deleteBefore(Date.now() - config.ledger.retentionDays * 86_400_000).catch(onError);
+    store.shadows.deleteBefore(Date.now() - config.ledger.retentionDays * 86_400_000).catch(onError);
     store.jobs.deleteFinishedBefore(Date.now() - config.jobs.retentionDays * 86_400_000).catch(onError);
     store.workflows.deleteFinishedBefore(Date.now() - config.workflows.retentionDays * 86_400_000).catch(onError);
   }, 3_600_000).unref();
@@ -191,9 +198,11 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     metricsToken,
     counters,
     prompts,
+    shadows: shadows.runners,
     async close() {
       clearInterval(retention);
       prompts.stop();
+      await shadows.close();
       await engine.close();
       await retrievalParts?.close();
       await workflows.close();

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { ParsedConfig } from '../config/schema.js';
 import { Gateway } from '../core/gateway/gateway.js';
-import type { CallContext } from '../core/gateway/call-context.js';
+import type { CallContext, ModelMiddleware } from '../core/gateway/call-context.js';
 import { autoRoute } from '../core/middleware/auto-route/index.js';
 import { RouteRecorder } from '../core/middleware/auto-route/route-recorder.js';
 import { loadRouterModel } from '../core/routing/auto/load-router-model.js';
@@ -40,6 +40,8 @@ export interface GatewayParts {
   metrics: PrometheusMetrics;
   tracingEnabled: boolean;
   logger: Logger;
+  /** Middleware outside all others (shadow mode: it only acts once the call is settled). */
+  outerMiddleware?: readonly ModelMiddleware[];
 }
 
 /** The gateway: alias routes over the providers, and the model middleware in its order. */
@@ -84,6 +86,7 @@ export function buildGateway(parts: GatewayParts): { gateway: Gateway; ledgerWri
   // caches sit outside PII scrubbing, so they key on and store what the client sent and saw
   // (inside, a cache would key on placeholders and serve one user's restored answer to another).
   const middleware = [
+    ...(parts.outerMiddleware ?? []),
     telemetry(metrics, parts.tracingEnabled),
     ledger(ledgerWriter),
     rateLimit(counters, { onReject: (reason) => metrics.countRejection(reason) }),

@@ -12,3 +12,59 @@ export const promptsConfigSchema = z
     labelCacheMs: z.number().int().min(0).max(600_000).default(5_000),
   })
   .strict();
+
+const fieldRuleSchema = z
+  .object({
+    /** `exact`: equal JSON; `numeric`: within `tolerance` (absolute, or relative to the primary's value when `relative`); `normalized`: strings equal after NFKC, case folding and collapsed whitespace. */
+    match: z.enum(['exact', 'numeric', 'normalized']),
+    tolerance: z.number().nonnegative().default(0),
+    relative: z.boolean().default(false),
+  })
+  .strict();
+
+/** One shadow (docs/llmops.md#shadow-mode): which primary calls are sampled, and the candidate that runs beside them. */
+export const shadowConfigSchema = z
+  .object({
+    /** The primary traffic: calls to a model alias, or calls served by a registry prompt (any version). */
+    target: z.union([z.object({ alias: z.string().min(1) }).strict(), z.object({ prompt: z.string().min(1) }).strict()]),
+    candidate: z.union([
+      /** Another model alias, same messages. */
+      z.object({ alias: z.string().min(1) }).strict(),
+      /** Another prompt version (by label or number), rendered with the same variables. */
+      z.object({ prompt: z.object({ name: z.string().min(1), label: z.string().min(1).optional(), version: z.number().int().positive().optional() }).strict() }).strict(),
+      /** An HTTP endpoint holding the existing (non-AI) logic: POSTed the request as JSON, answers JSON. */
+      z.object({ url: z.url(), headers: z.record(z.string(), z.string()).default({}) }).strict(),
+    ]),
+    /** Share of the target's successful calls that are shadowed, 0 to 1. */
+    sampleRate: z.number().min(0).max(1).default(0.1),
+    /** USD the candidate may spend per rolling 24 hours (across every node sharing the counters). */
+    budgetUsd: z.number().nonnegative().default(1),
+    timeoutMs: z.number().int().positive().default(30_000),
+    /** Candidate calls in flight per node; a sample beyond it is skipped, never queued. */
+    maxConcurrent: z.number().int().positive().default(4),
+    compare: z
+      .object({
+        /** `auto`: per-field when both answers parse as JSON objects, text similarity otherwise. */
+        mode: z.enum(['auto', 'structured', 'text']).default('auto'),
+        /** Rules by field path (`total`, `vendor.name`, `line_items[].amount`); other fields use `defaultMatch`. */
+        fields: z.record(z.string().min(1), fieldRuleSchema).default({}),
+        defaultMatch: z.enum(['exact', 'normalized']).default('normalized'),
+        /** Numbers with no rule of their own agree within this absolute tolerance. */
+        numericTolerance: z.number().nonnegative().default(1e-9),
+        /** Text answers agree when their embedding cosine similarity reaches this. */
+        textSimilarity: z.number().min(0).max(1).default(0.85),
+      })
+      .strict()
+      .prefault({}),
+    promote: z
+      .object({
+        minSamples: z.number().int().positive().default(50),
+        minAgreement: z.number().min(0).max(1).default(0.95),
+        /** Candidate errors (timeouts, failures) allowed, as a share of its samples. */
+        maxErrorRate: z.number().min(0).max(1).default(0.02),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+export type ShadowConfig = z.infer<typeof shadowConfigSchema>;

@@ -18,7 +18,10 @@ export async function resolvePromptedBody(app: App, key: VirtualKey, body: Recor
   const { prompt: reference } = parseBody(referenceBody, { prompt: rawReference });
   const label = reference.version === undefined ? (reference.label ?? 'production') : null;
   const version = await app.prompts.resolve(key.tenant, label === null ? { name: reference.name, version: reference.version! } : { name: reference.name, label });
-  return { body: promptedChatBody(version, reference.variables, rest), prompt: { name: version.name, version: version.version, label } };
+  return {
+    body: promptedChatBody(version, reference.variables, rest),
+    prompt: { name: version.name, version: version.version, label, variables: reference.variables, renderedMessages: version.messages.length },
+  };
 }
 
 /** True for a JSON object with a `prompt` field. */

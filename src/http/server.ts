@@ -18,6 +18,7 @@ import { usageRoutes } from './routes/usage.js';
 import { feedbackRoutes } from './routes/feedback.js';
 import { cacheRoutes } from './routes/cache.js';
 import { promptRoutes } from './routes/prompts.js';
+import { shadowRoutes } from './routes/shadow.js';
 import { jsonBodies } from './json-body.js';
 import { lingerAfterRefusal } from './lingering-refusal.js';
 import { routeAccess } from './route-access.js';
@@ -265,5 +266,6 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await server.register(pipelineRoutes(app));
   await server.register(collectionRoutes(app));
   await server.register(promptRoutes(app));
+  await server.register(shadowRoutes(app));
   return server;
 }

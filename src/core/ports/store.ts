@@ -3,6 +3,7 @@ import type { DispatchOutbox } from './dispatch-outbox.js';
 import type { JobStore } from './job-store.js';
 import type { PromptStore } from './prompt-store.js';
 import type { PromptRegistryStore } from './prompt-registry.js';
+import type { ShadowStore } from './shadow-store.js';
 import type { RecordStore } from './record-store.js';
 import type { WebhookDeliveryStore } from './webhook-delivery-store.js';
 import type { WorkflowStore } from './workflow-store.js';
@@ -144,6 +145,8 @@ export interface Store {
   readonly prompts: PromptStore;
   /** Named prompts with immutable versions, movable labels and their audit trail. */
   readonly promptRegistry: PromptRegistryStore;
+  /** Candidate runs beside primary calls (shadow mode), for the shadow report. */
+  readonly shadows: ShadowStore;
   readonly dispatches: DispatchOutbox;
   /** Routed calls of `auto` aliases and their ratings (route feedback). */
   readonly feedback: FeedbackStore;

@@ -8,6 +8,9 @@ export interface ServedPrompt {
   version: number;
   /** The label the request named, when it named one. */
   label: string | null;
+  /** The variables it was rendered with, and how many messages the template made (a shadow re-renders another version). */
+  variables?: Record<string, unknown>;
+  renderedMessages?: number;
 }
 
 /**

@@ -9,6 +9,7 @@ import { PostgresLedgerStore } from './postgres-ledger-store.js';
 import { PostgresFeedbackStore } from './postgres-feedback-store.js';
 import { PostgresPromptStore } from './postgres-prompt-store.js';
 import { PostgresPromptRegistry } from './postgres-prompt-registry.js';
+import { PostgresShadowStore } from './postgres-shadow-store.js';
 import { PostgresDispatchOutbox } from './postgres-dispatch-outbox.js';
 import { PostgresRecordStore } from './postgres-record-store.js';
 import { PostgresWebhookDeliveryStore } from './postgres-webhook-delivery-store.js';
@@ -50,6 +51,7 @@ export class PostgresStore implements Store {
   readonly deliveries: PostgresWebhookDeliveryStore;
   readonly prompts: PostgresPromptStore;
   readonly promptRegistry: PostgresPromptRegistry;
+  readonly shadows: PostgresShadowStore;
   readonly dispatches: PostgresDispatchOutbox;
   readonly feedback: PostgresFeedbackStore;
   readonly workflows: PostgresWorkflowStore;
@@ -67,6 +69,7 @@ export class PostgresStore implements Store {
     this.deliveries = new PostgresWebhookDeliveryStore(pool, reads);
     this.prompts = new PostgresPromptStore(pool);
     this.promptRegistry = new PostgresPromptRegistry(pool, reads, connectionString);
+    this.shadows = new PostgresShadowStore(pool, reads);
     this.dispatches = new PostgresDispatchOutbox(pool);
     this.feedback = new PostgresFeedbackStore(pool);
     this.workflows = new PostgresWorkflowStore(pool, reads);

@@ -11,6 +11,7 @@ import { SqliteJobStore } from './sqlite-job-store.js';
 import { SqliteFeedbackStore } from './sqlite-feedback-store.js';
 import { SqlitePromptStore } from './sqlite-prompt-store.js';
 import { SqlitePromptRegistry } from './sqlite-prompt-registry.js';
+import { SqliteShadowStore } from './sqlite-shadow-store.js';
 import { SqliteDispatchOutbox } from './sqlite-dispatch-outbox.js';
 import { SqliteRecordStore } from './sqlite-record-store.js';
 import { SqliteWebhookDeliveryStore } from './sqlite-webhook-delivery-store.js';
@@ -25,6 +26,7 @@ interface JobDomains {
   prompts: SqlitePromptStore;
   workflows: SqliteWorkflowStore;
   promptRegistry: SqlitePromptRegistry;
+  shadows: SqliteShadowStore;
 }
 
 const defaultQueueOptions: SqliteQueueOptions = { backoffBaseMs: 1_000, backoffMaxMs: 300_000 };
@@ -90,6 +92,10 @@ export class SqliteStore implements Store {
     return this.prepared().promptRegistry;
   }
 
+  get shadows(): SqliteShadowStore {
+    return this.prepared().shadows;
+  }
+
   get workflows(): SqliteWorkflowStore {
     return this.prepared().workflows;
   }
@@ -106,6 +112,7 @@ export class SqliteStore implements Store {
         prompts: new SqlitePromptStore(this.database, this.writes),
         workflows: new SqliteWorkflowStore(this.database, this.writes),
         promptRegistry: new SqlitePromptRegistry(this.database, this.writes),
+        shadows: new SqliteShadowStore(this.database, this.writes),
       };
     }
     return this.jobDomains;
