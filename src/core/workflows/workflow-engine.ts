@@ -55,6 +55,8 @@ export function toolCallKey(runId: string, seq: number): string {
  */
 export class WorkflowEngine {
   private readonly now: () => number;
+  /** Runs being advanced in this process: a second claim of the same run waits for the first to stop. */
+  private readonly active = new Map<string, Promise<unknown>>();
 
   constructor(private readonly options: WorkflowEngineOptions) {
     this.now = options.now ?? Date.now;
@@ -62,6 +64,19 @@ export class WorkflowEngine {
 
   /** Runs steps until the run waits for an approval, ends, or another writer took it over. */
   async advance(runId: string, key: VirtualKey, signal: AbortSignal): Promise<AdvanceOutcome> {
+    // A lease lost to an event-loop stall hands the run to a new claim in this same process
+    // while the old one is mid-call; waiting for it keeps the two from sending one call twice.
+    for (let running = this.active.get(runId); running; running = this.active.get(runId)) await running.catch(() => undefined);
+    const advancing = this.advanceAlone(runId, key, signal);
+    this.active.set(runId, advancing);
+    try {
+      return await advancing;
+    } finally {
+      if (this.active.get(runId) === advancing) this.active.delete(runId);
+    }
+  }
+
+  private async advanceAlone(runId: string, key: VirtualKey, signal: AbortSignal): Promise<AdvanceOutcome> {
     let run = await this.options.store.getRun(runId);
     if (!run) throw new BreakwaterError('WORKFLOW_RUN_NOT_FOUND', `No workflow run ${runId}.`);
     const workflow = this.options.registry.get(run.workflow, run.version);
