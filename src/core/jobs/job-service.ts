@@ -4,7 +4,7 @@ import { canonicalJson } from '../canonical-json.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { base64Length } from './base64-length.js';
 import type { JobEventBus } from '../ports/job-events.js';
-import { terminalStatuses, type JobEvent, type JobListFilter, type JobRecord, type JobStore } from '../ports/job-store.js';
+import { terminalStatuses, type JobEvent, type JobKind, type JobListFilter, type JobRecord, type JobStore } from '../ports/job-store.js';
 import type { Page } from '../ports/page.js';
 import type { WebhookDelivery } from '../ports/webhook-delivery-store.js';
 import type { VirtualKey } from '../ports/store.js';
@@ -105,6 +105,45 @@ export class JobService {
       this.queued.byTenant.set(key.tenant, (this.queued.byTenant.get(key.tenant) ?? 0) + 1);
     }
     return outcome;
+  }
+
+  /**
+   * Queues work another API built (a collection's ingestion): the same caps, webhook check and
+   * one-transaction creation as `submit`, with the input as given.
+   */
+  async submitTask(key: VirtualKey, task: { kind: JobKind; input: JobInput; source: string | null; webhookUrl?: string; metadata?: Record<string, string> }): Promise<JobRecord> {
+    if (task.webhookUrl !== undefined) this.checkWebhook(task.webhookUrl);
+    await this.checkCapacity(key.tenant);
+    const now = this.now();
+    const id = this.nextId(now);
+    const maxAttempts = this.options.limits.defaultMaxAttempts;
+    const outcome = await this.options.store.createJob(
+      {
+        id,
+        tenant: key.tenant,
+        keyId: key.id,
+        kind: task.kind,
+        pipeline: null,
+        priority: 0,
+        source: task.source,
+        webhookUrl: task.webhookUrl ?? null,
+        idempotencyKey: null,
+        requestHash: '',
+        maxAttempts,
+        metadata: task.metadata ?? {},
+        createdAt: now,
+        runAt: now,
+        deadline: null,
+      },
+      encodeJobInput(task.input),
+      { id, tenant: key.tenant, priority: 0, runAt: now, maxAttempts },
+    );
+    this.options.onCreated?.();
+    if (this.queued) {
+      this.queued.total++;
+      this.queued.byTenant.set(key.tenant, (this.queued.byTenant.get(key.tenant) ?? 0) + 1);
+    }
+    return outcome.job;
   }
 
   async get(tenant: string, id: string): Promise<{ job: JobRecord; deliveries: WebhookDelivery[] }> {
