@@ -67,6 +67,8 @@ export interface App {
   readonly counters: Counters;
   /** The prompt registry: versions, labels, rollbacks, and what a request's `prompt` resolves to. */
   readonly prompts: PromptRegistry;
+  /** True when spans are exported (OTLP or a test's processor): the HTTP layer then opens server spans. */
+  readonly tracingEnabled: boolean;
   /** Declared shadows by name (shadow mode), for their reports. */
   readonly shadows: ReadonlyMap<string, ShadowRunner>;
   close(): Promise<void>;
@@ -199,6 +201,7 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     counters,
     prompts,
     shadows: shadows.runners,
+    tracingEnabled: tracing.enabled,
     async close() {
       clearInterval(retention);
       prompts.stop();

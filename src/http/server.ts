@@ -19,6 +19,7 @@ import { feedbackRoutes } from './routes/feedback.js';
 import { cacheRoutes } from './routes/cache.js';
 import { promptRoutes } from './routes/prompts.js';
 import { shadowRoutes } from './routes/shadow.js';
+import { httpSpans } from './http-spans.js';
 import { jsonBodies } from './json-body.js';
 import { lingerAfterRefusal } from './lingering-refusal.js';
 import { routeAccess } from './route-access.js';
@@ -229,6 +230,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
     done();
   });
+  if (app.tracingEnabled) httpSpans(server);
   // After the request id, so refusals carry it too.
   routeAccess(app, server);
   jsonBodies(server);

@@ -1,4 +1,5 @@
 import type { ChatRequest } from '../../wire/chat.js';
+import { currentTraceCarrier, type TraceCarrier } from './job-trace.js';
 import type { IngestDocument } from '../../wire/collections.js';
 
 /** What a job was asked to do, as stored beside the job (JSON bytes). */
@@ -11,8 +12,15 @@ export type JobInput =
   /** Advance one workflow run as far as it goes (core/workflows/workflow-job.ts). */
   | { kind: 'workflow'; runId: string };
 
+/** The input as stored, with the submitter's trace context (when tracing is on) for the worker to continue. */
 export function encodeJobInput(input: JobInput): Uint8Array {
-  return Buffer.from(JSON.stringify(input));
+  const trace = currentTraceCarrier();
+  return Buffer.from(JSON.stringify(trace ? { ...input, trace } : input));
+}
+
+/** The W3C trace context stored with a job's input, if any. */
+export function jobTraceCarrier(input: JobInput): TraceCarrier | undefined {
+  return (input as { trace?: TraceCarrier }).trace;
 }
 
 export function decodeJobInput(bytes: Uint8Array): JobInput {

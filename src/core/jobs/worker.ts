@@ -4,7 +4,9 @@ import type { JobEventBus } from '../ports/job-events.js';
 import type { JobError, JobKind, JobRecord, JobStore, Transition } from '../ports/job-store.js';
 import type { Claim, JobQueue } from '../ports/queue.js';
 import type { KeyStore, VirtualKey } from '../ports/store.js';
-import { decodeJobInput } from './job-input.js';
+import { context as traceContext } from '@opentelemetry/api';
+import { decodeJobInput, jobTraceCarrier } from './job-input.js';
+import { JobTrace } from './job-trace.js';
 import type { JobHandler } from './job-handler.js';
 import { jobWebhook } from './job-webhooks.js';
 
@@ -154,6 +156,8 @@ export class Worker {
       if (event.type === 'job-cancel') controller.abort(new BreakwaterError('JOB_CANCELLED', 'The job was cancelled.'));
     });
     const deadlineTimer = job.deadline === null ? undefined : setTimeout(() => controller.abort(deadlineError(job)), Math.max(0, job.deadline - this.now()));
+    let jobTrace: JobTrace | undefined;
+    let failure: { code: string } | undefined;
     try {
       const key = await this.keyOf(job.keyId);
       if (!key || key.revokedAt !== null) {
@@ -161,23 +165,32 @@ export class Worker {
       }
       const inputBytes = started.input ?? (await store.getInput(job.id));
       if (!inputBytes) throw new BreakwaterError('INTERNAL_ERROR', `Job ${job.id} has no stored input.`);
-      const outcome = await this.options.handlers[job.kind].run({
-        job,
-        input: decodeJobInput(inputBytes),
-        key,
-        attempt: claim.attempt,
-        signal: controller.signal,
-        progress: async (step, data = {}) => {
-          if (controller.signal.aborted) throw controller.signal.reason;
-          const transition = await store.progress(job.id, claim.token, step, data, this.now());
-          if (transition) this.publish(transition);
-        },
-      });
+      const input = decodeJobInput(inputBytes);
+      // One trace from the submission to the record: this run continues the context stored with the job.
+      const runTrace = new JobTrace({ id: job.id, kind: job.kind, tenant: job.tenant, attempt: claim.attempt }, jobTraceCarrier(input));
+      jobTrace = runTrace;
+      const outcome = await traceContext.with(runTrace.context, () =>
+        this.options.handlers[job.kind].run({
+          job,
+          input,
+          key,
+          attempt: claim.attempt,
+          signal: controller.signal,
+          progress: async (step, data = {}) => {
+            if (controller.signal.aborted) throw controller.signal.reason;
+            runTrace.stepStarted(step);
+            const transition = await store.progress(job.id, claim.token, step, data, this.now());
+            if (transition) this.publish(transition);
+          },
+        }),
+      );
       if (controller.signal.aborted) throw controller.signal.reason;
-      const completed = await store.completeJob(job.id, claim.token, outcome.result, this.now(), {
-        ...(outcome.record ? { record: outcome.record } : {}),
-        webhooks: (done) => [...jobWebhook(done, 'job.succeeded', this.now()), ...(outcome.webhooks?.(done) ?? [])],
-      });
+      const completed = await runTrace.completion(outcome.record !== undefined, () =>
+        store.completeJob(job.id, claim.token, outcome.result, this.now(), {
+          ...(outcome.record ? { record: outcome.record } : {}),
+          webhooks: (done) => [...jobWebhook(done, 'job.succeeded', this.now()), ...(outcome.webhooks?.(done) ?? [])],
+        }),
+      );
       if (completed) this.publish(completed);
       await queue.complete(claim);
     } catch (thrown) {
@@ -185,8 +198,10 @@ export class Worker {
       // A failure that is not one of ours (a database or broker connection dropped, a bug) is
       // tried again within max_attempts: only a BreakwaterError can say "never retry".
       const error = BreakwaterError.isInstance(reason) ? reason : toBreakwaterError(reason, { retryable: true });
+      failure = error;
       await this.onFailure(claim, job, error, controller.signal.aborted);
     } finally {
+      jobTrace?.end(failure);
       stopHeartbeat();
       stopFollowing();
       clearTimeout(deadlineTimer);

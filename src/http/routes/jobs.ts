@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { App } from '../../app.js';
 import { BreakwaterError, toBreakwaterError } from '../../core/errors/breakwater-error.js';
 import { toWireEvent, toWireJob, toWireList } from '../../core/jobs/job-view.js';
+import { withSubmitSpan } from '../../core/jobs/job-trace.js';
 import { jobStatuses, submitJobSchema, type WireJob } from '../../wire/jobs.js';
 import type { WireList } from '../../wire/list.js';
 import { parseBody } from '../parse-body.js';
@@ -40,7 +41,7 @@ export function jobRoutes(app: App): FastifyPluginAsync {
       const body = parseBody(submitJobSchema, request.body);
       const header = request.headers['idempotency-key'];
       const idempotencyKey = Array.isArray(header) ? header[0] : header;
-      const { job, created } = await app.jobs.submit(key, body, idempotencyKey);
+      const { job, created } = await withSubmitSpan(body.kind, () => app.jobs.submit(key, body, idempotencyKey));
       reply.header('location', `/v1/jobs/${job.id}`);
       return reply.code(created ? 202 : 200).send(toWireJob(job));
     });
