@@ -8,6 +8,7 @@ import { createApp } from '../app.js';
 import { loadConfig } from '../config/load-config.js';
 import { buildServer } from '../http/server.js';
 import { ApiClient } from './api-client.js';
+import { workflowTour } from './demo-workflow.js';
 import { createProgressView, describeFailure, loadFiles, runPipeline, summaryLine } from './run-command.js';
 
 /** `../../samples/` is the repo's samples folder from both src/cli/ and dist/cli/. */
@@ -87,6 +88,7 @@ export function demoCommand(): Command {
           );
         }
         if (!(await pipelineTour(base, adminToken, print))) process.exitCode = 1;
+        if (!(await workflowTour(folder, print))) process.exitCode = 1;
         print('\nNext: `npx breakwater serve` and point the openai SDK at http://127.0.0.1:8080/v1 with a key from `npx breakwater keys create --name my-app`.');
       } finally {
         await server.close();
