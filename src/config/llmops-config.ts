@@ -6,10 +6,12 @@ export const promptsConfigSchema = z
     /** Labels only the admin token may move or roll back. */
     protectedLabels: z.array(z.string().min(1)).default(['production']),
     /**
-     * How long a node trusts a label it read. A move empties the cache on every node as it
-     * commits (PostgreSQL NOTIFY); this bounds staleness only when a node missed that notice.
+     * 0 (default): labels are read from the store on every prompt-referencing request (one
+     * indexed read), so a move is served by every node's next request. Above 0, a node keeps a
+     * label this long unless a move notice (PostgreSQL NOTIFY) drops it first: fewer reads, and
+     * a node may serve the old version for the moment its notice is in flight.
      */
-    labelCacheMs: z.number().int().min(0).max(600_000).default(5_000),
+    labelCacheMs: z.number().int().min(0).max(600_000).default(0),
   })
   .strict();
 

@@ -107,7 +107,7 @@ export type LabelMoveResult =
   /** `no-version`: the target version does not exist; `no-history`: nothing to roll back to. */
   | { ok: false; reason: 'no-version' | 'no-history' };
 
-/** A label of a name changed on some node (a push changes no label, so it is not announced). */
+/** A label of a name moved, or the name got its first version, on some node. */
 export interface LabelChange {
   scope: string;
   name: string;
@@ -127,8 +127,8 @@ export interface PromptRegistryStore {
   /** Newest first, at most `limit`. */
   audit(scope: string, name: string, limit: number): Promise<PromptAuditEntry[]>;
   /**
-   * Calls `listener` when a label moved on any node sharing this store (this one included),
-   * after the move committed; with `null` when changes may have been missed (the feed
+   * Calls `listener` when a label moved, or a name got its first version, on any node sharing
+   * this store (this one included), after the change committed; with `null` when changes may have been missed (the feed
    * reconnected), so a cache drops everything. Returns an unsubscribe function.
    */
   watchLabels(listener: (change: LabelChange | null) => void): () => void;

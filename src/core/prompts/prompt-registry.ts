@@ -29,9 +29,9 @@ export interface PromptRegistryOptions {
   store: PromptRegistryStore;
   /** Labels only the admin token may move (`prompts.protectedLabels`). */
   protectedLabels: readonly string[];
-  /** How long a node trusts a label it read, when no move notification reaches it. */
+  /** How long a node keeps a label it read (0: read on every request; see ScopeCache). */
   labelCacheMs: number;
-  /** True when other processes share the store: a move waits until this node heard its own notification. */
+  /** True when other processes share the store: a move waits (at most a second) until this node heard its own notice. */
   sharedStore: boolean;
   now?: () => number;
 }
@@ -44,9 +44,10 @@ const heardTimeoutMs = 1_000;
  * token only) and rolls them back, each as one audited store transaction, and resolves a
  * request's `prompt` reference to the version it is served with.
  *
- * Labels are read through a short per-node cache that a move empties on every node: the
- * store announces each committed move (PostgreSQL NOTIFY in the scale-out shape), so the next
- * request on any node reads the new label. Versions never change, so they are cached for good.
+ * Labels are read through the store on each request (or kept for `labelCacheMs` when an
+ * operator sets it, dropped by the move notices the store sends every node: PostgreSQL NOTIFY
+ * in the scale-out shape), so a move or rollback is served by every node's next request.
+ * Versions never change, so they are cached for good (scope-cache.ts).
  */
 export class PromptRegistry {
   private readonly cache: ScopeCache;
@@ -125,7 +126,7 @@ export class PromptRegistry {
     const scope = own !== undefined && (await this.cache.exists(own, reference.name)) ? own : sharedScope;
     let number: number | undefined;
     if ('label' in reference) {
-      number = (await this.cache.labels(scope, reference.name))?.get(reference.label);
+      number = (await this.cache.labels(scope, reference.name)).get(reference.label);
       if (number === undefined) {
         throw notFound(
           (await this.cache.exists(scope, reference.name))

@@ -2,26 +2,27 @@ import type { PromptRegistryStore, PromptVersion } from '../ports/prompt-registr
 
 /** Versions kept in memory; they never change, so the only reason to drop one is room. */
 const maxVersions = 2_000;
-/** Names whose labels are kept; past it the oldest entry goes. */
+/** Names remembered as absent or their labels; past it the oldest entry goes. */
 const maxNames = 10_000;
 
-interface LabelEntry {
-  /** Label → version; null when the scope has no prompt of that name. */
-  labels: Map<string, number> | null;
-  until: number;
-}
-
 /**
- * What the registry reads on every prompt-referencing request, kept per node: the labels of a
- * name for `ttlMs` (or until a move notification drops them) and versions for good. A name
- * exists once its version 1 does (versions are never deleted), so existence costs no query of
- * its own after the first.
+ * What the registry reads on every prompt-referencing request, per node.
+ *
+ * - Versions never change: cached for good.
+ * - A name that exists in a scope always will (versions are never deleted); one that does not
+ *   is remembered as absent until the store announces its first version.
+ * - Labels are read through the store on every request by default (`ttlMs` 0): one indexed
+ *   read, and the only way a move made on node A is served by node B on its very next
+ *   request — a notice can reach B a moment after a client that watched A's answer does. A
+ *   positive `ttlMs` trades that for fewer reads: labels are then kept that long, or until a
+ *   move notice drops them.
  */
 export class ScopeCache {
-  private readonly labelEntries = new Map<string, LabelEntry>();
-  private readonly loading = new Map<string, Promise<LabelEntry>>();
+  private readonly labelEntries = new Map<string, { labels: Map<string, number>; until: number }>();
+  private readonly present = new Set<string>();
+  private readonly absent = new Set<string>();
   private readonly versions = new Map<string, PromptVersion>();
-  /** Bumped by every forget/clear: a load that began before it must not be stored. */
+  /** Bumped by every forget/clear: a read that began before it must not be kept. */
   private generation = 0;
 
   constructor(
@@ -31,11 +32,30 @@ export class ScopeCache {
   ) {}
 
   async exists(scope: string, name: string): Promise<boolean> {
-    return (await this.labelEntry(scope, name)).labels !== null;
+    const id = `${scope}\0${name}`;
+    if (this.present.has(id)) return true;
+    if (this.absent.has(id)) return false;
+    const generation = this.generation;
+    const found = (await this.version(scope, name, 1)) !== undefined;
+    if (found) this.present.add(id);
+    else if (generation === this.generation) {
+      if (this.absent.size >= maxNames) this.absent.delete(this.absent.values().next().value!);
+      this.absent.add(id);
+    }
+    return found;
   }
 
-  async labels(scope: string, name: string): Promise<ReadonlyMap<string, number> | null> {
-    return (await this.labelEntry(scope, name)).labels;
+  async labels(scope: string, name: string): Promise<ReadonlyMap<string, number>> {
+    const id = `${scope}\0${name}`;
+    const cached = this.labelEntries.get(id);
+    if (cached && cached.until > this.now()) return cached.labels;
+    const generation = this.generation;
+    const labels = new Map((await this.store.labels(scope, name)).map((label) => [label.label, label.version]));
+    if (this.ttlMs > 0 && generation === this.generation) {
+      if (this.labelEntries.size >= maxNames) this.labelEntries.delete(this.labelEntries.keys().next().value!);
+      this.labelEntries.set(id, { labels, until: this.now() + this.ttlMs });
+    }
+    return labels;
   }
 
   async version(scope: string, name: string, version: number): Promise<PromptVersion | undefined> {
@@ -53,39 +73,12 @@ export class ScopeCache {
   forget(scope: string, name: string): void {
     this.generation++;
     this.labelEntries.delete(`${scope}\0${name}`);
-    this.loading.delete(`${scope}\0${name}`);
+    this.absent.delete(`${scope}\0${name}`);
   }
 
   clear(): void {
     this.generation++;
     this.labelEntries.clear();
-    this.loading.clear();
-  }
-
-  private async labelEntry(scope: string, name: string): Promise<LabelEntry> {
-    const id = `${scope}\0${name}`;
-    const cached = this.labelEntries.get(id);
-    if (cached && cached.until > this.now()) return cached;
-    let pending = this.loading.get(id);
-    if (!pending) {
-      pending = this.load(id, scope, name);
-      this.loading.set(id, pending);
-    }
-    return pending;
-  }
-
-  private async load(id: string, scope: string, name: string): Promise<LabelEntry> {
-    const generation = this.generation;
-    try {
-      const [labels, first] = await Promise.all([this.store.labels(scope, name), this.version(scope, name, 1)]);
-      const entry: LabelEntry = { labels: first ? new Map(labels.map((label) => [label.label, label.version])) : null, until: this.now() + this.ttlMs };
-      if (generation === this.generation) {
-        if (this.labelEntries.size >= maxNames) this.labelEntries.delete(this.labelEntries.keys().next().value!);
-        this.labelEntries.set(id, entry);
-      }
-      return entry;
-    } finally {
-      if (this.loading.get(id) && generation === this.generation) this.loading.delete(id);
-    }
+    this.absent.clear();
   }
 }

@@ -74,6 +74,8 @@ export class PostgresPromptRegistry implements PromptRegistryStore {
         version.createdBy,
         version.createdAt,
       ]);
+      // A name's first version makes it exist in its scope: nodes that cached its absence drop that.
+      if (number === 1) await notify(client, version.scope, version.name);
       return { version: { ...version, version: number }, created: true };
     });
   }
@@ -147,14 +149,7 @@ export class PostgresPromptRegistry implements PromptRegistryStore {
         move.actor,
         move.at,
       ]);
-      await client.query('SELECT pg_notify($1, json_build_object($2::text, current_schema(), $3::text, $4::text, $5::text, $6::text)::text)', [
-        channel,
-        'schema',
-        'scope',
-        move.scope,
-        'name',
-        move.name,
-      ]);
+      await notify(client, move.scope, move.name);
       return { ok: true, fromVersion: from, toVersion: to };
     });
   }
@@ -223,4 +218,16 @@ export class PostgresPromptRegistry implements PromptRegistryStore {
     }, 1_000);
     this.retryTimer.unref();
   }
+}
+
+/** Announces a change of (scope, name) to every node listening in this schema, at commit. */
+async function notify(client: pg.PoolClient, scope: string, name: string): Promise<void> {
+  await client.query('SELECT pg_notify($1, json_build_object($2::text, current_schema(), $3::text, $4::text, $5::text, $6::text)::text)', [
+    channel,
+    'schema',
+    'scope',
+    scope,
+    'name',
+    name,
+  ]);
 }

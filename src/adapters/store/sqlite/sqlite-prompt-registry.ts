@@ -47,8 +47,8 @@ export class SqlitePromptRegistry implements PromptRegistryStore {
     };
   }
 
-  push(version: NewPromptVersion): Promise<{ version: PromptVersion; created: boolean }> {
-    return this.writes.run(() => {
+  async push(version: NewPromptVersion): Promise<{ version: PromptVersion; created: boolean }> {
+    const pushed = await this.writes.run(() => {
       const existing = this.s.bySha.get(version.scope, version.name, version.sha256) as PromptVersionRow | undefined;
       if (existing) return { version: fromVersionRow(existing), created: false };
       const number = (this.s.latest.get(version.scope, version.name) as number) + 1;
@@ -56,6 +56,8 @@ export class SqlitePromptRegistry implements PromptRegistryStore {
       this.s.insertAudit.run(version.scope, version.name, 'push', null, null, number, version.createdBy, version.createdAt);
       return { version: { ...version, version: number }, created: true };
     });
+    if (pushed.created && pushed.version.version === 1) this.changes.emit('change', { scope: version.scope, name: version.name } satisfies LabelChange);
+    return pushed;
   }
 
   async getVersion(scope: string, name: string, version: number): Promise<PromptVersion | undefined> {
