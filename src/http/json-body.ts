@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BreakwaterError } from '../core/errors/breakwater-error.js';
 import { JsonParseThread } from './json-parse-thread.js';
 import { maxContainers, maxNesting, maxNumberDigits, maxObjectMembers, parseJsonBody, type JsonParseOutcome } from './json-text.js';
@@ -20,12 +21,64 @@ export function jsonBodies(server: FastifyInstance): void {
   const thread = new JsonParseThread();
   server.addHook('onClose', async () => thread.close());
   server.removeContentTypeParser('application/json');
-  server.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
-    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-    const settle = (outcome: JsonParseOutcome) => (outcome.ok ? done(null, outcome.value) : done(bodyError(outcome), undefined));
-    if (bytes.length < offThreadParseBytes) settle(parseJsonBody(bytes));
-    else void thread.parse(bytes).then(settle);
-  });
+  server.addContentTypeParser('application/json', (request, payload, done) =>
+    readBody(request, payload, (error, chunks, length) => {
+      if (error) return done(error, undefined);
+      const settle = (outcome: JsonParseOutcome) => (outcome.ok ? done(null, outcome.value) : done(bodyError(outcome), undefined));
+      if (length < offThreadParseBytes) settle(parseJsonBody(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length)));
+      else void thread.parse(chunks).then(settle);
+    }),
+  );
+}
+
+/** Fastify's body errors, by code, so the server's error mapping (and the lingering 413) treat them as its own. */
+function fastifyBodyError(code: 'FST_ERR_CTP_BODY_TOO_LARGE' | 'FST_ERR_CTP_INVALID_CONTENT_LENGTH', statusCode: number, message: string): Error {
+  return Object.assign(new Error(message), { code, statusCode });
+}
+
+/**
+ * Reads a body as the chunks it arrived in, under the route's limit, as Fastify's own reader
+ * does (a declared or received length over the limit is refused at once and the rest left for
+ * the lingering refusal; a body shorter or longer than its Content-Length is refused), but
+ * without joining the chunks: a large body is joined by the parse thread.
+ */
+function readBody(request: FastifyRequest, payload: IncomingMessage, settle: (error: Error | null, chunks: Buffer[], length: number) => void): void {
+  const limit = request.routeOptions.bodyLimit ?? Number.POSITIVE_INFINITY;
+  const declared = Number(request.headers['content-length']);
+  const tooLarge = () => fastifyBodyError('FST_ERR_CTP_BODY_TOO_LARGE', 413, 'Request body is too large');
+  if (declared > limit) return settle(tooLarge(), [], 0);
+  const chunks: Buffer[] = [];
+  let length = 0;
+  const detach = () => {
+    payload.removeListener('data', onData);
+    payload.removeListener('end', onEnd);
+    payload.removeListener('error', onEnd);
+  };
+  function onData(chunk: Buffer | string) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    length += bytes.length;
+    if (length > limit) {
+      detach();
+      settle(tooLarge(), [], 0);
+      return;
+    }
+    chunks.push(bytes);
+  }
+  function onEnd(error?: Error & { statusCode?: number }) {
+    detach();
+    if (error) {
+      if (!(typeof error.statusCode === 'number' && error.statusCode >= 400)) error.statusCode = 400;
+      return settle(error, [], 0);
+    }
+    if (!Number.isNaN(declared) && length !== declared) {
+      return settle(fastifyBodyError('FST_ERR_CTP_INVALID_CONTENT_LENGTH', 400, 'Request body size did not match Content-Length'), [], 0);
+    }
+    settle(null, chunks, length);
+  }
+  payload.on('data', onData);
+  payload.on('end', onEnd);
+  payload.on('error', onEnd);
+  payload.resume();
 }
 
 function bodyError(outcome: Exclude<JsonParseOutcome, { ok: true }>): BreakwaterError {

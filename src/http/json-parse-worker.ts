@@ -6,8 +6,9 @@ runInBackground();
 
 /**
  * Parses large request bodies off the event loop (see json-parse-thread.ts).
- * In: `{ id, bytes }`. Out: `{ id, ...JsonParseOutcome }`.
+ * In: `{ id, chunks }`. Out: `{ id, ...JsonParseOutcome }`.
  */
 parentPort?.on('message', (job: JsonParseJob) => {
-  parentPort!.postMessage({ id: job.id, ...parseJsonBody(job.bytes) } satisfies JsonParseAnswer);
+  const bytes = job.chunks.length === 1 ? job.chunks[0]! : Buffer.concat(job.chunks);
+  parentPort!.postMessage({ id: job.id, ...parseJsonBody(bytes) } satisfies JsonParseAnswer);
 });

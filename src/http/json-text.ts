@@ -18,9 +18,10 @@ export type ShapeProblem = 'depth' | 'members' | 'digits' | 'containers';
 /** A request body read as JSON: the value, or what is wrong with it (no error objects: it crosses a thread). */
 export type JsonParseOutcome = { ok: true; value: unknown } | { ok: false; shape: ShapeProblem } | { ok: false; syntax: string };
 
+/** A body for the parse thread, as the chunks it arrived in (joined there, not on the loop). */
 export interface JsonParseJob {
   id: number;
-  bytes: Uint8Array;
+  chunks: Uint8Array[];
 }
 export type JsonParseAnswer = { id: number } & JsonParseOutcome;
 

@@ -1,3 +1,4 @@
+import { nextTurn } from '../turns.js';
 import { BreakwaterError, toBreakwaterError } from '../errors/breakwater-error.js';
 import type { VirtualKey } from '../ports/store.js';
 import { costOf } from '../pricing/pricing.js';
@@ -39,7 +40,7 @@ export interface GatewayOptions {
 }
 
 /**
- * A call this large lets the event loop take a turn before each middleware and the provider
+ * A call this large waits for a turn (core/turns.ts) before each middleware and the provider
  * call. Each step is linear, but a 4 MB request walked by several of them in one stretch (cache
  * key, token counts, router cues, serialisation) held the loop for 150 ms and more, and every
  * other request waited; between steps they answer. Below it the turns would cost more than they save.
@@ -47,7 +48,24 @@ export interface GatewayOptions {
 const yieldAboveTokens = 50_000;
 
 function afterATurn<T>(next: (context: CallContext) => Promise<T>, context: CallContext): Promise<T> {
-  return new Promise((resolve) => setImmediate(resolve)).then(() => next(context));
+  return nextTurn().then(() => next(context));
+}
+
+/** The characters of a call's texts, from their lengths alone (messages and inputs are counted, not read). */
+function textLength(input: GatewayCall['input']): number {
+  let length = 0;
+  if (input.operation === 'embeddings') {
+    const items = input.request.input;
+    if (typeof items === 'string') return items.length;
+    for (const item of items) length += typeof item === 'string' ? item.length : 1;
+    return length;
+  }
+  for (const message of input.request.messages) {
+    const content = message.content;
+    if (typeof content === 'string') length += content.length;
+    else if (Array.isArray(content)) for (const part of content) length += part.type === 'text' && typeof part.text === 'string' ? part.text.length : 1;
+  }
+  return length;
 }
 
 type UsageCounts = Pick<NonNullable<ChatCompletion['usage']>, 'prompt_tokens' | 'completion_tokens'>;
@@ -94,6 +112,8 @@ export class Gateway {
 
   async call(call: GatewayCall): Promise<{ context: CallContext; outcome: CallOutcome }> {
     const route = this.resolve(call.input.request.model, call.key);
+    // Counting a large call's tokens reads every character: a step of its own, after the parsing and validation before it.
+    if (textLength(call.input) >= yieldAboveTokens * 4) await nextTurn();
     const deferred: Array<(settlement: CallSettlement) => void | Promise<void>> = [];
     // Fields named one by one, not `...call`: the spread made V8 build this object the slow
     // way, ~10 KB and a third of the gateway's own time per call (`npm run bench:gateway-core`: 63 → 40 µs of own time per call).

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { BreakwaterError } from '../errors/breakwater-error.js';
-import { canonicalJson } from '../canonical-json.js';
 import type { Gateway } from '../gateway/gateway.js';
+import { updateWithCanonicalJson } from '../hash-text.js';
 import { base64Length } from './base64-length.js';
 import type { JobEventBus } from '../ports/job-events.js';
 import { terminalStatuses, type JobEvent, type JobKind, type JobListFilter, type JobRecord, type JobStore } from '../ports/job-store.js';
@@ -89,7 +89,7 @@ export class JobService {
         webhookUrl,
         idempotencyKey: idempotencyKey ?? null,
         // Only compared when an Idempotency-Key is reused; not worth hashing otherwise.
-        requestHash: idempotencyKey === undefined ? '' : createHash('sha256').update(canonicalJson(body)).digest('hex'),
+        requestHash: idempotencyKey === undefined ? '' : updateWithCanonicalJson(createHash('sha256'), body).digest('hex'),
         maxAttempts,
         metadata: body.metadata ?? {},
         createdAt: now,

@@ -5,6 +5,7 @@ import type { JobError, JobKind, JobRecord, JobStore, Transition } from '../port
 import type { Claim, JobQueue } from '../ports/queue.js';
 import type { KeyStore, VirtualKey } from '../ports/store.js';
 import { context as traceContext } from '@opentelemetry/api';
+import { nextTurn } from '../turns.js';
 import { decodeJobInput, jobTraceCarrier } from './job-input.js';
 import { JobTrace } from './job-trace.js';
 import type { JobHandler } from './job-handler.js';
@@ -28,6 +29,9 @@ export interface WorkerOptions {
   onError: (error: unknown, context: string) => void;
   now?: () => number;
 }
+
+/** An input this large is decoded in a turn of its own. */
+const largeInputBytes = 512 * 1024;
 
 /** How long a worker trusts a key it looked up (a revocation reaches running workers within this). */
 const keyCacheMs = 5_000;
@@ -165,6 +169,8 @@ export class Worker {
       }
       const inputBytes = started.input ?? (await store.getInput(job.id));
       if (!inputBytes) throw new BreakwaterError('INTERNAL_ERROR', `Job ${job.id} has no stored input.`);
+      // Reading megabytes of input is a step of its own (core/turns.ts).
+      if (inputBytes.length >= largeInputBytes) await nextTurn();
       const input = decodeJobInput(inputBytes);
       // One trace from the submission to the record: this run continues the context stored with the job.
       const runTrace = new JobTrace({ id: job.id, kind: job.kind, tenant: job.tenant, attempt: claim.attempt }, jobTraceCarrier(input));

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { ChatRequest } from '../../../wire/chat.js';
-import { canonicalJson } from '../../canonical-json.js';
+import { updateWithCanonicalJson } from '../../hash-text.js';
 
 /** Fields that do not change the answer and so do not split the cache. */
 const ignored = new Set(['stream', 'stream_options', 'user', 'metadata', 'store', 'safety_identifier', 'prompt_cache_key']);
 
 /** SHA-256 of the tenant and the request with keys sorted (so key order does not matter); the request names the alias. */
 export function exactCacheKey(tenant: string, request: ChatRequest): string {
-  return createHash('sha256').update(tenant).update('\0').update(canonicalJson(request, ignored)).digest('base64url');
+  return updateWithCanonicalJson(createHash('sha256').update(tenant).update('\0'), request, ignored).digest('base64url');
 }
