@@ -23,7 +23,8 @@ export interface ShadowSample {
 
 /** Where shadow samples are kept for the report; rows, never prompts. */
 export interface ShadowStore {
-  append(sample: ShadowSample): Promise<void>;
+  /** Stores samples in one write (runners buffer them: a write per sample cost the caller's p99 in bench:shadow). */
+  append(samples: readonly ShadowSample[]): Promise<void>;
   /** The newest `limit` samples of a shadow (all tenants: the report is an operator's), newest first. */
   recent(shadow: string, limit: number): Promise<ShadowSample[]>;
   deleteBefore(at: number): Promise<number>;

@@ -47,7 +47,15 @@ export const shadowKeyPrefix = 'shadow:';
 
 /** How much of each answer a disagreeing example keeps. */
 const exampleChars = 2_000;
+/**
+ * Disagreeing examples kept per minute per shadow: a report shows ten, and masking personal
+ * data in two answers is the costliest step of a sample (bench:shadow's caller p99 moved with it).
+ */
+const examplesPerMinute = 10;
 const day = 86_400_000;
+/** Samples are written together, at most this long after the first of a batch, or once this many wait. */
+const flushIntervalMs = 1_000;
+const maxBuffered = 500;
 
 /**
  * Runs one shadow's candidate beside sampled primary calls, after the primary answered and off
@@ -57,6 +65,10 @@ const day = 86_400_000;
  */
 export class ShadowRunner {
   private inFlight = 0;
+  private buffered: ShadowSample[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  private examples = { minute: 0, kept: 0 };
   private readonly random: () => number;
   private readonly now: () => number;
   private readonly settled = new Set<Promise<void>>();
@@ -98,9 +110,20 @@ export class ShadowRunner {
     this.settled.add(done);
   }
 
-  /** Resolves when every candidate run started so far has finished (tests, shutdown). */
+  /** Resolves when every candidate run started so far has finished and its sample is stored (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.settled.size > 0) await Promise.all([...this.settled]);
+    await this.flush();
+  }
+
+  /** Writes the buffered samples in one store write. */
+  flush(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const batch = this.buffered;
+    this.buffered = [];
+    this.flushing = this.flushing.then(() => (batch.length > 0 ? this.options.store.append(batch) : undefined)).catch(this.options.onError);
+    return this.flushing;
   }
 
   private async run(context: CallContext, completion: ChatCompletion, primaryLatencyMs: number): Promise<void> {
@@ -120,7 +143,7 @@ export class ShadowRunner {
       candidate = await this.callCandidate(context, signal);
     } catch (thrown) {
       const error = signal.aborted ? new BreakwaterError('GATEWAY_UPSTREAM_TIMEOUT', `The candidate did not answer within ${definition.timeoutMs} ms.`) : toBreakwaterError(thrown);
-      await this.record(context, primaryLatencyMs, {
+      this.record(context, primaryLatencyMs, {
         outcome: 'candidate-error',
         fields: null,
         similarity: null,
@@ -134,6 +157,8 @@ export class ShadowRunner {
     }
     const candidateLatencyMs = performance.now() - started;
     await counters.adjustWindow(budgetName, Math.round(candidate.costUsd * 1e9) - estimate, day);
+    // Comparing is the shadow's own CPU: callers' work already waiting on the loop goes first.
+    await new Promise((resolve) => setImmediate(resolve));
 
     const settings = definition.compare;
     const primaryStructured = settings.mode === 'text' ? undefined : parseStructured(primaryText);
@@ -153,10 +178,11 @@ export class ShadowRunner {
       lengthRatio = comparison.lengthRatio;
       agrees = comparison.agrees;
     }
-    const example = agrees
-      ? null
-      : { primary: await this.options.mask(primaryText.slice(0, exampleChars)), candidate: await this.options.mask(candidate.text.slice(0, exampleChars)) };
-    await this.record(context, primaryLatencyMs, {
+    const example =
+      agrees || !this.keepExample()
+        ? null
+        : { primary: await this.options.mask(primaryText.slice(0, exampleChars)), candidate: await this.options.mask(candidate.text.slice(0, exampleChars)) };
+    this.record(context, primaryLatencyMs, {
       outcome: 'compared',
       fields,
       similarity,
@@ -166,6 +192,12 @@ export class ShadowRunner {
       example,
       errorCode: null,
     });
+  }
+
+  private keepExample(): boolean {
+    const minute = Math.floor(this.now() / 60_000);
+    if (minute !== this.examples.minute) this.examples = { minute, kept: 0 };
+    return this.examples.kept++ < examplesPerMinute;
   }
 
   private async callCandidate(context: CallContext, signal: AbortSignal): Promise<{ text: string; structured: unknown; costUsd: number }> {
@@ -211,12 +243,12 @@ export class ShadowRunner {
     return { text: completionText(outcome.completion), structured: undefined, costUsd: candidateContext.costUsd };
   }
 
-  private async record(
+  private record(
     context: CallContext,
     primaryLatencyMs: number,
     result: Pick<ShadowSample, 'outcome' | 'fields' | 'similarity' | 'lengthRatio' | 'candidateLatencyMs' | 'candidateCostUsd' | 'example' | 'errorCode'>,
-  ): Promise<void> {
-    await this.options.store.append({
+  ): void {
+    this.buffered.push({
       shadow: this.name,
       tenant: context.key.tenant,
       requestId: context.requestId,
@@ -225,6 +257,11 @@ export class ShadowRunner {
       primaryCostUsd: context.costUsd,
       ...result,
     });
+    if (this.buffered.length >= maxBuffered) void this.flush();
+    else if (!this.flushTimer) {
+      this.flushTimer = setTimeout(() => void this.flush(), flushIntervalMs);
+      this.flushTimer.unref();
+    }
     this.options.onOutcome?.(this.name, result.outcome);
   }
 }

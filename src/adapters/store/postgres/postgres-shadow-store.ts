@@ -9,11 +9,17 @@ export class PostgresShadowStore implements ShadowStore {
     private readonly reads: pg.Pool,
   ) {}
 
-  async append(sample: ShadowSample): Promise<void> {
+  async append(samples: readonly ShadowSample[]): Promise<void> {
+    if (samples.length === 0) return;
+    // One statement for the batch: each column as an array parameter, zipped back by unnest.
+    const rows = samples.map(shadowRowValues);
+    const column = (index: number) => rows.map((row) => row[index]);
     await this.pool.query({
-      name: 'bw-shadow-insert',
-      text: `INSERT INTO shadow_samples (${shadowColumns}) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13::jsonb, $14)`,
-      values: shadowRowValues(sample),
+      name: 'bw-shadow-insert-batch',
+      text: `INSERT INTO shadow_samples (${shadowColumns})
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::jsonb[], $7::float8[], $8::float8[],
+                                  $9::float8[], $10::float8[], $11::bigint[], $12::bigint[], $13::jsonb[], $14::text[])`,
+      values: Array.from({ length: 14 }, (_, index) => column(index)),
     });
   }
 

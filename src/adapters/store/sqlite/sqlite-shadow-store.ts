@@ -18,9 +18,11 @@ export class SqliteShadowStore implements ShadowStore {
     };
   }
 
-  async append(sample: ShadowSample): Promise<void> {
-    const values = shadowRowValues(sample);
-    await this.writes.run(() => this.s.insert.run(...values));
+  async append(samples: readonly ShadowSample[]): Promise<void> {
+    const rows = samples.map(shadowRowValues);
+    await this.writes.run(() => {
+      for (const values of rows) this.s.insert.run(...values);
+    });
   }
 
   async recent(shadow: string, limit: number): Promise<ShadowSample[]> {
