@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The blind evaluation sets: written by helpers that never saw the rules or the development sets (eval/README.md). */
-export type BlindSet = 'cache' | 'routing' | 'pii' | 'retrieval';
+export type BlindSet = 'cache' | 'routing' | 'pii' | 'retrieval' | 'retrieval-independent';
 
 const folderOf = (set: BlindSet) => join(fileURLToPath(new URL('./blind/', import.meta.url)), set);
 

@@ -11,7 +11,7 @@ const frozen = JSON.parse(readFileSync(new URL('../../eval/frozen.json', import.
  * nobody tunes them. A change to one shows here, and needs eval/frozen.json changed with a reason.
  */
 describe('blind evaluation sets', () => {
-  for (const set of ['cache', 'routing', 'pii', 'retrieval'] as const) {
+  for (const set of ['cache', 'routing', 'pii', 'retrieval', 'retrieval-independent'] as const) {
     it(`${set}: unchanged since it was frozen`, () => {
       assert.equal(readBlindLines(set).length, frozen.sets[set].lines);
       assert.equal(blindSetDigest(set), frozen.sets[set].sha256, `eval/blind/${set} changed; see eval/README.md`);
@@ -31,12 +31,14 @@ describe('blind evaluation sets', () => {
     for (const line of readBlindLines<{ text?: string }>('pii')) {
       for (const match of (line.text ?? '').matchAll(/\[\[([A-Z]+):/g)) assert.ok(known.has(match[1]!), `${line.file}: unknown type ${match[1]}`);
     }
-    const documents = new Map(readBlindLines<{ id: string; text?: string }>('retrieval', 'documents-').map((line) => [line.id, line.text ?? '']));
-    for (const line of readBlindLines<{ document: string; answer: string; question?: string }>('retrieval', 'questions-')) {
-      assert.ok(
-        typeof line.question === 'string' && documents.get(line.document)?.includes(line.answer),
-        `${line.file}: the answer of "${line.question}" is not in ${line.document}`,
-      );
+    for (const set of ['retrieval', 'retrieval-independent'] as const) {
+      const documents = new Map(readBlindLines<{ id: string; text?: string }>(set, 'documents-').map((line) => [line.id, line.text ?? '']));
+      for (const line of readBlindLines<{ document: string; answer: string; question?: string }>(set, 'questions-')) {
+        assert.ok(
+          typeof line.question === 'string' && documents.get(line.document)?.includes(line.answer),
+          `${set}/${line.file}: the answer of "${line.question}" is not in ${line.document}`,
+        );
+      }
     }
   });
 });
