@@ -163,6 +163,7 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     logger,
     role,
     handlers: { workflow: workflows.handler, ...(retrievalParts ? { ingest: retrievalParts.ingest } : {}) },
+    prompts,
   });
   const collections = retrievalParts
     ? new CollectionService({ store: retrievalParts.store, embedder: retrievalParts.embedder, gateway, jobs: engine.jobs, builtinDimension: config.retrieval.builtinDimension })

@@ -14,9 +14,10 @@ import type { JobHandler } from '../core/jobs/job-handler.js';
 import { JobService } from '../core/jobs/job-service.js';
 import { OutboxRelay } from '../core/jobs/outbox-relay.js';
 import { PipelineJobHandler } from '../core/jobs/pipeline-job.js';
+import type { PromptRegistry } from '../core/prompts/prompt-registry.js';
 import { WebhookDispatcher } from '../core/jobs/webhook-dispatcher.js';
 import { Worker } from '../core/jobs/worker.js';
-import type { Pipeline, PipelineSink } from '../core/pipelines/pipeline.js';
+import { type Pipeline, type PipelineSink, registryReference } from '../core/pipelines/pipeline.js';
 import type { WebhookTransport } from '../core/ports/webhook-transport.js';
 import { backoffDelay } from '../core/routing/backoff.js';
 
@@ -30,6 +31,8 @@ export interface JobParts {
   role: 'api' | 'worker' | 'all';
   /** Handlers of job kinds built elsewhere (workflow). */
   handlers?: { workflow?: JobHandler; ingest?: JobHandler };
+  /** The prompt registry, for pipelines with `prompt: name@label`. */
+  prompts?: PromptRegistry;
 }
 
 export interface JobEngine {
@@ -62,6 +65,8 @@ export async function startJobEngine(parts: JobParts): Promise<JobEngine> {
       : undefined;
   const pipelines = buildPipelines(config, env, logger);
   for (const pipeline of pipelines.values()) {
+    // Registry prompts are versioned by the registry; only inline ones are registered here.
+    if ('registry' in pipeline.prompt) continue;
     const hash = createHash('sha256').update(pipeline.prompt.system).update('\0').update(pipeline.prompt.template).digest('hex');
     const registered = await store.prompts.register(pipeline.name, pipeline.prompt.version, hash, `${pipeline.prompt.system}\n\n${pipeline.prompt.template}`, Date.now());
     if (registered === 'conflict') {
@@ -103,7 +108,7 @@ export async function startJobEngine(parts: JobParts): Promise<JobEngine> {
       keys: store.keys,
       handlers: {
         chat: new ChatJobHandler(gateway),
-        pipeline: new PipelineJobHandler({ gateway, pipelines, documents, limits: config.jobs.documents }),
+        pipeline: new PipelineJobHandler({ gateway, pipelines, documents, limits: config.jobs.documents, ...(parts.prompts ? { prompts: parts.prompts } : {}) }),
         workflow: parts.handlers?.workflow ?? unavailableHandler('workflow'),
         ingest: parts.handlers?.ingest ?? unavailableHandler('ingest'),
       },
@@ -180,7 +185,7 @@ function buildPipelines(config: ParsedConfig, env: NodeJS.ProcessEnv, logger: Lo
       description: pipeline.description,
       accepts: pipeline.accepts,
       model: pipeline.model,
-      prompt: pipeline.prompt,
+      prompt: typeof pipeline.prompt === 'string' ? registryReference(pipeline.prompt) : pipeline.prompt,
       schema: pipeline.schema!,
       extraction: {
         strategy: pipeline.extraction.strategy,

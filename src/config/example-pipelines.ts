@@ -1,4 +1,4 @@
-import type { PipelineConfig } from './schema.js';
+import type { InlinePromptConfig, PipelineConfig } from './schema.js';
 import { defaultAccepts } from './schema.js';
 
 /** The two example pipelines of the embedded default (and of examples/breakwater.yaml). */
@@ -71,7 +71,7 @@ const manifestSchema = {
   },
 } as const;
 
-export function examplePipelines(model: string): Record<string, PipelineConfig> {
+export function examplePipelines(model: string): Record<string, PipelineConfig & { prompt: InlinePromptConfig }> {
   const common = { accepts: defaultAccepts, model, extraction: { strategy: 'auto' as const, maxAttempts: 3, temperature: 0 }, sinks: [{ type: 'store' as const }] };
   return {
     invoice: {

@@ -157,6 +157,17 @@ export const defaultAccepts = [
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
 ];
 
+const inlinePromptSchema = z
+  .object({
+    /** Bump when the text changes: records name the version that produced them. */
+    version: z.number().int().positive(),
+    system: z.string().min(1).default('You extract structured data from documents. Answer with one JSON object and nothing else.'),
+    /** The user message; `{{document}}` is the document's text, `{{filename}}` its name. */
+    template: z.string().refine((text) => /\{\{\s*document\s*\}\}/.test(text), 'must contain {{document}}, where the document text goes'),
+  })
+  .strict();
+export type InlinePromptConfig = z.infer<typeof inlinePromptSchema>;
+
 const pipelineSchema = z
   .object({
     description: z.string().default(''),
@@ -164,15 +175,11 @@ const pipelineSchema = z
     accepts: z.array(z.string().min(1)).min(1).default(defaultAccepts),
     /** Model alias the extraction calls (through the gateway, as the submitting key). */
     model: z.string().min(1),
-    prompt: z
-      .object({
-        /** Bump when the text changes: records name the version that produced them. */
-        version: z.number().int().positive(),
-        system: z.string().min(1).default('You extract structured data from documents. Answer with one JSON object and nothing else.'),
-        /** The user message; `{{document}}` is the document's text, `{{filename}}` its name. */
-        template: z.string().refine((text) => /\{\{\s*document\s*\}\}/.test(text), 'must contain {{document}}, where the document text goes'),
-      })
-      .strict(),
+    /** Inline (versioned here), or a shared registry prompt as `name@label` / `name@version` (docs/llmops.md). */
+    prompt: z.union([
+      inlinePromptSchema,
+      z.string().regex(/^[a-z0-9][a-z0-9._-]*@([a-z][a-z0-9._-]*|[1-9][0-9]*)$/, 'a registry prompt is name@label or name@version, e.g. invoice-extract@production'),
+    ]),
     /** JSON Schema of one record (an object); or `schemaFile`, a path relative to the config file. */
     schema: z.record(z.string(), z.unknown()).optional(),
     schemaFile: z.string().min(1).optional(),

@@ -6,13 +6,17 @@ import { extractionFailedError } from '../extraction/extraction-failed-error.js'
 import type { DocumentLimits, DocumentReader } from '../ports/document-loader.js';
 import type { StoredRecord } from '../ports/record-store.js';
 import type { RecordProvenance } from '../ports/record-sink.js';
-import { renderPrompt, type Pipeline } from '../pipelines/pipeline.js';
+import type { Pipeline } from '../pipelines/pipeline.js';
+import { pipelineMessages } from '../prompts/pipeline-prompt.js';
+import type { PromptRegistry } from '../prompts/prompt-registry.js';
 import type { ChatMessage } from '../../wire/chat.js';
 import type { JobHandler, JobOutcome, JobRun } from './job-handler.js';
 import { webhookEntry } from './job-webhooks.js';
 import { toWireRecord } from './job-view.js';
 
 export interface PipelineJobOptions {
+  /** Resolves pipelines' `prompt: name@label` when each job runs. */
+  prompts?: PromptRegistry;
   gateway: Gateway;
   pipelines: ReadonlyMap<string, Pipeline>;
   documents: DocumentReader;
@@ -58,10 +62,8 @@ export class PipelineJobHandler implements JobHandler {
           ).text;
 
     const route = this.options.gateway.resolve(pipeline.model, run.key);
-    const messages: ChatMessage[] = [
-      { role: 'system', content: pipeline.prompt.system },
-      { role: 'user', content: renderPrompt(pipeline.prompt.template, { document: text, filename: job.source ?? 'document' }) },
-    ];
+    const prompt = await pipelineMessages(pipeline, this.options.prompts, { document: text, filename: job.source ?? 'document' });
+    const messages: ChatMessage[] = prompt.messages;
     let costUsd = 0;
     let deployment: string | null = null;
     const progress: Promise<void>[] = [];
@@ -88,6 +90,7 @@ export class PipelineJobHandler implements JobHandler {
           cacheControl: { noStore: false, noCache: attempt > 1 },
           signal: run.signal,
           startedAt: performance.now(),
+          prompt: prompt.served,
         });
         costUsd += context.costUsd;
         deployment = context.progress.deployment?.id ?? deployment;
@@ -108,7 +111,7 @@ export class PipelineJobHandler implements JobHandler {
       jobId: job.id,
       tenant: job.tenant,
       pipeline: pipeline.name,
-      promptVersion: pipeline.prompt.version,
+      promptVersion: prompt.version,
       model: pipeline.model,
       deployment,
       attempts: result.attempts.length,
@@ -126,7 +129,13 @@ export class PipelineJobHandler implements JobHandler {
     const hasStore = pipeline.sinks.some((sink) => sink.type === 'store');
     const webhookSinks = pipeline.sinks.flatMap((sink) => (sink.type === 'webhook' ? [sink.url] : []));
     return {
-      result: { record_id: hasStore ? stored.id : null, record: result.record, extraction_attempts: result.attempts.length, cost_usd: costUsd },
+      result: {
+        record_id: hasStore ? stored.id : null,
+        record: result.record,
+        extraction_attempts: result.attempts.length,
+        cost_usd: costUsd,
+        ...(prompt.served ? { prompt: { name: prompt.served.name, version: prompt.served.version, label: prompt.served.label } } : {}),
+      },
       ...(hasStore ? { record: stored } : {}),
       ...(webhookSinks.length > 0 ? { webhooks: () => webhookSinks.map((url) => webhookEntry(url, 'record.created', toWireRecord(stored), createdAt)) } : {}),
     };

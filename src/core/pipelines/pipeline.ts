@@ -18,12 +18,26 @@ export interface Pipeline {
   accepts: readonly string[];
   /** The model alias extraction calls, through the gateway's middleware. */
   model: string;
-  prompt: { version: number; system: string; template: string };
+  /** Inline (versioned in the config), or a shared registry prompt resolved when each job runs. */
+  prompt: { version: number; system: string; template: string } | RegistryPromptReference;
   schema: Record<string, unknown>;
   extraction: { strategy: ExtractionStrategy; maxAttempts: number; temperature: number | undefined; maxOutputTokens: number | undefined };
   sinks: readonly PipelineSink[];
   /** Job webhook for this pipeline's jobs, unless the submission names its own. */
   webhookUrl: string | null;
+}
+
+/** A pipeline's `prompt: name@label` (or `name@version`): the shared registry version serves each job. */
+export interface RegistryPromptReference {
+  registry: { name: string; label: string } | { name: string; version: number };
+}
+
+/** `name@label` or `name@3` from the config. */
+export function registryReference(text: string): RegistryPromptReference {
+  const at = text.lastIndexOf('@');
+  const name = text.slice(0, at);
+  const target = text.slice(at + 1);
+  return { registry: /^\d+$/.test(target) ? { name, version: Number(target) } : { name, label: target } };
 }
 
 /** Renders the prompt template: `{{document}}` and `{{filename}}` are the only variables. */

@@ -28,7 +28,12 @@ export function pipelineRoutes(app: App): FastifyPluginAsync {
           description: pipeline.description,
           accepts: pipeline.accepts,
           model: pipeline.model,
-          prompt_version: pipeline.prompt.version,
+          ...('registry' in pipeline.prompt
+            ? {
+                prompt: `${pipeline.prompt.registry.name}@${'label' in pipeline.prompt.registry ? pipeline.prompt.registry.label : pipeline.prompt.registry.version}`,
+                prompt_version: null,
+              }
+            : { prompt_version: pipeline.prompt.version }),
           schema: pipeline.schema,
           sinks: pipeline.sinks.map((sink) => (sink.type === 'external' ? sink.sink.kind : sink.type)),
         })),
