@@ -34,7 +34,10 @@ export function updateWithCanonicalJson(hash: Hash, value: unknown, skipTop?: Re
   const pushString = (text: string) => {
     if (text.length <= sliceChars) return push(JSON.stringify(text));
     push('"');
-    forEachSlice(text, (slice) => push(JSON.stringify(slice).slice(1, -1)));
+    hash.update(pending);
+    pending = '';
+    // Straight to the hash: a slice with nothing to escape as it is, else its escaped form.
+    forEachSlice(text, (slice) => hash.update(needsEscape.test(slice) ? JSON.stringify(slice).slice(1, -1) : slice));
     push('"');
   };
   const write = (item: unknown, skip?: ReadonlySet<string>) => {
@@ -65,6 +68,9 @@ export function updateWithCanonicalJson(hash: Hash, value: unknown, skipTop?: Re
   if (pending.length > 0) hash.update(pending);
   return hash;
 }
+
+/** A character JSON.stringify writes otherwise than as itself (quote, backslash, controls, surrogates). */
+const needsEscape = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** `text` in slices of at most `sliceChars` (one more to keep a surrogate pair whole). */
 function forEachSlice(text: string, each: (slice: string) => void): void {

@@ -1,3 +1,4 @@
+import { chatTextLength } from '../text-length.js';
 import { nextTurn } from '../turns.js';
 import { BreakwaterError, toBreakwaterError } from '../errors/breakwater-error.js';
 import type { VirtualKey } from '../ports/store.js';
@@ -51,20 +52,13 @@ function afterATurn<T>(next: (context: CallContext) => Promise<T>, context: Call
   return nextTurn().then(() => next(context));
 }
 
-/** The characters of a call's texts, from their lengths alone (messages and inputs are counted, not read). */
+/** The characters of a call's texts, from their lengths alone. */
 function textLength(input: GatewayCall['input']): number {
+  if (input.operation === 'chat') return chatTextLength(input.request);
+  const items = input.request.input;
+  if (typeof items === 'string') return items.length;
   let length = 0;
-  if (input.operation === 'embeddings') {
-    const items = input.request.input;
-    if (typeof items === 'string') return items.length;
-    for (const item of items) length += typeof item === 'string' ? item.length : 1;
-    return length;
-  }
-  for (const message of input.request.messages) {
-    const content = message.content;
-    if (typeof content === 'string') length += content.length;
-    else if (Array.isArray(content)) for (const part of content) length += part.type === 'text' && typeof part.text === 'string' ? part.text.length : 1;
-  }
+  for (const item of items) length += typeof item === 'string' ? item.length : 1;
   return length;
 }
 

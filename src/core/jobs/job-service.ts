@@ -2,6 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { BreakwaterError } from '../errors/breakwater-error.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { updateWithCanonicalJson } from '../hash-text.js';
+import { chatTextLength } from '../text-length.js';
+import { nextTurn } from '../turns.js';
 import { base64Length } from './base64-length.js';
 import type { JobEventBus } from '../ports/job-events.js';
 import { terminalStatuses, type JobEvent, type JobKind, type JobListFilter, type JobRecord, type JobStore } from '../ports/job-store.js';
@@ -37,6 +39,21 @@ export interface JobServiceOptions {
 
 /** How often a follower reads the store when the bus has said nothing. */
 const storePollMs = 1_000;
+
+/** An input this long (in characters) is encoded in a turn of its own. */
+const largeInputChars = 512 * 1024;
+
+/** The characters of an input's texts, from their lengths. */
+function inputLength(input: JobInput): number {
+  switch (input.kind) {
+    case 'chat':
+      return chatTextLength(input.request);
+    case 'pipeline':
+      return 'text' in input ? input.text.length : input.document.data.length;
+    default:
+      return 0;
+  }
+}
 
 /** How old a queued-job count may be before submit reads it again. */
 const countTtlMs = 250;
@@ -77,6 +94,8 @@ export class JobService {
     const runAt = now + Math.round((body.delay_seconds ?? 0) * 1000);
     const deadline = body.deadline_seconds === undefined ? null : now + Math.round(body.deadline_seconds * 1000);
     const maxAttempts = body.max_attempts ?? limits.defaultMaxAttempts;
+    // Encoding (and hashing) megabytes of input is a step of its own (core/turns.ts).
+    if (inputLength(input) >= largeInputChars) await nextTurn();
     const outcome = await store.createJob(
       {
         id,

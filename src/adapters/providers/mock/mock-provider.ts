@@ -1,3 +1,4 @@
+import { updateWithCanonicalJson } from '../../../core/hash-text.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import type { Provider, ProviderCallOptions } from '../../../core/ports/provider.js';
@@ -81,7 +82,7 @@ export class MockProvider implements Provider {
 
   private answer(request: ChatRequest) {
     const promptTokens = this.tokens.countChat(request);
-    const id = createHash('sha256').update(JSON.stringify(request.messages)).digest('hex').slice(0, 16);
+    const id = updateWithCanonicalJson(createHash('sha256'), request.messages).digest('hex').slice(0, 16);
     const cap = request.max_completion_tokens ?? request.max_tokens ?? Number.POSITIVE_INFINITY;
     const last = request.messages[request.messages.length - 1];
     const toolCalls = this.toolCalls(request, id, last?.role);

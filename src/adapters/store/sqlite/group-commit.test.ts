@@ -46,4 +46,39 @@ describe('GroupCommit', () => {
     database.close();
     await assert.rejects(pending);
   });
+
+  it('commits writes carrying megabytes in separate turns, letting I/O run between them', async () => {
+    const database = new Database(':memory:');
+    database.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB NOT NULL)');
+    const writes = new GroupCommit(database, 512, 1024 * 1024);
+    const insert = database.prepare('INSERT INTO t (v) VALUES (?)');
+    const blob = Buffer.alloc(700 * 1024, 1);
+    let turnsBetween = 0;
+    const counting = setInterval(() => turnsBetween++, 0);
+    const commitsSeen: number[] = [];
+    await Promise.all(
+      [0, 1, 2, 3].map((index) =>
+        writes
+          .run(() => insert.run(blob), blob.byteLength)
+          .then(() => {
+            commitsSeen[index] = writes.commits;
+          }),
+      ),
+    );
+    clearInterval(counting);
+    // 1 MB a batch: two 700 KB writes each, in two commits with a turn of the loop between them.
+    assert.deepEqual(commitsSeen, [1, 1, 2, 2]);
+    assert.ok(turnsBetween >= 1, 'a timer ran between the two commits');
+    assert.equal((database.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n, 4);
+  });
+
+  it('flushes everything at once when closing', () => {
+    const database = new Database(':memory:');
+    database.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB NOT NULL)');
+    const writes = new GroupCommit(database, 512, 1024);
+    const insert = database.prepare('INSERT INTO t (v) VALUES (?)');
+    for (let index = 0; index < 3; index++) void writes.run(() => insert.run(Buffer.alloc(2048)), 2048);
+    writes.flush(true);
+    assert.equal((database.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n, 3);
+  });
 });

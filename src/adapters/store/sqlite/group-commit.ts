@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3';
 
 interface Pending {
   work: () => unknown;
+  /** Bytes the write carries (a job's input); 0 for row updates. */
+  bytes: number;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
   /** Set inside the transaction, acted on after its commit. */
@@ -22,6 +24,10 @@ const retryWithSavepoints = Symbol('retry with savepoints');
  * the whole transaction is rolled back and the batch runs again with a savepoint per write.
  * Writes are closures over their arguments, so running one again after a rollback is the
  * same as running it once.
+ *
+ * A batch also stops at `maxBatchBytes` of carried data (at least one write each), and the rest
+ * waits for a turn of its own: SQLite copies a blob on the event loop, and four 4 MB job inputs
+ * submitted together were written in one ~95 ms transaction while every request waited.
  */
 export class GroupCommit {
   private pending: Pending[] = [];
@@ -34,6 +40,7 @@ export class GroupCommit {
   constructor(
     database: Database.Database,
     private readonly maxBatch = 512,
+    private readonly maxBatchBytes = 1024 * 1024,
   ) {
     // One wrapper for every savepoint: better-sqlite3 builds a new one per transaction() call.
     const inSavepoint = database.transaction((work: () => unknown) => work());
@@ -57,9 +64,9 @@ export class GroupCommit {
     });
   }
 
-  run<T>(work: () => T): Promise<T> {
+  run<T>(work: () => T, bytes = 0): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.pending.push({ work, bytes, resolve: resolve as (value: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -67,11 +74,11 @@ export class GroupCommit {
     });
   }
 
-  /** Runs everything pending now (also used on close). */
-  flush(): void {
+  /** Runs what is pending now, all of it when `all` (on close), else up to `maxBatchBytes` of carried data. */
+  flush(all = false): void {
     this.scheduled = false;
     while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, this.maxBatch);
+      const batch = this.pending.splice(0, this.batchLength(all));
       try {
         try {
           this.fastBatch(batch);
@@ -89,6 +96,23 @@ export class GroupCommit {
         if (item.outcome?.ok) item.resolve(item.outcome.value);
         else item.reject(item.outcome?.error);
       }
+      if (!all && this.pending.length > 0) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+        return;
+      }
     }
+  }
+
+  /** How many pending writes the next batch takes: up to maxBatch, and no more than maxBatchBytes of data unless `all`. */
+  private batchLength(all: boolean): number {
+    const limit = Math.min(this.maxBatch, this.pending.length);
+    if (all) return limit;
+    let bytes = 0;
+    for (let index = 0; index < limit; index++) {
+      bytes += this.pending[index]!.bytes;
+      if (bytes >= this.maxBatchBytes) return index + 1;
+    }
+    return limit;
   }
 }

@@ -102,7 +102,7 @@ export class SqliteJobStore implements JobStore {
       this.appendEvent(job.id, 1, 'job-queued', { status: 'queued' }, job.createdAt);
       this.queue.insertInTransaction(dispatch);
       return { job: newJobRecord(job), created: true };
-    });
+    }, input.byteLength);
     if (outcome.created) this.queue.notifyReady();
     return outcome;
   }

@@ -140,7 +140,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (!this.database.open) return;
-    this.writes.flush();
+    this.writes.flush(true);
     this.database.close();
   }
 }
