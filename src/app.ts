@@ -21,6 +21,9 @@ import { KeyService } from './core/keys/key-service.js';
 import { PromptRegistry } from './core/prompts/prompt-registry.js';
 import type { ShadowRunner } from './core/shadow/shadow-runner.js';
 import { buildShadows } from './compose/shadows.js';
+import { buildStranglerRoutes } from './compose/strangler.js';
+import type { StranglerRoute } from './core/strangler/strangler-route.js';
+import { LlmopsMetrics } from './telemetry/llmops-metrics.js';
 import type { LedgerWriter } from './core/middleware/ledger/ledger-writer.js';
 import type { RouteRecorder } from './core/middleware/auto-route/route-recorder.js';
 import type { Pipeline } from './core/pipelines/pipeline.js';
@@ -69,6 +72,9 @@ export interface App {
   readonly prompts: PromptRegistry;
   /** True when spans are exported (OTLP or a test's processor): the HTTP layer then opens server spans. */
   readonly tracingEnabled: boolean;
+  /** Strangler routes by name (legacy handler vs AI path, with automatic rollback). */
+  readonly strangler: ReadonlyMap<string, StranglerRoute>;
+  readonly llmopsMetrics: LlmopsMetrics;
   /** Declared shadows by name (shadow mode), for their reports. */
   readonly shadows: ReadonlyMap<string, ShadowRunner>;
   close(): Promise<void>;
@@ -130,7 +136,8 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     sharedStore: store.capabilities.shared,
   });
   prompts.start();
-  const shadows = buildShadows({ config, prompts, counters, store: store.shadows, logger });
+  const llmopsMetrics = new LlmopsMetrics(metrics.registry);
+  const shadows = buildShadows({ config, prompts, counters, store: store.shadows, logger, onOutcome: (shadow, outcome) => llmopsMetrics.countShadowSample(shadow, outcome) });
   const { gateway, ledgerWriter, semanticCache, routeRecorder } = buildGateway({
     config,
     providers,
@@ -144,6 +151,7 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     ...(shadows.middleware ? { outerMiddleware: [shadows.middleware] } : {}),
   });
   shadows.bind(gateway);
+  const strangler = buildStranglerRoutes({ config, gateway, prompts, metrics: llmopsMetrics, logger });
   const onError = (error: unknown) => logger.error({ err: error }, 'retention sweep failed');
   // The depth is read at each scrape, for at most a second: a broker that does not answer
   // leaves the gauge out of that scrape instead of failing /metrics as a whole.
@@ -203,10 +211,13 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     prompts,
     shadows: shadows.runners,
     tracingEnabled: tracing.enabled,
+    strangler: strangler.routes,
+    llmopsMetrics,
     async close() {
       clearInterval(retention);
       prompts.stop();
       await shadows.close();
+      await strangler.close();
       await engine.close();
       await retrievalParts?.close();
       await workflows.close();

@@ -70,3 +70,25 @@ export const shadowConfigSchema = z
   })
   .strict();
 export type ShadowConfig = z.infer<typeof shadowConfigSchema>;
+
+/** One strangler route (docs/llmops.md#strangler-split): a legacy handler, an AI path and the share between them. */
+export const stranglerConfigSchema = z
+  .object({
+    legacy: z.object({ url: z.url(), headers: z.record(z.string(), z.string()).default({}), timeoutMs: z.number().int().positive().default(30_000) }).strict(),
+    /** A registry prompt (its variables are taken from the request's input), and optionally the model alias it runs on. */
+    ai: z.object({ prompt: z.string().min(1), label: z.string().min(1).default('production'), model: z.string().min(1).optional() }).strict(),
+    /** JSON Schema the AI answer must meet; an answer that does not is a failure (the caller gets the legacy answer). */
+    schema: z.record(z.string(), z.unknown()).optional(),
+    /** Percentage of end users (sticky) sent to the AI side. */
+    percent: z.number().min(0).max(100).default(0),
+    rollback: z
+      .object({
+        /** AI failures (errors and schema failures) over AI requests in the window that roll the route back to legacy. */
+        maxFailureRate: z.number().gt(0).max(1).default(0.2),
+        windowMs: z.number().int().positive().default(60_000),
+        minRequests: z.number().int().positive().default(20),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();

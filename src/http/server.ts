@@ -19,6 +19,7 @@ import { feedbackRoutes } from './routes/feedback.js';
 import { cacheRoutes } from './routes/cache.js';
 import { promptRoutes } from './routes/prompts.js';
 import { shadowRoutes } from './routes/shadow.js';
+import { stranglerRoutes } from './routes/strangler.js';
 import { httpSpans } from './http-spans.js';
 import { jsonBodies } from './json-body.js';
 import { lingerAfterRefusal } from './lingering-refusal.js';
@@ -269,5 +270,6 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await server.register(collectionRoutes(app));
   await server.register(promptRoutes(app));
   await server.register(shadowRoutes(app));
+  await server.register(stranglerRoutes(app));
   return server;
 }
