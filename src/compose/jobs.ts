@@ -93,6 +93,7 @@ export async function startJobEngine(parts: JobParts): Promise<JobEngine> {
       maxQueuedPerTenant: config.jobs.maxQueuedPerTenant,
       defaultMaxAttempts: config.jobs.maxAttempts,
       maxDocumentBytes: config.jobs.documents.maxBytes,
+      maxDocumentChars: config.jobs.documents.maxChars,
     },
   });
 

@@ -10,6 +10,17 @@ import { maxContainers, maxNesting, maxNumberDigits, maxObjectMembers, parseJson
  */
 export const offThreadParseBytes = 512 * 1024;
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The longest JSON string the route takes, in bytes as written, and the refusal for a longer
+     * one: checked by the shape scan, so a 16 MB string is refused before it is built. Building
+     * one on the event loop costs ~4 ms per MB on a VM where fresh memory faults page by page.
+     */
+    longString?: { bytes: number; error: () => BreakwaterError };
+  }
+}
+
 /**
  * JSON bodies are checked for shape before they are parsed. JSON.parse accepts any depth and
  * any width, but a 4 MB `[[[…]]]` held the event loop ~550 ms in the parse alone (and every
@@ -24,9 +35,11 @@ export function jsonBodies(server: FastifyInstance): void {
   server.addContentTypeParser('application/json', (request, payload, done) =>
     readBody(request, payload, (error, chunks, length) => {
       if (error) return done(error, undefined);
-      const settle = (outcome: JsonParseOutcome) => (outcome.ok ? done(null, outcome.value) : done(bodyError(outcome), undefined));
-      if (length < offThreadParseBytes) settle(parseJsonBody(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length)));
-      else void thread.parse(chunks).then(settle);
+      const longString = request.routeOptions.config.longString;
+      const settle = (outcome: JsonParseOutcome) =>
+        outcome.ok ? done(null, outcome.value) : done(!('syntax' in outcome) && outcome.shape === 'string' && longString ? longString.error() : bodyError(outcome), undefined);
+      if (length < offThreadParseBytes) settle(parseJsonBody(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length), longString?.bytes));
+      else void thread.parse(chunks, longString?.bytes).then(settle);
     }),
   );
 }
@@ -91,6 +104,8 @@ function bodyError(outcome: Exclude<JsonParseOutcome, { ok: true }>): Breakwater
       return new BreakwaterError('INVALID_REQUEST', `An object in the request body has more than ${maxObjectMembers} members; send fewer (metadata takes 16).`);
     case 'containers':
       return new BreakwaterError('INVALID_REQUEST', `The request body holds more than ${maxContainers} objects and arrays; send fewer (chat takes at most 10,000 messages).`);
+    case 'string':
+      return new BreakwaterError('INVALID_REQUEST', 'A string in the request body is longer than this endpoint accepts.');
     case 'digits':
       return new BreakwaterError('INVALID_REQUEST', `A number in the request body has more than ${maxNumberDigits} digits in a row; send it with fewer (a double keeps 17).`);
   }

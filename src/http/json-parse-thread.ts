@@ -18,7 +18,7 @@ export class JsonParseThread {
   private readonly pending = new Map<number, (outcome: JsonParseOutcome) => void>();
   private nextId = 0;
 
-  parse(chunks: Uint8Array[]): Promise<JsonParseOutcome> {
+  parse(chunks: Uint8Array[], maxStringBytes?: number): Promise<JsonParseOutcome> {
     const worker = this.start();
     const id = this.nextId++;
     return new Promise((resolve) => {
@@ -30,7 +30,7 @@ export class JsonParseThread {
       for (const chunk of chunks) {
         if (chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength && chunk.buffer instanceof ArrayBuffer) transfer.add(chunk.buffer);
       }
-      worker.postMessage({ id, chunks } satisfies JsonParseJob, [...transfer]);
+      worker.postMessage({ id, chunks, ...(maxStringBytes === undefined ? {} : { maxStringBytes }) } satisfies JsonParseJob, [...transfer]);
     });
   }
 

@@ -10,5 +10,5 @@ runInBackground();
  */
 parentPort?.on('message', (job: JsonParseJob) => {
   const bytes = job.chunks.length === 1 ? job.chunks[0]! : Buffer.concat(job.chunks);
-  parentPort!.postMessage({ id: job.id, ...parseJsonBody(bytes) } satisfies JsonParseAnswer);
+  parentPort!.postMessage({ id: job.id, ...parseJsonBody(bytes, job.maxStringBytes) } satisfies JsonParseAnswer);
 });

@@ -13,7 +13,7 @@ export const maxNumberDigits = 400;
  */
 export const maxContainers = 50_000;
 
-export type ShapeProblem = 'depth' | 'members' | 'digits' | 'containers';
+export type ShapeProblem = 'depth' | 'members' | 'digits' | 'containers' | 'string';
 
 /** A request body read as JSON: the value, or what is wrong with it (no error objects: it crosses a thread). */
 export type JsonParseOutcome = { ok: true; value: unknown } | { ok: false; shape: ShapeProblem } | { ok: false; syntax: string };
@@ -22,6 +22,8 @@ export type JsonParseOutcome = { ok: true; value: unknown } | { ok: false; shape
 export interface JsonParseJob {
   id: number;
   chunks: Uint8Array[];
+  /** The route's longest string (route config `maxJsonStringBytes`). */
+  maxStringBytes?: number;
 }
 export type JsonParseAnswer = { id: number } & JsonParseOutcome;
 
@@ -30,9 +32,11 @@ export type JsonParseAnswer = { id: number } & JsonParseOutcome;
  * (strings skipped; UTF-8 continuation bytes are never ASCII, so bytes are safe to test),
  * stopping as soon as a limit is passed: nesting deeper than `limits.depth`, an object with
  * more than `limits.members` members, more than `limits.containers` objects and arrays in all
- * (when given), or a number with more than `limits.digits` digits in a row.
+ * (when given), a number with more than `limits.digits` digits in a row, or a string of more
+ * than `limits.string` bytes as written, escapes included (when given).
  */
-export function shapeProblem(bytes: Uint8Array, limits: { depth: number; members: number; digits: number; containers?: number }): ShapeProblem | undefined {
+export function shapeProblem(bytes: Uint8Array, limits: { depth: number; members: number; digits: number; containers?: number; string?: number }): ShapeProblem | undefined {
+  const longestString = limits.string ?? Number.POSITIVE_INFINITY;
   const members = new Int32Array(limits.depth + 1);
   let containers = limits.containers ?? Number.POSITIVE_INFINITY;
   let depth = 0;
@@ -46,11 +50,13 @@ export function shapeProblem(bytes: Uint8Array, limits: { depth: number; members
     }
     digits = 0;
     if (byte === 0x22 /* " */) {
+      const start = index;
       for (index++; index < bytes.length; index++) {
         const inner = bytes[index]!;
         if (inner === 0x5c /* \ */) index++;
         else if (inner === 0x22) break;
       }
+      if (index - start - 1 > longestString) return 'string';
     } else if (byte === 0x5b /* [ */ || byte === 0x7b /* { */) {
       if (++depth > limits.depth) return 'depth';
       if (--containers < 0) return 'containers';
@@ -75,8 +81,8 @@ const surrogateEscape = /\\u[dD][89a-fA-F]/;
  * replace them. Left in, each one made every later JSON.stringify of the request take the
  * slow path: 4 MB of `\ud800` escapes cost ~70 ms per serialisation, several per call.
  */
-export function parseJsonBody(bytes: Uint8Array): JsonParseOutcome {
-  const shape = shapeProblem(bytes, limits);
+export function parseJsonBody(bytes: Uint8Array, maxStringBytes?: number): JsonParseOutcome {
+  const shape = shapeProblem(bytes, maxStringBytes === undefined ? limits : { ...limits, string: maxStringBytes });
   if (shape) return { ok: false, shape };
   if (bytes.length === 0) return { ok: false, syntax: 'the body is empty' };
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');

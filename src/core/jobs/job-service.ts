@@ -23,6 +23,8 @@ export interface JobLimits {
   defaultMaxAttempts: number;
   /** Largest document accepted in a submission, bytes (after base64 decoding). */
   maxDocumentBytes: number;
+  /** A text job's text is a document: no longer than a document's extracted text may be (jobs.documents.maxChars). */
+  maxDocumentChars: number;
 }
 
 export interface JobServiceOptions {
@@ -281,7 +283,16 @@ export class JobService {
 
   private input(body: SubmitJob): JobInput {
     if (body.kind === 'chat') return { kind: 'chat', request: body.request };
-    if (body.text !== undefined) return { kind: 'pipeline', text: body.text };
+    if (body.text !== undefined) {
+      if (body.text.length > this.options.limits.maxDocumentChars) {
+        throw new BreakwaterError(
+          'DOCUMENT_TOO_LARGE',
+          `The text is ${body.text.length} characters; this server reads documents of up to ${this.options.limits.maxDocumentChars} characters (jobs.documents.maxChars).`,
+          { param: 'text' },
+        );
+      }
+      return { kind: 'pipeline', text: body.text };
+    }
     const document = body.document!;
     const bytes = base64Length(document.data);
     if (bytes === 0 || !/^[A-Za-z0-9+/\r\n]*={0,2}\s*$/.test(document.data.slice(-64))) {

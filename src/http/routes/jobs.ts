@@ -36,7 +36,18 @@ export function jobRoutes(app: App): FastifyPluginAsync {
     server.addHook('preClose', async () => closing.abort());
     const keyOnly = { config: { access: 'key' as const } };
     const streams = new EventStreamSlots({ total: app.config.server.maxEventStreams, perTenant: app.config.server.maxEventStreamsPerTenant });
-    server.post('/v1/jobs', { bodyLimit: app.config.jobs.bodyLimitBytes, ...keyOnly }, async (request, reply) => {
+    // No string in a job is longer than the largest document in base64, as written in JSON
+    // (MIME's line break every 76 characters is \r\n, 4 bytes escaped).
+    const maxDocumentBytes = app.config.jobs.documents.maxBytes;
+    const longString = {
+      bytes: Math.ceil(Math.ceil(maxDocumentBytes / 3) * 4 * (80 / 76)) + 1024,
+      error: () =>
+        new BreakwaterError(
+          'DOCUMENT_TOO_LARGE',
+          `A string in the job is longer than a ${maxDocumentBytes}-byte document in base64, the largest this server accepts (jobs.documents.maxBytes).`,
+        ),
+    };
+    server.post('/v1/jobs', { bodyLimit: app.config.jobs.bodyLimitBytes, config: { access: 'key', longString } }, async (request, reply) => {
       const key = callerKey(request);
       const body = parseBody(submitJobSchema, request.body);
       const header = request.headers['idempotency-key'];
