@@ -24,6 +24,7 @@ import { buildShadows } from './compose/shadows.js';
 import { buildStranglerRoutes } from './compose/strangler.js';
 import type { StranglerRoute } from './core/strangler/strangler-route.js';
 import { LlmopsMetrics } from './telemetry/llmops-metrics.js';
+import { DriftMonitors } from './core/drift/drift-monitors.js';
 import type { LedgerWriter } from './core/middleware/ledger/ledger-writer.js';
 import type { RouteRecorder } from './core/middleware/auto-route/route-recorder.js';
 import type { Pipeline } from './core/pipelines/pipeline.js';
@@ -75,6 +76,8 @@ export interface App {
   /** Strangler routes by name (legacy handler vs AI path, with automatic rollback). */
   readonly strangler: ReadonlyMap<string, StranglerRoute>;
   readonly llmopsMetrics: LlmopsMetrics;
+  /** Drift monitors over the ledger (GET /v1/monitors, breakwater_monitor_drift). */
+  readonly monitors: DriftMonitors;
   /** Declared shadows by name (shadow mode), for their reports. */
   readonly shadows: ReadonlyMap<string, ShadowRunner>;
   close(): Promise<void>;
@@ -152,6 +155,19 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
   });
   shadows.bind(gateway);
   const strangler = buildStranglerRoutes({ config, gateway, prompts, metrics: llmopsMetrics, logger });
+  const monitors = new DriftMonitors({
+    ledger: store.ledger,
+    windowMs: config.monitors.windowMinutes * 60_000,
+    referenceMs: config.monitors.referenceHours * 3_600_000,
+    thresholds: config.monitors,
+    flush: () => ledgerWriter.flush(),
+  });
+  // A scrape reads two windows of the ledger: at most once a minute, whatever the scrape interval.
+  let drift: { at: number; series: Promise<Awaited<ReturnType<DriftMonitors['report']>>['series']> } | undefined;
+  llmopsMetrics.driftSource = () => {
+    if (!drift || Date.now() - drift.at > 60_000) drift = { at: Date.now(), series: monitors.report().then((report) => report.series) };
+    return drift.series;
+  };
   const onError = (error: unknown) => logger.error({ err: error }, 'retention sweep failed');
   // The depth is read at each scrape, for at most a second: a broker that does not answer
   // leaves the gauge out of that scrape instead of failing /metrics as a whole.
@@ -213,6 +229,7 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     tracingEnabled: tracing.enabled,
     strangler: strangler.routes,
     llmopsMetrics,
+    monitors,
     async close() {
       clearInterval(retention);
       prompts.stop();

@@ -92,3 +92,19 @@ export const stranglerConfigSchema = z
       .prefault({}),
   })
   .strict();
+
+/** `monitors:` drift monitors over the ledger (docs/llmops.md#drift-monitors). */
+export const monitorsConfigSchema = z
+  .object({
+    /** The current window: the last this many minutes. */
+    windowMinutes: z.number().int().positive().default(60),
+    /** The reference window: this many hours before the current one. */
+    referenceHours: z.number().int().positive().default(24),
+    minRequests: z.number().int().positive().default(20),
+    latencyIncrease: z.number().positive().default(0.5),
+    costIncrease: z.number().positive().default(0.5),
+    errorRateIncrease: z.number().positive().max(1).default(0.05),
+    outputLengthChange: z.number().positive().default(0.5),
+    inputLengthChange: z.number().positive().default(0.5),
+  })
+  .strict();

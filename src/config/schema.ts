@@ -11,7 +11,7 @@ import { z } from 'zod';
  */
 
 export { secretRefSchema, type SecretRef } from './secret-ref.js';
-import { promptsConfigSchema, shadowConfigSchema, stranglerConfigSchema } from './llmops-config.js';
+import { monitorsConfigSchema, promptsConfigSchema, shadowConfigSchema, stranglerConfigSchema } from './llmops-config.js';
 import { secretRefSchema } from './secret-ref.js';
 import { postgresSinkConfigSchema } from './postgres-sink-config.js';
 
@@ -526,6 +526,8 @@ export const configSchema = z
     prompts: promptsConfigSchema.prefault({}),
     /** Shadow mode: candidates run beside sampled primary calls, compared, never served (docs/llmops.md). */
     shadows: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'shadow names are lower-case letters, digits, - and _'), shadowConfigSchema).default({}),
+    /** Drift monitors over the ledger: windows and thresholds (docs/llmops.md). */
+    monitors: monitorsConfigSchema.prefault({}),
     /** Strangler routes: a legacy handler and an AI path, a sticky share to the AI side, automatic rollback (docs/llmops.md). */
     strangler: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'route names are lower-case letters, digits, - and _'), stranglerConfigSchema).default({}),
     pipelines: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'pipeline names are lower-case letters, digits, - and _'), pipelineSchema).default({}),

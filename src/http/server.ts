@@ -20,6 +20,7 @@ import { cacheRoutes } from './routes/cache.js';
 import { promptRoutes } from './routes/prompts.js';
 import { shadowRoutes } from './routes/shadow.js';
 import { stranglerRoutes } from './routes/strangler.js';
+import { monitorRoutes } from './routes/monitors.js';
 import { httpSpans } from './http-spans.js';
 import { jsonBodies } from './json-body.js';
 import { lingerAfterRefusal } from './lingering-refusal.js';
@@ -271,5 +272,6 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await server.register(promptRoutes(app));
   await server.register(shadowRoutes(app));
   await server.register(stranglerRoutes(app));
+  await server.register(monitorRoutes(app));
   return server;
 }

@@ -1,10 +1,13 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
+import type { SeriesDrift } from '../core/drift/drift-report.js';
 
 /** Prometheus figures of shadow mode and strangler routes, in the app's registry. */
 export class LlmopsMetrics {
   private readonly shadowSamples: Counter<'shadow' | 'outcome'>;
   private readonly stranglerDecisions: Counter<'route' | 'side' | 'reason'>;
   private readonly stranglerRolledBack: Gauge<'route'>;
+  /** Read at each scrape: the drift monitors' series (set by the composition root). */
+  driftSource: (() => Promise<SeriesDrift[]>) | undefined;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -19,6 +22,23 @@ export class LlmopsMetrics {
       help: 'Strangler route requests by the side that answered and why (split, rolled-back, ai-error, ai-schema-failure).',
       labelNames: ['route', 'side', 'reason'],
       registers,
+    });
+    const metrics = this;
+    new Gauge({
+      name: 'breakwater_monitor_drift',
+      help: '1 for each signal (error_rate, latency, cost, output_tokens, input_tokens) of an alias and prompt version past its drift threshold, current window against reference (GET /v1/monitors).',
+      labelNames: ['alias', 'prompt', 'signal'],
+      registers,
+      async collect() {
+        this.reset();
+        const series = await metrics.driftSource?.().catch(() => undefined);
+        for (const entry of series ?? []) {
+          if (!entry.judged) continue;
+          for (const signal of ['error_rate', 'latency', 'cost', 'output_tokens', 'input_tokens'] as const) {
+            this.set({ alias: entry.alias, prompt: entry.prompt ?? '', signal }, entry.drifting.some((drift) => drift.signal === signal) ? 1 : 0);
+          }
+        }
+      },
     });
     this.stranglerRolledBack = new Gauge({
       name: 'breakwater_strangler_rolled_back',

@@ -101,6 +101,14 @@ describe('LLMOps on the scale-out shape (two API nodes and a worker)', () => {
     for (const node of nodes) await node.app.ledgerWriter.flush();
     const rows = await cluster.sql.query<{ prompt_version: number }>("SELECT prompt_version FROM usage WHERE prompt_name = 'greeting' ORDER BY ts, request_id");
     assert.deepEqual(rows.rows.map((row) => row.prompt_version).sort(), [1, 1, 1, 2, 2].sort());
+    // Drift monitors read the same ledger (PostgreSQL's window query): one series per version served.
+    const monitors = (await a.server.inject({ method: 'GET', url: '/v1/monitors', headers: bearer(adminToken) })).json().data;
+    const requests = Object.fromEntries(
+      monitors
+        .filter((entry: { prompt: string | null }) => entry.prompt?.startsWith('greeting@'))
+        .map((entry: { prompt: string; current: { requests: number } }) => [entry.prompt, entry.current.requests]),
+    );
+    assert.deepEqual(requests, { 'greeting@1': 3, 'greeting@2': 2 });
   });
 
   it('keeps one trace from POST /v1/jobs on an API node through RabbitMQ to the worker, its provider call and its record write', async () => {

@@ -120,6 +120,20 @@ export class PartialLedgerWrite extends Error {
   }
 }
 
+/** Chat calls of one alias and prompt version in a time window (drift monitors). */
+export interface LedgerWindowStats {
+  alias: string;
+  promptName: string | null;
+  promptVersion: number | null;
+  requests: number;
+  /** Calls that ended 5xx (upstream failures, timeouts, open circuits). */
+  errors: number;
+  meanLatencyMs: number;
+  meanCostUsd: number;
+  meanInputTokens: number;
+  meanOutputTokens: number;
+}
+
 export interface LedgerStore {
   /** Stores the rows in order; on failure nothing was stored, or it throws PartialLedgerWrite. */
   appendUsage(rows: readonly UsageRow[]): Promise<void>;
@@ -127,6 +141,8 @@ export interface LedgerStore {
   /** USD a key has spent since `since` (epoch ms); seeds budget counters after a restart. */
   spendSince(keyId: string, since: number): Promise<number>;
   deleteUsageBefore(ts: number): Promise<number>;
+  /** Chat calls in [from, to) grouped by alias and prompt version, cache hits left out (drift monitors). */
+  windowStats(from: number, to: number): Promise<LedgerWindowStats[]>;
 }
 
 export interface StoreCapabilities {

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import type { LedgerStore, UsageAggregate, UsageQuery, UsageRow } from '../../../core/ports/store.js';
+import type { LedgerStore, LedgerWindowStats, UsageAggregate, UsageQuery, UsageRow } from '../../../core/ports/store.js';
+import { toWindowStats, type WindowRow } from '../usage-window.js';
 import { toUsageAggregates, type PiiSum, type UsageGroup } from '../usage-aggregates.js';
 
 const operationCode = { chat: 0, embeddings: 1 } as const;
@@ -91,5 +92,18 @@ export class PostgresLedgerStore implements LedgerStore {
   async deleteUsageBefore(ts: number): Promise<number> {
     const result = await this.pool.query({ name: 'bw-usage-prune', text: 'DELETE FROM usage WHERE ts < $1', values: [ts] });
     return result.rowCount ?? 0;
+  }
+
+  async windowStats(from: number, to: number): Promise<LedgerWindowStats[]> {
+    // Chat calls only (operation 0), exact and semantic cache hits (1, 3) left out: they say nothing about the model.
+    const result = await this.pool.query<WindowRow>({
+      name: 'bw-usage-window',
+      text: `SELECT alias, prompt_name, prompt_version, count(*)::int AS requests, sum(CASE WHEN status >= 500 THEN 1 ELSE 0 END)::int AS errors,
+              avg(latency_ms)::float8 AS latency, avg(cost_nanos)::float8 AS cost, avg(input_tokens)::float8 AS input, avg(output_tokens)::float8 AS output
+         FROM usage WHERE ts >= $1 AND ts < $2 AND operation = 0 AND cache NOT IN (1, 3)
+        GROUP BY alias, prompt_name, prompt_version ORDER BY alias, prompt_name, prompt_version`,
+      values: [from, to],
+    });
+    return result.rows.map(toWindowStats);
   }
 }

@@ -1,17 +1,21 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
-import { PartialLedgerWrite, type LedgerStore, type UsageAggregate, type UsageQuery, type UsageRow } from '../../../core/ports/store.js';
+import { PartialLedgerWrite, type LedgerStore, type LedgerWindowStats, type UsageAggregate, type UsageQuery, type UsageRow } from '../../../core/ports/store.js';
+import { toWindowStats, type WindowRow } from '../usage-window.js';
 import { toUsageAggregates, type PiiSum, type UsageGroup } from '../usage-aggregates.js';
 
 const operationCode = { chat: 0, embeddings: 1 } as const;
 const cacheCode = { miss: 0, hit: 1, bypass: 2, semantic: 3 } as const;
 const cascadeCode = { answered: 0, escalated: 1 } as const;
+/** The drift monitors' window is read in slices this long (windowStats). */
+const windowSliceMs = 5 * 60_000;
 /** Ledger rows per transaction; see appendUsage. */
 const rowsPerSlice = 32;
 
 export class SqliteLedgerStore implements LedgerStore {
   private statements: Record<'insert' | 'spend' | 'prune', Database.Statement> | undefined;
   private insertMany: ((rows: readonly UsageRow[]) => void) | undefined;
+  private windowQuery: Database.Statement | undefined;
 
   constructor(private readonly database: Database.Database) {}
 
@@ -112,5 +116,34 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async deleteUsageBefore(ts: number): Promise<number> {
     return this.sql.prune.run(ts).changes;
+  }
+
+  /**
+   * Reads the window in 5-minute slices with a turn of the event loop between them: a day of a
+   * busy gateway is millions of rows, and one query over them would hold the loop for seconds.
+   */
+  async windowStats(from: number, to: number): Promise<LedgerWindowStats[]> {
+    // Chat calls only (operation 0), exact and semantic cache hits (1, 3) left out: they say nothing about the model.
+    this.windowQuery ??= this.database.prepare(
+      `SELECT alias, prompt_name, prompt_version, count(*) AS requests, sum(CASE WHEN status >= 500 THEN 1 ELSE 0 END) AS errors,
+              sum(latency_ms) AS latency, sum(cost_nanos) AS cost, sum(input_tokens) AS input, sum(output_tokens) AS output
+         FROM usage WHERE ts >= ? AND ts < ? AND operation = 0 AND cache NOT IN (1, 3)
+        GROUP BY alias, prompt_name, prompt_version`,
+    );
+    const sums = new Map<string, WindowRow>();
+    for (let start = from; start < to; start += windowSliceMs) {
+      if (start > from) await yieldToEventLoop();
+      for (const row of this.windowQuery.all(start, Math.min(to, start + windowSliceMs)) as WindowRow[]) {
+        const id = `${row.alias}\0${row.prompt_name ?? ''}\0${row.prompt_version ?? ''}`;
+        const total = sums.get(id);
+        if (!total) sums.set(id, { ...row });
+        else for (const field of ['requests', 'errors', 'latency', 'cost', 'input', 'output'] as const) total[field] += row[field];
+      }
+    }
+    return [...sums.values()]
+      .map((row) =>
+        toWindowStats({ ...row, latency: row.latency / row.requests, cost: row.cost / row.requests, input: row.input / row.requests, output: row.output / row.requests }),
+      )
+      .sort((a, b) => (a.alias + (a.promptName ?? '')).localeCompare(b.alias + (b.promptName ?? '')) || (a.promptVersion ?? 0) - (b.promptVersion ?? 0));
   }
 }

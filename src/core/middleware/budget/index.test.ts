@@ -48,6 +48,9 @@ function ledger(): LedgerStore & { spent: number; queries: number } {
     async deleteUsageBefore() {
       return 0;
     },
+    async windowStats() {
+      return [];
+    },
   };
 }
 

@@ -40,6 +40,7 @@ async function flakyLedger(t: { after(fn: () => Promise<void>): void }, failing:
     aggregateUsage: (query) => store.ledger.aggregateUsage(query),
     spendSince: (keyId, since) => store.ledger.spendSince(keyId, since),
     deleteUsageBefore: (ts) => store.ledger.deleteUsageBefore(ts),
+    windowStats: (from, to) => store.ledger.windowStats(from, to),
   };
   return {
     ledger,

@@ -1,0 +1,33 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { App } from '../../app.js';
+
+/** GET /v1/monitors: drift of each alias and prompt version, current window against its reference (admin token: it spans every tenant). */
+export function monitorRoutes(app: App): FastifyPluginAsync {
+  return async (server) => {
+    server.get('/v1/monitors', { config: { access: 'admin' } }, async () => {
+      const report = await app.monitors.report();
+      const figures = (window: NonNullable<(typeof report.series)[number]['reference']>) => ({
+        requests: window.requests,
+        error_rate: window.errorRate,
+        mean_latency_ms: window.meanLatencyMs,
+        mean_cost_usd: window.meanCostUsd,
+        mean_input_tokens: window.meanInputTokens,
+        mean_output_tokens: window.meanOutputTokens,
+      });
+      return {
+        object: 'list',
+        window: report.window,
+        reference_window: report.reference,
+        data: report.series.map((series) => ({
+          object: 'monitor',
+          alias: series.alias,
+          prompt: series.prompt,
+          judged: series.judged,
+          drifting: series.drifting,
+          current: figures(series.current),
+          reference: series.reference ? figures(series.reference) : null,
+        })),
+      };
+    });
+  };
+}
