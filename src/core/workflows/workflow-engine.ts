@@ -90,26 +90,46 @@ export class WorkflowEngine {
       );
     }
     let last = run.seq > 0 ? await this.options.store.entry(run.id, run.seq) : undefined;
+    // The entry read from the store may be another advancer's (a run handed over); one this
+    // advancer wrote itself was still the run's last when it was written.
+    let own = false;
     for (;;) {
       if (finishedRunStatuses.has(run.status)) return 'finished';
       if (run.status === 'waiting_approval') return 'waiting';
       if (signal.aborted) throw signal.reason;
-      const step = await this.next(workflow, run, last, key, signal);
+      const step = await this.next(workflow, run, last, own, key, signal);
+      if (step === 'conflict') return 'conflict';
       if ((await this.options.store.appendStep(step)) === 'conflict') return 'conflict';
       run = { ...run, ...step.run, seq: step.entry.seq, updatedAt: step.entry.at, finishedAt: finishedRunStatuses.has(step.run.status) ? step.entry.at : null };
       last = step.entry;
+      own = true;
       this.options.onStep?.(run, step.entry);
     }
   }
 
+  /**
+   * Whether a step after `seq` is stored: another advancer (this one's lease lapsed, or a
+   * second advance job) moved the run on, and this one must stop before sending anything.
+   */
+  private async movedOn(runId: string, seq: number): Promise<boolean> {
+    return (await this.options.store.entry(runId, seq + 1)) !== undefined;
+  }
+
   /** The step after `last`, with whatever it had to do first (a tool call, a model call). */
-  private async next(workflow: RegisteredWorkflow, run: WorkflowRun, last: JournalEntry | undefined, key: VirtualKey, signal: AbortSignal): Promise<AppendStep> {
+  private async next(
+    workflow: RegisteredWorkflow,
+    run: WorkflowRun,
+    last: JournalEntry | undefined,
+    own: boolean,
+    key: VirtualKey,
+    signal: AbortSignal,
+  ): Promise<AppendStep | 'conflict'> {
     const definition = workflow.definition;
     const state = definition.states[run.state]!;
     const maxSteps = definition.maxSteps ?? defaultMaxSteps;
     if (run.seq >= maxSteps) return this.fail(run, 'WORKFLOW_STEP_LIMIT', `The run wrote ${run.seq} steps, its workflow's maxSteps; check the transitions for a loop.`);
 
-    if (last?.kind === 'tool-call') return this.callTool(workflow, run, last, key, signal);
+    if (last?.kind === 'tool-call') return this.callTool(workflow, run, last, own, key, signal);
     if (last?.kind === 'approval-decision') {
       const decision = last.output as { status: string; args: unknown; tool: string };
       if (decision.status === 'approved') return this.toolCall(run, decision.tool, decision.args);
@@ -122,7 +142,7 @@ export class WorkflowEngine {
     if (last?.kind === 'model-decision') {
       const choice = last.output as { type: 'transition' | 'tool'; name: string; arguments?: unknown };
       if (choice.type === 'transition') return this.transition(workflow, run, choice.name, 'model');
-      return this.useTool(workflow, run, choice.name, choice.arguments);
+      return this.toolStep(workflow, run, choice.name, choice.arguments);
     }
     if (isFinalState(state)) return this.transition(workflow, run, run.state, 'engine');
     if (isCallState(state)) {
@@ -135,7 +155,7 @@ export class WorkflowEngine {
       const args = call.args(run.context);
       const valid = workflow.tools.get(call.tool)!.args.validate(args);
       if (!valid.ok) return this.fail(run, 'WORKFLOW_TOOL_FAILED', `State ${run.state} built arguments for ${call.tool} that do not match its schema: ${issues(valid.issues)}.`);
-      return this.useTool(workflow, run, call.tool, args);
+      return this.toolStep(workflow, run, call.tool, args);
     }
     if (isDecideState(state)) return this.decide(workflow, run, state as DecideState<Context>, last, key, signal);
     return this.fail(run, 'INTERNAL_ERROR', `State ${run.state} has no kind.`);
@@ -182,7 +202,7 @@ export class WorkflowEngine {
   }
 
   /** A tool the state uses: an approval request first when the tool asks for one, else the call itself. */
-  private useTool(workflow: RegisteredWorkflow, run: WorkflowRun, name: string, args: unknown): AppendStep {
+  private toolStep(workflow: RegisteredWorkflow, run: WorkflowRun, name: string, args: unknown): AppendStep {
     const tool = workflow.tools.get(name)!.definition;
     const approval = typeof tool.approval === 'function' ? tool.approval(args as never, run.context) : tool.approval === true;
     if (!approval) return this.toolCall(run, name, args);
@@ -211,7 +231,14 @@ export class WorkflowEngine {
     return this.step(run, 'tool-call', input, null, 'engine', {});
   }
 
-  private async callTool(workflow: RegisteredWorkflow, run: WorkflowRun, call: JournalEntry, key: VirtualKey, signal: AbortSignal): Promise<AppendStep> {
+  /**
+   * Sends the journaled call (again, after a crash: same key) and returns its result step.
+   * Before a re-send — a retry, or a call this advancer found dangling — the journal is read
+   * once more: when another advancer already stored a step after the call, this one stops
+   * without sending (`conflict`), so a call whose result was stored is not sent again by an
+   * advancer that merely fell behind.
+   */
+  private async callTool(workflow: RegisteredWorkflow, run: WorkflowRun, call: JournalEntry, own: boolean, key: VirtualKey, signal: AbortSignal): Promise<AppendStep | 'conflict'> {
     const input = call.input as ToolCallInput;
     const registered = workflow.tools.get(input.tool)!;
     const tool = registered.definition;
@@ -220,6 +247,8 @@ export class WorkflowEngine {
     let failure: BreakwaterError | undefined;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt - 2, 200, 5_000)));
+      if ((attempt > 1 || !own) && (await this.movedOn(run.id, call.seq))) return 'conflict';
+      if (signal.aborted) throw signal.reason;
       const timeout = AbortSignal.timeout(tool.timeoutMs ?? defaultToolTimeoutMs);
       const attemptSignal = AbortSignal.any([signal, timeout]);
       try {

@@ -3,7 +3,7 @@ import { canonicalJson } from '../canonical-json.js';
 import { BreakwaterError } from '../errors/breakwater-error.js';
 import { encodeJobInput } from '../jobs/job-input.js';
 import type { JobEventBus } from '../ports/job-events.js';
-import type { JobStore } from '../ports/job-store.js';
+import { type JobStore, terminalStatuses } from '../ports/job-store.js';
 import type { Page } from '../ports/page.js';
 import type { VirtualKey } from '../ports/store.js';
 import type { WebhookTransport } from '../ports/webhook-transport.js';
@@ -186,8 +186,30 @@ export class WorkflowService {
    */
   async reconcile(stalledMs: number, limit = 100): Promise<number> {
     const stalled = await this.options.store.stalledRuns(this.now() - stalledMs, limit);
-    for (const run of stalled) await this.ensureAdvance(run);
-    return stalled.length;
+    let queued = 0;
+    for (const run of stalled) {
+      if (await this.advancing(run)) continue;
+      await this.ensureAdvance(run);
+      queued++;
+    }
+    return queued;
+  }
+
+  /**
+   * Whether the job that started the run's current stretch (at its start or its last approval
+   * decision) is still queued or running. Its queue recovers it when its worker dies; a second
+   * job beside it would let two workers advance the run at once (a run only waits in a long
+   * queue, it is not lost).
+   */
+  private async advancing(run: WorkflowRun): Promise<boolean> {
+    const journal = await this.options.store.journal(run.id, 0);
+    let stretch = 0;
+    for (const entry of journal) if (entry.kind === 'approval-decision') stretch = entry.seq;
+    for (const seq of new Set([stretch, run.seq])) {
+      const job = await this.options.jobs.findByIdempotencyKey(run.tenant, advanceKey(run.id, seq));
+      if (job && !terminalStatuses.has(job.status)) return true;
+    }
+    return false;
   }
 
   /**
@@ -317,7 +339,7 @@ export class WorkflowService {
         priority: 0,
         source: run.workflow,
         webhookUrl: null,
-        idempotencyKey: `workflow:${run.id}:${run.seq}`,
+        idempotencyKey: advanceKey(run.id, run.seq),
         requestHash: 'workflow-advance',
         maxAttempts,
         metadata: { run_id: run.id },
@@ -342,6 +364,11 @@ export class WorkflowService {
       if ((await this.options.store.appendStep(step)) === 'appended') this.announce(step.entry, { ...run, status: 'failed' });
     }
   }
+}
+
+/** The idempotency key of the advance job queued when the run stood at `seq`. */
+function advanceKey(runId: string, seq: number): string {
+  return `workflow:${runId}:${seq}`;
 }
 
 function runNotFound(id: string): BreakwaterError {
