@@ -109,6 +109,12 @@ describe('LLMOps on the scale-out shape (two API nodes and a worker)', () => {
         .map((entry: { prompt: string; current: { requests: number } }) => [entry.prompt, entry.current.requests]),
     );
     assert.deepEqual(requests, { 'greeting@1': 3, 'greeting@2': 2 });
+    // Per-request cost from the shared ledger, paged (PostgreSQL's keyset query).
+    const usage = (query: string) => a.server.inject({ method: 'GET', url: `/v1/usage/requests${query}`, headers: bearer(adminToken) }).then((response) => response.json());
+    const first = await usage('?prompt=greeting&prompt_version=2&limit=1');
+    const second = await usage(`?prompt=greeting&prompt_version=2&limit=1&cursor=${first.next_cursor}`);
+    assert.deepEqual([first.data.length, first.has_more, second.data.length, second.has_more], [1, true, 1, false]);
+    assert.notEqual(first.data[0].request_id, second.data[0].request_id);
   });
 
   it('keeps one trace from POST /v1/jobs on an API node through RabbitMQ to the worker, its provider call and its record write', async () => {

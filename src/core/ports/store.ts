@@ -4,6 +4,7 @@ import type { JobStore } from './job-store.js';
 import type { PromptStore } from './prompt-store.js';
 import type { PromptRegistryStore } from './prompt-registry.js';
 import type { ShadowStore } from './shadow-store.js';
+import type { Page } from './page.js';
 import type { RecordStore } from './record-store.js';
 import type { WebhookDeliveryStore } from './webhook-delivery-store.js';
 import type { WorkflowStore } from './workflow-store.js';
@@ -120,6 +121,20 @@ export class PartialLedgerWrite extends Error {
   }
 }
 
+/** GET /v1/usage/requests: ledger rows newest first, filtered. */
+export interface UsageRequestQuery {
+  from: number;
+  to: number;
+  keyId?: string;
+  alias?: string;
+  promptName?: string;
+  promptVersion?: number;
+  routeTier?: string;
+  /** From the previous page's `nextCursor`. */
+  cursor?: string;
+  limit: number;
+}
+
 /** Chat calls of one alias and prompt version in a time window (drift monitors). */
 export interface LedgerWindowStats {
   alias: string;
@@ -143,6 +158,8 @@ export interface LedgerStore {
   deleteUsageBefore(ts: number): Promise<number>;
   /** Chat calls in [from, to) grouped by alias and prompt version, cache hits left out (drift monitors). */
   windowStats(from: number, to: number): Promise<LedgerWindowStats[]>;
+  /** Rows one by one, newest first (per-request cost); `pii` is left out. */
+  listRequests(query: UsageRequestQuery): Promise<Page<UsageRow>>;
 }
 
 export interface StoreCapabilities {

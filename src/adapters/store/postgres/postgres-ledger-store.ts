@@ -1,6 +1,8 @@
 import type pg from 'pg';
-import type { LedgerStore, LedgerWindowStats, UsageAggregate, UsageQuery, UsageRow } from '../../../core/ports/store.js';
+import type { LedgerStore, LedgerWindowStats, UsageAggregate, UsageQuery, UsageRequestQuery, UsageRow } from '../../../core/ports/store.js';
 import { toWindowStats, type WindowRow } from '../usage-window.js';
+import { encodeUsageCursor, fromUsageRequestRow, type UsageRequestRow, usageRequestColumns, usageRequestFilters } from '../usage-request-rows.js';
+import type { Page } from '../../../core/ports/page.js';
 import { toUsageAggregates, type PiiSum, type UsageGroup } from '../usage-aggregates.js';
 
 const operationCode = { chat: 0, embeddings: 1 } as const;
@@ -105,5 +107,15 @@ export class PostgresLedgerStore implements LedgerStore {
       values: [from, to],
     });
     return result.rows.map(toWindowStats);
+  }
+
+  async listRequests(query: UsageRequestQuery): Promise<Page<UsageRow>> {
+    const { where, values } = usageRequestFilters(query, (index) => `$${index}`);
+    const result = await this.pool.query<UsageRequestRow>(
+      `SELECT ${usageRequestColumns} FROM usage WHERE ${where.join(' AND ')} ORDER BY ts DESC, request_id DESC LIMIT $${values.length + 1}`,
+      [...values, query.limit + 1],
+    );
+    const data = result.rows.slice(0, query.limit).map(fromUsageRequestRow);
+    return { data, nextCursor: result.rows.length > query.limit ? encodeUsageCursor(data.at(-1)!) : null };
   }
 }

@@ -1,7 +1,17 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
-import { PartialLedgerWrite, type LedgerStore, type LedgerWindowStats, type UsageAggregate, type UsageQuery, type UsageRow } from '../../../core/ports/store.js';
+import {
+  PartialLedgerWrite,
+  type LedgerStore,
+  type LedgerWindowStats,
+  type UsageAggregate,
+  type UsageQuery,
+  type UsageRequestQuery,
+  type UsageRow,
+} from '../../../core/ports/store.js';
 import { toWindowStats, type WindowRow } from '../usage-window.js';
+import { encodeUsageCursor, fromUsageRequestRow, type UsageRequestRow, usageRequestColumns, usageRequestFilters } from '../usage-request-rows.js';
+import type { Page } from '../../../core/ports/page.js';
 import { toUsageAggregates, type PiiSum, type UsageGroup } from '../usage-aggregates.js';
 
 const operationCode = { chat: 0, embeddings: 1 } as const;
@@ -145,5 +155,14 @@ export class SqliteLedgerStore implements LedgerStore {
         toWindowStats({ ...row, latency: row.latency / row.requests, cost: row.cost / row.requests, input: row.input / row.requests, output: row.output / row.requests }),
       )
       .sort((a, b) => (a.alias + (a.promptName ?? '')).localeCompare(b.alias + (b.promptName ?? '')) || (a.promptVersion ?? 0) - (b.promptVersion ?? 0));
+  }
+
+  async listRequests(query: UsageRequestQuery): Promise<Page<UsageRow>> {
+    const { where, values } = usageRequestFilters(query, () => '?');
+    const rows = this.database
+      .prepare(`SELECT ${usageRequestColumns} FROM usage WHERE ${where.join(' AND ')} ORDER BY ts DESC, request_id DESC LIMIT ?`)
+      .all(...values, query.limit + 1) as UsageRequestRow[];
+    const data = rows.slice(0, query.limit).map(fromUsageRequestRow);
+    return { data, nextCursor: rows.length > query.limit ? encodeUsageCursor(data.at(-1)!) : null };
   }
 }

@@ -51,6 +51,9 @@ function ledger(): LedgerStore & { spent: number; queries: number } {
     async windowStats() {
       return [];
     },
+    async listRequests() {
+      return { data: [], nextCursor: null };
+    },
   };
 }
 

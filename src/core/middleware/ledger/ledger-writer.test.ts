@@ -41,6 +41,7 @@ async function flakyLedger(t: { after(fn: () => Promise<void>): void }, failing:
     spendSince: (keyId, since) => store.ledger.spendSince(keyId, since),
     deleteUsageBefore: (ts) => store.ledger.deleteUsageBefore(ts),
     windowStats: (from, to) => store.ledger.windowStats(from, to),
+    listRequests: (query) => store.ledger.listRequests(query),
   };
   return {
     ledger,

@@ -1,0 +1,63 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { adminToken, bearer, mockModelConfig, startTestApp, type TestApp } from '../support/test-app.js';
+
+describe('GET /v1/usage/requests: per-request cost, newest first, paged and filtered', () => {
+  let test: TestApp;
+  before(async () => {
+    test = await startTestApp({ ...mockModelConfig, cache: { exact: { enabled: false } } });
+  });
+  after(() => test.close());
+
+  it('lists a key its own requests with their prompt versions, pages with a cursor, and lets the admin filter by key', async () => {
+    await test.server.inject({
+      method: 'POST',
+      url: '/v1/prompts/hello/versions',
+      headers: bearer(adminToken),
+      payload: { model: 'mock', messages: [{ role: 'user', content: 'Say hello to {{who}}' }], variables: { who: { type: 'string' } }, labels: ['production'] },
+    });
+    const [first, second] = [await test.key(), await test.key()];
+    const ids: string[] = [];
+    for (let index = 0; index < 5; index++) {
+      const payload = index % 2 === 0 ? { prompt: { name: 'hello', variables: { who: `n${index}` } } } : { model: 'mock', messages: [{ role: 'user', content: `plain ${index}` }] };
+      const response = await test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: bearer(first), payload });
+      assert.equal(response.statusCode, 200, response.body);
+      ids.push(String(response.headers['x-request-id']));
+    }
+    await test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: bearer(second), payload: { model: 'mock', messages: [{ role: 'user', content: 'other' }] } });
+
+    const list = (query: string, secret = first) =>
+      test.server.inject({ method: 'GET', url: `/v1/usage/requests${query}`, headers: bearer(secret) }).then((response) => response.json());
+    const all = await list('');
+    assert.deepEqual(
+      all.data.map((row: { request_id: string }) => row.request_id),
+      [...ids].reverse(),
+      "the key's own requests, newest first",
+    );
+    assert.deepEqual(all.data[0].prompt, { name: 'hello', version: 1 });
+    assert.ok(all.data.every((row: { cost_usd: number; latency_ms: number }) => typeof row.cost_usd === 'number' && row.latency_ms >= 0));
+
+    const page1 = await list('?limit=2');
+    const page2 = await list(`?limit=2&cursor=${page1.next_cursor}`);
+    const page3 = await list(`?limit=2&cursor=${page2.next_cursor}`);
+    assert.deepEqual([page1.has_more, page2.has_more, page3.has_more], [true, true, false]);
+    assert.deepEqual(
+      [...page1.data, ...page2.data, ...page3.data].map((row: { request_id: string }) => row.request_id),
+      [...ids].reverse(),
+    );
+
+    const prompted = await list('?prompt=hello&prompt_version=1');
+    assert.equal(prompted.data.length, 3);
+    const secondKeyId = (await test.app.keys.authenticate(second)).id;
+    const asAdmin = await list(`?key_id=${secondKeyId}`, adminToken);
+    assert.deepEqual(
+      asAdmin.data.map((row: { key_id: string }) => row.key_id),
+      [secondKeyId],
+    );
+    const ignored = await list(`?key_id=${secondKeyId}`);
+    assert.ok(
+      ignored.data.every((row: { key_id: string }) => row.key_id !== secondKeyId),
+      "a key's key_id filter never shows another key's rows",
+    );
+  });
+});
