@@ -47,7 +47,7 @@ export function staleAdvancerScenario(open: () => Promise<TwoNodes>): void {
           if (current === 'a') {
             aSending?.();
             const outcome = await new Promise<'answer' | 'fail'>((resolve) => (releaseA = resolve));
-            if (outcome === 'fail') throw new BreakwaterError('UPSTREAM_TIMEOUT', 'the charge service timed out', { retryable: true });
+            if (outcome === 'fail') throw new BreakwaterError('GATEWAY_UPSTREAM_TIMEOUT', 'the charge service timed out', { retryable: true });
           }
           return { charged: true };
         },
