@@ -353,6 +353,11 @@ export const configSchema = z
     admin: z.object({ token: secretRefSchema.optional() }).strict().prefault({}),
     /** With a token, GET /metrics answers only `Authorization: Bearer <token>` (at least 32 characters). */
     metrics: z.object({ token: secretRefSchema.optional() }).strict().prefault({}),
+    /** The web dashboard at /ui (docs/dashboard.md): on by default on API nodes; how long a login lasts. */
+    ui: z
+      .object({ enabled: z.boolean().default(true), sessionMinutes: z.number().int().min(1).max(43_200).default(480) })
+      .strict()
+      .prefault({}),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -4,6 +4,7 @@ import { BreakwaterError } from '../core/errors/breakwater-error.js';
 import type { VirtualKey } from '../core/ports/store.js';
 import { isAdmin, requireAdmin, tokenMatches } from './admin-auth.js';
 import { presentedKey } from './request-context.js';
+import { sessionCaller } from './session-caller.js';
 
 /**
  * Who may call a route, declared on the route itself (`config: { access }`):
@@ -63,7 +64,8 @@ export function routeAccess(app: App, server: FastifyInstance): void {
       return;
     }
     const config = request.routeOptions.config;
-    request.caller = await callerFor(app, request, config.access);
+    // A dashboard session cookie stands for the token it was opened with (src/http/session-caller.ts).
+    request.caller = (await sessionCaller(app, request, config.access)) ?? (await callerFor(app, request, config.access));
     if (config.rateLimited && request.caller.kind === 'key') await refuseIfAtRpmLimit(app, request.caller.key);
   });
 }

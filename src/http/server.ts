@@ -21,6 +21,7 @@ import { promptRoutes } from './routes/prompts.js';
 import { shadowRoutes } from './routes/shadow.js';
 import { stranglerRoutes } from './routes/strangler.js';
 import { monitorRoutes } from './routes/monitors.js';
+import { uiRoutes } from './routes/ui.js';
 import { httpSpans } from './http-spans.js';
 import { jsonBodies } from './json-body.js';
 import { lingerAfterRefusal } from './lingering-refusal.js';
@@ -273,5 +274,6 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await server.register(shadowRoutes(app));
   await server.register(stranglerRoutes(app));
   await server.register(monitorRoutes(app));
+  if (app.config.ui.enabled) await server.register(uiRoutes(app));
   return server;
 }

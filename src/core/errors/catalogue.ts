@@ -13,6 +13,8 @@ export const errorCatalogue = {
   INVALID_API_KEY: { status: 401, type: 'authentication_error', retryable: false },
   ADMIN_TOKEN_INVALID: { status: 401, type: 'authentication_error', retryable: false },
   METRICS_TOKEN_INVALID: { status: 401, type: 'authentication_error', retryable: false },
+  UI_SESSION_INVALID: { status: 401, type: 'authentication_error', retryable: false },
+  CSRF_TOKEN_INVALID: { status: 403, type: 'permission_error', retryable: false },
   ADMIN_API_DISABLED: { status: 403, type: 'permission_error', retryable: false },
   MODEL_NOT_ALLOWED: { status: 403, type: 'permission_error', retryable: false },
   MODEL_NOT_FOUND: { status: 404, type: 'not_found_error', retryable: false },
