@@ -60,4 +60,14 @@ describe('GET /v1/usage/requests: per-request cost, newest first, paged and filt
       "a key's key_id filter never shows another key's rows",
     );
   });
+
+  it('refuses a cursor it did not hand out with 400 INVALID_REQUEST instead of answering the first page', async () => {
+    const key = await test.key();
+    for (const cursor of ['not-a-cursor', Buffer.from('[1]').toString('base64url'), Buffer.from('{"ts":1}').toString('base64url')]) {
+      const response = await test.server.inject({ method: 'GET', url: `/v1/usage/requests?cursor=${cursor}`, headers: bearer(key) });
+      assert.equal(response.statusCode, 400, response.body);
+      assert.equal(response.json().error.code, 'INVALID_REQUEST');
+      assert.equal(response.json().error.param, 'cursor');
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import { BreakwaterError } from '../../core/errors/breakwater-error.js';
 import type { UsageRequestQuery, UsageRow } from '../../core/ports/store.js';
 
 const operations = ['chat', 'embeddings'] as const;
@@ -57,13 +58,16 @@ export function encodeUsageCursor(row: UsageRow): string {
   return Buffer.from(JSON.stringify([row.ts, row.requestId])).toString('base64url');
 }
 
-export function decodeUsageCursor(cursor: string): [number, string] | undefined {
+/** The cursor's position; a cursor this API did not hand out is refused (400), never read as the first page. */
+export function decodeUsageCursor(cursor: string): [number, string] {
+  let value: unknown;
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    return Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string' ? [value[0], value[1]] : undefined;
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    return undefined;
+    value = undefined;
   }
+  if (Array.isArray(value) && value.length === 2 && Number.isFinite(value[0]) && typeof value[1] === 'string') return [value[0] as number, value[1]];
+  throw new BreakwaterError('INVALID_REQUEST', 'The cursor is not one this API returned; pass next_cursor from the previous page unchanged.', { param: 'cursor' });
 }
 
 /** The filters as SQL conditions with `placeholder(n)` parameters, in one order for both stores. */
