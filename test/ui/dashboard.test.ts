@@ -63,7 +63,10 @@ async function text(locator: Locator): Promise<string> {
 }
 
 async function snap(page: Page, name: string): Promise<void> {
-  if (screenshots) await page.screenshot({ path: `${screenshots}/${name}.png`, fullPage: true });
+  if (!screenshots) return;
+  // Away from the charts, so no tooltip is open in the picture.
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: `${screenshots}/${name}.png`, fullPage: true });
 }
 
 async function chat(key: string, content: string): Promise<void> {
@@ -100,12 +103,17 @@ test('the main menu works from the keyboard: Tab reaches it, arrows move, Enter 
   const focused = () => page.evaluate(() => document.activeElement?.textContent);
   assert.equal(await focused(), 'Overview');
   await page.keyboard.press('ArrowDown');
-  assert.equal(await focused(), 'Jobs');
+  assert.equal(await focused(), 'Requests');
   await page.keyboard.press('End');
   assert.equal(await focused(), 'Keys');
   await page.keyboard.press('Home');
   assert.equal(await focused(), 'Overview');
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await focused(), 'Keys', 'the arrows wrap around');
+  await page.keyboard.press('Home');
   await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await focused(), 'Jobs');
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { level: 1, name: 'Jobs' }).waitFor();
   assert.equal(new URL(page.url()).pathname, '/ui/jobs');
@@ -129,6 +137,21 @@ test("a key's session sees its own tenant's jobs and usage, never another tenant
   const byGroup = page.getByTestId('usage-by-group');
   await byGroup.waitFor();
   assert.doesNotMatch(await text(page.locator('main')), /beta/);
+
+  // The call log: alpha's requests, each with its detail; none of beta's.
+  const ids = async (key: string) =>
+    ((await app.server.inject({ method: 'GET', url: '/v1/usage/requests', headers: bearer(key) })).json() as { data: Array<{ request_id: string }> }).data.map(
+      (row) => row.request_id,
+    );
+  const [alphaIds, betaIds] = [await ids(alpha), await ids(beta)];
+  await page.getByRole('link', { name: 'Requests' }).click();
+  const table = page.getByTestId('requests');
+  await table.waitFor();
+  assert.equal(await table.locator('tbody tr').count(), alphaIds.length);
+  await page.getByRole('button', { name: `Detail of ${alphaIds[0]}` }).click();
+  assert.match(await text(table), new RegExp(alphaIds[0]!));
+  for (const id of betaIds) assert.doesNotMatch(await text(table), new RegExp(id));
+  await snap(page, 'requests');
 
   await page.getByRole('link', { name: 'Jobs' }).click();
   await page.locator(`tr[data-job-id="${alphaJob}"]`).waitFor();
@@ -168,6 +191,14 @@ test('the admin creates a key and sees its secret once', async () => {
   const { context, page } = await loggedIn(adminToken);
   await page.locator('figure.chart svg').first().waitFor();
   await snap(page, 'overview');
+  // Dark theme: a pressed toggle, kept across a reload.
+  await page.getByRole('button', { name: 'Dark theme' }).click();
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  await page.reload();
+  await page.locator('figure.chart svg').first().waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Dark theme' }).getAttribute('aria-pressed'), 'true');
+  await snap(page, 'overview-dark');
+  await page.getByRole('button', { name: 'Dark theme' }).click();
   await page.getByRole('link', { name: 'Keys' }).click();
   await page.getByRole('heading', { level: 1, name: 'Keys' }).waitFor();
   await page.getByLabel('Name').fill('ci-bot');

@@ -7,6 +7,7 @@ import { JobsPage } from './pages/jobs-page';
 import { KeysPage } from './pages/keys-page';
 import { LoginPage } from './pages/login-page';
 import { OverviewPage } from './pages/overview-page';
+import { RequestsPage } from './pages/requests-page';
 import { usePath } from './router';
 import { useSession } from './session';
 import { useTheme } from './theme';
@@ -14,6 +15,7 @@ import { useTheme } from './theme';
 /** The pages, in menu order. A new page is one entry here and one file in pages/. */
 const menu: readonly MenuItem[] = [
   { path: '/', label: 'Overview' },
+  { path: '/requests', label: 'Requests' },
   { path: '/jobs', label: 'Jobs' },
   { path: '/approvals', label: 'Approvals' },
   { path: '/keys', label: 'Keys' },
@@ -25,6 +27,8 @@ function Page({ path }: { path: string }) {
   switch (path) {
     case '/':
       return <OverviewPage />;
+    case '/requests':
+      return <RequestsPage />;
     case '/jobs':
       return <JobsPage />;
     case '/approvals':

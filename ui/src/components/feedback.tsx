@@ -42,8 +42,8 @@ const statusTone: Record<string, string> = {
   cancelled: 'neutral',
 };
 
-export function StatusBadge({ status }: { status: string }) {
-  return <span className={`badge badge-${statusTone[status] ?? 'neutral'}`}>{status}</span>;
+export function StatusBadge({ status, tone }: { status: string; tone?: 'good' | 'bad' | 'busy' | 'neutral' }) {
+  return <span className={`badge badge-${tone ?? statusTone[status] ?? 'neutral'}`}>{status}</span>;
 }
 
 /** Unix seconds as local date and time, in a <time> element. */

@@ -1,6 +1,6 @@
-import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { KeyView } from '../session';
-import { type Dimension, series, type UsageRow } from './overview-data';
+import { type Dimension, latencyByDay, series, type UsageRow } from './overview-data';
 
 /** Distinguishable in both themes and for the common colour-vision deficiencies (Okabe–Ito). */
 const palette = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#999999'];
@@ -11,6 +11,8 @@ interface Props {
   dimension: Dimension;
   keys: ReadonlyMap<string, KeyView>;
   groups: readonly string[];
+  /** The latest requests (GET /v1/usage/requests), for latency. */
+  latest: ReadonlyArray<{ at: number; latency_ms: number }>;
 }
 
 function Chart({ title, description, children }: { title: string; description: string; children: React.ReactElement }) {
@@ -29,8 +31,9 @@ function Chart({ title, description, children }: { title: string; description: s
 }
 
 /** The Overview's charts; the same figures are in the tables below them. */
-export default function OverviewCharts({ rows, days, dimension, keys, groups }: Props) {
+export default function OverviewCharts({ rows, days, dimension, keys, groups, latest }: Props) {
   const data = series(rows, days, dimension, keys, groups);
+  const latency = latencyByDay(latest, days);
   const axis = { tick: { fontSize: 12 }, stroke: 'currentColor' };
   const tooltip = { contentStyle: { background: 'var(--bg)', borderColor: 'var(--border)', color: 'var(--text)' } };
   return (
@@ -43,30 +46,21 @@ export default function OverviewCharts({ rows, days, dimension, keys, groups }: 
           <Tooltip {...tooltip} />
           <Legend />
           {groups.map((group, index) => (
-            <Bar key={group} dataKey={`requests:${group}`} name={group} stackId="requests" fill={palette[index % palette.length]} />
+            <Bar isAnimationActive={false} key={group} dataKey={`requests:${group}`} name={group} stackId="requests" fill={palette[index % palette.length]} />
           ))}
         </BarChart>
       </Chart>
       <Chart title="Spend per day (USD)" description="stacked by group">
-        <AreaChart data={data} accessibilityLayer>
+        <BarChart data={data} accessibilityLayer>
           <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
           <XAxis dataKey="day" {...axis} />
           <YAxis {...axis} />
           <Tooltip {...tooltip} formatter={(value) => `$${Number(value).toFixed(6)}`} />
           <Legend />
           {groups.map((group, index) => (
-            <Area
-              key={group}
-              type="monotone"
-              dataKey={`cost:${group}`}
-              name={group}
-              stackId="cost"
-              stroke={palette[index % palette.length]}
-              fill={palette[index % palette.length]}
-              fillOpacity={0.35}
-            />
+            <Bar isAnimationActive={false} key={group} dataKey={`cost:${group}`} name={group} stackId="cost" fill={palette[index % palette.length]} />
           ))}
-        </AreaChart>
+        </BarChart>
       </Chart>
       <Chart title="Tokens per day" description="input and output">
         <BarChart data={data} accessibilityLayer>
@@ -75,8 +69,8 @@ export default function OverviewCharts({ rows, days, dimension, keys, groups }: 
           <YAxis {...axis} />
           <Tooltip {...tooltip} />
           <Legend />
-          <Bar dataKey="inputTokens" name="input" stackId="tokens" fill={palette[0]} />
-          <Bar dataKey="outputTokens" name="output" stackId="tokens" fill={palette[1]} />
+          <Bar isAnimationActive={false} dataKey="inputTokens" name="input" stackId="tokens" fill={palette[0]} />
+          <Bar isAnimationActive={false} dataKey="outputTokens" name="output" stackId="tokens" fill={palette[1]} />
         </BarChart>
       </Chart>
       <Chart title="Error rate and cache hits (%)" description="share of the day's requests">
@@ -86,8 +80,19 @@ export default function OverviewCharts({ rows, days, dimension, keys, groups }: 
           <YAxis domain={[0, 100]} {...axis} />
           <Tooltip {...tooltip} formatter={(value) => `${Number(value).toFixed(1)}%`} />
           <Legend />
-          <Line type="monotone" dataKey="errorRate" name="errors" stroke={palette[5]} strokeWidth={2} dot={false} />
-          <Line type="monotone" dataKey="cacheHitRate" name="cache hits" stroke={palette[2]} strokeWidth={2} dot={false} strokeDasharray="6 3" />
+          <Line isAnimationActive={false} type="monotone" dataKey="errorRate" name="errors" stroke={palette[5]} strokeWidth={2} dot={false} />
+          <Line isAnimationActive={false} type="monotone" dataKey="cacheHitRate" name="cache hits" stroke={palette[2]} strokeWidth={2} dot={false} strokeDasharray="6 3" />
+        </LineChart>
+      </Chart>
+      <Chart title="Latency (ms)" description={`p50 and p95 per day of the latest ${latest.length.toLocaleString()} requests`}>
+        <LineChart data={latency} accessibilityLayer>
+          <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
+          <XAxis dataKey="day" {...axis} />
+          <YAxis {...axis} />
+          <Tooltip {...tooltip} formatter={(value) => `${Math.round(Number(value))} ms`} />
+          <Legend />
+          <Line isAnimationActive={false} type="monotone" dataKey="p50" name="p50" stroke={palette[0]} strokeWidth={2} connectNulls />
+          <Line isAnimationActive={false} type="monotone" dataKey="p95" name="p95" stroke={palette[5]} strokeWidth={2} strokeDasharray="6 3" connectNulls />
         </LineChart>
       </Chart>
     </div>
