@@ -31,6 +31,8 @@ FROM deps AS build
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/copy-assets.mjs ./scripts/copy-assets.mjs
 COPY src ./src
+# The dashboard's source: `npm run build` bundles it into dist/ui (its libraries are devDependencies).
+COPY ui ./ui
 RUN npm run build \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
