@@ -1,8 +1,10 @@
 -- Retrieval tables of the embedded shape, in their own SQLite file (retrieval.sqlite beside the store).
 -- Inputs: none. Output: collections, documents, chunks (text, place, tags, metadata, vector as
--- little-endian float32 bytes) and chunk_text, an FTS5 index over chunks kept in step by triggers.
--- Every chunk row repeats its document's tenant, collection, access tags and metadata, so a
--- search filters inside one query without joining the documents table.
+-- little-endian float32 bytes, filter terms), access_sets (the distinct access-tag sets of each
+-- collection) and search_indexes (the id of each collection's FTS5 table; see chunk-text-index.ts).
+-- Every chunk row repeats its document's tenant, collection, access tags and metadata, and
+-- `filters` holds the tags and metadata as terms (see chunk-filter-terms.ts), so a text search
+-- checks access and filters metadata inside one FTS5 MATCH on the collection's own table.
 
 CREATE TABLE IF NOT EXISTS collections (
   tenant TEXT NOT NULL,
@@ -39,16 +41,25 @@ CREATE TABLE IF NOT EXISTS chunks (
   access_tags TEXT NOT NULL,
   metadata TEXT NOT NULL,
   vector BLOB NOT NULL,
+  filters TEXT NOT NULL DEFAULT '',
   UNIQUE (tenant, collection, document, chunk_id)
 );
 CREATE INDEX IF NOT EXISTS chunks_scope ON chunks (tenant, collection);
 
-CREATE VIRTUAL TABLE IF NOT EXISTS chunk_text USING fts5 (
-  heading, text, content = 'chunks', content_rowid = 'label', tokenize = 'unicode61 remove_diacritics 2'
+CREATE TABLE IF NOT EXISTS access_sets (
+  tenant TEXT NOT NULL,
+  collection TEXT NOT NULL,
+  term TEXT NOT NULL,
+  tags TEXT NOT NULL,
+  PRIMARY KEY (tenant, collection, term)
+) WITHOUT ROWID;
+
+-- Each collection's full-text index is its own FTS5 table, chunk_search_<id> (contentless, rows
+-- keyed by chunks.label, columns heading, text, filters), with an fts5vocab table
+-- chunk_search_<id>_terms beside it; both are created and dropped with the collection.
+CREATE TABLE IF NOT EXISTS search_indexes (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  tenant TEXT NOT NULL,
+  collection TEXT NOT NULL,
+  UNIQUE (tenant, collection)
 );
-CREATE TRIGGER IF NOT EXISTS chunks_insert AFTER INSERT ON chunks BEGIN
-  INSERT INTO chunk_text (rowid, heading, text) VALUES (new.label, coalesce(new.heading, ''), new.text);
-END;
-CREATE TRIGGER IF NOT EXISTS chunks_delete AFTER DELETE ON chunks BEGIN
-  INSERT INTO chunk_text (chunk_text, rowid, heading, text) VALUES ('delete', old.label, coalesce(old.heading, ''), old.text);
-END;

@@ -4,11 +4,14 @@ import { dirname } from 'node:path';
 import type { ChunkFilter, ChunkHit, ChunkWrite, Collection, CollectionScope, CollectionStore, DocumentMetadata, StoredDocument } from '../../../core/ports/collection-store.js';
 import { queryTerms } from '../../../core/retrieval/query-terms.js';
 import { ChunkGraph, type ChunkGraphSettings } from './chunk-graph.js';
+import { accessSetTerm, filterTerms } from './chunk-filter-terms.js';
+import { ChunkTextIndex, type ChunkTextIndexSettings } from './chunk-text-index.js';
 
 export interface SqliteCollectionStoreOptions {
   /** The file (created with its folder), or ':memory:'. */
   path: string;
   hnsw?: Partial<ChunkGraphSettings>;
+  text?: Partial<ChunkTextIndexSettings>;
 }
 
 interface ChunkRow {
@@ -24,12 +27,9 @@ interface ChunkRow {
 
 const schema = readFileSync(new URL('./sqlite-collection-schema.sql', import.meta.url), 'utf8');
 const chunkColumns = 'c.label, c.document, c.chunk_id, c.ordinal, c.heading, c.text, c.start_offset, c.end_offset';
-/** A chunk is visible when none of its tags is missing from the key's (bound as a JSON array). */
-const visibleTo = 'NOT EXISTS (SELECT 1 FROM json_each(c.access_tags) AS tag WHERE tag.value NOT IN (SELECT value FROM json_each(?)))';
-
 /**
  * The embedded collection store: one SQLite file (WAL) for collections, documents and chunks,
- * FTS5 for BM25, and an HNSW graph per collection in memory, built from the stored vectors the
+ * an FTS5 table per collection for BM25 (chunk-text-index.ts), and an HNSW graph per collection in memory, built from the stored vectors the
  * first time the collection is searched or written after a start.
  */
 export class SqliteCollectionStore implements CollectionStore {
@@ -37,6 +37,7 @@ export class SqliteCollectionStore implements CollectionStore {
   private readonly database: Database.Database;
   private readonly graphs = new Map<string, ChunkGraph>();
   private readonly settings: ChunkGraphSettings;
+  private readonly text: ChunkTextIndex;
 
   constructor(options: SqliteCollectionStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -44,15 +45,24 @@ export class SqliteCollectionStore implements CollectionStore {
     this.database.pragma('journal_mode = WAL');
     this.database.pragma('synchronous = NORMAL');
     this.database.pragma('busy_timeout = 5000');
-    this.database.exec(schema);
+    const upgrade = this.database.transaction(() => {
+      const older = dropSharedTextIndex(this.database);
+      this.database.exec(schema);
+      return older;
+    })();
+    this.text = new ChunkTextIndex(this.database, options.text);
+    if (upgrade) this.indexAllText();
     this.settings = { m: 16, efConstruction: 100, efSearch: 64, ...options.hnsw };
   }
 
   async createCollection(collection: Collection): Promise<boolean> {
-    const result = this.database
-      .prepare('INSERT INTO collections (tenant, name, body, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
-      .run(collection.tenant, collection.name, JSON.stringify(collection), collection.createdAt);
-    return result.changes === 1;
+    return this.database.transaction(() => {
+      const result = this.database
+        .prepare('INSERT INTO collections (tenant, name, body, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
+        .run(collection.tenant, collection.name, JSON.stringify(collection), collection.createdAt);
+      if (result.changes === 1) this.text.create({ tenant: collection.tenant, collection: collection.name });
+      return result.changes === 1;
+    })();
   }
 
   async getCollection(scope: CollectionScope): Promise<Collection | undefined> {
@@ -69,6 +79,8 @@ export class SqliteCollectionStore implements CollectionStore {
     const deleted = this.database.transaction(() => {
       this.database.prepare('DELETE FROM chunks WHERE tenant = ? AND collection = ?').run(scope.tenant, scope.collection);
       this.database.prepare('DELETE FROM documents WHERE tenant = ? AND collection = ?').run(scope.tenant, scope.collection);
+      this.database.prepare('DELETE FROM access_sets WHERE tenant = ? AND collection = ?').run(scope.tenant, scope.collection);
+      this.text.drop(scope);
       return this.database.prepare('DELETE FROM collections WHERE tenant = ? AND name = ?').run(scope.tenant, scope.collection).changes === 1;
     })();
     this.graphs.delete(graphKey(scope));
@@ -99,6 +111,7 @@ export class SqliteCollectionStore implements CollectionStore {
     const graph = this.graphs.get(graphKey(scope));
     const tags = JSON.stringify(document.accessTags);
     const metadata = JSON.stringify(document.metadata);
+    const filters = filterTerms(document.accessTags, document.metadata);
     const visibility = { accessTags: document.accessTags, metadata: document.metadata };
     const inserted: Array<{ label: number; vector: Float32Array }> = [];
     const kept: number[] = [];
@@ -107,30 +120,38 @@ export class SqliteCollectionStore implements CollectionStore {
       const existing = new Map(
         (
           this.database
-            .prepare('SELECT chunk_id, label FROM chunks WHERE tenant = ? AND collection = ? AND document = ?')
+            .prepare('SELECT chunk_id, label, heading, text, filters FROM chunks WHERE tenant = ? AND collection = ? AND document = ?')
             .all(scope.tenant, scope.collection, document.name) as Array<{
             chunk_id: string;
             label: number;
+            heading: string | null;
+            text: string;
+            filters: string;
           }>
-        ).map((row) => [row.chunk_id, row.label]),
+        ).map((row) => [row.chunk_id, row]),
       );
       const wanted = new Set(chunks.map((chunk) => chunk.id));
       const remove = this.database.prepare('DELETE FROM chunks WHERE label = ?');
-      for (const [id, label] of existing) {
+      for (const [id, row] of existing) {
         if (wanted.has(id)) continue;
-        remove.run(label);
-        removed.push(label);
+        remove.run(row.label);
+        this.text.remove(scope, row.label);
+        removed.push(row.label);
       }
-      const update = this.database.prepare('UPDATE chunks SET ordinal = ?, start_offset = ?, end_offset = ?, access_tags = ?, metadata = ? WHERE label = ?');
+      const update = this.database.prepare('UPDATE chunks SET ordinal = ?, start_offset = ?, end_offset = ?, access_tags = ?, metadata = ?, filters = ? WHERE label = ?');
       const insert = this.database.prepare(
-        `INSERT INTO chunks (tenant, collection, document, chunk_id, ordinal, heading, text, start_offset, end_offset, access_tags, metadata, vector)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO chunks (tenant, collection, document, chunk_id, ordinal, heading, text, start_offset, end_offset, access_tags, metadata, vector, filters)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
+      this.database
+        .prepare('INSERT INTO access_sets (tenant, collection, term, tags) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
+        .run(scope.tenant, scope.collection, accessSetTerm(document.accessTags), tags);
       for (const chunk of chunks) {
-        const label = existing.get(chunk.id);
-        if (label !== undefined) {
-          update.run(chunk.ordinal, chunk.start, chunk.end, tags, metadata, label);
-          kept.push(label);
+        const row = existing.get(chunk.id);
+        if (row !== undefined) {
+          update.run(chunk.ordinal, chunk.start, chunk.end, tags, metadata, filters, row.label);
+          if (row.filters !== filters) this.text.refilter(scope, row.label, row.heading, row.text, filters);
+          kept.push(row.label);
           continue;
         }
         if (!chunk.vector) throw new Error(`chunk ${chunk.id} is new to ${document.name} and has no vector`);
@@ -147,8 +168,10 @@ export class SqliteCollectionStore implements CollectionStore {
           tags,
           metadata,
           Buffer.from(chunk.vector.buffer, chunk.vector.byteOffset, chunk.vector.byteLength),
+          filters,
         );
         inserted.push({ label: Number(result.lastInsertRowid), vector: chunk.vector });
+        this.text.add(scope, Number(result.lastInsertRowid), chunk.heading, chunk.text, filters);
       }
       this.database
         .prepare(
@@ -174,6 +197,7 @@ export class SqliteCollectionStore implements CollectionStore {
         .prepare('DELETE FROM chunks WHERE tenant = ? AND collection = ? AND document = ? RETURNING label')
         .pluck()
         .all(scope.tenant, scope.collection, name) as number[];
+      for (const label of labels) this.text.remove(scope, label);
       const deleted = this.database.prepare('DELETE FROM documents WHERE tenant = ? AND collection = ? AND name = ?').run(scope.tenant, scope.collection, name).changes;
       return deleted === 1 ? labels : undefined;
     })();
@@ -194,27 +218,56 @@ export class SqliteCollectionStore implements CollectionStore {
     });
   }
 
+  /**
+   * One FTS5 MATCH on the collection's own table does the access check and the metadata filter
+   * (chunk-text-index.ts), so BM25 ranks only visible chunks and only the top `k` rows are read
+   * from the chunks table.
+   */
   async searchText(filter: ChunkFilter, query: string, k: number): Promise<ChunkHit[]> {
-    const terms = queryTerms(query);
-    if (terms.length === 0 || k <= 0) return [];
-    const match = terms.map((term) => `"${term}"`).join(' OR ');
-    const metadata = Object.entries(filter.metadata ?? {});
-    const metadataSql = metadata.map(() => ' AND json_extract(c.metadata, ?) IS ?').join('');
+    const matches = this.text.search(filter, queryTerms(query), this.accessSets(filter), filter.metadata ?? {}, k);
+    if (matches.length === 0) return [];
     const rows = this.database
-      .prepare(
-        `SELECT ${chunkColumns}, -bm25(chunk_text, 0.5, 1.0) AS score FROM chunk_text JOIN chunks c ON c.label = chunk_text.rowid
-         WHERE chunk_text MATCH ? AND c.tenant = ? AND c.collection = ? AND ${visibleTo}${metadataSql}
-         ORDER BY score DESC LIMIT ?`,
-      )
-      .all(
-        match,
-        filter.tenant,
-        filter.collection,
-        JSON.stringify(filter.accessTags),
-        ...metadata.flatMap(([field, value]) => [`$."${field.replaceAll('"', '')}"`, typeof value === 'boolean' ? Number(value) : value]),
-        k,
-      ) as Array<ChunkRow & { score: number }>;
-    return rows.map((row) => toHit(row, row.score));
+      .prepare(`SELECT ${chunkColumns} FROM chunks c WHERE c.label IN (SELECT value FROM json_each(?)) AND c.tenant = ? AND c.collection = ?`)
+      .all(JSON.stringify(matches.map((match) => match.label)), filter.tenant, filter.collection) as ChunkRow[];
+    const byLabel = new Map(rows.map((row) => [row.label, row]));
+    return matches.flatMap((match) => {
+      const row = byLabel.get(match.label);
+      return row ? [toHit(row, match.score)] : [];
+    });
+  }
+
+  /** Terms of the collection's access-tag sets, split by whether the filter holds every tag of the set. */
+  private accessSets(filter: ChunkFilter): { visible: string[]; hidden: string[] } {
+    const allowed = new Set(filter.accessTags);
+    const sets = this.database.prepare('SELECT term, tags FROM access_sets WHERE tenant = ? AND collection = ?').all(filter.tenant, filter.collection) as Array<{
+      term: string;
+      tags: string;
+    }>;
+    const visible: string[] = [];
+    const hidden: string[] = [];
+    for (const set of sets) ((JSON.parse(set.tags) as string[]).every((tag) => allowed.has(tag)) ? visible : hidden).push(set.term);
+    return { visible, hidden };
+  }
+
+  /** Fills every collection's text index from the chunks (after an upgrade from the shared index). */
+  private indexAllText(): void {
+    this.database.transaction(() => {
+      for (const scope of this.database.prepare('SELECT tenant, name AS collection FROM collections').all() as CollectionScope[]) {
+        this.text.create(scope);
+        const rows = this.database
+          .prepare('SELECT label, heading, text, access_tags, metadata FROM chunks WHERE tenant = ? AND collection = ?')
+          .iterate(scope.tenant, scope.collection) as IterableIterator<{ label: number; heading: string | null; text: string; access_tags: string; metadata: string }>;
+        const insertSet = this.database.prepare('INSERT INTO access_sets (tenant, collection, term, tags) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+        const setFilters = this.database.prepare('UPDATE chunks SET filters = ? WHERE label = ?');
+        for (const row of [...rows]) {
+          const tags = JSON.parse(row.access_tags) as string[];
+          const filters = filterTerms(tags, JSON.parse(row.metadata) as DocumentMetadata);
+          setFilters.run(filters, row.label);
+          insertSet.run(scope.tenant, scope.collection, accessSetTerm(tags), row.access_tags);
+          this.text.add(scope, row.label, row.heading, row.text, filters);
+        }
+      }
+    })();
   }
 
   async close(): Promise<void> {
@@ -278,4 +331,17 @@ function toHit(row: ChunkRow, score: number): ChunkHit {
 
 function graphKey(scope: CollectionScope): string {
   return `${scope.tenant}\0${scope.collection}`;
+}
+
+/**
+ * Files written before the per-collection text indexes had one FTS5 table over every chunk
+ * (chunk_text, kept by triggers) and no `filters` column: drop that index and its triggers and
+ * add the column. True when it did, so the caller fills the new indexes from the chunks.
+ */
+function dropSharedTextIndex(database: Database.Database): boolean {
+  const columns = database.prepare("SELECT name FROM pragma_table_info('chunks')").pluck().all() as string[];
+  if (columns.length === 0 || columns.includes('filters')) return false;
+  database.exec(`DROP TRIGGER IF EXISTS chunks_insert; DROP TRIGGER IF EXISTS chunks_delete; DROP TABLE IF EXISTS chunk_text;
+    ALTER TABLE chunks ADD COLUMN filters TEXT NOT NULL DEFAULT ''`);
+  return true;
 }
