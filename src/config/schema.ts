@@ -476,12 +476,12 @@ export const configSchema = z
         path: z.string().min(1).optional(),
         /** Dimension of the built-in embedder for collections that do not name one. */
         builtinDimension: z.number().int().min(16).max(4_096).default(256),
-        /** The embedded HNSW graphs (one per collection). */
+        /** The embedded HNSW graphs (one per collection); efSearch is also pgvector's hnsw.ef_search. Defaults measured in docs/retrieval.md. */
         hnsw: z
           .object({
-            m: z.number().int().min(4).max(64).default(16),
-            efConstruction: z.number().int().min(16).max(1_000).default(100),
-            efSearch: z.number().int().min(8).max(1_000).default(64),
+            m: z.number().int().min(4).max(64).default(32),
+            efConstruction: z.number().int().min(16).max(1_000).default(200),
+            efSearch: z.number().int().min(8).max(1_000).default(400),
           })
           .strict()
           .prefault({}),

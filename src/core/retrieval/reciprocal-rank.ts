@@ -8,20 +8,26 @@ export interface FusedHit extends ChunkHit {
   ranks: { vector: number | null; text: number | null };
 }
 
+/** How much each ranker's places count in the fusion. */
+export interface FusionWeights {
+  vector: number;
+  text: number;
+}
+
 /**
- * Reciprocal rank fusion: a chunk scores Σ 1 / (rrfConstant + rank) over the lists that
- * returned it. Scores of different rankers (cosine vs BM25) are never compared, only places.
+ * Weighted reciprocal rank fusion: a chunk scores Σ weight / (rrfConstant + rank) over the lists
+ * that returned it. Scores of different rankers (cosine vs BM25) are never compared, only places.
  * Ties keep the vector list's order. Linear in the lists' lengths.
  */
-export function fuseByReciprocalRank(vectorHits: readonly ChunkHit[], textHits: readonly ChunkHit[], k: number): FusedHit[] {
+export function fuseByReciprocalRank(vectorHits: readonly ChunkHit[], textHits: readonly ChunkHit[], k: number, weights: FusionWeights = { vector: 1, text: 1 }): FusedHit[] {
   const fused = new Map<string, FusedHit>();
   const keyOf = (hit: ChunkHit) => `${hit.document}\0${hit.chunkId}`;
   vectorHits.forEach((hit, index) => {
-    fused.set(keyOf(hit), { ...hit, score: 1 / (rrfConstant + index + 1), ranks: { vector: index + 1, text: null } });
+    fused.set(keyOf(hit), { ...hit, score: weights.vector / (rrfConstant + index + 1), ranks: { vector: index + 1, text: null } });
   });
   textHits.forEach((hit, index) => {
     const key = keyOf(hit);
-    const contribution = 1 / (rrfConstant + index + 1);
+    const contribution = weights.text / (rrfConstant + index + 1);
     const known = fused.get(key);
     if (known) {
       known.score += contribution;

@@ -11,6 +11,14 @@ export interface ChunkGraphSettings {
   efSearch: number;
 }
 
+/**
+ * m 32 / efConstruction 200 / efSearch 400. At m 16 / 100 / 64 the graph over hashed n-gram
+ * vectors (all of a query's neighbours at similar, low similarity) returned 75% of the exact
+ * top 10 on the development corpus and missed almost every chunk of a small blind corpus mixed
+ * into it; at these settings 95% and 85%, for ~1 ms more per search (bench:retrieval, docs/retrieval.md).
+ */
+export const defaultChunkGraphSettings: ChunkGraphSettings = { m: 32, efConstruction: 200, efSearch: 400 };
+
 interface Visibility {
   accessTags: readonly string[];
   metadata: DocumentMetadata;
@@ -25,6 +33,8 @@ interface Visibility {
 export class ChunkGraph {
   private readonly graph: Graph;
   private readonly visibility = new Map<number, Visibility>();
+  /** Labels carrying any access tag: while none do and no metadata is asked for, the walk needs no filter (hnswlib's faster unfiltered search). */
+  private tagged = 0;
   private readonly query: number[];
 
   constructor(
@@ -47,17 +57,27 @@ export class ChunkGraph {
       this.graph.resizeIndex(this.graph.getMaxElements() * 2);
     }
     this.graph.addPoint(Array.from(vector), label, true);
-    this.visibility.set(label, visibility);
+    this.remember(label, visibility);
   }
 
   /** New tags or metadata of a kept chunk (its vector is unchanged). */
   update(label: number, visibility: Visibility): void {
-    if (this.visibility.has(label)) this.visibility.set(label, visibility);
+    if (this.visibility.has(label)) this.remember(label, visibility);
   }
 
   remove(label: number): void {
-    if (!this.visibility.delete(label)) return;
+    const known = this.visibility.get(label);
+    if (!known) return;
+    if (known.accessTags.length > 0) this.tagged--;
+    this.visibility.delete(label);
     this.graph.markDelete(label);
+  }
+
+  private remember(label: number, visibility: Visibility): void {
+    const known = this.visibility.get(label);
+    if (known && known.accessTags.length > 0) this.tagged--;
+    if (visibility.accessTags.length > 0) this.tagged++;
+    this.visibility.set(label, visibility);
   }
 
   search(vector: Float32Array, k: number, filter: ChunkFilter): Array<{ label: number; similarity: number }> {
@@ -75,7 +95,7 @@ export class ChunkGraph {
     };
     const ef = Math.max(count, this.settings.efSearch);
     this.graph.setEf(ef);
-    const result = this.graph.searchKnn(this.query, count, visible);
+    const result = this.tagged === 0 && wanted.length === 0 ? this.graph.searchKnn(this.query, count) : this.graph.searchKnn(this.query, count, visible);
     const matches: Array<{ label: number; similarity: number }> = [];
     for (let i = 0; i < result.neighbors.length; i++) matches.push({ label: result.neighbors[i]!, similarity: 1 - result.distances[i]! });
     return matches.sort((a, b) => b.similarity - a.similarity);

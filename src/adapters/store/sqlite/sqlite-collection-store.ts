@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ChunkFilter, ChunkHit, ChunkWrite, Collection, CollectionScope, CollectionStore, DocumentMetadata, StoredDocument } from '../../../core/ports/collection-store.js';
 import { queryTerms } from '../../../core/retrieval/query-terms.js';
-import { ChunkGraph, type ChunkGraphSettings } from './chunk-graph.js';
+import { ChunkGraph, type ChunkGraphSettings, defaultChunkGraphSettings } from './chunk-graph.js';
 import { accessSetTerm, filterTerms } from './chunk-filter-terms.js';
 import { ChunkTextIndex, type ChunkTextIndexSettings } from './chunk-text-index.js';
 
@@ -52,7 +52,7 @@ export class SqliteCollectionStore implements CollectionStore {
     })();
     this.text = new ChunkTextIndex(this.database, options.text);
     if (upgrade) this.indexAllText();
-    this.settings = { m: 16, efConstruction: 100, efSearch: 64, ...options.hnsw };
+    this.settings = { ...defaultChunkGraphSettings, ...options.hnsw };
   }
 
   async createCollection(collection: Collection): Promise<boolean> {
