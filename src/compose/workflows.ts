@@ -97,7 +97,7 @@ export async function buildWorkflows(parts: WorkflowParts): Promise<Workflows> {
     gateway,
     http,
     approvalTimeoutMs: config.workflows.approvalTimeoutMs,
-    onStep: (run, entry) => service.announce(entry, run),
+    onStep: (_run, step) => service.announce(step),
   });
   let sweep: NodeJS.Timeout | undefined;
   return {
@@ -110,7 +110,7 @@ export async function buildWorkflows(parts: WorkflowParts): Promise<Workflows> {
       sweep = setInterval(() => {
         if (sweeping) return;
         sweeping = true;
-        Promise.all([service.expireApprovals(), service.reconcile(config.workflows.stalledMs)])
+        Promise.all([service.expireApprovals(), service.escalateApprovals(), service.reconcile(config.workflows.stalledMs)])
           .catch((error: unknown) => logger.error({ err: error }, 'workflow sweep failed'))
           .finally(() => (sweeping = false));
       }, config.workflows.sweepMs);

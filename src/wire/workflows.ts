@@ -51,7 +51,7 @@ export interface WireJournalEntry {
   object: 'workflow.step';
   run_id: string;
   seq: number;
-  kind: 'model-decision' | 'tool-call' | 'tool-result' | 'approval-request' | 'approval-decision' | 'transition' | 'error';
+  kind: 'model-decision' | 'tool-call' | 'tool-result' | 'approval-request' | 'approval-escalation' | 'approval-decision' | 'transition' | 'error';
   state: string;
   input: unknown;
   output: unknown;
@@ -74,6 +74,23 @@ export interface WireApproval {
   created_at: number;
   expires_at: number | null;
   decided_at: number | null;
+  /** Who is asked to decide (after an escalation: its target); null for anyone. */
+  assignee: string | null;
+  /** When a pending request is escalated to `escalate_to`; null: never. */
+  escalate_at: number | null;
+  escalate_to: string | null;
+  escalated_at: number | null;
+}
+
+/** The events of GET /v1/approvals/events (SSE: `event:` the type, `id:` the seq); data is the approval as it was then. */
+export type WireApprovalEventType = 'approval-request' | 'approval-escalation' | 'approval-decision';
+
+/** Body of a workflow webhook (signed like job webhooks; `id` is also the breakwater-webhook-id header). */
+export interface WireWorkflowWebhook {
+  id: string;
+  type: 'workflow.approval_requested' | 'workflow.approval_escalated' | 'workflow.succeeded' | 'workflow.failed' | 'workflow.cancelled';
+  created_at: number;
+  data: { run: WireWorkflowRun; approval: WireApproval | null };
 }
 
 export interface WireWorkflow {

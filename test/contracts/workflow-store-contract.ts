@@ -101,6 +101,9 @@ export function workflowStoreContract(name: string, open: () => Promise<OpenedSt
         args: { amount: 250 },
         createdAt: t0 + 1,
         expiresAt: t0 + 1000,
+        assignee: null,
+        escalateAt: null,
+        escalateTo: null,
       };
       assert.equal(await store.workflows.appendStep(step(run, 1, 'approval-request', { status: 'waiting_approval' }, { approval })), 'appended');
       const pending = await store.workflows.listApprovals('tenant-a', { status: 'pending', limit: 10 });
@@ -127,6 +130,83 @@ export function workflowStoreContract(name: string, open: () => Promise<OpenedSt
       assert.deepEqual(decided.editedArgs, { amount: 200 });
       assert.equal(await store.workflows.getApproval(approval.id, 'tenant-b'), undefined);
       assert.deepEqual(await store.workflows.expiredApprovals(t0 + 5000, 10), []);
+    });
+
+    it('escalates a pending approval once, with its events in order per tenant and its webhooks in the outbox, all or nothing with the step', async () => {
+      const { run } = await store.workflows.createRun(newRun());
+      const approval = {
+        id: `apr_${run.id}`,
+        runId: run.id,
+        tenant: run.tenant,
+        workflow: run.workflow,
+        seq: 1,
+        state: 'refund',
+        tool: 'execute_refund',
+        args: { amount: 900 },
+        createdAt: t0 + 1,
+        expiresAt: t0 + 10_000,
+        assignee: 'support',
+        escalateAt: t0 + 500,
+        escalateTo: 'finance-leads',
+      };
+      const event = (type: 'approval-request' | 'approval-escalation' | 'approval-decision', tenant = 'tenant-a') => ({
+        tenant,
+        approvalId: approval.id,
+        type,
+        data: { type },
+        at: t0,
+      });
+      const hook = (id: string) => ({ tenant: 'tenant-a', entries: [{ id, url: 'https://hooks.example/run', eventType: 'workflow.approval_requested', body: '{}' }] });
+      assert.equal(
+        await store.workflows.appendStep(
+          step(run, 1, 'approval-request', { status: 'waiting_approval' }, { approval, approvalEvent: event('approval-request'), webhooks: hook(`whd_${run.id}_1`) }),
+        ),
+        'appended',
+      );
+      assert.deepEqual(await store.workflows.dueEscalations(t0 + 499, 10), []);
+      assert.deepEqual(
+        (await store.workflows.dueEscalations(t0 + 500, 10)).map((item) => item.id),
+        [approval.id],
+      );
+      assert.equal((await store.workflows.listApprovals('tenant-a', { assignee: 'support', limit: 10 })).data.length, 1);
+
+      const escalation = { id: approval.id, to: 'finance-leads' };
+      const waiting = { status: 'waiting_approval' as const };
+      assert.equal(
+        await store.workflows.appendStep(step({ ...run, seq: 1 }, 2, 'approval-escalation', waiting, { escalation, approvalEvent: event('approval-escalation') })),
+        'appended',
+      );
+      // A second sweeper escalating the same approval writes nothing: not its journal entry, not its event, not its webhook.
+      assert.equal(
+        await store.workflows.appendStep(
+          step({ ...run, seq: 2 }, 3, 'approval-escalation', waiting, { escalation, approvalEvent: event('approval-escalation'), webhooks: hook(`whd_${run.id}_dup`) }),
+        ),
+        'conflict',
+      );
+      assert.equal((await store.workflows.getRun(run.id))!.seq, 2);
+      const escalated = (await store.workflows.getApproval(approval.id))!;
+      assert.equal(escalated.assignee, 'finance-leads');
+      assert.equal(escalated.escalatedAt, t0 + 2);
+      assert.deepEqual(await store.workflows.dueEscalations(t0 + 5_000, 10), []);
+      assert.equal((await store.workflows.listApprovals('tenant-a', { assignee: 'finance-leads', limit: 10 })).data.length, 1);
+
+      const events = await store.workflows.approvalEvents('tenant-a', 0, 10);
+      assert.deepEqual(
+        events.map((item) => item.type),
+        ['approval-request', 'approval-escalation'],
+      );
+      assert.ok(events[0]!.seq < events[1]!.seq);
+      assert.deepEqual(events[1]!.data, { type: 'approval-escalation' });
+      assert.deepEqual(
+        (await store.workflows.approvalEvents('tenant-a', events[0]!.seq, 10)).map((item) => item.type),
+        ['approval-escalation'],
+      );
+      assert.deepEqual(await store.workflows.approvalEvents('tenant-b', 0, 10), []);
+      const deliveries = await store.deliveries.ofJob(run.id);
+      assert.deepEqual(
+        deliveries.map((delivery) => [delivery.id, delivery.status, delivery.tenant]),
+        [[`whd_${run.id}_1`, 'pending', 'tenant-a']],
+      );
     });
 
     it('lists runs newest first with a cursor and filters; finds stalled runs; deletes finished ones with their journal', async () => {

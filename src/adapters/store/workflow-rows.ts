@@ -1,5 +1,5 @@
 import { BreakwaterError } from '../../core/errors/breakwater-error.js';
-import type { Approval, JournalEntry, WorkflowRun } from '../../core/ports/workflow-store.js';
+import type { Approval, ApprovalEvent, JournalEntry, WorkflowRun } from '../../core/ports/workflow-store.js';
 import { nanosPerUsd } from './job-rows.js';
 
 /** Rows of the workflow tables as both SQL adapters read them (JSON kept as text in both). */
@@ -50,12 +50,27 @@ export interface ApprovalRow {
   created_at: number;
   expires_at: number | null;
   decided_at: number | null;
+  assignee: string | null;
+  escalate_at: number | null;
+  escalate_to: string | null;
+  escalated_at: number | null;
+}
+
+export interface ApprovalEventRow {
+  seq: number;
+  tenant: string;
+  approval_id: string;
+  type: ApprovalEvent['type'];
+  data: string;
+  at: number;
 }
 
 export const runColumns =
   'id, tenant, key_id, workflow, version, state, context, status, seq, budget_spent_nanos, error, webhook_url, idempotency_key, request_hash, created_at, updated_at, finished_at';
 export const journalColumns = 'run_id, seq, kind, state, input, output, actor, at';
-export const approvalColumns = 'id, run_id, tenant, workflow, seq, state, tool, args, status, decided_by, reason, edited_args, created_at, expires_at, decided_at';
+export const approvalColumns =
+  'id, run_id, tenant, workflow, seq, state, tool, args, status, decided_by, reason, edited_args, created_at, expires_at, decided_at, assignee, escalate_at, escalate_to, escalated_at';
+export const approvalEventColumns = 'seq, tenant, approval_id, type, data, at';
 
 /** JSON text of a value; undefined and null are stored as SQL NULL. */
 export function json(value: unknown): string | null {
@@ -108,7 +123,15 @@ export function toApproval(row: ApprovalRow): Approval {
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     decidedAt: row.decided_at,
+    assignee: row.assignee,
+    escalateAt: row.escalate_at,
+    escalateTo: row.escalate_to,
+    escalatedAt: row.escalated_at,
   };
+}
+
+export function toApprovalEvent(row: ApprovalEventRow): ApprovalEvent {
+  return { seq: row.seq, tenant: row.tenant, approvalId: row.approval_id, type: row.type, data: JSON.parse(row.data), at: row.at };
 }
 
 export function toNanos(usd: number): number {

@@ -1,4 +1,5 @@
 import type { Page } from './page.js';
+import type { WebhookOutboxEntry } from './webhook-delivery-store.js';
 
 export const workflowRunStatuses = ['queued', 'running', 'waiting_approval', 'succeeded', 'failed', 'cancelled'] as const;
 export type WorkflowRunStatus = (typeof workflowRunStatuses)[number];
@@ -48,7 +49,7 @@ export interface NewWorkflowRun {
   createdAt: number;
 }
 
-export const journalKinds = ['model-decision', 'tool-call', 'tool-result', 'approval-request', 'approval-decision', 'transition', 'error'] as const;
+export const journalKinds = ['model-decision', 'tool-call', 'tool-result', 'approval-request', 'approval-escalation', 'approval-decision', 'transition', 'error'] as const;
 export type JournalKind = (typeof journalKinds)[number];
 
 /** One step of a run: append-only, unique on (runId, seq). */
@@ -87,6 +88,28 @@ export interface Approval {
   createdAt: number;
   expiresAt: number | null;
   decidedAt: number | null;
+  /** Who is asked to decide: a person or group label, or null for anyone with the tenant's key. */
+  assignee: string | null;
+  /** When a still-pending request is escalated (handed to `escalateTo`); null: never. */
+  escalateAt: number | null;
+  escalateTo: string | null;
+  escalatedAt: number | null;
+}
+
+export const approvalEventTypes = ['approval-request', 'approval-escalation', 'approval-decision'] as const;
+export type ApprovalEventType = (typeof approvalEventTypes)[number];
+
+/**
+ * One change of a tenant's approvals, in the order they were written (`seq`, per store; the
+ * id of the SSE event of GET /v1/approvals/events). `data` is the approval as it was then.
+ */
+export interface ApprovalEvent {
+  seq: number;
+  tenant: string;
+  approvalId: string;
+  type: ApprovalEventType;
+  data: unknown;
+  at: number;
 }
 
 /** The run row after a step (every field the step may change). */
@@ -111,9 +134,15 @@ export interface AppendStep {
   entry: JournalEntry;
   run: RunPatch;
   /** A new approval request written with the entry. */
-  approval?: Omit<Approval, 'status' | 'decidedBy' | 'reason' | 'editedArgs' | 'decidedAt'>;
+  approval?: Omit<Approval, 'status' | 'decidedBy' | 'reason' | 'editedArgs' | 'decidedAt' | 'escalatedAt'>;
   /** A pending approval decided by this step: the step is refused unless it is still pending. */
   decision?: ApprovalDecision;
+  /** A pending approval handed to `to` by this step: refused unless it is pending and was not escalated yet. */
+  escalation?: { id: string; to: string };
+  /** Written with the step: the approvals event it makes (request, escalation, decision). */
+  approvalEvent?: Omit<ApprovalEvent, 'seq'>;
+  /** Webhooks announcing the step, written to the webhook outbox with it (sent by the dispatchers, retried). */
+  webhooks?: { tenant: string; entries: readonly WebhookOutboxEntry[] };
 }
 
 export interface RunListFilter {
@@ -125,6 +154,7 @@ export interface RunListFilter {
 
 export interface ApprovalListFilter {
   status?: ApprovalStatus;
+  assignee?: string;
   workflow?: string;
   runId?: string;
   cursor?: string;
@@ -154,6 +184,10 @@ export interface WorkflowStore {
   listApprovals(tenant: string, filter: ApprovalListFilter): Promise<Page<Approval>>;
   /** Pending approvals whose expiry passed, oldest first. */
   expiredApprovals(now: number, limit: number): Promise<Approval[]>;
+  /** Pending approvals due for escalation (escalateAt passed, not escalated yet), oldest first. */
+  dueEscalations(now: number, limit: number): Promise<Approval[]>;
+  /** The tenant's approval events after `afterSeq`, oldest first. */
+  approvalEvents(tenant: string, afterSeq: number, limit: number): Promise<ApprovalEvent[]>;
   /** Runs queued or running whose row has not moved since `before` (a lost advance job). */
   stalledRuns(before: number, limit: number): Promise<WorkflowRun[]>;
   /** Deletes runs that finished before `before`, with their journals and approvals. */

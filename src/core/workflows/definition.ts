@@ -33,6 +33,10 @@ export type ToolDefinition<C> = ToolImplementation<C> & {
   approval?: boolean | ((args: never, context: Readonly<C>) => boolean);
   /** How long an approval may wait before it expires (treated as a rejection); default workflows.approvalTimeoutMs. */
   approvalTimeoutMs?: number;
+  /** Who is asked to approve (a person or group label; `GET /v1/approvals?assignee=`); default anyone. */
+  approvalAssignee?: string;
+  /** A request still pending after `afterMs` is handed to `to` (journaled, announced on SSE and the webhook); it can still expire later. */
+  approvalEscalation?: { afterMs: number; to: string };
   /** Each attempt is aborted after this; default 30 s. */
   timeoutMs?: number;
   /** Further attempts after a failure, each with the same idempotency key; default 2. */

@@ -7,6 +7,7 @@ import { type AppendStep, finishedRunStatuses, type JournalEntry, type JournalKi
 import { backoffDelay } from '../routing/backoff.js';
 import { type CallState, type DecideState, isCallState, isDecideState, isFinalState } from './definition.js';
 import { decisionRequest, judge, optionsOf } from './model-step.js';
+import { requestedApproval, runAfter, withNotices } from './workflow-notices.js';
 import type { RegisteredWorkflow, WorkflowRegistry } from './workflow-registry.js';
 
 type Context = Record<string, unknown>;
@@ -18,8 +19,8 @@ export interface WorkflowEngineOptions {
   http: HttpToolTransport | undefined;
   /** Default expiry of an approval request. */
   approvalTimeoutMs: number;
-  /** Told of every step written (events, notifications). */
-  onStep?: (run: WorkflowRun, entry: JournalEntry) => void;
+  /** Told of every step written (SSE followers of the run and of the tenant's approvals). */
+  onStep?: (run: WorkflowRun, step: AppendStep) => void;
   now?: () => number;
 }
 
@@ -99,11 +100,12 @@ export class WorkflowEngine {
       if (signal.aborted) throw signal.reason;
       const step = await this.next(workflow, run, last, own, key, signal);
       if (step === 'conflict') return 'conflict';
-      if ((await this.options.store.appendStep(step)) === 'conflict') return 'conflict';
-      run = { ...run, ...step.run, seq: step.entry.seq, updatedAt: step.entry.at, finishedAt: finishedRunStatuses.has(step.run.status) ? step.entry.at : null };
+      const noticed = withNotices(run, step, requestedApproval(step));
+      if ((await this.options.store.appendStep(noticed)) === 'conflict') return 'conflict';
+      run = runAfter(run, step);
       last = step.entry;
       own = true;
-      this.options.onStep?.(run, step.entry);
+      this.options.onStep?.(run, noticed);
     }
   }
 
@@ -221,6 +223,9 @@ export class WorkflowEngine {
       args,
       createdAt: at,
       expiresAt: at + (tool.approvalTimeoutMs ?? this.options.approvalTimeoutMs),
+      assignee: tool.approvalAssignee ?? null,
+      escalateAt: tool.approvalEscalation ? at + tool.approvalEscalation.afterMs : null,
+      escalateTo: tool.approvalEscalation?.to ?? null,
     };
     return step;
   }

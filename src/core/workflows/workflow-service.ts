@@ -8,7 +8,9 @@ import type { Page } from '../ports/page.js';
 import type { VirtualKey } from '../ports/store.js';
 import type { WebhookTransport } from '../ports/webhook-transport.js';
 import {
+  type AppendStep,
   type Approval,
+  type ApprovalEvent,
   type ApprovalListFilter,
   finishedRunStatuses,
   type JournalEntry,
@@ -16,7 +18,9 @@ import {
   type WorkflowRun,
   type WorkflowStore,
 } from '../ports/workflow-store.js';
+import { withNotices } from './workflow-notices.js';
 import { replayRun, type Replay } from './workflow-replay.js';
+import { toWireApproval } from './workflow-view.js';
 import type { WorkflowRegistry } from './workflow-registry.js';
 
 export interface WorkflowServiceOptions {
@@ -137,13 +141,17 @@ export class WorkflowService {
       if (finishedRunStatuses.has(run.status)) throw new BreakwaterError('WORKFLOW_RUN_NOT_CANCELLABLE', `Run ${id} already ended (${run.status}).`);
       const pending = run.status === 'waiting_approval' ? (await this.options.store.listApprovals(tenant, { runId: id, status: 'pending', limit: 1 })).data[0] : undefined;
       const at = this.now();
-      const step = {
+      const step = withNotices(run, {
         entry: { runId: id, seq: run.seq + 1, kind: 'transition' as const, state: run.state, input: { from: run.state, to: 'cancelled' }, output: null, actor: by, at },
         run: { state: run.state, context: run.context, status: 'cancelled' as const, budgetSpentUsd: run.budgetSpentUsd, error: null },
         ...(pending ? { decision: { id: pending.id, status: 'cancelled' as const, decidedBy: by, reason: 'run cancelled', editedArgs: null } } : {}),
-      };
+      });
+      if (pending) {
+        const cancelled: Approval = { ...pending, status: 'cancelled', decidedBy: by, reason: 'run cancelled', decidedAt: at };
+        step.approvalEvent = { tenant, approvalId: pending.id, type: 'approval-decision', data: toWireApproval(cancelled), at };
+      }
       if ((await this.options.store.appendStep(step)) === 'appended') {
-        this.announce(step.entry);
+        this.announce(step);
         return { ...run, status: 'cancelled', seq: step.entry.seq, updatedAt: at, finishedAt: at };
       }
       // A worker wrote a step in between: read the run again.
@@ -170,6 +178,45 @@ export class WorkflowService {
     const approval = await this.approval(tenant, id);
     const status = decision.decision === 'approve' ? 'approved' : 'rejected';
     return this.settle(approval, status, decision.by, decision.reason ?? null, decision.args);
+  }
+
+  /**
+   * Pending approvals past their escalation time are handed to their escalation target: an
+   * `approval-escalation` journal entry (actor `system`), the approval's assignee changed, an
+   * approvals event and the run's webhook. Each is written once (a second sweeper's step conflicts).
+   */
+  async escalateApprovals(limit = 100): Promise<number> {
+    const due = await this.options.store.dueEscalations(this.now(), limit);
+    let escalated = 0;
+    for (const approval of due) {
+      const run = await this.options.store.getRun(approval.runId);
+      if (!run || run.status !== 'waiting_approval' || approval.escalateTo === null) continue;
+      const at = this.now();
+      const moved: Approval = { ...approval, assignee: approval.escalateTo, escalatedAt: at };
+      const step = withNotices(
+        run,
+        {
+          entry: {
+            runId: run.id,
+            seq: run.seq + 1,
+            kind: 'approval-escalation',
+            state: run.state,
+            input: { approval: approval.id, from: approval.assignee, waited_ms: at - approval.createdAt },
+            output: { to: approval.escalateTo },
+            actor: 'system',
+            at,
+          },
+          run: { state: run.state, context: run.context, status: 'waiting_approval', budgetSpentUsd: run.budgetSpentUsd, error: null },
+          escalation: { id: approval.id, to: approval.escalateTo },
+        },
+        moved,
+      );
+      if ((await this.options.store.appendStep(step)) === 'appended') {
+        escalated++;
+        this.announce(step);
+      }
+    }
+    return escalated;
   }
 
   /** Pending approvals past their expiry become `expired` (a rejection by `system`). */
@@ -262,14 +309,54 @@ export class WorkflowService {
     return replayRun(workflow, run, await this.options.store.journal(id, 0));
   }
 
-  /** Publishes news of a written step (SSE followers) and sends the run's webhook for approvals and ends. */
-  announce(entry: JournalEntry, run?: WorkflowRun): void {
+  /**
+   * Publishes news of a written step to the SSE followers of the run and of its tenant's
+   * approvals (on every node, through the event bus). Webhooks are not sent from here: they
+   * were written to the outbox with the step (workflow-notices.ts).
+   */
+  announce(step: AppendStep): void {
+    const entry = step.entry;
     this.options.bus.publish({ jobId: entry.runId, seq: entry.seq, type: 'job-progress', data: {}, at: entry.at });
-    if (!run?.webhookUrl || !this.options.webhooks) return;
-    const type = entry.kind === 'approval-request' ? 'workflow.approval_requested' : finishedRunStatuses.has(run.status) ? `workflow.${run.status}` : undefined;
-    if (!type) return;
-    const body = JSON.stringify({ type, run_id: run.id, workflow: run.workflow, status: run.status, state: run.state, seq: entry.seq, data: entry.output });
-    void this.options.webhooks.deliver({ url: run.webhookUrl, body, deliveryId: `${run.id}.${entry.seq}` });
+    if (step.approvalEvent) this.options.bus.publish({ jobId: approvalsChannel(step.approvalEvent.tenant), seq: 0, type: 'job-progress', data: {}, at: entry.at });
+  }
+
+  /**
+   * The tenant's approval events after `afterSeq`, then live ones until `signal` aborts. The
+   * bus only says that something was written; events are always read from the store, so a
+   * follower that reconnects with Last-Event-ID misses none.
+   */
+  async *followApprovals(tenant: string, afterSeq: number, signal: AbortSignal): AsyncGenerator<ApprovalEvent> {
+    let wake: (() => void) | undefined;
+    let news = false;
+    const unsubscribe = this.options.bus.subscribe(approvalsChannel(tenant), () => {
+      news = true;
+      wake?.();
+    });
+    const onAbort = () => wake?.();
+    signal.addEventListener('abort', onAbort);
+    try {
+      let last = afterSeq;
+      while (!signal.aborted) {
+        news = false;
+        const events = await this.options.store.approvalEvents(tenant, last, 500);
+        for (const event of events) {
+          last = event.seq;
+          yield event;
+        }
+        if (events.length === 500 || news) continue;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, storePollMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+    } finally {
+      unsubscribe();
+      signal.removeEventListener('abort', onAbort);
+    }
   }
 
   private async settle(approval: Approval, status: 'approved' | 'rejected' | 'expired', by: string, reason: string | null, editedArgs: unknown): Promise<Approval> {
@@ -298,20 +385,25 @@ export class WorkflowService {
     }
     const at = this.now();
     const args = editedArgs !== undefined ? editedArgs : approval.args;
-    const step = {
-      entry: {
-        runId: run.id,
-        seq: run.seq + 1,
-        kind: 'approval-decision' as const,
-        state: run.state,
-        input: { approval: approval.id, reason },
-        output: { status, tool: approval.tool, args, edited: editedArgs !== undefined },
-        actor: by,
-        at,
+    const decided: Approval = { ...approval, status, decidedBy: by, reason, editedArgs: editedArgs ?? null, decidedAt: at };
+    const step = withNotices(
+      run,
+      {
+        entry: {
+          runId: run.id,
+          seq: run.seq + 1,
+          kind: 'approval-decision' as const,
+          state: run.state,
+          input: { approval: approval.id, reason },
+          output: { status, tool: approval.tool, args, edited: editedArgs !== undefined },
+          actor: by,
+          at,
+        },
+        run: { state: run.state, context: run.context, status: 'running' as const, budgetSpentUsd: run.budgetSpentUsd, error: null },
+        decision: { id: approval.id, status, decidedBy: by, reason, editedArgs: editedArgs ?? null },
       },
-      run: { state: run.state, context: run.context, status: 'running' as const, budgetSpentUsd: run.budgetSpentUsd, error: null },
-      decision: { id: approval.id, status, decidedBy: by, reason, editedArgs: editedArgs ?? null },
-    };
+      decided,
+    );
     if ((await this.options.store.appendStep(step)) === 'conflict') {
       // Decided at the same moment by someone else (or the run was cancelled): answer with what is stored now.
       const now = (await this.options.store.getApproval(approval.id))!;
@@ -319,9 +411,9 @@ export class WorkflowService {
       return this.settle(now, status, by, reason, editedArgs);
     }
     const moved: WorkflowRun = { ...run, status: 'running', seq: step.entry.seq, updatedAt: at };
-    this.announce(step.entry, moved);
+    this.announce(step);
     await this.ensureAdvance(moved);
-    return { ...approval, status, decidedBy: by, reason, editedArgs: editedArgs ?? null, decidedAt: at };
+    return decided;
   }
 
   /** The advance job for the run's current seq: created once (its idempotency key is the run id and seq). */
@@ -357,11 +449,11 @@ export class WorkflowService {
     if (job.status === 'failed') {
       // The advance job ran out of attempts (its workers kept dying): the run fails with its error.
       const error = { code: job.error?.code ?? 'JOB_ATTEMPTS_EXHAUSTED', message: job.error?.message ?? 'The run could not be advanced.' };
-      const step = {
+      const step = withNotices(run, {
         entry: { runId: run.id, seq: run.seq + 1, kind: 'error' as const, state: run.state, input: { job: job.id }, output: error, actor: 'system', at: now },
         run: { state: run.state, context: run.context, status: 'failed' as const, budgetSpentUsd: run.budgetSpentUsd, error },
-      };
-      if ((await this.options.store.appendStep(step)) === 'appended') this.announce(step.entry, { ...run, status: 'failed' });
+      });
+      if ((await this.options.store.appendStep(step)) === 'appended') this.announce(step);
     }
   }
 }
@@ -369,6 +461,11 @@ export class WorkflowService {
 /** The idempotency key of the advance job queued when the run stood at `seq`. */
 function advanceKey(runId: string, seq: number): string {
   return `workflow:${runId}:${seq}`;
+}
+
+/** The bus channel of a tenant's approval events (the bus is keyed like job ids). */
+function approvalsChannel(tenant: string): string {
+  return `approvals:${tenant}`;
 }
 
 function runNotFound(id: string): BreakwaterError {

@@ -54,6 +54,10 @@ export function toWireApproval(approval: Approval): WireApproval {
     created_at: seconds(approval.createdAt),
     expires_at: secondsOrNull(approval.expiresAt),
     decided_at: secondsOrNull(approval.decidedAt),
+    assignee: approval.assignee,
+    escalate_at: secondsOrNull(approval.escalateAt),
+    escalate_to: approval.escalateTo,
+    escalated_at: secondsOrNull(approval.escalatedAt),
   };
 }
 

@@ -19,6 +19,11 @@ const toolSchema = z
     result: schema,
     approval: z.union([z.boolean(), z.object({ when: guardSchema }).strict()]).optional(),
     approval_timeout_ms: z.number().int().positive().optional(),
+    approval_assignee: z.string().min(1).max(200).optional(),
+    approval_escalation: z
+      .object({ after_ms: z.number().int().positive(), to: z.string().min(1).max(200) })
+      .strict()
+      .optional(),
     timeout_ms: z.number().int().positive().optional(),
     retries: z.number().int().min(0).max(10).optional(),
   })
@@ -105,6 +110,8 @@ export function workflowFromData(data: unknown, where: string): WorkflowDefiniti
       result: tool.result,
       ...(tool.approval !== undefined ? { approval: when ? (args: unknown, context: Readonly<Context>) => evaluate(when, { args, context }) : (tool.approval as boolean) } : {}),
       ...(tool.approval_timeout_ms !== undefined ? { approvalTimeoutMs: tool.approval_timeout_ms } : {}),
+      ...(tool.approval_assignee !== undefined ? { approvalAssignee: tool.approval_assignee } : {}),
+      ...(tool.approval_escalation !== undefined ? { approvalEscalation: { afterMs: tool.approval_escalation.after_ms, to: tool.approval_escalation.to } } : {}),
       ...(tool.timeout_ms !== undefined ? { timeoutMs: tool.timeout_ms } : {}),
       ...(tool.retries !== undefined ? { retries: tool.retries } : {}),
     } as ToolDefinition<Context>;

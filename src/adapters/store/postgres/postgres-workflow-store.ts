@@ -1,11 +1,23 @@
 import type pg from 'pg';
 import type { Page } from '../../../core/ports/page.js';
-import type { AppendStep, Approval, ApprovalListFilter, JournalEntry, NewWorkflowRun, RunListFilter, WorkflowRun, WorkflowStore } from '../../../core/ports/workflow-store.js';
+import type {
+  AppendStep,
+  Approval,
+  ApprovalEvent,
+  ApprovalListFilter,
+  JournalEntry,
+  NewWorkflowRun,
+  RunListFilter,
+  WorkflowRun,
+  WorkflowStore,
+} from '../../../core/ports/workflow-store.js';
 import { finishedRunStatuses } from '../../../core/ports/workflow-store.js';
 import { decodeCursor, encodeCursor, page } from '../job-rows.js';
 import {
+  type ApprovalEventRow,
   type ApprovalRow,
   approvalColumns,
+  approvalEventColumns,
   idempotencyKeyReused,
   type JournalRow,
   journalColumns,
@@ -13,11 +25,13 @@ import {
   type RunRow,
   runColumns,
   toApproval,
+  toApprovalEvent,
   toEntry,
   toNanos,
   toRun,
 } from '../workflow-rows.js';
 import { storeUnavailable } from './store-unavailable.js';
+import { webhookDeliveryWrites } from './webhook-delivery-writes.js';
 import { withTransaction } from './with-transaction.js';
 
 /** A named statement: pg prepares it once per pooled connection. */
@@ -41,7 +55,16 @@ const sql = {
   ),
   insertApproval: statement(
     'insert-approval',
-    `INSERT INTO workflow_approvals (${approvalColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', NULL, NULL, NULL, $9, $10, NULL)`,
+    `INSERT INTO workflow_approvals (${approvalColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', NULL, NULL, NULL, $9, $10, NULL, $11, $12, $13, NULL)`,
+  ),
+  escalate: statement('escalate', `UPDATE workflow_approvals SET assignee = $1, escalated_at = $2 WHERE id = $3 AND status = 'pending' AND escalated_at IS NULL`),
+  // Inputs: the tenant. One writer of a tenant's approval events at a time, so their seqs commit in order.
+  lockTenantEvents: statement('lock-tenant-events', `SELECT pg_advisory_xact_lock(hashtext('breakwater-approval-events:' || $1))`),
+  insertEvent: statement('insert-event', `INSERT INTO workflow_approval_events (tenant, approval_id, type, data, at) VALUES ($1, $2, $3, $4, $5)`),
+  events: statement('events', `SELECT ${approvalEventColumns} FROM workflow_approval_events WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3`),
+  dueEscalations: statement(
+    'due-escalations',
+    `SELECT ${approvalColumns} FROM workflow_approvals WHERE status = 'pending' AND escalated_at IS NULL AND escalate_at IS NOT NULL AND escalate_at <= $1 ORDER BY escalate_at LIMIT $2`,
   ),
   decide: statement('decide', `UPDATE workflow_approvals SET status = $1, decided_by = $2, reason = $3, edited_args = $4, decided_at = $5 WHERE id = $6 AND status = 'pending'`),
   journal: statement('journal', `SELECT ${journalColumns} FROM workflow_journal WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`),
@@ -56,7 +79,9 @@ const sql = {
     'delete-finished',
     `WITH gone AS (DELETE FROM workflow_runs WHERE id IN (SELECT id FROM workflow_runs WHERE finished_at IS NOT NULL AND finished_at < $1 LIMIT 5000) RETURNING id),
           journal AS (DELETE FROM workflow_journal WHERE run_id IN (SELECT id FROM gone)),
-          approvals AS (DELETE FROM workflow_approvals WHERE run_id IN (SELECT id FROM gone))
+          approvals AS (DELETE FROM workflow_approvals WHERE run_id IN (SELECT id FROM gone) RETURNING id),
+          events AS (DELETE FROM workflow_approval_events WHERE approval_id IN (SELECT id FROM approvals)),
+          deliveries AS (DELETE FROM webhook_deliveries WHERE job_id IN (SELECT id FROM gone) AND status != 'pending')
      SELECT count(*) AS n FROM gone`,
   ),
 };
@@ -166,9 +191,22 @@ export class PostgresWorkflowStore implements WorkflowStore {
               json(approval.args),
               approval.createdAt,
               approval.expiresAt,
+              approval.assignee,
+              approval.escalateAt,
+              approval.escalateTo,
             ]),
           );
         }
+        if (step.escalation) {
+          const escalated = await client.query(sql.escalate([step.escalation.to, entry.at, step.escalation.id]));
+          if (escalated.rowCount === 0) throw new StepRefused();
+        }
+        if (step.approvalEvent) {
+          const event = step.approvalEvent;
+          await client.query(sql.lockTenantEvents([event.tenant]));
+          await client.query(sql.insertEvent([event.tenant, event.approvalId, event.type, JSON.stringify(event.data), event.at]));
+        }
+        if (step.webhooks) await webhookDeliveryWrites.insert(client, { id: entry.runId, tenant: step.webhooks.tenant }, step.webhooks.entries, entry.at);
         return 'appended' as const;
       });
     } catch (error) {
@@ -187,6 +225,7 @@ export class PostgresWorkflowStore implements WorkflowStore {
       ['status', filter.status],
       ['workflow', filter.workflow],
       ['run_id', filter.runId],
+      ['assignee', filter.assignee],
     ]);
     const after = decodeCursor(filter.cursor);
     if (after) {
@@ -203,6 +242,14 @@ export class PostgresWorkflowStore implements WorkflowStore {
 
   async expiredApprovals(now: number, limit: number): Promise<Approval[]> {
     return (await this.query<ApprovalRow>(this.pool, sql.expired([now, limit]))).rows.map(toApproval);
+  }
+
+  async dueEscalations(now: number, limit: number): Promise<Approval[]> {
+    return (await this.query<ApprovalRow>(this.pool, sql.dueEscalations([now, limit]))).rows.map(toApproval);
+  }
+
+  async approvalEvents(tenant: string, afterSeq: number, limit: number): Promise<ApprovalEvent[]> {
+    return (await this.query<ApprovalEventRow>(this.pool, sql.events([tenant, afterSeq, limit]))).rows.map(toApprovalEvent);
   }
 
   async stalledRuns(before: number, limit: number): Promise<WorkflowRun[]> {

@@ -1,11 +1,23 @@
 import type Database from 'better-sqlite3';
 import type { Page } from '../../../core/ports/page.js';
-import type { AppendStep, Approval, ApprovalListFilter, JournalEntry, NewWorkflowRun, RunListFilter, WorkflowRun, WorkflowStore } from '../../../core/ports/workflow-store.js';
+import type {
+  AppendStep,
+  Approval,
+  ApprovalEvent,
+  ApprovalListFilter,
+  JournalEntry,
+  NewWorkflowRun,
+  RunListFilter,
+  WorkflowRun,
+  WorkflowStore,
+} from '../../../core/ports/workflow-store.js';
 import { finishedRunStatuses } from '../../../core/ports/workflow-store.js';
 import { decodeCursor, encodeCursor, page } from '../job-rows.js';
 import {
+  type ApprovalEventRow,
   type ApprovalRow,
   approvalColumns,
+  approvalEventColumns,
   idempotencyKeyReused,
   type JournalRow,
   journalColumns,
@@ -13,15 +25,18 @@ import {
   type RunRow,
   runColumns,
   toApproval,
+  toApprovalEvent,
   toEntry,
   toNanos,
   toRun,
 } from '../workflow-rows.js';
 import type { GroupCommit } from './group-commit.js';
+import { SqliteWebhookDeliveryWrites } from './webhook-delivery-writes.js';
 
 /** Runs, journals and approvals in the embedded file; every step is one group-commit write. */
 export class SqliteWorkflowStore implements WorkflowStore {
   private readonly s;
+  private readonly deliveries: SqliteWebhookDeliveryWrites;
 
   constructor(
     private readonly database: Database.Database,
@@ -39,7 +54,14 @@ export class SqliteWorkflowStore implements WorkflowStore {
         `UPDATE workflow_runs SET state = ?, context = ?, status = ?, budget_spent_nanos = ?, error = ?, seq = ?, updated_at = ?, finished_at = ?
          WHERE id = ? AND seq = ?`,
       ),
-      insertApproval: db.prepare(`INSERT INTO workflow_approvals (${approvalColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', NULL, NULL, NULL, ?, ?, NULL)`),
+      insertApproval: db.prepare(`INSERT INTO workflow_approvals (${approvalColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', NULL, NULL, NULL, ?, ?, NULL, ?, ?, ?, NULL)`),
+      escalate: db.prepare(`UPDATE workflow_approvals SET assignee = ?, escalated_at = ? WHERE id = ? AND status = 'pending' AND escalated_at IS NULL`),
+      insertEvent: db.prepare(`INSERT INTO workflow_approval_events (tenant, approval_id, type, data, at) VALUES (?, ?, ?, ?, ?)`),
+      events: db.prepare(`SELECT ${approvalEventColumns} FROM workflow_approval_events WHERE tenant = ? AND seq > ? ORDER BY seq LIMIT ?`),
+      dueEscalations: db.prepare(
+        `SELECT ${approvalColumns} FROM workflow_approvals WHERE status = 'pending' AND escalated_at IS NULL AND escalate_at IS NOT NULL AND escalate_at <= ? ORDER BY escalate_at LIMIT ?`,
+      ),
+      deleteEvents: db.prepare(`DELETE FROM workflow_approval_events WHERE approval_id IN (SELECT id FROM workflow_approvals WHERE run_id = ?)`),
       decide: db.prepare(`UPDATE workflow_approvals SET status = ?, decided_by = ?, reason = ?, edited_args = ?, decided_at = ? WHERE id = ? AND status = 'pending'`),
       journal: db.prepare(`SELECT ${journalColumns} FROM workflow_journal WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
       entry: db.prepare(`SELECT ${journalColumns} FROM workflow_journal WHERE run_id = ? AND seq = ?`),
@@ -51,6 +73,7 @@ export class SqliteWorkflowStore implements WorkflowStore {
       deleteJournal: db.prepare(`DELETE FROM workflow_journal WHERE run_id = ?`),
       deleteApprovals: db.prepare(`DELETE FROM workflow_approvals WHERE run_id = ?`),
     };
+    this.deliveries = new SqliteWebhookDeliveryWrites(database);
   }
 
   createRun(run: NewWorkflowRun): Promise<{ run: WorkflowRun; created: boolean }> {
@@ -155,8 +178,20 @@ export class SqliteWorkflowStore implements WorkflowStore {
             json(approval.args),
             approval.createdAt,
             approval.expiresAt,
+            approval.assignee,
+            approval.escalateAt,
+            approval.escalateTo,
           );
         }
+        if (step.escalation) {
+          const escalated = this.s.escalate.run(step.escalation.to, entry.at, step.escalation.id);
+          if (escalated.changes === 0) throw new StepRefused();
+        }
+        if (step.approvalEvent) {
+          const event = step.approvalEvent;
+          this.s.insertEvent.run(event.tenant, event.approvalId, event.type, JSON.stringify(event.data), event.at);
+        }
+        if (step.webhooks) this.deliveries.insert({ id: entry.runId, tenant: step.webhooks.tenant }, step.webhooks.entries, entry.at);
         return 'appended' as const;
       })
       .catch((error: unknown) => {
@@ -177,6 +212,7 @@ export class SqliteWorkflowStore implements WorkflowStore {
       ['status', filter.status],
       ['workflow', filter.workflow],
       ['run_id', filter.runId],
+      ['assignee', filter.assignee],
     ] as const) {
       if (value === undefined) continue;
       where.push(`${column} = ?`);
@@ -197,6 +233,14 @@ export class SqliteWorkflowStore implements WorkflowStore {
     return (this.s.expired.all(now, limit) as ApprovalRow[]).map(toApproval);
   }
 
+  async dueEscalations(now: number, limit: number): Promise<Approval[]> {
+    return (this.s.dueEscalations.all(now, limit) as ApprovalRow[]).map(toApproval);
+  }
+
+  async approvalEvents(tenant: string, afterSeq: number, limit: number): Promise<ApprovalEvent[]> {
+    return (this.s.events.all(tenant, afterSeq, limit) as ApprovalEventRow[]).map(toApprovalEvent);
+  }
+
   async stalledRuns(before: number, limit: number): Promise<WorkflowRun[]> {
     return (this.s.stalled.all(before, limit) as RunRow[]).map(toRun);
   }
@@ -206,7 +250,9 @@ export class SqliteWorkflowStore implements WorkflowStore {
       const ids = this.s.finishedBefore.all(before) as string[];
       for (const id of ids) {
         this.s.deleteJournal.run(id);
+        this.s.deleteEvents.run(id);
         this.s.deleteApprovals.run(id);
+        this.deliveries.deleteEndedOf(id);
         this.s.deleteRun.run(id);
       }
       return ids.length;
