@@ -15,6 +15,7 @@ import { workflowsCommand } from './workflows-command.js';
 import { modelsCommand } from './models-command.js';
 import { routerCommand } from './router-command.js';
 import { promptsCommand } from './prompts-command.js';
+import { ingestCommand } from './ingest-command.js';
 
 const program = new Command()
   .name('breakwater')
@@ -31,6 +32,7 @@ program.addCommand(workflowsCommand());
 program.addCommand(modelsCommand());
 program.addCommand(routerCommand());
 program.addCommand(promptsCommand());
+program.addCommand(ingestCommand());
 
 try {
   await program.parseAsync(process.argv);
