@@ -101,6 +101,30 @@ export const answerSchema = searchSchema
   .strict();
 export type AnswerRequest = z.infer<typeof answerSchema>;
 
+/** The `retrieval` option of POST /v1/chat/completions: ground the chat call in a collection. */
+export const chatRetrievalSchema = z
+  .object({
+    collection: z.string().regex(collectionNamePattern, 'collection names are 1-64 lower-case letters, digits, - and _'),
+    /** What to search for; default: the text of the last user message. */
+    query: z.string().min(1).max(8_192).optional(),
+    k: z.number().int().min(1).max(50).optional(),
+    filter: metadataSchema.optional(),
+    min_coverage: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+export type ChatRetrieval = z.infer<typeof chatRetrievalSchema>;
+
+/** What a grounded chat completion (and the first chunk of its stream) carries besides OpenAI's fields. */
+export interface WireChatRetrieval {
+  collection: string;
+  prompt_version: string;
+  /** True when nothing relevant was found (no model call) or the model said the sources lack the answer. */
+  refused: boolean;
+  /** Sources whose `[n]` the answer cites (streams: empty; match the markers against `sources`). */
+  citations: WireCitation[];
+  sources: WireCitation[];
+}
+
 export interface WireCollection {
   object: 'collection';
   name: string;

@@ -14,7 +14,8 @@ export const notInSources = 'NOT_IN_SOURCES';
 
 export const refusalText = 'The answer is not in the sources.';
 
-const system = `You answer questions using only the numbered sources below. Every sentence of your answer cites the sources it relies on with their numbers in square brackets, like [1] or [2][3]. Do not use outside knowledge. If the sources do not contain the answer, reply with exactly ${notInSources} and nothing else.`;
+/** The answer prompt's instructions (the sources follow them). */
+export const answerInstructions = `You answer questions using only the numbered sources below. Every sentence of your answer cites the sources it relies on with their numbers in square brackets, like [1] or [2][3]. Do not use outside knowledge. If the sources do not contain the answer, reply with exactly ${notInSources} and nothing else.`;
 
 /** Share of the question's content words a chunk must contain to be relevant: one word in three. */
 export const defaultMinCoverage = 0.33;
@@ -47,13 +48,11 @@ export class CitedAnswers {
     const empty = { model: request.model, prompt_version: answerPromptVersion, usage: null };
     if (sources.length === 0) return { object: 'collection.answer', answer: refusalText, refused: true, citations: [], sources: [], ...empty };
 
-    const numbered = sources
-      .map((source) => `[${source.index}] (${source.document}${relevant[source.index - 1]!.heading ? ` — ${relevant[source.index - 1]!.heading}` : ''})\n${source.text}`)
-      .join('\n\n');
+    const numbered = numberedSources(relevant);
     const chat = chatRequestSchema.safeParse({
       model: request.model,
       messages: [
-        { role: 'system', content: `${system}\n\nCollection: ${collection.name}` },
+        { role: 'system', content: `${answerInstructions}\n\nCollection: ${collection.name}` },
         { role: 'user', content: `Sources:\n\n${numbered}\n\nQuestion: ${request.query}` },
       ],
       ...(request.max_tokens === undefined ? {} : { max_tokens: request.max_tokens }),
@@ -84,7 +83,7 @@ export class CitedAnswers {
     if (text.trim() === notInSources || text.includes(notInSources)) {
       return { object: 'collection.answer', answer: refusalText, refused: true, citations: [], sources, model: request.model, prompt_version: answerPromptVersion, usage };
     }
-    const cited = new Set([...text.matchAll(/\[(\d{1,3})\]/g)].map((match) => Number(match[1])));
+    const cited = citedIndexes(text);
     const parsed = request.response_format === undefined ? undefined : parseJson(text);
     return {
       object: 'collection.answer',
@@ -121,7 +120,17 @@ export function relevantHits(question: string, hits: readonly SearchHit[], minCo
   });
 }
 
-function citation(hit: SearchHit, index: number): WireCitation {
+/** The sources as the prompt shows them: `[n] (document — heading)` then the chunk's text. */
+export function numberedSources(hits: readonly SearchHit[]): string {
+  return hits.map((hit, index) => `[${index + 1}] (${hit.document}${hit.heading ? ` — ${hit.heading}` : ''})\n${hit.text}`).join('\n\n');
+}
+
+/** The `[n]` markers of an answer. */
+export function citedIndexes(text: string): Set<number> {
+  return new Set([...text.matchAll(/\[(\d{1,3})\]/g)].map((match) => Number(match[1])));
+}
+
+export function citation(hit: SearchHit, index: number): WireCitation {
   return { index, chunk_id: hit.chunkId, document: hit.document, start: hit.start, end: hit.end, text: hit.text };
 }
 

@@ -5,6 +5,8 @@ import { completionToChunks } from '../../core/gateway/stream-assembly.js';
 import type { ChatCompletionChunk } from '../../wire/chat.js';
 import { parseChatBody } from '../chat-body.js';
 import { hasPrompt, resolvePromptedBody } from '../prompted-chat-body.js';
+import { GroundedChat } from '../../core/retrieval/grounded-chat.js';
+import { groundedChat, takeRetrieval } from '../retrieval-chat-body.js';
 import { arrivalTime, cacheControl, clientSignal, type ConcurrencyGate, routeHints } from '../request-context.js';
 import { callerKey } from '../route-access.js';
 import { writeServerSentEvents } from '../sse-writer.js';
@@ -38,10 +40,18 @@ export function chatRoutes(app: App, gate: ConcurrencyGate): FastifyPluginAsync 
       const release = gate.enter();
       try {
         const key = callerKey(request);
-        // Only a body with a `prompt` pays for the registry (and an await).
-        const prompted = hasPrompt(request.body) ? await resolvePromptedBody(app, key, request.body) : undefined;
-        const body = parseChatBody(prompted ? prompted.body : request.body);
+        // Only a body with `retrieval` searches a collection, and only one with a `prompt` pays for the registry.
+        const retrieval = takeRetrieval(request.body);
+        const raw = retrieval ? retrieval.rest : request.body;
+        const prompted = hasPrompt(raw) ? await resolvePromptedBody(app, key, raw) : undefined;
+        let body = parseChatBody(prompted ? prompted.body : raw);
         const stream = body.stream === true;
+        const grounding = retrieval ? await groundedChat(app).ground(key, body, retrieval.option, { requestId: request.id, signal: clientSignal(reply) }) : undefined;
+        if (grounding?.refused) {
+          if (!stream) return await reply.send(grounding.completion);
+          return await sendStream(reply, {}, GroundedChat.annotateRefusal(grounding.completion), false);
+        }
+        if (grounding) body = grounding.body;
         const includeUsage = body.stream_options?.include_usage === true;
         const { context, outcome } = await app.gateway.call({
           requestId: request.id,
@@ -54,9 +64,11 @@ export function chatRoutes(app: App, gate: ConcurrencyGate): FastifyPluginAsync 
           signal: clientSignal(reply),
           startedAt,
         });
-        if (!stream && outcome.kind === 'completion') return await reply.headers(gatewayHeaders(context)).send(outcome.completion);
+        if (!stream && outcome.kind === 'completion') {
+          return await reply.headers(gatewayHeaders(context)).send(grounding ? GroundedChat.finish(outcome.completion, grounding) : outcome.completion);
+        }
         const chunks: AsyncIterable<ChatCompletionChunk> = outcome.kind === 'stream' ? outcome.chunks : outcome.kind === 'completion' ? replay(outcome.completion) : replay();
-        return await sendStream(reply, gatewayHeaders(context), chunks, includeUsage);
+        return await sendStream(reply, gatewayHeaders(context), grounding ? GroundedChat.annotate(chunks, grounding) : chunks, includeUsage);
       } finally {
         release();
       }
