@@ -192,7 +192,7 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
   const collections = retrievalParts
     ? new CollectionService({ store: retrievalParts.store, embedder: retrievalParts.embedder, gateway, jobs: engine.jobs, builtinDimension: config.retrieval.builtinDimension })
     : undefined;
-  workflows.start(engine.wakeRelay);
+  workflows.start(engine.wakeRelay, { pipelines: engine.pipelines, prompts });
   const { jobs, pipelines, worker } = engine;
 
   const retention = setInterval(() => {

@@ -12,6 +12,7 @@ import { resolveSecret } from '../config/secrets.js';
 import { BreakwaterError } from '../core/errors/breakwater-error.js';
 import type { Gateway } from '../core/gateway/gateway.js';
 import type { WorkflowDefinition } from '../core/workflows/definition.js';
+import type { PipelineCatalog } from '../core/workflows/pipeline-tool.js';
 import { WorkflowEngine } from '../core/workflows/workflow-engine.js';
 import { WorkflowJobHandler } from '../core/workflows/workflow-job.js';
 import { WorkflowRegistry } from '../core/workflows/workflow-registry.js';
@@ -32,8 +33,11 @@ export interface WorkflowParts {
 export interface Workflows {
   service: WorkflowService;
   handler: WorkflowJobHandler;
-  /** Starts the approval-expiry and stalled-run sweep (worker nodes); `wakeRelay` publishes new advance jobs at once. */
-  start(wakeRelay: () => void): void;
+  /**
+   * Starts the approval sweep (expiry, escalation, stalled runs; worker nodes); `wakeRelay`
+   * publishes new advance jobs at once; `pipelines` are what pipeline tools run.
+   */
+  start(wakeRelay: () => void, pipelines?: PipelineCatalog): void;
   close(): Promise<void>;
 }
 
@@ -74,6 +78,12 @@ export async function buildWorkflows(parts: WorkflowParts): Promise<Workflows> {
   for (const definition of [...(await loadWorkflowFiles(config.workflows.files)), ...(parts.definitions ?? [])]) {
     const registered = registry.register(definition);
     for (const [name, tool] of registered.tools) {
+      if ('pipeline' in tool.definition && !Object.hasOwn(config.pipelines, tool.definition.pipeline.name)) {
+        throw new BreakwaterError(
+          'CONFIG_INVALID',
+          `workflow ${definition.name}@${definition.version}: tool ${name} runs pipeline "${tool.definition.pipeline.name}", which is not under pipelines: (configured: ${Object.keys(config.pipelines).join(', ') || 'none'}).`,
+        );
+      }
       if (!('http' in tool.definition)) continue;
       if (!http)
         throw new BreakwaterError('CONFIG_INVALID', `workflow ${definition.name}: tool ${name} is an HTTP tool; its calls are signed like webhooks, so set webhooks.secrets.`);
@@ -103,8 +113,9 @@ export async function buildWorkflows(parts: WorkflowParts): Promise<Workflows> {
   return {
     service,
     handler: new WorkflowJobHandler(engine),
-    start(wake) {
+    start(wake, pipelines) {
       wakeRelay = wake;
+      engine.usePipelines(pipelines ?? { pipelines: new Map() });
       if (role === 'api') return;
       let sweeping = false;
       sweep = setInterval(() => {

@@ -23,7 +23,16 @@ export interface ChatTool {
   chat: { model: string; system?: string };
 }
 
-export type ToolImplementation<C> = FunctionTool<C> | HttpTool | ChatTool;
+/**
+ * A configured pipeline's extraction (its prompt, model route, schema, validate → repair →
+ * re-ask) over `{ text, filename? }`; result `{ record, prompt_version, extraction_attempts }`.
+ * The pipeline's sinks are not written.
+ */
+export interface PipelineTool {
+  pipeline: { name: string };
+}
+
+export type ToolImplementation<C> = FunctionTool<C> | HttpTool | ChatTool | PipelineTool;
 
 export type ToolDefinition<C> = ToolImplementation<C> & {
   description?: string;

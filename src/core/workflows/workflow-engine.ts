@@ -7,6 +7,7 @@ import { type AppendStep, finishedRunStatuses, type JournalEntry, type JournalKi
 import { backoffDelay } from '../routing/backoff.js';
 import { type CallState, type DecideState, isCallState, isDecideState, isFinalState } from './definition.js';
 import { decisionRequest, judge, optionsOf } from './model-step.js';
+import { type PipelineCatalog, type PipelineToolArgs, runPipelineTool } from './pipeline-tool.js';
 import { requestedApproval, runAfter, withNotices } from './workflow-notices.js';
 import type { RegisteredWorkflow, WorkflowRegistry } from './workflow-registry.js';
 
@@ -59,8 +60,16 @@ export class WorkflowEngine {
   /** Runs being advanced in this process: a second claim of the same run waits for the first to stop. */
   private readonly active = new Map<string, Promise<unknown>>();
 
+  /** The pipelines pipeline tools run; set once the job engine has built them (`usePipelines`). */
+  private pipelines: PipelineCatalog | undefined;
+
   constructor(private readonly options: WorkflowEngineOptions) {
     this.now = options.now ?? Date.now;
+  }
+
+  /** Gives pipeline tools their pipelines (built with the job engine, after this engine). */
+  usePipelines(catalog: PipelineCatalog): void {
+    this.pipelines = catalog;
   }
 
   /** Runs steps until the run waits for an approval, ends, or another writer took it over. */
@@ -270,6 +279,16 @@ export class WorkflowEngine {
             timeoutMs: tool.timeoutMs ?? defaultToolTimeoutMs,
             signal: attemptSignal,
           });
+        } else if ('pipeline' in tool) {
+          const budget = this.overBudget(workflow, { ...run, budgetSpentUsd: spent });
+          if (budget) return budget;
+          const extracted = await runPipelineTool(this.pipelines, this.options.gateway, tool.pipeline.name, input.args as PipelineToolArgs, {
+            requestId: `${run.id}.${call.seq}.${attempt}`,
+            key,
+            signal: attemptSignal,
+          });
+          spent += extracted.costUsd;
+          result = { record: extracted.record, prompt_version: extracted.prompt_version, extraction_attempts: extracted.extraction_attempts };
         } else {
           const budget = this.overBudget(workflow, { ...run, budgetSpentUsd: spent });
           if (budget) return budget;

@@ -28,8 +28,8 @@ export class WorkflowRegistry {
     if (!Object.hasOwn(states, definition.initial)) throw invalid(`initial state "${definition.initial}" is not among states`);
     const tools = new Map<string, { definition: ToolDefinition<Record<string, unknown>>; args: SchemaValidator; result: SchemaValidator }>();
     for (const [name, tool] of Object.entries(definition.tools ?? {})) {
-      const kinds = ['run', 'http', 'chat'].filter((kind) => kind in tool);
-      if (kinds.length !== 1) throw invalid(`tools.${name}: give exactly one of run (a function), http or chat`);
+      const kinds = ['run', 'http', 'chat', 'pipeline'].filter((kind) => kind in tool);
+      if (kinds.length !== 1) throw invalid(`tools.${name}: give exactly one of run (a function), http, chat or pipeline`);
       try {
         tools.set(name, { definition: tool, args: SchemaValidator.compile(tool.args), result: SchemaValidator.compile(tool.result) });
       } catch (error) {

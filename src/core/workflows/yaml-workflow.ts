@@ -15,6 +15,10 @@ const toolSchema = z
       .object({ model: z.string().min(1), system: z.string().optional() })
       .strict()
       .optional(),
+    pipeline: z
+      .object({ name: z.string().min(1) })
+      .strict()
+      .optional(),
     args: schema,
     result: schema,
     approval: z.union([z.boolean(), z.object({ when: guardSchema }).strict()]).optional(),
@@ -101,8 +105,10 @@ export function workflowFromData(data: unknown, where: string): WorkflowDefiniti
   const tools: Record<string, ToolDefinition<Context>> = {};
   for (const [name, tool] of Object.entries(raw.tools)) {
     const when = typeof tool.approval === 'object' ? guard(tool.approval.when, `tools.${name}.approval.when`) : undefined;
-    const implementation = tool.http ? { http: tool.http } : tool.chat ? { chat: tool.chat } : undefined;
-    if (!implementation) throw new BreakwaterError('CONFIG_INVALID', `${where}: tools.${name}: give http: { url } or chat: { model } (function tools need a TypeScript module)`);
+    const implementation = tool.http ? { http: tool.http } : tool.chat ? { chat: tool.chat } : tool.pipeline ? { pipeline: tool.pipeline } : undefined;
+    if (!implementation) {
+      throw new BreakwaterError('CONFIG_INVALID', `${where}: tools.${name}: give http: { url }, chat: { model } or pipeline: { name } (function tools need a TypeScript module)`);
+    }
     tools[name] = {
       ...implementation,
       ...(tool.description !== undefined ? { description: tool.description } : {}),
