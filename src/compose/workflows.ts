@@ -115,7 +115,7 @@ export async function buildWorkflows(parts: WorkflowParts): Promise<Workflows> {
     handler: new WorkflowJobHandler(engine),
     start(wake, pipelines) {
       wakeRelay = wake;
-      engine.usePipelines(pipelines ?? { pipelines: new Map() });
+      engine.supplyPipelines(pipelines ?? { pipelines: new Map() });
       if (role === 'api') return;
       let sweeping = false;
       sweep = setInterval(() => {

@@ -99,7 +99,8 @@ states:
       output: unknown;
     }>;
     const result = journal.find((entry) => entry.kind === 'tool-result');
-    assert.deepEqual((result?.output as { result: { record: unknown } }).result.record, { vendor: 'Acme', total: 1250, currency: 'EUR' });
+    assert.ok(result, 'a tool-result entry');
+    assert.deepEqual((result.output as { result: { record: unknown } }).result.record, { vendor: 'Acme', total: 1250, currency: 'EUR' });
     // The pipeline ran as the run's key, through the gateway: its usage is in the key's ledger.
     const usage = await test.server.inject({ method: 'GET', url: '/v1/usage', headers: bearer(key) });
     assert.equal(usage.statusCode, 200);

@@ -68,7 +68,7 @@ export class WorkflowEngine {
   }
 
   /** Gives pipeline tools their pipelines (built with the job engine, after this engine). */
-  usePipelines(catalog: PipelineCatalog): void {
+  supplyPipelines(catalog: PipelineCatalog): void {
     this.pipelines = catalog;
   }
 
