@@ -21,7 +21,7 @@ import type { ChunkFilter, ChunkHit, Collection } from '../../src/core/ports/col
 import { chunkText, defaultChunking } from '../../src/core/retrieval/chunker.js';
 import { hybridCandidates, fusionWeights } from '../../src/core/retrieval/collection-service.js';
 import { embeddedText } from '../../src/core/retrieval/ingest-job.js';
-import { fuseByReciprocalRank } from '../../src/core/retrieval/reciprocal-rank.js';
+import { type FusionWeights, fuse } from '../../src/core/retrieval/reciprocal-rank.js';
 import { type CorpusDocument, type CorpusQuestion, generateCorpus } from './corpus.js';
 
 const quick = process.argv.includes('--quick');
@@ -87,7 +87,7 @@ function exactSearch(name: string, query: Float32Array, k: number): ChunkHit[] {
   return scored.sort((a, b) => b.score - a.score).slice(0, k);
 }
 
-async function rank(name: string, query: string, mode: Mode, k: number, weights = builtinWeights): Promise<ChunkHit[]> {
+async function rank(name: string, query: string, mode: Mode, k: number, weights: FusionWeights = builtinWeights): Promise<ChunkHit[]> {
   const filter: ChunkFilter = { tenant, collection: name, accessTags: [] };
   if (mode === 'exact') return exactSearch(name, embedder.embedOne(query), k);
   const candidates = hybridCandidates(k);
@@ -95,7 +95,7 @@ async function rank(name: string, query: string, mode: Mode, k: number, weights 
   const textHits = mode === 'vector' ? [] : await store.searchText(filter, query, mode === 'hybrid' ? candidates : k);
   if (mode === 'vector') return vectorHits;
   if (mode === 'bm25') return textHits;
-  return fuseByReciprocalRank(vectorHits, textHits, k, weights);
+  return fuse(vectorHits, textHits, k, weights);
 }
 
 interface Scores {
@@ -111,7 +111,13 @@ function place(question: CorpusQuestion, hits: readonly ChunkHit[], texts: Reado
   return hits.findIndex((hit) => hit.document === question.document && hit.start <= middle && hit.end > middle) + 1;
 }
 
-async function evaluate(name: string, questions: readonly CorpusQuestion[], texts: ReadonlyMap<string, string>, mode: Mode, weights = builtinWeights): Promise<Scores> {
+async function evaluate(
+  name: string,
+  questions: readonly CorpusQuestion[],
+  texts: ReadonlyMap<string, string>,
+  mode: Mode,
+  weights: FusionWeights = builtinWeights,
+): Promise<Scores> {
   let found5 = 0;
   let reciprocal = 0;
   const perLocale = new Map<string, { hits: number; total: number }>();
@@ -188,10 +194,12 @@ for (const set of sets) {
   ann[set.label] = await annRecall(set.name, set.questions);
 }
 // The fusion weight's tuning run, on the development corpus only.
-const sweep: Array<{ vector: number; recallAt5: number; mrr: number }> = [];
-for (const vector of [0, 0.1, 0.2, 0.3, 0.5, 0.75, 1]) {
-  const row = await evaluate('dev', dev.questions, texts, 'hybrid', { vector, text: 1 });
-  sweep.push({ vector, recallAt5: row.recallAt5, mrr: row.mrr });
+const sweep: Array<{ method: 'rank' | 'score'; vector: number; recallAt5: number; mrr: number }> = [];
+for (const method of ['rank', 'score'] as const) {
+  for (const vector of [0, 0.1, 0.2, 0.3, 0.5, 0.75, 1]) {
+    const row = await evaluate('dev', dev.questions, texts, 'hybrid', { vector, text: 1, method });
+    sweep.push({ method, vector, recallAt5: row.recallAt5, mrr: row.mrr });
+  }
 }
 
 // ── Incremental re-ingest: 5% of the documents get one changed fact ──
@@ -238,7 +246,7 @@ console.log(
 );
 console.log(`questions: ${independent.questions.length} independent blind (headline), ${first.questions.length} first blind, ${dev.questions.length} development`);
 console.log(
-  `HNSW m ${settings.m}, efConstruction ${settings.efConstruction}, efSearch ${settings.efSearch}; hybrid = RRF weights vector ${builtinWeights.vector} / text ${builtinWeights.text}\n`,
+  `HNSW m ${settings.m}, efConstruction ${settings.efConstruction}, efSearch ${settings.efSearch}; hybrid = ${builtinWeights.method === 'score' ? 'score fusion' : 'weighted RRF'}, vector ${builtinWeights.vector} / text ${builtinWeights.text}\n`,
 );
 console.log('set      mode     recall@5  MRR@10   per locale (recall@5)');
 for (const set of sets) {
@@ -254,7 +262,12 @@ const better = (set: Record<Mode, Scores>) => Math.max(set.vector.recallAt5, set
 console.log('\nhybrid ÷ better single ranker (recall@5), same run:');
 for (const set of sets) console.log(`  ${set.label.padEnd(8)} ${(scores[set.label].hybrid.recallAt5 / better(scores[set.label])).toFixed(3)}x`);
 console.log(`HNSW recall@10 against exact search: ${sets.map((set) => `${set.label} ${percent(ann[set.label])}`).join(', ')}`);
-console.log(`fusion weight sweep (dev only; vector weight, text 1): ${sweep.map((row) => `${row.vector} → ${percent(row.recallAt5)} / ${row.mrr.toFixed(3)}`).join(', ')}`);
+for (const method of ['rank', 'score'] as const) {
+  const rows = sweep.filter((row) => row.method === method);
+  console.log(
+    `fusion sweep, ${method === 'rank' ? 'weighted RRF' : 'score fusion'} (dev only; vector weight, text 1): ${rows.map((row) => `${row.vector} → ${percent(row.recallAt5)} / ${row.mrr.toFixed(3)}`).join(', ')}`,
+  );
+}
 console.log(`ingestion: ${ingestDocsPerSecond.toFixed(0)} documents/s (${devIngest.total} chunks in ${ingestSeconds.toFixed(1)} s, built-in embedder)`);
 console.log(`re-ingest after changing 5% of documents: ${second.embedded} of ${second.total} chunks re-embedded (${percent(reembeddedShare)}); a full re-embed would be 100%`);
 console.log(`\nlatency at ${scaled.total} chunks (written in ${scaleIngestSeconds.toFixed(1)} s, graph built in ${graphSeconds.toFixed(1)} s), ${queries.length} queries:`);

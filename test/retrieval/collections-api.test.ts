@@ -168,7 +168,7 @@ describe('collections API: ingest through the queue, hybrid search, cited answer
     ]);
     chatReply = 'Descale it every four weeks in hard-water areas [1].';
     const before = upstream.chatRequests().length;
-    const response = await post('/v1/collections/answers/answer', { query: 'How often should the kettle be descaled?', model: 'gpt-test' });
+    const response = await post('/v1/collections/answers/answer', { query: 'How often should I descale the kettle?', model: 'gpt-test' });
     assert.equal(response.statusCode, 200, response.body);
     const body = response.json();
     assert.equal(body.refused, false);
