@@ -179,6 +179,11 @@ states:
     );
     assert.ok(Number(rest[0]!.id) > Number(first[1]!.id));
 
+    // The run's next job after the decision is queued ahead of runs that are only starting.
+    const decided = (await test.app.store.workflows.journal(started.id, 0)).find((entry) => entry.kind === 'approval-decision')!;
+    const run = (await test.app.store.workflows.getRun(started.id))!;
+    const resumed = await test.app.store.jobs.findByIdempotencyKey(run.tenant, `workflow:${started.id}:${decided.seq}`);
+    assert.equal(resumed?.priority, 10);
     await waitFor(async () => receiver.delivered.length >= 3);
     assert.equal(receiver.delivered[2]!.data.run.status, 'succeeded', JSON.stringify(receiver.delivered[2]!.data.run));
     assert.deepEqual(

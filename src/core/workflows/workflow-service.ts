@@ -50,6 +50,9 @@ export interface Decision {
   args?: unknown;
 }
 
+/** Queue priority of the advance job after an approval decision (the queue's high band; new runs are 0). */
+const resumePriority = 10;
+
 /** How often a follower reads the store when the bus has said nothing. */
 const storePollMs = 1_000;
 
@@ -412,12 +415,13 @@ export class WorkflowService {
     }
     const moved: WorkflowRun = { ...run, status: 'running', seq: step.entry.seq, updatedAt: at };
     this.announce(step);
-    await this.ensureAdvance(moved);
+    // Someone just decided and waits for the run to go on: its job goes before runs still starting.
+    await this.ensureAdvance(moved, resumePriority);
     return decided;
   }
 
   /** The advance job for the run's current seq: created once (its idempotency key is the run id and seq). */
-  private async ensureAdvance(run: WorkflowRun): Promise<void> {
+  private async ensureAdvance(run: WorkflowRun, priority = 0): Promise<void> {
     const now = this.now();
     const id = `job_${now.toString(36)}${randomUUID().replaceAll('-', '').slice(0, 16)}`;
     const maxAttempts = this.options.advanceMaxAttempts;
@@ -428,7 +432,7 @@ export class WorkflowService {
         keyId: run.keyId,
         kind: 'workflow',
         pipeline: null,
-        priority: 0,
+        priority,
         source: run.workflow,
         webhookUrl: null,
         idempotencyKey: advanceKey(run.id, run.seq),
@@ -440,7 +444,7 @@ export class WorkflowService {
         deadline: null,
       },
       encodeJobInput({ kind: 'workflow', runId: run.id }),
-      { id, tenant: run.tenant, maxAttempts },
+      { id, tenant: run.tenant, maxAttempts, priority },
     );
     if (created) {
       this.options.onJobCreated?.();
