@@ -134,3 +134,17 @@ describe('the mock provider answers the example pipelines with valid records', (
     );
   });
 });
+
+describe('mock embeddings of long inputs', () => {
+  it('reads the first 64 K characters of an input, as a model reads no more than its context', async () => {
+    const call = { model: 'mock-embed', signal: new AbortController().signal };
+    const head = Array.from({ length: 8_192 }, (_, index) => `w${index % 97}`).join(' ');
+    const long = `${head.padEnd(65_536, ' ')}${' unseen tail words'.repeat(200_000)}`;
+    const [whole, first] = await Promise.all([
+      provider.embed({ model: 'mock-embed', input: long }, call),
+      provider.embed({ model: 'mock-embed', input: long.slice(0, 65_536) }, call),
+    ]);
+    assert.deepEqual(whole.vectors[0], first.vectors[0]);
+    assert.ok(whole.usage.prompt_tokens > first.usage.prompt_tokens, 'the usage still counts the whole input');
+  });
+});

@@ -1,4 +1,5 @@
 import { updateWithCanonicalJson } from '../../../core/hash-text.js';
+import { nextTurn } from '../../../core/turns.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import type { Provider, ProviderCallOptions } from '../../../core/ports/provider.js';
@@ -76,6 +77,8 @@ export class MockProvider implements Provider {
     const inputs = typeof request.input === 'string' ? [request.input] : request.input.map((item) => (typeof item === 'string' ? item : JSON.stringify(item)));
     const dimensions = request.dimensions ?? this.options.embeddingDimensions;
     const vectors = inputs.map((text) => hashedEmbedding(text, dimensions));
+    // Counting megabytes of inputs is a step of its own (core/turns.ts).
+    if (inputs.reduce((length, text) => length + text.length, 0) >= 200_000) await nextTurn();
     const promptTokens = this.tokens.countInputs(request.input);
     return { model: call.model, vectors, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } };
   }
@@ -127,6 +130,8 @@ export class MockProvider implements Provider {
   }
 }
 
+const embeddedChars = 65_536;
+
 /** The document is in the last user message (the prompt template puts it there). */
 function documentOf(request: ChatRequest): DocumentText | undefined {
   const lastUser = [...request.messages].reverse().find((message) => message.role === 'user');
@@ -140,10 +145,17 @@ function textOf(content: unknown): string {
   return '';
 }
 
-/** Hashed word features: deterministic, normalised, no model needed. */
+/**
+ * Hashed word features: deterministic, normalised, no model needed. Of the first 64 K
+ * characters only, as a model reads no more than its context: an MD5 per word of a 4 MB input
+ * held the event loop for seconds.
+ */
 function hashedEmbedding(text: string, dimensions: number): number[] {
   const vector = new Array<number>(dimensions).fill(0);
-  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+  for (const word of text
+    .slice(0, embeddedChars)
+    .toLowerCase()
+    .match(/[\p{L}\p{N}]+/gu) ?? []) {
     const digest = createHash('md5').update(word).digest();
     const slot = digest.readUInt32LE(0) % dimensions;
     vector[slot]! += digest[4]! & 1 ? 1 : -1;
