@@ -50,6 +50,20 @@ describe('SQLite collection text index', () => {
     await store.close();
   });
 
+  it('a query whose every word is over the budget still ranks the rows it scores by BM25', async () => {
+    const store = new SqliteCollectionStore({ path: freshPath(), text: { scoredRowBudget: 3, rescoredCandidates: 50 } });
+    const scope = { tenant: 't', collection: 'docs' };
+    await store.createCollection(collection('t'));
+    for (let i = 0; i < 8; i++) await store.writeDocument(scope, document(`w-${i}.md`), [chunk(`w${i}`, 0, `warranty note number ${i} with some more words`)]);
+    await store.writeDocument(scope, document('focus.md'), [chunk('focus', 0, 'warranty warranty warranty')]);
+    for (let i = 0; i < 20; i++) await store.writeDocument(scope, document(`o-${i}.md`), [chunk(`o${i}`, 0, `delivery ${i}`)]);
+    const hits = await store.searchText({ ...scope, accessTags: [] }, 'warranty', 3);
+    assert.equal(hits.length, 3);
+    assert.equal(hits[0]?.chunkId, 'focus');
+    assert.ok(hits[0]!.score > hits[1]!.score && hits[1]!.score > 0);
+    await store.close();
+  });
+
   it('keeps the access check exact whichever side of the tag sets is smaller', async () => {
     const store = new SqliteCollectionStore({ path: freshPath() });
     const scope = { tenant: 't', collection: 'docs' };

@@ -108,15 +108,24 @@ export class ChunkTextIndex {
       else match = `(${match}) NOT filters : (${access.hidden.join(' OR ')})`;
     }
     if (required.length > 0) match = `filters : (${required.join(' AND ')}) AND ${match}`;
+    // Even the rarest word is in more rows than the budget: FTS5 would score them all, so take
+    // the first rows holding it unranked and score every word on those (a query of common words
+    // only ranks poorly at any cost; this bounds the cost).
+    const unranked = counts.get(words[0]!)! > this.settings.scoredRowBudget;
+    const rescored = unranked ? [...words, ...common] : common;
     const matches = this.database
-      .prepare(`SELECT rowid AS label, -${ranking(table)} AS score FROM ${table} WHERE ${table} MATCH ? ORDER BY score DESC LIMIT ?`)
-      .all(match, common.length === 0 ? k : Math.max(k, this.settings.rescoredCandidates)) as TextMatch[];
-    if (common.length === 0 || matches.length === 0) return matches;
+      .prepare(
+        unranked
+          ? `SELECT rowid AS label, 0 AS score FROM ${table} WHERE ${table} MATCH ? LIMIT ?`
+          : `SELECT rowid AS label, -${ranking(table)} AS score FROM ${table} WHERE ${table} MATCH ? ORDER BY score DESC LIMIT ?`,
+      )
+      .all(match, rescored.length === 0 ? k : Math.max(k, this.settings.rescoredCandidates)) as TextMatch[];
+    if (rescored.length === 0 || matches.length === 0) return matches;
     const texts = this.database
       .prepare('SELECT label, heading, text FROM chunks WHERE label IN (SELECT value FROM json_each(?))')
       .all(JSON.stringify(matches.map((match) => match.label))) as Array<{ label: number; heading: string | null; text: string }>;
     const score = new CommonWordScore(
-      common.map((word) => ({ word, documents: counts.get(word)! })),
+      rescored.map((word) => ({ word, documents: counts.get(word)! })),
       this.rowCount(table),
       texts,
     );
