@@ -143,6 +143,11 @@ export interface AppendStep {
   approvalEvent?: Omit<ApprovalEvent, 'seq'>;
   /** Webhooks announcing the step, written to the webhook outbox with it (sent by the dispatchers, retried). */
   webhooks?: { tenant: string; entries: readonly WebhookOutboxEntry[] };
+  /**
+   * A step computed from this one by code alone (its seq is this one's + 1), written in the same
+   * transaction: both are stored or neither is, and a conflict on either refuses both.
+   */
+  then?: AppendStep;
 }
 
 export interface RunListFilter {

@@ -36,6 +36,8 @@ interface ToolCallInput {
 export type AdvanceOutcome = 'waiting' | 'finished' | 'conflict';
 
 const defaultMaxSteps = 200;
+/** Steps written with the one before them at most (see `followers`). */
+const maxFollowers = 3;
 const defaultDecisionAttempts = 3;
 const defaultToolTimeoutMs = 30_000;
 const defaultToolRetries = 2;
@@ -109,13 +111,57 @@ export class WorkflowEngine {
       if (signal.aborted) throw signal.reason;
       const step = await this.next(workflow, run, last, own, key, signal);
       if (step === 'conflict') return 'conflict';
-      const noticed = withNotices(run, step, requestedApproval(step));
-      if ((await this.options.store.appendStep(noticed)) === 'conflict') return 'conflict';
-      run = runAfter(run, step);
-      last = step.entry;
+      const steps = [step, ...(await this.followers(workflow, runAfter(run, step), step.entry, key, signal))];
+      let before = run;
+      const noticed = steps.map((each) => {
+        const withTheirNotices = withNotices(before, each, requestedApproval(each));
+        before = runAfter(before, each);
+        return withTheirNotices;
+      });
+      const chained = noticed.reduceRight<AppendStep | undefined>((then, each) => (then ? { ...each, then } : each), undefined)!;
+      if ((await this.options.store.appendStep(chained)) === 'conflict') return 'conflict';
+      for (const each of noticed) {
+        run = runAfter(run, each);
+        this.options.onStep?.(run, each);
+      }
+      last = steps.at(-1)!.entry;
       own = true;
-      this.options.onStep?.(run, noticed);
     }
+  }
+
+  /**
+   * The steps after `last` that code alone computes from what is stored — a transition after a
+   * tool result or a model's transition choice, the tool call (or approval request) a state
+   * opens with — written in the same transaction as `last`: a step of its own would cost a
+   * commit and a turn of the event loop each, and a crash loses both or neither, after which
+   * they are computed again the same way. Stops at anything with an effect (a tool call to
+   * send, a model call) or at the run's end.
+   */
+  private async followers(workflow: RegisteredWorkflow, run: WorkflowRun, last: JournalEntry, key: VirtualKey, signal: AbortSignal): Promise<AppendStep[]> {
+    const followers: AppendStep[] = [];
+    while (followers.length < maxFollowers && !finishedRunStatuses.has(run.status) && run.status !== 'waiting_approval' && this.pure(workflow, run, last)) {
+      let follower: AppendStep | 'conflict';
+      try {
+        follower = await this.next(workflow, run, last, true, key, signal);
+      } catch {
+        break; // computed again (and thrown again) as a step of its own, after `last` is stored
+      }
+      if (follower === 'conflict') break;
+      followers.push(follower);
+      run = runAfter(run, follower);
+      last = follower.entry;
+    }
+    return followers;
+  }
+
+  /** Whether the step after `last` is computed by code alone (no tool call sent, no model asked). */
+  private pure(workflow: RegisteredWorkflow, run: WorkflowRun, last: JournalEntry): boolean {
+    const state = workflow.definition.states[run.state];
+    if (!state) return false;
+    if (last.kind === 'tool-result') return isCallState(state);
+    if (last.kind === 'model-decision') return true;
+    if (last.kind === 'transition') return isCallState(state);
+    return false;
   }
 
   /**

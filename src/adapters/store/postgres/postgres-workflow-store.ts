@@ -151,68 +151,63 @@ export class PostgresWorkflowStore implements WorkflowStore {
   }
 
   async appendStep(step: AppendStep): Promise<'appended' | 'conflict'> {
-    const { entry, run } = step;
     try {
       return await withTransaction(this.pool, async (client) => {
-        const inserted = await client.query(sql.insertEntry([entry.runId, entry.seq, entry.kind, entry.state, json(entry.input), json(entry.output), entry.actor, entry.at]));
-        if (inserted.rowCount === 0) throw new StepRefused();
-        const finishedAt = finishedRunStatuses.has(run.status) ? entry.at : null;
-        const moved = await client.query(
-          sql.moveRun([
-            run.state,
-            JSON.stringify(run.context),
-            run.status,
-            toNanos(run.budgetSpentUsd),
-            json(run.error),
-            entry.seq,
-            entry.at,
-            finishedAt,
-            entry.runId,
-            entry.seq - 1,
-          ]),
-        );
-        if (moved.rowCount === 0) throw new StepRefused();
-        if (step.decision) {
-          const decision = step.decision;
-          const decided = await client.query(sql.decide([decision.status, decision.decidedBy, decision.reason, json(decision.editedArgs), entry.at, decision.id]));
-          if (decided.rowCount === 0) throw new StepRefused();
-        }
-        if (step.approval) {
-          const approval = step.approval;
-          await client.query(
-            sql.insertApproval([
-              approval.id,
-              approval.runId,
-              approval.tenant,
-              approval.workflow,
-              approval.seq,
-              approval.state,
-              approval.tool,
-              json(approval.args),
-              approval.createdAt,
-              approval.expiresAt,
-              approval.assignee,
-              approval.escalateAt,
-              approval.escalateTo,
-            ]),
-          );
-        }
-        if (step.escalation) {
-          const escalated = await client.query(sql.escalate([step.escalation.to, entry.at, step.escalation.id]));
-          if (escalated.rowCount === 0) throw new StepRefused();
-        }
-        if (step.approvalEvent) {
-          const event = step.approvalEvent;
-          await client.query(sql.lockTenantEvents([event.tenant]));
-          await client.query(sql.insertEvent([event.tenant, event.approvalId, event.type, JSON.stringify(event.data), event.at]));
-        }
-        if (step.webhooks) await webhookDeliveryWrites.insert(client, { id: entry.runId, tenant: step.webhooks.tenant }, step.webhooks.entries, entry.at);
+        // Steps computed from this one (`then`) commit with it, or not at all.
+        for (let next: AppendStep | undefined = step; next; next = next.then) await this.write(client, next);
         return 'appended' as const;
       });
     } catch (error) {
       if (error instanceof StepRefused) return 'conflict';
       throw error;
     }
+  }
+
+  /** One step's rows, inside the step's transaction; throws StepRefused when the fencing refuses it. */
+  private async write(client: pg.PoolClient, step: AppendStep): Promise<void> {
+    const { entry, run } = step;
+    const inserted = await client.query(sql.insertEntry([entry.runId, entry.seq, entry.kind, entry.state, json(entry.input), json(entry.output), entry.actor, entry.at]));
+    if (inserted.rowCount === 0) throw new StepRefused();
+    const finishedAt = finishedRunStatuses.has(run.status) ? entry.at : null;
+    const moved = await client.query(
+      sql.moveRun([run.state, JSON.stringify(run.context), run.status, toNanos(run.budgetSpentUsd), json(run.error), entry.seq, entry.at, finishedAt, entry.runId, entry.seq - 1]),
+    );
+    if (moved.rowCount === 0) throw new StepRefused();
+    if (step.decision) {
+      const decision = step.decision;
+      const decided = await client.query(sql.decide([decision.status, decision.decidedBy, decision.reason, json(decision.editedArgs), entry.at, decision.id]));
+      if (decided.rowCount === 0) throw new StepRefused();
+    }
+    if (step.approval) {
+      const approval = step.approval;
+      await client.query(
+        sql.insertApproval([
+          approval.id,
+          approval.runId,
+          approval.tenant,
+          approval.workflow,
+          approval.seq,
+          approval.state,
+          approval.tool,
+          json(approval.args),
+          approval.createdAt,
+          approval.expiresAt,
+          approval.assignee,
+          approval.escalateAt,
+          approval.escalateTo,
+        ]),
+      );
+    }
+    if (step.escalation) {
+      const escalated = await client.query(sql.escalate([step.escalation.to, entry.at, step.escalation.id]));
+      if (escalated.rowCount === 0) throw new StepRefused();
+    }
+    if (step.approvalEvent) {
+      const event = step.approvalEvent;
+      await client.query(sql.lockTenantEvents([event.tenant]));
+      await client.query(sql.insertEvent([event.tenant, event.approvalId, event.type, JSON.stringify(event.data), event.at]));
+    }
+    if (step.webhooks) await webhookDeliveryWrites.insert(client, { id: entry.runId, tenant: step.webhooks.tenant }, step.webhooks.entries, entry.at);
   }
 
   async getApproval(id: string, tenant?: string): Promise<Approval | undefined> {

@@ -139,59 +139,67 @@ export class SqliteWorkflowStore implements WorkflowStore {
     return row ? toEntry(row) : undefined;
   }
 
-  appendStep(step: AppendStep): Promise<'appended' | 'conflict'> {
+  /** One step's rows; call inside a group-commit write. */
+  private write(step: AppendStep): 'appended' | 'conflict' {
     const { entry, run } = step;
+    // A refused step must leave nothing behind: it throws, and the group commit rolls its savepoint back.
+    const inserted = this.s.insertEntry.run(entry.runId, entry.seq, entry.kind, entry.state, json(entry.input), json(entry.output), entry.actor, entry.at);
+    if (inserted.changes === 0) return 'conflict';
+    const finishedAt = finishedRunStatuses.has(run.status) ? entry.at : null;
+    const moved = this.s.moveRun.run(
+      run.state,
+      JSON.stringify(run.context),
+      run.status,
+      toNanos(run.budgetSpentUsd),
+      json(run.error),
+      entry.seq,
+      entry.at,
+      finishedAt,
+      entry.runId,
+      entry.seq - 1,
+    );
+    if (moved.changes === 0) throw new StepRefused();
+    if (step.decision) {
+      const decision = step.decision;
+      const decided = this.s.decide.run(decision.status, decision.decidedBy, decision.reason, json(decision.editedArgs), entry.at, decision.id);
+      if (decided.changes === 0) throw new StepRefused();
+    }
+    if (step.approval) {
+      const approval = step.approval;
+      this.s.insertApproval.run(
+        approval.id,
+        approval.runId,
+        approval.tenant,
+        approval.workflow,
+        approval.seq,
+        approval.state,
+        approval.tool,
+        json(approval.args),
+        approval.createdAt,
+        approval.expiresAt,
+        approval.assignee,
+        approval.escalateAt,
+        approval.escalateTo,
+      );
+    }
+    if (step.escalation) {
+      const escalated = this.s.escalate.run(step.escalation.to, entry.at, step.escalation.id);
+      if (escalated.changes === 0) throw new StepRefused();
+    }
+    if (step.approvalEvent) {
+      const event = step.approvalEvent;
+      this.s.insertEvent.run(event.tenant, event.approvalId, event.type, JSON.stringify(event.data), event.at);
+    }
+    if (step.webhooks) this.deliveries.insert({ id: entry.runId, tenant: step.webhooks.tenant }, step.webhooks.entries, entry.at);
+    return 'appended';
+  }
+
+  appendStep(step: AppendStep): Promise<'appended' | 'conflict'> {
     return this.writes
       .run(() => {
-        // A refused step must leave nothing behind: it throws, and the group commit rolls its savepoint back.
-        const inserted = this.s.insertEntry.run(entry.runId, entry.seq, entry.kind, entry.state, json(entry.input), json(entry.output), entry.actor, entry.at);
-        if (inserted.changes === 0) return 'conflict';
-        const finishedAt = finishedRunStatuses.has(run.status) ? entry.at : null;
-        const moved = this.s.moveRun.run(
-          run.state,
-          JSON.stringify(run.context),
-          run.status,
-          toNanos(run.budgetSpentUsd),
-          json(run.error),
-          entry.seq,
-          entry.at,
-          finishedAt,
-          entry.runId,
-          entry.seq - 1,
-        );
-        if (moved.changes === 0) throw new StepRefused();
-        if (step.decision) {
-          const decision = step.decision;
-          const decided = this.s.decide.run(decision.status, decision.decidedBy, decision.reason, json(decision.editedArgs), entry.at, decision.id);
-          if (decided.changes === 0) throw new StepRefused();
-        }
-        if (step.approval) {
-          const approval = step.approval;
-          this.s.insertApproval.run(
-            approval.id,
-            approval.runId,
-            approval.tenant,
-            approval.workflow,
-            approval.seq,
-            approval.state,
-            approval.tool,
-            json(approval.args),
-            approval.createdAt,
-            approval.expiresAt,
-            approval.assignee,
-            approval.escalateAt,
-            approval.escalateTo,
-          );
-        }
-        if (step.escalation) {
-          const escalated = this.s.escalate.run(step.escalation.to, entry.at, step.escalation.id);
-          if (escalated.changes === 0) throw new StepRefused();
-        }
-        if (step.approvalEvent) {
-          const event = step.approvalEvent;
-          this.s.insertEvent.run(event.tenant, event.approvalId, event.type, JSON.stringify(event.data), event.at);
-        }
-        if (step.webhooks) this.deliveries.insert({ id: entry.runId, tenant: step.webhooks.tenant }, step.webhooks.entries, entry.at);
+        if (this.write(step) === 'conflict') return 'conflict';
+        // Steps computed from this one (`then`) commit with it, or not at all.
+        for (let next = step.then; next; next = next.then) if (this.write(next) === 'conflict') throw new StepRefused();
         return 'appended' as const;
       })
       .catch((error: unknown) => {
