@@ -105,6 +105,44 @@ describe('SQLite collection text index', () => {
     await store.close();
   });
 
+  it('rebuilding a graph after a restart lets the event loop run, and writes made meanwhile are in it', async () => {
+    const path = freshPath();
+    const writer = new SqliteCollectionStore({ path });
+    const scope = { tenant: 't', collection: 'docs' };
+    await writer.createCollection(collection('t'));
+    const unit = (index: number) => {
+      const values = Float32Array.from({ length: 4 }, (_, axis) => Math.sin(index * (axis + 1)));
+      const norm = Math.hypot(...values);
+      return values.map((value) => value / norm);
+    };
+    for (let i = 0; i < 20; i++) {
+      await writer.writeDocument(
+        scope,
+        document(`d${i}.md`),
+        Array.from({ length: 50 }, (_, j) => ({ ...chunk(`c${i}-${j}`, j, `chunk ${i} ${j}`), vector: unit(i * 50 + j) })),
+      );
+    }
+    await writer.close();
+
+    const store = new SqliteCollectionStore({ path });
+    let turned = false;
+    setImmediate(() => {
+      turned = true;
+    });
+    const searching = store.searchVector({ ...scope, accessTags: [] }, unit(7), 3);
+    // Written while the graph of 1,000 stored chunks is being read back.
+    await store.writeDocument(scope, document('late.md'), [{ ...chunk('late', 0, 'late chunk'), vector: Float32Array.from([0, 0, 0, 1]) }]);
+    await store.writeDocument(scope, document('d0.md'), []);
+    const hits = await searching;
+    assert.equal(turned, true, 'the event loop turned during the build');
+    assert.ok(
+      hits.every((hit) => hit.document !== 'd0.md'),
+      'a document deleted during the build is not found',
+    );
+    assert.equal((await store.searchVector({ ...scope, accessTags: [] }, Float32Array.from([0, 0, 0, 1]), 1))[0]?.chunkId, 'late');
+    await store.close();
+  });
+
   it('upgrades a file written with the one shared FTS table: chunks are found and access tags still hold', async () => {
     const path = freshPath();
     const old = new Database(path);

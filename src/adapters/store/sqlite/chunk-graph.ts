@@ -48,6 +48,10 @@ export class ChunkGraph {
     this.query = new Array<number>(dimension).fill(0);
   }
 
+  has(label: number): boolean {
+    return this.visibility.has(label);
+  }
+
   get size(): number {
     return this.visibility.size;
   }

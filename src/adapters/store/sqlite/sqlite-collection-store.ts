@@ -25,6 +25,8 @@ interface ChunkRow {
   end_offset: number;
 }
 
+/** Rows added to a graph being built between two turns of the event loop (~10 ms at m 32). */
+const graphPage = 256;
 const schema = readFileSync(new URL('./sqlite-collection-schema.sql', import.meta.url), 'utf8');
 const chunkColumns = 'c.label, c.document, c.chunk_id, c.ordinal, c.heading, c.text, c.start_offset, c.end_offset';
 /**
@@ -36,6 +38,9 @@ export class SqliteCollectionStore implements CollectionStore {
   readonly capabilities = { persistent: true, shared: false, textRanking: 'bm25' as const };
   private readonly database: Database.Database;
   private readonly graphs = new Map<string, ChunkGraph>();
+  /** Graphs still being read from the stored vectors after a start. */
+  private readonly building = new Map<string, Promise<void>>();
+  private closed = false;
   private readonly settings: ChunkGraphSettings;
   private readonly text: ChunkTextIndex;
 
@@ -206,7 +211,7 @@ export class SqliteCollectionStore implements CollectionStore {
   }
 
   async searchVector(filter: ChunkFilter, vector: Float32Array, k: number): Promise<ChunkHit[]> {
-    const matches = this.graph(filter, vector.length).search(vector, k, filter);
+    const matches = (await this.graph(filter, vector.length)).search(vector, k, filter);
     if (matches.length === 0) return [];
     const rows = this.database
       .prepare(`SELECT ${chunkColumns} FROM chunks c WHERE c.label IN (SELECT value FROM json_each(?)) AND c.tenant = ? AND c.collection = ?`)
@@ -271,26 +276,49 @@ export class SqliteCollectionStore implements CollectionStore {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.building.values()]);
     this.graphs.clear();
     this.database.close();
   }
 
-  /** The collection's graph, built from its stored vectors on first use. */
-  private graph(scope: CollectionScope, dimension: number): ChunkGraph {
+  /**
+   * The collection's graph, built from its stored vectors on first use after a start, in pages
+   * of `graphPage` rows with the event loop let go between them: at 100k chunks the build is
+   * ~1 minute of CPU, and other requests must not wait for it. Writes meanwhile change the
+   * partial graph directly (it is in `graphs` from the start); a page skips labels already in.
+   */
+  private async graph(scope: CollectionScope, dimension: number): Promise<ChunkGraph> {
     const key = graphKey(scope);
-    let graph = this.graphs.get(key);
-    if (graph) return graph;
-    const count = this.database.prepare('SELECT count(*) FROM chunks WHERE tenant = ? AND collection = ?').pluck().get(scope.tenant, scope.collection) as number;
-    graph = new ChunkGraph(dimension, this.settings, Math.ceil(count * 1.25));
-    const rows = this.database
-      .prepare('SELECT label, vector, access_tags, metadata FROM chunks WHERE tenant = ? AND collection = ?')
-      .iterate(scope.tenant, scope.collection) as IterableIterator<{ label: number; vector: Buffer; access_tags: string; metadata: string }>;
-    for (const row of rows) {
-      const vector = new Float32Array(row.vector.buffer.slice(row.vector.byteOffset, row.vector.byteOffset + row.vector.byteLength));
-      graph.add(row.label, vector, { accessTags: JSON.parse(row.access_tags) as string[], metadata: JSON.parse(row.metadata) as DocumentMetadata });
+    const graph = this.graphs.get(key);
+    if (graph) {
+      await this.building.get(key);
+      return graph;
     }
-    this.graphs.set(key, graph);
-    return graph;
+    const count = this.database.prepare('SELECT count(*) FROM chunks WHERE tenant = ? AND collection = ?').pluck().get(scope.tenant, scope.collection) as number;
+    const fresh = new ChunkGraph(dimension, this.settings, Math.ceil(count * 1.25));
+    this.graphs.set(key, fresh);
+    const build = this.fill(scope, fresh).finally(() => this.building.delete(key));
+    this.building.set(key, build);
+    await build;
+    return fresh;
+  }
+
+  private async fill(scope: CollectionScope, graph: ChunkGraph): Promise<void> {
+    const page = this.database.prepare('SELECT label, vector, access_tags, metadata FROM chunks WHERE tenant = ? AND collection = ? AND label > ? ORDER BY label LIMIT ?');
+    let after = -1;
+    for (;;) {
+      if (this.closed || this.graphs.get(graphKey(scope)) !== graph) return;
+      const rows = page.all(scope.tenant, scope.collection, after, graphPage) as Array<{ label: number; vector: Buffer; access_tags: string; metadata: string }>;
+      for (const row of rows) {
+        if (graph.has(row.label)) continue;
+        const vector = new Float32Array(row.vector.buffer.slice(row.vector.byteOffset, row.vector.byteOffset + row.vector.byteLength));
+        graph.add(row.label, vector, { accessTags: JSON.parse(row.access_tags) as string[], metadata: JSON.parse(row.metadata) as DocumentMetadata });
+      }
+      if (rows.length < graphPage) return;
+      after = rows.at(-1)!.label;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 }
 
