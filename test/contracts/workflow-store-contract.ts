@@ -209,6 +209,31 @@ export function workflowStoreContract(name: string, open: () => Promise<OpenedSt
       );
     });
 
+    it('writes a step and the steps chained after it (followedBy) in one transaction: all of them, or none when any seq is taken', async () => {
+      const { run } = await store.workflows.createRun(newRun());
+      const chained = {
+        ...step(run, 1, 'tool-result'),
+        followedBy: { ...step({ ...run, seq: 1 }, 2, 'transition', { state: 'done' }), followedBy: step({ ...run, seq: 2, state: 'done' }, 3, 'tool-call') },
+      };
+      assert.equal(await store.workflows.appendStep(chained), 'appended');
+      assert.deepEqual(
+        (await store.workflows.journal(run.id, 0)).map((entry) => [entry.seq, entry.kind]),
+        [
+          [1, 'tool-result'],
+          [2, 'transition'],
+          [3, 'tool-call'],
+        ],
+      );
+      const moved = (await store.workflows.getRun(run.id))!;
+      assert.equal(moved.seq, 3);
+      assert.equal(moved.state, 'done');
+      // The head's seq is free, its follower's (3) is taken: neither is written.
+      const broken = { ...step(moved, 4, 'tool-result'), followedBy: step({ ...moved, seq: 2 }, 3, 'transition') };
+      assert.equal(await store.workflows.appendStep(broken), 'conflict');
+      assert.equal((await store.workflows.getRun(run.id))!.seq, 3, 'the head was rolled back with its follower');
+      assert.deepEqual(await store.workflows.entry(run.id, 4), undefined);
+    });
+
     it('lists runs newest first with a cursor and filters; finds stalled runs; deletes finished ones with their journal', async () => {
       const runs: WorkflowRun[] = [];
       for (let i = 0; i < 5; i++) runs.push((await store.workflows.createRun(newRun({ createdAt: t0 + i, workflow: i % 2 === 0 ? 'refund' : 'other' }))).run);

@@ -147,7 +147,7 @@ export interface AppendStep {
    * A step computed from this one by code alone (its seq is this one's + 1), written in the same
    * transaction: both are stored or neither is, and a conflict on either refuses both.
    */
-  then?: AppendStep;
+  followedBy?: AppendStep;
 }
 
 export interface RunListFilter {

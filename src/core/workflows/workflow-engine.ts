@@ -118,7 +118,7 @@ export class WorkflowEngine {
         before = runAfter(before, each);
         return withTheirNotices;
       });
-      const chained = noticed.reduceRight<AppendStep | undefined>((then, each) => (then ? { ...each, then } : each), undefined)!;
+      const chained = noticed.reduceRight<AppendStep | undefined>((after, each) => (after ? { ...each, followedBy: after } : each), undefined)!;
       if ((await this.options.store.appendStep(chained)) === 'conflict') return 'conflict';
       for (const each of noticed) {
         run = runAfter(run, each);

@@ -153,8 +153,8 @@ export class PostgresWorkflowStore implements WorkflowStore {
   async appendStep(step: AppendStep): Promise<'appended' | 'conflict'> {
     try {
       return await withTransaction(this.pool, async (client) => {
-        // Steps computed from this one (`then`) commit with it, or not at all.
-        for (let next: AppendStep | undefined = step; next; next = next.then) await this.write(client, next);
+        // Steps computed from this one (`followedBy`) commit with it, or not at all.
+        for (let next: AppendStep | undefined = step; next; next = next.followedBy) await this.write(client, next);
         return 'appended' as const;
       });
     } catch (error) {

@@ -198,8 +198,8 @@ export class SqliteWorkflowStore implements WorkflowStore {
     return this.writes
       .run(() => {
         if (this.write(step) === 'conflict') return 'conflict';
-        // Steps computed from this one (`then`) commit with it, or not at all.
-        for (let next = step.then; next; next = next.then) if (this.write(next) === 'conflict') throw new StepRefused();
+        // Steps computed from this one (`followedBy`) commit with it, or not at all.
+        for (let next = step.followedBy; next; next = next.followedBy) if (this.write(next) === 'conflict') throw new StepRefused();
         return 'appended' as const;
       })
       .catch((error: unknown) => {
