@@ -193,7 +193,7 @@ export class WorkflowService {
     let escalated = 0;
     for (const approval of due) {
       const run = await this.options.store.getRun(approval.runId);
-      if (!run || run.status !== 'waiting_approval' || approval.escalateTo === null) continue;
+      if (run?.status !== 'waiting_approval' || approval.escalateTo === null) continue;
       const at = this.now();
       const moved: Approval = { ...approval, assignee: approval.escalateTo, escalatedAt: at };
       const step = withNotices(
