@@ -496,7 +496,11 @@ export const configSchema = z
         /** Definitions: YAML or JSON files, or JavaScript/TypeScript modules whose default export is a defineWorkflow() (or a list). */
         files: z.array(z.string().min(1)).default([]),
         /** How long an approval request waits before it expires (a rejection by `system`); default 7 days. */
-        approvalTimeoutMs: z.number().int().positive().default(7 * 86_400_000),
+        approvalTimeoutMs: z
+          .number()
+          .int()
+          .positive()
+          .default(7 * 86_400_000),
         /** How often worker nodes expire approvals and look for stalled runs. */
         sweepMs: z.number().int().positive().default(5_000),
         /** A queued or running run whose row has not moved for this long gets its advance job again. */

@@ -70,6 +70,7 @@ export function updateWithCanonicalJson(hash: Hash, value: unknown, skipTop?: Re
 }
 
 /** A character JSON.stringify writes otherwise than as itself (quote, backslash, controls, surrogates). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON.stringify escapes exactly U+0000-U+001F, so the test names them.
 const needsEscape = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** `text` in slices of at most `sliceChars` (one more to keep a surrogate pair whole). */
