@@ -4,20 +4,10 @@ import { BreakwaterError } from '../core/errors/breakwater-error.js';
 import type { VirtualKey } from '../core/ports/store.js';
 import { isAdmin, requireAdmin, tokenMatches } from './admin-auth.js';
 import { presentedKey } from './request-context.js';
+import type { Access, Caller } from './caller.js';
 import { sessionCaller } from './session-caller.js';
 
-/**
- * Who may call a route, declared on the route itself (`config: { access }`):
- * - `public`: anyone (liveness, readiness);
- * - `metrics`: anyone, or only the holder of `metrics.token` when one is set;
- * - `admin`: the admin token only;
- * - `key`: a virtual key (its tenant scopes what the route sees);
- * - `admin-or-key`: the admin token (every tenant) or a virtual key (its own).
- */
-export type Access = 'public' | 'metrics' | 'admin' | 'key' | 'admin-or-key';
-
-/** The authenticated caller of a request, set before its body is read. */
-export type Caller = { kind: 'anonymous' } | { kind: 'admin' } | { kind: 'key'; key: VirtualKey };
+export type { Access, Caller } from './caller.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

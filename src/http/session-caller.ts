@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
 import { BreakwaterError } from '../core/errors/breakwater-error.js';
 import { presentedKey } from './request-context.js';
-import type { Access, Caller } from './route-access.js';
+import type { Access, Caller } from './caller.js';
 import { requestSession, uiSessions } from './ui-session.js';
 
 /**
