@@ -4,21 +4,11 @@ import type { Hash } from 'node:crypto';
 const sliceChars = 32_768;
 
 /**
- * Feeds `text` to `hash` as UTF-8, a slice at a time: the same digest as `hash.update(text)`.
- * A whole string of megabytes is first encoded into one fresh buffer of its size, and freshly
- * touched memory is dear on a VM where each page faults (~15 µs per 4 KB here): hashing 4 MB at
- * once held the loop 20-120 ms, in 32 K slices 3-8 ms. A slice never ends between the two
- * halves of a surrogate pair, which would encode as two U+FFFD instead of the character.
- */
-export function updateWithText(hash: Hash, text: string): Hash {
-  if (text.length <= sliceChars) return hash.update(text);
-  forEachSlice(text, (slice) => hash.update(slice));
-  return hash;
-}
-
-/**
  * Feeds `canonicalJson(value, skipTop)` to `hash` without building it: the same digest, from
- * pieces of at most ~32 K characters. Building the text of a 4 MB request and hashing it held
+ * pieces of at most ~32 K characters. A string of megabytes is encoded into one fresh buffer of
+ * its size, and freshly touched memory is dear on a VM where each page faults (~15 µs per 4 KB
+ * here). A slice never ends between the two halves of a surrogate pair, which would encode as
+ * two U+FFFD instead of the character. Building the text of a 4 MB request and hashing it held
  * the loop ~40-60 ms per cache key under load (a 4 MB rope flattened, then encoded whole);
  * long strings are escaped a slice at a time, which JSON allows (escaping is per character).
  */
