@@ -2,12 +2,16 @@ import { useEffect, useRef } from 'react';
 import { activeItem, MainMenu, type MenuItem } from './components/main-menu';
 import { Loading } from './components/feedback';
 import { ApprovalsPage } from './pages/approvals-page';
+import { DriftPage } from './pages/drift-page';
 import { JobDetailPage } from './pages/job-detail-page';
 import { JobsPage } from './pages/jobs-page';
 import { KeysPage } from './pages/keys-page';
 import { LoginPage } from './pages/login-page';
 import { OverviewPage } from './pages/overview-page';
+import { PromptDetailPage, PromptsPage } from './pages/prompts-page';
 import { RequestsPage } from './pages/requests-page';
+import { ShadowPage } from './pages/shadow-page';
+import { WorkflowRunPage, WorkflowRunsPage } from './pages/workflow-runs-page';
 import { usePath } from './router';
 import { useSession } from './session';
 import { useTheme } from './theme';
@@ -18,12 +22,20 @@ const menu: readonly MenuItem[] = [
   { path: '/requests', label: 'Requests' },
   { path: '/jobs', label: 'Jobs' },
   { path: '/approvals', label: 'Approvals' },
+  { path: '/workflows', label: 'Workflow runs' },
+  { path: '/prompts', label: 'Prompts' },
+  { path: '/shadow', label: 'Shadow' },
+  { path: '/drift', label: 'Drift' },
   { path: '/keys', label: 'Keys' },
 ];
 
 function Page({ path }: { path: string }) {
   const job = /^\/jobs\/([^/]+)$/.exec(path);
   if (job) return <JobDetailPage id={decodeURIComponent(job[1]!)} />;
+  const run = /^\/workflows\/runs\/([^/]+)$/.exec(path);
+  if (run) return <WorkflowRunPage key={run[1]} id={decodeURIComponent(run[1]!)} />;
+  const prompt = /^\/prompts\/([^/]+)$/.exec(path);
+  if (prompt) return <PromptDetailPage key={prompt[1]} name={decodeURIComponent(prompt[1]!)} />;
   switch (path) {
     case '/':
       return <OverviewPage />;
@@ -33,6 +45,14 @@ function Page({ path }: { path: string }) {
       return <JobsPage />;
     case '/approvals':
       return <ApprovalsPage />;
+    case '/workflows':
+      return <WorkflowRunsPage />;
+    case '/prompts':
+      return <PromptsPage />;
+    case '/shadow':
+      return <ShadowPage />;
+    case '/drift':
+      return <DriftPage />;
     case '/keys':
       return <KeysPage />;
     default:

@@ -2,8 +2,10 @@ import { type FormEvent, useState } from 'react';
 import type { WireApproval } from '../../../src/wire/workflows';
 import { api, type List, query } from '../api';
 import { ErrorMessage, Loading, Notice, StatusBadge, Time } from '../components/feedback';
+import { Link } from '../router';
 import { useSignedIn } from '../session';
 import { useApi } from '../use-api';
+import { runPath } from './workflow-runs-page';
 
 const statuses = ['pending', 'approved', 'rejected', 'expired', 'cancelled', ''] as const;
 
@@ -89,7 +91,11 @@ function ApprovalCard({ approval, by, onDecided }: { approval: WireApproval; by:
         {approval.workflow}: <code>{approval.tool}</code> <StatusBadge status={approval.status} />
       </h2>
       <p className="subtle">
-        Run <code>{approval.run_id}</code>, state {approval.state}, asked <Time seconds={approval.created_at} />
+        Run{' '}
+        <Link to={runPath(approval.run_id)} aria-label={`Run ${approval.run_id}: its journal`}>
+          <code>{approval.run_id}</code>
+        </Link>
+        , state {approval.state}, asked <Time seconds={approval.created_at} />
         {approval.expires_at ? (
           <>
             , expires <Time seconds={approval.expires_at} />

@@ -1,0 +1,320 @@
+import { type FormEvent, useState } from 'react';
+import type { WireApproval, WireJournalEntry, WireWorkflowRun } from '../../../src/wire/workflows';
+import { wireRunStatuses } from '../../../src/wire/workflows';
+import { api, type List, query } from '../api';
+import { ErrorMessage, Loading, Notice, StatusBadge, Time } from '../components/feedback';
+import { Link } from '../router';
+import { useSignedIn } from '../session';
+import { useApi } from '../use-api';
+
+const runTone: Record<string, 'good' | 'bad' | 'busy' | 'neutral'> = { waiting_approval: 'busy' };
+
+export function runPath(id: string): string {
+  return `/workflows/runs/${encodeURIComponent(id)}`;
+}
+
+function KeyOnly({ title }: { title: string }) {
+  return (
+    <>
+      <h1 tabIndex={-1}>{title}</h1>
+      <Notice>Workflow runs belong to a tenant: log in with one of its virtual keys to see them.</Notice>
+    </>
+  );
+}
+
+/** The tenant's workflow runs, newest first: filter by status and workflow, page by cursor. */
+export function WorkflowRunsPage() {
+  const session = useSignedIn();
+  if (session.kind !== 'key') return <KeyOnly title="Workflow runs" />;
+  return <TenantRuns tenant={session.key?.tenant ?? ''} />;
+}
+
+function TenantRuns({ tenant }: { tenant: string }) {
+  const [filters, setFilters] = useState({ status: '', workflow: '' });
+  const [cursors, setCursors] = useState<string[]>([]);
+  const cursor = cursors[cursors.length - 1];
+  const runs = useApi<List<WireWorkflowRun>>(`/v1/workflow-runs${query({ ...filters, cursor, limit: 20 })}`);
+
+  const applyFilters = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    setCursors([]);
+    setFilters({ status: String(data.get('status') ?? ''), workflow: String(data.get('workflow') ?? '').trim() });
+  };
+
+  return (
+    <>
+      <h1 tabIndex={-1}>Workflow runs</h1>
+      <p className="subtle">Tenant {tenant}</p>
+      <form className="filters" onSubmit={applyFilters} aria-label="Filter runs">
+        <label>
+          Status
+          <select name="status" defaultValue={filters.status}>
+            {['', ...wireRunStatuses].map((status) => (
+              <option key={status} value={status}>
+                {status ? status.replace('_', ' ') : 'any'}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Workflow
+          <input name="workflow" defaultValue={filters.workflow} />
+        </label>
+        <button type="submit">Filter</button>
+        <button type="button" className="button-quiet" onClick={runs.reload}>
+          Refresh
+        </button>
+      </form>
+      <ErrorMessage error={runs.error} />
+      {runs.loading && !runs.data ? <Loading /> : null}
+      {runs.data ? (
+        runs.data.data.length === 0 ? (
+          <Notice>No runs match.</Notice>
+        ) : (
+          <div className="table-scroll">
+            <table aria-busy={runs.loading} data-testid="runs">
+              <caption className="visually-hidden">Workflow runs, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Run</th>
+                  <th scope="col">Workflow</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Steps</th>
+                  <th scope="col">Spent</th>
+                  <th scope="col">Started</th>
+                  <th scope="col">Finished</th>
+                </tr>
+              </thead>
+              <tbody>
+                {runs.data.data.map((run) => (
+                  <tr key={run.id} data-run-id={run.id}>
+                    <th scope="row">
+                      <Link to={runPath(run.id)}>
+                        <code>{run.id}</code>
+                      </Link>
+                    </th>
+                    <td>
+                      {run.workflow} v{run.version}
+                    </td>
+                    <td>
+                      <StatusBadge status={run.status} tone={runTone[run.status]} />
+                    </td>
+                    <td>{run.state}</td>
+                    <td>{run.steps}</td>
+                    <td>${run.budget_spent_usd.toFixed(4)}</td>
+                    <td>
+                      <Time seconds={run.created_at} />
+                    </td>
+                    <td>
+                      <Time seconds={run.finished_at} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )
+      ) : null}
+      <nav className="pager" aria-label="Pages of runs">
+        <button type="button" disabled={cursors.length === 0} onClick={() => setCursors((list) => list.slice(0, -1))}>
+          Previous page
+        </button>
+        <button
+          type="button"
+          disabled={!runs.data?.has_more || !runs.data.next_cursor}
+          onClick={() => runs.data?.next_cursor && setCursors((list) => [...list, runs.data!.next_cursor!])}
+        >
+          Next page
+        </button>
+      </nav>
+    </>
+  );
+}
+
+/** What one journal entry says, in a line. */
+function describeEntry(entry: WireJournalEntry): string {
+  const record = (value: unknown) => (value && typeof value === 'object' ? (value as Record<string, unknown>) : {});
+  const input = record(entry.input);
+  const output = record(entry.output);
+  switch (entry.kind) {
+    case 'tool-call':
+      return `calls ${String(input.tool ?? 'a tool')}`;
+    case 'tool-result':
+      return `${String(input.tool ?? 'the tool')} answered`;
+    case 'approval-request':
+      return `asks a human to approve ${String(input.tool ?? 'a tool call')}`;
+    case 'approval-escalation':
+      return 'the approval is escalated';
+    case 'approval-decision':
+      return `${String(output.tool ?? 'the call')} ${String(output.status ?? 'decided')}${output.edited === true ? ' with edited arguments' : ''}`;
+    case 'transition':
+      return `${String(input.from ?? '')} → ${String(input.to ?? '')}`;
+    case 'model-decision':
+      return output.type === 'tool' ? `the model chose the tool ${String(output.name ?? '')}` : `the model chose ${String(output.name ?? 'the next state')}`;
+    case 'error':
+      return `error ${String(output.code ?? '')} ${String(output.message ?? '')}`.trim();
+    default:
+      return entry.kind;
+  }
+}
+
+const finalStatuses = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** One run: its state and context, its approvals, and its journal (steps, tool calls, approvals) in order; cancel. */
+export function WorkflowRunPage({ id }: { id: string }) {
+  const session = useSignedIn();
+  const isKey = session.kind === 'key';
+  const encoded = encodeURIComponent(id);
+  const run = useApi<WireWorkflowRun>(isKey ? `/v1/workflow-runs/${encoded}` : undefined);
+  const journal = useApi<{ object: 'list'; data: WireJournalEntry[]; has_more: boolean }>(isKey ? `/v1/workflow-runs/${encoded}/journal?limit=1000` : undefined);
+  const approvals = useApi<List<WireApproval>>(isKey ? `/v1/approvals${query({ run: id, limit: 100 })}` : undefined);
+  const [actionError, setActionError] = useState<unknown>();
+  if (!isKey) return <KeyOnly title={`Run ${id}`} />;
+
+  const reload = () => {
+    run.reload();
+    journal.reload();
+    approvals.reload();
+  };
+  const cancel = async () => {
+    setActionError(undefined);
+    try {
+      await api('POST', `/v1/workflow-runs/${encoded}/cancel`, {});
+      reload();
+    } catch (caught) {
+      setActionError(caught);
+    }
+  };
+  const data = run.data;
+  return (
+    <>
+      <p>
+        <Link to="/workflows">← Workflow runs</Link>
+      </p>
+      <h1 tabIndex={-1}>
+        Run <code>{id}</code>
+      </h1>
+      <ErrorMessage error={run.error} />
+      {run.loading && !data ? <Loading /> : null}
+      {data ? (
+        <>
+          <dl className="facts">
+            <dt>Workflow</dt>
+            <dd>
+              {data.workflow} v{data.version}
+            </dd>
+            <dt>Status</dt>
+            <dd data-testid="run-status">
+              <StatusBadge status={data.status} tone={runTone[data.status]} />
+            </dd>
+            <dt>State</dt>
+            <dd data-testid="run-state">{data.state}</dd>
+            <dt>Steps</dt>
+            <dd>{data.steps}</dd>
+            <dt>Spent</dt>
+            <dd>${data.budget_spent_usd.toFixed(4)}</dd>
+            <dt>Started</dt>
+            <dd>
+              <Time seconds={data.created_at} />
+            </dd>
+            <dt>Finished</dt>
+            <dd>
+              <Time seconds={data.finished_at} />
+            </dd>
+          </dl>
+          <div className="row">
+            <button type="button" className="button-quiet" onClick={reload}>
+              Refresh
+            </button>
+            {finalStatuses.has(data.status) ? null : (
+              <button type="button" className="button-danger" onClick={() => void cancel()}>
+                Cancel run
+              </button>
+            )}
+          </div>
+          <ErrorMessage error={actionError} />
+          {data.error ? (
+            <div className="alert alert-error" role="alert">
+              {data.error.message} <code className="code-tag">{data.error.code}</code>
+            </div>
+          ) : null}
+
+          <section className="panel" aria-labelledby="approvals-heading">
+            <h2 id="approvals-heading">Approvals</h2>
+            <ErrorMessage error={approvals.error} />
+            {approvals.data?.data.length === 0 ? <p className="subtle">This run asked for no approval.</p> : null}
+            <ul className="stack" data-testid="run-approvals">
+              {approvals.data?.data.map((approval) => (
+                <li key={approval.id}>
+                  <code>{approval.tool}</code> <StatusBadge status={approval.status} />{' '}
+                  {approval.decided_by ? (
+                    <>
+                      by {approval.decided_by} <Time seconds={approval.decided_at} />
+                      {approval.reason ? ` · ${approval.reason}` : ''}
+                    </>
+                  ) : (
+                    <Link to="/approvals">decide in the inbox</Link>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </section>
+
+          <section className="panel" aria-labelledby="context-heading">
+            <h2 id="context-heading">Context</h2>
+            <pre data-testid="run-context">{JSON.stringify(data.context, null, 2)}</pre>
+          </section>
+        </>
+      ) : null}
+
+      <section className="panel" aria-labelledby="journal-heading">
+        <h2 id="journal-heading">Journal</h2>
+        <ErrorMessage error={journal.error} />
+        {journal.loading && !journal.data ? <Loading /> : null}
+        {journal.data ? (
+          <div className="table-scroll">
+            <table data-testid="run-journal">
+              <caption className="visually-hidden">The run's journal, oldest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">#</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">State</th>
+                  <th scope="col">What happened</th>
+                  <th scope="col">Actor</th>
+                  <th scope="col">At</th>
+                  <th scope="col">Detail</th>
+                </tr>
+              </thead>
+              <tbody>
+                {journal.data.data.map((entry) => (
+                  <tr key={entry.seq} data-kind={entry.kind}>
+                    <th scope="row">{entry.seq}</th>
+                    <td>
+                      <code>{entry.kind}</code>
+                    </td>
+                    <td>{entry.state}</td>
+                    <td className="wrap">{describeEntry(entry)}</td>
+                    <td>{entry.actor ?? '—'}</td>
+                    <td>
+                      <Time seconds={entry.at} />
+                    </td>
+                    <td>
+                      <details>
+                        <summary>Input and output of step {entry.seq}</summary>
+                        <pre>{JSON.stringify({ input: entry.input, output: entry.output }, null, 2)}</pre>
+                      </details>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+        {journal.data?.has_more ? <p className="hint">The first 1,000 steps are shown; GET /v1/workflow-runs/{id}/journal?after=1000 reads on.</p> : null}
+      </section>
+    </>
+  );
+}
