@@ -16,7 +16,7 @@ import { BruteForceVectorIndexStore } from '../../src/adapters/vector-index/brut
 import { HnswVectorIndexStore } from '../../src/adapters/vector-index/hnsw/hnsw-vector-index-store.js';
 import type { Embedder } from '../../src/core/ports/embedder.js';
 import type { VectorIndexStore } from '../../src/core/ports/vector-index.js';
-import { normaliseText } from '../../src/core/semantic-cache/normalise.js';
+import { embeddingText, normaliseText } from '../../src/core/semantic-cache/normalise.js';
 import { describePrompt } from '../../src/core/semantic-cache/scope.js';
 import { SemanticCache, thresholdFor } from '../../src/core/semantic-cache/semantic-cache.js';
 import { loadBlindSet } from './blind-set.js';
@@ -82,7 +82,7 @@ const embedAll = async (texts: string[]) => {
   const missing = [...new Set(texts.map(normaliseText))].filter((item) => !vectors.has(item));
   for (let start = 0; start < missing.length; start += 64) {
     const batch = missing.slice(start, start + 64);
-    (await qualityEmbedder.embed(batch)).forEach((vector, index) => vectors.set(batch[index]!, vector));
+    (await qualityEmbedder.embed(batch.map(embeddingText))).forEach((vector, index) => vectors.set(batch[index]!, vector));
   }
 };
 const similarity = (a: string, b: string) => {
@@ -165,7 +165,7 @@ async function measureLatency(): Promise<{ hnsw: Latency; brute: Latency }> {
   const copyStarted = performance.now();
   for (const label of hnswIndex.labels()) {
     const stored = JSON.parse((await payloads.get(`sem:${scope}:${label}`))!) as { text: string };
-    await bruteIndex.add(label, embedder.embedOne(stored.text));
+    await bruteIndex.add(label, embedder.embedOne(embeddingText(stored.text)));
   }
   const bruteCache = new SemanticCache({ embedder, indexes: bruteStore, payloads, maxEntries: settings.entries, maxScopes: 64, maxStoredScopes: 10_000 });
   const brute: Latency = { ...(await measure(bruteCache, asked.slice(0, settings.bruteForceQueries + 200), 1)), fillSeconds: (performance.now() - copyStarted) / 1000 };

@@ -245,3 +245,33 @@ export const notNames: ReadonlySet<string> = new Set(
     'yo usted ustedes hola gracias si'
   ).split(' '),
 );
+
+/**
+ * Question words that ask for another kind of answer: a time, a place, a reason, a person.
+ * "When is my order shipped?" is not "Why is my order shipped?". "How", "what" and "which"
+ * only frame a question ("how do I" / "what are the steps to") and are not here; nor are words
+ * another of these languages spells alike for something else (Dutch "wie" is "who", German
+ * "wie" is "how"; French "qui" also joins clauses). French "où" is told from "ou" (or) by its
+ * accent, before folding (anchors.ts).
+ */
+export const questionWords: Readonly<Record<string, string>> = Object.fromEntries(
+  [
+    ['when wann quand cuando quando wanneer', 'q:when'],
+    ['where wo wohin woher donde adonde dove waar waarheen onde aonde', 'q:where'],
+    ['why warum wieso weshalb weswegen pourquoi perche waarom', 'q:why'],
+    ['who whom whose wer wem wen wessen quien quienes chi quem', 'q:who'],
+  ].flatMap(([words, anchor]) => words!.split(' ').map((word) => [word, anchor!])),
+);
+
+/**
+ * Words that narrow or widen what a question covers: "export the selected rows" is not
+ * "export only the selected rows", "all items" is not "all items except shoes", and "reset my
+ * password" is not "reset his password" (another person's account: another answer).
+ */
+export const scopeWords: Readonly<Record<string, string>> = Object.fromEntries(
+  [
+    ['only solely exclusively nur lediglich ausschliesslich seulement uniquement solo solamente soltanto unicamente alleen enkel apenas somente', 'scope:only'],
+    ['except excepting besides ausser sauf excepto salvo tranne eccetto behalve exceto', 'scope:except'],
+    ['he she him his her hers himself herself', 'scope:third-person'],
+  ].flatMap(([words, anchor]) => words!.split(' ').map((word) => [word, anchor!])),
+);

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { anchorsAgree, extractAnchors } from './anchors.js';
+import { detectLanguage } from './language.js';
 import { normaliseText } from './normalise.js';
 import { swapsContentWords } from './prompt-match.js';
 import { describePrompt, maxQuestionLength } from './scope.js';
@@ -9,7 +10,7 @@ import { describePrompt, maxQuestionLength } from './scope.js';
 function sameQuestion(a: string, b: string): boolean {
   const [left, right] = [normaliseText(a), normaliseText(b)];
   const agree = anchorsAgree(extractAnchors(a), new Set(left.split(' ')), extractAnchors(b), new Set(right.split(' ')));
-  return agree && !swapsContentWords(left, right);
+  return agree && !swapsContentWords(left, right, detectLanguage(a) ?? detectLanguage(b));
 }
 
 describe('the different-question guard', () => {

@@ -1,4 +1,4 @@
-import { currencyWords, dateWords, directionWords, negationWords, notNames, numberWords, particles, phrasalVerbs, unitWords } from './anchor-tables.js';
+import { currencyWords, dateWords, directionWords, negationWords, notNames, numberWords, particles, phrasalVerbs, questionWords, scopeWords, unitWords } from './anchor-tables.js';
 import { caseUnitOf } from './case-units.js';
 import { synonymOf } from './synonyms.js';
 import { foldAccents } from './normalise.js';
@@ -16,6 +16,13 @@ export interface Anchors {
   names: string[];
   /** Names and currencies in the order they appear: "Celsius to Fahrenheit" is not "Fahrenheit to Celsius". */
   order: string[];
+  /**
+   * Words typed with capitals inside them (userId, userID, iPhone, MySQL), as typed. Where both
+   * prompts type the same letters this way, the case must agree: userId is not userID. A prompt
+   * typed all in lowercase says nothing about case and meets either. Absent in entries stored
+   * before it was kept.
+   */
+  cased?: string[];
 }
 
 const tokenPattern = /[$€£¥%]|[\p{L}\p{N}]+(?:(?:[._\-/:@+#]|(?<=\p{N}),(?=\p{N}))[\p{L}\p{N}]+)*/gu;
@@ -29,6 +36,7 @@ export function extractAnchors(original: string): Anchors {
   const exact = new Set<string>();
   const names = new Set<string>();
   const order = new Set<string>();
+  const cased = new Set<string>();
   // "don't" carries its negation in the clitic; spell it out before splitting words.
   let text = original.normalize('NFKC').replace(/n['’]t\b/gi, ' not');
   text = text.replace(linkPattern, (link) => {
@@ -48,6 +56,14 @@ export function extractAnchors(original: string): Anchors {
     previousEnd = start + token.length;
     const lower = fold(token);
     let isNumber = false;
+    // A command-line flag keeps its case: `ls -l` is not `ls -L`, `chmod -R` is not `chmod -r`.
+    if (/^\p{L}{1,2}$/u.test(token) && /(?:^|\s)--?$/u.test(text.slice(Math.max(0, start - 3), start))) exact.add(`flag:${token}`);
+    // Tests without backtracking, on word-sized tokens only: a hostile prompt's megabyte "word" costs one pass.
+    if (token.length <= 64 && (/\p{Ll}\p{Lu}|^\p{Lu}{2,}\p{Ll}/u.test(token) || (/\p{Lu}/u.test(token) && /\p{N}/u.test(token)))) cased.add(token);
+    const asks = token.toLowerCase() === 'où' ? 'q:where' : lower === 'por' && fold(tokens[index + 1]?.[0] ?? '') === 'que' ? 'q:why' : questionWords[lower];
+    if (asks) exact.add(asks);
+    const narrows = scopeWords[lower];
+    if (narrows) exact.add(narrows);
 
     const currency = currencyWords[lower];
     const caseUnit = caseUnitOf(token, previousWasNumber);
@@ -94,7 +110,15 @@ export function extractAnchors(original: string): Anchors {
       if (direction && direction !== 'dir:permit+' && direction !== 'dir:include+') exact.add(direction);
       const particle = particles[fold(tokens[index + 1]?.[0] ?? '')];
       // "Turn on" is "enable": the same anchor, so either wording meets the other and "turn off" neither.
-      if (phrasalVerbs.has(lower) && particle) exact.add(particle === 'on+' || particle === 'on-' ? `dir:enable${particle.slice(2)}` : `dir:${particle}`);
+      // "Log in" is "login", "sign out" is "logout": the same anchor either way.
+      if (phrasalVerbs.has(lower) && particle)
+        exact.add(
+          particle === 'on+' || particle === 'on-'
+            ? `dir:enable${particle.slice(2)}`
+            : (lower === 'log' || lower === 'sign') && (particle === 'in+' || particle === 'in-')
+              ? `dir:login${particle.slice(2)}`
+              : `dir:${particle}`,
+        );
       if (isName(token, sentenceStart) && !notNames.has(lower)) {
         names.add(lower);
         order.add(lower);
@@ -102,7 +126,7 @@ export function extractAnchors(original: string): Anchors {
     }
     previousWasNumber = isNumber;
   }
-  return { exact: [...exact].sort(), names: [...names].sort(), order: [...order] };
+  return { exact: [...exact].sort(), names: [...names].sort(), order: [...order], cased: [...cased].sort() };
 }
 
 /** Equal exact anchors, every name of each prompt present in the other's words, shared names in the same order. */
@@ -112,7 +136,24 @@ export function anchorsAgree(a: Anchors, aWords: ReadonlySet<string>, b: Anchors
   const present = (name: string, words: ReadonlySet<string>) => words.has(name) || words.has(synonymOf.get(name) ?? name);
   if (!a.names.every((name) => present(name, bWords)) || !b.names.every((name) => present(name, aWords))) return false;
   const shared = a.order.filter((item) => b.order.includes(item));
-  return shared.join('\u0001') === b.order.filter((item) => a.order.includes(item)).join('\u0001');
+  if (shared.join('\u0001') !== b.order.filter((item) => a.order.includes(item)).join('\u0001')) return false;
+  return casesAgree(a.cased ?? [], b.cased ?? []);
+}
+
+/** Tokens both prompts type with inner capitals agree in case: userId / userID differ, iPhone / iphone (typed in lowercase) do not. */
+function casesAgree(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length === 0 || b.length === 0) return true;
+  const typed = new Map<string, Set<string>>();
+  for (const token of b) {
+    const key = fold(token);
+    const spellings = typed.get(key) ?? new Set<string>();
+    spellings.add(token);
+    typed.set(key, spellings);
+  }
+  return a.every((token) => {
+    const spellings = typed.get(fold(token));
+    return !spellings || spellings.has(token);
+  });
 }
 
 /** The exact anchors as one string, to rule candidates out before fetching them. */
@@ -168,7 +209,13 @@ function numbersIn(token: string): string[] {
     .map(numberValue);
 }
 
+/**
+ * A number by value, its decimals as written: "05" is 5 and "3,5" is 3.5, but "3.10" stays
+ * 3.10 — a version (Python 3.10 is not 3.1), and a price keeps its cents either way.
+ */
 function numberValue(text: string): string {
+  const decimal = /^(\p{N}+)[.,](\p{N}+)$/u.exec(text);
+  if (decimal) return `${Number(decimal[1])}.${decimal[2]}`;
   const value = Number(text.replace(',', '.'));
   return Number.isFinite(value) ? String(value) : text;
 }

@@ -1,3 +1,4 @@
+import { stopwords } from './stopwords.js';
 import { synonymOf } from './synonyms.js';
 
 /**
@@ -28,6 +29,18 @@ export function normaliseText(text: string): string {
     .join(' ');
 }
 
+/**
+ * What is embedded: the normalised text without its function words and question frames
+ * (stopwords.ts), so that "how do I sign up for an account" and "what do I need to do to
+ * register an account" embed as "register account" both. Negations, directions, numbers and
+ * names are not function words and stay; the guards read the full text and the original.
+ * A text of function words only is embedded whole.
+ */
+export function embeddingText(normalised: string): string {
+  const content = normalised.split(' ').filter((word) => !stopwords.has(word));
+  return content.length === 0 ? normalised : content.join(' ');
+}
+
 export function foldAccents(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').normalize('NFC');
 }
@@ -54,6 +67,16 @@ const contractions: Array<[RegExp, string]> = [
   [/\b(?:turn|switch|power)(?:s|ed|ing)? off\b/g, 'disable'],
   // English possessive: anna's → anna
   [/(\p{L})'s\b/gu, '$1'],
+  // Compounds written apart: user name → username, e-mail → email, sign up → register.
+  [/\b(user|file|host|path) name\b/g, '$1name'],
+  [/\be-?mail(s?)\b/g, 'email$1'],
+  [/\bsign(?:s|ed|ing)? up\b/g, 'register'],
+  // "How much time" asks "how long": cuánto tiempo → cuanto, combien de temps → combien, quanto tempo → quanto.
+  [/\bhow much time\b/g, 'how long'],
+  [/\b(cuanto|cuánto|quanto|hoeveel) (?:tiempo|tempo|tijd)\b/g, '$1'],
+  [/\bcombien de temps\b/g, 'combien'],
+  [/\bwie viel zeit\b/g, 'wie lange'],
+  [/\bci vuole\b/g, 'dura'],
 ];
 
 /**
@@ -99,6 +122,7 @@ const fillers = [
   'actually',
   'basically',
   'how does that work',
+  'how does it work',
   'how does this work',
   'how do i do that',
   'how do i do this',

@@ -1,9 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { detectLanguage } from './language.js';
 import { normaliseText } from './normalise.js';
 import { swapsContentWords } from './prompt-match.js';
 
-const differ = (a: string, b: string) => swapsContentWords(normaliseText(a), normaliseText(b));
+const differ = (a: string, b: string) => swapsContentWords(normaliseText(a), normaliseText(b), detectLanguage(a) ?? detectLanguage(b));
 
 describe('swapsContentWords: the same things asked about', () => {
   it('refuses another object, and a question narrowed or widened by a content word', () => {

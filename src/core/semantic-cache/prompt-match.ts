@@ -10,9 +10,10 @@ import { stopwords } from './stopwords.js';
  * "why is my order shipped" / "can I change the delivery slot of my order"). Rewordings change
  * function words, inflections, synonyms and order, and pass. Words the table does not know as
  * synonyms are refused as well: a missed hit costs one model call, a wrong answer costs the
- * user's trust. Linear in the words, plus at most `maxLeftovers`² comparisons.
+ * user's trust. `language` (language.ts), when told, picks the inflections that count (sameWord).
+ * Linear in the words, plus at most `maxLeftovers`² comparisons.
  */
-export function swapsContentWords(a: string, b: string): boolean {
+export function swapsContentWords(a: string, b: string, language?: string): boolean {
   const left = contentCounts(a);
   const right = contentCounts(b);
   const leftovers = (from: Map<string, number>, other: Map<string, number>) => {
@@ -26,7 +27,7 @@ export function swapsContentWords(a: string, b: string): boolean {
   // Any word without a counterpart decides it: unrelated candidates leave on the first one.
   if (removed.length !== 0 && added.length === 0) return true;
   if (added.length !== 0 && removed.length === 0) return true;
-  return removed.some((word) => !added.some((other) => sameWord(word, other))) || added.some((word) => !removed.some((other) => sameWord(word, other)));
+  return removed.some((word) => !added.some((other) => sameWord(word, other, language))) || added.some((word) => !removed.some((other) => sameWord(word, other, language)));
 }
 
 /** Content words left over on one side past which two prompts are different questions. */
@@ -46,61 +47,105 @@ function isContent(word: string): boolean {
 /**
  * Inflections and small typos: order/orders, passwort/passworts, recieve/receive, add/adding;
  * Spanish stems that change (encuentro/encontrar), German separable verbs (reiche … ein /
- * einreichen) and Dutch participles (geaccepteerd/accepteren).
+ * einreichen) and Dutch participles (geaccepteerd/accepteren). Two words are one when they
+ * share a stem and what follows it in each is an inflectional ending of the prompt's language
+ * (stemEndings) — not merely a long shared beginning: server/service, store/storage,
+ * general/generate and manage/manager are different words.
  */
-function sameWord(a: string, b: string): boolean {
-  if (a === b || sameStem(a, b)) return true;
+function sameWord(a: string, b: string, language: string | undefined): boolean {
+  if (a === b || sameStem(a, b, language)) return true;
   const [shorter, longer] = a.length <= b.length ? [a, b] : [b, a];
-  if (shorter.length >= 3 && longer.startsWith(shorter) && inflection.test(longer.slice(shorter.length))) return true;
-  const diphthongs = (word: string) => word.replace(/ue/g, 'o').replace(/ie/g, 'e');
-  if (sameStem(diphthongs(a), diphthongs(b))) return true;
-  const separable = separablePrefix.exec(longer);
-  if (separable && shorter.length >= 5 && sameStem(longer.slice(separable[0].length), shorter)) return true;
-  if (/^ge\p{L}{5,}/u.test(longer) && sameStem(longer.slice(2), shorter)) return true;
-  return Math.abs(a.length - b.length) <= 1 && Math.min(a.length, b.length) >= 5 && editDistanceAtMostOne(a, b);
+  if (language === 'es' || language === 'pt' || language === undefined) {
+    // Stems that change: encuentro/encontrar, pienso/pensar, restablezco/restablecer.
+    const diphthongs = (word: string) =>
+      word
+        .replace(/ue/g, 'o')
+        .replace(/ie/g, 'e')
+        .replace(/zc(?=[oa]s?$)/, 'c');
+    if (sameStem(diphthongs(a), diphthongs(b), language)) return true;
+  }
+  if (language === 'de' || language === undefined) {
+    const separable = separablePrefix.exec(longer);
+    if (separable && shorter.length >= 5 && sameStem(longer.slice(separable[0].length), shorter, language)) return true;
+  }
+  if ((language === 'de' || language === 'nl' || language === undefined) && /^ge\p{L}{5,}/u.test(longer) && sameStem(longer.slice(2), shorter, language)) return true;
+  return isTypo(a, b);
 }
 
 /**
- * One stem: a shared prefix of at least four letters that leaves at most two letters of the
- * shorter word (six letters: three); when one word is the other's prefix, what the longer
- * adds is an ending (account/accounting, rechnung/rechnungen; not pass/passport, print/printer).
+ * Endings that inflect a word without making another word, by language (accent-folded). Not
+ * -er in English or German (print/printer, Miete/Mieter), nor -ment, -ion, -age.
  */
-function sameStem(a: string, b: string): boolean {
+const stemEndings: Readonly<Record<string, ReadonlySet<string>>> = Object.fromEntries(
+  Object.entries({
+    en: 's es ed d ing e ly ies ied y',
+    de: 'e en n s es em et t st te ten tet',
+    fr: 'e es s er ez ee ees ent ons ais ait ai is it ir ra rai r x',
+    es: 'o a os as e es s ar er ir an en ais eis amos emos imos ado ada ados adas ido ida idos idas ando iendo io ia aron ieron',
+    it: 'o a i e are ere ire ato ata ati ate ito ita iti ite iamo ando endo ano ono',
+    nl: 'e en n s t te ten de den d eer eert eerd eren',
+    pt: 'o a os as e es s ar er ir am em ado ada ados adas ido ida idos idas ando endo ei ou iu',
+    sv: 'a e en er et ar or na s t',
+    pl: 'a e i o u y em ie ow ami ach',
+  }).map(([language, endings]) => [language, new Set(['', ...endings.split(' ')])]),
+);
+/** When the language is not told: the endings every one of them shares (plurals and a final e). */
+const commonEndings: ReadonlySet<string> = new Set(['', 's', 'es', 'e', 'en', 'n']);
+
+/**
+ * One stem: both words are a shared stem of at least four letters (three before a plural -s)
+ * plus an ending of the language; a doubled last letter counts as the stem's (ship/shipping,
+ * stop/stopped). The stem may end a few letters before the shared beginning does
+ * (annule/annuler: annul + e / er).
+ */
+function sameStem(a: string, b: string, language: string | undefined): boolean {
   if (a === b) return true;
+  const endings = (language && stemEndings[language]) || commonEndings;
   const prefix = commonPrefix(a, b);
-  const shorter = Math.min(a.length, b.length);
-  if (prefix === shorter) return fullPrefixEnding.test((a.length > b.length ? a : b).slice(shorter));
-  return (prefix >= 4 && prefix >= shorter - 2) || (prefix >= 6 && prefix >= shorter - 3);
+  for (let stem = prefix; stem >= Math.max(3, prefix - 3); stem--) {
+    const [restA, restB] = [undouble(a, stem), undouble(b, stem)];
+    if (!endings.has(restA) || !endings.has(restB)) continue;
+    // A three-letter stem only takes a plain ending: add/adding, fee/fees; not car/care.
+    if (stem >= 4 || ((restA === '' || restB === '') && /^(?:s|es|ed|d|ing|n|en)?$/.test(restA + restB))) return true;
+  }
+  return false;
 }
 
-/** What English adds to a short word: add → adds, adding, added (a doubled last letter too: ship → shipping); not -er, which makes another noun (print/printer). */
-const inflection = /^(?:s|es|ed|ing|(\p{L})?(?:ing|ed))$/u;
-const fullPrefixEnding = /^(?:s|es|ed|d|ing|\p{L}ing|\p{L}ed|ly|en|n|e|r)$/u;
-const separablePrefix = /^(?:ein|aus|auf|an|um|ab|zu|zuruck|vor|nach|mit|weg|her|hin|durch)(?=\p{L}{4,})/u;
+/** What follows the stem, a doubled last letter of the stem dropped (shipp-ing → ing). */
+function undouble(word: string, at: number): string {
+  const rest = word.slice(at);
+  return at > 0 && rest.length > 1 && rest[0] === word[at - 1] ? rest.slice(1) : rest;
+}
+
+/**
+ * A typing slip in a long word: two neighbouring letters swapped (recieve/receive) or a doubled
+ * letter typed once (adress/address, pasword/password). Only from seven letters, and never a
+ * letter for another: mysql/mssql, Maria/Mario and price/prize are other things.
+ */
+function isTypo(a: string, b: string): boolean {
+  if (Math.max(a.length, b.length) < 7) return false;
+  if (a.length === b.length) {
+    let first = -1;
+    for (let index = 0; index < a.length; index++)
+      if (a[index] !== b[index]) {
+        first = index;
+        break;
+      }
+    return first >= 0 && a[first] === b[first + 1] && a[first + 1] === b[first] && a.slice(first + 2) === b.slice(first + 2);
+  }
+  if (Math.abs(a.length - b.length) !== 1) return false;
+  const [shorter, longer] = a.length < b.length ? [a, b] : [b, a];
+  let index = 0;
+  while (index < shorter.length && shorter[index] === longer[index]) index++;
+  // The extra letter doubles its neighbour, and the rest is the same.
+  return index > 0 && longer[index] === longer[index - 1] && longer.slice(index + 1) === shorter.slice(index);
+}
+
+// Longer prefixes first: an alternation takes the first that matches (zuruck before zu).
+const separablePrefix = /^(?:zuruck|durch|nach|ein|aus|auf|vor|mit|weg|her|hin|an|um|ab|zu)(?=\p{L}{4,})/u;
 
 function commonPrefix(a: string, b: string): number {
   let length = 0;
   while (length < a.length && length < b.length && a[length] === b[length]) length++;
   return length;
-}
-
-function editDistanceAtMostOne(a: string, b: string): boolean {
-  let i = 0;
-  let j = 0;
-  let edits = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
-      i++;
-      j++;
-      continue;
-    }
-    if (++edits > 1) return false;
-    if (a.length > b.length) i++;
-    else if (b.length > a.length) j++;
-    else {
-      i++;
-      j++;
-    }
-  }
-  return edits + (a.length - i) + (b.length - j) <= 1;
 }

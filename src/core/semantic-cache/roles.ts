@@ -32,6 +32,15 @@ const roleMarkers: Readonly<Record<string, 'source' | 'target'>> = Object.fromEn
   ...'to into onto toward towards nach vers hacia naar verso till'.split(' ').map((word) => [word, 'target'] as const),
 ]);
 
+/**
+ * Romance "de X a Y" / "da X a Y" / "de X para Y": "de", "da" and "a" say where only together
+ * (alone they are "of", "the" and "at"), so they mark a source and a target only as a pair,
+ * the target word within a few words after the source word.
+ */
+// Not Portuguese "do"/"das": English "do" and German "das" are everywhere.
+const pairedSources: ReadonlySet<string> = new Set('de del da dal dallo dalla desde depuis'.split(' '));
+const pairedTargets: ReadonlySet<string> = new Set('a al ao aos alla allo ai para'.split(' '));
+
 export function extractRoles(original: string): Roles {
   const keys: string[] = [];
   // Elided articles and clitics (l’ordinateur, d’abord) go; n't is a negation the anchors keep.
@@ -124,16 +133,24 @@ function firstPositions(keys: readonly string[]): Map<string, number> {
 /** The role of each argument right after a role marker (articles and function words may sit between). */
 function rolesOf(keys: readonly string[]): Map<string, 'source' | 'target'> {
   const roles = new Map<string, 'source' | 'target'>();
-  for (let index = 0; index < keys.length; index++) {
-    const role = roleMarkers[keys[index]!];
-    if (!role) continue;
+  const mark = (index: number, role: 'source' | 'target') => {
     for (let next = index + 1; next < Math.min(keys.length, index + 4); next++) {
       const key = keys[next]!;
-      if (roleMarkers[key]) break;
+      if (roleMarkers[key] || pairedTargets.has(key)) break;
       if (isArgument(key)) {
         if (!roles.has(key)) roles.set(key, role);
         break;
       }
+    }
+  };
+  for (let index = 0; index < keys.length; index++) {
+    const role = roleMarkers[keys[index]!];
+    if (role) mark(index, role);
+    else if (pairedSources.has(keys[index]!)) {
+      const target = keys.slice(index + 2, index + 6).findIndex((key) => pairedTargets.has(key));
+      if (target < 0) continue;
+      mark(index, 'source');
+      mark(index + 2 + target, 'target');
     }
   }
   return roles;

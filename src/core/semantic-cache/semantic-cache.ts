@@ -4,6 +4,7 @@ import type { ResponseCache } from '../ports/response-cache.js';
 import type { VectorIndex, VectorIndexStore } from '../ports/vector-index.js';
 import { anchorsAgree, type Anchors } from './anchors.js';
 import { languagesDiffer } from './language.js';
+import { embeddingText } from './normalise.js';
 import { swapsContentWords } from './prompt-match.js';
 import { extractRoles, rolesAgree, type Roles } from './roles.js';
 import { describePrompt, type CacheablePrompt } from './scope.js';
@@ -129,7 +130,7 @@ export class SemanticCache {
     await this.load();
     const prompt = describePrompt(request, tenant, alias);
     if (!prompt || !this.known.get(prompt.scope)?.labels.size) return undefined;
-    const [vector] = await this.options.embedder.embed([prompt.text], signal);
+    const [vector] = await this.options.embedder.embed([embeddingText(prompt.text)], signal);
     const state = await this.use(prompt.scope, tenant, alias);
     try {
       const words = new Set(prompt.text.split(' '));
@@ -145,7 +146,7 @@ export class SemanticCache {
         const crossLanguage = languagesDiffer(prompt.language, payload.language);
         if (crossLanguage && !this.options.embedder.multilingual) continue;
         // Across languages no word has its counterpart spelled alike: a multilingual model's similarity stands for the content check.
-        if (!crossLanguage && swapsContentWords(prompt.text, payload.text)) continue;
+        if (!crossLanguage && swapsContentWords(prompt.text, payload.text, prompt.language ?? payload.language)) continue;
         if (!rolesAgree(prompt.roles, payload.roles ?? extractRoles(payload.text))) continue;
         return { completion: payload.completion, similarity: Math.min(1, match.similarity) };
       }
@@ -162,7 +163,7 @@ export class SemanticCache {
     await this.load();
     const prompt = describePrompt(request, tenant, alias);
     if (!prompt) return false;
-    const [vector] = await this.options.embedder.embed([prompt.text], signal);
+    const [vector] = await this.options.embedder.embed([embeddingText(prompt.text)], signal);
     const state = await this.use(prompt.scope, tenant, alias);
     try {
       const label = (await this.sameQuestion(state, prompt, vector!)) ?? this.nextLabel++;

@@ -40,6 +40,13 @@ export const stopwords: ReadonlySet<string> = new Set(
     // Portuguese
     'os as um uma do da dos das no na nos nas com e ou mas quem qual quais onde porque eu voce voces ele ela eles meu minha meus minhas ' +
     'seu sua seus suas esta isso isto sao tem tenho temos posso pode podem podemos poderia quero queria gostaria preciso devo faco faz ' +
-    'jeito maneira ja ainda tambem ao aos pelo pela possivel fazem fazer explicar'
+    'jeito maneira ja ainda tambem ao aos pelo pela possivel fazem fazer explicar ' +
+    // Question words (anchors.ts compares them) and frames that ask "where is X" as "where can I
+    // find X", "what is X" as "what does X mean", "is there X" as "do you offer X"
+    'wieso weshalb weswegen wohin woher wem wen wessen quienes adonde aonde waarheen perche quando ' +
+    'find finds finding found locate offer offers provide provides mean means meaning ' +
+    'finden finde findet bedeutet bedeuten anbieten bietet trouver trouve trouvez signifie veut dire proposez proposer ' +
+    'encontrar encuentro encuentra significa ofrecen ofrece trovare trovo trova significa offrite offre ' +
+    'vinden vind vindt betekent bieden encontro encontra oferecem oferece'
   ).split(' '),
 );
