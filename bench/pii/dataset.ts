@@ -4,6 +4,7 @@ import { dutchBelgianSwiss, french, german, italian, spanish } from './sentences
 import { generaliseByLocale } from './sentences-generalise.js';
 import { heldOut } from './sentences-held-out.js';
 import { chatWithoutPii, logsAndCode } from './sentences-logs.js';
+import { wideByLocale } from './sentences-wide.js';
 
 export interface ExpectedSpan {
   type: PiiType;
@@ -49,6 +50,7 @@ const groups: Record<string, readonly string[]> = {
   'logs & code': logsAndCode,
   'chat, no PII': chatWithoutPii,
   ...generaliseByLocale,
+  ...wideByLocale,
 };
 
 /** The sentences the detectors were developed against. */

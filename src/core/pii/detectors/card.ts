@@ -2,8 +2,8 @@ import type { Detection } from '../pii-type.js';
 import { luhnValid } from './checksums.js';
 
 // Groups of digits with one consistent separator (or none), 13 to 19 digits in all, and not
-// the first 16 digits of a longer run such as a 26-digit parcel number.
-const candidate = /(?<![\d.,-]|\d[ -])\d(?:[ -]?\d){12,18}(?![ -]?\d|-|[.,]\d)/g;
+// the first 16 digits of a longer run such as a 26-digit parcel number. After a "+" it is a phone.
+const candidate = /(?<![\d.,+-]|\d[ -])\d(?:[ -]?\d){12,18}(?![ -]?\d|-|[.,]\d)/g;
 
 /** Issuer prefixes and lengths: Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay, Maestro. */
 function plausibleIssuer(digits: string): boolean {

@@ -7,7 +7,7 @@ const urlPassword = /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@"'<>]{0,64}:([^\s@/"'<>
 // A word that says a value is a credential, then (within a few characters of an identifier,
 // quote, colon, equals or "is") the value itself. "SERVICE_TOKEN=…", "api_key: '…'",
 // "Authorization: Bearer …", "my token is …", "x-api-key: …".
-const keyword = String.raw`(?:token|secret|passw(?:or)?d|passwort|pwd|api[_-]?key|apikey|access[_-]?key|auth(?:orization)?|bearer|credentials?|private[_-]?key|signing[_-]?key|client[_-]?secret|webhook[_-]?secret|x-api-key)`;
+const keyword = String.raw`(?:token|secret|passw(?:or)?d|passwort|pwd|api[_ -]?key|apikey|access[_-]?key|account[_-]?key|shared[_-]?access[_-]?key|sas[_-]?token|auth(?:orization)?|bearer|credentials?|private[_-]?key|signing[_-]?key|client[_-]?secret|webhook[_-]?secret|x-api-key)`;
 const contextual = new RegExp(
   String.raw`(?<![A-Za-z])${keyword}[A-Za-z0-9_-]{0,24}["']?[ \t]{0,3}(?:[:=]|=>|:=|\bis\b|[ \t](?=[A-Za-z0-9]))[ \t]{0,3}(?:bearer[ \t]+|token[ \t]+|basic[ \t]+)?["'\x60]?([A-Za-z0-9_\-+/=.~]{16,512})`,
   'gi',

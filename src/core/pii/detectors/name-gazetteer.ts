@@ -1,5 +1,6 @@
 import type { Detection } from '../pii-type.js';
 import { englishWordNameList, familyNameList, givenNameList } from './name-lists.js';
+import { extraFamilyNames, extraGivenNames } from './name-lists-extra.js';
 
 const words = (lines: readonly string[]) => new Set(lines.flatMap((line) => line.split(' ')));
 let lists: { given: Set<string>; family: Set<string>; ambiguous: Set<string> } | undefined;
@@ -14,13 +15,13 @@ const alsoWords = `Claude Julia Ada Pascal Mark Grace Chase Amber Iris Page Sunn
   Madison Lincoln Jackson Kelly Nick Bob Sonic Echo River Ocean Rain Dusty Sparky Buddy Chip Cash Gold Silver Star Sun Moon Rio Roma
   Aria Aurelia Bianca Nina Lola Tina Gina Paloma Clemente Benigno Felice Fausto Gioia Speranza Serena Chiara Franca Vera Dina Lia Ilse
   Heide Linde Rune Sten Bo Liv Mads Frode Siv Server Hilton Milano Roma Napoli Torino Firenze Venezia Paris London Berlin Wien Madrid
-  Lisboa Porto Meta Romeo Zara Nike Travis Ola Oma Opa Carolina Europa Africa India China Valencia Sevilla Granada Lima Quito Bogota
-  Apollo Haskell Fedora Kali Arduino Avril Abril Agosto Marzo`;
+  Lisboa Porto Meta Vitale Romeo Zara Nike Travis Ola Oma Opa Carolina Europa Africa India China Valencia Sevilla Granada Lima Quito Bogota
+  Apollo Haskell Fedora Kali Arduino Avril Abril Agosto Marzo Job Ben Bill Hope Faith Joy Dawn Summer Autumn Winter`;
 
 function load() {
   lists ??= {
-    given: words(givenNameList),
-    family: words(familyNameList),
+    given: words([...givenNameList, ...Object.values(extraGivenNames).map((names) => names.trim())].flatMap((line) => line.split(/\s+/))),
+    family: words([...familyNameList, ...Object.values(extraFamilyNames).map((names) => names.trim())].flatMap((line) => line.split(/\s+/))),
     ambiguous: new Set([...words(englishWordNameList), ...alsoWords.split(/\s+/)]),
   };
   return lists;
@@ -65,10 +66,41 @@ const notFamily = new Set(
   Sie Ich Wir Ihr Er Es Bitte Können Könnten Elle Nous Vous Het Een Ik Wij Zij Você Ask Tell Call Email Send Ping Cc`.split(/\s+/),
 );
 
+// Lower-case chat: "ask rahul", "tell sarah", "hey priya", "cc anouk", "vraag bram", "frag jürgen".
+// The cue is required: a lower-case word alone is far more often a word than a name.
+const lowercaseCue =
+  /(?<![\p{L}])(?:ask|asked|tell|told|ping|pinged|cc|remind|thanks|thank|thx|hi|hey|hello|spoke to|speak to|talk to|talked to|call|email|message|dm|vraag|bel|mail|groetjes|frag|sag|danke|merci|demande à|pregunta a|chiedi a|pergunta ao?|zapytaj)[ \t]+(\p{Ll}[\p{Ll}'’-]{2,19})(?:[ \t]+(\p{Ll}[\p{Ll}'’-]{1,19}))?(?![\p{L}\p{N}@_])/dgu;
+const notLowercaseNames = new Set(
+  `the and for you him her them his me us our all everyone team there guys folks again again so very much about back from with this that what
+  when where which who how why if not just also still later soon now today tomorrow anyway anyone someone somebody nobody everybody people
+  support sales billing admin customer service manager boss mum mom dad bro mate sir madam`.split(/\s+/),
+);
+const capitalise = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+
+/** Lower-case given names right after a cue ("ask rahul", "hey priya sharma"), with a known family name after them if there is one. */
+export function detectLowercaseNames(text: string): Detection[] {
+  const { given, family, ambiguous } = load();
+  const found: Detection[] = [];
+  for (const match of text.matchAll(lowercaseCue)) {
+    const first = match[1]!;
+    const name = capitalise(first);
+    if (notLowercaseNames.has(first) || !given.has(name) || ambiguous.has(name) || family.has(name)) continue;
+    const [start, firstEnd] = match.indices![1]!;
+    const second = match[2];
+    const end = second && family.has(capitalise(second)) ? match.indices![2]![1] : firstEnd;
+    found.push({ type: 'NAME', start, end });
+  }
+  return found;
+}
+
 /** Whether a lone capitalised word is a given name that is also a common word, place or product ("Grace", "Claude", "Paris"). */
 export function isAmbiguousName(word: string): boolean {
   return load().ambiguous.has(word);
 }
+
+// "Indira Gandhi airport", "Rajiv Chowk metro", "Walt Disney World": a place or organisation named after someone.
+const placeAfter =
+  /^[ \t]+(?:street|station|road|avenue|square|airport|university|college|school|hospital|park|bridge|hotel|inc|ltd|llc|gmbh|ag|group|bank|straße|platz|stadium|museum|metro|market|bay|world|centre|center|marg|nagar|chowk|bagh|foundation|institute|award|prize|memorial|international|trophy|cup)\b/i;
 
 const isTitle = (word: string) =>
   /^(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|Herr|Frau|Mme|Mlle|Madame|Monsieur|Sr|Sra|Srta|Don|Doña|Dott|Sig|Signora|Signor|Meneer|Mevrouw|Pan|Pani)$/.test(word);
@@ -111,9 +143,11 @@ export function detectNamesByList(text: string): Detection[] {
       if (family.has(candidate.text)) knownFamily = true;
     }
     const after = text.slice(end, end + 16);
-    if (/^[ \t]+(?:Street|Station|Road|Avenue|Square|Airport|University|College|Hospital|Park|Bridge|Hotel|Inc|Ltd|LLC|GmbH|AG|Group|Bank|Straße|Platz)\b/.test(after)) continue;
+    if (placeAfter.test(after)) continue;
     const single = last === index;
-    if (ambiguous.has(first.text) && (single || !knownFamily)) continue;
+    // "Jan 15", "Max 5 items", "Floor 3": a lone given name before a number is a date, a word or a label.
+    if (single && /^[ \t]*\d/.test(after)) continue;
+    if ((ambiguous.has(first.text) || ambiguous.has(first.text.split('-')[0]!)) && (single || !knownFamily)) continue;
     found.push({ type: 'NAME', start: first.start, end });
     index = last;
   }

@@ -1,6 +1,6 @@
 import type { Detection } from '../pii-type.js';
 import { caseless } from './caseless.js';
-import { detectNamesByList } from './name-gazetteer.js';
+import { detectLowercaseNames, detectNamesByList } from './name-gazetteer.js';
 
 // One capitalised name word (Jean-Pierre, O'Brien, García, Ørsted), optionally with a particle before the next.
 const word = String.raw`\p{Lu}[\p{Ll}'’]*(?:-\p{Lu}?[\p{Ll}'’]+)*`;
@@ -155,7 +155,7 @@ const notNames = new Set(
  * cue is left to the NLP tagger.
  */
 export function detectNamesByRules(text: string): Detection[] {
-  const found: Detection[] = detectNamesByList(text);
+  const found: Detection[] = [...detectNamesByList(text), ...detectLowercaseNames(text)];
   const add = (candidate: string, start: number) => {
     const name = trimName(candidate);
     if (name) found.push({ type: 'NAME', start, end: start + name.length });

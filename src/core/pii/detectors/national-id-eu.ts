@@ -2,9 +2,9 @@ import type { Detection, PiiType } from '../pii-type.js';
 import { bsnValid, codiceFiscaleValid, cpfValid, nirValid, steuerIdValid } from './national-checksums.js';
 
 // Runs of digits with one kind of separator (or none) between groups; the lookarounds keep a
-// run from being the middle of a longer one ("+31 6 12345678", "DE89 3704 …").
-const elevenDigits = /(?<![\d.,/+-]|\d[ ./-]|\+\d{1,3}[ ./-]?)\d(?:[ ./-]?\d){10}(?![ ./-]?\d|[.,]\d)/g;
-const nineDigits = /(?<![\d.,/+-]|\d[ ./-]|\+\d{1,3}[ ./-]?)\d(?:[ .-]?\d){8}(?![ ./-]?\d|[.,]\d|[./-][A-Za-z])/g;
+// run from being the middle of a longer one ("+31 6 12345678", "DE89 3704 …") or of a code ("8R01234567890").
+const elevenDigits = /(?<![\p{L}\d.,/+-]|\d[ ./-]|\+\d{1,3}[ ./-]?)\d(?:[ ./-]?\d){10}(?![ ./-]?\d|[.,]\d|\p{L})/gu;
+const nineDigits = /(?<![\p{L}\d.,/+-]|\d[ ./-]|\+\d{1,3}[ ./-]?)\d(?:[ .-]?\d){8}(?![ ./-]?\d|[.,]\d|[./-]?\p{L})/gu;
 const nirPattern = /(?<![\dA-Za-z])[1-478][ .]?\d{2}[ .]?\d{2}[ .]?(?:\d{2}|2[AaBb])[ .]?\d{3}[ .]?\d{3}[ .]?\d{2}(?![\dA-Za-z])/g;
 const sixteenCharacters = /(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]{15}(?![A-Za-z0-9])/g;
 

@@ -5,21 +5,44 @@ import type { Detection } from '../pii-type.js';
 export const defaultPhoneCountries: readonly CountryCode[] = ['US', 'GB', 'IN', 'FR', 'ES', 'DE', 'IT', 'NL', 'BR', 'PT', 'PL', 'BE', 'CH', 'IE', 'CA', 'AU'];
 
 // A run of digits with the separators people type in phone numbers.
-const candidate = /(?<![\w+\-./,])(?:\+|00)?\(?\d[\d \-.\u00a0()/]{5,22}\d(?![\w-]|[.,/]\d)/g;
+// A comma before it counts only after a non-digit (a CSV field, "Jan,+31612345678"), never
+// inside "1,234,567". An "x" right after is an extension ("415-823-4471x204").
+const candidate = /(?<![\w+\-./]|\d,)\(?(?:\+|00)?\(?\d[\d \-.\u00a0()/]{5,40}\d(?!(?!x\d)[\w-]|[.,/]\d)/g;
 const datePattern = /^\d{1,4}[-./ ]\d{1,2}[-./ ]\d{2,4}$/;
 // 2024-0815-3371, 2024/118: year-prefixed references. 20240611.3: a decimal number. 172.31.0.0: an IPv4 address.
 // 123.456.789-09: a CPF's shape. 1.234.567: a thousands-grouped amount. 1 85 05 78 006 084 36: a French NIR's.
+// 12/03/2025 14: a date and an hour. (2024) 123-456, 2025 0312 445: a year, then a reference.
 const notPhoneShape =
-  /^(?:(?:19|20)\d{2}[-/.]|\d+[.,]\d{1,2}$|\d{1,3}(?:\.\d{1,3}){3}(?!\.?\d)|\d{3}\.\d{3}\.\d{3}-\d{2}$|\d{1,3}(?:[.,]\d{3})+$|[1-478] \d{2} \d{2} \d{2} \d{3} \d{3}(?: \d{2})?$)/;
+  /^(?:\d{1,2}([./-])\d{1,2}\1\d{4}(?!\d)|\(?(?:19|20)\d{2}\)?[ ]\d|(?:19|20)\d{2}[-/.]|\d+[.,]\d{1,2}$|\d{1,3}(?:\.\d{1,3}){3}(?!\.?\d)|\d{3}\.\d{3}\.\d{3}-\d{2}$|\d{1,3}(?:[.,]\d{3})+$|[1-478] \d{2} \d{2} \d{2} \d{3} \d{3}(?: \d{2})?$)/;
 // A number right after one of these labels is an order, account or ticket number, not a phone.
 const notPhoneContext = new RegExp(
-  String.raw`(?:order|invoice|ticket|tracking|ref|reference|case|account|acct|routing|sku|serial|id|no[.:#]|nr\.?|n\.|#|batch|build|version|policy|customer|member|employee|isbn|iban|bic|sort code|aadhaa?r|uid|ssn|nino|dni|nie|passport|licen[cs]e|postcode|zip|pin|pnr|awb|transaction|txn|consignment|vat|` +
-    String.raw`kunden\w*|vertrag\w*|rechnung\w*|bestell\w*|auftrag\w*|sendung\w*|steuer\w*|referenz\w*|ust\w*|commande|facture|dossier|siret|siren|tva|pedido|factura|nif|cif|fattura|ordine|partita iva)` +
-    String.raw`\s*(?:number|no\.?|nummer|n°|#|id)?\s*(?:is|was|:|#)?\s*(?:[A-Z]{2}\s?)?$`,
-  'i',
+  String.raw`(?<![\p{L}])(?:order|invoice|ticket|tracking|ref|reference|case|account|acct|routing|sku|serial|id|no[.:#]|nr\.?|n\.|#|batch|build|version|policy|customer|member|employee|isbn|iban|bic|sort code|aadhaa?r|uid|ssn|nino|dni|nie|passport|licen[cs]e|postcode|zip|pin|pnr|awb|transaction|txn|consignment|vat|po|konto\w*|rekening\w*|compte|cuenta|conto|lieferschein\w*|referentie|kenmerk|suivi|colis|paket\w*|pakket\w*|zending\w*|bestel\w*|nf-?e|nota fiscal|protocolo|rastreio|zamówieni\w*|faktur\w*|numer zamówienia|` +
+    String.raw`kunden\w*|vertrag\w*|rechnung\w*|bestell\w*|auftrag\w*|sendung\w*|steuer\w*|referenz\w*|ust\w*|commande|facture|dossier|siret|siren|tva|pedido|factura|nif|cif|fattura|ordine|partita iva)\.?` +
+    String.raw`\s*(?:number|no\.?|nr\.?|nummer|n°|#|id)?\s*(?:is|was|:|#)?\s*(?:[A-Z]{2}\s?)?$`,
+  'iu',
 );
+// Cues for a bare run of digits. "number" alone is not one ("Het nummer 406324488 is geen
+// geldig BSN"); "my number" is.
 const phoneContext =
-  /(?<![\p{L}])(?:phone|telephone|tel|call|mobile|cell|whatsapp|sms|text|fax|number|dial|ring|reach|contact|telefon\w*|handy\w*|mobil\w*|rufnummer|nummer|anrufen|ruf|téléphone|tél|portable|numéro|appele\w*|joindre|teléfono|tlf|móvil|movil|llám\w*|número|contacto|ph|mob)\b[^\d\n]{0,25}$/iu;
+  /(?<![\p{L}])(?:phone|telephone|tel|call|mobile|cell|whatsapp|sms|text|fax|dial|ring|reach|contact|telefon\w*|telefoon\w*|handy\w*|mobil\w*|mobiel|rufnummer|anrufen|ruf|bel|téléphone|tél|portable|appele\w*|joindre|teléfono|tlf|móvil|movil|llám\w*|contacto|ph|mob|msisdn|(?:my|mein\w*|mijn|mon|mi|meu|il mio|mój) (?:number|nummer|numéro|número|numero|numer))\b[^\d\n]{0,25}$/iu;
+
+// 12 34 56 78 90: a list of numbers (a national number in pairs starts with its trunk 0).
+// 12 345 678: an amount grouped in thousands.
+const listOrAmountShape = /^(?:[1-9]\d(?: \d{2}){3,}|\d{1,2}(?: \d{3}){2,})$/;
+// A currency or unit right after: "12 345 678 EUR", "1 299 000 zł", "4 500 000 people".
+const notPhoneAfter =
+  /^\s?(?:€|\$|£|¥|₹|zł|kr\b|(?:EUR|USD|GBP|CHF|PLN|BRL|INR|SEK|Rs|R\$)\b|(?:euros?|dollars?|pounds?|rupees?|reais|złotych|people|users|inhabitants|visitors|downloads|views|bytes|km|kg|tonnes?)\b)/iu;
+
+/**
+ * Whether the digit groups look typed as a phone number: after the country code (or a "(0)"
+ * trunk) and the first group, no group is a single digit. "1 0 0 0 1 0 0 0 1", "0.12 0.34
+ * 0.56" and "3 - 1 - 2 - 4" are lists; "+33 6 12 34 56 78" and "1-800-555-0199" are phones.
+ */
+function plausibleGroups(value: string, international: boolean): boolean {
+  const groups = value.replace(/\(0\)/, ' ').match(/\d+/g) ?? [];
+  for (let index = international ? 2 : 1; index < groups.length; index++) if (groups[index]!.length === 1) return false;
+  return true;
+}
 
 /**
  * Phone numbers via libphonenumber (full metadata, so a number must be valid for its
@@ -30,21 +53,38 @@ const phoneContext =
  */
 export function detectPhones(text: string, countries: readonly CountryCode[] = defaultPhoneCountries, budget: PhoneBudget = { work: phoneWorkPerRequest }): Detection[] {
   const found: Detection[] = [];
-  for (const match of text.matchAll(candidate)) {
-    const value = match[0].replace(/[\s\-.(/]+$/, '');
-    const digits = value.replace(/\D/g, '').length;
-    if (digits < 7 || digits > 15 || datePattern.test(value) || notPhoneShape.test(value)) continue;
-    const before = text.slice(Math.max(0, match.index - 40), match.index);
-    const international = value.startsWith('+') || value.startsWith('00');
-    if (!international && notPhoneContext.test(before)) continue;
-    // A bare run in national form (a trunk 0 and 9 to 11 digits, "0612345678") is a phone; other bare runs need a cue.
-    if (!international && /^\d+$/.test(value) && !/^0[1-9]\d{8,10}$/.test(value) && !phoneContext.test(before)) continue;
-    // Past the budget a phone-shaped candidate counts as a phone unchecked: text with that many
-    // is hostile or a contact list, and a wrong redaction costs less than a leaked number.
-    const located = budget.work > 0 ? locate(value, international, countries, budget) : { start: 0, end: value.length };
-    if (located) found.push({ type: 'PHONE', start: match.index + located.start, end: match.index + located.end });
+  for (const whole of text.matchAll(candidate)) {
+    // "+91-11-23456789 / 98450 12345": two numbers, each looked at on its own.
+    for (const match of splitAlternatives(whole[0], whole.index)) {
+      const value = match[0].replace(/[\s\-.(/]+$/, '');
+      const digits = value.replace(/\D/g, '').length;
+      if (digits < 7 || digits > 15 || datePattern.test(value) || notPhoneShape.test(value)) continue;
+      const before = text.slice(Math.max(0, match.index - 40), match.index);
+      const international = /^\(?(?:\+|00)/.test(value);
+      if (!international && (listOrAmountShape.test(value) || notPhoneAfter.test(text.slice(match.index + match[0].length, match.index + match[0].length + 12)))) continue;
+      if (!plausibleGroups(value, international)) continue;
+      if (!international && notPhoneContext.test(before)) continue;
+      // A bare run in national form (a trunk 0 and 9 to 11 digits, "0612345678") is a phone; other bare runs need a cue.
+      if (!international && /^\d+$/.test(value) && !/^0[1-9]\d{8,10}$/.test(value) && !phoneContext.test(before)) continue;
+      // Past the budget a phone-shaped candidate counts as a phone unchecked: text with that many
+      // is hostile or a contact list, and a wrong redaction costs less than a leaked number.
+      const located = budget.work > 0 ? locate(value, international, countries, budget) : { start: 0, end: value.length };
+      if (located) found.push({ type: 'PHONE', start: match.index + located.start, end: match.index + located.end });
+    }
   }
   return found;
+}
+
+/** The parts of a candidate between " / " separators, each with its offset in the text (one part when there is none). */
+function splitAlternatives(value: string, index: number): { 0: string; index: number }[] {
+  if (!value.includes(' / ')) return [{ 0: value, index }];
+  const parts: { 0: string; index: number }[] = [];
+  let offset = 0;
+  for (const part of value.split(' / ')) {
+    parts.push({ 0: part, index: index + offset });
+    offset += part.length + 3;
+  }
+  return parts;
 }
 
 /**
@@ -63,6 +103,12 @@ function locate(value: string, international: boolean, countries: readonly Count
   for (const country of international ? (['GB'] as const) : countries) {
     budget.work--;
     if (parsePhoneNumberFromString(value, country)?.isValid()) return { start: 0, end: value.length };
+  }
+  // An international number of the right length for its country code, though not allocated
+  // ("+32 2 123 45 67", "+1 555 123 4567"), is still someone's way of writing a phone number.
+  if (international) {
+    budget.work--;
+    if (parsePhoneNumberFromString(value.replace(/^\(?00/, '+').replace(/^\((\+\d{1,3})\)/, '$1'))?.isPossible()) return { start: 0, end: value.length };
   }
   for (const country of international ? (['GB'] as const) : countries) {
     budget.work -= searchWork;

@@ -41,6 +41,16 @@ const secretPatterns: readonly { pattern: RegExp; hints: readonly string[]; mixe
   // Telegram bot tokens: the bot's id, a colon, then 35 characters starting AA.
   { pattern: /(?<![\w:])\d{8,10}:AA[0-9A-Za-z_-]{33}(?![\w-])/g, hints: [':AA'], mixed: false },
   { pattern: /(?<![A-Za-z0-9])AGE-SECRET-KEY-1[0-9A-Z]{58}(?![A-Za-z0-9])/g, hints: ['AGE-SECRET-KEY-'], mixed: false },
+  // Mailchimp (32 hex, a dash, the data centre), Square, Atlassian, Figma, Doppler, Mapbox secret
+  // (sk.eyJ…; pk.eyJ… is a public token), Google OAuth refresh tokens (1//0…).
+  { pattern: /(?<![A-Za-z0-9])[0-9a-f]{32}-us\d{1,2}(?![A-Za-z0-9])/g, hints: ['-us'], mixed: true },
+  {
+    pattern:
+      /(?<![A-Za-z0-9_-])(?:sq0(?:atp|csp|idp)-[A-Za-z0-9_-]{22,}|EAAA[A-Za-z0-9_-]{60,}|ATATT3[A-Za-z0-9_=-]{40,}|figd_[A-Za-z0-9_-]{30,}|dp\.(?:pt|st|sa|ct)\.[A-Za-z0-9]{40,}|sk\.eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{16,})/g,
+    hints: ['sq0', 'EAAA', 'ATATT3', 'figd_', 'dp.', 'sk.eyJ'],
+    mixed: true,
+  },
+  { pattern: /(?<![A-Za-z0-9/])1\/\/0[A-Za-z0-9_-]{30,}/g, hints: ['1//0'], mixed: true },
 ];
 
 // PEM private keys are found by their BEGIN line, then the next END line: a lazy [\s\S]*? to
@@ -50,7 +60,22 @@ const pemEnd = /-----END (?:[A-Z]+ )*PRIVATE KEY-----/g;
 
 // The value after an explicit label: `aws_secret_access_key = …`, `password: …`, `Passwort: …`.
 const labelled =
-  /\b(?:aws_secret_access_key|secret[_ ]?key|client[_ ]secret|api[_ ]?key|access[_ ]token|password|passwd|pwd|passwort|kennwort|mot de passe|contraseña|clave|wachtwoord|senha|hasło|haslo)["']?[ \t]*(?:[:=]|[ \t](?:is|ist|lautet|est|es|é|è|jest|was)[ \t])[ \t]*["']?([^\s"',;]{6,})/gi;
+  /\b(?:aws_secret_access_key|secret[_ ]?key|client[_ ]secret|api[_ ]?key|access[_ ]token|password|passwd|pwd|passwort|kennwort|mot de passe|contraseña|clave|wachtwoord|senha|hasło|haslo)["']?[ \t]*(?:[:=]|[ \t](?:is|ist|lautet|est|es|é|è|jest|to|was)[ \t])[ \t]*["']?([^\s"',;]{6,})/gi;
+// After "password:" or "password=" a value of letters alone is still a password, unless it is one of these.
+const notPasswords = new Set([
+  'required',
+  'optional',
+  'password',
+  'passwort',
+  'wachtwoord',
+  'undefined',
+  'redacted',
+  'changeme',
+  'placeholder',
+  'yourpassword',
+  'hidden',
+  'string',
+]);
 
 /**
  * API keys in their vendors' formats, JWTs, PEM private keys, values labelled as passwords or
@@ -78,8 +103,10 @@ export function detectSecrets(text: string): Detection[] {
   }
   for (const match of text.matchAll(labelled)) {
     const value = match[1]!;
-    // "my password is expired" names no password; real ones carry a digit or a symbol.
-    if (!/[^\p{L}]/u.test(value)) continue;
+    // "my password is expired" names no password; real ones carry a digit or a symbol, or
+    // follow a ":" or "=" ("password=correcthorsebatterystaple").
+    const assigned = /[:=]/.test(match[0].slice(0, match[0].length - value.length));
+    if (!/[^\p{L}]/u.test(value) && !(assigned && value.length >= 8 && !notPasswords.has(value.toLowerCase()))) continue;
     const start = match.index + match[0].length - value.length;
     found.push({ type: 'SECRET', start, end: start + value.length });
   }
