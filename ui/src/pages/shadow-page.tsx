@@ -20,6 +20,15 @@ function percent(value: number | null | undefined): string {
   return value === null || value === undefined ? '—' : `${(value * 100).toFixed(1)}%`;
 }
 
+/** An answer as sent, indented when it is JSON. */
+function readable(answer: string): string {
+  try {
+    return JSON.stringify(JSON.parse(answer), null, 2);
+  } catch {
+    return answer;
+  }
+}
+
 /** What a target or candidate is, in words: an alias, a prompt (with its label or version), or an endpoint. */
 function describeSide(side: Record<string, unknown>): string {
   if (typeof side.alias === 'string') return `alias ${side.alias}`;
@@ -56,7 +65,7 @@ export function ShadowPage() {
       <ErrorMessage error={shadows.error} />
       {shadows.loading && !shadows.data ? <Loading /> : null}
       {shadows.data?.data.length === 0 ? <Notice>No shadows are declared (shadows: in breakwater.yaml).</Notice> : null}
-      <ul className="cards">
+      <ul className="cards cards-wide">
         {shadows.data?.data.map((shadow) => (
           <li key={shadow.name}>
             <ShadowReport shadow={shadow} />
@@ -197,11 +206,11 @@ function ShadowReport({ shadow }: { shadow: WireShadow }) {
                 <div className="side-by-side">
                   <figure>
                     <figcaption>Primary</figcaption>
-                    <pre>{example.primary}</pre>
+                    <pre className="wrap-pre">{readable(example.primary)}</pre>
                   </figure>
                   <figure>
                     <figcaption>Candidate</figcaption>
-                    <pre>{example.candidate}</pre>
+                    <pre className="wrap-pre">{readable(example.candidate)}</pre>
                   </figure>
                 </div>
               </li>
