@@ -37,6 +37,9 @@ const requestTimeoutMs = 10_000;
 const bodyLimitBytes = 4 * 1024 * 1024;
 const jobsBodyLimitBytes = 16 * 1024 * 1024;
 const adminToken = 'hostile-bench-admin-token-0123456789abcdef';
+/** Diagnostics (README "Finding what held the loop"): which phases to run, and extra node flags for the server. */
+const phases = new Set((process.env.HOSTILE_PHASES ?? 'generated,worst1,worst4').split(',').map((phase) => phase.trim()));
+const serveFlags = (process.env.HOSTILE_SERVE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
 const upstreamKey = 'sk-hostile-bench-upstream-key-never-shown';
 
 const children = new ChildProcesses();
@@ -94,10 +97,15 @@ async function bench() {
   Object.assign(env, { BREAKWATER_ADMIN_TOKEN: adminToken, UPSTREAM_KEY: upstreamKey });
   const cli = join(repoRoot, 'dist/cli/main.js');
   const serve = (port: number) =>
-    children.start('breakwater serve', process.execPath, ['--max-semi-space-size=16', '--heap-growing-percent=50', cli, 'serve', '--config', configPath, '--port', String(port)], {
-      cwd: temporaryDirectory,
-      env,
-    });
+    children.start(
+      'breakwater serve',
+      process.execPath,
+      ['--max-semi-space-size=16', '--heap-growing-percent=50', ...serveFlags, cli, 'serve', '--config', configPath, '--port', String(port)],
+      {
+        cwd: temporaryDirectory,
+        env,
+      },
+    );
   let server = serve(0);
   const origin = await lineFrom(server, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
   const port = Number(new URL(origin).port);
@@ -129,7 +137,8 @@ async function bench() {
 
   // Alongside the generated requests, before any worst case can freeze the server's timers.
   const slowClients: Array<Promise<SlowClientResult>> = [];
-  for (let index = 0; index < 16; index++) slowClients.push(slowClient(port, index % 2 ? 'slow body' : 'slow headers', context.key, 500, requestTimeoutMs + 25_000));
+  for (let index = 0; index < (phases.has('generated') ? 16 : 0); index++)
+    slowClients.push(slowClient(port, index % 2 ? 'slow body' : 'slow headers', context.key, 500, requestTimeoutMs + 25_000));
 
   const generated = fc.sample(hostileRequest(context), { seed, numRuns: generatedCount }).map(
     (request, index): StormRequest => ({
@@ -153,19 +162,20 @@ async function bench() {
   log(
     `storm: ${generated.length + raw.length} generated (8 at a time) with 16 slowloris connections, then ${worst.length} worst cases one at a time, then the heavy ones 4 at a time`,
   );
-  outcomes.push(...(await sendAll(port, [...generated, ...raw], 8, 'generated', state)));
+  if (phases.has('generated')) outcomes.push(...(await sendAll(port, [...generated, ...raw], 8, 'generated', state)));
   const slow = await Promise.all(slowClients);
   if (restarts.length > 0) notes.push('A restart for a freeze happened while the slowloris connections were open: the restart closed them, not the request timeout.');
-  outcomes.push(...(await sendAll(port, worst, 1, 'worst, one at a time', state)));
-  outcomes.push(
-    ...(await sendAll(
-      port,
-      worst.filter((request) => request.category.startsWith('worst-')),
-      4,
-      'worst, 4 at a time',
-      state,
-    )),
-  );
+  if (phases.has('worst1')) outcomes.push(...(await sendAll(port, worst, 1, 'worst, one at a time', state)));
+  if (phases.has('worst4'))
+    outcomes.push(
+      ...(await sendAll(
+        port,
+        worst.filter((request) => request.category.startsWith('worst-')),
+        4,
+        'worst, 4 at a time',
+        state,
+      )),
+    );
 
   probe.postMessage('stop');
   const samples = await probeSamples;

@@ -11,6 +11,8 @@ import { BreakwaterError } from '../core/errors/breakwater-error.js';
 import type { Gateway } from '../core/gateway/gateway.js';
 import { ChatJobHandler } from '../core/jobs/chat-job.js';
 import type { JobHandler } from '../core/jobs/job-handler.js';
+import { decodeJobInput, type JobInput } from '../core/jobs/job-input.js';
+import { JsonParseThread } from '../http/json-parse-thread.js';
 import { JobService } from '../core/jobs/job-service.js';
 import { OutboxRelay } from '../core/jobs/outbox-relay.js';
 import { PipelineJobHandler } from '../core/jobs/pipeline-job.js';
@@ -120,6 +122,7 @@ export async function startJobEngine(parts: JobParts): Promise<JobEngine> {
       retryBaseMs: config.jobs.retryBaseMs,
       retryMaxMs: config.jobs.retryMaxMs,
       onError: onJobError,
+      decodeLargeInput: largeInputDecoder(),
     });
     worker.start();
     if (webhooks) {
@@ -155,6 +158,19 @@ export async function startJobEngine(parts: JobParts): Promise<JobEngine> {
 }
 
 /** A job kind this process was built without: its jobs fail with a clear error instead of a crash. */
+/**
+ * Large job inputs are parsed on a thread of their own (the one request bodies use is the
+ * server's; this one starts on the first large input and idles without holding the process).
+ * An input the thread refuses (its shape limits are the API's) is decoded on the loop.
+ */
+function largeInputDecoder(): (chunks: readonly Uint8Array[]) => Promise<JobInput> {
+  const thread = new JsonParseThread();
+  return async (chunks) => {
+    const outcome = await thread.parse([...chunks]);
+    return outcome.ok ? (outcome.value as JobInput) : decodeJobInput(chunks);
+  };
+}
+
 function unavailableHandler(kind: string): JobHandler {
   return {
     run: async () => {

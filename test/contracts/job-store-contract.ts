@@ -24,7 +24,7 @@ export function jobStoreContract(current: () => Store): void {
     it('creates a queued job with its input and its job-queued event, scoped to its tenant', async () => {
       const job = newJob({ metadata: { customer: 'c-42' }, deadline: t0 + 60_000, priority: 3, webhookUrl: 'https://hooks.example.com/a' });
       const bytes = new Uint8Array([0, 1, 2, 250, 255, 10]);
-      const { job: stored, created } = await store.jobs.createJob(job, bytes, dispatchOf(job));
+      const { job: stored, created } = await store.jobs.createJob(job, [bytes], dispatchOf(job));
       assert.equal(created, true);
       const expected: JobRecord = {
         id: job.id,
@@ -55,9 +55,27 @@ export function jobStoreContract(current: () => Store): void {
       assert.deepEqual(await store.jobs.getJob(job.id, 'tenant-a'), expected);
       assert.equal(await store.jobs.getJob(job.id, 'tenant-b'), undefined);
       assert.equal(await store.jobs.getJob('job_missing'), undefined);
-      assert.deepEqual(Buffer.from((await store.jobs.getInput(job.id))!), Buffer.from(bytes));
+      assert.deepEqual(Buffer.concat((await store.jobs.getInput(job.id))!), Buffer.from(bytes));
       assert.equal(await store.jobs.getInput('job_missing'), undefined);
       assert.deepEqual(await store.jobs.events(job.id, 0), [{ jobId: job.id, seq: 1, type: 'job-queued', data: { status: 'queued' }, at: t0 }]);
+    });
+
+    it('reads back an input given in chunks (megabytes of input) as the same bytes, whole or after a replay', async () => {
+      const job = newJob({ idempotencyKey: 'idem-chunks' });
+      const chunks = chunkedInput(5);
+      assert.equal((await store.jobs.createJob(job, chunks, dispatchOf(job))).created, true);
+      assert.ok(Buffer.concat((await store.jobs.getInput(job.id))!).equals(Buffer.concat(chunks)));
+      const started = await store.jobs.startJob(job.id, 1, 1, t0 + 100);
+      assert.ok(started);
+      const read = started.input ? [started.input] : await store.jobs.getInput(job.id);
+      assert.ok(Buffer.concat(read!).equals(Buffer.concat(chunks)));
+
+      const replay = newJob({ idempotencyKey: 'idem-chunks' });
+      const outcome = await store.jobs.createJob(replay, chunkedInput(4, 'b'), dispatchOf(replay));
+      assert.equal(outcome.created, false);
+      assert.equal(outcome.job.id, job.id);
+      assert.equal(await store.jobs.getInput(replay.id), undefined, "the replay's chunks are not kept");
+      assert.ok(Buffer.concat((await store.jobs.getInput(job.id))!).equals(Buffer.concat(chunks)));
     });
 
     it('answers a repeated idempotency key with the existing job, and refuses it with another body', async () => {
@@ -68,7 +86,7 @@ export function jobStoreContract(current: () => Store): void {
       assert.equal(replay.created, false);
       assert.equal(replay.job.id, first.id);
       assert.equal(await store.jobs.getJob(again.id), undefined);
-      assert.equal(Buffer.from((await store.jobs.getInput(first.id))!).toString(), 'first');
+      assert.equal(Buffer.concat((await store.jobs.getInput(first.id))!).toString(), 'first');
       assert.equal((await store.jobs.events(first.id, 0)).length, 1);
       assert.equal((await store.jobs.findByIdempotencyKey('tenant-a', 'idem-1'))?.id, first.id);
       assert.equal(await store.jobs.findByIdempotencyKey('tenant-b', 'idem-1'), undefined);
@@ -328,7 +346,8 @@ export function jobStoreContract(current: () => Store): void {
       await store.deliveries.claim('claim-old', t0 + 1_050, 30_000, 10);
       assert.equal(await store.deliveries.recordAttempt(delivery!.id, 'claim-old', { delivered: true, status: 200, error: null, nextAttemptAt: null }, t0 + 1_100), true);
       const cancelled = newJob();
-      await store.jobs.createJob(cancelled, input(), dispatchOf(cancelled));
+      // A chunked input goes with its job too.
+      await store.jobs.createJob(cancelled, chunkedInput(3), dispatchOf(cancelled));
       await store.jobs.cancelJob(cancelled.id, 'tenant-a', t0 + 2_000);
       const recent = await runningJob({}, 1);
       await store.jobs.completeJob(recent.id, 1, {}, t0 + 10_000, {});
@@ -348,4 +367,9 @@ export function jobStoreContract(current: () => Store): void {
       assert.equal(await store.jobs.deleteFinishedBefore(t0 + 5_000), 0);
     });
   });
+}
+
+/** An input of `count` chunks of 300 KB each, as `encodeJobInput` makes for megabytes of input. */
+function chunkedInput(count: number, letter = 'a'): Uint8Array[] {
+  return Array.from({ length: count }, (_, index) => Buffer.from(`${index}`.padEnd(300_000, letter)));
 }

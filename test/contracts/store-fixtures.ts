@@ -40,7 +40,8 @@ export async function runningJob(store: Store, overrides: Partial<NewJob> = {}, 
 }
 
 export const dispatchOf = (job: NewJob): EnqueueRequest => ({ id: job.id, tenant: job.tenant, priority: job.priority, runAt: job.runAt, maxAttempts: job.maxAttempts });
-export const input = (text = '{"document":"..."}'): Uint8Array => new TextEncoder().encode(text);
+/** A job input as `createJob` takes it: its chunks (one here). */
+export const input = (text = '{"document":"..."}'): Uint8Array[] => [new TextEncoder().encode(text)];
 
 /** A ledger row with plausible values; `overrides` set what a test is about. */
 export function usage(overrides: Partial<UsageRow>): UsageRow {

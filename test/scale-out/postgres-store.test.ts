@@ -87,7 +87,7 @@ describe('PostgresStore', () => {
         runAt: at,
         deadline: null,
       };
-      await store.jobs.createJob(job, new TextEncoder().encode('{}'), { id: job.id, tenant: job.tenant, priority: 0, runAt: at, maxAttempts: 3 });
+      await store.jobs.createJob(job, [new TextEncoder().encode('{}')], { id: job.id, tenant: job.tenant, priority: 0, runAt: at, maxAttempts: 3 });
       await locker.query('BEGIN');
       await locker.query('SELECT id FROM jobs WHERE id = $1 FOR UPDATE', [job.id]);
       // The store's only write connection now waits on that row lock, inside cancelJob's transaction.

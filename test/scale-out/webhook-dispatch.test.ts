@@ -83,7 +83,7 @@ describe('Webhook dispatchers on two worker nodes sharing one PostgreSQL', () =>
           runAt: now,
           deadline: null,
         };
-        await nodes[0]!.jobs.createJob(job, new Uint8Array(), { id: job.id, tenant: job.tenant, maxAttempts: 1 });
+        await nodes[0]!.jobs.createJob(job, [new Uint8Array()], { id: job.id, tenant: job.tenant, maxAttempts: 1 });
         await nodes[0]!.jobs.startJob(job.id, 1, 1, now);
         await nodes[0]!.jobs.completeJob(job.id, 1, {}, now, { webhooks: () => [webhookEntry(receiver.url, 'job.succeeded', { id: job.id }, now)] });
       }

@@ -1,4 +1,5 @@
 import type { ChatRequest } from '../../wire/chat.js';
+import { jsonBytes } from '../json-in-turns.js';
 import { currentTraceCarrier, type TraceCarrier } from './job-trace.js';
 import type { IngestDocument } from '../../wire/collections.js';
 
@@ -12,10 +13,14 @@ export type JobInput =
   /** Advance one workflow run as far as it goes (core/workflows/workflow-job.ts). */
   | { kind: 'workflow'; runId: string };
 
-/** The input as stored, with the submitter's trace context (when tracing is on) for the worker to continue. */
-export function encodeJobInput(input: JobInput): Uint8Array {
+/**
+ * The input as stored (JSON, UTF-8), with the submitter's trace context (when tracing is on)
+ * for the worker to continue: one chunk, or for megabytes of input ~¼ MB chunks, each made in
+ * a turn of its own (core/json-in-turns.ts), which a store may keep apart.
+ */
+export function encodeJobInput(input: JobInput): Promise<Uint8Array[]> {
   const trace = currentTraceCarrier();
-  return Buffer.from(JSON.stringify(trace ? { ...input, trace } : input));
+  return jsonBytes(trace ? { ...input, trace } : input);
 }
 
 /** The W3C trace context stored with a job's input, if any. */
@@ -23,6 +28,14 @@ export function jobTraceCarrier(input: JobInput): TraceCarrier | undefined {
   return (input as { trace?: TraceCarrier }).trace;
 }
 
-export function decodeJobInput(bytes: Uint8Array): JobInput {
+export function decodeJobInput(chunks: readonly Uint8Array[]): JobInput {
+  const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
   return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as JobInput;
+}
+
+/** Bytes in all of `chunks`. */
+export function byteLengthOf(chunks: readonly Uint8Array[]): number {
+  let length = 0;
+  for (const chunk of chunks) length += chunk.byteLength;
+  return length;
 }

@@ -42,7 +42,7 @@ export interface JobServiceOptions {
 /** How often a follower reads the store when the bus has said nothing. */
 const storePollMs = 1_000;
 
-/** An input this long (in characters) is encoded in a turn of its own. */
+/** An input this long (in characters) is hashed in a turn of its own. */
 const largeInputChars = 512 * 1024;
 
 /** The characters of an input's texts, from their lengths. */
@@ -96,8 +96,9 @@ export class JobService {
     const runAt = now + Math.round((body.delay_seconds ?? 0) * 1000);
     const deadline = body.deadline_seconds === undefined ? null : now + Math.round(body.deadline_seconds * 1000);
     const maxAttempts = body.max_attempts ?? limits.defaultMaxAttempts;
-    // Encoding (and hashing) megabytes of input is a step of its own (core/turns.ts).
-    if (inputLength(input) >= largeInputChars) await nextTurn();
+    const encoded = await encodeJobInput(input);
+    // Hashing megabytes of input is a step of its own (core/turns.ts).
+    if (idempotencyKey !== undefined && inputLength(input) >= largeInputChars) await nextTurn();
     const outcome = await store.createJob(
       {
         id,
@@ -117,7 +118,7 @@ export class JobService {
         runAt,
         deadline,
       },
-      encodeJobInput(input),
+      encoded,
       { id, tenant: key.tenant, priority: body.priority ?? 0, runAt, ...(deadline === null ? {} : { deadline }), maxAttempts },
     );
     if (outcome.created) this.options.onCreated?.();
@@ -138,6 +139,7 @@ export class JobService {
     const now = this.now();
     const id = this.nextId(now);
     const maxAttempts = this.options.limits.defaultMaxAttempts;
+    const encoded = await encodeJobInput(task.input);
     const outcome = await this.options.store.createJob(
       {
         id,
@@ -156,7 +158,7 @@ export class JobService {
         runAt: now,
         deadline: null,
       },
-      encodeJobInput(task.input),
+      encoded,
       { id, tenant: key.tenant, priority: 0, runAt: now, maxAttempts },
     );
     this.options.onCreated?.();

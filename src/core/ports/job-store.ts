@@ -111,14 +111,18 @@ export interface JobStore {
    * Writes the job, its input, its `job-queued` event and its dispatch in one transaction
    * (the dispatch is the queue item itself in the embedded store, an outbox row otherwise).
    * With an idempotency key already used by the tenant: the existing job (`created: false`),
-   * or IDEMPOTENCY_KEY_REUSED when the request hash differs.
+   * or IDEMPOTENCY_KEY_REUSED when the request hash differs. The input comes as the chunks
+   * `encodeJobInput` made (one, or ~¼ MB each for megabytes); a store may write large ones
+   * in transactions of their own before the job's, so no single write copies megabytes on the
+   * event loop, as long as a crash between them leaves no job without its input.
    */
-  createJob(job: NewJob, input: Uint8Array, dispatch: EnqueueRequest): Promise<{ job: JobRecord; created: boolean }>;
+  createJob(job: NewJob, input: readonly Uint8Array[], dispatch: EnqueueRequest): Promise<{ job: JobRecord; created: boolean }>;
   getJob(id: string, tenant?: string): Promise<JobRecord | undefined>;
   /** A tenant's job with its webhook delivery log, in one read (the API's GET of a job). */
   getJobWithDeliveries(id: string, tenant: string): Promise<{ job: JobRecord; deliveries: WebhookDelivery[] } | undefined>;
   findByIdempotencyKey(tenant: string, idempotencyKey: string): Promise<JobRecord | undefined>;
-  getInput(id: string): Promise<Uint8Array | undefined>;
+  /** The job's input as stored: one chunk, or the chunks it was written in. */
+  getInput(id: string): Promise<Uint8Array[] | undefined>;
   listJobs(tenant: string, filter: JobListFilter): Promise<Page<JobRecord>>;
   /** Unfinished jobs (waiting, delayed or running) per tenant and in total, for backpressure. */
   countQueued(): Promise<{ total: number; byTenant: ReadonlyMap<string, number> }>;

@@ -443,7 +443,7 @@ export class WorkflowService {
         runAt: now,
         deadline: null,
       },
-      encodeJobInput({ kind: 'workflow', runId: run.id }),
+      await encodeJobInput({ kind: 'workflow', runId: run.id }),
       { id, tenant: run.tenant, maxAttempts, priority },
     );
     if (created) {

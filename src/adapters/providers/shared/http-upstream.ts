@@ -1,7 +1,9 @@
+import type { Readable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
 import { BreakwaterError } from '../../../core/errors/breakwater-error.js';
 import { upstreamErrorMessage, upstreamHttpError, upstreamTransportError } from '../../../core/errors/upstream-error.js';
 import { withIdleTimeout } from './idle-timeout.js';
+import { jsonRequestBody } from './json-request-body.js';
 import { scrubUpstreamText, type UpstreamSecrets } from './scrub-upstream-text.js';
 
 export interface UpstreamResponse {
@@ -39,12 +41,15 @@ export class HttpUpstream {
 
   async post(path: string, headers: Record<string, string>, body: unknown, signal: AbortSignal): Promise<UpstreamResponse> {
     let response: Dispatcher.ResponseData;
+    const json = await jsonRequestBody(body);
     try {
       response = await this.pool.request({
         path: this.basePath + path,
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify(body),
+        headers:
+          typeof json === 'string' ? { 'content-type': 'application/json', ...headers } : { 'content-type': 'application/json', 'content-length': String(json.length), ...headers },
+        // undici sends an async iterable body as it comes (its types name only Readable).
+        body: typeof json === 'string' ? json : (json.chunks() as unknown as Readable),
         signal,
       });
     } catch (error) {

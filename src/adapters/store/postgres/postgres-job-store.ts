@@ -113,15 +113,12 @@ export class PostgresJobStore implements JobStore {
     private readonly reads: pg.Pool = pool,
   ) {}
 
-  async createJob(job: NewJob, input: Uint8Array, dispatch: EnqueueRequest): Promise<{ job: JobRecord; created: boolean }> {
+  async createJob(job: NewJob, input: readonly Uint8Array[], dispatch: EnqueueRequest): Promise<{ job: JobRecord; created: boolean }> {
+    // One bytea parameter: the pg driver sends it as it is (binary), in the statement's message.
+    const body = input.length === 1 ? Buffer.from(input[0]!.buffer, input[0]!.byteOffset, input[0]!.byteLength) : Buffer.concat(input);
     for (;;) {
       const inserted = await this.pool.query<JobRow>(
-        sql.create([
-          ...newJobValues(job, JSON.stringify(job.metadata)),
-          Buffer.from(input.buffer, input.byteOffset, input.byteLength),
-          JSON.stringify({ status: 'queued' }),
-          ...dispatchOutboxWrites.values(dispatch, job.createdAt),
-        ]),
+        sql.create([...newJobValues(job, JSON.stringify(job.metadata)), body, JSON.stringify({ status: 'queued' }), ...dispatchOutboxWrites.values(dispatch, job.createdAt)]),
       );
       const row = inserted.rows[0];
       if (row) return { job: toJob(row), created: true };
@@ -149,8 +146,9 @@ export class PostgresJobStore implements JobStore {
     return row && toJob(row);
   }
 
-  async getInput(id: string): Promise<Uint8Array | undefined> {
-    return (await this.pool.query<{ body: Buffer }>(sql.getInput([id]))).rows[0]?.body;
+  async getInput(id: string): Promise<Uint8Array[] | undefined> {
+    const body = (await this.pool.query<{ body: Buffer }>(sql.getInput([id]))).rows[0]?.body;
+    return body && [body];
   }
 
   async listJobs(tenant: string, filter: JobListFilter): Promise<Page<JobRecord>> {

@@ -6,10 +6,13 @@ import type { EnqueueRequest } from '../../../core/ports/queue.js';
 import type { StoredRecord } from '../../../core/ports/record-store.js';
 import type { WebhookDelivery, WebhookOutboxEntry } from '../../../core/ports/webhook-delivery-store.js';
 import type { SqliteQueue } from '../../queue/sqlite/sqlite-queue.js';
+import { nextTurn } from '../../../core/turns.js';
 import type { GroupCommit } from './group-commit.js';
 import { decodeCursor, encodeCursor, jobColumns, newJobRecord, newJobValues, page, publicError, toDelivery, toJob, type DeliveryRow, type JobRow } from '../job-rows.js';
 import { SqliteRecordWrites } from './record-writes.js';
 import { SqliteWebhookDeliveryWrites } from './webhook-delivery-writes.js';
+
+const orphanPartsAfterMs = 3_600_000;
 
 /** A job row as SQLite returns it: JSON columns are TEXT. */
 type SqliteJobRow = Omit<JobRow, 'result' | 'error' | 'metadata'> & { result: string | null; error: string | null; metadata: string | null };
@@ -44,6 +47,11 @@ export class SqliteJobStore implements JobStore {
       byIdempotency: db.prepare(`SELECT ${jobColumns} FROM jobs WHERE tenant = ? AND idempotency_key = ?`),
       get: db.prepare(`SELECT ${jobColumns} FROM jobs WHERE id = ?`),
       getInput: db.prepare(`SELECT body FROM job_inputs WHERE job_id = ?`).pluck(),
+      insertPart: db.prepare(`INSERT INTO job_input_parts (job_id, seq, body, created_at) VALUES (?, ?, ?, ?)`),
+      partCount: db.prepare(`SELECT count(*) FROM job_input_parts WHERE job_id = ?`).pluck(),
+      getPart: db.prepare(`SELECT body FROM job_input_parts WHERE job_id = ? AND seq = ?`).pluck(),
+      deleteParts: db.prepare(`DELETE FROM job_input_parts WHERE job_id = ?`),
+      orphanParts: db.prepare(`DELETE FROM job_input_parts WHERE created_at < ? AND job_id NOT IN (SELECT id FROM jobs)`),
       event: db.prepare(`INSERT INTO job_events (job_id, seq, type, data, at) VALUES (?, ?, ?, ?, ?)`),
       events: db.prepare(`SELECT job_id, seq, type, data, at FROM job_events WHERE job_id = ? AND seq > ? ORDER BY seq`),
       start: db.prepare(
@@ -82,27 +90,35 @@ export class SqliteJobStore implements JobStore {
     };
   }
 
-  async createJob(job: NewJob, input: Uint8Array, dispatch: EnqueueRequest): Promise<{ job: JobRecord; created: boolean }> {
-    const outcome = await this.writes.run(() => {
-      if (job.idempotencyKey !== null) {
-        const existing = this.s.byIdempotency.get(job.tenant, job.idempotencyKey) as SqliteJobRow | undefined;
-        if (existing) {
-          if (existing.request_hash !== job.requestHash) {
-            throw new BreakwaterError(
-              'IDEMPOTENCY_KEY_REUSED',
-              `The Idempotency-Key "${job.idempotencyKey}" was already used with a different request body; use a new key for a new job.`,
-              { param: 'Idempotency-Key' },
-            );
+  async createJob(job: NewJob, input: readonly Uint8Array[], dispatch: EnqueueRequest): Promise<{ job: JobRecord; created: boolean }> {
+    // Parts first, each in a batch of its own; the job's transaction below is what makes them
+    // reachable, so a crash in between leaves only parts for the sweep.
+    const inParts = input.length > 1;
+    if (inParts) for (const [seq, part] of input.entries()) await this.writes.run(() => this.s.insertPart.run(job.id, seq, part, job.createdAt), part.byteLength);
+    const outcome = await this.writes.run(
+      () => {
+        if (job.idempotencyKey !== null) {
+          const existing = this.s.byIdempotency.get(job.tenant, job.idempotencyKey) as SqliteJobRow | undefined;
+          if (existing) {
+            if (inParts) this.s.deleteParts.run(job.id);
+            if (existing.request_hash !== job.requestHash) {
+              throw new BreakwaterError(
+                'IDEMPOTENCY_KEY_REUSED',
+                `The Idempotency-Key "${job.idempotencyKey}" was already used with a different request body; use a new key for a new job.`,
+                { param: 'Idempotency-Key' },
+              );
+            }
+            return { job: fromSqliteJob(existing), created: false };
           }
-          return { job: fromSqliteJob(existing), created: false };
         }
-      }
-      this.s.insertJob.run(...newJobValues(job, Object.keys(job.metadata).length > 0 ? JSON.stringify(job.metadata) : null));
-      this.s.insertInput.run(job.id, input);
-      this.appendEvent(job.id, 1, 'job-queued', { status: 'queued' }, job.createdAt);
-      this.queue.insertInTransaction(dispatch);
-      return { job: newJobRecord(job), created: true };
-    }, input.byteLength);
+        this.s.insertJob.run(...newJobValues(job, Object.keys(job.metadata).length > 0 ? JSON.stringify(job.metadata) : null));
+        if (!inParts) this.s.insertInput.run(job.id, input[0] ?? new Uint8Array());
+        this.appendEvent(job.id, 1, 'job-queued', { status: 'queued' }, job.createdAt);
+        this.queue.insertInTransaction(dispatch);
+        return { job: newJobRecord(job), created: true };
+      },
+      inParts ? 0 : (input[0]?.byteLength ?? 0),
+    );
     if (outcome.created) this.queue.notifyReady();
     return outcome;
   }
@@ -123,8 +139,21 @@ export class SqliteJobStore implements JobStore {
     return row && fromSqliteJob(row);
   }
 
-  async getInput(id: string): Promise<Uint8Array | undefined> {
-    return (this.s.getInput.get(id) as Buffer | undefined) ?? undefined;
+  async getInput(id: string): Promise<Uint8Array[] | undefined> {
+    const whole = this.s.getInput.get(id) as Buffer | undefined;
+    if (whole) return [whole];
+    const count = this.s.partCount.get(id) as number;
+    if (count === 0) return undefined;
+    const parts: Uint8Array[] = [];
+    // A part a turn (core/turns.ts): reading the whole input at once is the copy the parts avoid.
+    for (let seq = 0; seq < count; seq++) {
+      await nextTurn();
+      const part = this.s.getPart.get(id, seq) as Buffer | undefined;
+      // Deleted meanwhile (retention): the job is gone too.
+      if (!part) return undefined;
+      parts.push(part);
+    }
+    return parts;
   }
 
   async listJobs(tenant: string, filter: JobListFilter): Promise<Page<JobRecord>> {
@@ -258,9 +287,12 @@ export class SqliteJobStore implements JobStore {
       for (const id of ids) {
         this.s.deleteEvents.run(id);
         this.s.deleteInput.run(id);
+        this.s.deleteParts.run(id);
         this.deliveries.deleteEndedOf(id);
         this.s.deleteJob.run(id);
       }
+      // Parts of a job whose transaction never committed; an hour is far longer than any submission takes.
+      this.s.orphanParts.run(Date.now() - orphanPartsAfterMs);
       return ids.length;
     });
   }

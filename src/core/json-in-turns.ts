@@ -1,0 +1,73 @@
+import { forEachEscapedSlice, forEachJsonPiece } from './hash-text.js';
+import { nextTurn } from './turns.js';
+
+/** Values with more text than this are encoded a piece at a time, in turns of their own. */
+export const largeJsonChars = 512 * 1024;
+/** Characters of JSON text made per turn. */
+const charsPerTurn = 256 * 1024;
+
+/**
+ * Whether `JSON.stringify(value)` would be large: its strings (keys included) add up to more
+ * than `limit` characters. Stops as soon as they do, so a small value costs a short walk.
+ */
+export function isLargeJson(value: unknown, limit = largeJsonChars): boolean {
+  let left = limit;
+  const visit = (item: unknown): boolean => {
+    if (typeof item === 'string') return (left -= item.length) < 0;
+    if (item === null || typeof item !== 'object') return false;
+    if (Array.isArray(item)) {
+      for (const element of item) if (visit(element)) return true;
+      return false;
+    }
+    for (const name in item) {
+      left -= name.length;
+      if (visit((item as Record<string, unknown>)[name])) return true;
+    }
+    return false;
+  };
+  return visit(value);
+}
+
+/**
+ * `JSON.stringify(value)` as slices of ~¼ M characters, each made after a turn of its own
+ * (core/turns.ts), for values of megabytes: stringifying a 4 MB prompt and encoding it into one
+ * fresh buffer held the event loop ~60-150 ms under load (each freshly touched page faults on
+ * this VM). The walk over the value's structure happens once, up front; its long strings are
+ * escaped later, a slice at a time. The value must not change until the last slice is read.
+ */
+export async function* jsonTextInTurns(value: unknown): AsyncGenerator<string> {
+  const parts: Array<string | { long: string }> = [];
+  forEachJsonPiece(value, (piece) => parts.push(piece), { longString: (text) => parts.push({ long: text }) });
+  let pending: string[] = [];
+  let chars = 0;
+  const take = (slice: string) => {
+    pending.push(slice);
+    chars += slice.length;
+  };
+  async function* flush(): AsyncGenerator<string> {
+    await nextTurn();
+    const text = pending.join('');
+    pending = [];
+    chars = 0;
+    yield text;
+  }
+  for (const part of parts) {
+    if (typeof part === 'string') take(part);
+    else
+      for (let from = 0; from < part.long.length; ) {
+        // Stops at the part's end or once the turn's characters are taken (slices run ~32 K past).
+        from = forEachEscapedSlice(part.long, take, from, from + charsPerTurn - chars);
+        if (chars >= charsPerTurn) yield* flush();
+      }
+    if (chars >= charsPerTurn) yield* flush();
+  }
+  if (chars > 0) yield* flush();
+}
+
+/** `JSON.stringify(value)` as UTF-8: one buffer for an ordinary value, chunks made in turns of their own for a large one. */
+export async function jsonBytes(value: unknown): Promise<Uint8Array[]> {
+  if (!isLargeJson(value)) return [Buffer.from(JSON.stringify(value))];
+  const chunks: Uint8Array[] = [];
+  for await (const text of jsonTextInTurns(value)) chunks.push(Buffer.from(text));
+  return chunks;
+}
