@@ -27,6 +27,18 @@ describe('phones: fields, alternatives and the shapes that are not phones', () =
     // "number" alone is no cue for a bare run of digits; a word ending in "ust" is no VAT label.
     assert.deepEqual(found('Het nummer 406324488 is geen geldig BSN.'), []);
     assert.deepEqual(found('Bel gerust: 0612345678'), ['PHONE:0612345678']);
+    assert.deepEqual(found('Rooms 1203-1205 are booked'), []);
+    assert.deepEqual(found('Exported at 20250312 1000 from the batch job'), []);
+    assert.deepEqual(found('epoch 1710502345.123 in the log'), []);
+    assert.deepEqual(found('EIN 12-3456789; the code 4821 9375 opens the gate'), []);
+  });
+});
+
+describe('Aadhaar after a reference label', () => {
+  it('finds a Verhoeff-valid number alone or after "Aadhaar", not after "UPI ref" or "PNR"', () => {
+    assert.deepEqual(found('Aadhaar 2345 6789 0124'), ['AADHAAR:2345 6789 0124']);
+    assert.deepEqual(found('UPI ref 2345 6789 0124 credited'), []);
+    assert.deepEqual(found('booking PNR 234567890124'), []);
   });
 });
 
@@ -93,6 +105,15 @@ describe('names: lower-case chat, more locales, places named after people', () =
     assert.deepEqual(found('Indira Gandhi airport is busy today.'), []);
     assert.deepEqual(found('Mercedes-Benz recalled 10,000 cars.'), []);
     assert.deepEqual(found('Floor 3 is closed; Max 5 items; Jan 15 is the cut-off.'), []);
+    assert.deepEqual(found('Lake Louise froze near St. Louis; Walt Disney World reopens.'), []);
+    assert.deepEqual(found('Albert Heijn en Jumbo verhogen hun prijzen.'), []);
+  });
+
+  it('finds initials before a known name and a family name led by its particle', () => {
+    assert.deepEqual(found('K. Ramesh approved; forwarded to S.K. Gupta.'), ['NAME:K. Ramesh', 'NAME:S.K. Gupta']);
+    assert.deepEqual(found('J. de Vries heeft gebeld.'), ['NAME:J. de Vries']);
+    assert.deepEqual(found('Mevrouw De Groot is ziek.'), ['NAME:De Groot']);
+    assert.deepEqual(found('The U.S. Army, see Fig. 3.'), []);
   });
 
   it("stays linear on 1 MB of each new rule's worst shape", () => {

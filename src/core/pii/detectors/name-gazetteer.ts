@@ -63,7 +63,10 @@ const notFamily = new Set(
   Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April June July August September October November December
   Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag Januar Februar März Juni Juli Oktober Dezember Lundi Mardi Mercredi Jeudi
   Vendredi Samedi Dimanche Janvier Février Mars Avril Juin Juillet Août Septembre Octobre Novembre Décembre Hi Hello Dear Thanks Regards
-  Sie Ich Wir Ihr Er Es Bitte Können Könnten Elle Nous Vous Het Een Ik Wij Zij Você Ask Tell Call Email Send Ping Cc`.split(/\s+/),
+  Sie Ich Wir Ihr Er Es Bitte Können Könnten Elle Nous Vous Het Een Ik Wij Zij Você Ask Tell Call Email Send Ping Cc
+  Met Mit Bei Für Mit Con Com Avec Pour Par Per Para Por Bij Voor Door Aan Naar Om Ook En Of Maar Dus Na Przez Dla Od Do Ze Oraz Lub Ale
+  Tra Fra Sur Sous Chez Sans Entre Sobre Und Oder Aber Auch Mais Pero Dat Die Deze Dit Als Wenn Quand Cuando Quando Se Si
+  Ask Thanks Thank Spoke Talked Met Meet Meeting Ping Tell Please Kindly Hey Hi Hello Dear`.split(/\s+/),
 );
 
 // Lower-case chat: "ask rahul", "tell sarah", "hey priya", "cc anouk", "vraag bram", "frag jürgen".
@@ -93,14 +96,50 @@ export function detectLowercaseNames(text: string): Detection[] {
   return found;
 }
 
+// "K. Ramesh", "S.K. Gupta", "J. de Vries": initials, then a known given or family name.
+const initialsThenName =
+  /(?<![\p{L}\p{N}.])(?:\p{Lu}\.[ \t]?){1,3}[ \t]?(?:(?:van|von|de|der|den|di|da|du|le|la|del|della|dos|das|ter|ten)[ \t]+){0,2}(\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}[\p{Ll}'’]+)?)(?![\p{L}\p{N}])/gu;
+
+/** Initials before a known given or family name ("K. Ramesh", "S.K. Gupta", "J. de Vries"). */
+export function detectInitialledNames(text: string): Detection[] {
+  if (!/\p{Lu}\./u.test(text)) return [];
+  const { given, family, ambiguous } = load();
+  const found: Detection[] = [];
+  for (const match of text.matchAll(initialsThenName)) {
+    const name = match[1]!;
+    if ((family.has(name) || given.has(name)) && !ambiguous.has(name)) found.push({ type: 'NAME', start: match.index, end: match.index + match[0].length });
+  }
+  return found;
+}
+
 /** Whether a lone capitalised word is a given name that is also a common word, place or product ("Grace", "Claude", "Paris"). */
 export function isAmbiguousName(word: string): boolean {
   return load().ambiguous.has(word);
 }
 
 // "Indira Gandhi airport", "Rajiv Chowk metro", "Walt Disney World": a place or organisation named after someone.
-const placeAfter =
+export const placeAfter =
   /^[ \t]+(?:street|station|road|avenue|square|airport|university|college|school|hospital|park|bridge|hotel|inc|ltd|llc|gmbh|ag|group|bank|straße|platz|stadium|museum|metro|market|bay|world|centre|center|marg|nagar|chowk|bagh|foundation|institute|award|prize|memorial|international|trophy|cup)\b/i;
+
+/** "Nelson Mandela Bay", "Walt Disney World": a span whose last word makes it a place or an organisation. */
+export const endsWithPlace = (span: string) => placeAfter.test(span.slice(span.lastIndexOf(' ')));
+
+// A capitalised word before a name that makes it a place: "Lake Louise", "Santa Maria Novella", "Cape Henry".
+export const placeBefore =
+  /(?:^|[^\p{L}])(?:Lake|Mount|Mt|St|Ste|Saint|Sainte|Santa|Santo|San|São|Sankt|Cape|Port|Fort|Lac|Monte|Villa|Hotel|Café|Club|Gare|Station|Rue|Via|Calle|Avenida|Rua|Piazza|Plaza|Place)\.?[ \t]+$/u;
+
+/**
+ * Companies and brands named after their founders: a person's name, but in a sentence about
+ * shopping, shares or products it is the company. Compared as whole spans.
+ */
+export const brandNames = new Set(
+  `Albert Heijn|Walt Disney|Morgan Stanley|Goldman Sachs|Harley Davidson|Harley-Davidson|Johnson|Marks|Spencer|Tommy Hilfiger|Calvin Klein|Ralph Lauren|Hugo Boss|
+  Louis Vuitton|Christian Dior|Yves Saint Laurent|Coco Chanel|Mercedes|Ferrari|Lamborghini|Ford|Toyota|Philips|Heineken|Jack Daniels|Jack Daniel's|
+  Johnnie Walker|Ben|Jerry|Tim Hortons|Wendy|Dell|Adobe|Mahindra|Tata|Kellogg|Dr Oetker|Peter Pan|Harry Potter|Sherlock Holmes|Mona Lisa|
+  Santa Claus|Father Christmas|Sinterklaas|Zwarte Piet`
+    .split('|')
+    .map((name) => name.trim()),
+);
 
 const isTitle = (word: string) =>
   /^(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|Herr|Frau|Mme|Mlle|Madame|Monsieur|Sr|Sra|Srta|Don|Doña|Dott|Sig|Signora|Signor|Meneer|Mevrouw|Pan|Pani)$/.test(word);
@@ -129,6 +168,8 @@ export function detectNamesByList(text: string): Detection[] {
     // Part of a longer capitalised phrase that does not start with this name ("Santa Maria Novella").
     const previous = tokens[index - 1];
     if (previous && /^[ \t]+$/.test(text.slice(previous.end, first.start)) && !notFamily.has(previous.text) && !isTitle(previous.text)) continue;
+    // "St. Louis", "Ste. Marie", "Mt. Vernon": a place named after a saint or a person.
+    if (previous && /^(?:St|Ste|Mt|Ft|Sto|Sta)$/.test(previous.text) && /^\.?[ \t]*$/.test(text.slice(previous.end, first.start))) continue;
     let end = first.end;
     let last = index;
     let knownFamily = false;
@@ -143,7 +184,13 @@ export function detectNamesByList(text: string): Detection[] {
       if (family.has(candidate.text)) knownFamily = true;
     }
     const after = text.slice(end, end + 16);
-    if (placeAfter.test(after)) continue;
+    if (
+      placeAfter.test(after) ||
+      endsWithPlace(text.slice(first.start, end)) ||
+      placeBefore.test(text.slice(Math.max(0, first.start - 12), first.start)) ||
+      brandNames.has(text.slice(first.start, end))
+    )
+      continue;
     const single = last === index;
     // "Jan 15", "Max 5 items", "Floor 3": a lone given name before a number is a date, a word or a label.
     if (single && /^[ \t]*\d/.test(after)) continue;

@@ -1,6 +1,6 @@
 import type { Detection } from '../pii-type.js';
 import { caseless } from './caseless.js';
-import { detectLowercaseNames, detectNamesByList } from './name-gazetteer.js';
+import { detectInitialledNames, detectLowercaseNames, detectNamesByList } from './name-gazetteer.js';
 
 // One capitalised name word (Jean-Pierre, O'Brien, García, Ørsted), optionally with a particle before the next.
 const word = String.raw`\p{Lu}[\p{Ll}'’]*(?:-\p{Lu}?[\p{Ll}'’]+)*`;
@@ -155,7 +155,7 @@ const notNames = new Set(
  * cue is left to the NLP tagger.
  */
 export function detectNamesByRules(text: string): Detection[] {
-  const found: Detection[] = [...detectNamesByList(text), ...detectLowercaseNames(text)];
+  const found: Detection[] = [...detectNamesByList(text), ...detectLowercaseNames(text), ...detectInitialledNames(text)];
   const add = (candidate: string, start: number) => {
     const name = trimName(candidate);
     if (name) found.push({ type: 'NAME', start, end: start + name.length });
@@ -174,7 +174,9 @@ export function detectNamesByRules(text: string): Detection[] {
 /** Drops leading and trailing words that are not names ("Hi Team", "I am Not sure"). */
 export function trimName(candidate: string): string | undefined {
   const words = candidate.split(/[ \t]+/);
-  if (notNames.has(words[0]!.toLowerCase())) return undefined;
+  // "De Groot", "Van den Berg": a particle that starts a family name is part of it.
+  const particleFirst = words.length > 1 && /^(?:de|van|von|di|da|du|le|la|del|della|dos|das|ter|ten)$/i.test(words[0]!);
+  if (notNames.has(words[0]!.toLowerCase()) && !particleFirst) return undefined;
   while (words.length > 1 && notNames.has(words.at(-1)!.toLowerCase())) words.pop();
   const name = words.join(' ');
   return candidate.startsWith(name) ? name : undefined;

@@ -9,6 +9,10 @@ const ninoForbiddenPrefixes = new Set(['BG', 'GB', 'KN', 'NK', 'NT', 'TN', 'ZZ']
 const aadhaarPattern = /(?<![\d-])([2-9]\d{3})([ -]?)(\d{4})\2(\d{4})(?![\d-])/g;
 const dniPattern = /(?<![A-Za-z0-9])(\d{8}|[XYZxyz][- ]?\d{7})[- ]?([A-Za-z])(?![A-Za-z0-9])/g;
 
+// Labels of the twelve-digit references Indian payments and bookings print ("UPI ref", "UTR", "PNR").
+const referenceBefore =
+  /(?<![\p{L}])(?:ref|reference|utr|upi|rrn|txn|transaction|order|invoice|tracking|awb|booking|pnr|ticket|policy|serial|account|a\/c|folio|imps|neft|rtgs)\b[^\d\n]{0,20}$/iu;
+
 /** SSA rules: area not 000, 666 or 9xx; group not 00; serial not 0000. */
 function ssnValid(area: string, group: string, serial: string): boolean {
   return area !== '000' && area !== '666' && area[0] !== '9' && group !== '00' && serial !== '0000';
@@ -43,7 +47,10 @@ export function detectAadhaars(text: string): Detection[] {
   const found: Detection[] = [];
   for (const match of text.matchAll(aadhaarPattern)) {
     // Dashed twelve-digit numbers are mostly references; only with the word Aadhaar nearby.
-    if (match[2] === '-' && !/aadhaa?r|\buid\b|आधार/i.test(text.slice(Math.max(0, match.index - 40), match.index))) continue;
+    const before = text.slice(Math.max(0, match.index - 40), match.index);
+    if (match[2] === '-' && !/aadhaa?r|\buid\b|आधार/i.test(before)) continue;
+    // One random twelve-digit number in ten passes Verhoeff: after a reference label it is a reference.
+    if (referenceBefore.test(before)) continue;
     if (verhoeffValid(match[1]! + match[3]! + match[4]!)) found.push({ type: 'AADHAAR', start: match.index, end: match.index + match[0].length });
   }
   return found;

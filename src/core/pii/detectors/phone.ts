@@ -11,12 +11,12 @@ const candidate = /(?<![\w+\-./]|\d,)\(?(?:\+|00)?\(?\d[\d \-.\u00a0()/]{5,40}\d
 const datePattern = /^\d{1,4}[-./ ]\d{1,2}[-./ ]\d{2,4}$/;
 // 2024-0815-3371, 2024/118: year-prefixed references. 20240611.3: a decimal number. 172.31.0.0: an IPv4 address.
 // 123.456.789-09: a CPF's shape. 1.234.567: a thousands-grouped amount. 1 85 05 78 006 084 36: a French NIR's.
-// 12/03/2025 14: a date and an hour. (2024) 123-456, 2025 0312 445: a year, then a reference.
+// 20250312 1000: a compact date. 1710502345.123: a decimal number. 12/03/2025 14: a date and an hour. (2024) 123-456, 2025 0312 445: a year, then a reference.
 const notPhoneShape =
-  /^(?:\d{1,2}([./-])\d{1,2}\1\d{4}(?!\d)|\(?(?:19|20)\d{2}\)?[ ]\d|(?:19|20)\d{2}[-/.]|\d+[.,]\d{1,2}$|\d{1,3}(?:\.\d{1,3}){3}(?!\.?\d)|\d{3}\.\d{3}\.\d{3}-\d{2}$|\d{1,3}(?:[.,]\d{3})+$|[1-478] \d{2} \d{2} \d{2} \d{3} \d{3}(?: \d{2})?$)/;
+  /^(?:(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)|\d{1,2}([./-])\d{1,2}\1\d{4}(?!\d)|\(?(?:19|20)\d{2}\)?[ ]\d|(?:19|20)\d{2}[-/.]|\d+[.,]\d{1,3}$|\d{1,3}(?:\.\d{1,3}){3}(?!\.?\d)|\d{3}\.\d{3}\.\d{3}-\d{2}$|\d{1,3}(?:[.,]\d{3})+$|[1-478] \d{2} \d{2} \d{2} \d{3} \d{3}(?: \d{2})?$)/;
 // A number right after one of these labels is an order, account or ticket number, not a phone.
 const notPhoneContext = new RegExp(
-  String.raw`(?<![\p{L}])(?:order|invoice|ticket|tracking|ref|reference|case|account|acct|routing|sku|serial|id|no[.:#]|nr\.?|n\.|#|batch|build|version|policy|customer|member|employee|isbn|iban|bic|sort code|aadhaa?r|uid|ssn|nino|dni|nie|passport|licen[cs]e|postcode|zip|pin|pnr|awb|transaction|txn|consignment|vat|po|konto\w*|rekening\w*|compte|cuenta|conto|lieferschein\w*|referentie|kenmerk|suivi|colis|paket\w*|pakket\w*|zending\w*|bestel\w*|nf-?e|nota fiscal|protocolo|rastreio|zamówieni\w*|faktur\w*|numer zamówienia|` +
+  String.raw`(?<![\p{L}])(?:order|invoice|ticket|tracking|ref|reference|case|account|acct|routing|sku|serial|id|no[.:#]|nr\.?|n\.|#|batch|build|version|policy|customer|member|employee|isbn|iban|bic|sort code|aadhaa?r|uid|ssn|nino|dni|nie|passport|licen[cs]e|postcode|zip|pin|pnr|awb|transaction|txn|consignment|vat|po|rcs|kvk|ein|tin|crn|company|code|otp|utr|upi|room|ext|konto\w*|rekening\w*|compte|cuenta|conto|lieferschein\w*|referentie|kenmerk|suivi|colis|paket\w*|pakket\w*|zending\w*|bestel\w*|nf-?e|nota fiscal|protocolo|rastreio|zamówieni\w*|faktur\w*|numer zamówienia|` +
     String.raw`kunden\w*|vertrag\w*|rechnung\w*|bestell\w*|auftrag\w*|sendung\w*|steuer\w*|referenz\w*|ust\w*|commande|facture|dossier|siret|siren|tva|pedido|factura|nif|cif|fattura|ordine|partita iva)\.?` +
     String.raw`\s*(?:number|no\.?|nr\.?|nummer|n°|#|id)?\s*(?:is|was|:|#)?\s*(?:[A-Z]{2}\s?)?$`,
   'iu',
@@ -44,6 +44,14 @@ function plausibleGroups(value: string, international: boolean): boolean {
   return true;
 }
 
+/** "1203-1205", "4710-4790": two numbers of one length, the second a little above the first. */
+function isRange(value: string): boolean {
+  const range = /^(\d{2,5})[ ]?[-–][ ]?(\d{2,5})$/.exec(value);
+  if (!range || range[1]!.length !== range[2]!.length) return false;
+  const difference = Number(range[2]) - Number(range[1]);
+  return difference > 0 && difference < 100;
+}
+
 /**
  * Phone numbers via libphonenumber (full metadata, so a number must be valid for its
  * country, not merely the right length). Candidates are cut out first so the library runs
@@ -62,7 +70,7 @@ export function detectPhones(text: string, countries: readonly CountryCode[] = d
       const before = text.slice(Math.max(0, match.index - 40), match.index);
       const international = /^\(?(?:\+|00)/.test(value);
       if (!international && (listOrAmountShape.test(value) || notPhoneAfter.test(text.slice(match.index + match[0].length, match.index + match[0].length + 12)))) continue;
-      if (!plausibleGroups(value, international)) continue;
+      if (!plausibleGroups(value, international) || (!international && isRange(value))) continue;
       if (!international && notPhoneContext.test(before)) continue;
       // A bare run in national form (a trunk 0 and 9 to 11 digits, "0612345678") is a phone; other bare runs need a cue.
       if (!international && /^\d+$/.test(value) && !/^0[1-9]\d{8,10}$/.test(value) && !phoneContext.test(before)) continue;
