@@ -8,7 +8,7 @@ import { bearer, startTestApp, type TestApp, upstreamConfig, waitFor } from '../
 
 /**
  * The Workflow runs pages in a real browser: a refund run paused for approval is reached from
- * the Approvals inbox, approved there, and its journal then shows the request, the decision,
+ * the Approvals inbox, approved there from another tab, and its journal then shows, live, the request, the decision,
  * the paid refund and the final transition. Another tenant's key sees none of it.
  */
 const fixture = fileURLToPath(new URL('../workflows/fixtures/refund-workflow.ts', import.meta.url));
@@ -66,17 +66,23 @@ test('a run is reached from the approvals inbox, approved, and its journal shows
   assert.match((await journal.locator('tr[data-kind="approval-request"]').textContent()) ?? '', /asks a human to approve pay_refund/);
   assert.match((await journal.locator('tr[data-kind="tool-result"]').first().textContent()) ?? '', /lookup_order answered/);
 
-  // Back to the inbox, approve, and the run's page shows the decision and the end.
-  await page.getByRole('link', { name: 'Approvals' }).click();
-  await card.getByLabel('Reason').fill('customer verified');
-  await card.getByRole('button', { name: 'Approve' }).click();
-  await page.getByText('Nothing waits for a decision.').waitFor();
-  await waitFor(async () => (await get(`/v1/workflow-runs/${paused}`)).status === 'succeeded');
-  await page.goBack();
-  await page.getByRole('heading', { level: 1, name: `Run ${paused}` }).waitFor();
+  // Approve from the inbox in a second tab: the run's page follows the run's event stream and
+  // shows the decision and the end without a reload.
+  await page.evaluate(() => {
+    (window as unknown as { notReloaded: boolean }).notReloaded = true;
+  });
+  const inbox = await page.context().newPage();
+  await inbox.goto(`${base}/ui/approvals`);
+  const inboxCard = inbox.getByRole('article', { name: /refund: pay_refund/ });
+  await inboxCard.getByLabel('Reason').fill('customer verified');
+  await inboxCard.getByRole('button', { name: 'Approve' }).click();
+  await inbox.getByText('Nothing waits for a decision.').waitFor();
+  await inbox.close();
   await page.getByTestId('run-status').getByText('succeeded').waitFor();
+  assert.equal(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded), true, 'the page was not reloaded');
   const decision = journal.locator('tr[data-kind="approval-decision"]');
   await decision.waitFor();
+  await journal.locator('tr[data-kind="transition"]').filter({ hasText: 'pay → refunded' }).waitFor();
   assert.match((await decision.textContent()) ?? '', /pay_refund approved/);
   assert.match((await decision.textContent()) ?? '', /refunds/, 'the decision names who approved');
   const entries = (await get(`/v1/workflow-runs/${paused}/journal`)) as { data: Array<{ kind: string }> };

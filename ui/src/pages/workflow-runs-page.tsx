@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import type { WireApproval, WireJournalEntry, WireWorkflowRun } from '../../../src/wire/workflows';
 import { wireRunStatuses } from '../../../src/wire/workflows';
 import { api, type List, query } from '../api';
@@ -161,6 +161,43 @@ function describeEntry(entry: WireJournalEntry): string {
 }
 
 const finalStatuses = new Set(['succeeded', 'failed', 'cancelled']);
+const entryKinds: readonly WireJournalEntry['kind'][] = [
+  'model-decision',
+  'tool-call',
+  'tool-result',
+  'approval-request',
+  'approval-escalation',
+  'approval-decision',
+  'transition',
+  'error',
+];
+
+/**
+ * Follows a run's SSE stream (the session cookie authenticates it) while the run has not ended:
+ * each new journal entry is kept and `onEntry` is told. The stream replays from the first entry.
+ */
+function useRunEvents(id: string, enabled: boolean, onEntry: () => void): WireJournalEntry[] {
+  const [entries, setEntries] = useState<WireJournalEntry[]>([]);
+  useEffect(() => {
+    if (!enabled) return;
+    const source = new EventSource(`/v1/workflow-runs/${encodeURIComponent(id)}/events`);
+    const receive = (message: MessageEvent<string>) => {
+      const entry = JSON.parse(message.data) as WireJournalEntry;
+      setEntries((list) => (list.some((seen) => seen.seq === entry.seq) ? list : [...list, entry]));
+      onEntry();
+    };
+    for (const kind of entryKinds) source.addEventListener(kind, receive);
+    return () => source.close();
+  }, [id, enabled, onEntry]);
+  return entries;
+}
+
+/** The journal as read, with the entries the stream brought since, in order. */
+function mergeEntries(read: readonly WireJournalEntry[], live: readonly WireJournalEntry[]): WireJournalEntry[] {
+  const bySeq = new Map<number, WireJournalEntry>();
+  for (const entry of [...read, ...live]) bySeq.set(entry.seq, entry);
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
 
 /** One run: its state and context, its approvals, and its journal (steps, tool calls, approvals) in order; cancel. */
 export function WorkflowRunPage({ id }: { id: string }) {
@@ -171,6 +208,15 @@ export function WorkflowRunPage({ id }: { id: string }) {
   const journal = useApi<{ object: 'list'; data: WireJournalEntry[]; has_more: boolean }>(isKey ? `/v1/workflow-runs/${encoded}/journal?limit=1000` : undefined);
   const approvals = useApi<List<WireApproval>>(isKey ? `/v1/approvals${query({ run: id, limit: 100 })}` : undefined);
   const [actionError, setActionError] = useState<unknown>();
+  const { reload: reloadRun } = run;
+  const { reload: reloadApprovals } = approvals;
+  // A new entry can change the run's status and its approvals: read both again.
+  const onEntry = useCallback(() => {
+    reloadRun();
+    reloadApprovals();
+  }, [reloadRun, reloadApprovals]);
+  const live = run.data !== undefined && !finalStatuses.has(run.data.status);
+  const streamed = useRunEvents(id, isKey && live, onEntry);
   if (!isKey) return <KeyOnly title={`Run ${id}`} />;
 
   const reload = () => {
@@ -178,6 +224,7 @@ export function WorkflowRunPage({ id }: { id: string }) {
     journal.reload();
     approvals.reload();
   };
+  const entries = journal.data ? mergeEntries(journal.data.data, streamed) : undefined;
   const cancel = async () => {
     setActionError(undefined);
     try {
@@ -273,9 +320,9 @@ export function WorkflowRunPage({ id }: { id: string }) {
         <h2 id="journal-heading">Journal</h2>
         <ErrorMessage error={journal.error} />
         {journal.loading && !journal.data ? <Loading /> : null}
-        {journal.data ? (
+        {entries ? (
           <div className="table-scroll">
-            <table data-testid="run-journal">
+            <table data-testid="run-journal" aria-live={live ? 'polite' : undefined}>
               <caption className="visually-hidden">The run's journal, oldest first</caption>
               <thead>
                 <tr>
@@ -289,7 +336,7 @@ export function WorkflowRunPage({ id }: { id: string }) {
                 </tr>
               </thead>
               <tbody>
-                {journal.data.data.map((entry) => (
+                {entries.map((entry) => (
                   <tr key={entry.seq} data-kind={entry.kind}>
                     <th scope="row">{entry.seq}</th>
                     <td>
