@@ -42,6 +42,14 @@ describe('Aadhaar after a reference label', () => {
   });
 });
 
+describe('DNI with dots, IP with its prefix', () => {
+  it('finds a dotted DNI and a host address written with its prefix, not a network', () => {
+    assert.deepEqual(found('Mi DNI es 14.160.393-Y'), ['DNI:14.160.393-Y']);
+    assert.deepEqual(found('DNI 14.160.393-Z'), []);
+    assert.deepEqual(found('inet 192.168.1.10/24, route 172.16.0.0/12'), ['IP:192.168.1.10']);
+  });
+});
+
 describe('national ids inside codes', () => {
   it('takes no id out of a run glued to letters, and still finds it alone', () => {
     assert.deepEqual(found('N° de suivi 8R01234567890'), []);
@@ -74,6 +82,14 @@ describe('secrets: more vendor formats and labelled passwords', () => {
     assert.deepEqual(found('heroku api key 4f9a2c7e-8b1d-4f6a-9c5e-9b2d7a4f1c8e'), ['SECRET:4f9a2c7e-8b1d-4f6a-9c5e-9b2d7a4f1c8e']);
     assert.deepEqual(found('request id 4f9a2c7e-8b1d-4f6a-9c5e-9b2d7a4f1c8e took 231 ms'), []);
     assert.deepEqual(found('sha1 2fd4e1c67a2d28fced849ee1bb76e7391b93eb12'), []);
+  });
+
+  it('takes a mixed value after a weaker label, a PEM key pasted without its END line, and not plain words or versions', () => {
+    assert.deepEqual(found('token: abc123def456ghi7'), ['SECRET:abc123def456ghi7']);
+    assert.deepEqual(found('user admin, pass: hunter22'), ['SECRET:hunter22']);
+    assert.deepEqual(found('token: expired; secret: true; pass: 3 items; version 1.2.3.4'), []);
+    const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA1b2C3d4E5f6G7h8\nAbCdEfGhIjKlMnOpQrSt';
+    assert.deepEqual(found(`${pem}\n…`), [`SECRET:${pem}`]);
   });
 });
 

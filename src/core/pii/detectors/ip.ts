@@ -5,7 +5,7 @@ const ipv4 = /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d)/g;
 const ipv6 = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])/g;
 // "version 1.2.3.4" / "v10.0.0.1" are build numbers, not hosts.
 const versionContext = /(?:\bv|\b(?:version|build|release|firmware|fw)\s*)$/i;
-// 10.0.0.0/8 names a network, not a host.
+// 10.0.0.0/8 names a network, not a host; 192.168.1.10/24 is a host's address with its network's prefix.
 const networkPrefix = /^\/\d{1,2}(?!\d)/;
 
 /** IPv4 and IPv6 addresses, validated by node:net (so 999.1.1.1 and 10:30:00 are not addresses). */
@@ -14,7 +14,11 @@ export function detectIps(text: string): Detection[] {
   if (text.includes('.')) {
     for (const match of text.matchAll(ipv4)) {
       const end = match.index + match[0].length;
-      if (isIP(match[0]) === 4 && !versionContext.test(text.slice(Math.max(0, match.index - 12), match.index)) && !networkPrefix.test(text.slice(end, end + 4))) {
+      if (
+        isIP(match[0]) === 4 &&
+        !versionContext.test(text.slice(Math.max(0, match.index - 12), match.index)) &&
+        !(networkPrefix.test(text.slice(end, end + 4)) && match[0].endsWith('.0'))
+      ) {
         found.push({ type: 'IP', start: match.index, end });
       }
     }

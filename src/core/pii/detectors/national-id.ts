@@ -7,7 +7,8 @@ const ssnContext = /\b(?:ssn|social security(?: number| no\.?| #)?|tin|itin)\b[^
 const ninoPattern = /(?<![A-Za-z0-9])([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]) ?(\d{2}) ?(\d{2}) ?(\d{2}) ?([A-D])(?![A-Za-z0-9])/gi;
 const ninoForbiddenPrefixes = new Set(['BG', 'GB', 'KN', 'NK', 'NT', 'TN', 'ZZ']);
 const aadhaarPattern = /(?<![\d-])([2-9]\d{3})([ -]?)(\d{4})\2(\d{4})(?![\d-])/g;
-const dniPattern = /(?<![A-Za-z0-9])(\d{8}|[XYZxyz][- ]?\d{7})[- ]?([A-Za-z])(?![A-Za-z0-9])/g;
+// 12345678Z, 12345678-Z, 12.345.678-Z, X1234567L, X-1234567-L.
+const dniPattern = /(?<![A-Za-z0-9.])(\d{8}|\d{2}\.\d{3}\.\d{3}|[XYZxyz][- ]?\d{7})[- ]?([A-Za-z])(?![A-Za-z0-9])/g;
 
 // Labels of the twelve-digit references Indian payments and bookings print ("UPI ref", "UTR", "PNR").
 const referenceBefore =
@@ -60,7 +61,7 @@ export function detectAadhaars(text: string): Detection[] {
 export function detectDnis(text: string): Detection[] {
   const found: Detection[] = [];
   for (const match of text.matchAll(dniPattern)) {
-    const compact = (match[1]! + match[2]!).replace(/[- ]/g, '').toUpperCase();
+    const compact = (match[1]! + match[2]!).replace(/[-. ]/g, '').toUpperCase();
     if (dniValid(compact)) found.push({ type: 'DNI', start: match.index, end: match.index + match[0].length });
   }
   return found;

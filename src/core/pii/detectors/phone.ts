@@ -83,9 +83,13 @@ export function detectPhones(text: string, countries: readonly CountryCode[] = d
   return found;
 }
 
-/** The parts of a candidate between " / " separators, each with its offset in the text (one part when there is none). */
+/**
+ * The parts of a candidate between " / " separators, each with its offset in the text, when
+ * every part is long enough to be a number of its own; "0221 / 4711234" (area code / number,
+ * a German habit) stays whole.
+ */
 function splitAlternatives(value: string, index: number): { 0: string; index: number }[] {
-  if (!value.includes(' / ')) return [{ 0: value, index }];
+  if (!value.includes(' / ') || value.split(' / ').some((part) => part.replace(/\D/g, '').length < 7)) return [{ 0: value, index }];
   const parts: { 0: string; index: number }[] = [];
   let offset = 0;
   for (const part of value.split(' / ')) {

@@ -10,14 +10,14 @@ const secretPatterns: readonly { pattern: RegExp; hints: readonly string[]; mixe
   // OpenAI (sk-, sk-proj-, sk-svcacct-) and Anthropic (sk-ant-api03-…).
   { pattern: /(?<![\w-])sk-(?:ant-[a-z]+\d*-|proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g, hints: ['sk-'], mixed: true },
   { pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Za-z0-9])/g, hints: ['AKIA', 'ASIA'], mixed: true },
-  { pattern: /(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36,255}(?![A-Za-z0-9])/g, hints: ['gh'], mixed: true },
+  { pattern: /(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{20,255}(?![A-Za-z0-9])/g, hints: ['gh'], mixed: true },
   { pattern: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{40,255}/g, hints: ['github_pat_'], mixed: true },
   { pattern: /(?<![A-Za-z0-9_])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}/g, hints: ['_live_', '_test_'], mixed: true },
   { pattern: /(?<![A-Za-z0-9_])whsec_[A-Za-z0-9+/=]{24,}/g, hints: ['whsec_'], mixed: true },
   { pattern: /(?<![A-Za-z0-9])xox[abposre]-[A-Za-z0-9-]{10,}/g, hints: ['xox'], mixed: true },
   { pattern: /(?<![A-Za-z0-9])xapp-\d-[A-Za-z0-9-]{20,}/g, hints: ['xapp-'], mixed: true },
   { pattern: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]+/g, hints: ['hooks.slack.com'], mixed: true },
-  { pattern: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g, hints: ['AIza'], mixed: true },
+  { pattern: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{30,40}(?![A-Za-z0-9_-])/g, hints: ['AIza'], mixed: true },
   { pattern: /(?<![A-Za-z0-9_-])(?:ya29\.[0-9A-Za-z_-]{20,}|GOCSPX-[0-9A-Za-z_-]{20,})/g, hints: ['ya29.', 'GOCSPX-'], mixed: true },
   { pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g, hints: ['eyJ'], mixed: true },
   // GitLab personal, deploy, runner, pipeline-trigger and service-account tokens.
@@ -61,6 +61,9 @@ const pemEnd = /-----END (?:[A-Z]+ )*PRIVATE KEY-----/g;
 // The value after an explicit label: `aws_secret_access_key = …`, `password: …`, `Passwort: …`.
 const labelled =
   /\b(?:aws_secret_access_key|secret[_ ]?key|client[_ ]secret|api[_ ]?key|access[_ ]token|password|passwd|pwd|passwort|kennwort|mot de passe|contraseña|clave|wachtwoord|senha|hasło|haslo)["']?[ \t]*(?:[:=]|[ \t](?:is|ist|lautet|est|es|é|è|jest|to|was)[ \t])[ \t]*["']?([^\s"',;]{6,})/gi;
+// Weaker labels ("token: …", "pass: …", "pw …", "secret = …", "PAT: …"): the value must mix letters and digits.
+const weaklyLabelled =
+  /\b(?:token|auth[_ ]?token|secret|pass|pw|passcode|passphrase|pat|mdp|wifi[_ ]?(?:key|code)|código de acceso|zugangscode|toegangscode)["']?[ \t]*(?:[:=]|[ \t](?:is|ist|est|es|é|è|jest|to|was)[ \t])[ \t]*["']?([^\s"',;]{6,})/gi;
 // After "password:" or "password=" a value of letters alone is still a password, unless it is one of these.
 const notPasswords = new Set([
   'required',
@@ -92,12 +95,20 @@ export function detectSecrets(text: string): Detection[] {
     }
   }
   let covered = 0;
+  let noEnd = false;
   for (const begin of text.includes('-----BEGIN ') ? text.matchAll(pemBegin) : []) {
     if (begin.index < covered) continue;
+    // No END after one BEGIN means none after any later one either: search no more.
     pemEnd.lastIndex = begin.index;
-    const end = pemEnd.exec(text);
-    // No END after this BEGIN means none after any later one either.
-    if (!end) break;
+    const end = noEnd ? null : pemEnd.exec(text);
+    noEnd = end === null;
+    // No END after this BEGIN (a key pasted in part): the BEGIN line and the base64 lines under it.
+    if (!end) {
+      const body = /^(?:[ \t]*\r?\n[ \t]*[A-Za-z0-9+/=]{16,})+/.exec(text.slice(begin.index + begin[0].length, begin.index + begin[0].length + 16_384));
+      covered = begin.index + begin[0].length + (body?.[0].length ?? 0);
+      found.push({ type: 'SECRET', start: begin.index, end: covered });
+      continue;
+    }
     covered = end.index + end[0].length;
     found.push({ type: 'SECRET', start: begin.index, end: covered });
   }
@@ -108,6 +119,12 @@ export function detectSecrets(text: string): Detection[] {
     const assigned = /[:=]/.test(match[0].slice(0, match[0].length - value.length));
     if (!/[^\p{L}]/u.test(value) && !(assigned && value.length >= 8 && !notPasswords.has(value.toLowerCase()))) continue;
     const start = match.index + match[0].length - value.length;
+    found.push({ type: 'SECRET', start, end: start + value.length });
+  }
+  for (const match of text.matchAll(weaklyLabelled)) {
+    const value = match[1]!.replace(/[.)]+$/, '');
+    if (!/\d/.test(value) || !/\p{L}/u.test(value) || value.length < 6 || /^(?:https?:|v?\d+(?:\.\d+)+$|\d{4}-\d{2}-\d{2})/.test(value)) continue;
+    const start = match.index + match[0].length - match[1]!.length;
     found.push({ type: 'SECRET', start, end: start + value.length });
   }
   return found;
