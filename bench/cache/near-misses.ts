@@ -494,4 +494,12 @@ export const nearMisses: ReadonlyArray<readonly [string, string, NearMissKind]> 
   ['Is the server in Frankfurt down?', 'Is the service in Frankfurt down?', 'object'],
   ['Wie ändere ich mein Passwort?', 'Wie ändere ich meine PIN?', 'object'],
   ['¿Cómo cambio mi contraseña?', '¿Cómo cambio mi correo?', 'object'],
+  // question words: a time, a place, a reason, a person
+  ['Where can I pay my invoice?', 'When can I pay my invoice?', 'object'],
+  ['Wo kann ich meine Rechnung bezahlen?', 'Wann kann ich meine Rechnung bezahlen?', 'object'],
+  ['¿Dónde recojo mi pedido?', '¿Cuándo recojo mi pedido?', 'object'],
+  ['Who approves my expense report?', 'When is my expense report approved?', 'object'],
+  ['Pourquoi ma commande est-elle retardée ?', 'Où est ma commande retardée ?', 'object'],
+  ['Can I return all items?', 'Can I return all items except shoes?', 'scope'],
+  ['Posso pagare con tutte le carte?', 'Posso pagare con tutte le carte tranne American Express?', 'scope'],
 ];

@@ -16,6 +16,7 @@ import { BruteForceVectorIndexStore } from '../../src/adapters/vector-index/brut
 import { HnswVectorIndexStore } from '../../src/adapters/vector-index/hnsw/hnsw-vector-index-store.js';
 import type { Embedder } from '../../src/core/ports/embedder.js';
 import type { VectorIndexStore } from '../../src/core/ports/vector-index.js';
+import { detectLanguage } from '../../src/core/semantic-cache/language.js';
 import { embeddingText, normaliseText } from '../../src/core/semantic-cache/normalise.js';
 import { describePrompt } from '../../src/core/semantic-cache/scope.js';
 import { SemanticCache, thresholdFor } from '../../src/core/semantic-cache/semantic-cache.js';
@@ -78,15 +79,17 @@ const devSet: QualitySet = {
 };
 const blindSet = flag('dev-only') ? undefined : loadBlindSet(join(import.meta.dirname, '../../eval/blind/cache'));
 const vectors = new Map<string, Float32Array>();
+/** The text the cache embeds a question as (scope.ts, semantic-cache.ts), before embeddingText. */
+const canonical = (question: string) => normaliseText(question, detectLanguage(question));
 const embedAll = async (texts: string[]) => {
-  const missing = [...new Set(texts.map(normaliseText))].filter((item) => !vectors.has(item));
+  const missing = [...new Set(texts.map(canonical))].filter((item) => !vectors.has(item));
   for (let start = 0; start < missing.length; start += 64) {
     const batch = missing.slice(start, start + 64);
     (await qualityEmbedder.embed(batch.map(embeddingText))).forEach((vector, index) => vectors.set(batch[index]!, vector));
   }
 };
 const similarity = (a: string, b: string) => {
-  const [x, y] = [vectors.get(normaliseText(a))!, vectors.get(normaliseText(b))!];
+  const [x, y] = [vectors.get(canonical(a))!, vectors.get(canonical(b))!];
   return x.reduce((sum, value, index) => sum + value * y[index]!, 0);
 };
 const paraphraseCount = (set: QualitySet) => set.groups.reduce((sum, group) => sum + group.paraphrases.length, 0);

@@ -147,7 +147,7 @@ export const directionWords: ReadonlyArray<readonly [string, '+' | '-', RegExp]>
   ['transfer', '+', /^(import(?!an)|importier)/],
   ['crypt', '-', /^(decrypt|entschlussel|dechiffr|descifr)/],
   ['crypt', '+', /^(encrypt|verschlussel|chiffr|cifr)/],
-  ['load', '-', /^(download|herunterlad|telecharg|descarg)/],
+  ['load', '-', /^(download|herunterlad|telecharg|descarg|baix|scaric)/],
   ['load', '+', /^(upload|hochlad|televers)/],
   ['change', '-', /^(remove|removing|delet|entfern|losch|supprim|elimin|borr|uninvit)/],
   ['change', '+', /^(add|adds|added|adding|hinzufug|ajout|agreg|anad)$|^(hinzufug|ajout|agreg|anad)/],

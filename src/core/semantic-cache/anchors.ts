@@ -105,13 +105,15 @@ export function extractAnchors(original: string): Anchors {
     else if (negationWords.has(lower)) exact.add('neg');
     else if (/[._/@#+]/.test(lower)) exact.add(`id:${identifierCase(token, lower)}`);
     else {
-      const direction = directionOf(lower);
+      // A synonym names the direction its row's first word does: "effacer" deletes as "supprimer" does.
+      const direction = directionOf(lower) ?? directionOf(synonymOf.get(lower) ?? lower);
       // "Am I allowed to…" asks what "Can I…" asks, and "included" what "comes with": only the other pole (deny, exclude) is an anchor.
       if (direction && direction !== 'dir:permit+' && direction !== 'dir:include+') exact.add(direction);
       const particle = particles[fold(tokens[index + 1]?.[0] ?? '')];
       // "Turn on" is "enable": the same anchor, so either wording meets the other and "turn off" neither.
       // "Log in" is "login", "sign out" is "logout": the same anchor either way.
-      if (phrasalVerbs.has(lower) && particle)
+      // "Sign up" registers: no direction (its opposite is no "sign down").
+      if (phrasalVerbs.has(lower) && particle && !(lower === 'sign' && particle === 'up+'))
         exact.add(
           particle === 'on+' || particle === 'on-'
             ? `dir:enable${particle.slice(2)}`
@@ -131,7 +133,7 @@ export function extractAnchors(original: string): Anchors {
 
 /** Equal exact anchors, every name of each prompt present in the other's words, shared names in the same order. */
 export function anchorsAgree(a: Anchors, aWords: ReadonlySet<string>, b: Anchors, bWords: ReadonlySet<string>): boolean {
-  if (a.exact.length !== b.exact.length || a.exact.some((anchor, index) => anchor !== b.exact[index])) return false;
+  if (!sameExact(a.exact, b.exact)) return false;
   // The other prompt's words are normalised, synonyms written as their row's first word.
   const present = (name: string, words: ReadonlySet<string>) => words.has(name) || words.has(synonymOf.get(name) ?? name);
   if (!a.names.every((name) => present(name, bWords)) || !b.names.every((name) => present(name, aWords))) return false;
@@ -156,9 +158,23 @@ function casesAgree(a: readonly string[], b: readonly string[]): boolean {
   });
 }
 
-/** The exact anchors as one string, to rule candidates out before fetching them. */
+/**
+ * Equal sets, but for "where": "where do I change my avatar" asks what "how do I change my
+ * avatar" asks, so a where on one side meets no question word on the other. When, why and who
+ * ask for something else than how (a time, a reason, a person), and where never meets them.
+ */
+function sameExact(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length === b.length && a.every((anchor, index) => anchor === b[index])) return true;
+  const asks = (anchors: readonly string[]) => anchors.some((anchor) => anchor.startsWith('q:'));
+  const withoutWhere = (anchors: readonly string[]) => anchors.filter((anchor) => anchor !== 'q:where');
+  if (a.includes('q:where') === b.includes('q:where')) return false;
+  const [left, right] = [withoutWhere(a), withoutWhere(b)];
+  return !asks(left) && !asks(right) && left.length === right.length && left.every((anchor, index) => anchor === right[index]);
+}
+
+/** The exact anchors as one string, to rule candidates out before fetching them ("where" aside: see sameExact). */
 export function anchorSignature(anchors: Anchors): string {
-  return anchors.exact.join('\u0001');
+  return anchors.exact.filter((anchor) => anchor !== 'q:where').join('\u0001');
 }
 
 /**

@@ -30,8 +30,38 @@ const letters: ReadonlyArray<readonly [RegExp, string]> = [
   [/å/u, 'sv'],
 ];
 
+/**
+ * Spellings that lean to one language, one vote each (a letter above is two): Portuguese nh/lh
+ * between vowels (minha, senha, trabalho) and -ção; Spanish -ción; Italian -zione and "gli";
+ * German umlauts, -ung/-ungen after a stem, -keit, -lich; Dutch ij; English th- and -ing words. A vote, not
+ * a verdict: function words outnumber it in any sentence.
+ */
+const hints: ReadonlyArray<readonly [RegExp, string]> = [
+  [/[aeiou](?:nh|lh)[aeo]|çã|çõ/u, 'pt'],
+  [/ción\b|ciones\b/u, 'es'],
+  [/zion[ei]\b|\bgli\b/u, 'it'],
+  [/[äöü]|\p{L}{3}ung(?:en)?\b|keit\b|lich(?:e[nrs]?)?\b/u, 'de'],
+  [/\p{L}ij|ij\p{L}/u, 'nl'],
+  [/\bth\p{L}|\p{L}{3}ing\b/u, 'en'],
+];
+
 /** Words read per prompt: enough to tell a language, and bounded work whatever the prompt's length. */
 const maxWords = 200;
+
+/** Votes per language: two per letter only it writes, one per hint and per function word. */
+function votesOf(text: string): Map<string, number> {
+  const votes = new Map<string, number>();
+  const lower = text.slice(0, 4096).toLowerCase();
+  for (const [pattern, language] of letters) if (pattern.test(lower)) votes.set(language, (votes.get(language) ?? 0) + 2);
+  for (const [pattern, language] of hints) if (pattern.test(lower)) votes.set(language, (votes.get(language) ?? 0) + 1);
+  let words = 0;
+  for (const match of foldAccents(lower).matchAll(/[\p{L}]+(?:-[\p{L}]+)?/gu)) {
+    if (++words > maxWords) break;
+    const language = languageOf.get(match[0]);
+    if (language) votes.set(language, (votes.get(language) ?? 0) + 1);
+  }
+  return votes;
+}
 
 /**
  * The language a prompt is written in, when its function words say so clearly (one language
@@ -39,19 +69,10 @@ const maxWords = 200;
  * first few hundred words.
  */
 export function detectLanguage(text: string): string | undefined {
-  const votes = new Map<string, number>();
-  const lower = text.slice(0, 4096).toLowerCase();
-  for (const [pattern, language] of letters) if (pattern.test(lower)) votes.set(language, (votes.get(language) ?? 0) + 2);
-  let words = 0;
-  for (const match of foldAccents(lower).matchAll(/[\p{L}]+(?:-[\p{L}]+)?/gu)) {
-    if (++words > maxWords) break;
-    const language = languageOf.get(match[0]);
-    if (language) votes.set(language, (votes.get(language) ?? 0) + 1);
-  }
   let best: string | undefined;
   let bestVotes = 0;
   let second = 0;
-  for (const [language, count] of votes) {
+  for (const [language, count] of votesOf(text)) {
     if (count > bestVotes) {
       second = bestVotes;
       best = language;
@@ -61,7 +82,20 @@ export function detectLanguage(text: string): string | undefined {
   return bestVotes > second ? best : undefined;
 }
 
-/** Two prompts in two different languages, both clearly told: never one question for a monolingual embedder. */
-export function languagesDiffer(a: string | undefined, b: string | undefined): boolean {
-  return a !== undefined && b !== undefined && a !== b;
+/** Every language with any vote, sorted: what a prompt too short to tell still gives away. */
+export function languageEvidence(text: string): string[] {
+  return [...votesOf(text).keys()].sort();
+}
+
+/**
+ * Two prompts in two different languages: never one question for a monolingual embedder. True
+ * when both are clearly told and differ, and also when one is told and the other, too short to
+ * tell, shows signs of other languages and none of it ("Como alterar a senha?" has no
+ * function word only Portuguese writes, but "nh" and no Spanish). When unsure, it is a miss.
+ */
+export function languagesDiffer(a: string | undefined, b: string | undefined, evidenceA: readonly string[] = [], evidenceB: readonly string[] = []): boolean {
+  if (a !== undefined && b !== undefined) return a !== b;
+  if (a !== undefined && evidenceB.length > 0 && !evidenceB.includes(a)) return true;
+  if (b !== undefined && evidenceA.length > 0 && !evidenceA.includes(b)) return true;
+  return false;
 }

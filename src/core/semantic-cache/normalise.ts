@@ -1,15 +1,16 @@
 import { stopwords } from './stopwords.js';
-import { synonymOf } from './synonyms.js';
+import { synonymFor } from './synonyms.js';
 
 /**
  * The text the semantic cache compares: lowercase, NFKC, accents folded, contractions
  * expanded, punctuation that carries no meaning dropped, politeness fillers removed, so that
  * "Could you please tell me what's the refund policy?" and "what is the refund policy" meet;
- * words that name the same act or thing are written as one (synonyms.ts: modify → change).
+ * words that name the same act or thing are written as one (synonyms.ts: modify → change;
+ * in a `language` other than English, inflections the table does not list too).
  * Characters that carry meaning in identifiers and amounts (. , / - _ @ # % $ € £ ¥ + :) stay
  * when they sit inside a token.
  */
-export function normaliseText(text: string): string {
+export function normaliseText(text: string, language?: string): string {
   let out = ` ${text
     .normalize('NFKC')
     .toLowerCase()
@@ -25,7 +26,7 @@ export function normaliseText(text: string): string {
   out = out.replace(fillerPattern, ' ').replace(fillerPattern, ' ').replace(/\s+/g, ' ').trim();
   return out
     .split(' ')
-    .map((word) => synonymOf.get(word) ?? word)
+    .map((word) => synonymFor(word, language) ?? word)
     .join(' ');
 }
 
@@ -77,6 +78,8 @@ const contractions: Array<[RegExp, string]> = [
   [/\bcombien de temps\b/g, 'combien'],
   [/\bwie viel zeit\b/g, 'wie lange'],
   [/\bci vuole\b/g, 'dura'],
+  // Italian elision: dov'è → dove è.
+  [/\bdov'/g, 'dove '],
 ];
 
 /**

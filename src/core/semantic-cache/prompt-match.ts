@@ -1,4 +1,5 @@
 import { numberWords } from './anchor-tables.js';
+import { endingsOf } from './stems.js';
 import { stopwords } from './stopwords.js';
 
 /**
@@ -73,26 +74,6 @@ function sameWord(a: string, b: string, language: string | undefined): boolean {
 }
 
 /**
- * Endings that inflect a word without making another word, by language (accent-folded). Not
- * -er in English or German (print/printer, Miete/Mieter), nor -ment, -ion, -age.
- */
-const stemEndings: Readonly<Record<string, ReadonlySet<string>>> = Object.fromEntries(
-  Object.entries({
-    en: 's es ed d ing e ly ies ied y',
-    de: 'e en n s es em et t st te ten tet',
-    fr: 'e es s er ez ee ees ent ons ais ait ai is it ir ra rai r x',
-    es: 'o a os as e es s ar er ir an en ais eis amos emos imos ado ada ados adas ido ida idos idas ando iendo io ia aron ieron',
-    it: 'o a i e are ere ire ato ata ati ate ito ita iti ite iamo ando endo ano ono',
-    nl: 'e en n s t te ten de den d eer eert eerd eren',
-    pt: 'o a os as e es s ar er ir am em ado ada ados adas ido ida idos idas ando endo ei ou iu',
-    sv: 'a e en er et ar or na s t',
-    pl: 'a e i o u y em ie ow ami ach',
-  }).map(([language, endings]) => [language, new Set(['', ...endings.split(' ')])]),
-);
-/** When the language is not told: the endings every one of them shares (plurals and a final e). */
-const commonEndings: ReadonlySet<string> = new Set(['', 's', 'es', 'e', 'en', 'n']);
-
-/**
  * One stem: both words are a shared stem of at least four letters (three before a plural -s)
  * plus an ending of the language; a doubled last letter counts as the stem's (ship/shipping,
  * stop/stopped). The stem may end a few letters before the shared beginning does
@@ -100,7 +81,7 @@ const commonEndings: ReadonlySet<string> = new Set(['', 's', 'es', 'e', 'en', 'n
  */
 function sameStem(a: string, b: string, language: string | undefined): boolean {
   if (a === b) return true;
-  const endings = (language && stemEndings[language]) || commonEndings;
+  const endings = endingsOf(language);
   const prefix = commonPrefix(a, b);
   for (let stem = prefix; stem >= Math.max(3, prefix - 3); stem--) {
     const [restA, restB] = [undouble(a, stem), undouble(b, stem)];

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ChatMessage, ChatRequest } from '../../wire/chat.js';
 import { canonicalJson } from '../canonical-json.js';
 import { anchorSignature, extractAnchors, type Anchors } from './anchors.js';
-import { detectLanguage } from './language.js';
+import { detectLanguage, languageEvidence } from './language.js';
 import { normaliseText } from './normalise.js';
 import { extractRoles, type Roles } from './roles.js';
 
@@ -46,6 +46,8 @@ export interface CacheablePrompt {
   roles: Roles;
   /** The language the question is written in, when clear (language.ts). */
   language: string | undefined;
+  /** Every language the prompt shows signs of, told or not (language.ts). */
+  languages: string[];
 }
 
 /**
@@ -78,7 +80,15 @@ export function describePrompt(request: ChatRequest, tenant: string, alias: stri
     .update(earlier.join('\n'))
     .digest('base64url');
   const anchors = extractAnchors(question);
-  return { scope, text: normaliseText(question), anchors, signature: anchorSignature(anchors), roles: extractRoles(question), language: detectLanguage(question) };
+  return {
+    scope,
+    text: normaliseText(question),
+    anchors,
+    signature: anchorSignature(anchors),
+    roles: extractRoles(question),
+    language: detectLanguage(question),
+    languages: languageEvidence(question),
+  };
 }
 
 /**

@@ -62,6 +62,8 @@ interface Payload {
   /** Absent in entries stored before roles were kept: derived from `text` then. */
   roles?: Roles;
   language?: string;
+  /** Absent in entries stored before it was kept: no evidence then. */
+  languages?: string[];
   completion: ChatCompletion;
 }
 
@@ -143,7 +145,7 @@ export class SemanticCache {
         state.signatures.set(match.label, payload.signature);
         if (!anchorsAgree(prompt.anchors, words, payload.anchors, new Set(payload.text.split(' ')))) continue;
         // A monolingual embedder's similarity across languages is shared names and numbers, not meaning; and the answer is in the other language.
-        const crossLanguage = languagesDiffer(prompt.language, payload.language);
+        const crossLanguage = languagesDiffer(prompt.language, payload.language, prompt.languages, payload.languages);
         if (crossLanguage && !this.options.embedder.multilingual) continue;
         // Across languages no word has its counterpart spelled alike: a multilingual model's similarity stands for the content check.
         if (!crossLanguage && swapsContentWords(prompt.text, payload.text, prompt.language ?? payload.language)) continue;
@@ -175,6 +177,7 @@ export class SemanticCache {
         signature: prompt.signature,
         roles: prompt.roles,
         ...(prompt.language ? { language: prompt.language } : {}),
+        languages: prompt.languages,
         completion,
       };
       // The answer first, the vector second: a label is never searchable before its answer exists.

@@ -47,6 +47,10 @@ export const stopwords: ReadonlySet<string> = new Set(
     'find finds finding found locate offer offers provide provides mean means meaning ' +
     'finden finde findet bedeutet bedeuten anbieten bietet trouver trouve trouvez signifie veut dire proposez proposer ' +
     'encontrar encuentro encuentra significa ofrecen ofrece trovare trovo trova significa offrite offre ' +
-    'vinden vind vindt betekent bieden encontro encontra oferecem oferece'
+    'vinden vind vindt betekent bieden encontro encontra oferecem oferece ' +
+    // Auxiliaries of the future and the past ("when will I", "was suspended")
+    'vou vai vais va sera seras fue fueron foi foram stato stata werd werden staat ' +
+    // "Can I get X" is "can I have X" is "can I receive X" (English "get" and "receive" are one row, above)
+    'using via during recevoir recibir receber ricevere krijgen'
   ).split(' '),
 );
