@@ -167,7 +167,7 @@ export const directionWords: ReadonlyArray<readonly [string, '+' | '-', RegExp]>
   ['rank', '+', /^(first|erste|ersten|erster|erstes|premier|premiere|primer|primera|primero)$/],
   ['sequence', '-', /^(previous|vorig|precedent|anterior)/],
   ['sequence', '+', /^(next|nachst|prochain|proxim|siguient)/],
-  ['age', '-', /^(oldest|altest)$/],
+  ['age', '-', /^(oldest|earliest|altest)$/],
   ['age', '+', /^(newest|latest|neuest)$/],
   ['ledger', '-', /^(debit|lastschrift)/],
   ['ledger', '+', /^(credit|gutschrift)/],
@@ -175,6 +175,8 @@ export const directionWords: ReadonlyArray<readonly [string, '+' | '-', RegExp]>
   ['decision', '+', /^(accept|akzept|annehm|acept)/],
   ['price', '-', /^(cheap|cheapest|billig|gunstig|barato)/],
   ['price', '+', /^(expensive|teuer|cher|chere|caro)$/],
+  ['threshold', '-', /^(under|below|beneath|unter|unterhalb|dessous|debajo|sotto|onder|abaixo)$/],
+  ['threshold', '+', /^(over|above|exceeding|oberhalb|dessus|encima|sopra|boven|acima)$/],
   ['way', '-', /^(inbound|incoming|eingehend|entrant)/],
   ['way', '+', /^(outbound|outgoing|ausgehend|sortant)/],
 ];

@@ -75,7 +75,35 @@ function isArgument(key: string): boolean {
  * between the moved pair, and pass. Past `maxRoleTokens` words the arguments must come in the
  * same order. Work is bounded by maxRoleTokens², whatever the prompts' length.
  */
+/** Arithmetic operators, symbols and words, as one symbol each: "3 + 5 * 2" is not "3 * 5 + 2". */
+const operatorOf: Readonly<Record<string, string>> = Object.fromEntries(
+  [
+    ['+ plus', '+'],
+    ['- minus moins menos meno', '-'],
+    ['* × times multiplied multiplie multiplicado moltiplicato mal keer', '*'],
+    ['/ ÷ divided divide dividido diviso gedeeld geteilt', '/'],
+    ['^ power', '^'],
+  ].flatMap(([words, symbol]) => words!.split(' ').map((word) => [word, symbol!])),
+);
+
+/**
+ * The operators between two operands (numbers or one-letter variables), in order: "two-factor"
+ * and "Disney plus" hold none. "times" is keyed "time" (plural dropped), "x" between numbers multiplies.
+ */
+function operators(keys: readonly string[]): string {
+  const operand = (key: string | undefined) => key !== undefined && (/^\p{N}/u.test(key) || /^\p{L}$/u.test(key));
+  let out = '';
+  for (let index = 1; index < keys.length - 1; index++) {
+    const key = keys[index]!;
+    const symbol = operatorOf[key] ?? (key === 'time' || key === 'x' ? '*' : undefined);
+    if (symbol && operand(keys[index - 1]) && operand(keys[index + 1])) out += symbol;
+  }
+  return out;
+}
+
 export function rolesAgree(a: Roles, b: Roles): boolean {
+  // The same operations in the same order, or none: the arguments' order is checked below.
+  if (operators(a.keys) !== operators(b.keys)) return false;
   if (a.truncated || b.truncated) {
     const left = a.keys.filter(isArgument);
     const right = b.keys.filter(isArgument);

@@ -131,7 +131,8 @@ export class SemanticCache {
   async lookup(request: ChatRequest, tenant: string, alias: string, threshold: number, signal?: AbortSignal): Promise<SemanticHit | undefined> {
     await this.load();
     const prompt = describePrompt(request, tenant, alias);
-    if (!prompt || !this.known.get(prompt.scope)?.labels.size) return undefined;
+    // A shared index also holds other processes' entries: searched even where this one stored none.
+    if (!prompt || (!this.options.indexes.capabilities.shared && !this.known.get(prompt.scope)?.labels.size)) return undefined;
     const [vector] = await this.options.embedder.embed([embeddingText(prompt.text)], signal);
     const state = await this.use(prompt.scope, tenant, alias);
     try {
@@ -168,7 +169,7 @@ export class SemanticCache {
     const [vector] = await this.options.embedder.embed([embeddingText(prompt.text)], signal);
     const state = await this.use(prompt.scope, tenant, alias);
     try {
-      const label = (await this.sameQuestion(state, prompt, vector!)) ?? this.nextLabel++;
+      const label = (await this.sameQuestion(state, prompt, vector!)) ?? (this.options.indexes.nextLabel ? await this.options.indexes.nextLabel() : this.nextLabel++);
       const payload: Payload = {
         scope: prompt.scope,
         label,
@@ -203,6 +204,10 @@ export class SemanticCache {
   async invalidate(target: { tenant: string; alias?: string }): Promise<number> {
     await this.load();
     let dropped = 0;
+    // A shared index holds scopes other processes made: those go too.
+    if (this.options.indexes.capabilities.shared)
+      for (const { scope, meta } of await this.options.indexes.list())
+        if (!this.known.has(scope) && meta.tenant !== undefined && meta.alias !== undefined) this.known.set(scope, { tenant: meta.tenant, alias: meta.alias, labels: new Set() });
     for (const [scope, known] of [...this.known]) {
       if (known.tenant !== target.tenant || (target.alias !== undefined && known.alias !== target.alias)) continue;
       dropped += known.labels.size;
@@ -283,9 +288,9 @@ export class SemanticCache {
       opening = this.options.indexes
         .open(scope, { tenant, alias, embedder: this.options.embedder.id })
         .then(async (index) => {
-          // Entries forgotten while the scope was closed are still in its index.
+          // Entries forgotten while the scope was closed are still in its index (a shared one's others are other processes' entries).
           const live = this.known.get(scope)?.labels;
-          if (live) for (const label of index.labels()) if (!live.has(label)) await index.remove(label);
+          if (live && !this.options.indexes.capabilities.shared) for (const label of index.labels()) if (!live.has(label)) await index.remove(label);
           const state: ScopeState = { index, signatures: new Map() };
           this.scopes.set(scope, state);
           return state;
@@ -364,7 +369,7 @@ export class SemanticCache {
     await this.options.payloads.delete(key(scope, label));
     const known = this.known.get(scope);
     // An empty scope is three files for nothing.
-    if (known?.labels.size === 0 && !this.pins.has(scope) && !this.opening.has(scope)) await this.deleteScope(scope);
+    if (known?.labels.size === 0 && !this.options.indexes.capabilities.shared && !this.pins.has(scope) && !this.opening.has(scope)) await this.deleteScope(scope);
   }
 }
 
