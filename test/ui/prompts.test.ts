@@ -59,6 +59,19 @@ async function production(name: string, tenant?: string): Promise<number | undef
   return (response.json() as { labels: Record<string, { version: number }> }).labels.production?.version;
 }
 
+/** The WCAG contrast ratio of two CSS colours (`rgb(r, g, b)`). */
+function contrast(foreground: string, background: string): number {
+  const luminance = (color: string) => {
+    const [r, g, b] = (color.match(/[\d.]+/g) ?? []).slice(0, 3).map((part) => {
+      const channel = Number(part) / 255;
+      return channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  };
+  const [light, dark] = [luminance(foreground), luminance(background)].sort((x, y) => y - x);
+  return (light! + 0.05) / (dark! + 0.05);
+}
+
 async function login(token: string, path: string, heading: string | RegExp): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
@@ -84,10 +97,26 @@ test('the admin moves production to v2 from the page, sees the diff, and rolls b
 
   // The diff, v1 → v2 by default: the old system message removed, the new one added, the user message kept.
   const diff = page.getByTestId('prompt-diff');
+  await diff.locator('del').first().waitFor();
   assert.equal(await diff.locator('del').count(), 2, 'the old system line and description');
   assert.match((await diff.locator('ins').allTextContents()).join('\n'), /\+ Be brief and \{\{tone\}\}\. Offer a refund when the parcel is late\./);
   assert.match((await diff.locator('del').allTextContents()).join('\n'), /− You answer support tickets in a \{\{tone\}\} tone\./);
   assert.match((await diff.textContent()) ?? '', /Customer \{\{customer\}\} writes/);
+
+  // Added and removed lines keep a 4.5:1 contrast in both themes (they are marked by a sign too).
+  for (const theme of ['light', 'dark']) {
+    if (theme === 'dark') await page.getByRole('button', { name: 'Dark theme' }).click();
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme ?? 'light'), theme);
+    for (const selector of ['ins.diff-add', 'del.diff-del']) {
+      const colours = await diff
+        .locator(selector)
+        .first()
+        .evaluate((element) => [getComputedStyle(element).color, getComputedStyle(element).backgroundColor]);
+      const ratio = contrast(colours[0]!, colours[1]!);
+      assert.ok(ratio >= 4.5, `${selector} in the ${theme} theme: contrast ${ratio.toFixed(2)}`);
+    }
+  }
+  await page.getByRole('button', { name: 'Dark theme' }).click();
 
   // Move production to v2 (a protected label: the admin session may).
   const move = page.getByRole('form', { name: 'Move a label' });

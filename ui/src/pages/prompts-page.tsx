@@ -1,11 +1,13 @@
-import { diffLines } from 'diff';
-import { type FormEvent, useMemo, useState } from 'react';
+import { type FormEvent, lazy, Suspense, useState } from 'react';
 import type { WirePromptAuditEntry, WirePromptSummary, WirePromptVersion } from '../../../src/wire/prompts';
 import { api, type List, query } from '../api';
 import { ErrorMessage, Loading, Notice, Time } from '../components/feedback';
 import { Link, navigate } from '../router';
 import { useSignedIn } from '../session';
 import { useApi } from '../use-api';
+
+// The diff library is loaded with the first diff shown, not with the dashboard.
+const VersionDiff = lazy(() => import('./prompt-diff'));
 
 /** GET /v1/prompts/:name */
 interface PromptDetail {
@@ -122,56 +124,6 @@ export function PromptsPage() {
         )
       ) : null}
     </>
-  );
-}
-
-/** A version as text, one fact a line, so a diff shows what changed in the messages, model, parameters and variables. */
-export function versionText(version: WirePromptVersion): string {
-  const lines: string[] = [];
-  lines.push(`model: ${version.model ?? '(the request’s)'}`);
-  lines.push(`parameters: ${JSON.stringify(version.parameters)}`);
-  if (version.description) lines.push(`description: ${version.description}`);
-  for (const [name, spec] of Object.entries(version.variables)) lines.push(`variable ${name}: ${JSON.stringify(spec)}`);
-  for (const message of version.messages) {
-    lines.push(`[${message.role}]`);
-    lines.push(...message.content.split('\n'));
-  }
-  if (version.response_schema) lines.push(...`response_schema: ${JSON.stringify(version.response_schema, null, 2)}`.split('\n'));
-  return `${lines.join('\n')}\n`;
-}
-
-function VersionDiff({ from, to }: { from: WirePromptVersion; to: WirePromptVersion }) {
-  const parts = useMemo(() => diffLines(versionText(from), versionText(to)), [from, to]);
-  const changed = parts.some((part) => part.added || part.removed);
-  return (
-    <figure className="diff-figure">
-      <figcaption>
-        v{from.version} → v{to.version}: {changed ? 'lines removed are marked −, lines added +' : 'no difference'}
-      </figcaption>
-      <pre className="diff" data-testid="prompt-diff">
-        {parts.flatMap((part, index) =>
-          part.value
-            .replace(/\n$/, '')
-            .split('\n')
-            .map((line, lineIndex) => {
-              const key = `${index}-${lineIndex}`;
-              if (part.added)
-                return (
-                  <ins key={key} className="diff-line diff-add">
-                    {`+ ${line}`}
-                  </ins>
-                );
-              if (part.removed)
-                return (
-                  <del key={key} className="diff-line diff-del">
-                    {`− ${line}`}
-                  </del>
-                );
-              return <span key={key} className="diff-line">{`  ${line}`}</span>;
-            }),
-        )}
-      </pre>
-    </figure>
   );
 }
 
@@ -383,7 +335,11 @@ export function PromptDetailPage({ name }: { name: string }) {
                 </select>
               </label>
             </div>
-            {from && to ? <VersionDiff from={from} to={to} /> : null}
+            {from && to ? (
+              <Suspense fallback={<Loading label="Loading the diff…" />}>
+                <VersionDiff from={from} to={to} />
+              </Suspense>
+            ) : null}
           </section>
 
           <section className="panel" aria-labelledby="audit-heading">
