@@ -6,6 +6,7 @@ import { conversation } from './conversation.js';
 import type { LabelledRequest } from './entry.js';
 import { extraction } from './extraction.js';
 import { language } from './language.js';
+import { formatting, retrievedContext, riskEveryday, schemaExtraction, shortCode, shortHard, toolCalls } from './look-alikes.js';
 import { maths } from './maths.js';
 import { data, planning, prose, writing } from './planning-and-writing.js';
 import { product } from './product.js';
@@ -35,6 +36,13 @@ export function labelledRequests(): LabelledRequest[] {
     ...planning,
     ...data,
     ...prose,
+    ...toolCalls,
+    ...schemaExtraction,
+    ...retrievedContext,
+    ...riskEveryday,
+    ...formatting,
+    ...shortCode,
+    ...shortHard,
   ];
   return unique.flatMap((entry) => Array.from({ length: 1 + (entry.repeat ?? 0) }, () => entry));
 }

@@ -96,7 +96,13 @@ export const mathCues: readonly Cue[] = [
     word('maximi[sz]\\w*|minimi[sz]\\w*|maximier\\w*|minimier\\w*|maximal\\w* fläche|maximiser|minimiser|maximizar|minimizar|optimum|optimal (?:dimensions|value)'),
   ),
   pattern('rates', 1, word('km/h|m/s²?|mph|velocity|acceleration|beschleunigung|vitesse|velocidad|aceleración|proportional|proportionnel\\w*|proporcional')),
-  pattern('proof', 2, word('prove|proof|show that|beweis\\w*|zeige,? dass|démontre[rz]?|démonstration|prouve[rz]?|demuestra\\w*|demostra\\w*|demostración|prueba que')),
+  pattern(
+    'proof',
+    2,
+    word(
+      'prove|proof|show that|beweis\\w*|zeige,? dass|démontre[rz]?|démonstration|prouve[rz]?|demuestra\\w*|demostra\\w*|demostración|prueba que|dimostra\\w*|bewijs\\w*|toon aan dat|prova que|provar que|demonstr[ae] que|udowodni\\w*|dowód|dowodu',
+    ),
+  ),
   pattern(
     'calculus',
     2,
@@ -219,21 +225,21 @@ export const riskCues: readonly Cue[] = [
     'health',
     2,
     word(
-      'symptoms?|diagnos\\w*|dosage|dose|doses|overdos\\w*|side[- ]effects?|medication\\w*|medicine|prescri\\w*|antibiotic\\w*|ibuprofen|paracetamol|acetaminophen|insulin|blood pressure|chest pain|pregnan\\w*|breastfeed\\w*|allerg\\w*|rash|fever|infection|vaccin\\w*|chemotherapy|tumou?r|cancer|diabet\\w*|depress\\w*|anxiety|seizure|stroke|heart attack|pain in|hurts?|bleeding|symptom\\w*|nebenwirkung\\w*|medikament\\w*|dosierung|schmerz\\w*|fieber|schwanger\\w*|arzneimittel|blutdruck|symptôm\\w*|médicament\\w*|posologie|douleur\\w*|fièvre|enceinte|grossesse|effets? secondaires?|ordonnance|síntomas?|medicamento\\w*|dosis|dolor\\w*|fiebre|embarazad\\w*|efectos? secundarios?|sintom\\w*|farmac\\w*|dolore|febbre|incinta|effetti collaterali|bijwerking\\w*|medicijn\\w*|koorts|zwanger\\w*|pijn|remédio|febre|grávida|efeitos? colaterais|dor no|dor de',
+      'symptoms?|diagnos\\w*|dosage|dose|doses|overdos\\w*|side[- ]effects?|medication\\w*|medicine|prescri\\w*|antibiotic\\w*|ibuprofen|paracetamol|acetaminophen|insulin|blood pressure|chest pain|pregnan\\w*|breastfeed\\w*|allerg\\w*|rash|fever|infection|vaccin\\w*|chemotherapy|tumou?r|cancer|diabet\\w*|depress\\w*|anxiety|seizure|stroke|heart attack|pain in|hurts?|bleeding|symptom\\w*|nebenwirkung\\w*|medikament\\w*|dosierung|schmerz\\w*|fieber|schwanger\\w*|arzneimittel|blutdruck|symptôm\\w*|médicament\\w*|posologie|douleur\\w*|fièvre|enceinte|grossesse|effets? secondaires?|ordonnance|síntomas?|medicamento\\w*|dosis|dolor\\w*|fiebre|embarazad\\w*|efectos? secundarios?|sintom\\w*|farmac\\w*|dolore|febbre|incinta|effetti collaterali|bijwerking\\w*|medicijn\\w*|koorts|zwanger\\w*|pijn|remédio|febre|grávida|efeitos? colaterais|dor no|dor de|chest tightness|short(?:ness)? of breath|blood sugar|glucose|glicemia|glucemia|glykämie|blutzucker|pill|pille|pilule|pillola|píldora|pílula|anticoncep\\w*|contracepti\\w*|verhütung\\w*|swallowed|verschluckt|avalé|tragado|ingoiato|ingerido|lek\\w*|lekarz\\w*|ból\\w*|ciąż\\w*|gorączk\\w*|\\p{L}+(?:azol|azole|mycin|micin|cillin|pril|sartan|olol|statin|prazol|prazole|oxetin|oxetine|azepam|tidin|tidine|dronat|dronate|kraut)',
     ),
   ),
   pattern(
     'legal',
     2,
     word(
-      'lawsuit|sue|suing|sued|court|lawyer|landlord|tenants?|mieter\\w*|vermieter\\w*|kaution|locataire|inquilino|arrendador|fianza|affittuari\\w*|huurder|verhuurder|senhorio|attorney|legally|liab(?:le|ility)|contract\\w*|clauses?|terms of service|gdpr|dsgvo|rgpd|copyright|trademark|patent|eviction|evict\\w*|dismiss(?:al|ed)|fired|wrongful|notice period|tenancy|lease agreement|custody|divorce|inheritance|will and testament|probate|visa|immigration|non-compete|nda|defamation|klage\\w*|gericht\\w*|anwalt|rechtlich\\w*|kündigung\\w*|kündigungsfrist|arbeitsvertrag|mietvertrag|urheberrecht|erbe|erbschaft|scheidung|tribunal|avocat|juridiquement|licenciement|bail|préavis|droit d.auteur|héritage|divorce|demanda\\w*|abogad\\w*|despido|arrendamiento|herencia|divorcio|avvocat\\w*|licenziament\\w*|contratto|causa legale|advocaat|ontslag|huurcontract|rechter|advogad\\w*|processo judicial|demissão|contrato de',
+      'lawsuit|sue|suing|sued|court|lawyer|landlord|tenants?|mieter\\w*|vermieter\\w*|kaution|locataire|inquilino|arrendador|fianza|affittuari\\w*|huurder|verhuurder|huisbaas|senhorio|bailleur|propriétaire|caution|dépôt de garantie|casero|padrone di casa|attorney|legally|liab(?:le|ility)|contract\\w*|clauses?|terms of service|gdpr|dsgvo|rgpd|copyright|trademark|patent|eviction|evict\\w*|dismiss(?:al|ed)|fired|wrongful|notice period|tenancy|lease agreement|custody|divorce|inheritance|will and testament|probate|visa|immigration|non-compete|nda|defamation|klage\\w*|gericht\\w*|anwalt|rechtlich\\w*|kündigung\\w*|kündigungsfrist|arbeitsvertrag|mietvertrag|urheberrecht|erbe|erbschaft|scheidung|tribunal|avocat|juridiquement|licenciement|bail|préavis|droit d.auteur|héritage|divorce|demanda\\w*|abogad\\w*|despido|arrendamiento|herencia|divorcio|avvocat\\w*|licenziament\\w*|contratto|causa legale|advocaat|ontslag|huurcontract|rechter|advogad\\w*|processo judicial|demissão|contrato de',
     ),
   ),
   pattern(
     'finance',
     2,
     word(
-      'invest\\w*|portfolio|stocks?|shares|etfs?|index funds?|bonds|crypto\\w*|bitcoin|retirement|pension\\w*|401\\(?k\\)?|ira|roth|tax(?:es|ed|able|ation)?|deduct\\w*|capital gains|mortgage|refinanc\\w*|debt|bankrupt\\w*|insolven\\w*|credit score|savings|inflation|dividend\\w*|vat|steuer\\w*|rente|altersvorsorge|aktien|anlage\\w*|geldanlage|schulden|impôts?|fiscal\\w*|retraite|placement|épargne|actions|dette|impuestos?|jubilación|inversi\\w*|ahorro\\w*|deuda|tasse|pensione|investiment\\w*|risparmi\\w*|belasting\\w*|pensioen|beleggen|hypotheek|impostos?|aposentadoria|investimento\\w*|dívida',
+      'invest\\w*|portfolio|stocks?|shares|etfs?|index funds?|bonds|crypto\\w*|bitcoin|retirement|pension\\w*|401\\(?k\\)?|ira|roth|tax(?:es|ed|able|ation)?|deduct\\w*|capital gains|mortgage|refinanc\\w*|debt|bankrupt\\w*|insolven\\w*|credit score|savings|inflation|dividend\\w*|vat|steuer\\w*|rente|altersvorsorge|aktien|anlage\\w*|geldanlage|schulden|impôts?|fiscal\\w*|retraite|placement|épargne|actions|dette|impuestos?|jubilación|inversi\\w*|ahorro\\w*|deuda|tasse|pensione|investiment\\w*|risparmi\\w*|belasting\\w*|pensioen|beleggen|hypotheek|impostos?|aposentadoria|investimento\\w*|dívida|podat\\w*|ulg[aęi]\\w*|emerytur\\w*|kredyt\\w*|hipote\\w*|iva|tva|mwst|ust|autónomo|freelanc\\w*|self-employed|selbstständig\\w*|zzp|auto-entrepreneur|déclar\\w*|declarar|dichiarazione dei redditi|aangifte',
     ),
   ),
   pattern(
@@ -335,14 +341,49 @@ function enumeratedAsks(text: string): number {
 }
 
 /**
- * The part of a message that says what to do, without the material it is about: text before
- * the first blank line, `:` line end or code fence ("Summarise this email:\n\n<email>").
- * A message without such a break is all instruction.
+ * The part of a message that says what to do, without the material it is about. A message is
+ * cut into blocks at blank lines, `:` line ends and code fences; with more than one block the
+ * ask sits at one end — before the material ("Summarise this email:\n\n<email>") or after it
+ * (a pasted leaflet, then "How many a day at most?") —, so the ask is the shorter of the first
+ * and last blocks, and both when both are short ("Fix this:\n```…```\nWhy does it fail?").
+ * A message without such a break is all ask. `material` is everything else.
  */
-export function instructionOf(text: string): string {
-  const breakAt = text.search(/\n\s*\n|:\s*\n|```/);
-  return breakAt > 0 ? text.slice(0, breakAt) : text;
+export function splitAsk(text: string): { ask: string; material: string } {
+  const parts = text.split(/(\n\s*\n|:[ \t]*\n|```)/);
+  const blocks: string[] = [];
+  for (let index = 0; index < parts.length; index += 2) {
+    const part = parts[index]!;
+    // A list right after "…these requirements:" (no blank line between) is part of the ask.
+    if (blocks.length > 0 && /^:[ \t]*\n$/.test(parts[index - 1] ?? '') && requirementList.test(part)) blocks[blocks.length - 1] += `:\n${part}`;
+    else if (part.trim() !== '') blocks.push(part);
+  }
+  if (blocks.length < 2) return { ask: blocks[0] ?? text, material: '' };
+  const first = blocks[0]!;
+  const last = blocks[blocks.length - 1]!;
+  const [firstWords, lastWords] = [wordCount(first), wordCount(last)];
+  const middle = blocks.slice(1, -1).join('\n');
+  if (firstWords <= shortAsk && lastWords <= shortAsk && blocks.length > 2) return { ask: `${first}\n${last}`, material: middle };
+  return firstWords <= lastWords ? { ask: first, material: `${middle}\n${last}` } : { ask: last, material: `${first}\n${middle}` };
 }
+
+/** Every line a list item: `- under 200 words`, `2) no jargon`. */
+const requirementList = /^(?:[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]+[^\n]*(?:\n|$))+$/;
+
+/** Words at or under which both ends of a message count as the ask. */
+const shortAsk = 40;
+
+/** The ask of a message (see splitAsk). */
+export function instructionOf(text: string): string {
+  return splitAsk(text).ask;
+}
+
+/**
+ * The writer speaks of their own situation ("my landlord", "I take", "mein Vater", "mon fils",
+ * "mi madre", "ik heb"): with a risk domain, a judgement about a person rather than a lookup.
+ */
+export const personalSituation: RegExp = word(
+  "i|i'm|i've|i am|my|me|we|our|ich|mein\\w*|mir|mich|wir|unser\\w*|je|j'ai|j’ai|mon|mes|moi|nous|notre|nos|yo|mi|mis|tengo|me|nosotros|nuestr\\w*|io|mio|mia|miei|mie|ho|ik|mijn|ons|onze|eu|meu|minha|meus|minhas|tenho|mój|moja|moje|mam|jag|mitt|mina|vår\\w*|puedo|posso|soy|estoy|sono|sou|estou|suis|mogę|jestem|byłem|byłam",
+);
 
 /** Whitespace-separated words. */
 export function wordCount(text: string): number {

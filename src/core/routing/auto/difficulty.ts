@@ -34,7 +34,8 @@ export function difficulty(features: RouteFeatures): Difficulty {
   cues('code', features.codeCues);
   cues('maths', features.mathCues);
   cues('reasoning', features.reasoningCues);
-  cues('risk', features.riskCues);
+  // The risk domain of the ask: a pasted leaflet's health words do not make "how do I store it?" a judgement.
+  cues('risk', features.askRiskCues);
   if (features.constraints >= 3) signals.push({ label: `${features.constraints} stacked requirements`, points: features.constraints >= 5 ? 2 : 1 });
   if (features.instructionWords >= 45) signals.push({ label: `long instructions (${features.instructionWords} words)`, points: features.instructionWords >= 90 ? 2 : 1 });
   if (features.numbers >= 4) signals.push({ label: `${features.numbers} numbers to combine`, points: 1 });

@@ -1,5 +1,5 @@
 import type { ChatMessage, ChatRequest } from '../../../wire/chat.js';
-import { codeCues, constraintCount, cuesIn, instructionOf, mathCues, numberCount, reasoningCues, riskCues, simpleTaskCues, wordCount } from './cues.js';
+import { codeCues, constraintCount, cuesIn, mathCues, numberCount, personalSituation, reasoningCues, riskCues, simpleTaskCues, splitAsk, wordCount } from './cues.js';
 import { hashedNgrams } from './hashed-ngrams.js';
 import { schemaComplexity, type SchemaComplexity } from './schema-complexity.js';
 
@@ -41,8 +41,20 @@ export interface RouteFeatures {
    * (route feedback) holds no prompt text.
    */
   ngrams: number[];
-  /** Words of the instruction (the task without pasted material: see instructionOf). */
+  /** Words of the instruction (the ask, without pasted material: see splitAsk). */
   instructionWords: number;
+  /** Words of the material pasted before or after the ask (a document, notes, a table). */
+  materialWords: number;
+  /** Code, maths, reasoning and risk cues of the ask alone (those of the task minus these were in the material). */
+  askCues: number;
+  /** Question marks in the ask: several questions at once ask for more. */
+  questions: number;
+  /** Lines of the ask that are list items (`-`, `*`, `1.`): enumerated requirements. */
+  listItems: number;
+  /** The ask speaks of the writer's own situation (first person, in the languages of cues.ts). */
+  personal: boolean;
+  /** Risk-domain cues of the ask alone. */
+  askRiskCues: string[];
   /** Numbers in the instruction: quantities to reason over. */
   numbers: number;
   /** Code earlier in the conversation (a follow-up to a debugging session). */
@@ -77,23 +89,36 @@ export function extractFeatures(request: ChatRequest, inputs: FeatureInputs): Ro
     if (index === lastUser || (message.role !== 'user' && message.role !== 'assistant')) continue;
     codeInHistory = /```/.test(textOf(message));
   }
-  const instruction = instructionOf(task);
+  const { ask: instruction, material } = splitAsk(task);
   let systemWords = 0;
   for (const message of messages) if (message.role === 'system' || message.role === 'developer') systemWords += wordCount(boundedView(textOf(message)));
+  // Without pasted material the ask is the task: its cues are the task's, not read twice.
+  const found = { code: cuesIn(codeCues, task), maths: cuesIn(mathCues, task), reasoning: cuesIn(reasoningCues, task), risk: cuesIn(riskCues, task) };
+  const inAsk =
+    material === ''
+      ? found
+      : { code: cuesIn(codeCues, instruction), maths: cuesIn(mathCues, instruction), reasoning: cuesIn(reasoningCues, instruction), risk: cuesIn(riskCues, instruction) };
   const format = request.response_format;
   const toolChoice = request.tool_choice;
   return {
     promptTokens: inputs.promptTokens,
     turns,
-    codeCues: cuesIn(codeCues, task),
-    mathCues: cuesIn(mathCues, task),
-    reasoningCues: cuesIn(reasoningCues, task),
-    riskCues: cuesIn(riskCues, task),
+    codeCues: found.code,
+    mathCues: found.maths,
+    reasoningCues: found.reasoning,
+    riskCues: found.risk,
     simpleTaskCues: cuesIn(simpleTaskCues, instruction),
     systemWords,
-    constraints: constraintCount(task),
-    ngrams: hashedNgrams(task),
+    // Requirements of the ask: a pasted contract's "must" and "never" bind its parties, not the answer.
+    constraints: constraintCount(instruction),
+    ngrams: hashedNgrams(instruction),
     instructionWords: wordCount(instruction),
+    materialWords: wordCount(material),
+    askCues: inAsk.code.length + inAsk.maths.length + inAsk.reasoning.length + inAsk.risk.length,
+    questions: (instruction.match(/[?？]/g) ?? []).length,
+    listItems: (instruction.match(/^[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]+\S/gm) ?? []).length,
+    personal: personalSituation.test(instruction),
+    askRiskCues: inAsk.risk,
     numbers: numberCount(instruction),
     codeInHistory,
     schema: format?.type === 'json_schema' ? schemaComplexity(format.json_schema.schema ?? {}) : undefined,

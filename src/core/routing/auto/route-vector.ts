@@ -21,7 +21,8 @@ export function routeVector(features: RouteFeatures): RouteVector {
     ['code', features.codeCues],
     ['maths', features.mathCues],
     ['reasoning', features.reasoningCues],
-    ['risk', features.riskCues],
+    // The risk domain of the ask, not of what was pasted (a leaflet, a lease): see below.
+    ['risk', features.askRiskCues],
     ['simple task', features.simpleTaskCues],
   ] as const) {
     for (const name of names) set(`${category}: ${name}`, 1);
@@ -40,6 +41,20 @@ export function routeVector(features: RouteFeatures): RouteVector {
   set('tools', features.toolChoice === 'none' ? 0 : Math.log1p(features.tools) / 2);
   set('user turns', Math.log1p(Math.max(0, features.turns - 1)) / 2);
   set('prompt length', (Math.log1p(features.promptTokens) - Math.log1p(300)) / 3);
+  // Structure that reads the same in every language, each scaled by length so a long text
+  // does not collect cues by size alone.
+  const taskCues = features.codeCues.length + features.mathCues.length + features.reasoningCues.length + features.riskCues.length;
+  set('pasted material', Math.log1p(features.materialWords) / 6);
+  set('risk domain only in pasted material', features.riskCues.filter((name) => !features.askRiskCues.includes(name)).length / 2);
+  set('cues only in pasted material', Math.min(Math.max(0, taskCues - features.askCues), 4) / 4);
+  set('cues per word of the ask', Math.min(1, features.askCues / Math.sqrt(features.instructionWords + 4)));
+  set('questions asked', Math.min(features.questions, 4) / 4);
+  set('listed items', Math.min(features.listItems, 8) / 8);
+  set('personal situation', features.personal ? 1 : 0);
+  set('personal situation in a risk domain', features.personal && features.askRiskCues.length > 0 ? 1 : 0);
+  set('tools for a short ask', features.tools > 0 && features.toolChoice !== 'none' && features.instructionWords <= 25 ? 1 : 0);
+  // The whole user message is the document the app's schema is filled from (no ask of its own).
+  set('schema for pasted text', features.schema && features.systemWords > 0 && features.materialWords === 0 && features.questions === 0 ? 1 : 0);
   set('difficulty score', Math.min(difficulty(features).score, 6) / 3);
   return { named, ngrams: features.ngrams };
 }
