@@ -2,6 +2,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { GatewayMetrics } from '../core/ports/gateway-metrics.js';
 
 const breakerValue = { closed: 0, 'half-open': 1, open: 2 } as const;
+/** Label sets whose children are kept (see callSeriesOf). */
+const maxSeries = 10_000;
 
 /** Prometheus figures for /metrics, in a registry of their own (one per app instance). */
 export class PrometheusMetrics implements GatewayMetrics {
@@ -19,6 +21,9 @@ export class PrometheusMetrics implements GatewayMetrics {
   readonly httpErrors: Counter<'code'>;
   private readonly ledgerDrops: Counter;
   private readonly cacheErrors: Counter<'operation'>;
+
+  private readonly callSeries = new Map<string, { requests: Counter.Internal; latency: Histogram.Internal<'alias' | 'deployment' | 'status'> }>();
+  private readonly deploymentSeries = new Map<string, { inputTokens: Counter.Internal; outputTokens: Counter.Internal; cost: Counter.Internal }>();
 
   readonly queueDepth: Gauge<'state'>;
   /** Where /metrics reads the queue depth from (set by the composition root). */
@@ -84,18 +89,51 @@ export class PrometheusMetrics implements GatewayMetrics {
   }
 
   observeCall(labels: { alias: string; deployment: string; status: number; cache: string }, latencySeconds: number, overheadSeconds: number): void {
-    this.requests.inc({ alias: labels.alias, deployment: labels.deployment, status: labels.status, cache: labels.cache });
-    this.latency.observe({ alias: labels.alias, deployment: labels.deployment, status: labels.status }, latencySeconds);
+    const series = this.callSeriesOf(labels.alias, labels.deployment, labels.status, labels.cache);
+    series.requests.inc();
+    series.latency.observe(latencySeconds);
     this.overhead.observe(overheadSeconds);
   }
 
   addTokens(labels: { alias: string; deployment: string }, input: number, output: number): void {
-    if (input) this.tokens.inc({ ...labels, direction: 'input' }, input);
-    if (output) this.tokens.inc({ ...labels, direction: 'output' }, output);
+    const series = this.deploymentSeriesOf(labels.alias, labels.deployment);
+    if (input) series.inputTokens.inc(input);
+    if (output) series.outputTokens.inc(output);
   }
 
   addCost(labels: { alias: string; deployment: string }, usd: number): void {
-    this.cost.inc(labels, usd);
+    this.deploymentSeriesOf(labels.alias, labels.deployment).cost.inc(usd);
+  }
+
+  /**
+   * The labelled children of a call's series, looked up once per label set: prom-client hashes
+   * the label object on every inc/observe (sorting its keys), which cost more per request than
+   * the gateway's routing. Bounded: past `maxSeries` label sets the memo starts over.
+   */
+  private callSeriesOf(alias: string, deployment: string, status: number, cache: string) {
+    const key = `${alias}\u0000${deployment}\u0000${status}\u0000${cache}`;
+    let series = this.callSeries.get(key);
+    if (!series) {
+      if (this.callSeries.size >= maxSeries) this.callSeries.clear();
+      series = { requests: this.requests.labels({ alias, deployment, status, cache }), latency: this.latency.labels({ alias, deployment, status }) };
+      this.callSeries.set(key, series);
+    }
+    return series;
+  }
+
+  private deploymentSeriesOf(alias: string, deployment: string) {
+    const key = `${alias}\u0000${deployment}`;
+    let series = this.deploymentSeries.get(key);
+    if (!series) {
+      if (this.deploymentSeries.size >= maxSeries) this.deploymentSeries.clear();
+      series = {
+        inputTokens: this.tokens.labels({ alias, deployment, direction: 'input' }),
+        outputTokens: this.tokens.labels({ alias, deployment, direction: 'output' }),
+        cost: this.cost.labels({ alias, deployment }),
+      };
+      this.deploymentSeries.set(key, series);
+    }
+    return series;
   }
 
   countCacheHit(alias: string, kind: 'exact' | 'semantic' = 'exact'): void {
