@@ -150,7 +150,7 @@ test('the admin moves production to v2 from the page, sees the diff, and rolls b
   await page.context().close();
 });
 
-test("a key session lists its tenant's prompts, cannot open another tenant's, and cannot move a protected label", async () => {
+test("a key session lists its tenant's prompts, cannot open another tenant's, and cannot move a protected label; the admin moves a label in one tenant's scope", async () => {
   const alpha = await app.key({ name: 'alpha-app', tenant: 'alpha' });
   await app.key({ name: 'beta-app', tenant: 'beta' });
   await push(adminToken, 'alpha-secret-prompt', { ...version1, tenant: 'alpha', labels: ['production'] });
@@ -186,4 +186,26 @@ test("a key session lists its tenant's prompts, cannot open another tenant's, an
   await page.getByRole('alert').filter({ hasText: 'PROMPT_LABEL_PROTECTED' }).waitFor();
   assert.equal(await production('alpha-secret-prompt', 'alpha'), 1);
   await page.context().close();
+
+  // The admin reads one tenant's prompts, and a label moved there lands in that tenant's scope.
+  const admin = await login(adminToken, '/prompts', 'Prompts');
+  await admin.getByRole('combobox', { name: /^Scope/ }).selectOption('tenant');
+  await admin.getByRole('textbox', { name: 'Tenant' }).fill('beta');
+  await admin.getByRole('button', { name: 'Show' }).click();
+  await admin.getByTestId('prompts').getByRole('link', { name: 'beta-only' }).click();
+  await admin.getByRole('heading', { level: 1, name: 'Prompt beta-only' }).waitFor();
+  assert.equal(new URL(admin.url()).search, '?tenant=beta');
+  assert.equal(await admin.getByTestId('prompt-scope').textContent(), 'tenant:beta');
+  const move = admin.getByRole('form', { name: 'Move a label' });
+  await move.getByLabel('Label').fill('staging');
+  await move.getByRole('combobox', { name: /^To version/ }).selectOption('2');
+  await move.getByRole('button', { name: 'Move label' }).click();
+  await admin.getByTestId('label-version-staging').getByText('v2').waitFor();
+  const beta = (await app.server.inject({ method: 'GET', url: '/v1/prompts/beta-only?tenant=beta', headers: bearer(adminToken) })).json() as {
+    labels: Record<string, { version: number }>;
+  };
+  assert.equal(beta.labels.staging?.version, 2);
+  const shared = await app.server.inject({ method: 'GET', url: '/v1/prompts/beta-only', headers: bearer(adminToken) });
+  assert.equal(shared.statusCode, 404, 'nothing was written to the shared scope');
+  await admin.context().close();
 });
