@@ -132,6 +132,16 @@ describe('names: lower-case chat, more locales, places named after people', () =
     assert.deepEqual(found('The U.S. Army, see Fig. 3.'), []);
   });
 
+  it("finds names after lower-case titles, before Indian honorifics, in Polish case forms and after a sentence's first word", () => {
+    assert.deepEqual(found('Ik heb met mevrouw Jansen gesproken.'), ['NAME:Jansen']);
+    assert.deepEqual(found('Il sig. Bianchi richiamerà.'), ['NAME:Bianchi']);
+    assert.deepEqual(found('Please ask Sharma ji to call.'), ['NAME:Sharma']);
+    assert.deepEqual(found('Rozmawiałem z Piotrem, potem z Kasi.'), ['NAME:Piotrem', 'NAME:Kasi']);
+    assert.deepEqual(found('Widziałem Annę wczoraj.'), ['NAME:Annę']);
+    assert.deepEqual(found('Spotkanie w Krakowie, potem do Warszawy.'), []);
+    assert.deepEqual(found('Thank you sir, right away.'), []);
+  });
+
   it("stays linear on 1 MB of each new rule's worst shape", () => {
     for (const unit of ['ask a', 'hey anna ', 'a at ', 'x [at] ', ',+1', '1 / ', '0612 ']) {
       const text = unit.repeat(Math.ceil(1_048_576 / unit.length));

@@ -112,6 +112,22 @@ export function detectInitialledNames(text: string): Detection[] {
   return found;
 }
 
+/**
+ * A given name in a Polish case form: "Piotrem", "Piotrowi", "Piotra" (Piotr), "Tomka" (Tomek),
+ * "Kasi" (Kasia), "Annę", "Anną", "Anny" (Anna). The word must hold a Polish ending and its
+ * base form be a known, unambiguous given name.
+ */
+function inflectedGiven(word: string, given: Set<string>, ambiguous: Set<string>): boolean {
+  if (word.length < 4) return false;
+  const bases: string[] = [];
+  if (word.endsWith('owi')) bases.push(word.slice(0, -3), `${word.slice(0, -4)}ek`);
+  if (word.endsWith('em')) bases.push(word.slice(0, -2), `${word.slice(0, -3)}ek`);
+  if (/[au]$/.test(word)) bases.push(word.slice(0, -1), `${word.slice(0, -2)}ek`);
+  if (/[ęąy]$/.test(word)) bases.push(`${word.slice(0, -1)}a`);
+  if (word.endsWith('i')) bases.push(`${word.slice(0, -1)}ia`, `${word.slice(0, -1)}a`);
+  return bases.some((base) => base.length >= 3 && given.has(base) && !ambiguous.has(base));
+}
+
 /** Whether a lone capitalised word is a given name that is also a common word, place or product ("Grace", "Claude", "Paris"). */
 export function isAmbiguousName(word: string): boolean {
   return load().ambiguous.has(word);
@@ -164,10 +180,12 @@ export function detectNamesByList(text: string): Detection[] {
   for (let index = 0; index < tokens.length; index++) {
     const first = tokens[index]!;
     // "Pieter-Jan", "Anne-Sophie": a hyphenated given name counts by its first part.
-    if (!given.has(first.text) && !given.has(first.text.split('-')[0]!)) continue;
+    if (!given.has(first.text) && !given.has(first.text.split('-')[0]!) && !inflectedGiven(first.text, given, ambiguous)) continue;
     // Part of a longer capitalised phrase that does not start with this name ("Santa Maria Novella").
     const previous = tokens[index - 1];
-    if (previous && /^[ \t]+$/.test(text.slice(previous.end, first.start)) && !notFamily.has(previous.text) && !isTitle(previous.text)) continue;
+    // A sentence's first word is capitalised whatever it is ("Widziałem Annę", "Yesterday Priya …").
+    const previousStartsSentence = previous !== undefined && /(?:^|[.!?:;\n]["')\]]?)[ \t]*$/.test(text.slice(Math.max(0, previous.start - 3), previous.start));
+    if (previous && !previousStartsSentence && /^[ \t]+$/.test(text.slice(previous.end, first.start)) && !notFamily.has(previous.text) && !isTitle(previous.text)) continue;
     // "St. Louis", "Ste. Marie", "Mt. Vernon": a place named after a saint or a person.
     if (previous && /^(?:St|Ste|Mt|Ft|Sto|Sta)$/.test(previous.text) && /^\.?[ \t]*$/.test(text.slice(previous.end, first.start))) continue;
     let end = first.end;

@@ -7,7 +7,7 @@ const word = String.raw`\p{Lu}[\p{Ll}'’]*(?:-\p{Lu}?[\p{Ll}'’]+)*`;
 const particle = String.raw`(?:van|von|der|den|de|del|della|di|da|du|la|le|bin|al|ter|dos|das)`;
 const fullName = String.raw`${word}(?:[ \t]+(?:${particle}[ \t]+)*${word}){0,3}`;
 
-const titles = String.raw`(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Herr|Frau|Hr|Mme|Mlle|Sr|Sra|Srta|Shri|Smt|Sri|Dña|Dª|Dott|Dott\.ssa|Sig|Sig\.ra|Sig\.na|Signor|Signora|Avv|Ing|Dhr|Mevr|Mw|Meneer|Mevrouw|Senhor|Senhora|Pan|Pani)\.?|M\.`;
+const titles = String.raw`(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Herr|Herrn|Frau|Hr|Mme|Mlle|Sr|Sra|Srta|Shri|Smt|Sri|Dña|Dª|Dott|Dott\.ssa|Sig|Sig\.ra|Sig\.na|Signor|Signora|Avv|Ing|Dhr|Mevr|Mw|Meneer|Mevrouw|Senhor|Senhora|Pan|Pani)\.?|M\.`;
 const introductions = [
   String.raw`my name is`,
   String.raw`my name's`,
@@ -123,6 +123,16 @@ const closings = [
   .map(caseless)
   .join('|');
 
+// Titles as they are written mid-sentence, in lower case: "met mevrouw Jansen", "de heer Bakker",
+// "an Herrn Becker", "chez madame Roux", "con la señora Gil", "z panią Nowak".
+const lowercaseTitles = String.raw`(?:mevrouw|meneer|de heer|mevr\.|dhr\.|mw\.|frau|herrn?|madame|monsieur|mademoiselle|señora?|doña|signora|signore|senhora?|dona|pani|panią|pana|panem|panu|pan|sig\.(?:ra|na)?|dott\.(?:ssa)?|avv\.|ing\.|prof\.|dr\.|sr\.|sra\.|srta\.)`;
+const afterLowercaseTitle = new RegExp(String.raw`(?<![\p{L}])${lowercaseTitles}[ \t]+(${fullName})`, 'gu');
+// Honorifics after the name, common in Indian English: "Sharma ji", "Ramesh sir", "Priya ma'am", "Ravi bhai".
+// The honorific is found first and the name read in the 48 characters before it: a pattern
+// starting at the name tried every start of "Ab-Ab-Ab-…" across the whole run (quadratic).
+const honorific = /(?<![ \t])[ \t]+(?:ji|sir|madam|ma'am|mam|bhai|bhaiya|didi|garu|saab|sahab)(?![\p{L}])/gu;
+const nameBeforeHonorific = /(?<![\p{L}'’-])(\p{Lu}[\p{Ll}'’]{1,20}(?:-\p{Lu}?[\p{Ll}'’]{1,20})?(?:[ \t]\p{Lu}[\p{Ll}'’]{1,20}(?:-\p{Lu}?[\p{Ll}'’]{1,20})?)?)$/u;
+
 const afterTitle = new RegExp(String.raw`(?<![\p{L}])(?:${titles})[ \t]+(${fullName})`, 'gu');
 // The cue is found case-insensitively, then the name read where it ends, case-sensitively (the
 // \`i\` flag would let \p{Lu} match lower case). One pattern for both, with each cue spelled
@@ -160,8 +170,13 @@ export function detectNamesByRules(text: string): Detection[] {
     const name = trimName(candidate);
     if (name) found.push({ type: 'NAME', start, end: start + name.length });
   };
-  for (const pattern of [afterTitle, signature]) {
+  for (const pattern of [afterTitle, afterLowercaseTitle, signature]) {
     for (const match of text.matchAll(pattern)) add(match[1]!, match.index + match[0].lastIndexOf(match[1]!));
+  }
+  for (const mark of text.matchAll(honorific)) {
+    const windowStart = Math.max(0, mark.index - 48);
+    const match = nameBeforeHonorific.exec(text.slice(windowStart, mark.index));
+    if (match) add(match[1]!, windowStart + match.index);
   }
   for (const cue of text.matchAll(introductionCue)) {
     nameAfterCue.lastIndex = cue.index + cue[0].length;
