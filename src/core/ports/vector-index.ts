@@ -26,6 +26,8 @@ export interface VectorIndexCapabilities {
   persistent: boolean;
   /** Search returns the true nearest neighbours, not an approximation. */
   exact: boolean;
+  /** Other processes add and remove vectors of the same scopes (a database): what this process holds is not all there is. */
+  shared?: boolean;
 }
 
 /**
@@ -51,4 +53,6 @@ export interface VectorIndexStore {
   flush(): Promise<void>;
   /** Flushes, then releases everything. */
   close(): Promise<void>;
+  /** A label no process has handed out yet (shared stores), instead of a per-process counter. */
+  nextLabel?(): Promise<number>;
 }
