@@ -155,7 +155,7 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     ...(shadows.middleware ? { outerMiddleware: [shadows.middleware] } : {}),
   });
   shadows.bind(gateway);
-  const strangler = buildStranglerRoutes({ config, gateway, prompts, metrics: llmopsMetrics, logger });
+  const strangler = buildStranglerRoutes({ config, gateway, prompts, store: store.strangler, metrics: llmopsMetrics, logger });
   const monitors = new DriftMonitors({
     ledger: store.ledger,
     windowMs: config.monitors.windowMinutes * 60_000,
@@ -205,6 +205,7 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
   }, 3_600_000).unref();
 
   return {
+    store.strangler.deleteBefore(Date.now() - config.ledger.retentionDays * 86_400_000).catch(onError);
     config,
     role,
     store,

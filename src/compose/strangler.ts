@@ -3,11 +3,12 @@ import { UndiciJsonPoster } from '../adapters/http/undici-json-poster.js';
 import type { ParsedConfig } from '../config/schema.js';
 import type { Gateway } from '../core/gateway/gateway.js';
 import type { PromptRegistry } from '../core/prompts/prompt-registry.js';
+import type { StranglerStore } from '../core/ports/strangler-store.js';
 import { StranglerRoute } from '../core/strangler/strangler-route.js';
 import type { LlmopsMetrics } from '../telemetry/llmops-metrics.js';
 
-/** The routes of `strangler:`, each with its legacy handler client, counted in the metrics and logged when one rolls back. */
-export function buildStranglerRoutes(parts: { config: ParsedConfig; gateway: Gateway; prompts: PromptRegistry; metrics: LlmopsMetrics; logger: Logger }): {
+/** The routes of `strangler:`, each with its legacy handler client, its ledger and state in the store, counted in the metrics and logged when one rolls back. */
+export function buildStranglerRoutes(parts: { config: ParsedConfig; gateway: Gateway; prompts: PromptRegistry; store: StranglerStore; metrics: LlmopsMetrics; logger: Logger }): {
   routes: ReadonlyMap<string, StranglerRoute>;
   close(): Promise<void>;
 } {
@@ -23,9 +24,11 @@ export function buildStranglerRoutes(parts: { config: ParsedConfig; gateway: Gat
         gateway: parts.gateway,
         prompts: parts.prompts,
         poster,
+        store: parts.store,
+        onState: (route, rolledBack) => parts.metrics.setStranglerRolledBack(route, rolledBack),
         onDecision: (route, decision) => parts.metrics.countStranglerDecision(route, decision.side, decision.reason),
         onRollback: (route, failureRate, requests) => {
-          parts.metrics.setStranglerRolledBack(route, true);
+          parts.metrics.countStranglerRollback(route);
           parts.logger.warn(
             { route, failureRate, requests },
             'strangler route rolled back to its legacy handler: the AI side failed too often; POST /v1/routes/:name/resume once fixed',
@@ -34,5 +37,7 @@ export function buildStranglerRoutes(parts: { config: ParsedConfig; gateway: Gat
       }),
     );
   }
+  // The gauge shows a rollback that outlived a restart (or that another node made) from the start.
+  for (const route of routes.values()) void route.status().catch(() => {});
   return { routes, close: () => poster.close() };
 }

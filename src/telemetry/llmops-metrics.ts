@@ -6,6 +6,7 @@ export class LlmopsMetrics {
   private readonly shadowSamples: Counter<'shadow' | 'outcome'>;
   private readonly stranglerDecisions: Counter<'route' | 'side' | 'reason'>;
   private readonly stranglerRolledBack: Gauge<'route'>;
+  private readonly stranglerRollbacks: Counter<'route'>;
   /** Read at each scrape: the drift monitors' series (set by the composition root). */
   driftSource: (() => Promise<SeriesDrift[]>) | undefined;
 
@@ -42,7 +43,13 @@ export class LlmopsMetrics {
     });
     this.stranglerRolledBack = new Gauge({
       name: 'breakwater_strangler_rolled_back',
-      help: '1 while a strangler route is rolled back to its legacy handler on this node.',
+      help: '1 while a strangler route is rolled back to its legacy handler (the shared state as this node last read it: each request and status read reads it).',
+      labelNames: ['route'],
+      registers,
+    });
+    this.stranglerRollbacks = new Counter({
+      name: 'breakwater_strangler_rollbacks_total',
+      help: 'Automatic rollbacks of a strangler route to its legacy handler, counted on the node whose request crossed the failure threshold.',
       labelNames: ['route'],
       registers,
     });
@@ -54,6 +61,10 @@ export class LlmopsMetrics {
 
   countStranglerDecision(route: string, side: string, reason: string): void {
     this.stranglerDecisions.inc({ route, side, reason });
+  }
+
+  countStranglerRollback(route: string): void {
+    this.stranglerRollbacks.inc({ route });
   }
 
   setStranglerRolledBack(route: string, rolledBack: boolean): void {

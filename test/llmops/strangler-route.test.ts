@@ -96,7 +96,7 @@ describe('strangler routes: a sticky share to the AI side, failed AI answers rep
     const failed = await call('triage', 'ticket 4');
     assert.deepEqual([failed.json().side, failed.json().reason], ['legacy', 'ai-error']);
     const status = (await test.server.inject({ method: 'GET', url: '/v1/routes/triage', headers: bearer(adminToken) })).json();
-    assert.deepEqual([status.rolled_back, status.window], [null, { requests: 5, failures: 2 }], 'below minRequests: not yet');
+    assert.deepEqual([status.rolled_back, status.window.requests, status.window.failures], [null, 5, 2], 'below minRequests: not yet');
 
     // The sixth AI request makes 3 failures in 6: 50%, the threshold.
     const sixth = await call('triage', 'ticket 5');
@@ -115,9 +115,58 @@ describe('strangler routes: a sticky share to the AI side, failed AI answers rep
     assert.match(metrics, /breakwater_strangler_rolled_back\{route="triage"\} 1/);
     assert.match(metrics, /breakwater_strangler_decisions_total\{route="triage",side="legacy",reason="ai-error"\} 2/);
 
+    assert.match(metrics, /breakwater_strangler_rollbacks_total\{route="triage"\} 1/);
+
+    // The ledger: every request (legacy answers too) and the rollback with its reason, newest first.
+    const ledger = (await test.server.inject({ method: 'GET', url: '/v1/routes/triage/decisions', headers: bearer(adminToken) })).json().data as Array<
+      Record<string, unknown> & { prompt: { name: string; version: number } | null }
+    >;
+    assert.deepEqual(
+      ledger.map((row) => [row.event, row.side, row.reason, row.failure]),
+      [
+        ['request', 'legacy', 'rolled-back', null],
+        ['rollback', 'legacy', 'failure-rate', 'GATEWAY_UPSTREAM_ERROR'],
+        ['request', 'legacy', 'ai-error', 'GATEWAY_UPSTREAM_ERROR'],
+        ['request', 'legacy', 'ai-error', 'GATEWAY_UPSTREAM_ERROR'],
+        ['request', 'legacy', 'ai-schema-failure', 'SCHEMA_FAILURE'],
+        ['request', 'ai', 'split', null],
+        ['request', 'ai', 'split', null],
+        ['request', 'ai', 'split', null],
+      ],
+    );
+    const [rolledBackRow, rollbackRow, , , schemaRow, aiRow] = ledger;
+    assert.deepEqual([rollbackRow!.failure_rate, rollbackRow!.window_requests], [0.5, 6]);
+    assert.deepEqual([rolledBackRow!.ai_attempted, rolledBackRow!.legacy_status, rolledBackRow!.prompt], [false, 200, null]);
+    assert.equal(rolledBackRow!.request_id, after.json().id);
+    assert.deepEqual([schemaRow!.ai_attempted, schemaRow!.ai_failed, schemaRow!.legacy_status, schemaRow!.prompt], [true, true, 200, { name: 'triage', version: 1 }]);
+    assert.ok(typeof aiRow!.latency_ms === 'number' && aiRow!.legacy_status === null);
+    // The AI side's model call is in the usage ledger under the route request's id.
+    await test.app.ledgerWriter.flush();
+    const usage = (await test.server.inject({ method: 'GET', url: '/v1/usage/requests?limit=1000', headers: bearer(adminToken) })).json().data as Array<{ request_id: string }>;
+    assert.ok(
+      usage.some((row) => row.request_id === aiRow!.request_id),
+      'the AI call is in the usage ledger with the route request id',
+    );
+
     const refused = await test.server.inject({ method: 'POST', url: '/v1/routes/triage/resume', headers: bearer(key) });
     assert.equal(refused.statusCode, 401);
     assert.equal((await test.server.inject({ method: 'POST', url: '/v1/routes/triage/resume', headers: bearer(adminToken) })).statusCode, 200);
     assert.equal((await call('triage', 'ticket 7')).json().side, 'ai');
+    const resumed = (await test.server.inject({ method: 'GET', url: '/v1/routes/triage/decisions?limit=2', headers: bearer(adminToken) })).json();
+    assert.deepEqual(
+      resumed.data.map((row: { event: string; reason: string; actor: string | null }) => [row.event, row.reason, row.actor]),
+      [
+        ['request', 'split', null],
+        ['resume', 'operator', 'admin'],
+      ],
+    );
+    const older = (await test.server.inject({ method: 'GET', url: `/v1/routes/triage/decisions?limit=2&before=${resumed.next_before}`, headers: bearer(adminToken) })).json();
+    assert.deepEqual(
+      older.data.map((row: { event: string; reason: string }) => [row.event, row.reason]),
+      [
+        ['request', 'rolled-back'],
+        ['rollback', 'failure-rate'],
+      ],
+    );
   });
 });

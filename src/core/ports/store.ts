@@ -4,6 +4,7 @@ import type { JobStore } from './job-store.js';
 import type { PromptStore } from './prompt-store.js';
 import type { PromptRegistryStore } from './prompt-registry.js';
 import type { ShadowStore } from './shadow-store.js';
+import type { StranglerStore } from './strangler-store.js';
 import type { Page } from './page.js';
 import type { RecordStore } from './record-store.js';
 import type { WebhookDeliveryStore } from './webhook-delivery-store.js';
@@ -180,6 +181,8 @@ export interface Store {
   readonly promptRegistry: PromptRegistryStore;
   /** Candidate runs beside primary calls (shadow mode), for the shadow report. */
   readonly shadows: ShadowStore;
+  /** Strangler routes' decision ledger and shared rollback state. */
+  readonly strangler: StranglerStore;
   readonly dispatches: DispatchOutbox;
   /** Routed calls of `auto` aliases and their ratings (route feedback). */
   readonly feedback: FeedbackStore;

@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { BreakwaterError, toBreakwaterError } from '../errors/breakwater-error.js';
 import { SchemaValidator } from '../extraction/schema-validator.js';
 import { parseModelJson } from '../extraction/parse-model-json.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { JsonPoster } from '../ports/json-poster.js';
 import type { VirtualKey } from '../ports/store.js';
+import type { StranglerLedgerRow, StranglerStore } from '../ports/strangler-store.js';
 import type { PromptRegistry } from '../prompts/prompt-registry.js';
 import { promptedChatBody } from '../prompts/prompted-request.js';
 import type { ChatRequest } from '../../wire/chat.js';
@@ -33,6 +34,8 @@ export interface StranglerDecision {
   answer: unknown;
   /** The AI side's failure code, when it failed. */
   failure?: string;
+  /** The route request's id: its strangler ledger row, and the AI call's usage ledger row. */
+  requestId: string;
 }
 
 export interface StranglerRouteOptions {
@@ -41,9 +44,20 @@ export interface StranglerRouteOptions {
   gateway: Gateway;
   prompts: PromptRegistry;
   poster: JsonPoster;
-  onDecision?: (route: string, decision: StranglerDecision) => void;
+  /** The decision ledger and the shared rollback state (every node of a PostgreSQL store reads the same). */
+  store: StranglerStore;
+  onDecision?: (route: string, decision: { side: StranglerSide; reason: StranglerReason }) => void;
+  /** This node rolled the route back (called once per rollback, on the node that crossed the threshold). */
   onRollback?: (route: string, failureRate: number, requests: number) => void;
+  /** The rollback state as last read (each request reads it). */
+  onState?: (route: string, rolledBack: boolean) => void;
   now?: () => number;
+}
+
+export interface StranglerStatus {
+  percent: number;
+  rolledBack: { at: number; failureRate: number; requests: number } | null;
+  window: { requests: number; failures: number; from: number };
 }
 
 /**
@@ -51,12 +65,14 @@ export interface StranglerRouteOptions {
  * rest to the legacy handler. An AI answer that fails (error, or not valid against the schema)
  * is replaced by the legacy answer for that caller and counted; when the failures in the last
  * `rollback.windowMs` reach `maxFailureRate` over at least `minRequests` AI requests, the route
- * rolls back — every request goes to legacy — until an operator resumes it. The window and
- * the rollback are per node.
+ * rolls back — every request goes to legacy — until an operator resumes it.
+ *
+ * Every request is a row of the strangler ledger (side, reason, failure, latency), and so are
+ * the rollback (with the failure rate that caused it) and each resume. The window is counted
+ * from that ledger and the rollback is kept in the store, so on a shared store every node sees
+ * the same window and the same rollback.
  */
 export class StranglerRoute {
-  private outcomes: Array<{ at: number; failed: boolean }> = [];
-  private rolledBack: { at: number; failureRate: number; requests: number } | undefined;
   private readonly now: () => number;
   private readonly validator: SchemaValidator | undefined;
 
@@ -69,44 +85,75 @@ export class StranglerRoute {
     return this.options.name;
   }
 
-  status(): { percent: number; rolledBack: { at: number; failureRate: number; requests: number } | null; window: { requests: number; failures: number } } {
-    this.prune();
-    return {
-      percent: this.options.definition.percent,
-      rolledBack: this.rolledBack ?? null,
-      window: { requests: this.outcomes.length, failures: this.outcomes.filter((outcome) => outcome.failed).length },
-    };
+  async status(): Promise<StranglerStatus> {
+    const state = await this.options.store.state(this.name);
+    this.options.onState?.(this.name, state.rolledBack !== null);
+    const from = this.windowStart(state.windowFrom);
+    return { percent: this.options.definition.percent, rolledBack: state.rolledBack, window: { ...(await this.options.store.window(this.name, from)), from } };
   }
 
-  /** Sends traffic to the AI side again (after a rollback), with an empty window. */
-  resume(): void {
-    this.rolledBack = undefined;
-    this.outcomes = [];
+  /** Sends traffic to the AI side again (after a rollback), with an empty window, on every node. */
+  async resume(actor: string): Promise<void> {
+    const at = this.now();
+    await this.options.store.resume(this.name, { ...emptyRow(this.name, `resume.${at.toString(36)}`, at), event: 'resume', reason: 'operator', actor });
+    this.options.onState?.(this.name, false);
+  }
+
+  /** The route's ledger, newest first. */
+  ledger(query: { limit: number; beforeId?: number }) {
+    return this.options.store.list(this.name, query);
   }
 
   async handle(key: VirtualKey, user: string | undefined, input: Record<string, unknown>, signal: AbortSignal): Promise<StranglerDecision> {
-    const decision = await this.decide(key, user, input, signal);
+    const started = performance.now();
+    const requestId = `rt_${randomBytes(12).toString('hex')}`;
+    const row: StranglerLedgerRow = { ...emptyRow(this.name, requestId, 0), tenant: key.tenant, keyId: key.id };
+    const finished = () => ({ ...row, at: this.now(), latencyMs: Math.round((performance.now() - started) * 10) / 10 });
+    let decision: StranglerDecision;
+    try {
+      decision = await this.decide(key, user, input, signal, row);
+    } catch (error) {
+      // A request no side could answer (the legacy handler failed too, or the caller left) is a row as well.
+      await this.record(finished()).catch(() => {});
+      throw error;
+    }
     this.options.onDecision?.(this.name, decision);
+    await this.record(finished());
     return decision;
   }
 
-  private async decide(key: VirtualKey, user: string | undefined, input: Record<string, unknown>, signal: AbortSignal): Promise<StranglerDecision> {
-    if (this.rolledBack) return { side: 'legacy', reason: 'rolled-back', answer: await this.legacy(input, signal) };
-    if (!this.inAiShare(`${key.tenant}\0${user ?? key.id}`)) return { side: 'legacy', reason: 'split', answer: await this.legacy(input, signal) };
+  private async decide(key: VirtualKey, user: string | undefined, input: Record<string, unknown>, signal: AbortSignal, row: StranglerLedgerRow): Promise<StranglerDecision> {
+    const state = await this.options.store.state(this.name);
+    this.options.onState?.(this.name, state.rolledBack !== null);
+    const legacy = async (reason: StranglerReason, failure?: string): Promise<StranglerDecision> => {
+      Object.assign(row, { reason, failure: failure ?? null });
+      const answer = await this.legacy(input, signal, row);
+      row.side = 'legacy';
+      return { side: 'legacy', reason, answer, requestId: row.requestId, ...(failure ? { failure } : {}) };
+    };
+    if (state.rolledBack) return legacy('rolled-back');
+    if (!this.inAiShare(`${key.tenant}\0${user ?? key.id}`)) return legacy('split');
     let failure: { reason: StranglerReason; code: string } | undefined;
     let answer: unknown;
+    row.aiAttempted = true;
     try {
-      answer = await this.ai(key, input, signal);
+      answer = await this.ai(key, input, signal, row);
       const checked = this.validator?.validate(answer);
       if (checked && !checked.ok) failure = { reason: 'ai-schema-failure', code: 'SCHEMA_FAILURE' };
     } catch (thrown) {
       // A caller that left is not the AI side's failure.
-      if (signal.aborted) throw thrown;
+      if (signal.aborted) {
+        row.aiAttempted = false;
+        throw thrown;
+      }
       failure = { reason: 'ai-error', code: toBreakwaterError(thrown).code };
     }
-    this.count(failure !== undefined);
-    if (!failure) return { side: 'ai', reason: 'split', answer };
-    return { side: 'legacy', reason: failure.reason, failure: failure.code, answer: await this.legacy(input, signal) };
+    row.aiFailed = failure !== undefined;
+    if (!failure) {
+      Object.assign(row, { side: 'ai', reason: 'split' });
+      return { side: 'ai', reason: 'split', answer, requestId: row.requestId };
+    }
+    return legacy(failure.reason, failure.code);
   }
 
   /** Sticky per end user: the same user always lands on the same side for a given percentage. */
@@ -115,31 +162,45 @@ export class StranglerRoute {
     return bucket < this.options.definition.percent * 100;
   }
 
-  private count(failed: boolean): void {
-    this.outcomes.push({ at: this.now(), failed });
-    this.prune();
+  /** Writes the request's ledger row; an AI attempt then checks the window (every node's attempts) for a rollback. */
+  private async record(row: StranglerLedgerRow): Promise<void> {
+    const { store } = this.options;
+    await store.append(row);
+    if (!row.aiAttempted) return;
+    const state = await store.state(this.name);
+    if (state.rolledBack) return;
+    const window = await store.window(this.name, this.windowStart(state.windowFrom));
     const { maxFailureRate, minRequests } = this.options.definition.rollback;
-    const failures = this.outcomes.filter((outcome) => outcome.failed).length;
-    if (this.outcomes.length >= minRequests && failures / this.outcomes.length >= maxFailureRate && !this.rolledBack) {
-      this.rolledBack = { at: this.now(), failureRate: failures / this.outcomes.length, requests: this.outcomes.length };
-      this.options.onRollback?.(this.name, this.rolledBack.failureRate, this.rolledBack.requests);
+    if (window.requests < minRequests || window.failures / window.requests < maxFailureRate) return;
+    const failureRate = window.failures / window.requests;
+    const at = this.now();
+    const rollback: StranglerLedgerRow = {
+      ...emptyRow(this.name, row.requestId, at),
+      event: 'rollback',
+      side: 'legacy',
+      reason: 'failure-rate',
+      failure: row.failure,
+      failureRate,
+      windowRequests: window.requests,
+    };
+    if (await store.rollBack(this.name, rollback)) {
+      this.options.onState?.(this.name, true);
+      this.options.onRollback?.(this.name, failureRate, window.requests);
     }
   }
 
-  private prune(): void {
-    const since = this.now() - this.options.definition.rollback.windowMs;
-    let first = 0;
-    while (first < this.outcomes.length && this.outcomes[first]!.at < since) first++;
-    if (first > 0) this.outcomes = this.outcomes.slice(first);
+  private windowStart(windowFrom: number): number {
+    return Math.max(this.now() - this.options.definition.rollback.windowMs, windowFrom);
   }
 
-  private async ai(key: VirtualKey, input: Record<string, unknown>, signal: AbortSignal): Promise<unknown> {
+  private async ai(key: VirtualKey, input: Record<string, unknown>, signal: AbortSignal, row: StranglerLedgerRow): Promise<unknown> {
     const { ai } = this.options.definition;
     const version = await this.options.prompts.resolve(key.tenant, { name: ai.prompt, label: ai.label });
     const variables = Object.fromEntries(Object.entries(input).filter(([name]) => Object.hasOwn(version.variables, name)));
+    Object.assign(row, { promptName: version.name, promptVersion: version.version });
     const body = promptedChatBody(version, variables, ai.model ? { model: ai.model } : {}) as ChatRequest;
     const { outcome } = await this.options.gateway.call({
-      requestId: `strangler.${this.name}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`,
+      requestId: row.requestId,
       key,
       input: { operation: 'chat', request: body },
       stream: false,
@@ -154,18 +215,44 @@ export class StranglerRoute {
     return parsed.ok ? parsed.value : text;
   }
 
-  private async legacy(input: Record<string, unknown>, signal: AbortSignal): Promise<unknown> {
+  private async legacy(input: Record<string, unknown>, signal: AbortSignal, row: StranglerLedgerRow): Promise<unknown> {
     const { legacy } = this.options.definition;
     const timeout = AbortSignal.any([signal, AbortSignal.timeout(legacy.timeoutMs)]);
     let answer: { status: number; body: unknown };
     try {
       answer = await this.options.poster.post(legacy.url, input, { headers: legacy.headers, signal: timeout });
     } catch (error) {
+      row.failure = 'LEGACY_UNAVAILABLE';
       throw new BreakwaterError('GATEWAY_UPSTREAM_UNAVAILABLE', `The legacy handler of route "${this.name}" did not answer; retry shortly.`, { cause: error });
     }
+    row.legacyStatus = answer.status;
     if (answer.status >= 400 || answer.body === undefined) {
+      row.failure = 'LEGACY_ERROR';
       throw new BreakwaterError('GATEWAY_UPSTREAM_ERROR', `The legacy handler of route "${this.name}" answered HTTP ${answer.status}.`, { retryable: answer.status >= 500 });
     }
     return answer.body;
   }
+}
+
+function emptyRow(route: string, requestId: string, at: number): StranglerLedgerRow {
+  return {
+    at,
+    route,
+    requestId,
+    event: 'request',
+    tenant: null,
+    keyId: null,
+    side: null,
+    reason: 'split',
+    failure: null,
+    aiAttempted: false,
+    aiFailed: false,
+    promptName: null,
+    promptVersion: null,
+    legacyStatus: null,
+    latencyMs: null,
+    failureRate: null,
+    windowRequests: null,
+    actor: null,
+  };
 }

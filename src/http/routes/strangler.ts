@@ -16,9 +16,18 @@ const callSchema = z
   })
   .strict();
 
+const ledgerQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    /** `next_before` of the previous page. */
+    before: z.coerce.number().int().min(1).optional(),
+  })
+  .strict();
+
 /**
  * Strangler routes: `POST /v1/routes/:name` answers from the legacy handler or the AI path
- * (virtual key); status and resume after a rollback are the operator's (admin token).
+ * (virtual key); status, the decision ledger and resume after a rollback are the operator's
+ * (admin token).
  */
 export function stranglerRoutes(app: App): FastifyPluginAsync {
   return async (server) => {
@@ -32,11 +41,12 @@ export function stranglerRoutes(app: App): FastifyPluginAsync {
       const body = parseBody(callSchema, request.body);
       const decision = await route(request.params.name).handle(callerKey(request), body.user, body.input, clientSignal(reply));
       reply.header('x-breakwater-strangler', `${decision.side}; reason=${decision.reason}${decision.failure ? `; failure=${decision.failure}` : ''}`);
-      return { object: 'route.answer', route: request.params.name, side: decision.side, reason: decision.reason, output: decision.answer };
+      reply.header('x-request-id', decision.requestId);
+      return { object: 'route.answer', id: decision.requestId, route: request.params.name, side: decision.side, reason: decision.reason, output: decision.answer };
     });
 
     server.get<{ Params: { name: string } }>('/v1/routes/:name', { config: { access: 'admin' } }, async (request) => {
-      const status = route(request.params.name).status();
+      const status = await route(request.params.name).status();
       return {
         object: 'route',
         name: request.params.name,
@@ -46,9 +56,36 @@ export function stranglerRoutes(app: App): FastifyPluginAsync {
       };
     });
 
+    server.get<{ Params: { name: string }; Querystring: { limit?: string; before?: string } }>('/v1/routes/:name/decisions', { config: { access: 'admin' } }, async (request) => {
+      const query = parseBody(ledgerQuerySchema, request.query);
+      const rows = await route(request.params.name).ledger({ limit: query.limit, ...(query.before !== undefined ? { beforeId: query.before } : {}) });
+      return {
+        object: 'list',
+        data: rows.map((row) => ({
+          id: row.id,
+          at: row.at,
+          event: row.event,
+          request_id: row.requestId,
+          tenant: row.tenant,
+          key_id: row.keyId,
+          side: row.side,
+          reason: row.reason,
+          failure: row.failure,
+          ai_attempted: row.aiAttempted,
+          ai_failed: row.aiFailed,
+          prompt: row.promptName === null ? null : { name: row.promptName, version: row.promptVersion },
+          legacy_status: row.legacyStatus,
+          latency_ms: row.latencyMs,
+          failure_rate: row.failureRate,
+          window_requests: row.windowRequests,
+          actor: row.actor,
+        })),
+        next_before: rows.length === query.limit ? rows[rows.length - 1]!.id : null,
+      };
+    });
+
     server.post<{ Params: { name: string } }>('/v1/routes/:name/resume', { config: { access: 'admin' } }, async (request) => {
-      route(request.params.name).resume();
-      app.llmopsMetrics.setStranglerRolledBack(request.params.name, false);
+      await route(request.params.name).resume('admin');
       return { object: 'route', name: request.params.name, rolled_back: null };
     });
   };

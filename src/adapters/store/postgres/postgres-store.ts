@@ -10,6 +10,7 @@ import { PostgresFeedbackStore } from './postgres-feedback-store.js';
 import { PostgresPromptStore } from './postgres-prompt-store.js';
 import { PostgresPromptRegistry } from './postgres-prompt-registry.js';
 import { PostgresShadowStore } from './postgres-shadow-store.js';
+import { PostgresStranglerStore } from './postgres-strangler-store.js';
 import { PostgresDispatchOutbox } from './postgres-dispatch-outbox.js';
 import { PostgresRecordStore } from './postgres-record-store.js';
 import { PostgresWebhookDeliveryStore } from './postgres-webhook-delivery-store.js';
@@ -52,6 +53,7 @@ export class PostgresStore implements Store {
   readonly prompts: PostgresPromptStore;
   readonly promptRegistry: PostgresPromptRegistry;
   readonly shadows: PostgresShadowStore;
+  readonly strangler: PostgresStranglerStore;
   readonly dispatches: PostgresDispatchOutbox;
   readonly feedback: PostgresFeedbackStore;
   readonly workflows: PostgresWorkflowStore;
@@ -70,6 +72,7 @@ export class PostgresStore implements Store {
     this.prompts = new PostgresPromptStore(pool);
     this.promptRegistry = new PostgresPromptRegistry(pool, reads, connectionString);
     this.shadows = new PostgresShadowStore(pool, reads);
+    this.strangler = new PostgresStranglerStore(pool, reads);
     this.dispatches = new PostgresDispatchOutbox(pool);
     this.feedback = new PostgresFeedbackStore(pool);
     this.workflows = new PostgresWorkflowStore(pool, reads);

@@ -12,6 +12,7 @@ import { SqliteFeedbackStore } from './sqlite-feedback-store.js';
 import { SqlitePromptStore } from './sqlite-prompt-store.js';
 import { SqlitePromptRegistry } from './sqlite-prompt-registry.js';
 import { SqliteShadowStore } from './sqlite-shadow-store.js';
+import { SqliteStranglerStore } from './sqlite-strangler-store.js';
 import { SqliteDispatchOutbox } from './sqlite-dispatch-outbox.js';
 import { SqliteRecordStore } from './sqlite-record-store.js';
 import { SqliteWebhookDeliveryStore } from './sqlite-webhook-delivery-store.js';
@@ -27,6 +28,7 @@ interface JobDomains {
   workflows: SqliteWorkflowStore;
   promptRegistry: SqlitePromptRegistry;
   shadows: SqliteShadowStore;
+  strangler: SqliteStranglerStore;
 }
 
 const defaultQueueOptions: SqliteQueueOptions = { backoffBaseMs: 1_000, backoffMaxMs: 300_000 };
@@ -96,6 +98,10 @@ export class SqliteStore implements Store {
     return this.prepared().shadows;
   }
 
+  get strangler(): SqliteStranglerStore {
+    return this.prepared().strangler;
+  }
+
   get workflows(): SqliteWorkflowStore {
     return this.prepared().workflows;
   }
@@ -113,6 +119,7 @@ export class SqliteStore implements Store {
         workflows: new SqliteWorkflowStore(this.database, this.writes),
         promptRegistry: new SqlitePromptRegistry(this.database, this.writes),
         shadows: new SqliteShadowStore(this.database, this.writes),
+        strangler: new SqliteStranglerStore(this.database, this.writes),
       };
     }
     return this.jobDomains;
