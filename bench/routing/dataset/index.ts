@@ -6,7 +6,7 @@ import { conversation } from './conversation.js';
 import type { LabelledRequest } from './entry.js';
 import { extraction } from './extraction.js';
 import { language } from './language.js';
-import { formatting, retrievedContext, riskEveryday, schemaExtraction, shortCode, shortHard, toolCalls } from './look-alikes.js';
+import { everydayWriting, formatting, retrievedContext, riskEveryday, routineCode, schemaExtraction, shortCode, shortHard, toolCalls } from './look-alikes.js';
 import { maths } from './maths.js';
 import { data, planning, prose, writing } from './planning-and-writing.js';
 import { product } from './product.js';
@@ -43,6 +43,8 @@ export function labelledRequests(): LabelledRequest[] {
     ...formatting,
     ...shortCode,
     ...shortHard,
+    ...everydayWriting,
+    ...routineCode,
   ];
   return unique.flatMap((entry) => Array.from({ length: 1 + (entry.repeat ?? 0) }, () => entry));
 }

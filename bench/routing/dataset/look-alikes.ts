@@ -605,3 +605,88 @@ export const shortHard = entries('short-hard', [
   ['easy', 'it', 'Quanto fa 250 diviso 5?', {}],
   ['easy', 'nl', 'Hoeveel is 12 procent van 250?', {}],
 ]);
+
+// Everyday writing with light requirements, and personal messages that touch a risk domain
+// without asking for a judgement (booking, forwarding, wording): easy. Beside them writing
+// that is hard because of what is at stake, not because of its length.
+export const everydayWriting = entries('everyday-writing', [
+  ['easy', 'en', 'Write a two-line message to my doctor’s office asking to move my appointment from Tuesday to Thursday.', {}],
+  ['easy', 'de', 'Schreib eine kurze Nachricht an meine Hausärztin, dass ich das Rezept für mein Blutdruckmittel abholen möchte.', {}],
+  ['easy', 'fr', 'Écris un petit mot pour prévenir mon propriétaire que je serai absent pendant les travaux jeudi.', {}],
+  ['easy', 'es', 'Escribe un mensaje corto a mi casero para decirle que la transferencia del alquiler llegará el lunes.', {}],
+  ['easy', 'it', 'Scrivi una breve email al mio commercialista per inviargli le ricevute delle spese mediche.', {}],
+  ['easy', 'nl', 'Schrijf een kort berichtje aan mijn werkgever dat ik vandaag ziek thuis blijf.', {}],
+  ['easy', 'pt', 'Escreve uma mensagem curta ao meu senhorio a avisar que a máquina de lavar avariou.', {}],
+  ['easy', 'pl', 'Napisz krótką wiadomość do lekarza, że chcę przełożyć wizytę na przyszły tydzień.', {}],
+  ['easy', 'en', 'My bank’s address is 10 Lower Thames Street, London EC3R 6AF. Format it for an envelope.', {}],
+  ['easy', 'en', 'Turn this into a polite reminder: "you still owe me 40 quid for the concert tickets"', {}],
+  ['easy', 'de', 'Formuliere das höflicher: "Die Miete ist schon wieder zu spät, das geht so nicht."', {}],
+  ['easy', 'fr', 'Traduis en anglais : « Je prends ce médicament deux fois par jour. »', {}],
+  ['easy', 'es', 'Traduce al inglés: "Mi seguro médico cubre la consulta".', {}],
+  ['easy', 'en', 'Write a caption for an Instagram photo of my sourdough, max 15 words, one emoji.', {}],
+  ['easy', 'en', 'Write a birthday message for my colleague Mia, warm but not cheesy, two sentences.', {}],
+  ['easy', 'de', 'Schreib eine Einladung zum Sommerfest im Hof, Samstag 15 Uhr, jeder bringt etwas mit.', {}],
+  ['easy', 'fr', 'Écris une annonce pour vendre mon vélo de ville, 150 €, bon état, à Nantes.', {}],
+  ['easy', 'es', 'Escribe una descripción de producto para una taza de cerámica hecha a mano, 40 palabras.', {}],
+  ['easy', 'it', 'Scrivi un messaggio di ringraziamento ai vicini per averci innaffiato le piante.', {}],
+  ['easy', 'nl', 'Schrijf een korte out-of-office: weg tot 12 augustus, voor spoed mail naar Sanne.', {}],
+  ['easy', 'pt', 'Escreve um convite curto para um jantar de aniversário no sábado às 20h.', {}],
+  ['easy', 'en', 'Give me five names for a neighbourhood book club.', {}],
+  ['easy', 'en', 'Write a short LinkedIn post announcing that I joined Brightwell as a data analyst.', {}],
+  ['easy', 'en', 'Proofread: "Their going to send the the documents tomorow."', {}],
+  [
+    'hard',
+    'en',
+    'Help me write to my sister that I will not lend her money again after she did not pay back the last 3,000, without ending our relationship; she is going through a divorce.',
+    {},
+  ],
+  [
+    'hard',
+    'de',
+    'Hilf mir, meiner Chefin zu schreiben, dass ich wegen einer Depression eine Auszeit brauche, ohne zu viel preiszugeben und ohne meine Beförderung zu gefährden.',
+    {},
+  ],
+  [
+    'hard',
+    'fr',
+    'Aide-moi à répondre à un client qui menace de porter plainte après une erreur de notre part, en reconnaissant les faits sans admettre de responsabilité juridique.',
+    {},
+  ],
+  ['hard', 'es', 'Escribe el comunicado a la plantilla anunciando 40 despidos, con empatía, sin prometer nada que no podamos cumplir y respetando lo pactado con el comité.', {}],
+  [
+    'hard',
+    'en',
+    'Write the email telling a customer their data was exposed in our breach: what happened, what we do, what they should do, no legal admissions, under 250 words.',
+    {},
+  ],
+  ['hard', 'nl', 'Help me een brief te schrijven aan de bezwaarcommissie van de gemeente tegen de WOZ-waarde van mijn huis, met argumenten uit vergelijkbare verkopen.', {}],
+]);
+
+// Short code tasks that look technical but are routine, and short-looking ones that are not.
+export const routineCode = entries('routine-code', [
+  ['easy', 'en', 'Write a Python function that returns the even numbers of a list.', {}],
+  ['easy', 'en', 'SQL to count orders per customer from a table orders(customer_id, id).', {}],
+  ['easy', 'de', 'Schreib eine JavaScript-Funktion, die einen String umdreht.', {}],
+  ['easy', 'fr', 'Écris une requête SQL qui sélectionne les clients de Lyon.', {}],
+  ['easy', 'es', 'Escribe un bucle en Python que imprima los números del 1 al 10.', {}],
+  ['easy', 'it', 'Scrivi una funzione JavaScript che somma due numeri.', {}],
+  ['easy', 'nl', 'Schrijf een bash-commando dat alle .log-bestanden in deze map telt.', {}],
+  ['easy', 'pt', 'Escreve uma função em Python que verifica se um número é par.', {}],
+  ['easy', 'en', 'Add type hints to: def greet(name): return "Hi " + name', {}],
+  ['easy', 'en', 'What does this do? [x * 2 for x in range(5)]', {}],
+  ['easy', 'en', 'Rename the variable `tmp` to `total` in: let tmp = 0; for (const x of xs) tmp += x;', {}],
+  ['easy', 'de', 'Was bedeutet `chmod 755`?', {}],
+  ['easy', 'en', 'Write a .gitignore for a Node project.', {}],
+  ['easy', 'en', 'Convert this curl to a fetch call: curl -X POST https://api.example/v1/items -d \'{"a":1}\'', {}],
+  [
+    'hard',
+    'en',
+    'Write a Python function that parses ISO 8601 durations (P1Y2M10DT2H30M, weeks, fractions) without libraries, rejects invalid input with a clear error, and is fully tested.',
+    {},
+  ],
+  ['hard', 'de', 'Schreib einen LRU-Cache in TypeScript mit TTL pro Eintrag, O(1) für get und set, und ohne Timer pro Eintrag.', {}],
+  ['hard', 'fr', "Écris une requête SQL qui calcule la rétention mensuelle par cohorte d'inscription, avec les mois sans activité à zéro.", {}],
+  ['hard', 'es', 'Implementa un parser de expresiones aritméticas con precedencia, paréntesis y menos unario, sin usar eval.', {}],
+  ['hard', 'en', 'Our Postgres query plan flips to a seq scan once the table passes 5M rows. Why, and what are the options?', {}],
+  ['hard', 'it', 'Scrivi uno script che sincronizza due cartelle in modo incrementale, gestendo rinomine e conflitti.', {}],
+]);

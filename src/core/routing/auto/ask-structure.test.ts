@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { ChatRequest } from '../../../wire/chat.js';
 import { splitAsk } from './cues.js';
 import { decideRoute } from './decide.js';
+import { difficulty } from './difficulty.js';
 import { extractFeatures } from './features.js';
 import { routeVector } from './route-vector.js';
 import { parseAutoRouteConfig } from './rules.js';
@@ -62,6 +63,27 @@ describe('the ask and the pasted material', () => {
     assert.ok(vector['pasted material']! > 0);
     assert.ok(vector['cues only in pasted material']! > 0);
     assert.equal(vector['cues per word of the ask'], undefined);
+    assert.equal(vector['risk domain only in pasted material'], 0.5);
+    assert.equal(vector['risk: health'], undefined, 'the named risk cues are those of the ask');
+    assert.deepEqual(
+      difficulty(found).signals.filter((signal) => signal.label.startsWith('risk')),
+      [],
+      'the hand-written score does not count the leaflet',
+    );
+  });
+
+  it('counts the requirements of the ask, not the "must" and "never" of a pasted contract', () => {
+    const contract = 'The tenant must not sublet. The tenant must never keep pets. Payments must arrive by the 1st. Only written notice is valid. At most two visits a year.';
+    assert.equal(features(`${contract}\n\nWhen is the rent due?`).constraints, 0);
+    assert.ok(features(contract).constraints >= 3);
+  });
+
+  it('weighs cues by the length of the ask', () => {
+    const short = routeVector(features('Prove that 17 is prime.')).named['cues per word of the ask']!;
+    const long = routeVector(features(`Prove that 17 is prime. ${'Please also keep the tone friendly and the layout tidy for my class handout. '.repeat(4)}`)).named[
+      'cues per word of the ask'
+    ]!;
+    assert.ok(short > long && long > 0, `${short} > ${long}`);
   });
 
   it('reads the wording of the ask only, so a pasted document does not change it', () => {
