@@ -3,74 +3,84 @@
  * Spanish (accent-folded, lowercase). A table, not logic: add a language by adding rows.
  */
 
+/**
+ * A lookup table without a prototype: words like "constructor" or "toString" are looked up as
+ * they are typed, and must not find Object's methods.
+ */
+function table<T = string>(entries: Iterable<readonly unknown[]>): Readonly<Record<string, T>> {
+  return Object.assign(Object.create(null) as Record<string, T>, Object.fromEntries(entries as Iterable<readonly [string, T]>));
+}
+
 /** Spelled-out numbers, so "two tickets" and "2 tickets" agree and "two" vs "three" differ. Words that double as articles (one, ein, un, uno) are left out. */
-export const numberWords: Readonly<Record<string, number>> = {
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  twenty: 20,
-  thirty: 30,
-  forty: 40,
-  fifty: 50,
-  hundred: 100,
-  thousand: 1000,
-  dozen: 12,
-  million: 1e6,
-  zwei: 2,
-  drei: 3,
-  vier: 4,
-  funf: 5,
-  sechs: 6,
-  sieben: 7,
-  acht: 8,
-  neun: 9,
-  zehn: 10,
-  elf: 11,
-  zwolf: 12,
-  zwanzig: 20,
-  dreissig: 30,
-  hundert: 100,
-  tausend: 1000,
-  deux: 2,
-  trois: 3,
-  quatre: 4,
-  cinq: 5,
-  sept: 7,
-  huit: 8,
-  neuf: 9,
-  dix: 10,
-  onze: 11,
-  douze: 12,
-  vingt: 20,
-  trente: 30,
-  cent: 100,
-  mille: 1000,
-  dos: 2,
-  tres: 3,
-  cuatro: 4,
-  cinco: 5,
-  seis: 6,
-  siete: 7,
-  ocho: 8,
-  nueve: 9,
-  diez: 10,
-  doce: 12,
-  veinte: 20,
-  treinta: 30,
-  cien: 100,
-  mil: 1000,
-};
+export const numberWords: Readonly<Record<string, number>> = table<number>(
+  Object.entries({
+    two: 2,
+    three: 3,
+    four: 4,
+    five: 5,
+    six: 6,
+    seven: 7,
+    eight: 8,
+    nine: 9,
+    ten: 10,
+    eleven: 11,
+    twelve: 12,
+    twenty: 20,
+    thirty: 30,
+    forty: 40,
+    fifty: 50,
+    hundred: 100,
+    thousand: 1000,
+    dozen: 12,
+    million: 1e6,
+    zwei: 2,
+    drei: 3,
+    vier: 4,
+    funf: 5,
+    sechs: 6,
+    sieben: 7,
+    acht: 8,
+    neun: 9,
+    zehn: 10,
+    elf: 11,
+    zwolf: 12,
+    zwanzig: 20,
+    dreissig: 30,
+    hundert: 100,
+    tausend: 1000,
+    deux: 2,
+    trois: 3,
+    quatre: 4,
+    cinq: 5,
+    sept: 7,
+    huit: 8,
+    neuf: 9,
+    dix: 10,
+    onze: 11,
+    douze: 12,
+    vingt: 20,
+    trente: 30,
+    cent: 100,
+    mille: 1000,
+    dos: 2,
+    tres: 3,
+    cuatro: 4,
+    cinco: 5,
+    seis: 6,
+    siete: 7,
+    ocho: 8,
+    nueve: 9,
+    diez: 10,
+    doce: 12,
+    veinte: 20,
+    treinta: 30,
+    cien: 100,
+    mil: 1000,
+  }),
+);
 
 /** Month and weekday names and relative days; the value is the anchor. */
-export const dateWords: Readonly<Record<string, string>> = Object.fromEntries([
+export const dateWords: Readonly<Record<string, string>> = table([
   ...[
     ['january jan januar janvier enero', 1],
     ['february feb februar fevrier febrero', 2],
@@ -183,10 +193,10 @@ export const directionWords: ReadonlyArray<readonly [string, '+' | '-', RegExp]>
 
 /** Particles after these verbs carry the direction: turn on/off, log in/out, opt in/out. */
 export const phrasalVerbs: ReadonlySet<string> = new Set(['turn', 'switch', 'power', 'toggle', 'log', 'sign', 'opt', 'check', 'scale', 'zoom', 'scroll']);
-export const particles: Readonly<Record<string, string>> = { on: 'on+', off: 'on-', in: 'in+', out: 'in-', up: 'up+', down: 'up-' };
+export const particles: Readonly<Record<string, string>> = table(Object.entries({ on: 'on+', off: 'on-', in: 'in+', out: 'in-', up: 'up+', down: 'up-' }));
 
 /** Units and currencies; a unit counts after a number ("5 km"), a currency anywhere. */
-export const unitWords: Readonly<Record<string, string>> = Object.fromEntries(
+export const unitWords: Readonly<Record<string, string>> = table(
   [
     ['km kms kilometer kilometers kilometre kilometres kilometern kilometro kilometros', 'km'],
     ['mi mile miles meile meilen milla millas', 'mile'],
@@ -224,7 +234,7 @@ export const unitWords: Readonly<Record<string, string>> = Object.fromEntries(
   ].flatMap(([names, unit]) => names!.split(' ').map((name) => [name, unit!])),
 );
 
-export const currencyWords: Readonly<Record<string, string>> = Object.fromEntries(
+export const currencyWords: Readonly<Record<string, string>> = table(
   [
     ['$ usd dollar dollars dolar dolares', 'usd'],
     ['€ eur euro euros', 'eur'],
@@ -256,7 +266,7 @@ export const notNames: ReadonlySet<string> = new Set(
  * "wie" is "how"; French "qui" also joins clauses). French "où" is told from "ou" (or) by its
  * accent, before folding (anchors.ts).
  */
-export const questionWords: Readonly<Record<string, string>> = Object.fromEntries(
+export const questionWords: Readonly<Record<string, string>> = table(
   [
     ['when wann quand cuando quando wanneer', 'q:when'],
     ['where wo wohin woher donde adonde dove waar waarheen onde aonde', 'q:where'],
@@ -270,7 +280,7 @@ export const questionWords: Readonly<Record<string, string>> = Object.fromEntrie
  * "export only the selected rows", "all items" is not "all items except shoes", and "reset my
  * password" is not "reset his password" (another person's account: another answer).
  */
-export const scopeWords: Readonly<Record<string, string>> = Object.fromEntries(
+export const scopeWords: Readonly<Record<string, string>> = table(
   [
     ['only solely exclusively nur lediglich ausschliesslich seulement uniquement solo solamente soltanto unicamente alleen enkel apenas somente', 'scope:only'],
     ['except excepting besides ausser sauf excepto salvo tranne eccetto behalve exceto', 'scope:except'],

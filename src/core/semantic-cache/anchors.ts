@@ -60,10 +60,12 @@ export function extractAnchors(original: string): Anchors {
     if (/^\p{L}{1,2}$/u.test(token) && /(?:^|\s)--?$/u.test(text.slice(Math.max(0, start - 3), start))) exact.add(`flag:${token}`);
     // Tests without backtracking, on word-sized tokens only: a hostile prompt's megabyte "word" costs one pass.
     if (token.length <= 64 && (/\p{Ll}\p{Lu}|^\p{Lu}{2,}\p{Ll}/u.test(token) || (/\p{Lu}/u.test(token) && /\p{N}/u.test(token)))) cased.add(token);
-    const asks = token.toLowerCase() === 'où' ? 'q:where' : lower === 'por' && fold(tokens[index + 1]?.[0] ?? '') === 'que' ? 'q:why' : questionWords[lower];
-    if (asks) exact.add(asks);
-    const narrows = scopeWords[lower];
-    if (narrows) exact.add(narrows);
+    if (token.length <= 16) {
+      const asks = lower === 'ou' && token.toLowerCase() === 'où' ? 'q:where' : lower === 'por' && fold(tokens[index + 1]?.[0] ?? '') === 'que' ? 'q:why' : questionWords[lower];
+      if (asks) exact.add(asks);
+      const narrows = scopeWords[lower];
+      if (narrows) exact.add(narrows);
+    }
 
     const currency = currencyWords[lower];
     const caseUnit = caseUnitOf(token, previousWasNumber);
@@ -230,7 +232,7 @@ function numbersIn(token: string): string[] {
  * 3.10 — a version (Python 3.10 is not 3.1), and a price keeps its cents either way.
  */
 function numberValue(text: string): string {
-  const decimal = /^(\p{N}+)[.,](\p{N}+)$/u.exec(text);
+  const decimal = text.length <= 32 ? /^(\p{N}+)[.,](\p{N}+)$/u.exec(text) : null;
   if (decimal) return `${Number(decimal[1])}.${decimal[2]}`;
   const value = Number(text.replace(',', '.'));
   return Number.isFinite(value) ? String(value) : text;

@@ -137,3 +137,18 @@ describe('the language guard with prompts too short to tell (issue 13)', () => {
     assert.equal(languagesDiffer('en', undefined, ['en'], languageEvidence('iPhone 15 Pro')), false);
   });
 });
+
+describe('word tables have no prototype', () => {
+  // Regression: "constructor" found Object's constructor in the currency table (anchor "cur:function Object() …"),
+  // and a stored entry's anchors then held a function that JSON dropped, so it never met its own question again.
+  it('"constructor", "toString" and "valueOf" are words, not table entries', () => {
+    for (const text of ['What is a constructor in Java?', 'what does toString do', 'Why is valueOf called?', 'hasOwnProperty vs in']) {
+      const anchors = extractAnchors(text);
+      assert.ok(
+        anchors.exact.every((anchor) => typeof anchor === 'string' && !anchor.includes('function')),
+        `${text}: ${JSON.stringify(anchors.exact)}`,
+      );
+    }
+    assert.equal(sameRoles('call the constructor from toString', 'call the constructor from toString'), true);
+  });
+});

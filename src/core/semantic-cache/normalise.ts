@@ -78,6 +78,9 @@ const contractions: Array<[RegExp, string]> = [
   [/\bcombien de temps\b/g, 'combien'],
   [/\bwie viel zeit\b/g, 'wie lange'],
   [/\bci vuole\b/g, 'dura'],
+  // Phrases that name one thing: money back → refund, business hours → opening hours.
+  [/\b(?:my )?money back\b/g, 'refund'],
+  [/\b(?:business|working|office|store|shop) hours\b/g, 'opening hours'],
   // Italian elision: dov'è → dove è.
   [/\bdov'/g, 'dove '],
 ];

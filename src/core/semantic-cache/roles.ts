@@ -27,10 +27,13 @@ const articles: ReadonlySet<string> = new Set(
 const coordinators: ReadonlySet<string> = new Set('and or vs versus und oder et ou y o e och'.split(' '));
 
 /** Where a thing comes from and where it goes; the next argument takes the role. Only words no other language uses otherwise ("de", "da", "a", "in" are not). */
-const roleMarkers: Readonly<Record<string, 'source' | 'target'>> = Object.fromEntries([
-  ...'from von vom aus depuis desde dal dalla dallo dai dalle van vanaf uit fran'.split(' ').map((word) => [word, 'source'] as const),
-  ...'to into onto toward towards nach vers hacia naar verso till'.split(' ').map((word) => [word, 'target'] as const),
-]);
+const roleMarkers: Readonly<Record<string, 'source' | 'target'>> = Object.assign(
+  Object.create(null),
+  Object.fromEntries([
+    ...'from von vom aus depuis desde dal dalla dallo dai dalle van vanaf uit fran'.split(' ').map((word) => [word, 'source'] as const),
+    ...'to into onto toward towards nach vers hacia naar verso till'.split(' ').map((word) => [word, 'target'] as const),
+  ]),
+);
 
 /**
  * Romance "de X a Y" / "da X a Y" / "de X para Y": "de", "da" and "a" say where only together
@@ -76,14 +79,17 @@ function isArgument(key: string): boolean {
  * same order. Work is bounded by maxRoleTokens², whatever the prompts' length.
  */
 /** Arithmetic operators, symbols and words, as one symbol each: "3 + 5 * 2" is not "3 * 5 + 2". */
-const operatorOf: Readonly<Record<string, string>> = Object.fromEntries(
-  [
-    ['+ plus', '+'],
-    ['- minus moins menos meno', '-'],
-    ['* × times multiplied multiplie multiplicado moltiplicato mal keer', '*'],
-    ['/ ÷ divided divide dividido diviso gedeeld geteilt', '/'],
-    ['^ power', '^'],
-  ].flatMap(([words, symbol]) => words!.split(' ').map((word) => [word, symbol!])),
+const operatorOf: Readonly<Record<string, string>> = Object.assign(
+  Object.create(null),
+  Object.fromEntries(
+    [
+      ['+ plus', '+'],
+      ['- minus moins menos meno', '-'],
+      ['* × times multiplied multiplie multiplicado moltiplicato mal keer', '*'],
+      ['/ ÷ divided divide dividido diviso gedeeld geteilt', '/'],
+      ['^ power', '^'],
+    ].flatMap(([words, symbol]) => words!.split(' ').map((word) => [word, symbol!])),
+  ),
 );
 
 /**

@@ -43,6 +43,11 @@ const rowsByLanguage: Readonly<Record<string, readonly string[]>> = {
     'see sees seeing view views viewed viewing',
     'transfer transfers transferred transferring move moves moved moving',
     'restart restarts restarted restarting reboot reboots rebooted rebooting',
+    'phone phones mobile cellphone smartphone',
+    'password passwords passcode',
+    'website websites site',
+    'item items product products article articles',
+    'agent agents representative human person',
   ],
   de: [
     'andern aendern bearbeiten aktualisieren anpassen',
@@ -60,6 +65,12 @@ const rowsByLanguage: Readonly<Record<string, readonly string[]>> = {
     'rechnung rechnungen',
     'erstellen erstelle generieren generiere anlegen',
     'neustarten neustart',
+    'handy smartphone mobiltelefon',
+    'passwort kennwort',
+    'artikel produkt produkte',
+    'rucksendung retoure ruckgabe',
+    'zuruckgeben zurucksenden retournieren',
+    'gutschein rabattcode gutscheincode',
   ],
   fr: [
     'modifier modifie changer change',
@@ -76,6 +87,10 @@ const rowsByLanguage: Readonly<Record<string, readonly string[]>> = {
     'moyens modes methodes options',
     'creer cree generer genere',
     'demander demande solliciter',
+    'portable mobile smartphone',
+    'retourner renvoyer',
+    'appli application',
+    'article articles produit produits',
   ],
   es: [
     'cambiar cambio cambia modificar modifico modifica actualizar actualizo actualiza editar',
@@ -93,6 +108,11 @@ const rowsByLanguage: Readonly<Record<string, readonly string[]>> = {
     'metodos metodo formas forma medios medio',
     'crear creo generar genero',
     'pedir pido solicitar solicito',
+    'movil celular smartphone',
+    'devolver regresar retornar',
+    'cupon cupones',
+    'aplicacion app',
+    'articulo articulos producto productos',
   ],
   // Portuguese: its own rows, though it shares many words with Spanish, so that a question and
   // its translation do not meet here
@@ -109,6 +129,10 @@ const rowsByLanguage: Readonly<Record<string, readonly string[]>> = {
     'meios meio',
     'criar crio gerar gero',
     'pedir peco solicitar solicito',
+    'celular telemovel smartphone',
+    'cupom cupao',
+    'aplicativo app aplicacao',
+    'artigo artigos produto produtos',
   ],
   it: [
     'cambiare modificare aggiornare',
@@ -125,6 +149,9 @@ const rowsByLanguage: Readonly<Record<string, readonly string[]>> = {
     'estero',
     'creare creo generare genero',
     'chiedere chiedo richiedere richiedo',
+    'cellulare smartphone',
+    'restituire rendere',
+    'articolo articoli prodotto prodotti',
   ],
   nl: [
     'wijzigen veranderen aanpassen bijwerken',
@@ -139,6 +166,9 @@ const rowsByLanguage: Readonly<Record<string, readonly string[]>> = {
     'betaalmethoden betaalmogelijkheden betaalopties betaalwijzen',
     'aanmaken maak maken genereren genereer',
     'aanvragen vraag vragen',
+    'mobiel gsm smartphone',
+    'retourneren terugsturen',
+    'artikel artikelen product producten',
   ],
 };
 const rows: readonly string[] = Object.values(rowsByLanguage).flat();
