@@ -100,7 +100,7 @@ export function detectSecrets(text: string): Detection[] {
     if (begin.index < covered) continue;
     // No END after one BEGIN means none after any later one either: search no more.
     pemEnd.lastIndex = begin.index;
-    const end = noEnd ? null : pemEnd.exec(text);
+    const end: RegExpExecArray | null = noEnd ? null : pemEnd.exec(text);
     noEnd = end === null;
     // No END after this BEGIN (a key pasted in part): the BEGIN line and the base64 lines under it.
     if (!end) {
