@@ -1,4 +1,5 @@
-import { forEachEscapedSlice, forEachJsonPiece } from './hash-text.js';
+import type { Hash } from 'node:crypto';
+import { forEachEscapedSlice, forEachJsonPiece, updateWithCanonicalJson, type JsonPieceOptions } from './hash-text.js';
 import { nextTurn } from './turns.js';
 
 /** Values with more text than this are encoded a piece at a time, in turns of their own. */
@@ -34,10 +35,11 @@ export function isLargeJson(value: unknown, limit = largeJsonChars): boolean {
  * fresh buffer held the event loop ~60-150 ms under load (each freshly touched page faults on
  * this VM). The walk over the value's structure happens once, up front; its long strings are
  * escaped later, a slice at a time. The value must not change until the last slice is read.
+ * With `sortKeys` it is the canonical JSON `updateWithCanonicalJson` hashes.
  */
-export async function* jsonTextInTurns(value: unknown): AsyncGenerator<string> {
+export async function* jsonTextInTurns(value: unknown, options: Omit<JsonPieceOptions, 'longString'> = {}): AsyncGenerator<string> {
   const parts: Array<string | { long: string }> = [];
-  forEachJsonPiece(value, (piece) => parts.push(piece), { longString: (text) => parts.push({ long: text }) });
+  forEachJsonPiece(value, (piece) => parts.push(piece), { ...options, longString: (text) => parts.push({ long: text }) });
   let pending: string[] = [];
   let chars = 0;
   const take = (slice: string) => {
@@ -70,4 +72,11 @@ export async function jsonBytes(value: unknown): Promise<Uint8Array[]> {
   const chunks: Uint8Array[] = [];
   for await (const text of jsonTextInTurns(value)) chunks.push(Buffer.from(text));
   return chunks;
+}
+
+/** `updateWithCanonicalJson(hash, value, skipTop)`, the same digest, in turns of their own when the value is large. */
+export async function updateWithCanonicalJsonInTurns(hash: Hash, value: unknown, skipTop?: ReadonlySet<string>): Promise<Hash> {
+  if (!isLargeJson(value)) return updateWithCanonicalJson(hash, value, skipTop);
+  for await (const text of jsonTextInTurns(value, { sortKeys: true, ...(skipTop ? { skipTop } : {}) })) hash.update(text);
+  return hash;
 }

@@ -1,9 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { BreakwaterError } from '../errors/breakwater-error.js';
 import type { Gateway } from '../gateway/gateway.js';
-import { updateWithCanonicalJson } from '../hash-text.js';
-import { chatTextLength } from '../text-length.js';
-import { nextTurn } from '../turns.js';
+import { updateWithCanonicalJsonInTurns } from '../json-in-turns.js';
 import { base64Length } from './base64-length.js';
 import type { JobEventBus } from '../ports/job-events.js';
 import { terminalStatuses, type JobEvent, type JobKind, type JobListFilter, type JobRecord, type JobStore } from '../ports/job-store.js';
@@ -41,21 +39,6 @@ export interface JobServiceOptions {
 
 /** How often a follower reads the store when the bus has said nothing. */
 const storePollMs = 1_000;
-
-/** An input this long (in characters) is hashed in a turn of its own. */
-const largeInputChars = 512 * 1024;
-
-/** The characters of an input's texts, from their lengths. */
-function inputLength(input: JobInput): number {
-  switch (input.kind) {
-    case 'chat':
-      return chatTextLength(input.request);
-    case 'pipeline':
-      return 'text' in input ? input.text.length : input.document.data.length;
-    default:
-      return 0;
-  }
-}
 
 /** How old a queued-job count may be before submit reads it again. */
 const countTtlMs = 250;
@@ -97,8 +80,8 @@ export class JobService {
     const deadline = body.deadline_seconds === undefined ? null : now + Math.round(body.deadline_seconds * 1000);
     const maxAttempts = body.max_attempts ?? limits.defaultMaxAttempts;
     const encoded = await encodeJobInput(input);
-    // Hashing megabytes of input is a step of its own (core/turns.ts).
-    if (idempotencyKey !== undefined && inputLength(input) >= largeInputChars) await nextTurn();
+    // Only compared when an Idempotency-Key is reused; not worth hashing otherwise.
+    const requestHash = idempotencyKey === undefined ? '' : (await updateWithCanonicalJsonInTurns(createHash('sha256'), body)).digest('hex');
     const outcome = await store.createJob(
       {
         id,
@@ -110,8 +93,7 @@ export class JobService {
         source: body.kind === 'pipeline' ? (body.document?.name ?? null) : null,
         webhookUrl,
         idempotencyKey: idempotencyKey ?? null,
-        // Only compared when an Idempotency-Key is reused; not worth hashing otherwise.
-        requestHash: idempotencyKey === undefined ? '' : updateWithCanonicalJson(createHash('sha256'), body).digest('hex'),
+        requestHash,
         maxAttempts,
         metadata: body.metadata ?? {},
         createdAt: now,

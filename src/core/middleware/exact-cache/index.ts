@@ -20,7 +20,7 @@ export function exactCache(options: ExactCacheOptions): ModelMiddleware {
       context.cache = 'bypass';
       return next();
     }
-    const key = exactCacheKey(context.key.tenant, context.input.request);
+    const key = await exactCacheKey(context.key.tenant, context.input.request);
     if (!context.cacheControl.noCache) {
       const stored = await options.cache.get(key);
       if (stored !== undefined) {
