@@ -16,7 +16,9 @@ const alsoWords = `Claude Julia Ada Pascal Mark Grace Chase Amber Iris Page Sunn
   Aria Aurelia Bianca Nina Lola Tina Gina Paloma Clemente Benigno Felice Fausto Gioia Speranza Serena Chiara Franca Vera Dina Lia Ilse
   Heide Linde Rune Sten Bo Liv Mads Frode Siv Server Hilton Milano Roma Napoli Torino Firenze Venezia Paris London Berlin Wien Madrid
   Lisboa Porto Meta Vitale Romeo Zara Nike Travis Ola Oma Opa Carolina Europa Africa India China Valencia Sevilla Granada Lima Quito Bogota
-  Apollo Haskell Fedora Kali Arduino Avril Abril Agosto Marzo Job Ben Bill Hope Faith Joy Dawn Summer Autumn Winter`;
+  Apollo Haskell Fedora Kali Arduino Avril Abril Agosto Marzo Job Ben Bill Hope Faith Joy Dawn Summer Autumn Winter Buck Sue Drew Grant
+  Lance Wade Norman Devon Chester Stanley Destiny Serenity Harmony Blaze Miracle Precious Forest Colt Lion Orion Opal Garnet Diamond
+  Magnolia Dahlia Clementine Berry Floor Ginger`;
 
 function load() {
   lists ??= {
