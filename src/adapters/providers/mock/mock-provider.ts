@@ -1,4 +1,4 @@
-import { updateWithCanonicalJson } from '../../../core/hash-text.js';
+import { updateWithCanonicalJsonInTurns } from '../../../core/json-in-turns.js';
 import { nextTurn } from '../../../core/turns.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
@@ -36,7 +36,7 @@ export class MockProvider implements Provider {
 
   async chat(request: ChatRequest, call: ProviderCallOptions): Promise<ChatCompletion> {
     await this.wait(call.signal);
-    const answer = this.answer(request);
+    const answer = await this.answer(request);
     return {
       id: `chatcmpl-mock-${answer.id}`,
       object: 'chat.completion',
@@ -55,7 +55,7 @@ export class MockProvider implements Provider {
 
   async chatStream(request: ChatRequest, call: ProviderCallOptions): Promise<AsyncIterable<ChatCompletionChunk>> {
     await this.wait(call.signal);
-    const answer = this.answer(request);
+    const answer = await this.answer(request);
     const base = { id: `chatcmpl-mock-${answer.id}`, object: 'chat.completion.chunk' as const, created: Math.floor(Date.now() / 1000), model: call.model };
     const chunks: ChatCompletionChunk[] = [{ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }];
     if (answer.toolCalls) {
@@ -83,9 +83,10 @@ export class MockProvider implements Provider {
     return { model: call.model, vectors, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } };
   }
 
-  private answer(request: ChatRequest) {
+  private async answer(request: ChatRequest) {
     const promptTokens = this.tokens.countChat(request);
-    const id = updateWithCanonicalJson(createHash('sha256'), request.messages).digest('hex').slice(0, 16);
+    // Messages of megabytes are hashed in turns of their own (core/json-in-turns.ts).
+    const id = (await updateWithCanonicalJsonInTurns(createHash('sha256'), request.messages)).digest('hex').slice(0, 16);
     const cap = request.max_completion_tokens ?? request.max_tokens ?? Number.POSITIVE_INFINITY;
     const last = request.messages[request.messages.length - 1];
     const toolCalls = this.toolCalls(request, id, last?.role);
