@@ -18,8 +18,24 @@ const markers: Readonly<Record<string, string>> = {
   sv: 'och att ar jag mitt mina hur vad varfor nar inte till fran det ett vill finns hos mig',
 };
 
-const languageOf = new Map<string, string>();
-for (const [language, words] of Object.entries(markers)) for (const word of words.split(' ')) languageOf.set(word, language);
+/**
+ * Function words two or three of these languages share: a vote for each. They cannot tell a
+ * language, but they are evidence (languageEvidence): "como pago con PayPal" is Spanish or
+ * Italian, not Portuguese ("com").
+ */
+const sharedMarkers: Readonly<Record<string, string>> = {
+  con: 'es it',
+  una: 'es it',
+  del: 'es it',
+  por: 'es pt',
+  para: 'es pt',
+  que: 'es fr pt',
+  di: 'it',
+};
+
+const languagesOf = new Map<string, string[]>();
+for (const [language, words] of Object.entries(markers)) for (const word of words.split(' ')) languagesOf.set(word, [language]);
+for (const [word, languages] of Object.entries(sharedMarkers)) if (!languagesOf.has(word)) languagesOf.set(word, languages.split(' '));
 
 /** Letters only one of these languages writes. */
 const letters: ReadonlyArray<readonly [RegExp, string]> = [
@@ -57,8 +73,7 @@ function votesOf(text: string): Map<string, number> {
   let words = 0;
   for (const match of foldAccents(lower).matchAll(/[\p{L}]+(?:-[\p{L}]+)?/gu)) {
     if (++words > maxWords) break;
-    const language = languageOf.get(match[0]);
-    if (language) votes.set(language, (votes.get(language) ?? 0) + 1);
+    for (const language of languagesOf.get(match[0]) ?? []) votes.set(language, (votes.get(language) ?? 0) + 1);
   }
   return votes;
 }

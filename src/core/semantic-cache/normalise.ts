@@ -70,7 +70,8 @@ const contractions: Array<[RegExp, string]> = [
   [/(\p{L})'s\b/gu, '$1'],
   // Compounds written apart: user name → username, e-mail → email, sign up → register.
   [/\b(user|file|host|path) name\b/g, '$1name'],
-  [/\be-?mail(s?)\b/g, 'email$1'],
+  // Not inside a compound (E-Mail-Adresse): a name taken from the original must still be found among the words.
+  [/\be-?mail(s?)\b(?!-)/g, 'email$1'],
   [/\bsign(?:s|ed|ing)? up\b/g, 'register'],
   // "How much time" asks "how long": cuánto tiempo → cuanto, combien de temps → combien, quanto tempo → quanto.
   [/\bhow much time\b/g, 'how long'],
