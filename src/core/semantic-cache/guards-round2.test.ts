@@ -5,6 +5,11 @@ import { detectLanguage, languageEvidence, languagesDiffer } from './language.js
 import { embeddingText, normaliseText } from './normalise.js';
 import { swapsContentWords } from './prompt-match.js';
 import { extractRoles, rolesAgree } from './roles.js';
+import { MemoryResponseCache } from '../../adapters/cache/memory/memory-response-cache.js';
+import { HashedNgramEmbedder } from '../../adapters/embedders/hashed-ngram/hashed-ngram-embedder.js';
+import { BruteForceVectorIndexStore } from '../../adapters/vector-index/brute-force/brute-force-vector-index.js';
+import type { ChatCompletion, ChatRequest } from '../../wire/chat.js';
+import { defaultSimilarityThreshold, SemanticCache } from './semantic-cache.js';
 
 /** Each guard on its own, so that a case fails when that guard is removed. */
 const canonical = (text: string) => normaliseText(text, detectLanguage(text));
@@ -150,5 +155,51 @@ describe('word tables have no prototype', () => {
       );
     }
     assert.equal(sameRoles('call the constructor from toString', 'call the constructor from toString'), true);
+  });
+});
+
+describe('through the cache (built-in embedder, default threshold)', () => {
+  const ask = (content: string): ChatRequest => ({ model: 'support', messages: [{ role: 'user', content }] });
+  const answer = (content: string): ChatCompletion => ({
+    id: 'chatcmpl-1',
+    object: 'chat.completion',
+    created: 1,
+    model: 'upstream',
+    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+  });
+  const open = () => {
+    const embedder = new HashedNgramEmbedder();
+    return new SemanticCache({
+      embedder,
+      indexes: new BruteForceVectorIndexStore(embedder.dimension),
+      payloads: new MemoryResponseCache(100),
+      maxEntries: 100,
+      maxScopes: 4,
+      maxStoredScopes: 10,
+    });
+  };
+  const served = async (cached: string, asked: string) => {
+    const cache = open();
+    await cache.store(ask(cached), 'acme', 'support', answer(cached), 60_000);
+    return (await cache.lookup(ask(asked), 'acme', 'support', defaultSimilarityThreshold))?.completion.choices[0]?.message.content;
+  };
+
+  it('serves a rewording whose frame and synonyms differ (content words are what is embedded)', async () => {
+    assert.equal(await served('How do I sign up for an account?', 'How can I register for an account?'), 'How do I sign up for an account?');
+    assert.equal(await served('Hoe verander ik mijn profielfoto?', 'Hoe kan ik mijn profielfoto wijzigen?'), 'Hoe verander ik mijn profielfoto?');
+  });
+
+  it('never serves the Spanish answer to the Portuguese question, even without a function word that tells them apart', async () => {
+    assert.equal(await served('¿Cómo cambio mi foto de perfil?', 'Como alterar a foto do perfil?'), undefined);
+    assert.equal(await served('Como pago con PayPal', 'Como pago com PayPal'), undefined);
+  });
+
+  it('never serves "move X into Y" for "move Y into X", nor 5 MB to mb for 5 MB to Mb', async () => {
+    assert.equal(await served('How do I move the drafts folder into the archive folder?', 'How do I move the archive folder into the drafts folder?'), undefined);
+    assert.equal(await served('Convert 5 MB to mb', 'Convert 5 MB to Mb'), undefined);
+  });
+
+  it('keeps "E-Mail-Adresse" findable as a name after normalising', async () => {
+    assert.equal(await served('Wie ändere ich meine E-Mail-Adresse?', 'Wie kann ich meine E-Mail-Adresse ändern?'), 'Wie ändere ich meine E-Mail-Adresse?');
   });
 });
