@@ -8,6 +8,7 @@ import { openAdapters } from './adapters/open-adapters.js';
 import { buildGateway } from './compose/gateway.js';
 import { startJobEngine } from './compose/jobs.js';
 import { openRetrieval, retrievalEnabled } from './compose/retrieval.js';
+import { openSharedSemanticIndex, type SqlDatabase } from './compose/semantic-cache.js';
 import { CollectionService } from './core/retrieval/collection-service.js';
 import { CitedAnswers } from './core/retrieval/cited-answer.js';
 import { buildWorkflows } from './compose/workflows.js';
@@ -93,6 +94,8 @@ export interface CreateAppOptions {
   services?: ProviderServices;
   /** Workflow definitions given in code (tests, the demo), besides workflows.files. */
   workflows?: readonly WorkflowDefinition[];
+  /** The database of a pgvector semantic cache index given in code (tests on PGlite), instead of cache.semantic.index.url. */
+  semanticCacheDatabase?: SqlDatabase;
 }
 
 /**
@@ -142,6 +145,7 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
   prompts.start();
   const llmopsMetrics = new LlmopsMetrics(metrics.registry);
   const shadows = buildShadows({ config, prompts, counters, store: store.shadows, logger, onOutcome: (shadow, outcome) => llmopsMetrics.countShadowSample(shadow, outcome) });
+  const semanticIndex = await openSharedSemanticIndex(config, env, options.semanticCacheDatabase);
   const { gateway, ledgerWriter, semanticCache, routeRecorder } = buildGateway({
     config,
     providers,
@@ -149,6 +153,7 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     counters,
     cache,
     semanticPayloads: adapters.semanticPayloads,
+    ...(semanticIndex ? { semanticIndex } : {}),
     metrics,
     tracingEnabled: tracing.enabled,
     logger,

@@ -11,7 +11,7 @@ import { checkPrices } from '../core/middleware/budget/check-prices.js';
 import { pii } from '../core/middleware/pii/index.js';
 import { semanticCache } from '../core/middleware/semantic-cache/index.js';
 import type { SemanticCache } from '../core/semantic-cache/semantic-cache.js';
-import { buildSemanticCache, semanticCacheWanted, semanticThresholds } from './semantic-cache.js';
+import { buildSemanticCache, type SharedSemanticIndex, semanticCacheWanted, semanticThresholds } from './semantic-cache.js';
 import type { PiiPolicy } from '../core/pii/scrubber.js';
 import { piiModes } from '../core/ports/store.js';
 import { exactCache } from '../core/middleware/exact-cache/index.js';
@@ -37,6 +37,8 @@ export interface GatewayParts {
   counters: Counters;
   cache: ResponseCache;
   semanticPayloads: ResponseCache;
+  /** The shared pgvector index and its answers (cache.semantic.index.driver: pgvector), opened beforehand. */
+  semanticIndex?: SharedSemanticIndex;
   metrics: PrometheusMetrics;
   tracingEnabled: boolean;
   logger: Logger;
@@ -68,7 +70,7 @@ export function buildGateway(parts: GatewayParts): { gateway: Gateway; ledgerWri
   });
 
   const budgetCounters = new BudgetCounters({ counters, ledger: store.ledger });
-  const semantic = semanticCacheWanted(config) ? buildSemanticCache(config, providers, parts.semanticPayloads) : undefined;
+  const semantic = semanticCacheWanted(config) ? buildSemanticCache(config, providers, parts.semanticPayloads, parts.semanticIndex) : undefined;
   const autoRoutes = new Map(Object.entries(config.autoRoutes));
   const routerModels = new Map([...autoRoutes].flatMap(([alias, router]) => (router.model ? [[alias, loadRouterModel(router.model, `autoRoutes.${alias}.model`)] as const] : [])));
   // Routed calls' scorer vectors, kept for route feedback (POST /v1/feedback → router train).

@@ -1,9 +1,13 @@
 import { dirname, join } from 'node:path';
+import pg from 'pg';
 import { HashedNgramEmbedder } from '../adapters/embedders/hashed-ngram/hashed-ngram-embedder.js';
 import { ProviderEmbedder } from '../adapters/embedders/provider/provider-embedder.js';
 import { BruteForceVectorIndexStore } from '../adapters/vector-index/brute-force/brute-force-vector-index.js';
 import { HnswVectorIndexStore } from '../adapters/vector-index/hnsw/hnsw-vector-index-store.js';
+import type { SqlClient } from '../adapters/vector-index/pgvector/pgvector-collection-store.js';
+import { PgvectorVectorIndexStore } from '../adapters/vector-index/pgvector/pgvector-vector-index-store.js';
 import type { ParsedConfig } from '../config/schema.js';
+import { resolveSecret } from '../config/secrets.js';
 import { BreakwaterError } from '../core/errors/breakwater-error.js';
 import type { CallContext } from '../core/gateway/call-context.js';
 import type { Embedder } from '../core/ports/embedder.js';
@@ -17,12 +21,62 @@ export function semanticCacheWanted(config: ParsedConfig): boolean {
   return config.cache.semantic.enabled || Object.values(config.models).some((model) => model.semanticCache?.enabled === true);
 }
 
+/** A PostgreSQL database given in code instead of a URL (tests on PGlite, which no URL reaches). */
+export interface SqlDatabase {
+  client: SqlClient;
+  transaction?: <T>(work: (client: SqlClient) => Promise<T>) => Promise<T>;
+}
+
+/** The shared index and its answers' cache, opened before the gateway is built. */
+export interface SharedSemanticIndex {
+  indexes: VectorIndexStore;
+  payloads: ResponseCache;
+}
+
+/**
+ * With `cache.semantic.index.driver: pgvector` (and the cache wanted), opens the shared index on
+ * `index.url` (default `store.url`), or on `database` when one is given; refuses to start
+ * (CONFIG_INVALID, naming the `vector` extension) when pgvector is missing. Otherwise undefined.
+ */
+export async function openSharedSemanticIndex(config: ParsedConfig, env: NodeJS.ProcessEnv, database?: SqlDatabase): Promise<SharedSemanticIndex | undefined> {
+  const settings = config.cache.semantic;
+  if (settings.index.driver !== 'pgvector' || !semanticCacheWanted(config)) return undefined;
+  const dimension = settings.embedder.dimension;
+  const common = { dimension, efSearch: settings.index.efSearch, maxEntries: settings.maxEntries };
+  if (database) {
+    const indexes = await PgvectorVectorIndexStore.open({ ...common, client: database.client, ...(database.transaction ? { transaction: database.transaction } : {}) });
+    return { indexes, payloads: indexes.payloads() };
+  }
+  const url = settings.index.url ?? (config.store.driver === 'postgres' ? config.store.url : undefined);
+  if (!url) throw new BreakwaterError('CONFIG_INVALID', 'cache.semantic.index.driver: pgvector needs cache.semantic.index.url (or a PostgreSQL store.url).');
+  const pool = new pg.Pool({ connectionString: resolveSecret(url, 'cache.semantic.index.url', env), max: 4 });
+  const transaction = async <T>(work: (client: SqlClient) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+  const indexes = await PgvectorVectorIndexStore.open({ ...common, client: pool, transaction, close: () => pool.end() }).catch(async (error) => {
+    await pool.end();
+    throw error;
+  });
+  return { indexes, payloads: indexes.payloads() };
+}
+
 /**
  * The semantic cache from `cache.semantic`: its embedder (built in, or an embeddings alias's
  * first deployment), its vector indexes (HNSW persisted next to the SQLite file by default,
- * or exact) and the answers' cache.
+ * or exact, or the shared pgvector one opened by openSharedSemanticIndex) and the answers' cache.
  */
-export function buildSemanticCache(config: ParsedConfig, providers: ReadonlyMap<string, Provider>, payloads: ResponseCache): SemanticCache {
+export function buildSemanticCache(config: ParsedConfig, providers: ReadonlyMap<string, Provider>, payloads: ResponseCache, shared?: SharedSemanticIndex): SemanticCache {
   const settings = config.cache.semantic;
   let embedder: Embedder;
   if (settings.embedder.driver === 'hashed-ngram') embedder = new HashedNgramEmbedder({ dimension: settings.embedder.dimension });
@@ -42,7 +96,13 @@ export function buildSemanticCache(config: ParsedConfig, providers: ReadonlyMap<
     };
   }
   let indexes: VectorIndexStore;
-  if (settings.index.driver === 'exact') indexes = new BruteForceVectorIndexStore(embedder.dimension);
+  if (shared) {
+    // Answers next to the vectors: every API node reads what any one stored.
+    indexes = shared.indexes;
+    payloads = shared.payloads;
+  } else if (settings.index.driver === 'pgvector') {
+    throw new BreakwaterError('CONFIG_INVALID', 'cache.semantic.index.driver: pgvector: the shared index was not opened (openSharedSemanticIndex).');
+  } else if (settings.index.driver === 'exact') indexes = new BruteForceVectorIndexStore(embedder.dimension);
   else {
     const directory = settings.index.directory ?? (config.store.driver === 'sqlite' ? join(dirname(config.store.path), 'semantic-cache') : undefined);
     indexes = new HnswVectorIndexStore({

@@ -342,6 +342,17 @@ export const configSchema = z
                   .strict(),
                 /** Exact search over every vector: the reference, fine below ~10k entries. */
                 z.object({ driver: z.literal('exact') }).strict(),
+                /**
+                 * PostgreSQL with pgvector, shared by every API node on the database (vectors and answers;
+                 * docs/retrieval.md#shared-semantic-cache-index). `url` defaults to `store.url`.
+                 */
+                z
+                  .object({
+                    driver: z.literal('pgvector'),
+                    url: secretRefSchema.optional(),
+                    efSearch: z.number().int().min(8).default(64),
+                  })
+                  .strict(),
               ])
               .prefault({ driver: 'hnsw' }),
           })
