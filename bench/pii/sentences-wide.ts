@@ -76,6 +76,7 @@ export const wideByLocale: Record<string, readonly string[]> = {
     'Moje hasło to [[SECRET:Zima2024!]], nie mów nikomu.',
     'Schreib an [[EMAIL:jan.de.vries at ziggo dot nl]] oder [[EMAIL:info[at]firma.de]].',
     "Contact [[EMAIL:o'connor.sean@example.ie]] for the keys.",
+    "send_mail(to='[[EMAIL:jane.doe@example.com]]', subject='Invoice')",
     'mail: [[EMAIL:priya (at) startup (dot) in]]',
     'token: [[SECRET:abc123def456ghi7]] (rotate monthly)',
     'user admin, pass: [[SECRET:hunter22]]',

@@ -99,6 +99,7 @@ describe('e-mails written to dodge scrapers', () => {
     assert.deepEqual(found('mail: priya (at) startup (dot) in'), ['EMAIL:priya (at) startup (dot) in']);
     assert.deepEqual(found('jan.de.vries at ziggo dot nl'), ['EMAIL:jan.de.vries at ziggo dot nl']);
     assert.deepEqual(found("Contact o'connor.sean@example.ie"), ["EMAIL:o'connor.sean@example.ie"]);
+    assert.deepEqual(found("send_mail(to='jane@example.com')"), ['EMAIL:jane@example.com']);
     assert.deepEqual(found('Look at example.com for the docs.'), []);
   });
 });
