@@ -2,8 +2,7 @@ import type { Detection } from '../pii-type.js';
 
 // The local part may hold an apostrophe after its first character (o'connor@…); a quote
 // before the address ('jane@example.com' in code) is not part of it and does not hide it.
-const email =
-  /(?<![\w.%+-])[\p{L}\d](?:[\p{L}\d._%+'’-]{0,63})@[\p{L}\d](?:[\p{L}\d-]{0,62}[\p{L}\d])?(?:\.[\p{L}\d](?:[\p{L}\d-]{0,62}[\p{L}\d])?)*\.\p{L}{2,24}(?![\p{L}\d-])/gu;
+const email = /(?<![\w.%+-])[\p{L}\d](?:[\p{L}\d._%+'’-]{0,63})@[\p{L}\d](?:[\p{L}\d-]{0,62}[\p{L}\d])?(?:\.[\p{L}\d](?:[\p{L}\d-]{0,62}[\p{L}\d])?)*\.\p{L}{2,24}(?![\p{L}\d-])/gu;
 // Written to dodge scrapers: "jane[at]example.com", "jane (at) example (dot) com", "jane at example dot com".
 // The bare " at " form counts only with a " dot " and a known top-level domain after it, so "meet at noon" is none.
 const obfuscated =
