@@ -80,13 +80,15 @@ export function describePrompt(request: ChatRequest, tenant: string, alias: stri
     .update(earlier.join('\n'))
     .digest('base64url');
   const anchors = extractAnchors(question);
+  const language = detectLanguage(question);
   return {
     scope,
-    text: normaliseText(question),
+    // In the question's language, synonyms meet their rows by stem too (synonyms.ts).
+    text: normaliseText(question, language),
     anchors,
     signature: anchorSignature(anchors),
     roles: extractRoles(question),
-    language: detectLanguage(question),
+    language,
     languages: languageEvidence(question),
   };
 }
