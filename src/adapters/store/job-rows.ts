@@ -2,7 +2,7 @@ import { BreakwaterError } from '../../core/errors/breakwater-error.js';
 import type { JobError, JobRecord, NewJob } from '../../core/ports/job-store.js';
 import type { Page } from '../../core/ports/page.js';
 import type { StoredRecord } from '../../core/ports/record-store.js';
-import type { WebhookDelivery } from '../../core/ports/webhook-delivery-store.js';
+import type { WebhookDelivery, WebhookOutboxEntry } from '../../core/ports/webhook-delivery-store.js';
 import type { EnqueueRequest } from '../../core/ports/queue.js';
 
 /**
@@ -70,6 +70,7 @@ export interface DeliveryRow {
   last_error: string | null;
   created_at: number;
   updated_at: number;
+  trace_context: string | null;
 }
 
 export interface DispatchRow {
@@ -147,6 +148,7 @@ export function toDelivery(row: DeliveryRow): WebhookDelivery {
     lastError: row.last_error,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    traceContext: row.trace_context ? (JSON.parse(row.trace_context) as Record<string, string>) : null,
   };
 }
 
@@ -258,4 +260,9 @@ export function page<T>(rows: T[], limit: number, cursorOf: (item: T) => string)
   const more = rows.length > limit;
   const data = more ? rows.slice(0, limit) : rows;
   return { data, nextCursor: more ? cursorOf(data[data.length - 1]!) : null };
+}
+
+/** An outbox entry's trace context as stored (JSON text), or null. */
+export function traceContextText(webhook: WebhookOutboxEntry): string | null {
+  return webhook.traceContext ? JSON.stringify(webhook.traceContext) : null;
 }

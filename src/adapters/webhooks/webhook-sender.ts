@@ -27,6 +27,8 @@ export interface OutgoingWebhook {
   /** The JSON body, already serialised: the signature covers these exact bytes. */
   body: string;
   deliveryId: string;
+  /** Extra headers: the delivery's W3C trace context (`traceparent`, `tracestate`). */
+  headers?: Record<string, string>;
 }
 
 export type { DeliveryOutcome };
@@ -81,6 +83,7 @@ export class WebhookSender implements WebhookTransport {
       const response = await request(url, {
         method: 'POST',
         headers: {
+          ...delivery.headers,
           'content-type': 'application/json',
           'user-agent': this.userAgent,
           ...signPayload(delivery.body, this.secrets, Date.now(), delivery.deliveryId),

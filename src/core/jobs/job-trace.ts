@@ -76,13 +76,16 @@ export class JobTrace {
     this.step = tracer.startSpan(`step ${label}`, { kind: SpanKind.INTERNAL, attributes: { 'breakwater.job.step': label } }, this.context);
   }
 
-  /** Runs the completion write (record, webhooks, job-end) in a span of its own. */
+  /**
+   * Runs the completion write (record, webhooks, job-end) in a span of its own, active while it
+   * runs: the webhooks it writes carry that context, so their deliveries continue the job's trace.
+   */
   async completion<T>(writesRecord: boolean, work: () => Promise<T>): Promise<T> {
     this.step?.end();
     this.step = undefined;
     const span = tracer.startSpan(writesRecord ? 'write record' : 'complete job', { kind: SpanKind.INTERNAL }, this.context);
     try {
-      return await work();
+      return await context.with(trace.setSpan(this.context, span), work);
     } finally {
       span.end();
     }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { JobRecord } from '../ports/job-store.js';
 import type { WebhookOutboxEntry } from '../ports/webhook-delivery-store.js';
+import { currentTraceCarrier } from './job-trace.js';
 import { toWireJob } from './job-view.js';
 
 export type JobWebhookType = 'job.succeeded' | 'job.failed' | 'job.cancelled' | 'record.created';
@@ -18,5 +19,7 @@ export function jobWebhook(job: JobRecord, type: Exclude<JobWebhookType, 'record
 /** An outbox entry whose body carries `data`: the WireJob or WireRecord the event is about. */
 export function webhookEntry(url: string, type: JobWebhookType, data: object, at: number): WebhookOutboxEntry {
   const id = deliveryId();
-  return { id, url, eventType: type, body: JSON.stringify({ id, type, created_at: Math.floor(at / 1000), data }) };
+  // The active trace (the worker's job span, the API's request span) goes with the delivery.
+  const traceContext = currentTraceCarrier();
+  return { id, url, eventType: type, body: JSON.stringify({ id, type, created_at: Math.floor(at / 1000), data }), ...(traceContext ? { traceContext } : {}) };
 }

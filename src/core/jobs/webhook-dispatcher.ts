@@ -1,7 +1,8 @@
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { randomBytes } from 'node:crypto';
 import { toBreakwaterError } from '../errors/breakwater-error.js';
-import type { DeliveryAttempt, WebhookDeliveryStore } from '../ports/webhook-delivery-store.js';
-import type { WebhookTransport } from '../ports/webhook-transport.js';
+import type { DeliveryAttempt, WebhookDelivery, WebhookDeliveryStore } from '../ports/webhook-delivery-store.js';
+import type { DeliveryOutcome, WebhookTransport } from '../ports/webhook-transport.js';
 
 export interface WebhookDispatcherOptions {
   deliveries: WebhookDeliveryStore;
@@ -69,8 +70,10 @@ export class WebhookDispatcher {
       const due = await deliveries.claim(claimant, claimedAt, this.options.leaseMs, this.options.concurrency);
       await Promise.all(
         due.map(async (delivery) => {
-          const outcome = await transport.deliver({ url: delivery.url, body: delivery.body, deliveryId: delivery.id });
           const attempt = delivery.attempts + 1;
+          const outcome = await sendInTrace(delivery, attempt, (headers) =>
+            transport.deliver({ url: delivery.url, body: delivery.body, deliveryId: delivery.id, ...(headers ? { headers } : {}) }),
+          );
           const again = !outcome.ok && outcome.retry && attempt < this.options.maxAttempts;
           const recorded = await this.record(
             delivery.id,
@@ -114,3 +117,43 @@ export class WebhookDispatcher {
 
 /** The last record attempt ends this long before the lease does, so it cannot race a new claim. */
 const recordMarginMs = 2_000;
+
+const tracer = trace.getTracer('breakwater');
+
+/**
+ * One attempt of a delivery written with a trace context (the job's): a CLIENT span `POST` in
+ * that trace (OpenTelemetry HTTP client conventions), whose context goes out as the W3C
+ * `traceparent` (and `tracestate`) headers, so the receiver continues the job's trace. A
+ * delivery without one (tracing off when it was written) is sent without the headers.
+ */
+async function sendInTrace(delivery: WebhookDelivery, attempt: number, send: (headers: Record<string, string> | undefined) => Promise<DeliveryOutcome>): Promise<DeliveryOutcome> {
+  if (!delivery.traceContext) return send(undefined);
+  const parent = propagation.extract(ROOT_CONTEXT, delivery.traceContext);
+  const span = tracer.startSpan(
+    'POST',
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'http.request.method': 'POST',
+        'breakwater.webhook.event_type': delivery.eventType,
+        'breakwater.webhook.delivery_id': delivery.id,
+        'breakwater.webhook.attempt': attempt,
+        'breakwater.job.id': delivery.jobId,
+      },
+    },
+    parent,
+  );
+  const headers: Record<string, string> = {};
+  const active = trace.setSpan(parent, span);
+  propagation.inject(active, headers);
+  // With no propagator registered (no tracer provider), pass on the stored context as it is.
+  const sent = headers.traceparent ? headers : { ...delivery.traceContext };
+  try {
+    const outcome = await context.with(active, () => send(sent));
+    if (outcome.status !== null) span.setAttribute('http.response.status_code', outcome.status);
+    if (!outcome.ok) span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error ?? 'failed' });
+    return outcome;
+  } finally {
+    span.end();
+  }
+}

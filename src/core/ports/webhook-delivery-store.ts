@@ -7,6 +7,8 @@ export interface WebhookOutboxEntry {
   url: string;
   eventType: string;
   body: string;
+  /** W3C trace context (`traceparent`, `tracestate`) of the work that wrote it: the delivery continues that trace. */
+  traceContext?: Record<string, string> | undefined;
 }
 
 /** One webhook and its delivery log: attempts so far, the last answer and when to try next. */
@@ -24,6 +26,8 @@ export interface WebhookDelivery {
   lastError: string | null;
   createdAt: number;
   updatedAt: number;
+  /** The trace context stored with it; null or absent when tracing was off. */
+  traceContext?: Record<string, string> | null;
 }
 
 /** What one attempt came to: delivered, or failed with a next attempt (null: failed for good). */

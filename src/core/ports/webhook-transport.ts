@@ -11,6 +11,7 @@ export interface DeliveryOutcome {
 export interface WebhookTransport {
   /** Throws WEBHOOK_TARGET_FORBIDDEN for a URL that can never be a target (checked at submission). */
   checkTarget(url: string): void;
-  deliver(delivery: { url: string; body: string; deliveryId: string }): Promise<DeliveryOutcome>;
+  /** `headers`: extra headers (the W3C `traceparent` / `tracestate`), sent before the signature's. */
+  deliver(delivery: { url: string; body: string; deliveryId: string; headers?: Record<string, string> }): Promise<DeliveryOutcome>;
   close?(): Promise<void>;
 }
