@@ -92,6 +92,13 @@ describe('the ask and the pasted material', () => {
 });
 
 describe('structure cues that read the same in every language', () => {
+  it('reads a list item padded with a long run of blanks in linear time (a whole-block pattern backtracked for ~1 s)', () => {
+    const started = performance.now();
+    const found = features(`Do this:\n- ${' '.repeat(16_000)}\nthen \t${'\t '.repeat(8_000)}`);
+    assert.ok(performance.now() - started < 250, `${(performance.now() - started).toFixed(0)} ms`);
+    assert.equal(found.listItems, 0);
+  });
+
   it('counts questions and list items of the ask, a list right after its colon included', () => {
     const found = features('Three things before we sign:\n- which plan fits a team of 12?\n- can we pay yearly?\n- is there a discount for charities?');
     assert.equal(found.questions, 3);

@@ -354,7 +354,7 @@ export function splitAsk(text: string): { ask: string; material: string } {
   for (let index = 0; index < parts.length; index += 2) {
     const part = parts[index]!;
     // A list right after "…these requirements:" (no blank line between) is part of the ask.
-    if (blocks.length > 0 && /^:[ \t]*\n$/.test(parts[index - 1] ?? '') && requirementList.test(part)) blocks[blocks.length - 1] += `:\n${part}`;
+    if (blocks.length > 0 && /^:[ \t]*\n$/.test(parts[index - 1] ?? '') && isRequirementList(part)) blocks[blocks.length - 1] += `:\n${part}`;
     else if (part.trim() !== '') blocks.push(part);
   }
   if (blocks.length < 2) return { ask: blocks[0] ?? text, material: '' };
@@ -366,8 +366,20 @@ export function splitAsk(text: string): { ask: string; material: string } {
   return firstWords <= lastWords ? { ask: first, material: `${middle}\n${last}` } : { ask: last, material: `${first}\n${middle}` };
 }
 
-/** Every line a list item: `- under 200 words`, `2) no jargon`. */
-const requirementList = /^(?:[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]+[^\n]*(?:\n|$))+$/;
+/** Every non-empty line a list item (`- under 200 words`, `2) no jargon`); line by line, so a line of spaces costs linear time. */
+function isRequirementList(text: string): boolean {
+  // After a blank line it is material ("Tidy up these notes:\n\n- …"), not the ask's list.
+  if (/^[ \t]*\n/.test(text)) return false;
+  let items = 0;
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    if (!listItem.test(line)) return false;
+    items++;
+  }
+  return items > 0;
+}
+
+const listItem = /^[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]+\S/;
 
 /** Words at or under which both ends of a message count as the ask. */
 const shortAsk = 40;
