@@ -83,6 +83,19 @@ export const searchSchema = z
     mode: z.enum(searchModes).optional(),
     /** Document metadata fields that must equal these values. */
     filter: metadataSchema.optional(),
+    /**
+     * Reorder the fused candidates by a chat model's relevance scores (docs/retrieval.md#rerank):
+     * `model` a chat alias, asked through the gateway as this key; `top_n` chunks returned (default
+     * `k`); `candidates` sent to the model (default 20, at most 30).
+     */
+    rerank: z
+      .object({
+        model: z.string().min(1).max(256),
+        top_n: z.number().int().min(1).max(30).optional(),
+        candidates: z.number().int().min(2).max(30).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type SearchRequest = z.infer<typeof searchSchema>;
@@ -162,10 +175,21 @@ export interface WireSearchHit {
   ranks?: { vector: number | null; text: number | null };
 }
 
+/** How a search's rerank went; `applied: false` means the fused order was kept (header `x-breakwater-rerank: fallback`). */
+export interface WireRerank {
+  model: string;
+  prompt_version: string;
+  applied: boolean;
+  /** Passages sent to the model. */
+  candidates: number;
+  reason?: string;
+}
+
 export interface WireSearchResult {
   object: 'list';
   mode: (typeof searchModes)[number];
   data: WireSearchHit[];
+  rerank?: WireRerank;
 }
 
 export interface WireCitation {
@@ -193,6 +217,8 @@ export interface WireAnswer {
   model: string;
   prompt_version: string;
   usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number } | null;
+  /** When the search was reranked: how it went. */
+  rerank?: WireRerank;
 }
 
 /** What an ingest job's result holds (GET /v1/jobs/:id → result). */

@@ -37,16 +37,17 @@ export class CitedAnswers {
 
   async answer(key: VirtualKey, name: string, request: AnswerRequest, context: { requestId: string; signal: AbortSignal }): Promise<WireAnswer> {
     this.gateway.resolve(request.model, key);
-    const { collection, hits } = await this.collections.search(
+    const { collection, hits, rerank } = await this.collections.search(
       key,
       name,
-      { query: request.query, k: request.k ?? 5, ...(request.filter ? { filter: request.filter } : {}) },
+      { query: request.query, k: request.k ?? 5, ...(request.filter ? { filter: request.filter } : {}), ...(request.rerank ? { rerank: request.rerank } : {}) },
       context,
     );
+    const reranked = rerank ? { rerank } : {};
     const relevant = relevantHits(request.query, hits, request.min_coverage ?? defaultMinCoverage);
     const sources = relevant.map((hit, index) => citation(hit, index + 1));
     const empty = { model: request.model, prompt_version: answerPromptVersion, usage: null };
-    if (sources.length === 0) return { object: 'collection.answer', answer: refusalText, refused: true, citations: [], sources: [], ...empty };
+    if (sources.length === 0) return { object: 'collection.answer', answer: refusalText, refused: true, citations: [], sources: [], ...empty, ...reranked };
 
     const numbered = numberedSources(relevant);
     const chat = chatRequestSchema.safeParse({
@@ -81,7 +82,17 @@ export class CitedAnswers {
         }
       : null;
     if (text.trim() === notInSources || text.includes(notInSources)) {
-      return { object: 'collection.answer', answer: refusalText, refused: true, citations: [], sources, model: request.model, prompt_version: answerPromptVersion, usage };
+      return {
+        object: 'collection.answer',
+        answer: refusalText,
+        refused: true,
+        citations: [],
+        sources,
+        model: request.model,
+        prompt_version: answerPromptVersion,
+        usage,
+        ...reranked,
+      };
     }
     const cited = citedIndexes(text);
     const parsed = request.response_format === undefined ? undefined : parseJson(text);
@@ -95,6 +106,7 @@ export class CitedAnswers {
       model: request.model,
       prompt_version: answerPromptVersion,
       usage,
+      ...reranked,
     };
   }
 }

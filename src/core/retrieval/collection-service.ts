@@ -5,11 +5,12 @@ import type { JobService } from '../jobs/job-service.js';
 import type { JobRecord } from '../ports/job-store.js';
 import type { ChunkFilter, ChunkHit, Collection, CollectionEmbedder, CollectionScope, CollectionStore, StoredDocument } from '../ports/collection-store.js';
 import type { VirtualKey } from '../ports/store.js';
-import type { CreateCollection, IngestRequest, SearchRequest } from '../../wire/collections.js';
+import type { CreateCollection, IngestRequest, SearchRequest, WireRerank } from '../../wire/collections.js';
 import { keyAccessTags } from './access-tags.js';
 import type { ChunkEmbedder } from './chunk-embedder.js';
 import { defaultChunking } from './chunker.js';
 import { type FusedHit, type FusionWeights, fuse } from './reciprocal-rank.js';
+import { defaultRerankCandidates, rerank } from './rerank.js';
 
 export interface CollectionServiceOptions {
   store: CollectionStore;
@@ -148,8 +149,24 @@ export class CollectionService {
    * Hybrid search: the query's vector and its words are ranked separately, each over the
    * chunks the key may see, and fused by reciprocal rank; `vector` or `text` returns one list.
    */
-  async search(key: VirtualKey, name: string, request: SearchRequest, context: { requestId: string; signal: AbortSignal }): Promise<{ collection: Collection; hits: SearchHit[] }> {
+  async search(
+    key: VirtualKey,
+    name: string,
+    request: SearchRequest,
+    context: { requestId: string; signal: AbortSignal },
+  ): Promise<{ collection: Collection; hits: SearchHit[]; rerank?: WireRerank }> {
+    // An alias the key may not use is the caller's error, not a rerank failure to fall back from.
+    if (request.rerank) this.options.gateway.resolve(request.rerank.model, key);
     const collection = await this.get(key, name);
+    if (request.rerank) {
+      // The fused list's head goes to the model; top_n of its order come back.
+      const { rerank: settings, ...plain } = request;
+      const topN = settings.top_n ?? request.k ?? 5;
+      const candidates = Math.max(topN, settings.candidates ?? defaultRerankCandidates);
+      const { hits } = await this.search(key, name, { ...plain, k: candidates }, context);
+      const reranked = await rerank(this.options.gateway, key, request.query, hits, settings.model, context);
+      return { collection, hits: reranked.hits.slice(0, topN), rerank: reranked.report };
+    }
     const k = request.k ?? 5;
     const mode = request.mode ?? 'hybrid';
     const filter: ChunkFilter = { ...scopeOf(key, name), accessTags: keyAccessTags(key), ...(request.filter ? { metadata: request.filter } : {}) };

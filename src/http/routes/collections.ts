@@ -76,13 +76,16 @@ export function collectionRoutes(app: App): FastifyPluginAsync {
 
     server.post<{ Params: { name: string } }>('/v1/collections/:name/search', keyOnly, async (request, reply): Promise<WireSearchResult> => {
       const body = parseBody(searchSchema, request.body);
-      const { hits } = await retrieval().collections.search(callerKey(request), request.params.name, body, { requestId: request.id, signal: clientSignal(reply) });
-      return { object: 'list', mode: body.mode ?? 'hybrid', data: hits.map(toWireHit) };
+      const { hits, rerank } = await retrieval().collections.search(callerKey(request), request.params.name, body, { requestId: request.id, signal: clientSignal(reply) });
+      if (rerank) reply.header('x-breakwater-rerank', rerank.applied ? 'applied' : 'fallback');
+      return { object: 'list', mode: body.mode ?? 'hybrid', data: hits.map(toWireHit), ...(rerank ? { rerank } : {}) };
     });
 
     server.post<{ Params: { name: string } }>('/v1/collections/:name/answer', keyOnly, async (request, reply): Promise<WireAnswer> => {
       const body = parseBody(answerSchema, request.body);
-      return retrieval().answers.answer(callerKey(request), request.params.name, body, { requestId: request.id, signal: clientSignal(reply) });
+      const answer = await retrieval().answers.answer(callerKey(request), request.params.name, body, { requestId: request.id, signal: clientSignal(reply) });
+      if (answer.rerank) reply.header('x-breakwater-rerank', answer.rerank.applied ? 'applied' : 'fallback');
+      return answer;
     });
   };
 }
