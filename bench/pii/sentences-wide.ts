@@ -61,6 +61,10 @@ export const wideByLocale: Record<string, readonly string[]> = {
     'Pay by card [[CARD:4407 9303 0330 6715]], exp 09/27.',
     'Amex [[CARD:3730 398633 55621]] was declined.',
     'National Insurance: [[NINO:AB 12 34 56 C]]',
+    'Mój PESEL to [[PESEL:02261501230]], a żony [[PESEL:58090737524]].',
+    'Zamówienie 58090737524 zostało wysłane.',
+    'Mitt personnummer är [[PERSONNUMMER:850709-9805]], min sons [[PERSONNUMMER:20121212-1212]].',
+    'Order 850709-9805 skickad i går.',
   ],
   'secrets and e-mails (dev 3)': [
     'AccountKey=[[SECRET:Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6QUJDREVGR0g=]];EndpointSuffix=core.windows.net',

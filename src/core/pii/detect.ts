@@ -6,7 +6,7 @@ import { detectIbans } from './detectors/iban.js';
 import { detectIps } from './detectors/ip.js';
 import { detectNamesByRules } from './detectors/name.js';
 import { detectAadhaars, detectDnis, detectNinos, detectSsns } from './detectors/national-id.js';
-import { detectBsns, detectCodiciFiscali, detectCpfs, detectNirs, detectSteuerIds } from './detectors/national-id-eu.js';
+import { detectBsns, detectCodiciFiscali, detectCpfs, detectNirs, detectPersonnummer, detectPesels, detectSteuerIds } from './detectors/national-id-eu.js';
 import { detectNamesByNlp } from './detectors/nlp-names.js';
 import { detectPhones, type PhoneBudget } from './detectors/phone.js';
 import { detectSecrets } from './detectors/secret.js';
@@ -42,6 +42,8 @@ const rank: Record<PiiType, number> = {
   NIR: 0,
   CODICEFISCALE: 0,
   CPF: 1,
+  PESEL: 0,
+  PERSONNUMMER: 0,
   IP: 1,
   PHONE: 2,
   ADDRESS: 3,
@@ -75,6 +77,8 @@ export function detectPii(text: string, options: DetectOptions = {}): Detection[
   run('NIR', detectNirs);
   run('CODICEFISCALE', detectCodiciFiscali);
   run('CPF', detectCpfs);
+  run('PESEL', detectPesels);
+  run('PERSONNUMMER', detectPersonnummer);
   run('IP', detectIps);
   run('PHONE', (value) => detectPhones(value, options.phoneCountries, options.phoneBudget));
   run('ADDRESS', detectAddressesByRules);

@@ -16,6 +16,8 @@ export const piiTypes = [
   'NIR',
   'CODICEFISCALE',
   'CPF',
+  'PESEL',
+  'PERSONNUMMER',
   'IP',
   'SECRET',
   'NAME',
@@ -26,7 +28,9 @@ export const piiTypes = [
  * - `SSN`: US Social Security number. `NINO`: UK National Insurance number. `AADHAAR`: Indian
  *   Aadhaar number (Verhoeff check digit). `DNI`: Spanish DNI / NIE (check letter).
  *   `STEUERID`: German Steuer-IdNr. `BSN`: Dutch burgerservicenummer. `NIR`: French social
- *   security number. `CODICEFISCALE`: Italian codice fiscale. `CPF`: Brazilian CPF. Each by its check digits.
+ *   security number. `CODICEFISCALE`: Italian codice fiscale. `CPF`: Brazilian CPF. `PESEL`:
+ *   Polish PESEL. `PERSONNUMMER`: Swedish personnummer. Each by its check digits (the last two
+ *   also by their birth date, and only with their name written before them).
  * - `SECRET`: API keys in two dozen vendor formats, JWTs, PEM private keys, labelled passwords,
  *   connection-URL passwords and high-entropy values after a credential word.
  * - `NAME` and `ADDRESS` come from rules plus an NLP tagger, and are less precise than the rest.

@@ -50,6 +50,27 @@ describe('DNI with dots, IP with its prefix', () => {
   });
 });
 
+describe('PESEL and personnummer', () => {
+  it('finds a PESEL after its name by birth date and check digit, not a wrong digit or an unnamed number', () => {
+    assert.deepEqual(found('PESEL: 58090737524'), ['PESEL:58090737524']);
+    assert.deepEqual(found('Mój PESEL to 02261501230.'), ['PESEL:02261501230']);
+    assert.deepEqual(
+      found('PESEL 58090737525').filter((item) => item.startsWith('PESEL')),
+      [],
+    );
+    assert.deepEqual(
+      found('Zamówienie 58090737524 wysłane').filter((item) => item.startsWith('PESEL')),
+      [],
+    );
+  });
+
+  it('finds a personnummer after its name, short or long, and not a dated reference', () => {
+    assert.deepEqual(found('personnummer 850709-9805'), ['PERSONNUMMER:850709-9805']);
+    assert.deepEqual(found('Mitt personnummer är 19850709-9805.'), ['PERSONNUMMER:19850709-9805']);
+    assert.deepEqual(found('Order 850709-9805 skickad'), []);
+  });
+});
+
 describe('national ids inside codes', () => {
   it('takes no id out of a run glued to letters, and still finds it alone', () => {
     assert.deepEqual(found('N° de suivi 8R01234567890'), []);

@@ -71,3 +71,43 @@ export function cpfValid(digits: string): boolean {
   };
   return check(9) === digits.charCodeAt(9) - 48 && check(10) === digits.charCodeAt(10) - 48;
 }
+
+/** Whether year-month-day is a calendar date (month 1-12, day within the month). */
+function calendarDate(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/**
+ * Polish PESEL: 11 digits, a birth date (YYMMDD, the month +20 for 2000-2099, +40, +60, +80 for
+ * 2100s, 2200s and 1800s) and a check digit with weights 1 3 7 9 1 3 7 9 1 3.
+ */
+export function peselValid(digits: string): boolean {
+  if (!/^\d{11}$/.test(digits)) return false;
+  const code = Number(digits.slice(2, 4));
+  const century = [1900, 2000, 2100, 2200, 1800][Math.floor(code / 20)]!;
+  if (!calendarDate(century + Number(digits.slice(0, 2)), code % 20, Number(digits.slice(4, 6)))) return false;
+  const weights = [1, 3, 7, 9, 1, 3, 7, 9, 1, 3];
+  let sum = 0;
+  for (let index = 0; index < 10; index++) sum += weights[index]! * (digits.charCodeAt(index) - 48);
+  return (10 - (sum % 10)) % 10 === digits.charCodeAt(10) - 48;
+}
+
+/**
+ * Swedish personnummer (or samordningsnummer, the day +60): YYMMDDNNNC or YYYYMMDDNNNC, a
+ * birth date and a Luhn check digit over the last ten digits.
+ */
+export function personnummerValid(digits: string): boolean {
+  if (!/^(?:\d{10}|\d{12})$/.test(digits)) return false;
+  const ten = digits.slice(-10);
+  const year = digits.length === 12 ? Number(digits.slice(0, 4)) : 2000 + Number(ten.slice(0, 2));
+  const day = Number(ten.slice(4, 6));
+  if (!calendarDate(year, Number(ten.slice(2, 4)), day > 60 ? day - 60 : day)) return false;
+  let sum = 0;
+  for (let index = 0; index < 10; index++) {
+    let value = (ten.charCodeAt(index) - 48) * (index % 2 === 0 ? 2 : 1);
+    if (value > 9) value -= 9;
+    sum += value;
+  }
+  return sum % 10 === 0;
+}

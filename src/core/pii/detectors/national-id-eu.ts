@@ -1,5 +1,5 @@
 import type { Detection, PiiType } from '../pii-type.js';
-import { bsnValid, codiceFiscaleValid, cpfValid, nirValid, steuerIdValid } from './national-checksums.js';
+import { bsnValid, codiceFiscaleValid, cpfValid, nirValid, peselValid, personnummerValid, steuerIdValid } from './national-checksums.js';
 
 // Runs of digits with one kind of separator (or none) between groups; the lookarounds keep a
 // run from being the middle of a longer one ("+31 6 12345678", "DE89 3704 …") or of a code ("8R01234567890").
@@ -99,6 +99,41 @@ export function detectCodiciFiscali(text: string): Detection[] {
     // Mixed case is a word or an identifier in code, not a fiscal code someone typed.
     if (value !== upper && value !== value.toLowerCase()) continue;
     if (codiceFiscaleValid(upper)) push(found, 'CODICEFISCALE', match.index, value);
+  }
+  return found;
+}
+
+// PESEL: eleven digits, compact (as issued) or in groups of one kind of separator.
+const peselContext = /\bpesel\b/i;
+// Personnummer: 850709-9805, 19850709-9805, 850709+9805 (over 100), or compact.
+const personnummerPattern = /(?<![\p{L}\d.,/+-])(?:\d{2})?\d{6}[-+ ]?\d{4}(?![\p{L}\d]|[.,]\d)/gu;
+const personnummerContext = /person(?:nummer|nr|numret)|person-nr|samordningsnummer|personal identity number|swedish id/i;
+
+/**
+ * Polish PESEL by its birth date and check digit, when "PESEL" is written within 60 characters
+ * before it: one eleven-digit number in thirty passes both, and Polish texts name it.
+ */
+export function detectPesels(text: string): Detection[] {
+  const found: Detection[] = [];
+  if (!peselContext.test(text)) return found;
+  for (const match of text.matchAll(elevenDigits)) {
+    const value = match[0];
+    if (onlySeparator(value) && peselValid(value.replace(/\D/g, '')) && peselContext.test(before(text, match.index, 60))) push(found, 'PESEL', match.index, value);
+  }
+  return found;
+}
+
+/**
+ * Swedish personnummer and samordningsnummer by birth date and Luhn digit, when the word
+ * (personnummer, personnr, samordningsnummer) is within 60 characters before it: a dated
+ * reference such as "240315-0042" has the same shape.
+ */
+export function detectPersonnummer(text: string): Detection[] {
+  const found: Detection[] = [];
+  if (!personnummerContext.test(text)) return found;
+  for (const match of text.matchAll(personnummerPattern)) {
+    const value = match[0];
+    if (personnummerValid(value.replace(/\D/g, '')) && personnummerContext.test(before(text, match.index, 60))) push(found, 'PERSONNUMMER', match.index, value);
   }
   return found;
 }
