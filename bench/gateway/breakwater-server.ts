@@ -27,6 +27,12 @@ export interface BreakwaterOptions {
   variant: BreakwaterVariant;
   /** Extra node flags for `serve` (e.g. --cpu-prof for bench/gateway/profile.ts). */
   nodeFlags?: readonly string[];
+  /** The dashboard at /ui (default on, as in `serve`); bench:dashboard turns it off for its baseline. */
+  ui?: boolean;
+  /** Distinguishes two servers of the same variant (their folders). */
+  name?: string;
+  /** Environment for `serve` beyond the bench's own (e.g. BREAKWATER_ADMIN_TOKEN for a dashboard login). */
+  env?: Readonly<Record<string, string>>;
 }
 
 /** Builds Breakwater (`npm run build`) once for every variant the run starts. */
@@ -42,8 +48,8 @@ export async function buildBreakwater(children: ChildProcesses, repoRoot: string
  */
 export async function startBreakwater(children: ChildProcesses, options: BreakwaterOptions): Promise<BreakwaterServer> {
   const log: string[] = [];
-  const env = breakwaterEnvironment();
-  const directory = join(options.temporaryDirectory, options.variant);
+  const env = { ...breakwaterEnvironment(), ...options.env };
+  const directory = join(options.temporaryDirectory, options.name ?? options.variant);
   mkdirSync(directory, { recursive: true });
   const configPath = join(directory, 'breakwater.yaml');
   writeFileSync(configPath, configYaml(options, directory));
@@ -67,6 +73,7 @@ export const benchModel = 'bench-model';
 function configYaml(options: BreakwaterOptions, directory: string): string {
   const common = [
     'store: { driver: sqlite, path: ' + JSON.stringify(join(directory, 'bench.db')) + ' }',
+    ...(options.ui === false ? ['ui: { enabled: false }'] : []),
     'providers:',
     `  upstream: { type: openai-compatible, baseUrl: "http://127.0.0.1:${options.mockPort}/v1" }`,
   ];

@@ -11,14 +11,13 @@
  * .heapsnapshot files are kept (open them in Chrome DevTools) and their folder printed.
  */
 import { mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchModel, buildBreakwater, startBreakwater, type BreakwaterVariant } from './breakwater-server.js';
-import { ChildProcesses, waitForTcp } from './child-processes.js';
+import { ChildProcesses, freePorts, waitForTcp } from './child-processes.js';
 import { formatSummary, summariseCpuProfile } from './cpu-profile-summary.js';
 import { formatHeapSummary, summariseHeapSnapshot } from './heap-summary.js';
 import { residentMb } from './process-stats.js';
@@ -52,7 +51,7 @@ const load = () =>
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 try {
-  const [mockPort, port] = await freePorts();
+  const [mockPort = 0, port = 0] = await freePorts(2);
   const mock = children.start('mock upstream', process.execPath, ['--import', 'tsx', join(benchDirectory, 'mock-upstream.ts'), String(mockPort)], {
     cwd: repoRoot,
     env: process.env,
@@ -119,19 +118,4 @@ async function settledFile(directory: string, ending: string, timeoutMs: number)
     await sleep(500);
   }
   throw new Error(`no complete *${ending} in ${directory} within ${timeoutMs} ms`);
-}
-
-async function freePorts(): Promise<[number, number]> {
-  const servers = await Promise.all(
-    [0, 1].map(
-      () =>
-        new Promise<ReturnType<typeof createServer>>((done) => {
-          const server = createServer();
-          server.listen(0, '127.0.0.1', () => done(server));
-        }),
-    ),
-  );
-  const ports = servers.map((server) => (server.address() as AddressInfo).port);
-  await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
-  return [ports[0] ?? 0, ports[1] ?? 0];
 }

@@ -6,12 +6,11 @@
  * See README.md in this folder for what each figure means.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchModel, buildBreakwater, startBreakwater, type BreakwaterVariant } from './breakwater-server.js';
-import { ChildProcesses, waitForTcp, type RunningProcess } from './child-processes.js';
+import { ChildProcesses, freePorts, waitForTcp, type RunningProcess } from './child-processes.js';
 import { measureTarget } from './measure-target.js';
 import { probe } from './probe.js';
 import { residentMb } from './process-stats.js';
@@ -171,24 +170,6 @@ async function preflight(targets: readonly Target[], outcome: BenchOutcome): Pro
     }
   }
   return streamFailures;
-}
-
-async function freePorts(count: number): Promise<number[]> {
-  // All listening at once, so the kernel cannot hand out the same port twice.
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<Server>((done, fail) => {
-          const server = createServer();
-          server.once('error', fail);
-          server.listen(0, '127.0.0.1', () => done(server));
-        }),
-    ),
-  );
-  const ports = servers.map((server) => (server.address() as AddressInfo).port);
-  await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
-  return ports;
 }
 
 function loadAverage(): string {
