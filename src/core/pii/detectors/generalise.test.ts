@@ -132,6 +132,7 @@ describe('names: lower-case chat, more locales, places named after people', () =
     assert.deepEqual(found('ask him and tell them the build is green'), []);
     assert.deepEqual(found('thanks again for the quick fix'), []);
     assert.deepEqual(found('ask will about it'), []);
+    assert.deepEqual(found('ping dev about the trace, ask jarvis'), []);
   });
 
   it('knows common Dutch, Indian, Irish and Nigerian names faker lacks', () => {

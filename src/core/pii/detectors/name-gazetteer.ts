@@ -78,7 +78,7 @@ const lowercaseCue =
 const notLowercaseNames = new Set(
   `the and for you him her them his me us our all everyone team there guys folks again again so very much about back from with this that what
   when where which who how why if not just also still later soon now today tomorrow anyway anyone someone somebody nobody everybody people
-  support sales billing admin customer service manager boss mum mom dad bro mate sir madam`.split(/\s+/),
+  support sales billing admin customer service manager boss mum mom dad bro mate sir madam dev devs ops trace jarvis bot`.split(/\s+/),
 );
 const capitalise = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
 
