@@ -9,6 +9,7 @@ import { buildGateway } from './compose/gateway.js';
 import { startJobEngine } from './compose/jobs.js';
 import { openRetrieval, retrievalEnabled } from './compose/retrieval.js';
 import { openSharedSemanticIndex, type SqlDatabase } from './compose/semantic-cache.js';
+import { WatchedSources } from './compose/retrieval-sources.js';
 import { CollectionService } from './core/retrieval/collection-service.js';
 import { CitedAnswers } from './core/retrieval/cited-answer.js';
 import { buildWorkflows } from './compose/workflows.js';
@@ -50,7 +51,7 @@ export interface App {
   readonly workflows: WorkflowService;
   readonly pipelines: ReadonlyMap<string, Pipeline>;
   /** Collections, search and cited answers; undefined when retrieval is off (docs/retrieval.md). */
-  readonly retrieval: { collections: CollectionService; answers: CitedAnswers } | undefined;
+  readonly retrieval: { collections: CollectionService; answers: CitedAnswers; sources: WatchedSources | undefined } | undefined;
   /** The worker, when this process runs jobs (role worker or all). */
   readonly worker: Worker | undefined;
   readonly keys: KeyService;
@@ -199,6 +200,12 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     ? new CollectionService({ store: retrievalParts.store, embedder: retrievalParts.embedder, gateway, jobs: engine.jobs, builtinDimension: config.retrieval.builtinDimension })
     : undefined;
   workflows.start(engine.wakeRelay, { pipelines: engine.pipelines, prompts });
+  // Watched sources run on worker nodes, each round on one of them (a claim in the collection store).
+  const sources =
+    collections && retrievalParts && role !== 'api' && Object.keys(config.retrieval.sources).length > 0
+      ? new WatchedSources({ sources: config.retrieval.sources, collections, store: retrievalParts.store, keys: store.keys, env, logger })
+      : undefined;
+  sources?.start();
   const { jobs, pipelines, worker } = engine;
 
   const retention = setInterval(() => {
@@ -218,7 +225,7 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     jobs,
     workflows: workflows.service,
     pipelines,
-    retrieval: collections ? { collections, answers: new CitedAnswers(collections, gateway) } : undefined,
+    retrieval: collections ? { collections, answers: new CitedAnswers(collections, gateway), sources } : undefined,
     worker,
     keys: new KeyService(store.keys),
     gateway,
@@ -242,6 +249,7 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
       prompts.stop();
       await shadows.close();
       await strangler.close();
+      await sources?.close();
       await engine.close();
       await retrievalParts?.close();
       await workflows.close();

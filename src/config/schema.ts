@@ -498,6 +498,29 @@ export const configSchema = z
           .prefault({}),
         /** Ingested documents may be given by URL (fetched through the SSRF guard; webhooks.allow applies). */
         fetchUrls: z.boolean().default(true),
+        /** Watched sources the worker nodes re-sync on a schedule, each round on one node only (docs/retrieval.md#watched-sources). */
+        sources: z
+          .record(
+            z.string().regex(/^[a-z0-9_-]{1,64}$/),
+            z
+              .object({
+                collection: z.string().regex(/^[a-z0-9_-]{1,64}$/),
+                /** The id of the virtual key the source ingests as (its tenant owns the collection; its budgets apply). */
+                key: z.string().min(1),
+                /** Seconds between rounds. */
+                every: z.number().int().min(1).default(300),
+                directory: z.string().min(1).optional(),
+                postgres: z
+                  .object({ url: secretRefSchema, query: z.string().min(1), idColumn: z.string().min(1).default('id') })
+                  .strict()
+                  .optional(),
+                /** Delete the collection's documents the source no longer has. */
+                prune: z.boolean().default(false),
+              })
+              .strict()
+              .refine((source) => (source.directory === undefined) !== (source.postgres === undefined), 'give either directory or postgres'),
+          )
+          .default({}),
       })
       .strict()
       .prefault({}),

@@ -62,6 +62,17 @@ export function describeCollectionStoreContract(name: string, harness: Collectio
       ...(metadata ? { metadata } : {}),
     });
 
+    it("claims a watched source's round for one caller until it is due again", async () => {
+      const store = await open();
+      const source = `source-${Math.random().toString(36).slice(2)}`;
+      const claims = await Promise.all([store.claimSourceRound(source, 60_000, 1_000), store.claimSourceRound(source, 60_000, 1_000)]);
+      assert.deepEqual(claims.filter(Boolean).length, 1, 'two callers at once: one claim');
+      assert.equal(await store.claimSourceRound(source, 60_000, 60_999), false, 'not due yet');
+      assert.equal(await store.claimSourceRound(source, 60_000, 61_000), true, 'due');
+      assert.equal(await store.claimSourceRound(source, 60_000, 61_000), false, 'already claimed');
+      assert.equal(await store.claimSourceRound(`${source}-other`, 60_000, 61_000), true, 'sources are apart');
+    });
+
     it('creates a collection once per tenant, and another tenant neither sees nor blocks the name', async () => {
       const store = await open();
       const [a, b] = [tenant(), tenant()];

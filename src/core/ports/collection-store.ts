@@ -111,5 +111,10 @@ export interface CollectionStore {
   searchVector(filter: ChunkFilter, vector: Float32Array, k: number): Promise<ChunkHit[]>;
   /** At most `k` visible chunks matching words of `query`, best first. */
   searchText(filter: ChunkFilter, query: string, k: number): Promise<ChunkHit[]>;
+  /**
+   * Claims the watched source's round due at `now`: true for exactly one caller among every
+   * process sharing the store, which owns the round; the next is due at `now + everyMs`.
+   */
+  claimSourceRound(source: string, everyMs: number, now: number): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -55,9 +55,20 @@ export class SqliteCollectionStore implements CollectionStore {
       this.database.exec(schema);
       return older;
     })();
+    this.database.exec('CREATE TABLE IF NOT EXISTS source_rounds (name TEXT PRIMARY KEY, next_run_at INTEGER NOT NULL)');
     this.text = new ChunkTextIndex(this.database, options.text);
     if (upgrade) this.indexAllText();
     this.settings = { ...defaultChunkGraphSettings, ...options.hnsw };
+  }
+
+  async claimSourceRound(source: string, everyMs: number, now: number): Promise<boolean> {
+    // One statement: of several processes on the file, only the first past next_run_at moves it.
+    const result = this.database
+      .prepare(
+        'INSERT INTO source_rounds (name, next_run_at) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET next_run_at = excluded.next_run_at WHERE source_rounds.next_run_at <= ?',
+      )
+      .run(source, now + everyMs, now);
+    return result.changes === 1;
   }
 
   async createCollection(collection: Collection): Promise<boolean> {

@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS retrieval_collections (
 CREATE TABLE IF NOT EXISTS retrieval_documents (
   tenant text NOT NULL, collection text NOT NULL, name text NOT NULL, content_hash text NOT NULL, chunks integer NOT NULL,
   characters integer NOT NULL, access_tags text[] NOT NULL, metadata jsonb NOT NULL, updated_at bigint NOT NULL,
-  PRIMARY KEY (tenant, collection, name));`;
+  PRIMARY KEY (tenant, collection, name));
+CREATE TABLE IF NOT EXISTS retrieval_source_rounds (name text PRIMARY KEY, next_run_at bigint NOT NULL);`;
 
 function chunkTable(dimension: number): string {
   return `retrieval_chunks_${dimension}`;
@@ -88,6 +89,16 @@ export class PgvectorCollectionStore implements CollectionStore {
     }
     await runStatements(options.client, schema);
     return new PgvectorCollectionStore(options);
+  }
+
+  async claimSourceRound(source: string, everyMs: number, now: number): Promise<boolean> {
+    // One statement: of several nodes, only the first past next_run_at moves it (the row lock orders them).
+    const { rows } = await this.options.client.query(
+      `INSERT INTO retrieval_source_rounds (name, next_run_at) VALUES ($1, $2)
+       ON CONFLICT (name) DO UPDATE SET next_run_at = EXCLUDED.next_run_at WHERE retrieval_source_rounds.next_run_at <= $3 RETURNING name`,
+      [source, now + everyMs, now],
+    );
+    return rows.length === 1;
   }
 
   async createCollection(collection: Collection): Promise<boolean> {
