@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { appLogger, createApp, type Role } from '../app.js';
 import { describeStore } from '../adapters/open-adapters.js';
+import { warmUpRequestRules } from '../core/warm-up.js';
 import { buildServer } from '../http/server.js';
 import { integer, loadFromFlags, withConfigOption, type ConfigFlags } from './config-options.js';
 import { modelFetcher } from './models/fetch-model.js';
@@ -21,6 +22,8 @@ export function serveCommand(): Command {
       const logger = appLogger(loaded.config, { buffered: true });
       const app = await createApp(loaded, { role: flags.role, logger, services: { fetchModel: modelFetcher(loaded.env, logger) } });
       const server = await buildServer(app);
+      // Compiled before the first request rather than inside it (core/warm-up.ts).
+      warmUpRequestRules();
       const address = await server.listen({ port: loaded.config.server.port, host: loaded.config.server.host });
       const keyCount = (await app.keys.list()).filter((key) => key.revokedAt === null).length;
       app.logger.info(

@@ -1,3 +1,4 @@
+import { warmUpRequestRules } from '../../src/core/warm-up.js';
 import { loopGapMeter } from '../support/loop-gap.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,6 +28,8 @@ describe('no request holds the event loop', () => {
   const worst = { delayMs: 0, request: '' };
 
   before(async () => {
+    // As `breakwater serve` does before it listens: the rules' one-time compilation is not a request's.
+    warmUpRequestRules();
     upstream = await OpenAIUpstream.start();
     test = await startTestApp(
       upstreamConfig(upstream.url, {
