@@ -74,6 +74,15 @@ export type IngestRequest = z.infer<typeof ingestSchema>;
 
 export const searchModes = ['hybrid', 'vector', 'text'] as const;
 
+/** `rerank` of search, answers and the chat `retrieval` option (docs/retrieval.md#rerank). */
+export const rerankOptionSchema = z
+  .object({
+    model: z.string().min(1).max(256),
+    top_n: z.number().int().min(1).max(30).optional(),
+    candidates: z.number().int().min(2).max(30).optional(),
+  })
+  .strict();
+
 export const searchSchema = z
   .object({
     query: z.string().min(1).max(8_192),
@@ -88,14 +97,7 @@ export const searchSchema = z
      * `model` a chat alias, asked through the gateway as this key; `top_n` chunks returned (default
      * `k`); `candidates` sent to the model (default 20, at most 30).
      */
-    rerank: z
-      .object({
-        model: z.string().min(1).max(256),
-        top_n: z.number().int().min(1).max(30).optional(),
-        candidates: z.number().int().min(2).max(30).optional(),
-      })
-      .strict()
-      .optional(),
+    rerank: rerankOptionSchema.optional(),
   })
   .strict();
 export type SearchRequest = z.infer<typeof searchSchema>;
@@ -123,6 +125,7 @@ export const chatRetrievalSchema = z
     k: z.number().int().min(1).max(50).optional(),
     filter: metadataSchema.optional(),
     min_coverage: z.number().min(0).max(1).optional(),
+    rerank: rerankOptionSchema.optional(),
   })
   .strict();
 export type ChatRetrieval = z.infer<typeof chatRetrievalSchema>;
@@ -136,6 +139,8 @@ export interface WireChatRetrieval {
   /** Sources whose `[n]` the answer cites (streams: empty; match the markers against `sources`). */
   citations: WireCitation[];
   sources: WireCitation[];
+  /** When the search was reranked: how it went. */
+  rerank?: WireRerank;
 }
 
 export interface WireCollection {

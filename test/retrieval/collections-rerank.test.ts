@@ -107,6 +107,19 @@ describe('search and answers reranked by a chat model alias', () => {
     }
   });
 
+  it('reranks the sources of a grounded chat completion (retrieval option)', async () => {
+    const response = await post('/v1/chat/completions', {
+      model: 'gpt-test',
+      messages: [{ role: 'user', content: 'Descaling: how often for the kettle?' }],
+      retrieval: { collection: 'manuals', k: 2, rerank: { model: 'gpt-test' } },
+    });
+    assert.equal(response.statusCode, 200, response.body);
+    const { retrieval } = response.json() as { retrieval: { sources: Array<{ text: string }>; rerank: { applied: boolean } } };
+    assert.equal(retrieval.rerank.applied, true);
+    assert.match(retrieval.sources[0]!.text, /two-year warranty/);
+    assert.equal(rerankCalls().length, 1);
+  });
+
   it('refuses an alias the key cannot use instead of falling back', async () => {
     const response = await post('/v1/collections/manuals/search', { query, rerank: { model: 'no-such-alias' } });
     assert.equal(response.statusCode, 404, response.body);

@@ -3,13 +3,13 @@ import { BreakwaterError } from '../errors/breakwater-error.js';
 import { completionToChunks } from '../gateway/stream-assembly.js';
 import type { VirtualKey } from '../ports/store.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../../wire/chat.js';
-import type { ChatRetrieval, WireChatRetrieval, WireCitation } from '../../wire/collections.js';
+import type { ChatRetrieval, WireChatRetrieval, WireCitation, WireRerank } from '../../wire/collections.js';
 import { answerInstructions, answerPromptVersion, citation, citedIndexes, defaultMinCoverage, notInSources, numberedSources, refusalText, relevantHits } from './cited-answer.js';
 import type { CollectionService } from './collection-service.js';
 
 /** A chat request grounded in a collection: the request to send, or the refusal to answer with. */
 export type Grounding =
-  | { refused: false; body: ChatRequest; sources: WireCitation[]; collection: string }
+  | { refused: false; body: ChatRequest; sources: WireCitation[]; collection: string; rerank?: WireRerank }
   | { refused: true; completion: ChatCompletion & { retrieval: WireChatRetrieval } };
 
 /**
@@ -29,15 +29,21 @@ export class GroundedChat {
         param: 'retrieval.query',
       });
     }
-    const { hits } = await this.collections.search(key, option.collection, { query, k: option.k ?? 5, ...(option.filter ? { filter: option.filter } : {}) }, context);
+    const { hits, rerank } = await this.collections.search(
+      key,
+      option.collection,
+      { query, k: option.k ?? 5, ...(option.filter ? { filter: option.filter } : {}), ...(option.rerank ? { rerank: option.rerank } : {}) },
+      context,
+    );
+    const reranked = rerank ? { rerank } : {};
     const relevant = relevantHits(query, hits, option.min_coverage ?? defaultMinCoverage);
     if (relevant.length === 0) {
-      const retrieval: WireChatRetrieval = { collection: option.collection, prompt_version: answerPromptVersion, refused: true, citations: [], sources: [] };
+      const retrieval: WireChatRetrieval = { collection: option.collection, prompt_version: answerPromptVersion, refused: true, citations: [], sources: [], ...reranked };
       return { refused: true, completion: { ...refusalCompletion(body.model), retrieval } };
     }
     const sources = relevant.map((hit, index) => citation(hit, index + 1));
     const grounding = { role: 'system' as const, content: `${answerInstructions}\n\nCollection: ${option.collection}\n\nSources:\n\n${numberedSources(relevant)}` };
-    return { refused: false, body: { ...body, messages: [grounding, ...body.messages] }, sources, collection: option.collection };
+    return { refused: false, body: { ...body, messages: [grounding, ...body.messages] }, sources, collection: option.collection, ...reranked };
   }
 
   /** The model's answer with `retrieval` added; NOT_IN_SOURCES becomes the refusal text. */
@@ -52,6 +58,7 @@ export class GroundedChat {
       refused,
       citations: refused ? [] : grounding.sources.filter((source) => cited.has(source.index)),
       sources: grounding.sources,
+      ...(grounding.rerank ? { rerank: grounding.rerank } : {}),
     };
     if (!refused) return { ...completion, retrieval };
     const [first, ...rest] = completion.choices;
@@ -66,7 +73,14 @@ export class GroundedChat {
     for await (const chunk of chunks) {
       if (first) {
         first = false;
-        const retrieval: WireChatRetrieval = { collection: grounding.collection, prompt_version: answerPromptVersion, refused: false, citations: [], sources: grounding.sources };
+        const retrieval: WireChatRetrieval = {
+          collection: grounding.collection,
+          prompt_version: answerPromptVersion,
+          refused: false,
+          citations: [],
+          sources: grounding.sources,
+          ...(grounding.rerank ? { rerank: grounding.rerank } : {}),
+        };
         yield { ...chunk, retrieval } as ChatCompletionChunk;
       } else yield chunk;
     }
