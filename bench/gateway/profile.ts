@@ -2,7 +2,7 @@
  * bench:gateway-profile — where a built `breakwater serve` spends its CPU per request in the
  * closed-loop phase of bench:gateway, and what its heap holds afterwards.
  *
- *   npm run bench:gateway-profile -- [--variant default|governed] [--seconds 8] [--connections 32] [--no-build] [--heap]
+ *   npm run bench:gateway-profile -- [--variant default|governed] [--seconds 8] [--connections 32] [--no-build] [--heap] [--flags "<node flags>"]
  *
  * Starts the mock and Breakwater (the variant's bench config) with `--cpu-prof`, warms up, runs
  * one closed loop and sums only the samples taken during it, per request served. With --heap it
@@ -30,6 +30,8 @@ const { values: flags } = parseArgs({
     connections: { type: 'string', default: '32' },
     'no-build': { type: 'boolean', default: false },
     heap: { type: 'boolean', default: false },
+    /** Extra node flags for serve, after the bin's (a later flag wins): `--flags "--max-semi-space-size=8"`. */
+    flags: { type: 'string', default: '' },
   },
 });
 const variant = flags.variant as BreakwaterVariant;
@@ -58,7 +60,13 @@ try {
   });
   await waitForTcp(mock, mockPort, 20_000);
   if (!flags['no-build']) await buildBreakwater(children, repoRoot);
-  const nodeFlags = ['--cpu-prof', '--cpu-prof-interval=250', `--diagnostic-dir=${diagnostics}`, '--heapsnapshot-signal=SIGUSR2'];
+  const nodeFlags = [
+    '--cpu-prof',
+    '--cpu-prof-interval=250',
+    `--diagnostic-dir=${diagnostics}`,
+    '--heapsnapshot-signal=SIGUSR2',
+    ...flags.flags.split(' ').filter((flag) => flag !== ''),
+  ];
   const breakwater = await startBreakwater(children, { repoRoot, temporaryDirectory: output, mockPort, port, variant, nodeFlags });
   const pid = breakwater.server.pid;
   const idleMb = residentMb(pid);
