@@ -1,5 +1,6 @@
 import { currencyWords, dateWords, directionWords, negationWords, notNames, numberWords, particles, phrasalVerbs, questionWords, scopeWords, unitWords } from './anchor-tables.js';
 import { caseUnitOf } from './case-units.js';
+import { stopwords } from './stopwords.js';
 import { synonymOf } from './synonyms.js';
 import { foldAccents } from './normalise.js';
 
@@ -25,7 +26,8 @@ export interface Anchors {
   cased?: string[];
 }
 
-const tokenPattern = /[$€£¥%]|[\p{L}\p{N}]+(?:(?:[._\-/:@+#]|(?<=\p{N}),(?=\p{N}))[\p{L}\p{N}]+)*/gu;
+// A trailing + or # belongs to the name: C++, C#, Disney+, Galaxy S24+ are not C, Disney, S24.
+const tokenPattern = /[$€£¥%]|[\p{L}\p{N}]+(?:(?:[._\-/:@+#]|(?<=\p{N}),(?=\p{N}))[\p{L}\p{N}]+)*(?:\+{1,2}|#)?/gu;
 const quotedPattern = /["“”„«»‹›`]([^"“”„«»‹›`\n]{1,80})["“”„«»‹›`]|(?<![\p{L}\p{N}])'([^'\n]{1,80})'(?![\p{L}\p{N}])/gu;
 // An address starts where its run of address characters starts: from every position inside a
 // long run, [\p{L}\p{N}._%+-]+@ rescanned the rest of it (quadratic; 8 KB of dots: 0.1 s).
@@ -104,6 +106,8 @@ export function extractAnchors(original: string): Anchors {
       exact.add(`unit:${unitWords[lower]}`);
       exact.add(`amt:${previousNumber}:${unitWords[lower]}`);
     } else if (dateWords[lower]) exact.add(dateWords[lower]);
+    // A short symbol right after a number that no table knows is a unit all the same, in its case: 5 nm (nanometres) is not 5 Nm (newton-metres), 10 Wh is not 10 kWh.
+    else if (previousWasNumber && /^\p{L}{1,3}$/u.test(token) && !stopwords.has(lower) && !negationWords.has(lower)) exact.add(`unit:~${token}`);
     else if (negationWords.has(lower)) exact.add('neg');
     else if (/[._/@#+]/.test(lower)) exact.add(`id:${identifierCase(token, lower)}`);
     else {

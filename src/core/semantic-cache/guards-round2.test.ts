@@ -65,6 +65,25 @@ describe('anchors: case, flags, versions, question and scope words (issue 13)', 
       assert.equal(anchorsMatch(a!, b!), false, `${a} / ${b}`);
   });
 
+  it('a trailing + or # is part of a name: C++ and C# are not C, Disney+ is not Disney', () => {
+    assert.equal(anchorsMatch('Is C++ hard to learn?', 'Is C# hard to learn?'), false);
+    assert.equal(anchorsMatch('Is C++ hard to learn?', 'Is C hard to learn?'), false);
+    assert.equal(anchorsMatch('Does the Galaxy S24+ support eSIM?', 'Does the Galaxy S24 support eSIM?'), false);
+    assert.equal(anchorsMatch('Is C++ hard to learn?', 'is c++ hard to learn'), true);
+  });
+
+  it('a short symbol after a number that no table knows is a unit in its case', () => {
+    assert.equal(anchorsMatch('Tighten the bolt to 5 Nm?', 'Tighten the bolt to 5 nm?'), false);
+    assert.equal(anchorsMatch('Is a 10 Wh battery allowed on planes?', 'Is a 10 kWh battery allowed on planes?'), false);
+    assert.equal(anchorsMatch('Is a 10 Wh battery allowed on planes?', 'is a 10 Wh battery allowed on planes'), true);
+  });
+
+  it('push is not pull, upgrade is not downgrade, deposit is not withdraw', () => {
+    assert.equal(anchorsMatch('How do I push my branch?', 'How do I pull my branch?'), false);
+    assert.equal(anchorsMatch('Can I upgrade anytime?', 'Can I downgrade anytime?'), false);
+    assert.equal(anchorsMatch('Is there a fee to deposit cash?', 'Is there a fee to withdraw cash?'), false);
+  });
+
   it('"log in" is "login" and "sign up" carries no direction', () => {
     assert.equal(anchorsMatch('Why can I not log in?', 'Why can I not login?'), true);
     assert.equal(anchorsMatch('Why can I not log in?', 'Why can I not log out?'), false);
@@ -121,6 +140,8 @@ describe('roles: Romance de … a, and arithmetic operators (issue 13)', () => {
       ['Como converto um arquivo de excel para csv?', 'Como converto um arquivo de csv para excel?'],
     ])
       assert.equal(sameRoles(a!, b!), false, `${a} / ${b}`);
+    // In Spanish, Italian, Portuguese and French "a" is a preposition between the two, even unpaired.
+    assert.equal(rolesAgree(extractRoles('¿Cómo paso android a iphone?', 'es'), extractRoles('¿Cómo paso iphone a android?', 'es')), false);
     // English "do" and "a" are no such pair.
     assert.equal(sameRoles('How do I reverse a list in Python?', 'how to reverse a list in Python'), true);
   });

@@ -42,15 +42,19 @@ const roleMarkers: Readonly<Record<string, 'source' | 'target'>> = Object.assign
  */
 // Not Portuguese "do"/"das": English "do" and German "das" are everywhere.
 const pairedSources: ReadonlySet<string> = new Set('de del da dal dallo dalla desde depuis'.split(' '));
-const pairedTargets: ReadonlySet<string> = new Set('a al ao aos alla allo ai para'.split(' '));
+const pairedTargets: ReadonlySet<string> = new Set('a a> al ao aos alla allo ai para'.split(' '));
 
-export function extractRoles(original: string): Roles {
+/** Languages where "a" is a preposition (to, at), not an article: there it sits between things that can trade places ("pasar android a iphone"). */
+const romance: ReadonlySet<string> = new Set(['es', 'it', 'pt', 'fr']);
+
+export function extractRoles(original: string, language?: string): Roles {
   const keys: string[] = [];
+  const prepositionA = language !== undefined && romance.has(language);
   // Elided articles and clitics (l’ordinateur, d’abord) go; n't is a negation the anchors keep.
   const text = foldAccents(original.slice(0, 8192).normalize('NFKC').toLowerCase()).replace(/\b[ldjmnst]['’](?=\p{L})/gu, ' ');
   for (const match of text.matchAll(tokenPattern)) {
     if (keys.length === maxRoleTokens) return { keys, truncated: true };
-    keys.push(keyOf(match[0]));
+    keys.push(prepositionA && match[0] === 'a' ? 'a>' : keyOf(match[0]));
   }
   return { keys, truncated: false };
 }

@@ -87,7 +87,7 @@ export function describePrompt(request: ChatRequest, tenant: string, alias: stri
     text: normaliseText(question, language),
     anchors,
     signature: anchorSignature(anchors),
-    roles: extractRoles(question),
+    roles: extractRoles(question, language),
     language,
     languages: languageEvidence(question),
   };

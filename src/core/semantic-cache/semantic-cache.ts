@@ -150,7 +150,7 @@ export class SemanticCache {
         if (crossLanguage && !this.options.embedder.multilingual) continue;
         // Across languages no word has its counterpart spelled alike: a multilingual model's similarity stands for the content check.
         if (!crossLanguage && swapsContentWords(prompt.text, payload.text, prompt.language ?? payload.language)) continue;
-        if (!rolesAgree(prompt.roles, payload.roles ?? extractRoles(payload.text))) continue;
+        if (!rolesAgree(prompt.roles, payload.roles ?? extractRoles(payload.text, payload.language))) continue;
         return { completion: payload.completion, similarity: Math.min(1, match.similarity) };
       }
       return undefined;
