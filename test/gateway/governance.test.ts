@@ -187,7 +187,8 @@ describe('semantic cache through the gateway', () => {
 
     assert.match(String((await chat('how can i reset my password')).headers['x-breakwater-cache']), /^semantic/);
     const again = await chat('Could you tell me how to reset my password please?');
-    assert.match(String(again.headers['x-breakwater-cache']), /^semantic; similarity=0\.\d{3}$/);
+    // Only content words are embedded, so a rewording that keeps them all scores 1.000.
+    assert.match(String(again.headers['x-breakwater-cache']), /^semantic; similarity=(?:0\.\d{3}|1\.000)$/);
     assert.equal(again.json().choices[0].message.content, first.json().choices[0].message.content);
     assert.equal(upstream.chatRequests().length, calls, 'hits never reach the provider');
 
