@@ -27,6 +27,8 @@ import { buildStranglerRoutes } from './compose/strangler.js';
 import type { StranglerRoute } from './core/strangler/strangler-route.js';
 import { LlmopsMetrics } from './telemetry/llmops-metrics.js';
 import { DriftMonitors } from './core/drift/drift-monitors.js';
+import { DriftRecorder } from './core/drift/drift-recorder.js';
+import { HashedNgramEmbedder } from './adapters/embedders/hashed-ngram/hashed-ngram-embedder.js';
 import type { LedgerWriter } from './core/middleware/ledger/ledger-writer.js';
 import type { RouteRecorder } from './core/middleware/auto-route/route-recorder.js';
 import type { Pipeline } from './core/pipelines/pipeline.js';
@@ -145,6 +147,19 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
   });
   prompts.start();
   const llmopsMetrics = new LlmopsMetrics(metrics.registry);
+  const driftEmbedder = new HashedNgramEmbedder({ dimension: 128 });
+  const driftRecorder = config.monitors.recordQuality
+    ? new DriftRecorder({
+        store: store.drift,
+        embed: (texts) => driftEmbedder.embed(texts),
+        embedderId: driftEmbedder.id,
+        maxEmbedPerSecond: config.monitors.inputEmbedPerSecond,
+        maxInputChars: config.monitors.inputMaxChars,
+        flushMs: 60_000,
+        onError: (error) => logger.warn({ err: error }, 'drift recorder: an observation was not recorded'),
+      })
+    : undefined;
+  driftRecorder?.start();
   const shadows = buildShadows({ config, prompts, counters, store: store.shadows, logger, onOutcome: (shadow, outcome) => llmopsMetrics.countShadowSample(shadow, outcome) });
   const semanticIndex = await openSharedSemanticIndex(config, env, options.semanticCacheDatabase);
   const { gateway, ledgerWriter, semanticCache, routeRecorder } = buildGateway({
@@ -158,7 +173,7 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     metrics,
     tracingEnabled: tracing.enabled,
     logger,
-    ...(shadows.middleware ? { outerMiddleware: [shadows.middleware] } : {}),
+    outerMiddleware: [...(shadows.middleware ? [shadows.middleware] : []), ...(driftRecorder ? [driftRecorder.middleware] : [])],
   });
   shadows.bind(gateway);
   const strangler = buildStranglerRoutes({ config, gateway, prompts, store: store.strangler, metrics: llmopsMetrics, logger });
@@ -167,14 +182,20 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     windowMs: config.monitors.windowMinutes * 60_000,
     referenceMs: config.monitors.referenceHours * 3_600_000,
     thresholds: config.monitors,
-    flush: () => ledgerWriter.flush(),
+    ...(driftRecorder ? { observations: { store: store.drift, embedder: driftEmbedder.id, thresholds: config.monitors } } : {}),
+    flush: async () => {
+      await ledgerWriter.flush();
+      await driftRecorder?.flush();
+    },
   });
   // A scrape reads two windows of the ledger: at most once a minute, whatever the scrape interval.
-  let drift: { at: number; series: Promise<Awaited<ReturnType<DriftMonitors['report']>>['series']> } | undefined;
-  llmopsMetrics.driftSource = () => {
-    if (!drift || Date.now() - drift.at > 60_000) drift = { at: Date.now(), series: monitors.report().then((report) => report.series) };
-    return drift.series;
+  let drift: { at: number; report: ReturnType<DriftMonitors['report']> } | undefined;
+  const driftReport = () => {
+    if (!drift || Date.now() - drift.at > 60_000) drift = { at: Date.now(), report: monitors.report() };
+    return drift.report;
   };
+  llmopsMetrics.driftSource = () => driftReport().then((report) => report.series);
+  llmopsMetrics.qualitySource = () => driftReport().then((report) => report.quality);
   const onError = (error: unknown) => logger.error({ err: error }, 'retention sweep failed');
   // The depth is read at each scrape, for at most a second: a broker that does not answer
   // leaves the gauge out of that scrape instead of failing /metrics as a whole.
@@ -212,12 +233,13 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
     store.ledger.deleteUsageBefore(Date.now() - config.ledger.retentionDays * 86_400_000).catch(onError);
     store.feedback.deleteBefore(Date.now() - config.ledger.retentionDays * 86_400_000).catch(onError);
     store.shadows.deleteBefore(Date.now() - config.ledger.retentionDays * 86_400_000).catch(onError);
+    store.strangler.deleteBefore(Date.now() - config.ledger.retentionDays * 86_400_000).catch(onError);
+    store.drift.deleteBefore(Date.now() - config.ledger.retentionDays * 86_400_000).catch(onError);
     store.jobs.deleteFinishedBefore(Date.now() - config.jobs.retentionDays * 86_400_000).catch(onError);
     store.workflows.deleteFinishedBefore(Date.now() - config.workflows.retentionDays * 86_400_000).catch(onError);
   }, 3_600_000).unref();
 
   return {
-    store.strangler.deleteBefore(Date.now() - config.ledger.retentionDays * 86_400_000).catch(onError);
     config,
     role,
     store,
@@ -254,6 +276,7 @@ export async function createApp(loaded: LoadedConfig, options: CreateAppOptions 
       await retrievalParts?.close();
       await workflows.close();
       await ledgerWriter.flush();
+      await driftRecorder?.close();
       await routeRecorder.flush();
       await semanticCache?.close();
       await Promise.all([...providers.values()].map((provider) => provider.close?.()));

@@ -106,5 +106,16 @@ export const monitorsConfigSchema = z
     errorRateIncrease: z.number().positive().max(1).default(0.05),
     outputLengthChange: z.number().positive().default(0.5),
     inputLengthChange: z.number().positive().default(0.5),
+    /** Record schema failures, repairs, refusals and input embeddings of chat calls (the drift recorder). */
+    recordQuality: z.boolean().default(true),
+    /** Absolute rises of the schema-failure, repair and refusal rates that count as drift. */
+    schemaFailureIncrease: z.number().positive().max(1).default(0.05),
+    repairIncrease: z.number().positive().max(1).default(0.1),
+    refusalIncrease: z.number().positive().max(1).default(0.05),
+    /** Cosine distance between the windows' input centroids that counts as drift. */
+    inputDistance: z.number().positive().max(2).default(0.2),
+    /** Inputs embedded per second per node at most, and characters of each (bounded CPU). */
+    inputEmbedPerSecond: z.number().int().min(0).default(20),
+    inputMaxChars: z.number().int().positive().default(2000),
   })
   .strict();

@@ -1,5 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { SeriesDrift } from '../core/drift/drift-report.js';
+import type { QualityDrift } from '../core/drift/quality-report.js';
 
 /** Prometheus figures of shadow mode and strangler routes, in the app's registry. */
 export class LlmopsMetrics {
@@ -9,6 +10,8 @@ export class LlmopsMetrics {
   private readonly stranglerRollbacks: Counter<'route'>;
   /** Read at each scrape: the drift monitors' series (set by the composition root). */
   driftSource: (() => Promise<SeriesDrift[]>) | undefined;
+  /** Read at each scrape: the quality and input-distribution series. */
+  qualitySource: (() => Promise<QualityDrift[]>) | undefined;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -38,6 +41,35 @@ export class LlmopsMetrics {
           for (const signal of ['error_rate', 'latency', 'cost', 'output_tokens', 'input_tokens'] as const) {
             this.set({ alias: entry.alias, prompt: entry.prompt ?? '', signal }, entry.drifting.some((drift) => drift.signal === signal) ? 1 : 0);
           }
+        }
+      },
+    });
+    new Gauge({
+      name: 'breakwater_monitor_quality_drift',
+      help: '1 for each signal (schema_failure_rate, repair_rate, refusal_rate, input_distribution) of an alias, prompt version and pipeline past its drift threshold, current window against reference (GET /v1/monitors, quality).',
+      labelNames: ['alias', 'prompt', 'pipeline', 'signal'],
+      registers,
+      async collect() {
+        this.reset();
+        const series = await metrics.qualitySource?.().catch(() => undefined);
+        for (const entry of series ?? []) {
+          if (!entry.judged) continue;
+          for (const signal of ['schema_failure_rate', 'repair_rate', 'refusal_rate', 'input_distribution'] as const) {
+            this.set({ alias: entry.alias, prompt: entry.prompt ?? '', pipeline: entry.pipeline ?? '', signal }, entry.drifting.some((drift) => drift.signal === signal) ? 1 : 0);
+          }
+        }
+      },
+    });
+    new Gauge({
+      name: 'breakwater_monitor_input_distance',
+      help: "Cosine distance between the current and reference windows' input centroids of an alias, prompt version and pipeline (built-in embedder).",
+      labelNames: ['alias', 'prompt', 'pipeline'],
+      registers,
+      async collect() {
+        this.reset();
+        const series = await metrics.qualitySource?.().catch(() => undefined);
+        for (const entry of series ?? []) {
+          if (entry.inputDistance !== null) this.set({ alias: entry.alias, prompt: entry.prompt ?? '', pipeline: entry.pipeline ?? '' }, entry.inputDistance);
         }
       },
     });

@@ -14,6 +14,12 @@ export type CallOutcome =
 
 export type CallInput = { operation: 'chat'; request: ChatRequest } | { operation: 'embeddings'; request: EmbeddingsRequest };
 
+/** Where a call comes from, beyond its key: a pipeline's extraction (drift monitors count its re-asks). */
+export interface CallOrigin {
+  pipeline: string;
+  attempt: number;
+}
+
 /** How the call ended, handed to every deferred step once the answer is complete. */
 export interface CallSettlement {
   error: BreakwaterError | undefined;
@@ -49,6 +55,8 @@ export interface CallContext {
   routeDecision: { tier: string; reason: string } | undefined;
   /** The registry prompt version the request was built from (a chat `prompt` reference, a pipeline's `name@label`). */
   readonly prompt: ServedPrompt | undefined;
+  /** The pipeline a call extracts for and its extraction attempt (2+: a re-ask after a failed answer). */
+  readonly origin?: CallOrigin | undefined;
   /** Set by the structured-call cascade (middleware/cascade) on a call it took over. */
   cascade?: CallCascade | undefined;
   readonly input: CallInput;

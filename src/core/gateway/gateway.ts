@@ -9,7 +9,7 @@ import type { RouteHints } from '../routing/auto/features.js';
 import type { Router } from '../routing/router.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../../wire/chat.js';
 import type { ServedPrompt } from '../prompts/prompted-request.js';
-import type { CallContext, CallInput, CallOutcome, CallSettlement, ModelMiddleware } from './call-context.js';
+import type { CallContext, CallInput, CallOrigin, CallOutcome, CallSettlement, ModelMiddleware } from './call-context.js';
 import { StreamAssembler } from './stream-assembly.js';
 
 export interface GatewayCall {
@@ -22,6 +22,8 @@ export interface GatewayCall {
   routeHints?: RouteHints | undefined;
   /** The registry prompt version the request was built from. */
   prompt?: ServedPrompt | undefined;
+  /** The pipeline a call extracts for, and which extraction attempt it is (drift monitors). */
+  origin?: CallOrigin | undefined;
   signal: AbortSignal;
   startedAt: number;
 }
@@ -121,6 +123,7 @@ export class Gateway {
       startedAt: call.startedAt,
       routeHints: call.routeHints,
       prompt: call.prompt,
+      origin: call.origin,
       requestedAlias: route.alias,
       route,
       routeDecision: undefined,

@@ -91,6 +91,7 @@ export class PipelineJobHandler implements JobHandler {
           signal: run.signal,
           startedAt: performance.now(),
           prompt: prompt.served,
+          origin: { pipeline: pipeline.name, attempt },
         });
         costUsd += context.costUsd;
         deployment = context.progress.deployment?.id ?? deployment;

@@ -5,6 +5,7 @@ import type { PromptStore } from './prompt-store.js';
 import type { PromptRegistryStore } from './prompt-registry.js';
 import type { ShadowStore } from './shadow-store.js';
 import type { StranglerStore } from './strangler-store.js';
+import type { DriftStore } from './drift-store.js';
 import type { Page } from './page.js';
 import type { RecordStore } from './record-store.js';
 import type { WebhookDeliveryStore } from './webhook-delivery-store.js';
@@ -183,6 +184,8 @@ export interface Store {
   readonly shadows: ShadowStore;
   /** Strangler routes' decision ledger and shared rollback state. */
   readonly strangler: StranglerStore;
+  /** Drift monitors' observations of quality and input distribution, per minute and series. */
+  readonly drift: DriftStore;
   readonly dispatches: DispatchOutbox;
   /** Routed calls of `auto` aliases and their ratings (route feedback). */
   readonly feedback: FeedbackStore;

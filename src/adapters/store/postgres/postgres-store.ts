@@ -11,6 +11,7 @@ import { PostgresPromptStore } from './postgres-prompt-store.js';
 import { PostgresPromptRegistry } from './postgres-prompt-registry.js';
 import { PostgresShadowStore } from './postgres-shadow-store.js';
 import { PostgresStranglerStore } from './postgres-strangler-store.js';
+import { PostgresDriftStore } from './postgres-drift-store.js';
 import { PostgresDispatchOutbox } from './postgres-dispatch-outbox.js';
 import { PostgresRecordStore } from './postgres-record-store.js';
 import { PostgresWebhookDeliveryStore } from './postgres-webhook-delivery-store.js';
@@ -54,6 +55,7 @@ export class PostgresStore implements Store {
   readonly promptRegistry: PostgresPromptRegistry;
   readonly shadows: PostgresShadowStore;
   readonly strangler: PostgresStranglerStore;
+  readonly drift: PostgresDriftStore;
   readonly dispatches: PostgresDispatchOutbox;
   readonly feedback: PostgresFeedbackStore;
   readonly workflows: PostgresWorkflowStore;
@@ -73,6 +75,7 @@ export class PostgresStore implements Store {
     this.promptRegistry = new PostgresPromptRegistry(pool, reads, connectionString);
     this.shadows = new PostgresShadowStore(pool, reads);
     this.strangler = new PostgresStranglerStore(pool, reads);
+    this.drift = new PostgresDriftStore(pool, reads);
     this.dispatches = new PostgresDispatchOutbox(pool);
     this.feedback = new PostgresFeedbackStore(pool);
     this.workflows = new PostgresWorkflowStore(pool, reads);

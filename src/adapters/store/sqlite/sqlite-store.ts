@@ -13,6 +13,7 @@ import { SqlitePromptStore } from './sqlite-prompt-store.js';
 import { SqlitePromptRegistry } from './sqlite-prompt-registry.js';
 import { SqliteShadowStore } from './sqlite-shadow-store.js';
 import { SqliteStranglerStore } from './sqlite-strangler-store.js';
+import { SqliteDriftStore } from './sqlite-drift-store.js';
 import { SqliteDispatchOutbox } from './sqlite-dispatch-outbox.js';
 import { SqliteRecordStore } from './sqlite-record-store.js';
 import { SqliteWebhookDeliveryStore } from './sqlite-webhook-delivery-store.js';
@@ -29,6 +30,7 @@ interface JobDomains {
   promptRegistry: SqlitePromptRegistry;
   shadows: SqliteShadowStore;
   strangler: SqliteStranglerStore;
+  drift: SqliteDriftStore;
 }
 
 const defaultQueueOptions: SqliteQueueOptions = { backoffBaseMs: 1_000, backoffMaxMs: 300_000 };
@@ -102,6 +104,10 @@ export class SqliteStore implements Store {
     return this.prepared().strangler;
   }
 
+  get drift(): SqliteDriftStore {
+    return this.prepared().drift;
+  }
+
   get workflows(): SqliteWorkflowStore {
     return this.prepared().workflows;
   }
@@ -120,6 +126,7 @@ export class SqliteStore implements Store {
         promptRegistry: new SqlitePromptRegistry(this.database, this.writes),
         shadows: new SqliteShadowStore(this.database, this.writes),
         strangler: new SqliteStranglerStore(this.database, this.writes),
+        drift: new SqliteDriftStore(this.database, this.writes),
       };
     }
     return this.jobDomains;
