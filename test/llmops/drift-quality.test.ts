@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { HashedNgramEmbedder } from '../../src/adapters/embedders/hashed-ngram/hashed-ngram-embedder.js';
 import type { DriftObservation } from '../../src/core/ports/drift-store.js';
 import { answer, OpenAIUpstream } from '../support/openai-upstream.js';
+import { untilJobEnds } from '../support/jobs.js';
 import { adminToken, bearer, startTestApp, type TestApp, upstreamSecret, waitFor } from '../support/test-app.js';
 
 const shipping = Array.from({ length: 20 }, (_, index) => `Where is my parcel number ${index}? The tracking page says it left the depot in Rotterdam.`);
@@ -29,7 +30,10 @@ describe('drift monitors, quality signals: schema failures, refusals and the inp
     upstream = await OpenAIUpstream.start((request, response) => {
       const messages = request.body.messages as Array<{ content: string }>;
       const last = messages[messages.length - 1]!.content;
-      if (last.includes('REFUSE')) answer(request, response, "I'm sorry, but I can't help with that request.");
+      // The notes pipeline: its first answer misses the schema, the re-ask repairs it.
+      if (messages.some((message) => String(message.content).includes('Summarise'))) {
+        answer(request, response, JSON.stringify(last.includes('Answer again') ? { summary: 'a parcel' } : { title: 'a parcel' }));
+      } else if (last.includes('REFUSE')) answer(request, response, "I'm sorry, but I can't help with that request.");
       else if (last.includes('BAD')) answer(request, response, JSON.stringify({ category: 5 }));
       else answer(request, response, JSON.stringify({ category: 'billing' }));
       return true;
@@ -41,6 +45,14 @@ describe('drift monitors, quality signals: schema failures, refusals and the inp
         models: { 'gpt-test': { deployments: deployment }, 'gpt-steady': { deployments: deployment } },
         cache: { exact: { enabled: false } },
         monitors: { minRequests: 10, inputEmbedPerSecond: 1000 },
+        jobs: { pollMs: 50 },
+        pipelines: {
+          notes: {
+            model: 'gpt-test',
+            prompt: { version: 1, template: 'Summarise:\n{{document}}' },
+            schema: { type: 'object', properties: { summary: { type: 'string' } }, required: ['summary'], additionalProperties: false },
+          },
+        },
       },
       { env: { UPSTREAM_KEY: upstreamSecret } },
     );
@@ -116,5 +128,25 @@ describe('drift monitors, quality signals: schema failures, refusals and the inp
     assert.match(metrics, /breakwater_monitor_quality_drift\{alias="gpt-test",prompt="",pipeline="",signal="refusal_rate"\} 1/);
     assert.match(metrics, /breakwater_monitor_quality_drift\{alias="gpt-steady",prompt="",pipeline="",signal="input_distribution"\} 0/);
     assert.match(metrics, /breakwater_monitor_input_distance\{alias="gpt-test",prompt="",pipeline=""\} \d\.\d+/);
+  });
+
+  it("puts a pipeline's calls in a series of their own, the re-ask counted as a repair", async () => {
+    const submitted = await test.server.inject({
+      method: 'POST',
+      url: '/v1/jobs',
+      headers: bearer(key),
+      payload: { kind: 'pipeline', pipeline: 'notes', text: 'Where is my parcel? It left Rotterdam on Monday.' },
+    });
+    assert.equal(submitted.statusCode, 202, submitted.body);
+    const { job } = await untilJobEnds(test, key, submitted.json().id);
+    assert.equal(job.status, 'succeeded', JSON.stringify(job.error));
+    let notes: QualityEntry | undefined;
+    await waitFor(async () => {
+      const quality = (await test.server.inject({ method: 'GET', url: '/v1/monitors', headers: bearer(adminToken) })).json().quality as QualityEntry[];
+      notes = quality.find((entry) => entry.pipeline === 'notes');
+      return notes?.current.requests === 2;
+    });
+    const current = notes!.current as QualityEntry['current'] & { repair_rate: number; schema_checked: number };
+    assert.deepEqual([notes!.alias, current.schema_checked, current.schema_failure_rate, current.repair_rate], ['gpt-test', 2, 0.5, 0.5]);
   });
 });
