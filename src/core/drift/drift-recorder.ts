@@ -33,7 +33,7 @@ const validatorLimit = 64;
  * version and pipeline: whether a JSON answer parsed and met the request's schema, pipeline
  * re-asks (repairs), refusals, and the input's embedding (summed per minute, so a window's
  * centroid is one division). As model middleware it only reads the call after its answer
- * (off the caller's path: the work starts on a later turn); minutes are buffered and written
+ * (off the caller's path: answered calls are queued and handled together on a later turn); minutes are buffered and written
  * every `flushMs`, one row per series and minute per node.
  */
 export class DriftRecorder {
@@ -42,7 +42,9 @@ export class DriftRecorder {
   private embedBudget: { second: number; left: number } = { second: 0, left: 0 };
   private timer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
-  private pending = new Set<Promise<void>>();
+  /** Answered calls waiting for the next drain (one turn of the event loop handles them all). */
+  private queue: Array<{ context: CallContext; request: ChatRequest; completion: ChatCompletion }> = [];
+  private draining: Promise<void> | undefined;
 
   constructor(private readonly options: DriftRecorderOptions) {
     this.now = options.now ?? Date.now;
@@ -58,18 +60,16 @@ export class DriftRecorder {
     const request = context.input.request;
     context.defer(({ error, completion }) => {
       if (error || !completion || context.cache === 'hit' || context.cache === 'semantic') return;
-      const work = new Promise<void>((resolve) => setImmediate(resolve))
-        .then(() => this.observe(context, request, completion))
-        .catch(this.options.onError)
-        .finally(() => this.pending.delete(work));
-      this.pending.add(work);
+      this.queue.push({ context, request, completion });
+      // One setImmediate per batch, not per call: a promise chain per call cost more than the observation.
+      this.draining ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain());
     });
     return next();
   };
 
   /** Writes the buffered minutes (after the observations in flight). */
   async flush(): Promise<void> {
-    await Promise.all([...this.pending]);
+    await this.draining;
     if (this.buckets.size === 0) return;
     const rows = [...this.buckets.values()];
     this.buckets = new Map();
@@ -80,6 +80,18 @@ export class DriftRecorder {
     clearInterval(this.timer);
     this.timer = undefined;
     await this.flush();
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue;
+        this.queue = [];
+        for (const { context, request, completion } of batch) await this.observe(context, request, completion).catch(this.options.onError);
+      }
+    } finally {
+      this.draining = undefined;
+    }
   }
 
   private async observe(context: CallContext, request: ChatRequest, completion: ChatCompletion): Promise<void> {
