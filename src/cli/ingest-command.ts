@@ -5,7 +5,7 @@ import type { IngestDocument, WireCollection, WireDocument, WireIngestResult } f
 import type { WireJob } from '../wire/jobs.js';
 import type { WireList } from '../wire/list.js';
 import { ApiClient, ClientError, type ClientFlags, reportingErrors, withClientOptions } from './api-client.js';
-import { type DocumentSource, FileSource, type SourceDocument, TableSource } from './ingest-sources.js';
+import { type DocumentSource, FileSource, type SourceDocument, TableSource } from '../adapters/sources/document-sources.js';
 
 /** Documents and bytes per ingest job: well under the server's 1,000 documents and its body limit. */
 const batchDocuments = 64;

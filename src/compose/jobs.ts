@@ -12,7 +12,7 @@ import type { Gateway } from '../core/gateway/gateway.js';
 import { ChatJobHandler } from '../core/jobs/chat-job.js';
 import type { JobHandler } from '../core/jobs/job-handler.js';
 import { decodeJobInput, type JobInput } from '../core/jobs/job-input.js';
-import { JsonParseThread } from '../http/json-parse-thread.js';
+import { JsonParseThread } from '../adapters/json/json-parse-thread.js';
 import { JobService } from '../core/jobs/job-service.js';
 import { OutboxRelay } from '../core/jobs/outbox-relay.js';
 import { PipelineJobHandler } from '../core/jobs/pipeline-job.js';

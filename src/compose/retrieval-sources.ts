@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { type DocumentSource, FileSource, TableSource } from '../cli/ingest-sources.js';
+import { type DocumentSource, FileSource, TableSource } from '../adapters/sources/document-sources.js';
 import type { ParsedConfig } from '../config/schema.js';
 import { resolveSecret } from '../config/secrets.js';
 import { BreakwaterError } from '../core/errors/breakwater-error.js';

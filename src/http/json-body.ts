@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BreakwaterError } from '../core/errors/breakwater-error.js';
-import { JsonParseThread } from './json-parse-thread.js';
-import { maxContainers, maxNesting, maxNumberDigits, maxObjectMembers, parseJsonBody, type JsonParseOutcome } from './json-text.js';
+import { JsonParseThread } from '../adapters/json/json-parse-thread.js';
+import { maxContainers, maxNesting, maxNumberDigits, maxObjectMembers, parseJsonBody, type JsonParseOutcome } from '../adapters/json/json-text.js';
 
 /**
  * Bodies at least this large are parsed in a worker thread. Below it the parse costs the loop

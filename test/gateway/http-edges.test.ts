@@ -237,7 +237,7 @@ describe('bounded resources at the HTTP edge', () => {
 
 describe('JSON bodies are checked for shape before they are parsed', () => {
   const limits = { depth: 64, members: 100, digits: 400 };
-  const shape = async (text: string) => (await import('../../src/http/json-text.js')).shapeProblem(Buffer.from(text), limits);
+  const shape = async (text: string) => (await import('../../src/adapters/json/json-text.js')).shapeProblem(Buffer.from(text), limits);
 
   it('counts nesting outside strings only', async () => {
     assert.equal(await shape(`{"a":${'['.repeat(64)}${']'.repeat(64)}}`), 'depth');
@@ -258,7 +258,7 @@ describe('JSON bodies are checked for shape before they are parsed', () => {
 
   it('counts the objects and arrays of the whole body, not those inside strings', async () => {
     const many = (count: number) => `{"list":[${Array.from({ length: count - 2 }, () => '{}').join(',')}],"text":"${'[{'.repeat(1_000)}"}`;
-    const shapeWith = async (text: string) => (await import('../../src/http/json-text.js')).shapeProblem(Buffer.from(text), { ...limits, containers: 5_000 });
+    const shapeWith = async (text: string) => (await import('../../src/adapters/json/json-text.js')).shapeProblem(Buffer.from(text), { ...limits, containers: 5_000 });
     assert.equal(await shapeWith(many(5_000)), undefined, 'the body, the list and 4,998 objects');
     assert.equal(await shapeWith(many(5_001)), 'containers');
   });

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { offThreadParseBytes } from '../../src/http/json-body.js';
-import { parseJsonBody } from '../../src/http/json-text.js';
+import { parseJsonBody } from '../../src/adapters/json/json-text.js';
 import { loopGapMeter } from '../support/loop-gap.js';
 import { OpenAIUpstream } from '../support/openai-upstream.js';
 import { bearer, startTestApp, upstreamConfig, upstreamSecret, type TestApp } from '../support/test-app.js';

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { ApiClient } from '../../src/cli/api-client.js';
 import { syncOnce } from '../../src/cli/ingest-command.js';
-import { TableSource } from '../../src/cli/ingest-sources.js';
+import { TableSource } from '../../src/adapters/sources/document-sources.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 
 const connectionString = process.env.BREAKWATER_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

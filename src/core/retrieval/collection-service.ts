@@ -9,7 +9,7 @@ import type { CreateCollection, IngestRequest, SearchRequest, WireRerank } from 
 import { keyAccessTags } from './access-tags.js';
 import type { ChunkEmbedder } from './chunk-embedder.js';
 import { defaultChunking } from './chunker.js';
-import { type FusedHit, type FusionWeights, fuse } from './reciprocal-rank.js';
+import { type FusionWeights, type SearchHit, fuse } from './reciprocal-rank.js';
 import { defaultRerankCandidates, rerank } from './rerank.js';
 
 export interface CollectionServiceOptions {
@@ -46,7 +46,7 @@ export function fusionWeights(embedder: CollectionEmbedder): FusionWeights {
  */
 const builtinFusion: FusionWeights = { vector: 0.1, text: 1, method: 'score' };
 
-export type SearchHit = ChunkHit & { ranks?: FusedHit['ranks'] };
+export type { SearchHit } from './reciprocal-rank.js';
 
 /**
  * Collections of a tenant: create, list, delete, ingest (queued as a job), search. Every call

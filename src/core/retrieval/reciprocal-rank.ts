@@ -9,6 +9,9 @@ export interface FusedHit extends ChunkHit {
 }
 
 /** How much each ranker's places count in the fusion. */
+/** A search result: a chunk with, when fused, its rank in each list. */
+export type SearchHit = ChunkHit & { ranks?: FusedHit['ranks'] };
+
 export interface FusionWeights {
   vector: number;
   text: number;

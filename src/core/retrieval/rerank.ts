@@ -1,7 +1,7 @@
 import type { Gateway } from '../gateway/gateway.js';
 import type { VirtualKey } from '../ports/store.js';
 import { chatRequestSchema } from '../../wire/chat.js';
-import type { SearchHit } from './collection-service.js';
+import type { SearchHit } from './reciprocal-rank.js';
 
 /** The scoring prompt's version: search results name it, so a change of wording shows. */
 export const rerankPromptVersion = 'retrieval-rerank@1';

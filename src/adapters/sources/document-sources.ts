@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, sep } from 'node:path';
 import pg from 'pg';
-import type { IngestDocument } from '../wire/collections.js';
-import { ClientError } from './api-client.js';
+import type { IngestDocument } from '../../wire/collections.js';
 
 /** A document read from a source, with the SHA-256 the server stores for its text when it is sent as text (null for files the server reads). */
 export interface SourceDocument {
@@ -40,7 +39,7 @@ export class FileSource implements DocumentSource {
     const found: Array<{ path: string; name: string }> = [];
     for (const path of this.paths) {
       const info = await stat(path).catch(() => undefined);
-      if (!info) throw new ClientError('FILE_NOT_FOUND', `Cannot read ${path}; nothing was submitted.`);
+      if (!info) throw new SourceError('FILE_NOT_FOUND', `Cannot read ${path}; nothing was submitted.`);
       if (info.isDirectory()) {
         for (const file of await walk(path)) found.push({ path: file, name: relative(path, file).split(sep).join('/') });
       } else found.push({ path, name: basename(path) });
@@ -108,7 +107,7 @@ export class TableSource implements DocumentSource {
     const { rows } = await this.client.query<Record<string, unknown>>(sql, changedOnly ? [this.since] : []);
     const documents: SourceDocument[] = [];
     for (const row of rows) {
-      if (!(idColumn in row)) throw new ClientError('INVALID_REQUEST', `The query returns no "${idColumn}" column; name the id column with --id-column.`);
+      if (!(idColumn in row)) throw new SourceError('INVALID_REQUEST', `The query returns no "${idColumn}" column; name the id column with --id-column.`);
       if (updatedAtColumn !== undefined) {
         const value = row[updatedAtColumn];
         if (value !== null && value !== undefined && (this.since === undefined || (value as number) > (this.since as number))) this.since = value;
@@ -149,3 +148,21 @@ function quote(identifier: string): string {
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
+
+/**
+ * A source that cannot be read as configured, with a stable code and what to fix. It carries
+ * the CLI's client-error mark, so `breakwater ingest` prints it as `breakwater: CODE: message`
+ * (cli/api-client.ts); the server logs it for the watched source.
+ */
+export class SourceError extends Error {
+  constructor(
+    readonly code: 'FILE_NOT_FOUND' | 'INVALID_REQUEST',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SourceError';
+    Object.defineProperty(this, clientErrorMark, { value: true });
+  }
+}
+
+const clientErrorMark = Symbol.for('breakwater.client-error');

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { runInBackground } from '../core/background-priority.js';
+import { runInBackground } from '../../core/background-priority.js';
 import { parseJsonBody, type JsonParseAnswer, type JsonParseJob } from './json-text.js';
 
 runInBackground();

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { spawnModuleWorker } from '../core/module-worker.js';
+import { spawnModuleWorker } from '../../core/module-worker.js';
 import type { JsonParseAnswer, JsonParseJob, JsonParseOutcome } from './json-text.js';
 
 /**
