@@ -148,7 +148,8 @@ export function toDelivery(row: DeliveryRow): WebhookDelivery {
     lastError: row.last_error,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-    traceContext: row.trace_context ? (JSON.parse(row.trace_context) as Record<string, string>) : null,
+    // Only when stored: a delivery written with tracing off reads as it always did.
+    ...(row.trace_context ? { traceContext: JSON.parse(row.trace_context) as Record<string, string> } : {}),
   };
 }
 

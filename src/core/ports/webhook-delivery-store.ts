@@ -26,7 +26,7 @@ export interface WebhookDelivery {
   lastError: string | null;
   createdAt: number;
   updatedAt: number;
-  /** The trace context stored with it; null or absent when tracing was off. */
+  /** The trace context stored with it; absent when tracing was off. */
   traceContext?: Record<string, string> | null;
 }
 
