@@ -57,8 +57,8 @@ export async function* jsonTextInTurns(value: unknown, options: Omit<JsonPieceOp
     if (typeof part === 'string') take(part);
     else
       for (let from = 0; from < part.long.length; ) {
-        // Stops at the part's end or once the turn's characters are taken (slices run ~32 K past).
-        from = forEachEscapedSlice(part.long, take, from, from + charsPerTurn - chars);
+        // One slice (~32 K characters) at a time: escaping can make one six times longer (\u0000).
+        from = forEachEscapedSlice(part.long, take, from, from + 1);
         if (chars >= charsPerTurn) yield* flush();
       }
     if (chars >= charsPerTurn) yield* flush();
