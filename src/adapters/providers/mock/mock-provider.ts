@@ -76,8 +76,18 @@ export class MockProvider implements Provider {
     await this.wait(call.signal);
     const inputs = typeof request.input === 'string' ? [request.input] : request.input.map((item) => (typeof item === 'string' ? item : JSON.stringify(item)));
     const dimensions = request.dimensions ?? this.options.embeddingDimensions;
-    const vectors = inputs.map((text) => hashedEmbedding(text, dimensions));
-    // Counting megabytes of inputs is a step of its own (core/turns.ts).
+    const vectors: number[][] = [];
+    let charsThisTurn = 0;
+    for (const text of inputs) {
+      // A hash per word: many long inputs are embedded over several turns (core/turns.ts).
+      if (charsThisTurn >= 16_384) {
+        await nextTurn();
+        charsThisTurn = 0;
+      }
+      vectors.push(hashedEmbedding(text, dimensions));
+      charsThisTurn += Math.min(text.length, embeddedChars);
+    }
+    // Counting megabytes of inputs is a step of its own.
     if (inputs.reduce((length, text) => length + text.length, 0) >= 200_000) await nextTurn();
     const promptTokens = this.tokens.countInputs(request.input);
     return { model: call.model, vectors, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } };
