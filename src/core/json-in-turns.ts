@@ -12,21 +12,24 @@ const charsPerTurn = 256 * 1024;
  * than `limit` characters. Stops as soon as they do, so a small value costs a short walk.
  */
 export function isLargeJson(value: unknown, limit = largeJsonChars): boolean {
+  // A stack rather than recursion: this runs on every upstream call and cache key.
+  const stack: unknown[] = [value];
   let left = limit;
-  const visit = (item: unknown): boolean => {
-    if (typeof item === 'string') return (left -= item.length) < 0;
-    if (item === null || typeof item !== 'object') return false;
-    if (Array.isArray(item)) {
-      for (const element of item) if (visit(element)) return true;
-      return false;
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === 'string') {
+      if ((left -= item.length) < 0) return true;
+    } else if (Array.isArray(item)) {
+      for (let index = 0; index < item.length; index++) stack.push(item[index]);
+    } else if (item !== null && typeof item === 'object') {
+      const names = Object.keys(item);
+      for (let index = 0; index < names.length; index++) {
+        left -= names[index]!.length;
+        stack.push((item as Record<string, unknown>)[names[index]!]);
+      }
     }
-    for (const name in item) {
-      left -= name.length;
-      if (visit((item as Record<string, unknown>)[name])) return true;
-    }
-    return false;
-  };
-  return visit(value);
+  }
+  return left < 0;
 }
 
 /**
