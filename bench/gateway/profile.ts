@@ -2,7 +2,7 @@
  * bench:gateway-profile — where a built `breakwater serve` spends its CPU per request in the
  * closed-loop phase of bench:gateway, and what its heap holds afterwards.
  *
- *   npm run bench:gateway-profile -- [--variant default|governed] [--seconds 8] [--connections 32] [--no-build] [--heap] [--flags "<node flags>"]
+ *   npm run bench:gateway-profile -- [--variant default|governed] [--seconds 8] [--connections 32] [--no-build] [--heap] [--flags="<node flags>"]
  *
  * Starts the mock and Breakwater (the variant's bench config) with `--cpu-prof`, warms up, runs
  * one closed loop and sums only the samples taken during it, per request served. With --heap it
@@ -30,7 +30,7 @@ const { values: flags } = parseArgs({
     connections: { type: 'string', default: '32' },
     'no-build': { type: 'boolean', default: false },
     heap: { type: 'boolean', default: false },
-    /** Extra node flags for serve, after the bin's (a later flag wins): `--flags "--max-semi-space-size=8"`. */
+    /** Extra node flags for serve, after the bin's (a later flag wins): `--flags="--max-semi-space-size=8"`. */
     flags: { type: 'string', default: '' },
   },
 });
