@@ -5,8 +5,8 @@
  * upstream: one with the dashboard on (as `serve` starts), one with `ui.enabled: false`. Paced
  * runs (bench:gateway's: 8 connections, random think time, ~500 RPS) alternate between them,
  * three rounds of three: UI off, UI on and idle, UI on while an admin watches it (a client logged
- * in with the session cookie reloads the Overview's two queries every second, as an open tab
- * would). The added p50 is each "on" figure minus the "off" one of the same round; the headline
+ * in with the session cookie reloads the Overview's two queries every second: far more often
+ * than a person reloads it; the page itself does not poll). The added p50 is each "on" figure minus the "off" one of the same round; the headline
  * is the median over the rounds. Then the bundle's caching: the page revalidated (`no-cache`),
  * hashed assets cached for a year (`immutable`), a conditional GET answered 304.
  * See README.md in this folder. Needs wrk (apt-get install -y wrk).
@@ -165,7 +165,7 @@ async function checkCaching(onPort: number, offPort: number) {
   };
 }
 
-/** An admin with the dashboard open: logs in, then reloads the Overview's two queries every second until stopped. */
+/** An admin reloading the dashboard's Overview: logs in, then asks its two queries every second until stopped. */
 function watchDashboard(port: number): { stop: () => Promise<number> } {
   let stopped = false;
   let requests = 0;
