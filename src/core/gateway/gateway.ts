@@ -3,7 +3,7 @@ import { nextTurn } from '../turns.js';
 import { BreakwaterError, toBreakwaterError } from '../errors/breakwater-error.js';
 import type { VirtualKey } from '../ports/store.js';
 import { costOf } from '../pricing/pricing.js';
-import type { TokenCounter } from '../pricing/token-counter.js';
+import { exactBudget, type TokenCounter } from '../pricing/token-counter.js';
 import type { AliasRoute } from '../routing/alias-route.js';
 import type { RouteHints } from '../routing/auto/features.js';
 import type { Router } from '../routing/router.js';
@@ -46,9 +46,11 @@ export interface GatewayOptions {
  * A call this large waits for a turn (core/turns.ts) before each middleware and the provider
  * call. Each step is linear, but a 4 MB request walked by several of them in one stretch (cache
  * key, token counts, router cues, serialisation) held the loop for 150 ms and more, and every
- * other request waited; between steps they answer. Below it the turns would cost more than they save.
+ * other request waited; between steps they answer. 8 K tokens is ~32 K characters, where one
+ * step (the exact token count of 16 K of them) can reach tens of milliseconds; a turn costs
+ * microseconds, so ordinary calls, far below it, take none.
  */
-const yieldAboveTokens = 50_000;
+const yieldAboveTokens = 8_192;
 
 function afterATurn<T>(next: (context: CallContext) => Promise<T>, context: CallContext): Promise<T> {
   return nextTurn().then(() => next(context));
@@ -108,8 +110,9 @@ export class Gateway {
 
   async call(call: GatewayCall): Promise<{ context: CallContext; outcome: CallOutcome }> {
     const route = this.resolve(call.input.request.model, call.key);
-    // Counting a large call's tokens reads every character: a step of its own, after the parsing and validation before it.
-    if (textLength(call.input) >= yieldAboveTokens * 4) await nextTurn();
+    // Counting a call's tokens exactly (up to exactBudget characters) is a step of its own when
+    // that much text is there: 16 K characters of unseen CJK or emoji took 20-45 ms.
+    if (textLength(call.input) >= exactBudget) await nextTurn();
     const deferred: Array<(settlement: CallSettlement) => void | Promise<void>> = [];
     // Fields named one by one, not `...call`: the spread made V8 build this object the slow
     // way, ~10 KB and a third of the gateway's own time per call (`npm run bench:gateway-core`: 63 → 40 µs of own time per call).
