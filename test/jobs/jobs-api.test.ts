@@ -133,6 +133,32 @@ describe('jobs API (embedded: SQLite queue, in-process worker)', () => {
     assert.equal((await test.app.queue.depth()).delayed, 0, 'the queue item is gone');
   });
 
+  it('retries a cancelled job as a new job with the same input that runs to its end; refuses an unfinished job and another tenant', async () => {
+    const original = (await submitJob(test, key, chatJob('run me again', { delay_seconds: 3600, metadata: { ticket: 't-9' } }))).json();
+    const early = await test.server.inject({ method: 'POST', url: `/v1/jobs/${original.id}/retry`, headers: bearer(key) });
+    assert.equal(early.statusCode, 409);
+    assert.equal(early.json().error.code, 'JOB_NOT_RETRYABLE');
+    await test.server.inject({ method: 'POST', url: `/v1/jobs/${original.id}/cancel`, headers: bearer(key) });
+
+    const foreign = await test.server.inject({ method: 'POST', url: `/v1/jobs/${original.id}/retry`, headers: bearer(otherTenantKey) });
+    assert.equal(foreign.statusCode, 404);
+    const retried = await test.server.inject({ method: 'POST', url: `/v1/jobs/${original.id}/retry`, headers: bearer(key) });
+    assert.equal(retried.statusCode, 201, retried.body);
+    const copy = retried.json();
+    assert.notEqual(copy.id, original.id);
+    assert.deepEqual(copy.metadata, { ticket: 't-9', retry_of: original.id });
+    const { job } = await untilJobEnds(test, key, copy.id);
+    assert.equal(job.status, 'succeeded', JSON.stringify(job).slice(0, 300));
+    const sent = upstream.requests.map((request) => JSON.stringify(request.body));
+    assert.ok(
+      sent.some((body) => body.includes('run me again')),
+      'the retry sent the original input upstream',
+    );
+    assert.equal((await untilJobEnds(test, key, original.id)).job.status, 'cancelled', 'the original stays as it ended');
+    const again = await test.server.inject({ method: 'POST', url: `/v1/jobs/${copy.id}/retry`, headers: bearer(key) });
+    assert.equal(again.json().error.code, 'JOB_NOT_RETRYABLE', 'a succeeded job is not retried');
+  });
+
   it('caps queued jobs per tenant with 429 QUEUE_FULL and Retry-After', async () => {
     const capKey = await test.key({ name: 'cap' });
     const ids: string[] = [];

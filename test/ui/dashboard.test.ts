@@ -187,6 +187,30 @@ test('a job is watched live over SSE until it ends', async () => {
   await context.close();
 });
 
+test('a cancelled job is retried from its page as a new job that runs to its end', async () => {
+  const key = await app.key({ name: 'retrier', tenant: 'retry' });
+  held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const id = await submitChatJob(key, 'hold');
+  const { context, page } = await loggedIn(key);
+  await page.goto(`${base}/ui/jobs/${id}`);
+  await page.getByTestId('job-events').getByText('job-start').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Retry as a new job' }).count(), 0, 'a running job is cancelled, not retried');
+  await page.getByRole('button', { name: 'Cancel job' }).click();
+  await page.getByTestId('job-status').getByText('cancelled').waitFor();
+  release();
+  await page.getByRole('button', { name: 'Retry as a new job' }).click();
+  // The new job's page, which names the job it retries.
+  await page.getByRole('link', { name: id }).waitFor();
+  await page.getByTestId('job-status').getByText('succeeded').waitFor();
+  const retried = decodeURIComponent(new URL(page.url()).pathname.split('/').at(-1)!);
+  assert.notEqual(retried, id);
+  const copy = await app.server.inject({ method: 'GET', url: `/v1/jobs/${retried}`, headers: bearer(key) });
+  assert.equal(copy.json().metadata.retry_of, id);
+  await context.close();
+});
+
 test('the admin creates a key and sees its secret once', async () => {
   const { context, page } = await loggedIn(adminToken);
   await page.locator('figure.chart svg').first().waitFor();

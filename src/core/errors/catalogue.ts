@@ -32,6 +32,7 @@ export const errorCatalogue = {
   SHADOW_NOT_FOUND: { status: 404, type: 'not_found_error', retryable: false },
   IDEMPOTENCY_KEY_REUSED: { status: 409, type: 'invalid_request_error', retryable: false },
   JOB_NOT_CANCELLABLE: { status: 409, type: 'invalid_request_error', retryable: false },
+  JOB_NOT_RETRYABLE: { status: 409, type: 'invalid_request_error', retryable: false },
   WORKFLOW_NOT_FOUND: { status: 404, type: 'not_found_error', retryable: false },
   WORKFLOW_RUN_NOT_FOUND: { status: 404, type: 'not_found_error', retryable: false },
   WORKFLOW_RUN_NOT_CANCELLABLE: { status: 409, type: 'invalid_request_error', retryable: false },

@@ -4,7 +4,7 @@ import type { Gateway } from '../gateway/gateway.js';
 import { updateWithCanonicalJsonInTurns } from '../json-in-turns.js';
 import { base64Length } from './base64-length.js';
 import type { JobEventBus } from '../ports/job-events.js';
-import { terminalStatuses, type JobEvent, type JobKind, type JobListFilter, type JobRecord, type JobStore } from '../ports/job-store.js';
+import { terminalStatuses, type JobEvent, type JobKind, type JobListFilter, type JobRecord, type JobStore, type NewJob } from '../ports/job-store.js';
 import type { Page } from '../ports/page.js';
 import type { WebhookDelivery } from '../ports/webhook-delivery-store.js';
 import type { VirtualKey } from '../ports/store.js';
@@ -118,30 +118,47 @@ export class JobService {
   async submitTask(key: VirtualKey, task: { kind: JobKind; input: JobInput; source: string | null; webhookUrl?: string; metadata?: Record<string, string> }): Promise<JobRecord> {
     if (task.webhookUrl !== undefined) this.checkWebhook(task.webhookUrl);
     await this.checkCapacity(key.tenant);
+    const encoded = await encodeJobInput(task.input);
+    return this.createAs(key, { kind: task.kind, pipeline: null, priority: 0, source: task.source, webhookUrl: task.webhookUrl ?? null, metadata: task.metadata ?? {} }, encoded);
+  }
+
+  /**
+   * Runs a failed or cancelled job again as a new job: the same kind, pipeline, priority,
+   * webhook and stored input, its metadata plus `retry_of` (the original's id), attempts afresh,
+   * no deadline. The original stays as it ended. Workflow advance jobs are the engine's own and
+   * are not retried here (a run is resumed through its workflow).
+   */
+  async retry(key: VirtualKey, id: string): Promise<JobRecord> {
+    const job = await this.options.store.getJob(id, key.tenant);
+    if (!job) throw notFound(id);
+    if (job.status !== 'failed' && job.status !== 'cancelled') {
+      throw new BreakwaterError('JOB_NOT_RETRYABLE', `Job ${id} is ${job.status}; only a failed or cancelled job can be retried.`);
+    }
+    if (job.kind === 'workflow') throw new BreakwaterError('JOB_NOT_RETRYABLE', `Job ${id} advances a workflow run; resume or restart the run instead.`);
+    const input = await this.options.store.getInput(id);
+    if (!input) throw new BreakwaterError('JOB_NOT_RETRYABLE', `Job ${id} no longer has its input (deleted after jobs.retentionDays); submit it again.`);
+    if (job.webhookUrl !== null) this.checkWebhook(job.webhookUrl);
+    await this.checkCapacity(key.tenant);
+    return this.createAs(
+      key,
+      { kind: job.kind, pipeline: job.pipeline, priority: job.priority, source: job.source, webhookUrl: job.webhookUrl, metadata: { ...job.metadata, retry_of: id } },
+      input,
+    );
+  }
+
+  /** Creates a job of `key` from parts another call checked, and counts it queued. */
+  private async createAs(
+    key: VirtualKey,
+    job: Pick<NewJob, 'kind' | 'pipeline' | 'priority' | 'source' | 'webhookUrl' | 'metadata'>,
+    input: readonly Uint8Array[],
+  ): Promise<JobRecord> {
     const now = this.now();
     const id = this.nextId(now);
     const maxAttempts = this.options.limits.defaultMaxAttempts;
-    const encoded = await encodeJobInput(task.input);
     const outcome = await this.options.store.createJob(
-      {
-        id,
-        tenant: key.tenant,
-        keyId: key.id,
-        kind: task.kind,
-        pipeline: null,
-        priority: 0,
-        source: task.source,
-        webhookUrl: task.webhookUrl ?? null,
-        idempotencyKey: null,
-        requestHash: '',
-        maxAttempts,
-        metadata: task.metadata ?? {},
-        createdAt: now,
-        runAt: now,
-        deadline: null,
-      },
-      encoded,
-      { id, tenant: key.tenant, priority: 0, runAt: now, maxAttempts },
+      { id, tenant: key.tenant, keyId: key.id, ...job, idempotencyKey: null, requestHash: '', maxAttempts, createdAt: now, runAt: now, deadline: null },
+      input,
+      { id, tenant: key.tenant, priority: job.priority, runAt: now, maxAttempts },
     );
     this.options.onCreated?.();
     if (this.queued) {

@@ -80,6 +80,12 @@ export function jobRoutes(app: App): FastifyPluginAsync {
       return toWireJob(await app.jobs.cancel(key.tenant, request.params.id));
     });
 
+    // A failed or cancelled job run again as a new job (JobService.retry); 201 with the new job.
+    server.post<{ Params: { id: string } }>('/v1/jobs/:id/retry', keyOnly, async (request, reply) => {
+      const key = callerKey(request);
+      return reply.code(201).send(toWireJob(await app.jobs.retry(key, request.params.id)));
+    });
+
     server.get<{ Params: { id: string } }>('/v1/jobs/:id/events', keyOnly, async (request, reply) => {
       const key = callerKey(request);
       const query = parseBody(eventsQuerySchema, request.query ?? {});

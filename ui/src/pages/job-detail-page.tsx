@@ -3,7 +3,7 @@ import type { WireJobEvent } from '../../../src/wire/job-events';
 import type { WireJob, WirePipelineResult } from '../../../src/wire/jobs';
 import { api } from '../api';
 import { ErrorMessage, Loading, Notice, StatusBadge, Time } from '../components/feedback';
-import { Link } from '../router';
+import { Link, navigate } from '../router';
 import { useSignedIn } from '../session';
 import { useApi } from '../use-api';
 
@@ -44,7 +44,7 @@ function describeEvent(event: WireJobEvent): string {
   }
 }
 
-/** One job: its state, live progress, attempts, error, result (with the record's provenance), webhook deliveries; cancel. */
+/** One job: its state, live progress, attempts, error, result (with the record's provenance), webhook deliveries; cancel and retry. */
 export function JobDetailPage({ id }: { id: string }) {
   const session = useSignedIn();
   const job = useApi<WireJob>(session.kind === 'key' ? `/v1/jobs/${encodeURIComponent(id)}` : undefined);
@@ -70,7 +70,18 @@ export function JobDetailPage({ id }: { id: string }) {
       setActionError(error);
     }
   };
+  // A failed or cancelled job runs again as a new job (POST /v1/jobs/:id/retry); its page opens.
+  const retry = async () => {
+    setActionError(undefined);
+    try {
+      const copy = await api<WireJob>('POST', `/v1/jobs/${encodeURIComponent(id)}/retry`);
+      navigate(`/jobs/${encodeURIComponent(copy.id)}`);
+    } catch (error) {
+      setActionError(error);
+    }
+  };
   const data = job.data;
+  const retryable = data !== undefined && (data.status === 'failed' || data.status === 'cancelled') && data.kind !== 'workflow';
   const lastProgress = [...events].reverse().find((event) => event.type === 'job-progress');
   const pipelineResult = data?.kind === 'pipeline' && data.result ? (data.result as WirePipelineResult) : undefined;
 
@@ -95,6 +106,11 @@ export function JobDetailPage({ id }: { id: string }) {
                 Cancel job
               </button>
             ) : null}
+            {retryable ? (
+              <button type="button" onClick={() => void retry()}>
+                Retry as a new job
+              </button>
+            ) : null}
           </div>
           <ErrorMessage error={actionError} />
           <dl className="facts">
@@ -106,6 +122,16 @@ export function JobDetailPage({ id }: { id: string }) {
             <dd>
               {data.attempts} of {data.max_attempts}
             </dd>
+            {data.metadata.retry_of ? (
+              <>
+                <dt>Retry of</dt>
+                <dd>
+                  <Link to={`/jobs/${encodeURIComponent(data.metadata.retry_of)}`}>
+                    <code>{data.metadata.retry_of}</code>
+                  </Link>
+                </dd>
+              </>
+            ) : null}
             <dt>Source</dt>
             <dd>{data.source ?? '—'}</dd>
             <dt>Created</dt>
