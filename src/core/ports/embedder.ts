@@ -12,6 +12,12 @@ export interface Embedder {
    * cache never serves an answer across languages unless its embedder says so.
    */
   readonly multilingual?: boolean;
+  /**
+   * True when it sees spelling, not meaning (the built-in hashed n-grams): the semantic cache
+   * then embeds only a question's content words, whose function words would otherwise weigh as
+   * much as its subject. A model gets the whole normalised question, which it reads as a whole.
+   */
+  readonly spellingOnly?: boolean;
   /** The cosine similarity a semantic-cache hit needs with this embedder, calibrated by bench:cache, unless configured. */
   readonly defaultThreshold?: number;
   /** One vector per text, in order. */

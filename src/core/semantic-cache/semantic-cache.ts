@@ -128,12 +128,17 @@ export class SemanticCache {
     return this.known.size;
   }
 
+  /** What is embedded of a normalised question: its content words for a spelling-only embedder, else all of it (Embedder.spellingOnly). */
+  private embeddingTextOf(normalised: string): string {
+    return this.options.embedder.spellingOnly ? embeddingText(normalised) : normalised;
+  }
+
   async lookup(request: ChatRequest, tenant: string, alias: string, threshold: number, signal?: AbortSignal): Promise<SemanticHit | undefined> {
     await this.load();
     const prompt = describePrompt(request, tenant, alias);
     // A shared index also holds other processes' entries: searched even where this one stored none.
     if (!prompt || (!this.options.indexes.capabilities.shared && !this.known.get(prompt.scope)?.labels.size)) return undefined;
-    const [vector] = await this.options.embedder.embed([embeddingText(prompt.text)], signal);
+    const [vector] = await this.options.embedder.embed([this.embeddingTextOf(prompt.text)], signal);
     const state = await this.use(prompt.scope, tenant, alias);
     try {
       const words = new Set(prompt.text.split(' '));
@@ -166,7 +171,7 @@ export class SemanticCache {
     await this.load();
     const prompt = describePrompt(request, tenant, alias);
     if (!prompt) return false;
-    const [vector] = await this.options.embedder.embed([embeddingText(prompt.text)], signal);
+    const [vector] = await this.options.embedder.embed([this.embeddingTextOf(prompt.text)], signal);
     const state = await this.use(prompt.scope, tenant, alias);
     try {
       const label = (await this.sameQuestion(state, prompt, vector!)) ?? (this.options.indexes.nextLabel ? await this.options.indexes.nextLabel() : this.nextLabel++);

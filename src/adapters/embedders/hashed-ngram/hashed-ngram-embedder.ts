@@ -25,6 +25,7 @@ export class HashedNgramEmbedder implements Embedder {
   readonly dimension: number;
   /** It sees spelling: a question and its translation share few n-grams, and a shared name or number would make them look alike. */
   readonly multilingual = false;
+  readonly spellingOnly = true;
   readonly defaultThreshold = defaultSimilarityThreshold;
 
   constructor(options: HashedNgramEmbedderOptions = {}) {
