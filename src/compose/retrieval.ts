@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
 import pg from 'pg';
+import { withTransaction } from '../adapters/store/postgres/with-transaction.js';
 import { HashedNgramEmbedder } from '../adapters/embedders/hashed-ngram/hashed-ngram-embedder.js';
 import { GuardedDocumentFetcher } from '../adapters/loaders/guarded-document-fetcher.js';
 import { IsolatedDocumentReader } from '../adapters/loaders/isolated-document-reader.js';
@@ -39,22 +40,12 @@ export async function openRetrieval(config: ParsedConfig, env: NodeJS.ProcessEnv
     store = new SqliteCollectionStore({ path, hnsw: settings.hnsw });
   } else {
     const pool = new pg.Pool({ connectionString: resolveSecret(config.store.url, 'store.url', env), max: 4 });
+    // An idle connection the server closes emits 'error' on the pool: the next query reconnects.
+    pool.on('error', () => {});
     store = await PgvectorCollectionStore.open({
       client: pool,
-      transaction: async (work) => {
-        const client = await pool.connect();
-        try {
-          await client.query('BEGIN');
-          const result = await work(client);
-          await client.query('COMMIT');
-          return result;
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => {});
-          throw error;
-        } finally {
-          client.release();
-        }
-      },
+      // One connection per transaction, heard while checked out (a database restart ends it with an error event).
+      transaction: (work) => withTransaction(pool, work),
       close: () => pool.end(),
       efSearch: settings.hnsw.efSearch,
     }).catch(async (error) => {
