@@ -4,6 +4,7 @@ import { dutchBelgianSwiss, french, german, italian, spanish } from './sentences
 import { generaliseByLocale } from './sentences-generalise.js';
 import { heldOut } from './sentences-held-out.js';
 import { chatWithoutPii, logsAndCode } from './sentences-logs.js';
+import { round4ByLocale } from './sentences-round4.js';
 import { wideByLocale } from './sentences-wide.js';
 
 export interface ExpectedSpan {
@@ -51,6 +52,7 @@ const groups: Record<string, readonly string[]> = {
   'chat, no PII': chatWithoutPii,
   ...generaliseByLocale,
   ...wideByLocale,
+  ...round4ByLocale,
 };
 
 /** The sentences the detectors were developed against. */
