@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import pg from 'pg';
+import { openPool } from '../adapters/store/postgres/open-pool.js';
 import { withTransaction } from '../adapters/store/postgres/with-transaction.js';
 import { HashedNgramEmbedder } from '../adapters/embedders/hashed-ngram/hashed-ngram-embedder.js';
 import { GuardedDocumentFetcher } from '../adapters/loaders/guarded-document-fetcher.js';
@@ -39,9 +39,7 @@ export async function openRetrieval(config: ParsedConfig, env: NodeJS.ProcessEnv
     const path = settings.path ?? (config.store.path === ':memory:' ? ':memory:' : join(dirname(config.store.path), 'retrieval.sqlite'));
     store = new SqliteCollectionStore({ path, hnsw: settings.hnsw });
   } else {
-    const pool = new pg.Pool({ connectionString: resolveSecret(config.store.url, 'store.url', env), max: 4 });
-    // An idle connection the server closes emits 'error' on the pool: the next query reconnects.
-    pool.on('error', () => {});
+    const pool = openPool({ connectionString: resolveSecret(config.store.url, 'store.url', env), max: 4 });
     store = await PgvectorCollectionStore.open({
       client: pool,
       // One connection per transaction, heard while checked out (a database restart ends it with an error event).

@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import pg from 'pg';
+import { openPool } from '../adapters/store/postgres/open-pool.js';
 import { withTransaction } from '../adapters/store/postgres/with-transaction.js';
 import { HashedNgramEmbedder } from '../adapters/embedders/hashed-ngram/hashed-ngram-embedder.js';
 import { ProviderEmbedder } from '../adapters/embedders/provider/provider-embedder.js';
@@ -50,9 +50,7 @@ export async function openSharedSemanticIndex(config: ParsedConfig, env: NodeJS.
   }
   const url = settings.index.url ?? (config.store.driver === 'postgres' ? config.store.url : undefined);
   if (!url) throw new BreakwaterError('CONFIG_INVALID', 'cache.semantic.index.driver: pgvector needs cache.semantic.index.url (or a PostgreSQL store.url).');
-  const pool = new pg.Pool({ connectionString: resolveSecret(url, 'cache.semantic.index.url', env), max: 4 });
-  // An idle connection the server closes emits 'error' on the pool: the next query reconnects.
-  pool.on('error', () => {});
+  const pool = openPool({ connectionString: resolveSecret(url, 'cache.semantic.index.url', env), max: 4 });
   // One connection per transaction, heard while checked out (a database restart ends it with an error event).
   const transaction = <T>(work: (client: SqlClient) => Promise<T>): Promise<T> => withTransaction(pool, work);
   const indexes = await PgvectorVectorIndexStore.open({ ...common, client: pool, transaction, close: () => pool.end() }).catch(async (error) => {

@@ -284,7 +284,13 @@ class PhaseLoad {
 }
 
 /** When jobs did not finish: where they stand, what the outbox holds, and what the nodes logged. */
-async function diagnoseUnfinished(t: { diagnostic(message: string): void }, sql: ScaleOut['sql'], servers: Server[], queuePrefix: string): Promise<void> {
+/**
+ * Prints what the broker, the store and every node say, and returns a short summary for the
+ * assertion's message (a CI report may keep only that): each node's state, the first line it
+ * wrote outside the log (a crash's error) and its most frequent complaint.
+ */
+async function diagnoseUnfinished(t: { diagnostic(message: string): void }, sql: ScaleOut['sql'], servers: Server[], queuePrefix: string): Promise<string> {
+  const summary: string[] = [];
   const { rows: outbox } = await sql.query(
     `SELECT count(*) FILTER (WHERE sent_at IS NULL)::int AS unsent, count(*) FILTER (WHERE sent_at IS NULL AND claimed_until IS NOT NULL)::int AS unsent_claimed FROM dispatch_outbox`,
   );
@@ -317,6 +323,7 @@ async function diagnoseUnfinished(t: { diagnostic(message: string): void }, sql:
       .split('\n')
       .filter((line) => line.trim() !== '' && !line.startsWith('{'));
     t.diagnostic(`node ${index} (pid ${server.child.pid}) is ${state}${unstructured.length > 0 ? `; it wrote:\n${unstructured.slice(0, 30).join('\n')}` : ''}`);
+    const crash = unstructured.find((line) => /error|Error/.test(line)) ?? unstructured[0];
     for (const line of server.output().split('\n')) {
       if (!/"level":(40|50|60)/.test(line)) continue;
       const entry = JSON.parse(line) as { time: number; msg?: string; err?: { message?: string } };
@@ -328,7 +335,12 @@ async function diagnoseUnfinished(t: { diagnostic(message: string): void }, sql:
       t.diagnostic(
         `node ${index} (${index === 0 ? 'api' : 'worker'}, pid ${server.child.pid}): ${count}x ${what} [${new Date(first).toISOString()} .. ${new Date(last).toISOString()}]`,
       );
+    const [frequent] = [...seen].sort((a, b) => b[1].count - a[1].count);
+    summary.push(
+      `node ${index} ${state}${crash ? `, wrote "${crash.slice(0, 160)}"` : ''}${frequent ? `, most often (${frequent[1].count}x) "${frequent[0].slice(0, 160)}"` : ''}`,
+    );
   }
+  return summary.join('; ');
 }
 
 describe('fault suite: Redis, RabbitMQ and PostgreSQL each stopped and restarted under load', () => {
@@ -514,13 +526,13 @@ describe('fault suite: Redis, RabbitMQ and PostgreSQL each stopped and restarted
 
     const { rows: byStatus } = await sql.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM jobs GROUP BY status`);
     const statuses = Object.fromEntries(byStatus.map((row) => [row.status, row.n]));
-    if (statuses.succeeded !== accepted.size) await diagnoseUnfinished(t, sql, servers, cluster!.id.replaceAll('_', '-'));
+    const nodes = statuses.succeeded !== accepted.size ? await diagnoseUnfinished(t, sql, servers, cluster!.id.replaceAll('_', '-')) : '';
     assert.equal(
       Object.values(statuses).reduce((sum, n) => sum + n, 0),
       accepted.size,
-      `no job lost or added: ${JSON.stringify(statuses)}`,
+      `no job lost or added: ${JSON.stringify(statuses)}; ${nodes}`,
     );
-    assert.equal(statuses.succeeded, accepted.size, `every accepted job succeeded: ${JSON.stringify(statuses)}`);
+    assert.equal(statuses.succeeded, accepted.size, `every accepted job succeeded: ${JSON.stringify(statuses)}; ${nodes}`);
     const { rows: failed } = await sql.query(`SELECT id, status, error FROM jobs WHERE status <> 'succeeded' LIMIT 5`);
     assert.deepEqual(failed, []);
 
@@ -534,8 +546,8 @@ describe('fault suite: Redis, RabbitMQ and PostgreSQL each stopped and restarted
     const doubledWebhooks = [...receiver.perJobEvent].filter(([, count]) => count > 1);
     const resent = [...receiver.perDelivery].filter(([, count]) => count > 1).length;
     t.diagnostic(`webhooks: ${receiver.perJobEvent.size} job events received, ${doubledWebhooks.length} more than once (${resent} of them the same delivery sent again)`);
-    if (doubledWebhooks.length > 0) await diagnoseUnfinished(t, sql, servers, cluster!.id.replaceAll('_', '-'));
-    assert.deepEqual(doubledWebhooks.slice(0, 5), [], `${doubledWebhooks.length} job events were delivered more than once`);
+    const doubledWhy = doubledWebhooks.length > 0 ? await diagnoseUnfinished(t, sql, servers, cluster!.id.replaceAll('_', '-')) : '';
+    assert.deepEqual(doubledWebhooks.slice(0, 5), [], `${doubledWebhooks.length} job events were delivered more than once; ${doubledWhy}`);
     assert.equal(receiver.succeeded.size, accepted.size, 'a job.succeeded webhook for every job');
     for (const dependency of dependencies) assert.ok(await answers(dependency), `${dependency} answers again after the suite`);
   });

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, sep } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
+import { openPool } from '../store/postgres/open-pool.js';
 import type { IngestDocument } from '../../wire/collections.js';
 
 /** A document read from a source, with the SHA-256 the server stores for its text when it is sent as text (null for files the server reads). */
@@ -87,12 +88,12 @@ export interface TableSourceOptions {
  * `ids()` lists every row's id so vanished rows can be deleted.
  */
 export class TableSource implements DocumentSource {
-  private readonly client: pg.Client;
-  private connected = false;
+  /** One connection, opened on first use and again after the server dropped it. */
+  private readonly client: pg.Pool;
   private since: unknown = undefined;
 
   constructor(private readonly options: TableSourceOptions) {
-    this.client = new pg.Client({ connectionString: options.url });
+    this.client = openPool({ connectionString: options.url, max: 1, connectionTimeoutMillis: 10_000 });
   }
 
   describe(): string {
@@ -100,7 +101,6 @@ export class TableSource implements DocumentSource {
   }
 
   async read(): Promise<SourceDocument[]> {
-    await this.connect();
     const { idColumn, updatedAtColumn } = this.options;
     const changedOnly = updatedAtColumn !== undefined && this.since !== undefined;
     const sql = changedOnly ? `SELECT * FROM (${this.options.query}) AS source WHERE ${quote(updatedAtColumn)} > $1` : this.options.query;
@@ -125,19 +125,12 @@ export class TableSource implements DocumentSource {
 
   /** Every row's document name, for deleting documents whose rows are gone. */
   async ids(): Promise<Set<string>> {
-    await this.connect();
     const { rows } = await this.client.query<{ id: unknown }>(`SELECT ${quote(this.options.idColumn)} AS id FROM (${this.options.query}) AS source`);
     return new Set(rows.map((row) => String(row.id)));
   }
 
   async close(): Promise<void> {
-    if (this.connected) await this.client.end();
-  }
-
-  private async connect(): Promise<void> {
-    if (this.connected) return;
-    await this.client.connect();
-    this.connected = true;
+    await this.client.end();
   }
 }
 

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { BreakwaterError } from '../../../core/errors/breakwater-error.js';
+import { openPool } from '../../store/postgres/open-pool.js';
 import type { RecordProvenance, RecordSink, SinkWrite } from '../../../core/ports/record-sink.js';
 import { postgresIdentifierPattern, postgresTablePattern, provenanceColumnPrefix } from '../../../config/postgres-sink-config.js';
 
@@ -152,7 +153,7 @@ export class PostgresSink implements RecordSink {
     this.overrides = { ...options.columns };
     this.onError = options.onError;
     ({ server: this.server, password: this.password } = describeServer(options.connectionString));
-    this.pool = new pg.Pool({
+    this.pool = openPool({
       connectionString: options.connectionString,
       max: options.poolSize ?? 4,
       connectionTimeoutMillis: 10_000,
@@ -160,9 +161,6 @@ export class PostgresSink implements RecordSink {
       statement_timeout: 30_000,
       application_name: 'breakwater-sink',
     });
-    // An idle client whose server goes away emits 'error' on the pool, which would crash the
-    // process if nobody listened; the next write opens a fresh connection and reports the failure.
-    this.pool.on('error', () => {});
   }
 
   async write(write: SinkWrite): Promise<boolean> {

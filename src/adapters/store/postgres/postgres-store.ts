@@ -17,6 +17,7 @@ import { PostgresRecordStore } from './postgres-record-store.js';
 import { PostgresWebhookDeliveryStore } from './postgres-webhook-delivery-store.js';
 import { PostgresWorkflowStore } from './postgres-workflow-store.js';
 import { guardPool, storeUnreachableAtStart } from './store-unavailable.js';
+import { openPool } from './open-pool.js';
 import { withTransaction } from './with-transaction.js';
 
 export interface PostgresStoreOptions {
@@ -83,11 +84,7 @@ export class PostgresStore implements Store {
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const open = (max: number) => {
-      const pool = guardPool(new pg.Pool({ connectionString: options.connectionString, max, types, connectionTimeoutMillis: 10_000 }));
-      // pg reports a dropped idle connection on the pool; unheard, that event would crash the
-      // process. The pool has already discarded the connection and the next query opens a new one.
-      pool.on('error', () => {});
-      return pool;
+      return guardPool(openPool({ connectionString: options.connectionString, max, types, connectionTimeoutMillis: 10_000 }));
     };
     const pool = open(options.poolSize ?? 10);
     const readPoolSize = options.readPoolSize ?? 4;
