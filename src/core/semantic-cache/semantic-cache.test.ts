@@ -226,8 +226,11 @@ describe('SemanticCache', () => {
       const second = open({ indexes: new HnswVectorIndexStore({ dimension: 256, directory }), payloads });
       assert.equal(contentOf(await second.lookup(ask('how can I reset my password'), 't', 'support', threshold)), 'persisted');
       assert.equal(second.size, 1);
+      await second.store(ask('How do I reset my password?'), 't', 'support', answer('persisted again'), hour);
+      assert.equal(second.size, 1, 'a question stored before the restart is overwritten, not added again');
+      assert.equal(contentOf(await second.lookup(ask('How do I reset my password?'), 't', 'support', threshold)), 'persisted again');
       await second.store(ask('How long does shipping take?'), 't', 'support', answer('new'), hour);
-      assert.equal(contentOf(await second.lookup(ask('How do I reset my password?'), 't', 'support', threshold)), 'persisted', 'new labels do not overwrite old ones');
+      assert.equal(contentOf(await second.lookup(ask('How do I reset my password?'), 't', 'support', threshold)), 'persisted again', 'new labels do not overwrite old ones');
       await second.close();
       const otherEmbedder = new HashedNgramEmbedder({ dimension: 128 });
       const third = open({ embedder: otherEmbedder, indexes: new HnswVectorIndexStore({ dimension: 128, directory }), payloads });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ChatCompletion, ChatRequest } from '../../wire/chat.js';
 import type { Embedder } from '../ports/embedder.js';
 import type { ResponseCache } from '../ports/response-cache.js';
@@ -80,6 +81,43 @@ interface KnownScope {
   alias: string;
   /** Live entries; a closed index may still hold labels forgotten since, pruned when it opens. */
   labels: Set<number>;
+  /**
+   * The label of each question stored by this process (by questionKey), to find the entry of a
+   * question asked again without a vector search; undefined when the scope holds entries this
+   * process did not store (read from disk), whose questions only the index can find.
+   */
+  questions: QuestionLabels | undefined;
+}
+
+/** Both ways between a question (questionKey) and its entry's label. */
+class QuestionLabels {
+  private readonly labels = new Map<string, number>();
+  private readonly questions = new Map<number, string>();
+
+  get(question: string): number | undefined {
+    return this.labels.get(question);
+  }
+
+  set(question: string, label: number): void {
+    this.delete(label);
+    this.labels.set(question, label);
+    this.questions.set(label, question);
+  }
+
+  delete(label: number): void {
+    const question = this.questions.get(label);
+    if (question === undefined) return;
+    this.questions.delete(label);
+    if (this.labels.get(question) === label) this.labels.delete(question);
+  }
+}
+
+/** A request's question as the cache worked it out, kept for the call's store (see `prepare`). */
+interface Prepared {
+  tenant: string;
+  alias: string;
+  prompt: CacheablePrompt | undefined;
+  vector: Float32Array | undefined;
 }
 
 /**
@@ -106,6 +144,12 @@ export class SemanticCache {
   private nextLabel = 0;
   private loading: Promise<void> | undefined;
   private readonly candidates: number;
+  /**
+   * Each request's question, described and embedded once for both its lookup and its store
+   * (twice was ~30% of the cache's time per unique request). Keyed by the request object, so
+   * it goes with it.
+   */
+  private readonly prepared = new WeakMap<ChatRequest, Prepared>();
 
   constructor(private readonly options: SemanticCacheOptions) {
     if (options.indexes.dimension !== options.embedder.dimension) {
@@ -133,16 +177,41 @@ export class SemanticCache {
     return this.options.embedder.spellingOnly ? embeddingText(normalised) : normalised;
   }
 
+  /**
+   * Works out the request's question now, for this call's store: the entry then keys on what
+   * the client sent, even when inner middleware (PII redaction) rewrite the request's messages
+   * in place before the answer comes back. A lookup prepares by itself.
+   */
+  prepare(request: ChatRequest, tenant: string, alias: string): void {
+    this.preparedFor(request, tenant, alias);
+  }
+
+  private preparedFor(request: ChatRequest, tenant: string, alias: string): Prepared {
+    const known = this.prepared.get(request);
+    if (known && known.tenant === tenant && known.alias === alias) return known;
+    const prepared: Prepared = { tenant, alias, prompt: describePrompt(request, tenant, alias), vector: undefined };
+    this.prepared.set(request, prepared);
+    return prepared;
+  }
+
+  private async vectorOf(prepared: Prepared, prompt: CacheablePrompt, signal: AbortSignal | undefined): Promise<Float32Array> {
+    if (prepared.vector) return prepared.vector;
+    const [vector] = await this.options.embedder.embed([this.embeddingTextOf(prompt.text)], signal);
+    prepared.vector = vector!;
+    return vector!;
+  }
+
   async lookup(request: ChatRequest, tenant: string, alias: string, threshold: number, signal?: AbortSignal): Promise<SemanticHit | undefined> {
     await this.load();
-    const prompt = describePrompt(request, tenant, alias);
+    const prepared = this.preparedFor(request, tenant, alias);
+    const prompt = prepared.prompt;
     // A shared index also holds other processes' entries: searched even where this one stored none.
     if (!prompt || (!this.options.indexes.capabilities.shared && !this.known.get(prompt.scope)?.labels.size)) return undefined;
-    const [vector] = await this.options.embedder.embed([this.embeddingTextOf(prompt.text)], signal);
+    const vector = await this.vectorOf(prepared, prompt, signal);
     const state = await this.use(prompt.scope, tenant, alias);
     try {
       const words = new Set(prompt.text.split(' '));
-      for (const match of await state.index.search(vector!, this.candidates)) {
+      for (const match of await state.index.search(vector, this.candidates)) {
         if (match.similarity < threshold) break;
         const known = state.signatures.get(match.label);
         if (known !== undefined && known !== prompt.signature) continue;
@@ -169,12 +238,15 @@ export class SemanticCache {
   /** Stores an answer; false when the request cannot be cached by meaning. */
   async store(request: ChatRequest, tenant: string, alias: string, completion: ChatCompletion, ttlMs: number, signal?: AbortSignal): Promise<boolean> {
     await this.load();
-    const prompt = describePrompt(request, tenant, alias);
+    const prepared = this.preparedFor(request, tenant, alias);
+    this.prepared.delete(request);
+    const prompt = prepared.prompt;
     if (!prompt) return false;
-    const [vector] = await this.options.embedder.embed([this.embeddingTextOf(prompt.text)], signal);
+    const vector = await this.vectorOf(prepared, prompt, signal);
     const state = await this.use(prompt.scope, tenant, alias);
     try {
-      const label = (await this.sameQuestion(state, prompt, vector!)) ?? (this.options.indexes.nextLabel ? await this.options.indexes.nextLabel() : this.nextLabel++);
+      const question = questionKey(prompt);
+      const label = (await this.sameQuestion(state, prompt, question, vector)) ?? (this.options.indexes.nextLabel ? await this.options.indexes.nextLabel() : this.nextLabel++);
       const payload: Payload = {
         scope: prompt.scope,
         label,
@@ -188,9 +260,11 @@ export class SemanticCache {
       };
       // The answer first, the vector second: a label is never searchable before its answer exists.
       await this.options.payloads.set(key(prompt.scope, label), JSON.stringify(payload), ttlMs);
-      await state.index.add(label, vector!);
+      await state.index.add(label, vector);
       state.signatures.set(label, prompt.signature);
-      this.known.get(prompt.scope)?.labels.add(label);
+      const known = this.known.get(prompt.scope);
+      known?.labels.add(label);
+      known?.questions?.set(question, label);
       const entry = `${prompt.scope}\0${label}`;
       this.order.delete(entry);
       this.order.set(entry, { scope: prompt.scope, label });
@@ -212,7 +286,8 @@ export class SemanticCache {
     // A shared index holds scopes other processes made: those go too.
     if (this.options.indexes.capabilities.shared)
       for (const { scope, meta } of await this.options.indexes.list())
-        if (!this.known.has(scope) && meta.tenant !== undefined && meta.alias !== undefined) this.known.set(scope, { tenant: meta.tenant, alias: meta.alias, labels: new Set() });
+        if (!this.known.has(scope) && meta.tenant !== undefined && meta.alias !== undefined)
+          this.known.set(scope, { tenant: meta.tenant, alias: meta.alias, labels: new Set(), questions: undefined });
     for (const [scope, known] of [...this.known]) {
       if (known.tenant !== target.tenant || (target.alias !== undefined && known.alias !== target.alias)) continue;
       dropped += known.labels.size;
@@ -242,7 +317,7 @@ export class SemanticCache {
         }
         const state = await this.openScope(scope, meta.tenant, meta.alias);
         const labels = state.index.labels();
-        this.known.set(scope, { tenant: meta.tenant, alias: meta.alias, labels: new Set(labels) });
+        this.known.set(scope, { tenant: meta.tenant, alias: meta.alias, labels: new Set(labels), questions: labels.length === 0 ? new QuestionLabels() : undefined });
         for (const label of labels) entries.push({ scope, label });
         if (this.scopes.size > this.options.maxScopes) await this.closeScope(this.scopes.keys().next().value!);
       }
@@ -266,7 +341,8 @@ export class SemanticCache {
   private async use(scope: string, tenant: string, alias: string): Promise<ScopeState> {
     this.pins.set(scope, (this.pins.get(scope) ?? 0) + 1);
     try {
-      const known = this.known.get(scope) ?? { tenant, alias, labels: new Set<number>() };
+      // A scope first seen now holds only what this process stores: its questions are all known.
+      const known = this.known.get(scope) ?? { tenant, alias, labels: new Set<number>(), questions: this.options.indexes.capabilities.shared ? undefined : new QuestionLabels() };
       this.known.delete(scope);
       this.known.set(scope, known);
       const state = await this.openScope(scope, tenant, alias);
@@ -348,12 +424,21 @@ export class SemanticCache {
     await Promise.all(labels.map((label) => this.options.payloads.delete(key(scope, label))));
   }
 
-  /** The label of an entry for this very question (asked again with no-cache), to overwrite it. */
-  private async sameQuestion(state: ScopeState, prompt: CacheablePrompt, vector: Float32Array): Promise<number | undefined> {
-    const [nearest] = await state.index.search(vector, 1);
-    if (!nearest || nearest.similarity < 0.9999) return undefined;
-    const payload = await this.payload(prompt.scope, nearest.label);
-    return payload?.text === prompt.text && payload.signature === prompt.signature ? nearest.label : undefined;
+  /**
+   * The label of an entry for this very question (asked again with no-cache), to overwrite it:
+   * from the scope's question map when it knows every entry's question, else the index's nearest.
+   */
+  private async sameQuestion(state: ScopeState, prompt: CacheablePrompt, question: string, vector: Float32Array): Promise<number | undefined> {
+    const questions = this.known.get(prompt.scope)?.questions;
+    let label: number | undefined;
+    if (questions) label = questions.get(question);
+    else {
+      const [nearest] = await state.index.search(vector, 1);
+      if (nearest && nearest.similarity >= 0.9999) label = nearest.label;
+    }
+    if (label === undefined) return undefined;
+    const payload = await this.payload(prompt.scope, label);
+    return payload?.text === prompt.text && payload.signature === prompt.signature ? label : undefined;
   }
 
   /** The stored entry, or undefined (and the label forgotten) when its answer expired. */
@@ -367,6 +452,8 @@ export class SemanticCache {
 
   private async forget(scope: string, label: number): Promise<void> {
     this.order.delete(`${scope}\0${label}`);
+    const questions = this.known.get(scope)?.questions;
+    questions?.delete(label);
     this.known.get(scope)?.labels.delete(label);
     const state = this.scopes.get(scope);
     state?.signatures.delete(label);
@@ -380,4 +467,9 @@ export class SemanticCache {
 
 function key(scope: string, label: number): string {
   return `sem:${scope}:${label}`;
+}
+
+/** A question's identity within its scope (its text and anchor signature), hashed to bound its memory. */
+function questionKey(prompt: CacheablePrompt): string {
+  return createHash('sha1').update(prompt.signature).update('\0').update(prompt.text).digest('base64');
 }

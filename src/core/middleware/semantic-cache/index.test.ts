@@ -119,4 +119,54 @@ describe('semanticCache middleware', () => {
     await bench.middleware(off.context, bench.next('upstream'));
     assert.notEqual(off.context.cache, 'semantic');
   });
+
+  it('keys an entry on the question the client sent, though an inner middleware rewrote the messages in place (PII redaction)', async () => {
+    for (const noCache of [false, true]) {
+      const bench = setup();
+      const { context, settle } = call('How do I reset my password?', { noCache });
+      await bench.middleware(context, async () => {
+        const request = context.input.operation === 'chat' ? context.input.request : undefined;
+        request!.messages.splice(0, 1, { role: 'user', content: 'What payment methods do you accept?' });
+        return { kind: 'completion', completion: completion('Use the reset link.') };
+      });
+      await settle({ error: undefined, completion: completion('Use the reset link.') });
+      const asked = call('how can i reset my password');
+      const outcome = await bench.middleware(asked.context, bench.next('upstream'));
+      assert.equal(outcome.kind === 'completion' && outcome.completion.choices[0]!.message.content, 'Use the reset link.', `noCache ${noCache}`);
+      const rewritten = call('What payment methods do you accept?');
+      await bench.middleware(rewritten.context, bench.next('upstream'));
+      assert.equal(rewritten.context.cache, 'miss', `noCache ${noCache}`);
+    }
+  });
+
+  it('embeds a question once for its lookup and its store', async () => {
+    const hashed = new HashedNgramEmbedder();
+    const embedded: string[] = [];
+    const embedder = {
+      id: hashed.id,
+      dimension: hashed.dimension,
+      spellingOnly: hashed.spellingOnly,
+      embed: (texts: readonly string[]) => {
+        embedded.push(...texts);
+        return hashed.embed(texts);
+      },
+    };
+    const cache = new SemanticCache({
+      embedder,
+      indexes: new BruteForceVectorIndexStore(embedder.dimension),
+      payloads: new MemoryResponseCache(100),
+      maxEntries: 100,
+      maxScopes: 10,
+      maxStoredScopes: 100,
+    });
+    const middleware = semanticCache({ cache, thresholdFor: () => 0.75, ttlMs: 60_000, onHit: () => {}, onError: () => {} });
+    for (const text of ['How do I reset my password?', 'How long does shipping take?']) {
+      const { context, settle } = call(text);
+      await middleware(context, async () => ({ kind: 'completion', completion: completion(text) }));
+      await settle({ error: undefined, completion: completion(text) });
+    }
+    // The first question's lookup finds an empty scope and embeds nothing; the second's lookup and store share one embedding.
+    assert.equal(embedded.length, 2);
+    assert.equal(cache.size, 2);
+  });
 });

@@ -39,6 +39,9 @@ export function semanticCache(options: SemanticCacheMiddlewareOptions): ModelMid
         return { kind: 'completion', completion: { ...hit.completion, id: `chatcmpl-${randomUUID()}`, created: Math.floor(Date.now() / 1000) } };
       }
     }
+    // Before the inner middleware: PII redaction rewrites the request's messages in place, and
+    // the entry keys on the question the client sent (a lookup has prepared it already).
+    else options.cache.prepare(request, tenant, alias);
     context.cache = 'miss';
     context.defer(({ error, completion }) => {
       if (error || !completion || completion.choices.length !== 1 || completion.choices[0]?.finish_reason !== 'stop') return;
