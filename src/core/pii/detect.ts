@@ -84,7 +84,20 @@ export function detectPii(text: string, options: DetectOptions = {}): Detection[
   run('ADDRESS', detectAddressesByRules);
   run('NAME', detectNamesByRules);
   if (options.nlp !== false) run('NAME', detectNamesByNlp);
-  return resolveOverlaps(candidates);
+  return resolveOverlaps(withoutIdsInsidePhones(text, candidates));
+}
+
+const digitIds = new Set<PiiType>(['SSN', 'AADHAAR', 'STEUERID', 'BSN', 'CPF']);
+
+/**
+ * "+31 (0)20 123 4567": the last nine digits pass the BSN's elfproef one time in eleven, and
+ * an id outranks a phone, so the "+31 (0)" was left in the text. An id that lies strictly
+ * inside a number written with its country code is part of that phone number.
+ */
+function withoutIdsInsidePhones(text: string, candidates: Detection[]): Detection[] {
+  const phones = candidates.filter((candidate) => candidate.type === 'PHONE' && /^\(?(?:\+|00)/.test(text.slice(candidate.start, candidate.start + 3)));
+  if (phones.length === 0) return candidates;
+  return candidates.filter((candidate) => !digitIds.has(candidate.type) || !phones.some((phone) => phone.start < candidate.start && candidate.end <= phone.end));
 }
 
 /**

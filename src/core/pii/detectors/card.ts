@@ -21,13 +21,24 @@ function plausibleIssuer(digits: string): boolean {
   return false;
 }
 
+/**
+ * Cards are printed in fours (the last group shorter on 13- and 19-digit cards) or 4-6-5 / 4-6-4
+ * (Amex, Diners); "302-5566778-1234567" is an order number whatever its Luhn digit says.
+ */
+function cardGrouping(value: string): boolean {
+  const groups = value.split(/[ -]/).map((group) => group.length);
+  if (groups.length === 1) return true;
+  if (groups.length === 3 && groups[0] === 4 && groups[1] === 6 && (groups[2] === 5 || groups[2] === 4)) return true;
+  return groups.slice(0, -1).every((length) => length === 4) && groups.at(-1)! >= 1 && groups.at(-1)! <= 4;
+}
+
 /** Payment card numbers: a known issuer prefix and length, and a valid Luhn check digit. */
 export function detectCards(text: string): Detection[] {
   const found: Detection[] = [];
   for (const match of text.matchAll(candidate)) {
     const value = match[0];
     const separators = new Set(value.replace(/\d/g, ''));
-    if (separators.size > 1) continue;
+    if (separators.size > 1 || !cardGrouping(value)) continue;
     const digits = value.replace(/\D/g, '');
     if (plausibleIssuer(digits) && luhnValid(digits)) found.push({ type: 'CARD', start: match.index, end: match.index + value.length });
   }

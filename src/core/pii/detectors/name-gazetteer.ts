@@ -18,7 +18,7 @@ const alsoWords = `Claude Julia Ada Pascal Mark Grace Chase Amber Iris Page Sunn
   Lisboa Porto Meta Vitale Romeo Zara Nike Travis Ola Oma Opa Carolina Europa Africa India China Valencia Sevilla Granada Lima Quito Bogota
   Apollo Haskell Fedora Kali Arduino Avril Abril Agosto Marzo Job Ben Bill Hope Faith Joy Dawn Summer Autumn Winter Buck Sue Drew Grant
   Lance Wade Norman Devon Chester Stanley Destiny Serenity Harmony Blaze Miracle Precious Forest Colt Lion Orion Opal Garnet Diamond
-  Magnolia Dahlia Clementine Berry Floor Ginger`;
+  Magnolia Dahlia Clementine Berry Floor Ginger Parfait Sim Noël Natale`;
 
 function load() {
   lists ??= {
@@ -139,12 +139,31 @@ export function isAmbiguousName(word: string): boolean {
 export const placeAfter =
   /^[ \t]+(?:street|station|road|avenue|square|airport|university|college|school|hospital|park|bridge|hotel|inc|ltd|llc|gmbh|ag|group|bank|straße|platz|stadium|museum|metro|market|bay|world|centre|center|marg|nagar|chowk|bagh|foundation|institute|award|prize|memorial|international|trophy|cup)\b/i;
 
-/** "Nelson Mandela Bay", "Walt Disney World": a span whose last word makes it a place or an organisation. */
-export const endsWithPlace = (span: string) => placeAfter.test(span.slice(span.lastIndexOf(' ')));
+// The same, for words that are also common lower-case words ("falls", "drive", "close"): capitalised only.
+// "Mercedes-Benz Arena", "Royal Albert Hall", "Jane Austen Centre", "Anne Frank Huis", "Rudi-Dutschke-Straße".
+const placeAfterCapitalised =
+  /^[ \t]+(?:Arena|Hall|Lane|Drive|Way|Close|Crescent|Place|Terrace|Court|Falls|Beach|Island|Gardens?|Tower|Mall|Gallery|Library|Church|Cathedral|Castle|Palace|Zoo|Clinic|Theatre|Theater|Centre|Halle|Kirche|Dom|Huis|Kerk|Plein|Straat|Laan|Gracht|Allee|Ufer|Weg|Ring|Gasse|Damm|Markt|Stadion|Estadio|Stadio|Teatro|Théâtre|Lycée|Collège|École|Ospedale|Hospital|Liceo|Scuola|Colegio|Escola|Szpital)(?![\p{L}])/u;
+// One word with a street or building ending, hyphenated after a person's name: "Willem-Alexanderplein",
+// "Ludwig-Erhard-Allee", "Sophie-Charlotte-Platz", "Konrad-Adenauer-Ufer", "Jan-Pieterszoon-Coenstraat".
+const compoundPlace =
+  /-\p{L}*(?:plein|straat|laan|gracht|kade|dijk|singel|park|platz|straße|strasse|allee|ufer|weg|gasse|ring|damm|brücke|markt|bahnhof|kirche|schule|haus|halle|stadion|huis|school|kerk|centrum|brug|hof|gymnasium)$/iu;
+
+/** Whether the text right after a name makes it a place or an organisation ("… Station", "… Arena"). */
+export const namedPlaceAfter = (after: string) => placeAfter.test(after) || placeAfterCapitalised.test(after);
+
+/** "Nelson Mandela Bay", "Walt Disney World", "Willem-Alexanderplein": a span whose last word makes it a place or an organisation. */
+export const endsWithPlace = (span: string) => namedPlaceAfter(span.slice(span.lastIndexOf(' '))) || compoundPlace.test(span);
 
 // A capitalised word before a name that makes it a place: "Lake Louise", "Santa Maria Novella", "Cape Henry".
-export const placeBefore =
-  /(?:^|[^\p{L}])(?:Lake|Mount|Mt|St|Ste|Saint|Sainte|Santa|Santo|San|São|Sankt|Cape|Port|Fort|Lac|Monte|Villa|Hotel|Café|Club|Gare|Station|Rue|Via|Calle|Avenida|Rua|Piazza|Plaza|Place)\.?[ \t]+$/u;
+const placeBeforeCapitalised =
+  /(?:^|[^\p{L}])(?:Lake|Mount|Mt|St|Ste|Saint|Sainte|Santa|Santo|San|São|Sankt|Cape|Port|Fort|Lac|Monte|Villa|Hotel|Café|Club|Gare|Station|Rue|Via|Calle|Avenida|Rua|Piazza|Plaza|Place|Alfa|Aston)\.?[ \t]+$/u;
+// Street, square, room and station words in either case, with the particle a street name takes
+// after them: "boulevard Jean Jaurès", "Plaza de Isabel II", "Ulica Jana Pawła II", "salle Voltaire", "gare Saint-Lazare".
+const streetBefore =
+  /(?:^|[^\p{L}])(?:[Rr]ue|[Bb]oulevard|[Aa]venue|[Aa]llée|[Qq]uai|[Pp]lace|[Ss]alle|[Ss]ala|[Ss]aal|[Zz]aal|[Cc]alle|[Aa]venida|[Pp]aseo|[Pp]laza|[Vv]iale|[Cc]orso|[Pp]iazza|[Ll]argo|[Rr]ua|[Tt]ravessa|[Pp]raça|[Uu]lica|[Aa]leja|[Pp]lac|[Oo]siedle|[Gg]are|[Ss]tazione|[Ee]stación|[Ee]stação|[Aa]eroporto|[Aa]eropuerto|[Aa]éroport|[Ll]otnisko|(?:ul|al|os|bd|av|pl)\.)[ \t]+(?:(?:de|del|de la|des|du|do|da|dos|das|di|della|degli|im|am|an der|van|von)[ \t]+)?$/u;
+export const placeBefore = { test: (before: string) => placeBeforeCapitalised.test(before) || streetBefore.test(before) };
+// A span that starts with a saint's title is a place or a church: "Santa Maria Novella", "Saint-Lazare", "San Siro".
+export const saintFirst = /^(?:Saint|Sainte|Santa|Santo|San|São|Sankt|St|Ste)[-. \t]/u;
 
 /**
  * Companies and brands named after their founders: a person's name, but in a sentence about
@@ -154,7 +173,7 @@ export const brandNames = new Set(
   `Albert Heijn|Walt Disney|Morgan Stanley|Goldman Sachs|Harley Davidson|Harley-Davidson|Johnson|Marks|Spencer|Tommy Hilfiger|Calvin Klein|Ralph Lauren|Hugo Boss|
   Louis Vuitton|Christian Dior|Yves Saint Laurent|Coco Chanel|Mercedes|Ferrari|Lamborghini|Ford|Toyota|Philips|Heineken|Jack Daniels|Jack Daniel's|
   Johnnie Walker|Ben|Jerry|Tim Hortons|Wendy|Dell|Adobe|Mahindra|Tata|Kellogg|Dr Oetker|Peter Pan|Harry Potter|Sherlock Holmes|Mona Lisa|
-  Santa Claus|Father Christmas|Sinterklaas|Zwarte Piet`
+  Santa Claus|Father Christmas|Sinterklaas|Zwarte Piet|Aldi|Lidl|Earl Grey|Alfa Romeo|Ganesh Chaturthi|Guru Nanak Jayanti|Mahavir Jayanti|Buddha Purnima|Raksha Bandhan|Durga Puja|Hanuman Jayanti`
     .split('|')
     .map((name) => name.trim()),
 );
@@ -205,9 +224,9 @@ export function detectNamesByList(text: string): Detection[] {
     }
     const after = text.slice(end, end + 16);
     if (
-      placeAfter.test(after) ||
+      namedPlaceAfter(after) ||
       endsWithPlace(text.slice(first.start, end)) ||
-      placeBefore.test(text.slice(Math.max(0, first.start - 12), first.start)) ||
+      placeBefore.test(text.slice(Math.max(0, first.start - 24), first.start)) ||
       brandNames.has(text.slice(first.start, end))
     )
       continue;

@@ -10,9 +10,11 @@ const sixteenCharacters = /(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]{15}(?![A-Za-z0-9]
 
 // A number after one of these labels is an order, invoice or tracking number, whatever its checksum says.
 const referenceLabel = new RegExp(
-  String.raw`(?:order|invoice|ticket|tracking|ref|reference|case|sku|serial|batch|build|version|isbn|transaction|txn|shipment|parcel|` +
+  String.raw`(?:(?:order|invoice|ticket|tracking|ref|reference|case|sku|serial|batch|build|version|isbn|transaction|txn|shipment|parcel|` +
     String.raw`bestell\w*|rechnung\w*|auftrag\w*|sendung\w*|kunden\w*|factuur\w*|bestelling\w*|order\w*|zending\w*|klant\w*|commande|facture|colis|` +
     String.raw`pedido|factura|ordine|fattura|spedizione|nota fiscal|protocolo|rastreio|zamówieni\w*|faktur\w*)` +
+    // Company, tax and product numbers: "Partita IVA 01234567890", "KvK 12345678", "CNPJ …", "UPC …".
+    String.raw`|\b(?:partita iva|p\.[ ]?iva|vat|tva|btw|ust-?id\w*|nip|regon|krs|kvk|cnpj|siret|siren|cif|ein|gstin|ean|upc|gtin|imei|cep|plz))` +
     String.raw`[\s.:#-]*(?:number|no\.?|nummer|nr\.?|n[°º.]?|número|numero)?[\s.:#-]*$`,
   'i',
 );

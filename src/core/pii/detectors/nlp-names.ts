@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type nlpType from 'compromise';
 import type { Detection } from '../pii-type.js';
 import { trimName } from './name.js';
-import { brandNames, endsWithPlace, isAmbiguousName, placeAfter, placeBefore } from './name-gazetteer.js';
+import { brandNames, endsWithPlace, isAmbiguousName, namedPlaceAfter, placeBefore, saintFirst } from './name-gazetteer.js';
 
 const leadingTitle = /^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Herr|Frau|Mme|Mlle|Sr|Sra|Srta|Shri|Smt|Sri|Dott|Sig|M)\.?\s+)+/u;
 // "Victoria Station", "Jordan University": a place or organisation named after someone.
@@ -45,7 +45,15 @@ export function detectNamesByNlp(text: string): Detection[] {
     value = (/^\p{Lu}\S*(?:\s+\p{Lu}\S*)*/u.exec(value)?.[0] ?? '').replace(trailingNoise, '');
     if (value === '' || /^\p{Lu}{2,}\b/u.test(value)) continue;
     const after = text.slice(start + value.length, start + value.length + 20);
-    if (placeNoun.test(after) || placeAfter.test(after) || endsWithPlace(value) || placeBefore.test(text.slice(Math.max(0, start - 12), start)) || brandNames.has(value)) continue;
+    if (
+      placeNoun.test(after) ||
+      namedPlaceAfter(after) ||
+      endsWithPlace(value) ||
+      saintFirst.test(value) ||
+      placeBefore.test(text.slice(Math.max(0, start - 24), start)) ||
+      brandNames.has(value)
+    )
+      continue;
     const name = trimName(value);
     // A lone "Grace", "Claude" or "Julia" is more often a word, a product or a language than a person.
     if (name && !name.includes(' ') && isAmbiguousName(name)) continue;

@@ -16,7 +16,7 @@ const notPhoneShape =
   /^(?:(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)|\d{1,2}([./-])\d{1,2}\1\d{4}(?!\d)|\(?(?:19|20)\d{2}\)?[ ]\d|(?:19|20)\d{2}[-/.]|\d+[.,]\d{1,3}$|\d{1,3}(?:\.\d{1,3}){3}(?!\.?\d)|\d{3}\.\d{3}\.\d{3}-\d{2}$|\d{1,3}(?:[.,]\d{3})+$|[1-478] \d{2} \d{2} \d{2} \d{3} \d{3}(?: \d{2})?$)/;
 // A number right after one of these labels is an order, account or ticket number, not a phone.
 const notPhoneContext = new RegExp(
-  String.raw`(?<![\p{L}])(?:order|invoice|ticket|tracking|ref|reference|case|account|acct|routing|sku|serial|id|no[.:#]|nr\.?|n\.|#|batch|build|version|policy|customer|member|employee|isbn|iban|bic|sort code|aadhaa?r|uid|ssn|nino|dni|nie|passport|licen[cs]e|postcode|zip|pin|pnr|awb|transaction|txn|consignment|vat|po|rcs|kvk|ein|tin|crn|company|code|otp|utr|upi|room|ext|konto\w*|rekening\w*|compte|cuenta|conto|lieferschein\w*|referentie|kenmerk|suivi|colis|paket\w*|pakket\w*|zending\w*|bestel\w*|nf-?e|nota fiscal|protocolo|rastreio|zamówieni\w*|faktur\w*|numer zamówienia|` +
+  String.raw`(?<![\p{L}])(?:order|invoice|ticket|tracking|ref|reference|case|account|acct|routing|sku|serial|id|(?<!(?:contact|phone|mobile|mob|cell|tel|fax|whatsapp)\.?[ \t]?)(?:no[.:#]|nr\.?|n\.|#)|cep|cnpj|cpf|nip|regon|krs|ean|upc|gtin|imei|plz|batch|build|version|policy|customer|member|employee|isbn|iban|bic|sort code|aadhaa?r|uid|ssn|nino|dni|nie|passport|licen[cs]e|postcode|zip|pin|pnr|awb|transaction|txn|consignment|vat|po|rcs|kvk|ein|tin|crn|company|code|otp|utr|upi|room|ext|konto\w*|rekening\w*|compte|cuenta|conto|lieferschein\w*|referentie|kenmerk|suivi|colis|paket\w*|pakket\w*|zending\w*|bestel\w*|nf-?e|nota fiscal|protocolo|rastreio|zamówieni\w*|faktur\w*|numer zamówienia|` +
     String.raw`kunden\w*|vertrag\w*|rechnung\w*|bestell\w*|auftrag\w*|sendung\w*|steuer\w*|referenz\w*|ust\w*|commande|facture|dossier|siret|siren|tva|pedido|factura|nif|cif|fattura|ordine|partita iva)\.?` +
     String.raw`\s*(?:number|no\.?|nr\.?|nummer|n°|#|id)?\s*(?:is|was|:|#)?\s*(?:[A-Z]{2}\s?)?$`,
   'iu',
@@ -28,7 +28,8 @@ const phoneContext =
 
 // 12 34 56 78 90: a list of numbers (a national number in pairs starts with its trunk 0).
 // 12 345 678: an amount grouped in thousands.
-const listOrAmountShape = /^(?:[1-9]\d(?: \d{2}){3,}|\d{1,2}(?: \d{3}){2,})$/;
+// ("0 800 123 456" starts with a trunk 0, so it is a French freephone number, not an amount.)
+const listOrAmountShape = /^(?:[1-9]\d(?: \d{2}){3,}|[1-9]\d?(?: \d{3}){2,})$/;
 // A currency or unit right after: "12 345 678 EUR", "1 299 000 zł", "4 500 000 people".
 const notPhoneAfter =
   /^\s?(?:€|\$|£|¥|₹|zł|kr\b|(?:EUR|USD|GBP|CHF|PLN|BRL|INR|SEK|Rs|R\$)\b|(?:euros?|dollars?|pounds?|rupees?|reais|złotych|people|users|inhabitants|visitors|downloads|views|bytes|km|kg|tonnes?)\b)/iu;
@@ -39,7 +40,13 @@ const notPhoneAfter =
  * 0.56" and "3 - 1 - 2 - 4" are lists; "+33 6 12 34 56 78" and "1-800-555-0199" are phones.
  */
 function plausibleGroups(value: string, international: boolean): boolean {
-  const groups = value.replace(/\(0\)/, ' ').match(/\d+/g) ?? [];
+  // "+49 (0)89 / 123 456-0": a German switchboard's "-0" ends the number; "21 9 8765-4321",
+  // "+55 11 9 8765-4321": a Brazilian mobile's leading 9 is often written apart.
+  const typed = value
+    .replace(/\(0\)/, ' ')
+    .replace(/(\d{3}[ ]?\d{2,})-\d$/, '$1')
+    .replace(/^((?:\+|00)?55[ ]?)?(\(?\d{2}\)?[ ])9[ ](?=\d{4}[- ]?\d{4}$)/, '$1$29');
+  const groups = typed.match(/\d+/g) ?? [];
   for (let index = international ? 2 : 1; index < groups.length; index++) if (groups[index]!.length === 1) return false;
   return true;
 }

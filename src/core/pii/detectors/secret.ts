@@ -1,5 +1,5 @@
 import type { Detection } from '../pii-type.js';
-import { detectContextSecrets } from './context-secret.js';
+import { detectContextSecrets, looksRandom } from './context-secret.js';
 
 /**
  * Vendor key formats. `hints`: strings one of which every match contains, checked first so
@@ -80,6 +80,12 @@ const notPasswords = new Set([
   'string',
 ]);
 
+// "password: ********", "api_key: [FILTERED]", "token: <YOUR_TOKEN_HERE>", "${DB_PASSWORD}", "{{ vault_pw }}": no value.
+const placeholder = /^(?:[*•·xX#.-]{3,}|\[[A-Za-z _-]+\]|<[^<>]*>?|\$\{[^}]*\}?|\{\{.*|%[A-Za-z_]+%)$/;
+// "Passwort für den Testserver: …", "password for the staging db: …": a few words between the label and its colon.
+const labelThenWords =
+  /(?<![\p{L}])(?:password|passwort|kennwort|mot de passe|contraseña|wachtwoord|senha|hasło|haslo|passwd)(?:[ \t]+[\p{L}-]{1,20}){1,4}[ \t]*:[ \t]*["']?([^\s"',;]{8,})/giu;
+
 /**
  * API keys in their vendors' formats, JWTs, PEM private keys, values labelled as passwords or
  * keys, passwords in connection URLs, and high-entropy values next to a word like "token"
@@ -117,7 +123,13 @@ export function detectSecrets(text: string): Detection[] {
     // "my password is expired" names no password; real ones carry a digit or a symbol, or
     // follow a ":" or "=" ("password=correcthorsebatterystaple").
     const assigned = /[:=]/.test(match[0].slice(0, match[0].length - value.length));
-    if (!/[^\p{L}]/u.test(value) && !(assigned && value.length >= 8 && !notPasswords.has(value.toLowerCase()))) continue;
+    if (placeholder.test(value) || (!/[^\p{L}]/u.test(value) && !(assigned && value.length >= 8 && !notPasswords.has(value.toLowerCase())))) continue;
+    const start = match.index + match[0].length - value.length;
+    found.push({ type: 'SECRET', start, end: start + value.length });
+  }
+  for (const match of text.matchAll(labelThenWords)) {
+    const value = match[1]!;
+    if (!looksRandom(value)) continue;
     const start = match.index + match[0].length - value.length;
     found.push({ type: 'SECRET', start, end: start + value.length });
   }

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { detectPii } from '../detect.js';
+
+const found = (text: string, nlp = false) => detectPii(text, { nlp }).map((detection) => `${detection.type}:${text.slice(detection.start, detection.end)}`);
+
+// The fourth dev round (bench/pii/sentences-round4.ts): each case failed before its rule.
+describe('fourth dev round: look-alikes stay, phones, secrets and e-mails in more shapes are found', () => {
+  it('leaves order, company and product numbers alone', () => {
+    assert.deepEqual(found('Bestellnummer 302-5566778-1234567, Betrag 149,99 €.'), []);
+    assert.deepEqual(found('Partita IVA 01234567890, CAP 20121 Milano.'), []);
+    assert.deepEqual(found('CEP 01310-100 (Av. Paulista).'), []);
+    assert.deepEqual(found('CNPJ 12.345.678/0001-00 consta no boleto.'), []);
+    assert.deepEqual(found('NIP 123-456-78-19 na fakturze.'), []);
+    assert.deepEqual(found('EAN 4006381333931, UPC 036000291452'), []);
+    // A card printed in fours is still a card.
+    assert.deepEqual(found('card 4111 1111 1111 1111'), ['CARD:4111 1111 1111 1111']);
+  });
+
+  it('finds phones in more national layouts', () => {
+    assert.deepEqual(found('Contact no. 09820012345, alternate'), ['PHONE:09820012345']);
+    assert.deepEqual(found('Tel. +49 (0)89 / 123 456-0, Fax'), ['PHONE:+49 (0)89 / 123 456-0']);
+    assert.deepEqual(found('whats 21 9 8765-4321 ou'), ['PHONE:21 9 8765-4321']);
+    assert.deepEqual(found('Numéro vert : 0 800 123 456.'), ['PHONE:0 800 123 456']);
+    // The last nine digits pass the BSN check; the whole number is the phone.
+    assert.deepEqual(found('Telefoon: +31 (0)20 123 4567 | Mobiel'), ['PHONE:+31 (0)20 123 4567']);
+    // Still an amount and a list, not phones.
+    assert.deepEqual(found('Population 12 345 678 in 2026'), []);
+  });
+
+  it('skips masked values and finds passwords labelled with words before the colon', () => {
+    assert.deepEqual(found('password: "********"  api_key: "[FILTERED]"  token: <YOUR_TOKEN_HERE>'), []);
+    assert.deepEqual(found('Passwort für den Testserver: y%ReDO5zD9A2eHVIGW'), ['SECRET:y%ReDO5zD9A2eHVIGW']);
+    assert.deepEqual(found('password reset link: https://example.com/reset'), []);
+  });
+
+  it("finds e-mails with spelled-out dots and other languages' words for @", () => {
+    assert.deepEqual(found('write to me at kayla dot morgan at outlook dot com'), ['EMAIL:kayla dot morgan at outlook dot com']);
+    assert.deepEqual(found('Correo: pedidos [arroba] ferreteria-lopez [punto] es'), ['EMAIL:pedidos [arroba] ferreteria-lopez [punto] es']);
+    assert.deepEqual(found('look at this dot it is'), []);
+  });
+
+  it('leaves streets, rooms, stations and arenas named after people alone', () => {
+    for (const text of [
+      'Ludwig-Erhard-Allee und Konrad-Adenauer-Ufer sind gesperrt.',
+      'Willem-Alexanderplein en Beatrixpark liggen vlak bij het station.',
+      'Rue Victor Hugo et boulevard Jean Jaurès sont fermés.',
+      'Demain, réunion à 9 h 30 salle Voltaire.',
+      'Calle Mayor y Plaza de Isabel II cortadas por obras.',
+      'Ulica Jana Pawła II będzie zamknięta.',
+      'Parfait, on se retrouve gare Saint-Lazare à 18 h.',
+      'Perfetto, ci vediamo a Santa Maria Novella alle 9:15.',
+      'Mercedes-Benz Arena and Allianz Arena sold out.',
+      'La Fiat Panda e l’Alfa Romeo Giulia sono in pronta consegna.',
+    ]) {
+      assert.deepEqual(found(text, true), [], text);
+    }
+    // People are still found.
+    assert.deepEqual(found('Ik heb Willem de Vries gebeld.'), ['NAME:Willem de Vries']);
+  });
+});
