@@ -5,6 +5,7 @@ import { generaliseByLocale } from './sentences-generalise.js';
 import { heldOut } from './sentences-held-out.js';
 import { chatWithoutPii, logsAndCode } from './sentences-logs.js';
 import { round4ByLocale } from './sentences-round4.js';
+import { round4SecondByLocale } from './sentences-round4b.js';
 import { wideByLocale } from './sentences-wide.js';
 
 export interface ExpectedSpan {
@@ -53,6 +54,7 @@ const groups: Record<string, readonly string[]> = {
   ...generaliseByLocale,
   ...wideByLocale,
   ...round4ByLocale,
+  ...round4SecondByLocale,
 };
 
 /** The sentences the detectors were developed against. */
