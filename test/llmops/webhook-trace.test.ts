@@ -33,11 +33,12 @@ describe('webhook deliveries carry the W3C trace context of the job they announc
     const manifest = examplePipelines('mock')['delivery-manifest']!;
     test = await startTestApp(
       {
-        ...mockModelConfig,
+        providers: { ...mockModelConfig.providers, down: { type: 'openai-compatible', baseUrl: 'http://127.0.0.1:1/v1', apiKey: { env: 'DOWN_KEY' } } },
+        models: { ...mockModelConfig.models, down: { deployments: [{ provider: 'down', model: 'gone', retries: 0 }] } },
         pipelines: { manifest: { ...manifest, model: 'mock' } },
         webhooks: { secrets: [{ env: 'WEBHOOK_SECRET' }], allow: ['127.0.0.1'], retryBaseMs: 20, pollMs: 20 },
       },
-      { spanProcessor: new SimpleSpanProcessor(exporter), env: { WEBHOOK_SECRET: 'whsec-test-0123456789abcdef' } },
+      { spanProcessor: new SimpleSpanProcessor(exporter), env: { WEBHOOK_SECRET: 'whsec-test-0123456789abcdef', DOWN_KEY: 'sk-down' } },
     );
     key = await test.key();
   });
@@ -96,5 +97,30 @@ describe('webhook deliveries carry the W3C trace context of the job they announc
     const traceparent = String(received.find((hook) => JSON.parse(hook.body).data?.id === job.id)!.headers.traceparent);
     const process = exporter.getFinishedSpans().find((span) => span.name === 'process pipeline jobs' && span.attributes['messaging.message.id'] === job.id)!;
     assert.equal(traceparent.split('-')[1], process.spanContext().traceId, 'the server span started the trace; the delivery is in it');
+  });
+
+  it('a job that fails: its job.failed delivery continues the trace that submitted it, under the job span', async () => {
+    received.length = 0;
+    const failedTraceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const submitted = await test.server.inject({
+      method: 'POST',
+      url: '/v1/jobs',
+      headers: { ...bearer(key), traceparent: `00-${failedTraceId}-${callerSpanId}-01` },
+      payload: { kind: 'chat', request: { model: 'down', messages: [{ role: 'user', content: 'Hello' }] }, max_attempts: 1, webhook: { url: receiverUrl } },
+    });
+    assert.equal(submitted.statusCode, 202, submitted.body);
+    const { job } = await untilJobEnds(test, key, submitted.json().id);
+    assert.equal(job.status, 'failed');
+    await waitFor(async () => received.some((hook) => JSON.parse(hook.body).type === 'job.failed'));
+    const traceparent = String(received.find((hook) => JSON.parse(hook.body).type === 'job.failed')!.headers.traceparent);
+    const match = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/.exec(traceparent);
+    assert.ok(match, `a W3C traceparent header on job.failed; got ${traceparent}`);
+    assert.equal(match[1], failedTraceId, "the delivery belongs to the job's trace (the caller's)");
+    await waitFor(async () => exporter.getFinishedSpans().some((span) => span.spanContext().spanId === match[2]));
+    const spans = exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === failedTraceId);
+    const send = spans.find((span) => span.spanContext().spanId === match[2])!;
+    const process = spans.find((span) => span.name === 'process chat jobs');
+    assert.ok(process, 'the failed run has its job span');
+    assert.equal(send.parentSpanContext?.spanId, process.spanContext().spanId, 'the delivery hangs under the failed run');
   });
 });

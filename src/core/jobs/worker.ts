@@ -207,7 +207,9 @@ export class Worker {
       // tried again within max_attempts: only a BreakwaterError can say "never retry".
       const error = BreakwaterError.isInstance(reason) ? reason : toBreakwaterError(reason, { retryable: true });
       failure = error;
-      await this.onFailure(claim, job, error, controller.signal.aborted);
+      // In the run's trace, as a success's completion is: a job.failed webhook continues it.
+      const aborted = controller.signal.aborted;
+      await traceContext.with(jobTrace?.context ?? traceContext.active(), () => this.onFailure(claim, job, error, aborted));
     } finally {
       jobTrace?.end(failure);
       stopHeartbeat();
