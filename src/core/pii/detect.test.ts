@@ -158,6 +158,10 @@ describe('detectPii', () => {
       '+31 (0)20 1 ',
       '21 9 ',
       '123 456-0 ',
+      'key="a',
+      'key="secret" value="',
+      'Ab, ',
+      'the Ab ',
     ];
     for (const unit of shapes) {
       const started = performance.now();

@@ -58,4 +58,27 @@ describe('fourth dev round: look-alikes stay, phones, secrets and e-mails in mor
     // People are still found.
     assert.deepEqual(found('Ik heb Willem de Vries gebeld.'), ['NAME:Willem de Vries']);
   });
+
+  // Second batch (sentences-round4b.ts).
+  it('leaves newspapers, restaurants, shops and airports named after people alone', () => {
+    for (const text of [
+      'Washington Post and Boston Globe both covered the merger.',
+      'Gordon Ramsay Burger in Las Vegas opens at 11 AM daily.',
+      'Graag gedaan! Tot morgen om 9 uur bij de Hema aan het Spui.',
+      'Désolé, la boutique Sephora de Bordeaux est fermée pour inventaire.',
+      'Leonardo da Vinci airport (FCO) reports 40-minute queues at security.',
+      'Stella Artois and Leffe are on the menu at €5.50 per glass.',
+    ]) {
+      assert.deepEqual(found(text, true), [], text);
+    }
+    // After "de" (of) a name is still a name: "la voiture de Marie".
+    assert.deepEqual(found('la voiture de Marie est garée devant.'), ['NAME:Marie']);
+  });
+
+  it('finds a value named in the attribute before it, and "Surname, First" as one name', () => {
+    assert.deepEqual(found('<add key="ApiSecret" value="Vv0AjB0P6j55RgpIDGkZ9Ve5EEArIMYTddtTO6SY" />'), ['SECRET:Vv0AjB0P6j55RgpIDGkZ9Ve5EEArIMYTddtTO6SY']);
+    assert.deepEqual(found('<add key="Theme" value="dark-blue-2024" />'), []);
+    assert.deepEqual(found('To: "Müller, Jens" <jens.mueller@firma-beispiel.de>'), ['NAME:Müller, Jens', 'EMAIL:jens.mueller@firma-beispiel.de']);
+    assert.deepEqual(found('Attendees: Ananya Iyer, Vikram Reddy, Sneha Kulkarni'), ['NAME:Ananya Iyer', 'NAME:Vikram Reddy', 'NAME:Sneha Kulkarni']);
+  });
 });

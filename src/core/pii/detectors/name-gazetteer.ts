@@ -142,7 +142,7 @@ export const placeAfter =
 // The same, for words that are also common lower-case words ("falls", "drive", "close"): capitalised only.
 // "Mercedes-Benz Arena", "Royal Albert Hall", "Jane Austen Centre", "Anne Frank Huis", "Rudi-Dutschke-Straße".
 const placeAfterCapitalised =
-  /^[ \t]+(?:Arena|Hall|Lane|Drive|Way|Close|Crescent|Place|Terrace|Court|Falls|Beach|Island|Gardens?|Tower|Mall|Gallery|Library|Church|Cathedral|Castle|Palace|Zoo|Clinic|Theatre|Theater|Centre|Halle|Kirche|Dom|Huis|Kerk|Plein|Straat|Laan|Gracht|Allee|Ufer|Weg|Ring|Gasse|Damm|Markt|Stadion|Estadio|Stadio|Teatro|Théâtre|Lycée|Collège|École|Ospedale|Hospital|Liceo|Scuola|Colegio|Escola|Szpital)(?![\p{L}])/u;
+  /^[ \t]+(?:Arena|Hall|Lane|Drive|Way|Close|Crescent|Place|Terrace|Court|Falls|Beach|Island|Gardens?|Tower|Mall|Gallery|Library|Church|Cathedral|Castle|Palace|Zoo|Clinic|Theatre|Theater|Centre|Halle|Kirche|Dom|Huis|Kerk|Plein|Straat|Laan|Gracht|Allee|Ufer|Weg|Ring|Gasse|Damm|Markt|Stadion|Estadio|Stadio|Teatro|Théâtre|Lycée|Collège|École|Ospedale|Hospital|Liceo|Scuola|Colegio|Escola|Szpital|Post|Times|Globe|Herald|Tribune|Gazette|Chronicle|Journal|Burger|Pizza|Grill|Bistro|Kitchen|Bakery|Brewery|Records|Airlines?|Motors|Foods?|Holdings|Partners|Associates|Capital|Ventures|Solutions|Systems|Technologies|Pharma|Textiles|Ceramiche)(?![\p{L}])/u;
 // One word with a street or building ending, hyphenated after a person's name: "Willem-Alexanderplein",
 // "Ludwig-Erhard-Allee", "Sophie-Charlotte-Platz", "Konrad-Adenauer-Ufer", "Jan-Pieterszoon-Coenstraat".
 const compoundPlace =
@@ -163,6 +163,10 @@ const streetBefore =
   /(?:^|[^\p{L}])(?:[Rr]ue|[Bb]oulevard|[Aa]venue|[Aa]llée|[Qq]uai|[Pp]lace|[Ss]alle|[Ss]ala|[Ss]aal|[Zz]aal|[Cc]alle|[Aa]venida|[Pp]aseo|[Pp]laza|[Vv]iale|[Cc]orso|[Pp]iazza|[Ll]argo|[Rr]ua|[Tt]ravessa|[Pp]raça|[Uu]lica|[Aa]leja|[Pp]lac|[Oo]siedle|[Gg]are|[Ss]tazione|[Ee]stación|[Ee]stação|[Aa]eroporto|[Aa]eropuerto|[Aa]éroport|[Ll]otnisko|(?:ul|al|os|bd|av|pl)\.)[ \t]+(?:(?:de|del|de la|des|du|do|da|dos|das|di|della|degli|im|am|an der|van|von)[ \t]+)?$/u;
 export const placeBefore = { test: (before: string) => placeBeforeCapitalised.test(before) || streetBefore.test(before) };
 // A span that starts with a saint's title is a place or a church: "Santa Maria Novella", "Saint-Lazare", "San Siro".
+// A lone name right after a shop or brand noun, or after "the", is the shop or the product:
+// "la boutique Sephora", "the Hilton", "bij de Hema", "Filiale Otto", "app Revolut".
+export const brandBefore =
+  /(?:^|[^\p{L}])(?:the|boutique|magasin|enseigne|store|shop|brand|label|winkel|het|tienda|marca|negozio|marchio|loja|sklep|marka|laden|filiale|marke|app|restaurant|ristorante|restaurante|café|hotel|hôtel|cinema|kino|supermarkt|supermercado|supermercato|supermarché)[ \t]+$/iu;
 export const saintFirst = /^(?:Saint|Sainte|Santa|Santo|San|São|Sankt|St|Ste)[-. \t]/u;
 
 /**
@@ -173,7 +177,16 @@ export const brandNames = new Set(
   `Albert Heijn|Walt Disney|Morgan Stanley|Goldman Sachs|Harley Davidson|Harley-Davidson|Johnson|Marks|Spencer|Tommy Hilfiger|Calvin Klein|Ralph Lauren|Hugo Boss|
   Louis Vuitton|Christian Dior|Yves Saint Laurent|Coco Chanel|Mercedes|Ferrari|Lamborghini|Ford|Toyota|Philips|Heineken|Jack Daniels|Jack Daniel's|
   Johnnie Walker|Ben|Jerry|Tim Hortons|Wendy|Dell|Adobe|Mahindra|Tata|Kellogg|Dr Oetker|Peter Pan|Harry Potter|Sherlock Holmes|Mona Lisa|
-  Santa Claus|Father Christmas|Sinterklaas|Zwarte Piet|Aldi|Lidl|Earl Grey|Alfa Romeo|Ganesh Chaturthi|Guru Nanak Jayanti|Mahavir Jayanti|Buddha Purnima|Raksha Bandhan|Durga Puja|Hanuman Jayanti`
+  Santa Claus|Father Christmas|Sinterklaas|Zwarte Piet|Aldi|Lidl|Earl Grey|Alfa Romeo|Ganesh Chaturthi|Guru Nanak Jayanti|Mahavir Jayanti|Buddha Purnima|Raksha Bandhan|Durga Puja|Hanuman Jayanti|
+  Charles Schwab|Harvey Nichols|Stella Artois|Kraft Heinz|Heinz|Milka|Hema|Sephora|Nike|Ikea|Otto|Mollie|Hermès|Chanel|Dior|Gucci|Prada|Versace|Armani|
+  Fendi|Benetton|Ferragamo|Bulgari|Cartier|Tiffany|Boots|Wendy's|Kellogg's|Campbell's|Hershey's|Nestlé|Ferrero|Barilla|Lavazza|Bosch|Siemens|Miele|Braun|
+  Porsche|Opel|Renault|Peugeot|Citroën|Dacia|Skoda|Chevrolet|Dodge|Chrysler|Honda|Maserati|Bugatti|Bentley|Rolls-Royce|Dyson|Zara|Mango|Primark|Tesco|
+  Sainsbury's|Morrisons|Waitrose|Carrefour|Auchan|Leclerc|Decathlon|Mercadona|Esselunga|Kruidvat|Biedronka|Żabka|Lidl|Zalando|Vinted|Allegro|Revolut|
+  Wise|Monzo|Klarna|Adyen|Stripe|Mollie|Shopify|Oracle|Cisco|Dell|Lenovo|Asus|Acer|Samsung|Sony|Canon|Nikon|Kodak|Gillette|Colgate|Johnson & Johnson|
+  Procter & Gamble|Estée Lauder|Lancôme|Guerlain|Clarins|Nivea|Garnier|L'Oréal|Wella|Schwarzkopf|Heineken|Carlsberg|Guinness|Jameson|Bacardi|
+  Martini|Campari|Aperol|Moët|Dom Pérignon|Veuve Clicquot|Marlboro|Philip Morris|Walmart|Kroger|Macy's|Nordstrom|Kohl's|Lowe's|Sam's Club|Trader Joe's|
+  Ben & Jerry's|Dunkin|Domino's|Papa John's|Wendy's|Arby's|Denny's|Hardee's|Carl's Jr|Chick-fil-A|Lyft|Uber|Hilton|Marriott|Hyatt|Wyndham|Ritz|
+  Ritz-Carlton|Four Seasons|Fairmont|Sheraton|Westin|Radisson|Ibis|Novotel|Mercure|Accor`
     .split('|')
     .map((name) => name.trim()),
 );
@@ -231,11 +244,32 @@ export function detectNamesByList(text: string): Detection[] {
     )
       continue;
     const single = last === index;
+    if (single && brandBefore.test(text.slice(Math.max(0, first.start - 16), first.start))) continue;
     // "Jan 15", "Max 5 items", "Floor 3": a lone given name before a number is a date, a word or a label.
     if (single && /^[ \t]*\d/.test(after)) continue;
     if ((ambiguous.has(first.text) || ambiguous.has(first.text.split('-')[0]!)) && (single || !knownFamily)) continue;
     found.push({ type: 'NAME', start: first.start, end });
     index = last;
+  }
+  return joinSurnameFirst(text, found, given, family);
+}
+
+const surnameThenComma = /(?<![\p{L}'’-])(\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}[\p{Ll}'’]+)?), $/u;
+
+/**
+ * "Müller, Jens" (a known surname, a comma, a given name found above) is one name, as forms
+ * and address books write it: found as "Jens" alone, "Müller," would stay in the text.
+ */
+function joinSurnameFirst(text: string, found: Detection[], given: Set<string>, family: Set<string>): Detection[] {
+  for (const detection of found) {
+    // Only a lone given name: in "Vikram Reddy, Sneha Kulkarni" the comma separates two people.
+    if (!given.has(text.slice(detection.start, detection.end))) continue;
+    const before = text.slice(Math.max(0, detection.start - 48), detection.start);
+    const surname = surnameThenComma.exec(before);
+    if (!surname || !family.has(surname[1]!) || notFamily.has(surname[1]!)) continue;
+    // "Ruud Smit, Eva": the surname ends another person's name.
+    if (/\p{L}[ \t]+$/u.test(before.slice(0, surname.index))) continue;
+    detection.start -= surname[0].length;
   }
   return found;
 }

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type nlpType from 'compromise';
 import type { Detection } from '../pii-type.js';
 import { trimName } from './name.js';
-import { brandNames, endsWithPlace, isAmbiguousName, namedPlaceAfter, placeBefore, saintFirst } from './name-gazetteer.js';
+import { brandBefore, brandNames, endsWithPlace, isAmbiguousName, namedPlaceAfter, placeBefore, saintFirst } from './name-gazetteer.js';
 
 const leadingTitle = /^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Herr|Frau|Mme|Mlle|Sr|Sra|Srta|Shri|Smt|Sri|Dott|Sig|M)\.?\s+)+/u;
 // "Victoria Station", "Jordan University": a place or organisation named after someone.
@@ -50,6 +50,9 @@ export function detectNamesByNlp(text: string): Detection[] {
       namedPlaceAfter(after) ||
       endsWithPlace(value) ||
       saintFirst.test(value) ||
+      // "Leonardo da Vinci airport": the place word comes after a particle and a family name.
+      namedPlaceAfter(after.replace(/^[ \t]+(?:da|de|di|van|von|del|della|du|dos)[ \t]+\p{Lu}[\p{Ll}'’]+/u, '')) ||
+      (!value.includes(' ') && brandBefore.test(text.slice(Math.max(0, start - 16), start))) ||
       placeBefore.test(text.slice(Math.max(0, start - 24), start)) ||
       brandNames.has(value)
     )

@@ -86,6 +86,11 @@ const placeholder = /^(?:[*•·xX#.-]{3,}|\[[A-Za-z _-]+\]|<[^<>]*>?|\$\{[^}]*\
 const labelThenWords =
   /(?<![\p{L}])(?:password|passwort|kennwort|mot de passe|contraseña|wachtwoord|senha|hasło|haslo|passwd)(?:[ \t]+[\p{L}-]{1,20}){1,4}[ \t]*:[ \t]*["']?([^\s"',;]{8,})/giu;
 
+// A key named in one attribute and its value in the next: `<add key="ApiSecret" value="…" />`,
+// `{"name": "DB_PASSWORD", "value": "…"}` (.NET config, Kubernetes env lists, settings tables).
+const namedValue =
+  /(?:key|name)["']?[ \t]*[=:][ \t]*["'][\w.-]{0,40}?(?:secret|token|passw(?:or)?d|api[_-]?key|apikey|access[_-]?key|credential)[\w.-]{0,20}["'][ \t]*,?[ \t]*["']?value["']?[ \t]*[=:][ \t]*["']([^"'\s]{8,256})["']/gi;
+
 /**
  * API keys in their vendors' formats, JWTs, PEM private keys, values labelled as passwords or
  * keys, passwords in connection URLs, and high-entropy values next to a word like "token"
@@ -125,6 +130,12 @@ export function detectSecrets(text: string): Detection[] {
     const assigned = /[:=]/.test(match[0].slice(0, match[0].length - value.length));
     if (placeholder.test(value) || (!/[^\p{L}]/u.test(value) && !(assigned && value.length >= 8 && !notPasswords.has(value.toLowerCase())))) continue;
     const start = match.index + match[0].length - value.length;
+    found.push({ type: 'SECRET', start, end: start + value.length });
+  }
+  for (const match of text.matchAll(namedValue)) {
+    const value = match[1]!;
+    if (placeholder.test(value) || !looksRandom(value)) continue;
+    const start = match.index + match[0].length - 1 - value.length;
     found.push({ type: 'SECRET', start, end: start + value.length });
   }
   for (const match of text.matchAll(labelThenWords)) {
