@@ -6,6 +6,7 @@ import { heldOut } from './sentences-held-out.js';
 import { chatWithoutPii, logsAndCode } from './sentences-logs.js';
 import { round4ByLocale } from './sentences-round4.js';
 import { round4SecondByLocale } from './sentences-round4b.js';
+import { round4ThirdByLocale } from './sentences-round4c.js';
 import { wideByLocale } from './sentences-wide.js';
 
 export interface ExpectedSpan {
@@ -55,6 +56,7 @@ const groups: Record<string, readonly string[]> = {
   ...wideByLocale,
   ...round4ByLocale,
   ...round4SecondByLocale,
+  ...round4ThirdByLocale,
 };
 
 /** The sentences the detectors were developed against. */

@@ -1,0 +1,88 @@
+/**
+ * Development sentences, fourth round, third batch (issue 13). Written after the second
+ * batch's fixes and before any change for these lines, never from the blind lines. The blind
+ * run after the second batch gave aggregates only (phones and names over no label, secrets
+ * missed, clean lines altered worst in en-GB, pl-PL, nl-NL, en-IN and fr-FR); these lines
+ * were written from scratch for those classes: numbers that are no phones (company and bank
+ * numbers, references, coordinates, counts in logs), passwords on command lines and in
+ * prompts, and places, shops, clubs, festivals and streets named after people in those five
+ * locales. Secret values were generated at random by a throwaway script. Markup as in
+ * sentences-en.ts.
+ */
+export const round4ThirdByLocale: Record<string, readonly string[]> = {
+  'clean, numbers that are no phones (dev 4c)': [
+    'Account number 41234567, sort code 40-11-62, branch Leeds Briggate.',
+    'Kontonummer 0123456789, BLZ 100 500 00 (alte Angaben, bitte IBAN nutzen).',
+    'Rachunek: 12 1140 2004 0000 3102 7654 3210 — nie, to stary numer, nieaktywny.',
+    'SIREN 732 829 320, SIRET 732 829 320 00074, APE 6201Z.',
+    'GSTIN 27AAPFU0939F1ZV, CIN U72900KA2015PTC123456, PAN of the company on file.',
+    'EIN 12-3456789 and DUNS 15-048-3782 are on the W-9.',
+    'VAT reg. no. GB 123 4567 89, company no. 01234567.',
+    'KvK 34123456, vestigingsnummer 000012345678.',
+    'REGON 012345678, KRS 0000123456.',
+    'Partita IVA IT 01234567890 – REA MI-1234567.',
+    'NIF B-12345678, CNAE 6201.',
+    'Coordinates: 48.858370, 2.294481 (Eiffel Tower), altitude 35 m.',
+    'pid 23145 listening on port 5432, 1048576 bytes buffered, uptime 3600123 ms',
+    'SELECT * FROM orders WHERE id IN (4512387, 4512391, 4512402);',
+    'Opening hours 09:00–17:30, lunch 12:30-13:30, Sat 10.00-14.00.',
+    'Range 1200-1250 and 3400-3460 are reserved for the new SKUs.',
+    'The population of Greater Manchester is about 2 867 800.',
+    'Flight number BA 0117, booking code 6XK2PR, e-ticket 125 2145678901.',
+    'Tracking: JJD000390001234567890 (DHL), 1Z 999 AA1 01 2345 6784 (UPS).',
+    'Rs. 1,23,45,678 sanctioned under scheme no. 2026/45, UTR SBIN226341234567.',
+    'Booking ref 2345 6789 0123 – please keep it for check-in.',
+    'Transaction 5012 3456 7890 settled on 06/12/2026.',
+    'Certificate serial 04:8f:2a:91:00:3c:77:e1, SHA-1 5e:2f:81:aa.',
+    'Processed 1 234 567 records in 00:02:14.882 (avg 9 200 rec/s).',
+    'Build 20261207.4 of version 10.0.19045.3693 passed all 4128 tests.',
+    'PESEL-like but not: 99999999999; test fixture 12345678901.',
+  ],
+  'clean, places and brands named after people (dev 4c)': [
+    'Meet at John Lewis on Oxford Street, then coffee at Pret near Liverpool Street.',
+    'Aston Villa beat Nottingham Forest 2–0; Crystal Palace play Brighton on Sunday.',
+    'The Duke of Wellington pub on Abbey Road does a good Sunday roast.',
+    'Ted Baker and Paul Smith both have sales on at Bicester Village.',
+    'Guy’s and St Thomas’ NHS Foundation Trust publishes new waiting times today.',
+    'King’s Cross to Edinburgh Waverley takes about 4 hours 20 minutes.',
+    'Indira Gandhi International Airport T3 has a new metro link to Dwarka.',
+    'Diwali sale at Reliance Digital and Croma ends on Sunday; Onam offers in Kochi.',
+    'Connaught Place and Lajpat Nagar markets are closed on Monday.',
+    'Maruti Suzuki and Tata Motors raised prices by 2% from 1 January.',
+    'Chhatrapati Shivaji Maharaj Terminus is a UNESCO World Heritage Site.',
+    'Lakshmi Road in Pune is busiest around Ganesh festival time.',
+    'Vanaf het Centraal Station loop je in tien minuten naar het Rembrandtplein.',
+    'De Johan Cruijff ArenA is zaterdag uitverkocht voor Ajax–PSV.',
+    'Willem II speelt zondag thuis tegen NEC.',
+    'Koningsdag valt dit jaar op zaterdag; Sinterklaas komt op 16 november aan.',
+    'Het Anne Frank Huis is morgen open van 9 tot 22 uur.',
+    'Lech Poznań i Legia Warszawa zagrają w sobotę o 20:30.',
+    'Centrum Nauki Kopernik jest otwarte do 19:00.',
+    'Lotnisko Chopina: odprawa do lotu LO 281 przy stanowiskach 40–48.',
+    'Spotkajmy się przy Mickiewicza, koło Biedronki.',
+    'Promocja w Rossmannie i Hebe do niedzieli.',
+    'Les Galeries Lafayette et le Printemps ouvrent le dimanche en décembre.',
+    'Le lycée Victor Hugo est fermé jeudi pour cause de grève.',
+    'Rendez-vous au métro Jean Jaurès à 8 h 15.',
+    'L’aéroport Charles de Gaulle annonce des retards sur le terminal 2E.',
+    'Yves Rocher et Sephora proposent -30 % ce week-end.',
+    'Le Stade Pierre-Mauroy accueillera le match de samedi.',
+  ],
+  'secrets on command lines and in prompts (dev 4c)': [
+    'redis-cli -h cache-01 -a [[SECRET:Fk7kONRC80O8am8o]] ping',
+    'mysql -u root -p[[SECRET:lUtxdn7ZMkyZ6Qsj]] -h 127.0.0.1 shop',
+    'PGPASSWORD=[[SECRET:v!MOd0l!Mb9ECkeD]] psql -h db -U report sales',
+    "sshpass -p '[[SECRET:nEQlvykgvZuPAF3h]]' ssh deploy@build-01",
+    'docker login -u ci-bot -p [[SECRET:8Gbf5V2Y#OJYgwfg]] registry.example.org',
+    'mvn deploy -Drepo.password=[[SECRET:mjyJy#FON#eNrUFl]]',
+    'curl -u admin:[[SECRET:Vwx3yOAkjZwAAiNY]] https://jenkins.example.org/api/json',
+    'db.internal:5432:sales:report:[[SECRET:u4qbhmcEOeYSNeIK]]',
+    'AWS Secret Access Key [None]: [[SECRET:rio0fmh0y+74tPcthVW76KJyPSPgS9rvRQ/iIhMN]]',
+    'Twilio Auth Token: [[SECRET:e9d0c686b5e42833ca258971b4538835]]',
+    'the API secret for the Twilio key is [[SECRET:ca73cc47e46a06bd8a72e430de45949a]]',
+    'Authorization: Basic [[SECRET:ZGVwbG95OjU5WG4yaklQYXNYS0hteW0=]]',
+    'docker run -e POSTGRES_PASSWORD=changeme -e POSTGRES_USER=app postgres:16',
+    'redis-cli -a $REDIS_PASSWORD --no-auth-warning info',
+    'mysql -u root -p -h 127.0.0.1   # prompts for the password',
+  ],
+};
