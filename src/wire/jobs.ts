@@ -110,6 +110,8 @@ export interface WireJob {
   /** GET /v1/jobs/:id only: each webhook the job sent and how its delivery went. */
   webhook_deliveries?: WireWebhookDelivery[];
   links: { self: string; events: string; cancel: string };
+  /** Admin callers only: the tenant the job belongs to. */
+  tenant?: string;
 }
 
 /** The `result` of a succeeded pipeline job. */

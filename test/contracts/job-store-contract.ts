@@ -150,6 +150,20 @@ export function jobStoreContract(current: () => Store): void {
         [other.id],
       );
       await assert.rejects(store.jobs.listJobs('tenant-a', { limit: 2, cursor: 'not-a-cursor' }), isCode('INVALID_REQUEST'));
+      // No tenant (the admin's view): every tenant's jobs, in the same order and pages.
+      const everyone: string[] = [];
+      let previous: { createdAt: number; id: string } | undefined;
+      for (let cursor: string | undefined, pages = 0; pages === 0 || cursor; pages++) {
+        const page = await store.jobs.listJobs(undefined, { limit: 3, ...(cursor ? { cursor } : {}) });
+        for (const job of page.data) {
+          if (previous) assert.ok(job.createdAt < previous.createdAt || (job.createdAt === previous.createdAt && job.id < previous.id), 'newest first');
+          previous = job;
+          everyone.push(job.id);
+        }
+        cursor = page.nextCursor ?? undefined;
+      }
+      for (const id of [...ids, other.id]) assert.ok(everyone.includes(id), `${id} in the admin's list`);
+      assert.equal(new Set(everyone).size, everyone.length, 'no job on two pages');
     });
 
     it('counts unfinished jobs (waiting or running) per tenant and in total', async () => {
@@ -246,6 +260,7 @@ export function jobStoreContract(current: () => Store): void {
       assert.equal(delivery?.tenant, 'tenant-a');
       assert.deepEqual(await store.jobs.getJobWithDeliveries(job.id, 'tenant-a'), { job: done?.job, deliveries: [delivery] });
       assert.equal(await store.jobs.getJobWithDeliveries(job.id, 'tenant-b'), undefined, 'another tenant sees nothing');
+      assert.deepEqual(await store.jobs.getJobWithDeliveries(job.id), { job: done?.job, deliveries: [delivery] }, 'no tenant: the admin sees it');
 
       const twice = await store.jobs.completeJob(job.id, 5, { other: true }, t0 + 2_000, { record: record(job.id), webhooks: webhookFor('job.succeeded', seen) });
       assert.equal(twice, undefined, 'completing twice changes nothing');

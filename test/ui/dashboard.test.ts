@@ -165,6 +165,28 @@ test("a key's session sees its own tenant's jobs and usage, never another tenant
   await context.close();
 });
 
+test("the admin's session lists every tenant's jobs with their tenant, narrows to one, and opens any of them", async () => {
+  const gamma = await app.key({ name: 'gamma-app', tenant: 'gamma' });
+  const delta = await app.key({ name: 'delta-app', tenant: 'delta' });
+  const gammaJob = await submitChatJob(gamma, 'gamma work');
+  const deltaJob = await submitChatJob(delta, 'delta work');
+  const { context, page } = await loggedIn(adminToken);
+  await page.getByRole('link', { name: 'Jobs' }).click();
+  const gammaRow = page.locator(`tr[data-job-id="${gammaJob}"]`);
+  await gammaRow.waitFor();
+  assert.match(await text(gammaRow), /gamma/, 'each row names its tenant');
+  assert.match(await text(page.locator(`tr[data-job-id="${deltaJob}"]`)), /delta/);
+  await page.getByLabel('Tenant').fill('delta');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await page.locator(`tr[data-job-id="${gammaJob}"]`).waitFor({ state: 'detached' });
+  assert.equal(await page.locator(`tr[data-job-id="${deltaJob}"]`).count(), 1);
+  await page.getByRole('link', { name: deltaJob }).click();
+  await page.getByTestId('job-status').getByText('succeeded').waitFor();
+  assert.match(await text(page.locator('dl.facts')), /Tenant\s*delta/);
+  assert.equal(await page.getByRole('button', { name: 'Retry as a new job' }).count(), 0, 'a retry runs under a key, not the admin');
+  await context.close();
+});
+
 test('a job is watched live over SSE until it ends', async () => {
   const key = await app.key({ name: 'watcher', tenant: 'watch' });
   held = new Promise<void>((resolve) => {

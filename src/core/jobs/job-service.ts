@@ -168,19 +168,23 @@ export class JobService {
     return outcome.job;
   }
 
-  async get(tenant: string, id: string): Promise<{ job: JobRecord; deliveries: WebhookDelivery[] }> {
+  /** `tenant` undefined: any tenant's job (the admin's view); otherwise only that tenant's. */
+  async get(tenant: string | undefined, id: string): Promise<{ job: JobRecord; deliveries: WebhookDelivery[] }> {
     const found = await this.options.store.getJobWithDeliveries(id, tenant);
     if (!found) throw notFound(id);
     return found;
   }
 
-  list(tenant: string, filter: JobListFilter): Promise<Page<JobRecord>> {
+  list(tenant: string | undefined, filter: JobListFilter): Promise<Page<JobRecord>> {
     return this.options.store.listJobs(tenant, filter);
   }
 
   /** Cancels a queued or running job (a running one is stopped by its worker within a heartbeat). */
-  async cancel(tenant: string, id: string): Promise<JobRecord> {
-    const outcome = await this.options.store.cancelJob(id, tenant, this.now(), (job) => jobWebhook(job, 'job.cancelled', this.now()));
+  async cancel(tenant: string | undefined, id: string): Promise<JobRecord> {
+    // The admin names no tenant: the job's own is the one it is cancelled in.
+    const owner = tenant ?? (await this.options.store.getJob(id))?.tenant;
+    if (owner === undefined) throw notFound(id);
+    const outcome = await this.options.store.cancelJob(id, owner, this.now(), (job) => jobWebhook(job, 'job.cancelled', this.now()));
     if (!outcome) throw notFound(id);
     if (!outcome.event) {
       throw new BreakwaterError('JOB_NOT_CANCELLABLE', `Job ${id} already ended (${outcome.job.status}); there is nothing to cancel.`);
@@ -193,7 +197,7 @@ export class JobService {
    * The job's events after `afterSeq`, then live ones until the job ends or `signal` aborts.
    * Subscribes before reading the store, so no event falls between the two.
    */
-  async *follow(tenant: string, id: string, afterSeq: number, signal: AbortSignal): AsyncGenerator<JobEvent> {
+  async *follow(tenant: string | undefined, id: string, afterSeq: number, signal: AbortSignal): AsyncGenerator<JobEvent> {
     const job = await this.options.store.getJob(id, tenant);
     if (!job) throw notFound(id);
     const live: JobEvent[] = [];

@@ -118,12 +118,13 @@ export interface JobStore {
    */
   createJob(job: NewJob, input: readonly Uint8Array[], dispatch: EnqueueRequest): Promise<{ job: JobRecord; created: boolean }>;
   getJob(id: string, tenant?: string): Promise<JobRecord | undefined>;
-  /** A tenant's job with its webhook delivery log, in one read (the API's GET of a job). */
-  getJobWithDeliveries(id: string, tenant: string): Promise<{ job: JobRecord; deliveries: WebhookDelivery[] } | undefined>;
+  /** A tenant's job (any tenant's when `tenant` is undefined: the admin's) with its webhook delivery log, in one read (the API's GET of a job). */
+  getJobWithDeliveries(id: string, tenant?: string): Promise<{ job: JobRecord; deliveries: WebhookDelivery[] } | undefined>;
   findByIdempotencyKey(tenant: string, idempotencyKey: string): Promise<JobRecord | undefined>;
   /** The job's input as stored: one chunk, or the chunks it was written in. */
   getInput(id: string): Promise<Uint8Array[] | undefined>;
-  listJobs(tenant: string, filter: JobListFilter): Promise<Page<JobRecord>>;
+  /** Newest first: one tenant's jobs, or every tenant's when `tenant` is undefined (the admin's view). */
+  listJobs(tenant: string | undefined, filter: JobListFilter): Promise<Page<JobRecord>>;
   /** Unfinished jobs (waiting, delayed or running) per tenant and in total, for backpressure. */
   countQueued(): Promise<{ total: number; byTenant: ReadonlyMap<string, number> }>;
   /** Events after `afterSeq`, oldest first. */

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../app.js';
 import { BreakwaterError, toBreakwaterError } from '../../core/errors/breakwater-error.js';
@@ -9,7 +9,9 @@ import type { WireList } from '../../wire/list.js';
 import { parseBody } from '../parse-body.js';
 import { EventStreamSlots } from '../event-stream-slots.js';
 import { clientSignal } from '../request-context.js';
-import { callerKey } from '../route-access.js';
+import { callerIsAdmin, callerKey } from '../route-access.js';
+import type { JobRecord } from '../../core/ports/job-store.js';
+import type { WebhookDelivery } from '../../core/ports/webhook-delivery-store.js';
 
 const listQuerySchema = z
   .object({
@@ -17,6 +19,8 @@ const listQuerySchema = z
     pipeline: z.string().min(1).optional(),
     cursor: z.string().min(1).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
+    /** The admin's filter (a key sees its own tenant only). */
+    tenant: z.string().min(1).max(128).optional(),
   })
   .strict();
 
@@ -27,7 +31,9 @@ const keepAliveMs = 15_000;
 
 /**
  * The jobs API: submit answers 202 at once (a store write, never a model call); reads,
- * lists, cancels and the SSE event stream are scoped to the key's tenant.
+ * lists, cancels and the SSE event stream are scoped to the key's tenant, or span every tenant
+ * for the admin token (the dashboard's admin view). Submit and retry take a key: a job runs
+ * under the key that submitted it.
  */
 export function jobRoutes(app: App): FastifyPluginAsync {
   return async (server) => {
@@ -35,6 +41,13 @@ export function jobRoutes(app: App): FastifyPluginAsync {
     const closing = new AbortController();
     server.addHook('preClose', async () => closing.abort());
     const keyOnly = { config: { access: 'key' as const } };
+    // Reads and cancels: a key within its tenant, the admin token in every tenant (the dashboard's admin view).
+    const keyOrAdmin = { config: { access: 'admin-or-key' as const } };
+    /** The tenant a caller's reads are held to: the key's own; undefined (every tenant) for the admin. */
+    const scopeOf = (request: FastifyRequest): string | undefined => (callerIsAdmin(request) ? undefined : callerKey(request).tenant);
+    /** The admin also learns whose job it is. */
+    const shown = (request: FastifyRequest, job: JobRecord, deliveries?: readonly WebhookDelivery[]): WireJob =>
+      callerIsAdmin(request) ? { ...toWireJob(job, deliveries), tenant: job.tenant } : toWireJob(job, deliveries);
     const streams = new EventStreamSlots({ total: app.config.server.maxEventStreams, perTenant: app.config.server.maxEventStreamsPerTenant });
     // No string in a job is longer than the largest document in base64, as written in JSON
     // (MIME's line break every 76 characters is \r\n, 4 bytes escaped).
@@ -57,27 +70,28 @@ export function jobRoutes(app: App): FastifyPluginAsync {
       return reply.code(created ? 202 : 200).send(toWireJob(job));
     });
 
-    server.get('/v1/jobs', keyOnly, async (request): Promise<WireList<WireJob>> => {
-      const key = callerKey(request);
+    server.get('/v1/jobs', keyOrAdmin, async (request): Promise<WireList<WireJob>> => {
       const query = parseBody(listQuerySchema, request.query ?? {});
-      const page = await app.jobs.list(key.tenant, {
+      const own = scopeOf(request);
+      if (own !== undefined && query.tenant !== undefined && query.tenant !== own) {
+        throw new BreakwaterError('INVALID_REQUEST', "tenant: a virtual key lists its own tenant's jobs only; drop the parameter.", { param: 'tenant' });
+      }
+      const page = await app.jobs.list(own ?? query.tenant, {
         limit: query.limit,
         ...(query.status ? { status: query.status } : {}),
         ...(query.pipeline ? { pipeline: query.pipeline } : {}),
         ...(query.cursor ? { cursor: query.cursor } : {}),
       });
-      return toWireList(page, (job) => toWireJob(job));
+      return toWireList(page, (job) => shown(request, job));
     });
 
-    server.get<{ Params: { id: string } }>('/v1/jobs/:id', keyOnly, async (request): Promise<WireJob> => {
-      const key = callerKey(request);
-      const { job, deliveries } = await app.jobs.get(key.tenant, request.params.id);
-      return toWireJob(job, deliveries);
+    server.get<{ Params: { id: string } }>('/v1/jobs/:id', keyOrAdmin, async (request): Promise<WireJob> => {
+      const { job, deliveries } = await app.jobs.get(scopeOf(request), request.params.id);
+      return shown(request, job, deliveries);
     });
 
-    server.post<{ Params: { id: string } }>('/v1/jobs/:id/cancel', keyOnly, async (request): Promise<WireJob> => {
-      const key = callerKey(request);
-      return toWireJob(await app.jobs.cancel(key.tenant, request.params.id));
+    server.post<{ Params: { id: string } }>('/v1/jobs/:id/cancel', keyOrAdmin, async (request): Promise<WireJob> => {
+      return shown(request, await app.jobs.cancel(scopeOf(request), request.params.id));
     });
 
     // A failed or cancelled job run again as a new job (JobService.retry); 201 with the new job.
@@ -86,8 +100,8 @@ export function jobRoutes(app: App): FastifyPluginAsync {
       return reply.code(201).send(toWireJob(await app.jobs.retry(key, request.params.id)));
     });
 
-    server.get<{ Params: { id: string } }>('/v1/jobs/:id/events', keyOnly, async (request, reply) => {
-      const key = callerKey(request);
+    server.get<{ Params: { id: string } }>('/v1/jobs/:id/events', keyOrAdmin, async (request, reply) => {
+      const scope = scopeOf(request);
       const query = parseBody(eventsQuerySchema, request.query ?? {});
       const lastEventId = request.headers['last-event-id'];
       const resumeFrom = typeof lastEventId === 'string' && lastEventId !== '' ? Number(lastEventId) : (query.after ?? 0);
@@ -96,11 +110,12 @@ export function jobRoutes(app: App): FastifyPluginAsync {
       }
       // 404 as JSON before the stream starts; after that, headers go out at once (a resumed
       // stream of a job with nothing new would otherwise send nothing until its next event).
-      await app.jobs.get(key.tenant, request.params.id);
-      const release = streams.enter(key.tenant);
+      const { job } = await app.jobs.get(scope, request.params.id);
+      // Counted against the job's tenant, whoever watches it.
+      const release = streams.enter(job.tenant);
       const client = clientSignal(reply);
       const signal = AbortSignal.any([client, closing.signal]);
-      const events = app.jobs.follow(key.tenant, request.params.id, resumeFrom, signal);
+      const events = app.jobs.follow(scope, request.params.id, resumeFrom, signal);
       reply.hijack();
       const response = reply.raw;
       response.writeHead(200, {

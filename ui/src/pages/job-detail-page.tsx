@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { WireJobEvent } from '../../../src/wire/job-events';
 import type { WireJob, WirePipelineResult } from '../../../src/wire/jobs';
 import { api } from '../api';
-import { ErrorMessage, Loading, Notice, StatusBadge, Time } from '../components/feedback';
+import { ErrorMessage, Loading, StatusBadge, Time } from '../components/feedback';
 import { Link, navigate } from '../router';
 import { useSignedIn } from '../session';
 import { useApi } from '../use-api';
@@ -47,20 +47,12 @@ function describeEvent(event: WireJobEvent): string {
 /** One job: its state, live progress, attempts, error, result (with the record's provenance), webhook deliveries; cancel and retry. */
 export function JobDetailPage({ id }: { id: string }) {
   const session = useSignedIn();
-  const job = useApi<WireJob>(session.kind === 'key' ? `/v1/jobs/${encodeURIComponent(id)}` : undefined);
+  const job = useApi<WireJob>(`/v1/jobs/${encodeURIComponent(id)}`);
   const live = job.data !== undefined && (job.data.status === 'queued' || job.data.status === 'running');
   // The stream replays a job's events from the first, so an ended job shows its history too.
   const events = useJobEvents(id, job.data !== undefined, job.reload);
   const [actionError, setActionError] = useState<unknown>();
 
-  if (session.kind !== 'key') {
-    return (
-      <>
-        <h1 tabIndex={-1}>Job {id}</h1>
-        <Notice>Jobs belong to a tenant: log in with one of its virtual keys to see them.</Notice>
-      </>
-    );
-  }
   const cancel = async () => {
     setActionError(undefined);
     try {
@@ -81,7 +73,8 @@ export function JobDetailPage({ id }: { id: string }) {
     }
   };
   const data = job.data;
-  const retryable = data !== undefined && (data.status === 'failed' || data.status === 'cancelled') && data.kind !== 'workflow';
+  // A retry runs under a key (the new job is the key's): the admin can read and cancel, not retry.
+  const retryable = session.kind === 'key' && data !== undefined && (data.status === 'failed' || data.status === 'cancelled') && data.kind !== 'workflow';
   const lastProgress = [...events].reverse().find((event) => event.type === 'job-progress');
   const pipelineResult = data?.kind === 'pipeline' && data.result ? (data.result as WirePipelineResult) : undefined;
 
@@ -114,6 +107,12 @@ export function JobDetailPage({ id }: { id: string }) {
           </div>
           <ErrorMessage error={actionError} />
           <dl className="facts">
+            {data.tenant ? (
+              <>
+                <dt>Tenant</dt>
+                <dd>{data.tenant}</dd>
+              </>
+            ) : null}
             <dt>Kind</dt>
             <dd>{data.pipeline ? `${data.kind} · ${data.pipeline}` : data.kind}</dd>
             <dt>Step</dt>

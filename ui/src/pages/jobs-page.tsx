@@ -8,22 +8,14 @@ import { useApi } from '../use-api';
 
 const statuses = ['', 'queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 
-/** The tenant's jobs, newest first: filter by status and pipeline, page by cursor. */
+/** Jobs, newest first: a key's tenant's, or every tenant's for the admin; filter by status and pipeline (and tenant, admin), page by cursor. */
 export function JobsPage() {
   const session = useSignedIn();
-  if (session.kind !== 'key') {
-    return (
-      <>
-        <h1 tabIndex={-1}>Jobs</h1>
-        <Notice>Jobs belong to a tenant: log in with one of its virtual keys to see and manage them.</Notice>
-      </>
-    );
-  }
-  return <TenantJobs tenant={session.key?.tenant ?? ''} />;
+  return session.kind === 'admin' ? <JobList admin /> : <JobList tenant={session.key?.tenant ?? ''} />;
 }
 
-function TenantJobs({ tenant }: { tenant: string }) {
-  const [filters, setFilters] = useState({ status: '', pipeline: '' });
+function JobList({ admin = false, tenant }: { admin?: boolean; tenant?: string }) {
+  const [filters, setFilters] = useState({ status: '', pipeline: '', tenant: '' });
   // Cursors of the pages before this one, so "Previous" can go back.
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors[cursors.length - 1];
@@ -33,13 +25,13 @@ function TenantJobs({ tenant }: { tenant: string }) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     setCursors([]);
-    setFilters({ status: String(data.get('status') ?? ''), pipeline: String(data.get('pipeline') ?? '').trim() });
+    setFilters({ status: String(data.get('status') ?? ''), pipeline: String(data.get('pipeline') ?? '').trim(), tenant: String(data.get('tenant') ?? '').trim() });
   };
 
   return (
     <>
       <h1 tabIndex={-1}>Jobs</h1>
-      <p className="subtle">Tenant {tenant}</p>
+      <p className="subtle">{admin ? 'Every tenant’s jobs (admin).' : `Tenant ${tenant}`}</p>
       <form className="filters" onSubmit={applyFilters} aria-label="Filter jobs">
         <label>
           Status
@@ -55,6 +47,12 @@ function TenantJobs({ tenant }: { tenant: string }) {
           Pipeline
           <input name="pipeline" defaultValue={filters.pipeline} />
         </label>
+        {admin ? (
+          <label>
+            Tenant
+            <input name="tenant" defaultValue={filters.tenant} />
+          </label>
+        ) : null}
         <button type="submit">Filter</button>
         <button type="button" className="button-quiet" onClick={jobs.reload}>
           Refresh
@@ -72,6 +70,7 @@ function TenantJobs({ tenant }: { tenant: string }) {
               <thead>
                 <tr>
                   <th scope="col">Job</th>
+                  {admin ? <th scope="col">Tenant</th> : null}
                   <th scope="col">Kind</th>
                   <th scope="col">Status</th>
                   <th scope="col">Step</th>
@@ -88,6 +87,7 @@ function TenantJobs({ tenant }: { tenant: string }) {
                         <code>{job.id}</code>
                       </Link>
                     </th>
+                    {admin ? <td>{job.tenant}</td> : null}
                     <td>{job.pipeline ? `${job.kind} · ${job.pipeline}` : job.kind}</td>
                     <td>
                       <StatusBadge status={job.status} />

@@ -47,7 +47,7 @@ const sql = {
   getWithDeliveries: statement(
     'job-get-with-deliveries',
     `SELECT ${jobColumns}, coalesce((SELECT json_agg(d ORDER BY d.created_at, d.id) FROM webhook_deliveries d WHERE d.job_id = jobs.id), '[]') AS deliveries
-     FROM jobs WHERE id = $1 AND tenant = $2`,
+     FROM jobs WHERE id = $1 AND ($2::text IS NULL OR tenant = $2)`,
   ),
   getInput: statement('job-input-get', 'SELECT body FROM job_inputs WHERE job_id = $1'),
   // seq comes from the UPDATE of the job row in the same transaction (event_seq + 1): that
@@ -130,8 +130,8 @@ export class PostgresJobStore implements JobStore {
     }
   }
 
-  async getJobWithDeliveries(id: string, tenant: string): Promise<{ job: JobRecord; deliveries: WebhookDelivery[] } | undefined> {
-    const row = (await this.reads.query<JobRow & { deliveries: DeliveryRow[] }>(sql.getWithDeliveries([id, tenant]))).rows[0];
+  async getJobWithDeliveries(id: string, tenant?: string): Promise<{ job: JobRecord; deliveries: WebhookDelivery[] } | undefined> {
+    const row = (await this.reads.query<JobRow & { deliveries: DeliveryRow[] }>(sql.getWithDeliveries([id, tenant ?? null]))).rows[0];
     return row && { job: toJob(row), deliveries: row.deliveries.map(toDelivery) };
   }
 
@@ -151,9 +151,9 @@ export class PostgresJobStore implements JobStore {
     return body && [body];
   }
 
-  async listJobs(tenant: string, filter: JobListFilter): Promise<Page<JobRecord>> {
-    const where = ['tenant = $1'];
-    const values: unknown[] = [tenant];
+  async listJobs(tenant: string | undefined, filter: JobListFilter): Promise<Page<JobRecord>> {
+    const values: unknown[] = [];
+    const where = tenant === undefined ? ['true'] : [`tenant = $${values.push(tenant)}`];
     if (filter.status) where.push(`status = $${values.push(filter.status)}`);
     if (filter.pipeline) where.push(`pipeline = $${values.push(filter.pipeline)}`);
     const after = decodeCursor(filter.cursor);

@@ -123,7 +123,7 @@ export class SqliteJobStore implements JobStore {
     return outcome;
   }
 
-  async getJobWithDeliveries(id: string, tenant: string): Promise<{ job: JobRecord; deliveries: WebhookDelivery[] } | undefined> {
+  async getJobWithDeliveries(id: string, tenant?: string): Promise<{ job: JobRecord; deliveries: WebhookDelivery[] } | undefined> {
     const job = await this.getJob(id, tenant);
     return job && { job, deliveries: (this.s.deliveriesOf.all(id) as DeliveryRow[]).map(toDelivery) };
   }
@@ -156,9 +156,9 @@ export class SqliteJobStore implements JobStore {
     return parts;
   }
 
-  async listJobs(tenant: string, filter: JobListFilter): Promise<Page<JobRecord>> {
-    const where = ['tenant = ?'];
-    const values: unknown[] = [tenant];
+  async listJobs(tenant: string | undefined, filter: JobListFilter): Promise<Page<JobRecord>> {
+    const where = tenant === undefined ? ['1 = 1'] : ['tenant = ?'];
+    const values: unknown[] = tenant === undefined ? [] : [tenant];
     if (filter.status) {
       where.push('status = ?');
       values.push(filter.status);
