@@ -69,7 +69,7 @@ export function describePrompt(request: ChatRequest, tenant: string, alias: stri
     if (text === undefined) return undefined;
     earlierLength += text.length;
     if (earlierLength > maxEarlierLength) return undefined;
-    earlier.push(canonicalJson({ ...message, content: normaliseText(text) }));
+    earlier.push(canonicalJson({ ...message, content: normalisedEarlier(text) }));
   }
   const shape: Record<string, unknown> = {};
   for (const field of answerShaping) shape[field] = request[field];
@@ -101,6 +101,33 @@ export function describePrompt(request: ChatRequest, tenant: string, alias: stri
  */
 export const maxQuestionLength = 8_192;
 const maxEarlierLength = 32_768;
+
+/**
+ * Earlier turns normalised, by their text: an app sends its system prompt verbatim on every
+ * call, and normalising it (0.2-1.2 µs per character) cost each lookup and store again. Bounded
+ * by characters kept, the least recently used out first.
+ */
+const earlierTexts = new Map<string, string>();
+let earlierCharacters = 0;
+const maxEarlierCharacters = 1 << 20;
+
+function normalisedEarlier(text: string): string {
+  const known = earlierTexts.get(text);
+  if (known !== undefined) {
+    earlierTexts.delete(text);
+    earlierTexts.set(text, known);
+    return known;
+  }
+  const normalised = normaliseText(text);
+  earlierTexts.set(text, normalised);
+  earlierCharacters += text.length + normalised.length;
+  for (const [oldest, value] of earlierTexts) {
+    if (earlierCharacters <= maxEarlierCharacters) break;
+    earlierTexts.delete(oldest);
+    earlierCharacters -= oldest.length + value.length;
+  }
+  return normalised;
+}
 
 function textOf(content: ChatMessage['content']): string | undefined {
   if (typeof content === 'string') return content;
