@@ -1,3 +1,4 @@
+import { followStore } from './follow-store.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { canonicalJson } from '../canonical-json.js';
 import { BreakwaterError } from '../errors/breakwater-error.js';
@@ -268,40 +269,17 @@ export class WorkflowService {
    */
   async *follow(tenant: string, id: string, afterSeq: number, signal: AbortSignal): AsyncGenerator<JournalEntry> {
     await this.get(tenant, id);
-    let wake: (() => void) | undefined;
-    let news = false;
-    const unsubscribe = this.options.bus.subscribe(id, () => {
-      news = true;
-      wake?.();
-    });
-    const onAbort = () => wake?.();
-    signal.addEventListener('abort', onAbort);
-    try {
-      let last = afterSeq;
-      while (!signal.aborted) {
-        news = false;
-        const entries = await this.options.store.journal(id, last, 500);
-        for (const entry of entries) {
-          last = entry.seq;
-          yield entry;
-        }
-        if (entries.length === 500) continue;
+    yield* followStore({
+      afterSeq,
+      subscribe: (onNews) => this.options.bus.subscribe(id, onNews),
+      read: (after, limit) => this.options.store.journal(id, after, limit),
+      ended: async (last) => {
         const run = await this.options.store.getRun(id);
-        if (!run || (finishedRunStatuses.has(run.status) && run.seq <= last)) return;
-        if (news) continue;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, storePollMs);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = undefined;
-      }
-    } finally {
-      unsubscribe();
-      signal.removeEventListener('abort', onAbort);
-    }
+        return !run || (finishedRunStatuses.has(run.status) && run.seq <= last);
+      },
+      signal,
+      pollMs: storePollMs,
+    });
   }
 
   /** Replays a run's journal against its definition, without calling any tool or model. */
@@ -329,37 +307,13 @@ export class WorkflowService {
    * follower that reconnects with Last-Event-ID misses none.
    */
   async *followApprovals(tenant: string, afterSeq: number, signal: AbortSignal): AsyncGenerator<ApprovalEvent> {
-    let wake: (() => void) | undefined;
-    let news = false;
-    const unsubscribe = this.options.bus.subscribe(approvalsChannel(tenant), () => {
-      news = true;
-      wake?.();
+    yield* followStore({
+      afterSeq,
+      subscribe: (onNews) => this.options.bus.subscribe(approvalsChannel(tenant), onNews),
+      read: (after, limit) => this.options.store.approvalEvents(tenant, after, limit),
+      signal,
+      pollMs: storePollMs,
     });
-    const onAbort = () => wake?.();
-    signal.addEventListener('abort', onAbort);
-    try {
-      let last = afterSeq;
-      while (!signal.aborted) {
-        news = false;
-        const events = await this.options.store.approvalEvents(tenant, last, 500);
-        for (const event of events) {
-          last = event.seq;
-          yield event;
-        }
-        if (events.length === 500 || news) continue;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, storePollMs);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = undefined;
-      }
-    } finally {
-      unsubscribe();
-      signal.removeEventListener('abort', onAbort);
-    }
   }
 
   private async settle(approval: Approval, status: 'approved' | 'rejected' | 'expired', by: string, reason: string | null, editedArgs: unknown): Promise<Approval> {
