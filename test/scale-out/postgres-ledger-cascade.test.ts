@@ -57,3 +57,43 @@ it('PostgreSQL ledger rows keep a structured call cascade: the escalation and th
     await store.close();
   }
 });
+
+it('PostgreSQL ledger: a batch written again after a failure whose commit is unknown stores each row once; a new row with the same fields is a new row', async () => {
+  const url = new URL(connectionString);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  const store = await PostgresStore.open({ connectionString: url.toString(), poolSize: 2, readPoolSize: 0 });
+  try {
+    const row = (requestId: string): UsageRow => ({
+      ts: Date.now(),
+      requestId,
+      keyId: 'k',
+      alias: 'retried',
+      deployment: 'up/small',
+      operation: 'chat',
+      inputTokens: 3,
+      outputTokens: 2,
+      costUsd: 0.000001,
+      latencyMs: 1,
+      overheadMs: 1,
+      status: 200,
+      cache: 'miss',
+      errorCode: null,
+      routeTier: null,
+      routeReason: null,
+      pii: null,
+    });
+    const batch = [row('a'), row('b')];
+    await store.ledger.appendUsage(batch);
+    // The ledger writer's retry: the same row objects, plus one that arrived meanwhile.
+    await store.ledger.appendUsage([...batch, row('c')]);
+    // Another call with the same fields is another row.
+    await store.ledger.appendUsage([row('a')]);
+    const { rows } = await admin.query(`SELECT request_id FROM ${pg.escapeIdentifier(schema)}.usage WHERE alias = 'retried' ORDER BY request_id`);
+    assert.deepEqual(
+      rows.map((stored) => stored.request_id),
+      ['a', 'a', 'b', 'c'],
+    );
+  } finally {
+    await store.close();
+  }
+});

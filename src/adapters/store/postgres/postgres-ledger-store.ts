@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { LedgerStore, LedgerWindowStats, UsageAggregate, UsageQuery, UsageRequestQuery, UsageRow } from '../../../core/ports/store.js';
 import { toWindowStats, type WindowRow } from '../usage-window.js';
@@ -16,10 +17,23 @@ const nanosPerUsd = 1_000_000_000;
  */
 const insertBatch = `INSERT INTO usage (ts, request_id, key_id, alias, deployment, operation, input_tokens, output_tokens, cost_nanos,
                                         latency_ms, overhead_ms, status, cache, error_code, route_tier, route_reason, pii,
-                                        cascade, cascade_first_cost_nanos, prompt_name, prompt_version)
+                                        cascade, cascade_first_cost_nanos, prompt_name, prompt_version, row_key)
   SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::integer[], $8::integer[],
                        $9::bigint[], $10::double precision[], $11::double precision[], $12::smallint[], $13::smallint[], $14::text[],
-                       $15::text[], $16::text[], $17::jsonb[], $18::smallint[], $19::bigint[], $20::text[], $21::integer[])`;
+                       $15::text[], $16::text[], $17::jsonb[], $18::smallint[], $19::bigint[], $20::text[], $21::integer[], $22::uuid[])
+  ON CONFLICT (row_key) DO NOTHING`;
+
+/**
+ * Each row object's key, made the first time it is written. The ledger writer hands the same
+ * objects back after a failed flush, so a retry of a batch whose COMMIT did land (its answer lost
+ * with the connection) carries the same keys and stores nothing twice.
+ */
+const rowKeys = new WeakMap<UsageRow, string>();
+const rowKey = (row: UsageRow): string => {
+  let key = rowKeys.get(row);
+  if (key === undefined) rowKeys.set(row, (key = randomUUID()));
+  return key;
+};
 
 export class PostgresLedgerStore implements LedgerStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -28,7 +42,7 @@ export class PostgresLedgerStore implements LedgerStore {
     if (rows.length === 0) return;
     const column = <T>(value: (row: UsageRow) => T): T[] => rows.map(value);
     await this.pool.query({
-      name: 'bw-usage-insert-v4',
+      name: 'bw-usage-insert-v5',
       text: insertBatch,
       values: [
         column((row) => row.ts),
@@ -52,6 +66,7 @@ export class PostgresLedgerStore implements LedgerStore {
         column((row) => (row.cascadeFirstCostUsd == null ? null : Math.round(row.cascadeFirstCostUsd * nanosPerUsd))),
         column((row) => row.promptName ?? null),
         column((row) => row.promptVersion ?? null),
+        column(rowKey),
       ],
     });
   }
