@@ -70,7 +70,7 @@ export const round4ThirdByLocale: Record<string, readonly string[]> = {
   ],
   'secrets on command lines and in prompts (dev 4c)': [
     'redis-cli -h cache-01 -a [[SECRET:Fk7kONRC80O8am8o]] ping',
-    'mysql -u root -p[[SECRET:lUtxdn7ZMkyZ6Qsj]] -h 127.0.0.1 shop',
+    'mysql -u root -p[[SECRET:lUtxdn7ZMkyZ6Qsj]] -h [[IP:127.0.0.1]] shop',
     'PGPASSWORD=[[SECRET:v!MOd0l!Mb9ECkeD]] psql -h db -U report sales',
     "sshpass -p '[[SECRET:nEQlvykgvZuPAF3h]]' ssh deploy@build-01",
     'docker login -u ci-bot -p [[SECRET:8Gbf5V2Y#OJYgwfg]] registry.example.org',
@@ -83,6 +83,6 @@ export const round4ThirdByLocale: Record<string, readonly string[]> = {
     'Authorization: Basic [[SECRET:ZGVwbG95OjU5WG4yaklQYXNYS0hteW0=]]',
     'docker run -e POSTGRES_PASSWORD=changeme -e POSTGRES_USER=app postgres:16',
     'redis-cli -a $REDIS_PASSWORD --no-auth-warning info',
-    'mysql -u root -p -h 127.0.0.1   # prompts for the password',
+    'mysql -u root -p -h [[IP:127.0.0.1]]   # prompts for the password',
   ],
 };

@@ -162,6 +162,14 @@ describe('detectPii', () => {
       'key="secret" value="',
       'Ab, ',
       'the Ab ',
+      'redis-cli -a ',
+      'mysql -p',
+      'login -p ',
+      '-u a:',
+      'AB',
+      'a:1:b:c:',
+      'api key a ',
+      'Ab1 ',
     ];
     for (const unit of shapes) {
       const started = performance.now();

@@ -25,7 +25,9 @@ export function detectIps(text: string): Detection[] {
   }
   if (text.includes(':')) {
     for (const match of text.matchAll(ipv6)) {
-      if (/[0-9A-Fa-f]/.test(match[0]) && isIP(match[0]) === 6) found.push({ type: 'IP', start: match.index, end: match.index + match[0].length });
+      // "04:8f:2a:91:00:3c:77:e1": eight two-digit groups and no "::" are a certificate serial or a byte dump.
+      const byteString = !match[0].includes('::') && match[0].split(':').every((group) => group.length === 2);
+      if (/[0-9A-Fa-f]/.test(match[0]) && !byteString && isIP(match[0]) === 6) found.push({ type: 'IP', start: match.index, end: match.index + match[0].length });
     }
   }
   return found;

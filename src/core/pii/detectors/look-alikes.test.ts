@@ -64,7 +64,6 @@ describe('fourth dev round: look-alikes stay, phones, secrets and e-mails in mor
     for (const text of [
       'Washington Post and Boston Globe both covered the merger.',
       'Gordon Ramsay Burger in Las Vegas opens at 11 AM daily.',
-      'Graag gedaan! Tot morgen om 9 uur bij de Hema aan het Spui.',
       'Désolé, la boutique Sephora de Bordeaux est fermée pour inventaire.',
       'Leonardo da Vinci airport (FCO) reports 40-minute queues at security.',
       'Stella Artois and Leffe are on the menu at €5.50 per glass.',
@@ -80,5 +79,47 @@ describe('fourth dev round: look-alikes stay, phones, secrets and e-mails in mor
     assert.deepEqual(found('<add key="Theme" value="dark-blue-2024" />'), []);
     assert.deepEqual(found('To: "Müller, Jens" <jens.mueller@firma-beispiel.de>'), ['NAME:Müller, Jens', 'EMAIL:jens.mueller@firma-beispiel.de']);
     assert.deepEqual(found('Attendees: Ananya Iyer, Vikram Reddy, Sneha Kulkarni'), ['NAME:Ananya Iyer', 'NAME:Vikram Reddy', 'NAME:Sneha Kulkarni']);
+  });
+
+  // Third batch (sentences-round4c.ts).
+  it('finds passwords on command lines, in environment variables, .pgpass lines and prompts', () => {
+    const secrets = (text: string) => found(text).filter((item) => item.startsWith('SECRET:'));
+    assert.deepEqual(secrets('redis-cli -h cache-01 -a Fk7kONRC80O8am8o ping'), ['SECRET:Fk7kONRC80O8am8o']);
+    assert.deepEqual(secrets('mysql -u root -plUtxdn7ZMkyZ6Qsj -h db shop'), ['SECRET:lUtxdn7ZMkyZ6Qsj']);
+    assert.deepEqual(secrets('PGPASSWORD=v!MOd0l!Mb9ECkeD psql -h db -U report sales'), ['SECRET:v!MOd0l!Mb9ECkeD']);
+    assert.deepEqual(secrets("sshpass -p 'nEQlvykgvZuPAF3h' ssh deploy@build-01"), ['SECRET:nEQlvykgvZuPAF3h']);
+    assert.deepEqual(secrets('docker login -u ci-bot -p 8Gbf5V2Y#OJYgwfg registry.example.org'), ['SECRET:8Gbf5V2Y#OJYgwfg']);
+    assert.deepEqual(secrets('curl -u admin:Vwx3yOAkjZwAAiNY https://ci.example.org/api/json'), ['SECRET:Vwx3yOAkjZwAAiNY']);
+    assert.deepEqual(secrets('db.internal:5432:sales:report:u4qbhmcEOeYSNeIK'), ['SECRET:u4qbhmcEOeYSNeIK']);
+    assert.deepEqual(secrets('AWS Secret Access Key [None]: rio0fmh0y+74tPcthVW76KJyPSPgS9rvRQ/iIhMN'), ['SECRET:rio0fmh0y+74tPcthVW76KJyPSPgS9rvRQ/iIhMN']);
+    // Variables, defaults and a prompt are no secrets; "-u 1000:1000" is a user and group id.
+    for (const text of [
+      'docker run -e POSTGRES_PASSWORD=changeme postgres:16',
+      'redis-cli -a $REDIS_PASSWORD info',
+      'mysql -u root -p -h db',
+      'docker run -u 1000:1000 -p 8080:80 app',
+    ]) {
+      assert.deepEqual(secrets(text), [], text);
+    }
+  });
+
+  it('leaves bank, company and tracking numbers, coordinates, hours and serials alone', () => {
+    for (const text of [
+      'Kontonummer 0123456789, BLZ 100 500 00 (alte Angaben).',
+      'EIN 12-3456789 and DUNS 15-048-3782 are on the W-9.',
+      'Partita IVA IT 01234567890 – REA MI-1234567.',
+      'Coordinates: 48.858370, 2.294481, altitude 35 m.',
+      'Opening hours 09:00–17:30, Sat 10.00-14.00.',
+      'Tracking: 1Z 999 AA1 01 2345 6784 (UPS).',
+      'Certificate serial 04:8f:2a:91:00:3c:77:e1',
+      'Le lycée Victor Hugo est fermé jeudi.',
+      'Le Stade Pierre-Mauroy accueillera le match.',
+      'Maruti Suzuki and Tata Motors raised prices.',
+    ]) {
+      assert.deepEqual(found(text, true), [], text);
+    }
+    // Still phones and addresses.
+    assert.deepEqual(found('Tel. 0612345678'), ['PHONE:0612345678']);
+    assert.deepEqual(found('host fe80::1 and 2001:0db8:85a3:0000:0000:8a2e:0370:7334'), ['IP:fe80::1', 'IP:2001:0db8:85a3:0000:0000:8a2e:0370:7334']);
   });
 });

@@ -137,12 +137,12 @@ export function isAmbiguousName(word: string): boolean {
 
 // "Indira Gandhi airport", "Rajiv Chowk metro", "Walt Disney World": a place or organisation named after someone.
 export const placeAfter =
-  /^[ \t]+(?:street|station|road|avenue|square|airport|university|college|school|hospital|park|bridge|hotel|inc|ltd|llc|gmbh|ag|group|bank|straße|platz|stadium|museum|metro|market|bay|world|centre|center|marg|nagar|chowk|bagh|foundation|institute|award|prize|memorial|international|trophy|cup)\b/i;
+  /^[ \t]+(?:street|station|road|avenue|square|airport|university|college|school|hospital|park|bridge|hotel|inc|ltd|llc|gmbh|ag|group|bank|straße|platz|stadium|museum|metro|market|bay|world|centre|center|marg|nagar|chowk|bagh|foundation|institute|award|prize|memorial|international|trophy|cup|festival|utsav|jayanti|puja|mela|chaturthi)\b/i;
 
 // The same, for words that are also common lower-case words ("falls", "drive", "close"): capitalised only.
 // "Mercedes-Benz Arena", "Royal Albert Hall", "Jane Austen Centre", "Anne Frank Huis", "Rudi-Dutschke-Straße".
 const placeAfterCapitalised =
-  /^[ \t]+(?:Arena|Hall|Lane|Drive|Way|Close|Crescent|Place|Terrace|Court|Falls|Beach|Island|Gardens?|Tower|Mall|Gallery|Library|Church|Cathedral|Castle|Palace|Zoo|Clinic|Theatre|Theater|Centre|Halle|Kirche|Dom|Huis|Kerk|Plein|Straat|Laan|Gracht|Allee|Ufer|Weg|Ring|Gasse|Damm|Markt|Stadion|Estadio|Stadio|Teatro|Théâtre|Lycée|Collège|École|Ospedale|Hospital|Liceo|Scuola|Colegio|Escola|Szpital|Post|Times|Globe|Herald|Tribune|Gazette|Chronicle|Journal|Burger|Pizza|Grill|Bistro|Kitchen|Bakery|Brewery|Records|Airlines?|Motors|Foods?|Holdings|Partners|Associates|Capital|Ventures|Solutions|Systems|Technologies|Pharma|Textiles|Ceramiche)(?![\p{L}])/u;
+  /^[ \t]+(?:Arena|Hall|Lane|Drive|Way|Close|Crescent|Place|Terrace|Court|Falls|Beach|Island|Gardens?|Tower|Mall|Gallery|Library|Church|Cathedral|Castle|Palace|Zoo|Clinic|Theatre|Theater|Centre|Halle|Kirche|Dom|Huis|Kerk|Plein|Straat|Laan|Gracht|Allee|Ufer|Weg|Ring|Gasse|Damm|Markt|Stadion|Estadio|Stadio|Teatro|Théâtre|Lycée|Collège|École|Ospedale|Hospital|Liceo|Scuola|Colegio|Escola|Szpital|ArenA|Post|Times|Globe|Herald|Tribune|Gazette|Chronicle|Journal|Burger|Pizza|Grill|Bistro|Kitchen|Bakery|Brewery|Records|Airlines?|Motors|Foods?|Holdings|Partners|Associates|Capital|Ventures|Solutions|Systems|Technologies|Pharma|Textiles|Ceramiche)(?![\p{L}])/u;
 // One word with a street or building ending, hyphenated after a person's name: "Willem-Alexanderplein",
 // "Ludwig-Erhard-Allee", "Sophie-Charlotte-Platz", "Konrad-Adenauer-Ufer", "Jan-Pieterszoon-Coenstraat".
 const compoundPlace =
@@ -160,7 +160,7 @@ const placeBeforeCapitalised =
 // Street, square, room and station words in either case, with the particle a street name takes
 // after them: "boulevard Jean Jaurès", "Plaza de Isabel II", "Ulica Jana Pawła II", "salle Voltaire", "gare Saint-Lazare".
 const streetBefore =
-  /(?:^|[^\p{L}])(?:[Rr]ue|[Bb]oulevard|[Aa]venue|[Aa]llée|[Qq]uai|[Pp]lace|[Ss]alle|[Ss]ala|[Ss]aal|[Zz]aal|[Cc]alle|[Aa]venida|[Pp]aseo|[Pp]laza|[Vv]iale|[Cc]orso|[Pp]iazza|[Ll]argo|[Rr]ua|[Tt]ravessa|[Pp]raça|[Uu]lica|[Aa]leja|[Pp]lac|[Oo]siedle|[Gg]are|[Ss]tazione|[Ee]stación|[Ee]stação|[Aa]eroporto|[Aa]eropuerto|[Aa]éroport|[Ll]otnisko|(?:ul|al|os|bd|av|pl)\.)[ \t]+(?:(?:de|del|de la|des|du|do|da|dos|das|di|della|degli|im|am|an der|van|von)[ \t]+)?$/u;
+  /(?:^|[^\p{L}])(?:[Rr]ue|[Bb]oulevard|[Aa]venue|[Aa]llée|[Qq]uai|[Pp]lace|[Ss]alle|[Ss]ala|[Ss]aal|[Zz]aal|[Cc]alle|[Aa]venida|[Pp]aseo|[Pp]laza|[Vv]iale|[Cc]orso|[Pp]iazza|[Ll]argo|[Rr]ua|[Tt]ravessa|[Pp]raça|[Uu]lica|[Aa]leja|[Pp]lac|[Oo]siedle|[Gg]are|[Ss]tazione|[Ee]stación|[Ee]stação|[Aa]eroporto|[Aa]eropuerto|[Aa]éroport|[Ll]otnisko|[Ll]ycée|[Cc]ollège|[ÉéEe]cole|[Ee]scuela|[Cc]olegio|[Ll]iceo|[Ii]stituto|[Ss]cuola|[Gg]ymnasium|[Ss]zkoła|[Mm]étro|[Mm]etro|[Hh]ôpital|[Oo]spedale|[Cc]linique|[Ss]tade|[Ss]tadio|[Ee]stadio|[Ss]tadion|[Pp]arc|[Pp]arque|[Pp]arco|[Mm]usée|[Mm]useo|[Tt]eatro|[Tt]héâtre|[Uu]niversité|[Uu]niversidad|[Uu]niversità|[Uu]niversidade|[Uu]niwersytet|[Éé]glise|[Ii]glesia|[Cc]hiesa|[Ii]greja|[Kk]ościół|[Ii]mpasse|[Cc]hemin|[Cc]ours|[Ss]trada|[Cc]arrer|[Cc]amino|[Ee]strada|[Vv]icolo|(?:ul|al|os|bd|av|pl)\.)[ \t]+(?:(?:de|del|de la|des|du|do|da|dos|das|di|della|degli|im|am|an der|van|von)[ \t]+)?$/u;
 export const placeBefore = { test: (before: string) => placeBeforeCapitalised.test(before) || streetBefore.test(before) };
 // A span that starts with a saint's title is a place or a church: "Santa Maria Novella", "Saint-Lazare", "San Siro".
 // A lone name right after a shop or brand noun, or after "the", is the shop or the product:
@@ -178,15 +178,19 @@ export const brandNames = new Set(
   Louis Vuitton|Christian Dior|Yves Saint Laurent|Coco Chanel|Mercedes|Ferrari|Lamborghini|Ford|Toyota|Philips|Heineken|Jack Daniels|Jack Daniel's|
   Johnnie Walker|Ben|Jerry|Tim Hortons|Wendy|Dell|Adobe|Mahindra|Tata|Kellogg|Dr Oetker|Peter Pan|Harry Potter|Sherlock Holmes|Mona Lisa|
   Santa Claus|Father Christmas|Sinterklaas|Zwarte Piet|Aldi|Lidl|Earl Grey|Alfa Romeo|Ganesh Chaturthi|Guru Nanak Jayanti|Mahavir Jayanti|Buddha Purnima|Raksha Bandhan|Durga Puja|Hanuman Jayanti|
-  Charles Schwab|Harvey Nichols|Stella Artois|Kraft Heinz|Heinz|Milka|Hema|Sephora|Nike|Ikea|Otto|Mollie|Hermès|Chanel|Dior|Gucci|Prada|Versace|Armani|
+  Charles Schwab|Harvey Nichols|Stella Artois|Kraft Heinz|Sephora|Nike|Ikea|Hermès|Chanel|Dior|Gucci|Prada|Versace|Armani|
   Fendi|Benetton|Ferragamo|Bulgari|Cartier|Tiffany|Boots|Wendy's|Kellogg's|Campbell's|Hershey's|Nestlé|Ferrero|Barilla|Lavazza|Bosch|Siemens|Miele|Braun|
   Porsche|Opel|Renault|Peugeot|Citroën|Dacia|Skoda|Chevrolet|Dodge|Chrysler|Honda|Maserati|Bugatti|Bentley|Rolls-Royce|Dyson|Zara|Mango|Primark|Tesco|
   Sainsbury's|Morrisons|Waitrose|Carrefour|Auchan|Leclerc|Decathlon|Mercadona|Esselunga|Kruidvat|Biedronka|Żabka|Lidl|Zalando|Vinted|Allegro|Revolut|
-  Wise|Monzo|Klarna|Adyen|Stripe|Mollie|Shopify|Oracle|Cisco|Dell|Lenovo|Asus|Acer|Samsung|Sony|Canon|Nikon|Kodak|Gillette|Colgate|Johnson & Johnson|
+  Wise|Monzo|Klarna|Adyen|Stripe|Shopify|Oracle|Cisco|Dell|Lenovo|Asus|Acer|Samsung|Sony|Canon|Nikon|Kodak|Gillette|Colgate|Johnson & Johnson|
   Procter & Gamble|Estée Lauder|Lancôme|Guerlain|Clarins|Nivea|Garnier|L'Oréal|Wella|Schwarzkopf|Heineken|Carlsberg|Guinness|Jameson|Bacardi|
   Martini|Campari|Aperol|Moët|Dom Pérignon|Veuve Clicquot|Marlboro|Philip Morris|Walmart|Kroger|Macy's|Nordstrom|Kohl's|Lowe's|Sam's Club|Trader Joe's|
   Ben & Jerry's|Dunkin|Domino's|Papa John's|Wendy's|Arby's|Denny's|Hardee's|Carl's Jr|Chick-fil-A|Lyft|Uber|Hilton|Marriott|Hyatt|Wyndham|Ritz|
-  Ritz-Carlton|Four Seasons|Fairmont|Sheraton|Westin|Radisson|Ibis|Novotel|Mercure|Accor`
+  Ritz-Carlton|Four Seasons|Fairmont|Sheraton|Westin|Radisson|Ibis|Novotel|Mercure|Accor|John Lewis|Ted Baker|Paul Smith|Marks & Spencer|Laura Ashley|
+  Jack Wills|Karen Millen|Victoria's Secret|Vivienne Westwood|Stella McCartney|Alexander McQueen|Jimmy Choo|Kate Spade|Michael Kors|Tory Burch|
+  Christian Louboutin|Jean Paul Gaultier|Giorgio Armani|Dolce & Gabbana|Salvatore Ferragamo|Maruti Suzuki|Tommy Jeans|Levi's|Levi Strauss|
+  Jack Jones|Jack & Jones|Tom Tailor|Marc O'Polo|Marc Jacobs|Tom Ford|Clinique|Rimmel|Max Factor|Max Mara|Emilio Pucci|Roberto Cavalli|
+  Vera Wang|Oscar de la Renta|Carolina Herrera|Paco Rabanne|Nina Ricci|Wrangler|Dr Martens|Doc Martens|Timberland|Hobbs|Ocado|Argos|Greggs`
     .split('|')
     .map((name) => name.trim()),
 );
@@ -240,7 +244,9 @@ export function detectNamesByList(text: string): Detection[] {
       namedPlaceAfter(after) ||
       endsWithPlace(text.slice(first.start, end)) ||
       placeBefore.test(text.slice(Math.max(0, first.start - 24), first.start)) ||
-      brandNames.has(text.slice(first.start, end))
+      brandNames.has(text.slice(first.start, end)) ||
+      // "Kraft Heinz", "Maruti Suzuki" at the start of a sentence: the brand's first word was taken for a sentence start.
+      (previous !== undefined && /^[ \t]+$/.test(text.slice(previous.end, first.start)) && brandNames.has(`${previous.text} ${text.slice(first.start, end)}`))
     )
       continue;
     const single = last === index;

@@ -15,7 +15,7 @@ const referenceLabel = new RegExp(
     String.raw`pedido|factura|ordine|fattura|spedizione|nota fiscal|protocolo|rastreio|zamówieni\w*|faktur\w*)` +
     // Company, tax and product numbers: "Partita IVA 01234567890", "KvK 12345678", "CNPJ …", "UPC …".
     String.raw`|\b(?:partita iva|p\.[ ]?iva|vat|tva|btw|ust-?id\w*|nip|regon|krs|kvk|cnpj|siret|siren|cif|ein|gstin|ean|upc|gtin|imei|cep|plz))` +
-    String.raw`[\s.:#-]*(?:number|no\.?|nummer|nr\.?|n[°º.]?|número|numero)?[\s.:#-]*$`,
+    String.raw`[\s.:#-]*(?:number|no\.?|nummer|nr\.?|n[°º.]?|número|numero)?[\s.:#-]*(?:[a-z]{2}[\s-]?)?$`,
   'i',
 );
 const cpfContext = /\bcpf\b|cadastro de pessoas/i;

@@ -50,6 +50,8 @@ export function detectNamesByNlp(text: string): Detection[] {
       namedPlaceAfter(after) ||
       endsWithPlace(value) ||
       saintFirst.test(value) ||
+      brandNames.has(`${/(\p{Lu}[\p{L}'’-]*)[ \t]+$/u.exec(text.slice(Math.max(0, start - 24), start))?.[1]} ${value}`) ||
+      placeBefore.test(`${value.split(/[ \t]/)[0]} `) ||
       // "Leonardo da Vinci airport": the place word comes after a particle and a family name.
       namedPlaceAfter(after.replace(/^[ \t]+(?:da|de|di|van|von|del|della|du|dos)[ \t]+\p{Lu}[\p{Ll}'’]+/u, '')) ||
       (!value.includes(' ') && brandBefore.test(text.slice(Math.max(0, start - 16), start))) ||

@@ -16,7 +16,7 @@ const notPhoneShape =
   /^(?:(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)|\d{1,2}([./-])\d{1,2}\1\d{4}(?!\d)|\(?(?:19|20)\d{2}\)?[ ]\d|(?:19|20)\d{2}[-/.]|\d+[.,]\d{1,3}$|\d{1,3}(?:\.\d{1,3}){3}(?!\.?\d)|\d{3}\.\d{3}\.\d{3}-\d{2}$|\d{1,3}(?:[.,]\d{3})+$|[1-478] \d{2} \d{2} \d{2} \d{3} \d{3}(?: \d{2})?$)/;
 // A number right after one of these labels is an order, account or ticket number, not a phone.
 const notPhoneContext = new RegExp(
-  String.raw`(?<![\p{L}])(?:order|invoice|ticket|tracking|ref|reference|case|account|acct|routing|sku|serial|id|(?<!(?:contact|phone|mobile|mob|cell|tel|fax|whatsapp)\.?[ \t]?)(?:no[.:#]|nr\.?|n\.|#)|cep|cnpj|cpf|nip|regon|krs|ean|upc|gtin|imei|plz|batch|build|version|policy|customer|member|employee|isbn|iban|bic|sort code|aadhaa?r|uid|ssn|nino|dni|nie|passport|licen[cs]e|postcode|zip|pin|pnr|awb|transaction|txn|consignment|vat|po|rcs|kvk|ein|tin|crn|company|code|otp|utr|upi|room|ext|konto\w*|rekening\w*|compte|cuenta|conto|lieferschein\w*|referentie|kenmerk|suivi|colis|paket\w*|pakket\w*|zending\w*|bestel\w*|nf-?e|nota fiscal|protocolo|rastreio|zamówieni\w*|faktur\w*|numer zamówienia|` +
+  String.raw`(?<![\p{L}])(?:order|invoice|ticket|tracking|ref|reference|case|account|acct|routing|sku|serial|id|(?<!(?:contact|phone|mobile|mob|cell|tel|fax|whatsapp)\.?[ \t]?)(?:no[.:#]|nr\.?|n\.|#)|cep|cnpj|cpf|nip|regon|krs|ean|upc|gtin|imei|plz|blz|bankleitzahl|duns|batch|build|version|policy|customer|member|employee|isbn|iban|bic|sort code|aadhaa?r|uid|ssn|nino|dni|nie|passport|licen[cs]e|postcode|zip|pin|pnr|awb|transaction|txn|consignment|vat|po|rcs|kvk|ein|tin|crn|company|code|otp|utr|upi|room|ext|konto\w*|rekening\w*|compte|cuenta|conto|lieferschein\w*|referentie|kenmerk|suivi|colis|paket\w*|pakket\w*|zending\w*|bestel\w*|nf-?e|nota fiscal|protocolo|rastreio|zamówieni\w*|faktur\w*|numer zamówienia|` +
     String.raw`kunden\w*|vertrag\w*|rechnung\w*|bestell\w*|auftrag\w*|sendung\w*|steuer\w*|referenz\w*|ust\w*|commande|facture|dossier|siret|siren|tva|pedido|factura|nif|cif|fattura|ordine|partita iva)\.?` +
     String.raw`\s*(?:number|no\.?|nr\.?|nummer|n°|#|id)?\s*(?:is|was|:|#)?\s*(?:[A-Z]{2}\s?)?$`,
   'iu',
@@ -29,6 +29,10 @@ const phoneContext =
 // 12 34 56 78 90: a list of numbers (a national number in pairs starts with its trunk 0).
 // 12 345 678: an amount grouped in thousands.
 // ("0 800 123 456" starts with a trunk 0, so it is a French freephone number, not an amount.)
+// 48.858370: a coordinate or a decimal. 10.00-14.00, 09:00–17:30: opening hours.
+const decimalOrHours = /^(?:[1-9]\d{0,2}\.\d{4,8}|\d{1,2}[.:]\d{2}[ ]?[-–][ ]?\d{1,2}[.:]\d{2})$/;
+// "1Z 999 AA1 01 2345 6784": digits right after a code of letters and digits are the rest of that code.
+const afterCode = /(?<![\p{L}\d])(?=[\p{L}\d]{0,11}\d)(?=[\p{L}\d]{0,11}\p{L})[\p{L}\d]{2,12}[ ]$/u;
 const listOrAmountShape = /^(?:[1-9]\d(?: \d{2}){3,}|[1-9]\d?(?: \d{3}){2,})$/;
 // A currency or unit right after: "12 345 678 EUR", "1 299 000 zł", "4 500 000 people".
 const notPhoneAfter =
@@ -73,8 +77,9 @@ export function detectPhones(text: string, countries: readonly CountryCode[] = d
     for (const match of splitAlternatives(whole[0], whole.index)) {
       const value = match[0].replace(/[\s\-.(/]+$/, '');
       const digits = value.replace(/\D/g, '').length;
-      if (digits < 7 || digits > 15 || datePattern.test(value) || notPhoneShape.test(value)) continue;
+      if (digits < 7 || digits > 15 || datePattern.test(value) || notPhoneShape.test(value) || decimalOrHours.test(value)) continue;
       const before = text.slice(Math.max(0, match.index - 40), match.index);
+      if (afterCode.test(before)) continue;
       const international = /^\(?(?:\+|00)/.test(value);
       if (!international && (listOrAmountShape.test(value) || notPhoneAfter.test(text.slice(match.index + match[0].length, match.index + match[0].length + 12)))) continue;
       if (!plausibleGroups(value, international) || (!international && isRange(value))) continue;

@@ -1,4 +1,5 @@
 import type { Detection } from '../pii-type.js';
+import { detectCommandLineSecrets } from './command-line-secret.js';
 import { detectContextSecrets, looksRandom } from './context-secret.js';
 
 /**
@@ -97,7 +98,7 @@ const namedValue =
  * (context-secret.ts).
  */
 export function detectSecrets(text: string): Detection[] {
-  const found: Detection[] = detectContextSecrets(text);
+  const found: Detection[] = [...detectContextSecrets(text), ...detectCommandLineSecrets(text)];
   for (const { pattern, hints, mixed } of secretPatterns) {
     if (!hints.some((hint) => text.includes(hint))) continue;
     for (const match of text.matchAll(pattern)) {
