@@ -7,6 +7,7 @@ import { chatWithoutPii, logsAndCode } from './sentences-logs.js';
 import { round4ByLocale } from './sentences-round4.js';
 import { round4SecondByLocale } from './sentences-round4b.js';
 import { round4ThirdByLocale } from './sentences-round4c.js';
+import { round4FourthByLocale } from './sentences-round4d.js';
 import { wideByLocale } from './sentences-wide.js';
 
 export interface ExpectedSpan {
@@ -57,6 +58,7 @@ const groups: Record<string, readonly string[]> = {
   ...round4ByLocale,
   ...round4SecondByLocale,
   ...round4ThirdByLocale,
+  ...round4FourthByLocale,
 };
 
 /** The sentences the detectors were developed against. */
