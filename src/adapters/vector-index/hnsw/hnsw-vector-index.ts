@@ -22,9 +22,10 @@ export interface HnswSettings {
  *
  * An add never takes a removed node's slot: hnswlib's replacement re-links the old node's
  * neighbourhood and cost ~2.5 ms per add at 10,000 entries against ~0.5 ms for a new node (a
- * cache at its maxEntries removes one entry per add). Once removed nodes outnumber the live
- * ones (and 1,024), a fresh graph of the live vectors is built beside it a slice at a time,
- * between other work, and takes its place: about one extra add per removal.
+ * cache at its maxEntries removes one entry per add). Once removed nodes outnumber half the
+ * live ones (and 1,024), a fresh graph of the live vectors is built beside it a slice at a
+ * time, between other work, and takes its place: about two extra adds per removal, for a graph
+ * of at most ~1.5x its live nodes (and, while a rebuild runs, a second one of ~1x).
  */
 export class HnswVectorIndex implements VectorIndex {
   private readonly live = new Set<number>();
@@ -92,7 +93,7 @@ export class HnswVectorIndex implements VectorIndex {
     }
     this.live.add(label);
     const removed = this.current.getCurrentCount() - this.live.size;
-    if (!this.rebuild && removed > Math.max(1024, this.live.size)) this.startRebuild();
+    if (!this.rebuild && removed > Math.max(1024, this.live.size / 2)) this.startRebuild();
   }
 
   async remove(label: number): Promise<void> {
@@ -110,7 +111,7 @@ export class HnswVectorIndex implements VectorIndex {
     const done = new Promise<void>((settle) => {
       resolve = settle;
     });
-    const rebuild = { graph: emptyGraph(this.dimension, this.settings, Math.ceil(this.live.size * 1.5)), placed: new Set<number>(), done };
+    const rebuild = { graph: emptyGraph(this.dimension, this.settings, Math.ceil(this.live.size * 1.25)), placed: new Set<number>(), done };
     this.rebuild = rebuild;
     const labels = [...this.live];
     let next = 0;
