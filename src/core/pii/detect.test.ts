@@ -170,6 +170,10 @@ describe('detectPii', () => {
       'a:1:b:c:',
       'api key a ',
       'Ab1 ',
+      'key ',
+      'the key: ',
+      '1\u202f',
+      '1\u2013',
     ];
     for (const unit of shapes) {
       const started = performance.now();

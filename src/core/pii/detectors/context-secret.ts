@@ -13,6 +13,15 @@ const contextual = new RegExp(
   'gi',
 );
 
+// A key named in prose, in several languages, then its value: "the secret access key wJalr…",
+// "here is the key: …", "Der API-Schlüssel lautet …", "La clé API est …", "De API-sleutel is …".
+const namedKey = new RegExp(
+  String.raw`(?<![\p{L}\d_])(?:(?:secret|access|api|private|signing|master|encryption|licen[cs]e)[ _-]?key|key|api[ _-]?schlüssel|schlüssel|clé(?:[ _-]api)?|api[ _-]?sleutel|sleutel|clave(?:[ _-]de[ _-]api)?|chiave(?:[ _-]api)?|chave(?:[ _-]de[ _-]api)?|klucz(?:[ _-]api)?)` +
+    String.raw`[ \t]*(?::|=|[ \t](?:is|ist|lautet|est|es|è|é|jest|to|was)[ \t]|[ \t](?=\S{16}))[ \t]*["'\x60]?([A-Za-z0-9_\-+/=.~]{16,256})`,
+  'giu',
+);
+const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Shannon entropy in bits per character. */
 function entropy(value: string): number {
   const counts = new Map<string, number>();
@@ -41,6 +50,14 @@ export function detectContextSecrets(text: string): Detection[] {
       const start = match.index + match[0].length - 2 - password.length;
       found.push({ type: 'SECRET', start, end: start + password.length });
     }
+  }
+  for (const match of text.matchAll(namedKey)) {
+    const value = match[1]!.replace(/[.]+$/, '');
+    // Hashes and UUIDs are what a cache, idempotency or lookup key usually is; vendor keys in hex have their own patterns.
+    // pk_live_…, pk.eyJ…: publishable keys, public by design.
+    if (!looksRandom(value) || /^[0-9a-f]+$/i.test(value) || uuidShape.test(value) || /^pk[_.]/.test(value)) continue;
+    const start = match.index + match[0].length - match[1]!.length;
+    found.push({ type: 'SECRET', start, end: start + value.length });
   }
   for (const match of text.matchAll(contextual)) {
     const value = match[1]!.replace(/[.=]+$/, (tail) => (tail.includes('=') ? tail : ''));

@@ -122,4 +122,20 @@ describe('fourth dev round: look-alikes stay, phones, secrets and e-mails in mor
     assert.deepEqual(found('Tel. 0612345678'), ['PHONE:0612345678']);
     assert.deepEqual(found('host fe80::1 and 2001:0db8:85a3:0000:0000:8a2e:0370:7334'), ['IP:fe80::1', 'IP:2001:0db8:85a3:0000:0000:8a2e:0370:7334']);
   });
+
+  // Fourth batch (sentences-round4d.ts).
+  it('reads narrow no-break spaces, thin spaces and en dashes in phones, and keys named in prose', () => {
+    assert.deepEqual(found('Rappelez-moi au 06\u202f12\u202f34\u202f56\u202f78 après 18 h.'), ['PHONE:06\u202f12\u202f34\u202f56\u202f78']);
+    assert.deepEqual(found('Handy: 0171\u20131234567'), ['PHONE:0171\u20131234567']);
+    assert.deepEqual(found('the secret access key wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPL3 belongs to CI'), ['SECRET:wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPL3']);
+    assert.deepEqual(found('Der API-Schlüssel lautet Qm7xT2kP9wL4zR8vN3bY6cH1.'), ['SECRET:Qm7xT2kP9wL4zR8vN3bY6cH1']);
+    for (const text of [
+      'cache key: 3f9a1c2b7e4d5f6a8b9c0d1e2f3a4b5c6d7e8f90',
+      'idempotency key: 550e8400-e29b-41d4-a716-446655440000',
+      'Press any key: the installer continues in 10 seconds.',
+      'Seasons 2019\u20132024 were the best; rooms 101\u2013112.',
+    ]) {
+      assert.deepEqual(found(text), [], text);
+    }
+  });
 });

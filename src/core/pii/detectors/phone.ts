@@ -72,6 +72,9 @@ function isRange(value: string): boolean {
  */
 export function detectPhones(text: string, countries: readonly CountryCode[] = defaultPhoneCountries, budget: PhoneBudget = { work: phoneWorkPerRequest }): Detection[] {
   const found: Detection[] = [];
+  // Narrow no-break and thin spaces (French typography) and en dashes (word processors) are
+  // read as spaces and dashes; one character for one, so offsets stay those of the text.
+  if (/[\u2009\u202f\u2013]/.test(text)) text = text.replace(/[\u2009\u202f]/g, ' ').replace(/\u2013/g, '-');
   for (const whole of text.matchAll(candidate)) {
     // "+91-11-23456789 / 98450 12345": two numbers, each looked at on its own.
     for (const match of splitAlternatives(whole[0], whole.index)) {
