@@ -3,7 +3,7 @@ import type { ChatCompletion, ChatRequest } from '../../src/wire/chat.js';
 
 /** Paraphrase groups and near-miss pairs, the dev set's or the blind set's. */
 export interface QualitySet {
-  groups: Array<{ locale?: string; question: string; paraphrases: readonly string[] }>;
+  groups: Array<{ locale?: string; question: string; paraphrases: readonly string[]; rewordings?: readonly string[] }>;
   pairs: Array<{ locale?: string; kind: string; cached: string; asked: string }>;
 }
 
@@ -31,6 +31,8 @@ export interface QualityRow {
   thresholdOnly: number;
   byKind: Record<string, Tally>;
   byLocale: Record<string, Tally>;
+  /** Paraphrases by kind of rewording (light, medium, full, context), where the set tags them. */
+  byRewording: Record<string, Tally>;
 }
 
 const tenant = 'bench';
@@ -81,22 +83,30 @@ export async function evaluateQuality(
   for (const threshold of thresholds) {
     const byKind: Record<string, Tally> = {};
     const byLocale: Record<string, Tally> = {};
+    const byRewording: Record<string, Tally> = {};
     const tally = (table: Record<string, Tally>, key: string) => (table[key] ??= { paraphrases: 0, hits: 0, pairs: 0, served: 0 });
     let hits = 0;
     let paraphrases = 0;
     let wrongAnswers = 0;
     for (const group of set.groups) {
       const own = answerOf.get(group.question.trim());
-      for (const paraphrase of group.paraphrases) {
+      for (const [index, paraphrase] of group.paraphrases.entries()) {
         paraphrases++;
         const locale = tally(byLocale, group.locale ?? 'all');
         locale.paraphrases++;
+        const rewording = group.rewordings?.[index] === undefined ? undefined : tally(byRewording, group.rewordings[index]!);
+        if (rewording) rewording.paraphrases++;
         const got = await served(paraphrase, threshold);
-        if (got === undefined) continue;
+        if (got === undefined) {
+          if (explain?.at === threshold && rewording) explain.report(`missed (${group.rewordings![index]}): ${group.question}  →  ${paraphrase}`);
+          continue;
+        }
         if (got === own || got === answerOf.get(paraphrase.trim())) {
           hits++;
           locale.hits++;
+          if (rewording) rewording.hits++;
         } else {
+          if (rewording) rewording.served++;
           wrongAnswers++;
           locale.served++;
           if (explain?.at === threshold) explain.report(`${paraphrase}  → the answer of another question`);
@@ -126,6 +136,7 @@ export async function evaluateQuality(
       thresholdOnly: pairSimilarities.filter((value) => value >= threshold).length / Math.max(1, set.pairs.length),
       byKind,
       byLocale,
+      byRewording,
     });
   }
   return rows;
