@@ -2,7 +2,7 @@ import { currencyWords, dateWords, directionWords, negationWords, notNames, numb
 import { caseUnitOf } from './case-units.js';
 import { stopwords } from './stopwords.js';
 import { synonymOf } from './synonyms.js';
-import { foldAccents } from './normalise.js';
+import { contextSplit, foldAccents } from './normalise.js';
 
 /**
  * What must be identical for two prompts to be the same question. `exact` holds numbers,
@@ -24,6 +24,13 @@ export interface Anchors {
    * before it was kept.
    */
   cased?: string[];
+  /**
+   * A context sentence's dates, negations, directions and names (normalise.ts, contextSplit):
+   * compared only when both prompts carry a context; a prompt that adds or drops a remark like
+   * "I joined in March." asks the same question. Its numbers, amounts, units, identifiers and
+   * quotes are in `exact` and always compared.
+   */
+  context?: { exact: string[]; names: string[] };
 }
 
 // A trailing + or # belongs to the name: C++, C#, Disney+, Galaxy S24+ are not C, Disney, S24.
@@ -35,6 +42,18 @@ const linkPattern = /\bhttps?:\/\/[^\s<>"']+|\bwww\.[^\s<>"']+|(?<![\p{L}\p{N}._
 const sentenceBreak = /[.!?;:\n¿¡()[\]"“”„«»]/;
 
 export function extractAnchors(original: string): Anchors {
+  const split = contextSplit(original);
+  if (split === undefined) return anchorsOf(original);
+  const [question, context] = [anchorsOf(split.question), anchorsOf(split.context)];
+  const always = context.exact.filter((anchor) => alwaysCompared.test(anchor));
+  return {
+    ...question,
+    exact: [...new Set([...question.exact, ...always])].sort(),
+    context: { exact: context.exact.filter((anchor) => !always.includes(anchor)), names: context.names },
+  };
+}
+
+function anchorsOf(original: string): Anchors {
   const exact = new Set<string>();
   const names = new Set<string>();
   const order = new Set<string>();
@@ -139,10 +158,17 @@ export function extractAnchors(original: string): Anchors {
 
 /** Equal exact anchors, every name of each prompt present in the other's words, shared names in the same order. */
 export function anchorsAgree(a: Anchors, aWords: ReadonlySet<string>, b: Anchors, bWords: ReadonlySet<string>): boolean {
-  if (!sameExact(a.exact, b.exact)) return false;
+  // A context on one side only: the other prompt may lack it, or carry it typed without punctuation (its anchors then among its own).
+  const withContext = (anchors: Anchors) => [...new Set([...anchors.exact, ...(anchors.context?.exact ?? [])])].sort();
+  const oneSided = (a.context === undefined) !== (b.context === undefined);
+  if (!sameExact(a.exact, b.exact) && !(oneSided && sameExact(withContext(a), withContext(b)))) return false;
   // The other prompt's words are normalised, synonyms written as their row's first word.
-  const present = (name: string, words: ReadonlySet<string>) => words.has(name) || words.has(synonymOf.get(name) ?? name);
+  const present = (name: string, words: ReadonlySet<string>) => words.has(name) || words.has(synonymOf.get(name) ?? name) || respelled(name, words);
   if (!a.names.every((name) => present(name, bWords)) || !b.names.every((name) => present(name, aWords))) return false;
+  if (a.context && b.context) {
+    if (!sameExact(a.context.exact, b.context.exact)) return false;
+    if (!a.context.names.every((name) => present(name, bWords)) || !b.context.names.every((name) => present(name, aWords))) return false;
+  }
   const shared = a.order.filter((item) => b.order.includes(item));
   if (shared.join('\u0001') !== b.order.filter((item) => a.order.includes(item)).join('\u0001')) return false;
   return casesAgree(a.cased ?? [], b.cased ?? []);
@@ -178,10 +204,15 @@ function sameExact(a: readonly string[], b: readonly string[]): boolean {
   return !asks(left) && !asks(right) && left.length === right.length && left.every((anchor, index) => anchor === right[index]);
 }
 
-/** The exact anchors as one string, to rule candidates out before fetching them ("where" aside: see sameExact). */
+/** The exact anchors that are always compared, as one string, to rule candidates out before fetching them. */
 export function anchorSignature(anchors: Anchors): string {
-  return anchors.exact.filter((anchor) => anchor !== 'q:where').join('\u0001');
+  // Only the anchors compared whatever the context (numbers, amounts, units, currencies, identifiers, quotes, flags):
+  // a context sentence's dates and directions count on one side and not on the other (anchorsAgree).
+  return anchors.exact.filter((anchor) => alwaysCompared.test(anchor)).join('\u0001');
 }
+
+/** Anchors that must be equal in every case, whether a context sentence carries them or the question does. */
+const alwaysCompared = /^(?:n|amt|id|quote|unit|cur|flag):/;
 
 /**
  * A capitalised word inside a sentence (a proper noun, or any noun in German, which is
@@ -219,7 +250,28 @@ function adjacent(text: string, first: RegExpMatchArray, second: RegExpMatchArra
 }
 
 function fold(text: string): string {
-  return foldAccents(text.toLowerCase());
+  // As normaliseText spells them: ß → ss, œ → oe, æ → ae.
+  return foldAccents(text.toLowerCase().replace(/ß/g, 'ss').replace(/œ/g, 'oe').replace(/æ/g, 'ae'));
+}
+
+/** Umlauts typed as vowel + e once accents are folded: mitarbeitergespraeche / mitarbeitergesprache. */
+const transliterated = (word: string) => word.replace(/([aou])e/g, '$1');
+
+/**
+ * A name a light rewording respells: a capitalised noun typed with ae/oe/ue for its umlaut, or a
+ * hyphenated compound typed apart or joined (Python-Dictionary / python dictionary,
+ * E-Mail-Benachrichtigungen / email benachrichtigungen): its letters, hyphens dropped, run
+ * through the other prompt's words read without spaces and hyphens. Linear in the prompt.
+ */
+function respelled(name: string, words: ReadonlySet<string>): boolean {
+  const plain = transliterated(name);
+  for (const word of words) {
+    const other = transliterated(word);
+    // A German noun the normalising wrote as its table's head: Artikels / artikel.
+    if (other === plain || (other.length >= 5 && plain.startsWith(other) && /^(?:s|es|n|en|ns)$/.test(plain.slice(other.length)))) return true;
+  }
+  if (!name.includes('-')) return false;
+  return transliterated([...words].join('').replace(/-/g, '')).includes(transliterated(name.replace(/-/g, '')));
 }
 
 /** "1,000" and "1000" agree, "3,5" and "3.5" agree, "2024-03-05" gives 2024, 3 and 5. */

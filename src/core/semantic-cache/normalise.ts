@@ -11,11 +11,54 @@ import { synonymFor } from './synonyms.js';
  * when they sit inside a token.
  */
 export function normaliseText(text: string, language?: string): string {
+  const split = contextSplit(text);
+  return split === undefined ? normalisePart(text, language) : `${normalisePart(split.context, language)} ${contextMark} ${normalisePart(split.question, language)}`;
+}
+
+/**
+ * Written between a short context sentence and the question that follows it ("We moved offices
+ * last month. How do I update my address?"): the content check (prompt-match.ts) may then
+ * compare the question alone with a prompt that has no context, and embeddingText weighs the
+ * question above its context. One character: never a content word, never an anchor.
+ */
+export const contextMark = '¶';
+
+/** Words a context sentence may have: a short remark, not a document or a pasted snippet. */
+const maxContextWords = 16;
+
+/**
+ * A short statement before the final question: one or two sentences ending in . or !, then a
+ * last sentence ending in ?. Undefined when the text is not shaped so (a question alone, a
+ * question then a remark, text without punctuation). Linear in the text.
+ */
+export function contextSplit(text: string): { context: string; question: string } | undefined {
+  const trimmed = text.trim();
+  if (!trimmed.endsWith('?')) return undefined;
+  const boundary = /[.!](?:\s+)(?=[\p{L}¿¡])/gu;
+  let last = -1;
+  let count = 0;
+  for (const match of trimmed.matchAll(boundary)) {
+    last = match.index + match[0].length;
+    count++;
+  }
+  if (last < 0 || count > 2) return undefined;
+  const context = trimmed.slice(0, last).trim();
+  const question = trimmed.slice(last).trim();
+  // A question inside the context, or a long context, is more than a remark.
+  if (context.includes('?') || context.split(/\s+/).length > maxContextWords || question.split(/\s+/).length < 3) return undefined;
+  return { context, question };
+}
+
+function normalisePart(text: string, language?: string): string {
   let out = ` ${text
     .normalize('NFKC')
     .toLowerCase()
-    .replace(/[’‘`´]/g, "'")} `;
-  for (const [pattern, replacement] of contractions) out = out.replace(pattern, replacement);
+    .replace(/[’‘`´]/g, "'")
+    // Letters a keyboard may spell out: größe/groesse/grösse, œuf/oeuf, ærlig/aerlig.
+    .replace(/ß/g, 'ss')
+    .replace(/œ/g, 'oe')
+    .replace(/æ/g, 'ae')} `;
+  for (const [pattern, replacement] of contractions) out = typeof replacement === 'string' ? out.replace(pattern, replacement) : out.replace(pattern, replacement);
   out = foldAccents(out)
     // Token-internal . , / : - stay (3.5, 1,000, a/b, 10:30, e-mail); elsewhere they are punctuation.
     .replace(/[.,/:](?![\p{L}\p{N}])|(?<![\p{L}\p{N}])[.,/:]/gu, ' ')
@@ -38,6 +81,12 @@ export function normaliseText(text: string, language?: string): string {
  * A text of function words only is embedded whole.
  */
 export function embeddingText(normalised: string): string {
+  const mark = normalised.indexOf(` ${contextMark} `);
+  if (mark >= 0) {
+    // The question twice, its context once: a prompt that adds or drops the context stays near it.
+    const question = embeddingText(normalised.slice(mark + 3));
+    return `${embeddingText(normalised.slice(0, mark))} ${question} ${question}`;
+  }
   const content = normalised.split(' ').filter((word) => !stopwords.has(word));
   return content.length === 0 ? normalised : content.join(' ');
 }
@@ -46,7 +95,7 @@ export function foldAccents(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').normalize('NFC');
 }
 
-const contractions: Array<[RegExp, string]> = [
+const contractions: Array<[RegExp, string | ((...groups: string[]) => string)]> = [
   [/\bcan't\b/g, 'can not'],
   [/\bwon't\b/g, 'will not'],
   [/\bshan't\b/g, 'shall not'],
@@ -57,6 +106,10 @@ const contractions: Array<[RegExp, string]> = [
   [/'ve\b/g, ' have'],
   [/'ll\b/g, ' will'],
   [/\bi'm\b/g, 'i am'],
+  // The same contractions typed without the apostrophe (lower-case chat): cant, dont, whats.
+  [/\b(can|won|shan)t\b/g, (_match: string, verb: string) => `${verb === 'won' ? 'will' : verb === 'shan' ? 'shall' : 'can'} not`],
+  [/\b(do|does|did|is|are|was|were|have|has|had|could|would|should|must|need)nt\b/g, '$1 not'],
+  [/\b(what|where|who|how|that)s\b/g, '$1 is'],
   [/'d\b/g, ' would'],
   [/\blet's\b/g, 'let us'],
   // French elision: l'adresse → le adresse is close enough for matching; keep the word whole.
@@ -125,6 +178,8 @@ const fillers = [
   'hi',
   'hey',
   'quick question',
+  'hey there',
+  'yo',
   'just',
   'actually',
   'basically',
@@ -152,6 +207,8 @@ const fillers = [
   'danke',
   'hallo',
   'guten tag',
+  'moin',
+  'servus',
   'guten morgen',
   'eigentlich',
   'wie geht das',
@@ -178,6 +235,8 @@ const fillers = [
   'merci',
   'bonjour',
   'salut',
+  'coucou',
+  'bonsoir',
   'comment faire',
   'comment je fais',
   'comment on fait',
@@ -195,6 +254,10 @@ const fillers = [
   'muchas gracias',
   'gracias',
   'hola',
+  'porfa',
+  'porfis',
+  'xfa',
+  'buenas',
   'buenos dias',
   'buenas tardes',
   'como lo hago',
@@ -215,7 +278,15 @@ const fillers = [
   'alsjeblieft',
   'bedankt',
   'dank je',
-  'hallo',
+  'hoi',
+  'hey',
+  'aub',
+  'a u b',
+  'graag',
+  'pfv',
+  'salve',
+  'oi',
+  'ola',
   'como faco',
   'como faz',
   'por favor',

@@ -1,5 +1,6 @@
 import { numberWords } from './anchor-tables.js';
 import { endingsOf } from './stems.js';
+import { contextMark } from './normalise.js';
 import { stopwords } from './stopwords.js';
 
 /**
@@ -15,8 +16,17 @@ import { stopwords } from './stopwords.js';
  * Linear in the words, plus at most `maxLeftovers`² comparisons.
  */
 export function swapsContentWords(a: string, b: string, language?: string): boolean {
-  const left = contentCounts(a);
-  const right = contentCounts(b);
+  if (!swapsWords(a, b, language)) return false;
+  // A context sentence on one side only (normalise.ts, contextSplit): its question alone against the other prompt.
+  const [markA, markB] = [a.indexOf(` ${contextMark} `), b.indexOf(` ${contextMark} `)];
+  if (markA < 0 === markB < 0) return true;
+  return markA >= 0 ? swapsWords(a.slice(markA + 3), b, language) : swapsWords(a, b.slice(markB + 3), language);
+}
+
+function swapsWords(a: string, b: string, language?: string): boolean {
+  const [leftWords, rightWords] = spellingsAligned(a.split(/[ -]/), b.split(/[ -]/), language);
+  const left = contentCounts(leftWords);
+  const right = contentCounts(rightWords);
   const leftovers = (from: Map<string, number>, other: Map<string, number>) => {
     const words: string[] = [];
     for (const [word, count] of from) for (let extra = count - (other.get(word) ?? 0); extra > 0 && words.length <= maxLeftovers; extra--) words.push(word);
@@ -34,10 +44,46 @@ export function swapsContentWords(a: string, b: string, language?: string): bool
 /** Content words left over on one side past which two prompts are different questions. */
 const maxLeftovers = 8;
 
-function contentCounts(text: string): Map<string, number> {
+function contentCounts(words: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const word of text.split(' ')) if (isContent(word)) counts.set(word, (counts.get(word) ?? 0) + 1);
+  for (const word of words) if (isContent(word)) counts.set(word, (counts.get(word) ?? 0) + 1);
   return counts;
+}
+
+/**
+ * Spellings of one word that a light rewording brings, made one before the words are compared
+ * (words split at hyphens first): a compound written apart or hyphenated on one side and in one
+ * word on the other (e mail / email, python dictionary / pythondictionary, segunda feira /
+ * segundafeira), and a French or Italian elision typed without its apostrophe (dun / d'un,
+ * narrive / n'arrive, lapp / l'app): the glued letter is dropped when what is left is a
+ * function word or a word of the other side. Linear in the words (set lookups).
+ */
+function spellingsAligned(a: string[], b: string[], language: string | undefined): [string[], string[]] {
+  const join = (words: string[], other: ReadonlySet<string>, own: ReadonlySet<string>) => {
+    const out: string[] = [];
+    for (let index = 0; index < words.length; index++) {
+      const pair = index + 1 < words.length ? words[index]! + words[index + 1]! : '';
+      if (pair !== '' && other.has(pair) && !own.has(pair)) {
+        out.push(pair);
+        index++;
+      } else out.push(words[index]!);
+    }
+    return out;
+  };
+  const unglue = (words: string[], other: ReadonlySet<string>) =>
+    language !== 'fr' && language !== 'it' && language !== undefined
+      ? words
+      : words.map((word) => {
+          if (other.has(word) || stopwords.has(word)) return word;
+          const elided = /^(?:qu|[dlnjmtsc])(?=[aeiouyh])/.exec(word);
+          if (!elided) return word;
+          const rest = word.slice(elided[0].length);
+          return stopwords.has(rest) || other.has(rest) ? rest : word;
+        });
+  const [setA, setB] = [new Set(a), new Set(b)];
+  const joinedA = join(a, setB, setA);
+  const joinedB = join(b, setA, setB);
+  return [unglue(joinedA, new Set(joinedB)), unglue(joinedB, new Set(joinedA))];
 }
 
 function isContent(word: string): boolean {
@@ -70,8 +116,11 @@ function sameWord(a: string, b: string, language: string | undefined): boolean {
     if (separable && shorter.length >= 5 && sameStem(longer.slice(separable[0].length), shorter, language)) return true;
   }
   if ((language === 'de' || language === 'nl' || language === undefined) && /^ge\p{L}{5,}/u.test(longer) && sameStem(longer.slice(2), shorter, language)) return true;
-  return isTypo(a, b);
+  return isTypo(a, b) || transliterated(a) === transliterated(b);
 }
+
+/** Umlauts typed as vowel + e once the accents are folded: gespraeche/gesprache, ueberweisung/uberweisung. */
+const transliterated = (word: string) => word.replace(/([aou])e/g, '$1');
 
 /**
  * One stem: both words are a shared stem of at least four letters (three before a plural -s)
@@ -118,8 +167,10 @@ function isTypo(a: string, b: string): boolean {
   const [shorter, longer] = a.length < b.length ? [a, b] : [b, a];
   let index = 0;
   while (index < shorter.length && shorter[index] === longer[index]) index++;
-  // The extra letter doubles its neighbour, and the rest is the same.
-  return index > 0 && longer[index] === longer[index - 1] && longer.slice(index + 1) === shorter.slice(index);
+  if (index === 0 || longer.slice(index + 1) !== shorter.slice(index)) return false;
+  // The extra letter doubles its neighbour; or, in a word of eight letters or more, a letter is
+  // left out or slipped in inside the word (withdrawl/withdrawal, excercise/exercise).
+  return longer[index] === longer[index - 1] || (longer.length >= 9 && index < shorter.length);
 }
 
 // Longer prefixes first: an alternation takes the first that matches (zuruck before zu).
