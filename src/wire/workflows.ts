@@ -44,6 +44,8 @@ export interface WireWorkflowRun {
   created_at: number;
   updated_at: number;
   finished_at: number | null;
+  /** Admin callers only: the tenant the run belongs to. */
+  tenant?: string;
 }
 
 /** One journal entry; also the data of each SSE event of GET /v1/workflow-runs/:id/events (event name = kind, id = seq). */

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { OpenAIUpstream } from '../support/openai-upstream.js';
-import { bearer, startTestApp, type TestApp, upstreamConfig, waitFor } from '../support/test-app.js';
+import { adminToken, bearer, startTestApp, type TestApp, upstreamConfig, waitFor } from '../support/test-app.js';
 
 /**
  * The Workflow runs pages in a real browser: a refund run paused for approval is reached from
@@ -124,4 +124,35 @@ test('a run is reached from the approvals inbox, approved, and its journal shows
   assert.equal(await outsider.getByTestId('run-journal').count(), 0);
   assert.doesNotMatch((await outsider.locator('main').textContent()) ?? '', /A-9|pay_refund/);
   await outsider.context().close();
+});
+
+test("the admin's session lists every tenant's runs with their tenant and opens another tenant's run, its journal and a cancel", async () => {
+  const north = await app.key({ name: 'north-app', tenant: 'north' });
+  const south = await app.key({ name: 'south-app', tenant: 'south' });
+  const start = async (secret: string, order: string, amount: number) => {
+    const started = await app.server.inject({ method: 'POST', url: '/v1/workflows/refund/runs', headers: bearer(secret), payload: { input: { order_id: order, amount } } });
+    assert.equal(started.statusCode, 202, started.body);
+    return (started.json() as { id: string }).id;
+  };
+  const northRun = await start(north, 'N-1', 20);
+  const southRun = await start(south, 'S-1', 250);
+  const status = async (id: string, secret: string) => ((await app.server.inject({ method: 'GET', url: `/v1/workflow-runs/${id}`, headers: bearer(secret) })).json() as { status: string }).status;
+  await waitFor(async () => (await status(northRun, north)) === 'succeeded');
+  await waitFor(async () => (await status(southRun, south)) === 'waiting_approval');
+
+  const page = await login(adminToken, '/workflows', 'Workflow runs');
+  const northRow = page.locator(`tr[data-run-id="${northRun}"]`);
+  await northRow.waitFor();
+  assert.match((await northRow.textContent()) ?? '', /north/, 'each row names its tenant');
+  await page.getByLabel('Tenant').fill('south');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await northRow.waitFor({ state: 'detached' });
+  await page.getByRole('link', { name: southRun }).click();
+  await page.getByRole('heading', { level: 1, name: `Run ${southRun}` }).waitFor();
+  assert.match((await page.locator('dl.facts').textContent()) ?? '', /Tenant\s*south/);
+  await page.getByTestId('run-journal').locator('tr[data-kind="approval-request"]').waitFor();
+  await page.getByRole('button', { name: 'Cancel run' }).click();
+  await page.getByTestId('run-status').getByText('cancelled').waitFor();
+  assert.equal(await status(southRun, south), 'cancelled', "the tenant's key sees the admin's cancel");
+  await page.context().close();
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { OpenAIUpstream } from '../support/openai-upstream.js';
 import { textCompletion } from '../support/scripted-answers.js';
-import { bearer, startTestApp, type TestApp, upstreamConfig, waitFor } from '../support/test-app.js';
+import { adminToken, bearer, startTestApp, type TestApp, upstreamConfig, waitFor } from '../support/test-app.js';
 import { toolCalls } from './fixtures/refund-workflow.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/refund-workflow.ts', import.meta.url));
@@ -160,6 +160,52 @@ describe('workflows over HTTP (embedded)', () => {
     const failed = await until(failing.body.id, 'failed');
     assert.equal(failed.error?.code, 'WORKFLOW_MODEL_INVALID_CHOICE');
     assert.equal(failed.state, 'classify');
+  });
+
+  it("the admin token reads, follows and cancels every tenant's runs, each with its tenant; a key stays in its own", async () => {
+    const northwind = await test.key({ name: 'northwind', tenant: 'northwind' });
+    const contoso = await test.key({ name: 'contoso', tenant: 'contoso' });
+    const done = await call<{ id: string }>('POST', '/v1/workflows/refund/runs', { input: { order_id: 'T-1', amount: 10 } }, {}, northwind);
+    const paused = await call<{ id: string }>('POST', '/v1/workflows/refund/runs', { input: { order_id: 'T-2', amount: 250 } }, {}, contoso);
+    await waitFor(async () => (await call<{ status: string }>('GET', `/v1/workflow-runs/${done.body.id}`, undefined, {}, northwind)).body.status === 'succeeded');
+    await waitFor(async () => (await call<{ status: string }>('GET', `/v1/workflow-runs/${paused.body.id}`, undefined, {}, contoso)).body.status === 'waiting_approval');
+
+    const listed = await call<{ data: Array<{ id: string; tenant?: string }> }>('GET', '/v1/workflow-runs?limit=100', undefined, {}, adminToken);
+    assert.equal(listed.status, 200);
+    const tenants = new Map(listed.body.data.map((run) => [run.id, run.tenant]));
+    assert.equal(tenants.get(done.body.id), 'northwind');
+    assert.equal(tenants.get(paused.body.id), 'contoso');
+    const narrowed = await call<{ data: Array<{ id: string }> }>('GET', '/v1/workflow-runs?tenant=northwind', undefined, {}, adminToken);
+    assert.deepEqual(
+      narrowed.body.data.map((run) => run.id),
+      [done.body.id],
+    );
+    const journal = await call<{ data: Array<{ seq: number }> }>('GET', `/v1/workflow-runs/${done.body.id}/journal`, undefined, {}, adminToken);
+    assert.equal(journal.status, 200);
+    assert.ok(journal.body.data.length > 0);
+    const events = await test.server.inject({ method: 'GET', url: `/v1/workflow-runs/${done.body.id}/events`, headers: bearer(adminToken) });
+    assert.equal([...events.body.matchAll(/^id: (\d+)$/gm)].length, journal.body.data.length, 'the stream replays the whole journal');
+
+    // The admin cancels another tenant's paused run: its approval goes with it, in the tenant's inbox.
+    const cancelled = await call<{ status: string; tenant?: string }>('POST', `/v1/workflow-runs/${paused.body.id}/cancel`, undefined, {}, adminToken);
+    assert.equal(cancelled.status, 200);
+    assert.deepEqual([cancelled.body.status, cancelled.body.tenant], ['cancelled', 'contoso']);
+    const approvals = await call<{ data: Array<{ status: string; decided_by: string }> }>('GET', `/v1/approvals?run=${paused.body.id}`, undefined, {}, contoso);
+    assert.deepEqual(
+      approvals.body.data.map((approval) => [approval.status, approval.decided_by]),
+      [['cancelled', 'admin']],
+    );
+
+    // A key: its own tenant only, no tenant field, another tenant's ?tenant= refused.
+    const own = await call<{ data: Array<{ id: string; tenant?: string }> }>('GET', '/v1/workflow-runs', undefined, {}, northwind);
+    assert.deepEqual(
+      own.body.data.map((run) => [run.id, run.tenant]),
+      [[done.body.id, undefined]],
+    );
+    assert.equal((await call('GET', `/v1/workflow-runs/${paused.body.id}`, undefined, {}, northwind)).status, 404);
+    assert.equal((await call('GET', '/v1/workflow-runs?tenant=contoso', undefined, {}, northwind)).status, 400);
+    // Starting a run still takes a key.
+    assert.equal((await call('POST', '/v1/workflows/refund/runs', { input: { order_id: 'T-3', amount: 1 } }, {}, adminToken)).status, 401);
   });
 
   it('streams the journal over SSE and resumes after Last-Event-ID', async () => {

@@ -178,7 +178,8 @@ export interface WorkflowStore {
   /** With an idempotency key the tenant already used: the existing run (`created: false`), or IDEMPOTENCY_KEY_REUSED for another body. */
   createRun(run: NewWorkflowRun): Promise<{ run: WorkflowRun; created: boolean }>;
   getRun(id: string, tenant?: string): Promise<WorkflowRun | undefined>;
-  listRuns(tenant: string, filter: RunListFilter): Promise<Page<WorkflowRun>>;
+  /** Newest first: one tenant's runs, or every tenant's when `tenant` is undefined (the admin's view). */
+  listRuns(tenant: string | undefined, filter: RunListFilter): Promise<Page<WorkflowRun>>;
   /** Entries after `afterSeq`, oldest first, at most `limit`. */
   journal(runId: string, afterSeq: number, limit?: number): Promise<JournalEntry[]>;
   /** The entry with this seq, or undefined. */

@@ -123,27 +123,28 @@ export class WorkflowService {
     return outcome;
   }
 
-  async get(tenant: string, id: string): Promise<WorkflowRun> {
+  /** `tenant` undefined: any tenant's run (the admin's view; likewise below); otherwise only that tenant's. */
+  async get(tenant: string | undefined, id: string): Promise<WorkflowRun> {
     const run = await this.options.store.getRun(id, tenant);
     if (!run) throw runNotFound(id);
     return run;
   }
 
-  list(tenant: string, filter: RunListFilter): Promise<Page<WorkflowRun>> {
+  list(tenant: string | undefined, filter: RunListFilter): Promise<Page<WorkflowRun>> {
     return this.options.store.listRuns(tenant, filter);
   }
 
-  async journal(tenant: string, id: string, afterSeq: number, limit: number): Promise<JournalEntry[]> {
+  async journal(tenant: string | undefined, id: string, afterSeq: number, limit: number): Promise<JournalEntry[]> {
     await this.get(tenant, id);
     return this.options.store.journal(id, afterSeq, limit);
   }
 
   /** Cancels a run that has not ended; a pending approval is cancelled with it. A worker mid-step is fenced out. */
-  async cancel(tenant: string, id: string, by: string): Promise<WorkflowRun> {
+  async cancel(tenant: string | undefined, id: string, by: string): Promise<WorkflowRun> {
     for (let attempt = 0; attempt < 20; attempt++) {
       const run = await this.get(tenant, id);
       if (finishedRunStatuses.has(run.status)) throw new BreakwaterError('WORKFLOW_RUN_NOT_CANCELLABLE', `Run ${id} already ended (${run.status}).`);
-      const pending = run.status === 'waiting_approval' ? (await this.options.store.listApprovals(tenant, { runId: id, status: 'pending', limit: 1 })).data[0] : undefined;
+      const pending = run.status === 'waiting_approval' ? (await this.options.store.listApprovals(run.tenant, { runId: id, status: 'pending', limit: 1 })).data[0] : undefined;
       const at = this.now();
       const step = withNotices(run, {
         entry: { runId: id, seq: run.seq + 1, kind: 'transition' as const, state: run.state, input: { from: run.state, to: 'cancelled' }, output: null, actor: by, at },
@@ -152,7 +153,7 @@ export class WorkflowService {
       });
       if (pending) {
         const cancelled: Approval = { ...pending, status: 'cancelled', decidedBy: by, reason: 'run cancelled', decidedAt: at };
-        step.approvalEvent = { tenant, approvalId: pending.id, type: 'approval-decision', data: toWireApproval(cancelled), at };
+        step.approvalEvent = { tenant: run.tenant, approvalId: pending.id, type: 'approval-decision', data: toWireApproval(cancelled), at };
       }
       if ((await this.options.store.appendStep(step)) === 'appended') {
         this.announce(step);
@@ -267,7 +268,7 @@ export class WorkflowService {
    * The run's journal after `afterSeq`, then live entries until the run ends or `signal` aborts.
    * The bus only says that something was written; entries are always read from the store.
    */
-  async *follow(tenant: string, id: string, afterSeq: number, signal: AbortSignal): AsyncGenerator<JournalEntry> {
+  async *follow(tenant: string | undefined, id: string, afterSeq: number, signal: AbortSignal): AsyncGenerator<JournalEntry> {
     await this.get(tenant, id);
     yield* followStore({
       afterSeq,
@@ -283,7 +284,7 @@ export class WorkflowService {
   }
 
   /** Replays a run's journal against its definition, without calling any tool or model. */
-  async replay(tenant: string, id: string): Promise<Replay> {
+  async replay(tenant: string | undefined, id: string): Promise<Replay> {
     const run = await this.get(tenant, id);
     const workflow = this.options.registry.get(run.workflow, run.version);
     if (!workflow) throw new BreakwaterError('WORKFLOW_NOT_FOUND', `This server does not have workflow ${run.workflow}@${run.version}, which run ${id} used.`);

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../app.js';
 import { BreakwaterError, toBreakwaterError } from '../../core/errors/breakwater-error.js';
@@ -9,7 +9,8 @@ import { startRunSchema, type WireJournalEntry, type WireReplay, type WireWorkfl
 import { EventStreamSlots } from '../event-stream-slots.js';
 import { parseBody } from '../parse-body.js';
 import { clientSignal } from '../request-context.js';
-import { callerKey } from '../route-access.js';
+import { callerIsAdmin, callerKey } from '../route-access.js';
+import type { WorkflowRun } from '../../core/ports/workflow-store.js';
 
 const listQuerySchema = z
   .object({
@@ -17,6 +18,8 @@ const listQuerySchema = z
     workflow: z.string().min(1).optional(),
     cursor: z.string().min(1).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
+    /** The admin's filter (a key sees its own tenant only). */
+    tenant: z.string().min(1).max(128).optional(),
   })
   .strict();
 
@@ -28,13 +31,19 @@ const keepAliveMs = 15_000;
 
 /**
  * The workflows API: start a run (202, idempotent with Idempotency-Key), read, list, cancel,
- * its journal, its events over SSE (Last-Event-ID resumes) and a replay; scoped to the key's tenant.
+ * its journal, its events over SSE (Last-Event-ID resumes) and a replay; scoped to the key's
+ * tenant, or spanning every tenant for the admin token (reads and cancels only: a run starts under a key).
  */
 export function workflowRoutes(app: App): FastifyPluginAsync {
   return async (server) => {
     const closing = new AbortController();
     server.addHook('preClose', async () => closing.abort());
     const keyOnly = { config: { access: 'key' as const } };
+    const keyOrAdmin = { config: { access: 'admin-or-key' as const } };
+    /** The tenant a caller's reads are held to: the key's own; undefined (every tenant) for the admin. */
+    const scopeOf = (request: FastifyRequest): string | undefined => (callerIsAdmin(request) ? undefined : callerKey(request).tenant);
+    /** The admin also learns whose run it is. */
+    const shown = (request: FastifyRequest, run: WorkflowRun): WireWorkflowRun => (callerIsAdmin(request) ? { ...toWireRun(run), tenant: run.tenant } : toWireRun(run));
     const streams = new EventStreamSlots({ total: app.config.server.maxEventStreams, perTenant: app.config.server.maxEventStreamsPerTenant });
 
     server.get('/v1/workflows', keyOnly, async (): Promise<{ object: 'list'; data: WireWorkflow[] }> => {
@@ -51,49 +60,57 @@ export function workflowRoutes(app: App): FastifyPluginAsync {
       return reply.code(created ? 202 : 200).send(toWireRun(run));
     });
 
-    server.get('/v1/workflow-runs', keyOnly, async (request): Promise<WireList<WireWorkflowRun>> => {
-      const key = callerKey(request);
+    server.get('/v1/workflow-runs', keyOrAdmin, async (request): Promise<WireList<WireWorkflowRun>> => {
       const query = parseBody(listQuerySchema, request.query ?? {});
-      const page = await app.workflows.list(key.tenant, {
+      const own = scopeOf(request);
+      if (own !== undefined && query.tenant !== undefined && query.tenant !== own) {
+        throw new BreakwaterError('INVALID_REQUEST', "tenant: a virtual key lists its own tenant's runs only; drop the parameter.", { param: 'tenant' });
+      }
+      const page = await app.workflows.list(own ?? query.tenant, {
         limit: query.limit,
         ...(query.status ? { status: query.status } : {}),
         ...(query.workflow ? { workflow: query.workflow } : {}),
         ...(query.cursor ? { cursor: query.cursor } : {}),
       });
-      return toWireList(page, toWireRun);
+      return toWireList(page, (run) => shown(request, run));
     });
 
-    server.get<{ Params: { id: string } }>('/v1/workflow-runs/:id', keyOnly, async (request): Promise<WireWorkflowRun> => {
-      return toWireRun(await app.workflows.get(callerKey(request).tenant, request.params.id));
+    server.get<{ Params: { id: string } }>('/v1/workflow-runs/:id', keyOrAdmin, async (request): Promise<WireWorkflowRun> => {
+      return shown(request, await app.workflows.get(scopeOf(request), request.params.id));
     });
 
-    server.post<{ Params: { id: string } }>('/v1/workflow-runs/:id/cancel', keyOnly, async (request): Promise<WireWorkflowRun> => {
-      const key = callerKey(request);
-      return toWireRun(await app.workflows.cancel(key.tenant, request.params.id, `key:${key.name}`));
+    server.post<{ Params: { id: string } }>('/v1/workflow-runs/:id/cancel', keyOrAdmin, async (request): Promise<WireWorkflowRun> => {
+      const by = callerIsAdmin(request) ? 'admin' : `key:${callerKey(request).name}`;
+      return shown(request, await app.workflows.cancel(scopeOf(request), request.params.id, by));
     });
 
-    server.get<{ Params: { id: string } }>('/v1/workflow-runs/:id/journal', keyOnly, async (request): Promise<{ object: 'list'; data: WireJournalEntry[]; has_more: boolean }> => {
-      const query = parseBody(journalQuerySchema, request.query ?? {});
-      const entries = await app.workflows.journal(callerKey(request).tenant, request.params.id, query.after, query.limit + 1);
-      return { object: 'list', data: entries.slice(0, query.limit).map(toWireEntry), has_more: entries.length > query.limit };
+    server.get<{ Params: { id: string } }>(
+      '/v1/workflow-runs/:id/journal',
+      keyOrAdmin,
+      async (request): Promise<{ object: 'list'; data: WireJournalEntry[]; has_more: boolean }> => {
+        const query = parseBody(journalQuerySchema, request.query ?? {});
+        const entries = await app.workflows.journal(scopeOf(request), request.params.id, query.after, query.limit + 1);
+        return { object: 'list', data: entries.slice(0, query.limit).map(toWireEntry), has_more: entries.length > query.limit };
+      },
+    );
+
+    server.post<{ Params: { id: string } }>('/v1/workflow-runs/:id/replay', keyOrAdmin, async (request): Promise<WireReplay> => {
+      return toWireReplay(await app.workflows.replay(scopeOf(request), request.params.id));
     });
 
-    server.post<{ Params: { id: string } }>('/v1/workflow-runs/:id/replay', keyOnly, async (request): Promise<WireReplay> => {
-      return toWireReplay(await app.workflows.replay(callerKey(request).tenant, request.params.id));
-    });
-
-    server.get<{ Params: { id: string } }>('/v1/workflow-runs/:id/events', keyOnly, async (request, reply) => {
-      const key = callerKey(request);
+    server.get<{ Params: { id: string } }>('/v1/workflow-runs/:id/events', keyOrAdmin, async (request, reply) => {
+      const scope = scopeOf(request);
       const query = parseBody(eventsQuerySchema, request.query ?? {});
       const lastEventId = request.headers['last-event-id'];
       const resumeFrom = typeof lastEventId === 'string' && lastEventId !== '' ? Number(lastEventId) : (query.after ?? 0);
       if (!Number.isInteger(resumeFrom) || resumeFrom < 0) {
         throw new BreakwaterError('INVALID_REQUEST', 'Last-Event-ID must be the id of an event this stream sent (a whole number).', { param: 'Last-Event-ID' });
       }
-      await app.workflows.get(key.tenant, request.params.id);
-      const release = streams.enter(key.tenant);
+      const run = await app.workflows.get(scope, request.params.id);
+      // Counted against the run's tenant, whoever watches it.
+      const release = streams.enter(run.tenant);
       const signal = AbortSignal.any([clientSignal(reply), closing.signal]);
-      const entries = app.workflows.follow(key.tenant, request.params.id, resumeFrom, signal);
+      const entries = app.workflows.follow(scope, request.params.id, resumeFrom, signal);
       reply.hijack();
       const response = reply.raw;
       response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no', 'x-request-id': request.id });

@@ -13,24 +13,14 @@ export function runPath(id: string): string {
   return `/workflows/runs/${encodeURIComponent(id)}`;
 }
 
-function KeyOnly({ title }: { title: string }) {
-  return (
-    <>
-      <h1 tabIndex={-1}>{title}</h1>
-      <Notice>Workflow runs belong to a tenant: log in with one of its virtual keys to see them.</Notice>
-    </>
-  );
-}
-
-/** The tenant's workflow runs, newest first: filter by status and workflow, page by cursor. */
+/** Workflow runs, newest first: a key's tenant's, or every tenant's for the admin; filter by status and workflow (and tenant, admin), page by cursor. */
 export function WorkflowRunsPage() {
   const session = useSignedIn();
-  if (session.kind !== 'key') return <KeyOnly title="Workflow runs" />;
-  return <TenantRuns tenant={session.key?.tenant ?? ''} />;
+  return session.kind === 'admin' ? <RunList admin /> : <RunList tenant={session.key?.tenant ?? ''} />;
 }
 
-function TenantRuns({ tenant }: { tenant: string }) {
-  const [filters, setFilters] = useState({ status: '', workflow: '' });
+function RunList({ admin = false, tenant }: { admin?: boolean; tenant?: string }) {
+  const [filters, setFilters] = useState({ status: '', workflow: '', tenant: '' });
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors[cursors.length - 1];
   const runs = useApi<List<WireWorkflowRun>>(`/v1/workflow-runs${query({ ...filters, cursor, limit: 20 })}`);
@@ -39,13 +29,13 @@ function TenantRuns({ tenant }: { tenant: string }) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     setCursors([]);
-    setFilters({ status: String(data.get('status') ?? ''), workflow: String(data.get('workflow') ?? '').trim() });
+    setFilters({ status: String(data.get('status') ?? ''), workflow: String(data.get('workflow') ?? '').trim(), tenant: String(data.get('tenant') ?? '').trim() });
   };
 
   return (
     <>
       <h1 tabIndex={-1}>Workflow runs</h1>
-      <p className="subtle">Tenant {tenant}</p>
+      <p className="subtle">{admin ? 'Every tenant’s runs (admin).' : `Tenant ${tenant}`}</p>
       <form className="filters" onSubmit={applyFilters} aria-label="Filter runs">
         <label>
           Status
@@ -61,6 +51,12 @@ function TenantRuns({ tenant }: { tenant: string }) {
           Workflow
           <input name="workflow" defaultValue={filters.workflow} />
         </label>
+        {admin ? (
+          <label>
+            Tenant
+            <input name="tenant" defaultValue={filters.tenant} />
+          </label>
+        ) : null}
         <button type="submit">Filter</button>
         <button type="button" className="button-quiet" onClick={runs.reload}>
           Refresh
@@ -78,6 +74,7 @@ function TenantRuns({ tenant }: { tenant: string }) {
               <thead>
                 <tr>
                   <th scope="col">Run</th>
+                  {admin ? <th scope="col">Tenant</th> : null}
                   <th scope="col">Workflow</th>
                   <th scope="col">Status</th>
                   <th scope="col">State</th>
@@ -95,6 +92,7 @@ function TenantRuns({ tenant }: { tenant: string }) {
                         <code>{run.id}</code>
                       </Link>
                     </th>
+                    {admin ? <td>{run.tenant}</td> : null}
                     <td>
                       {run.workflow} v{run.version}
                     </td>
@@ -204,8 +202,9 @@ export function WorkflowRunPage({ id }: { id: string }) {
   const session = useSignedIn();
   const isKey = session.kind === 'key';
   const encoded = encodeURIComponent(id);
-  const run = useApi<WireWorkflowRun>(isKey ? `/v1/workflow-runs/${encoded}` : undefined);
-  const journal = useApi<{ object: 'list'; data: WireJournalEntry[]; has_more: boolean }>(isKey ? `/v1/workflow-runs/${encoded}/journal?limit=1000` : undefined);
+  const run = useApi<WireWorkflowRun>(`/v1/workflow-runs/${encoded}`);
+  const journal = useApi<{ object: 'list'; data: WireJournalEntry[]; has_more: boolean }>(`/v1/workflow-runs/${encoded}/journal?limit=1000`);
+  // Approvals are a tenant's inbox (keys only); the admin sees the run's approval steps in its journal.
   const approvals = useApi<List<WireApproval>>(isKey ? `/v1/approvals${query({ run: id, limit: 100 })}` : undefined);
   const [actionError, setActionError] = useState<unknown>();
   const { reload: reloadRun } = run;
@@ -216,8 +215,7 @@ export function WorkflowRunPage({ id }: { id: string }) {
     reloadApprovals();
   }, [reloadRun, reloadApprovals]);
   const live = run.data !== undefined && !finalStatuses.has(run.data.status);
-  const streamed = useRunEvents(id, isKey && live, onEntry);
-  if (!isKey) return <KeyOnly title={`Run ${id}`} />;
+  const streamed = useRunEvents(id, live, onEntry);
 
   const reload = () => {
     run.reload();
@@ -248,6 +246,12 @@ export function WorkflowRunPage({ id }: { id: string }) {
       {data ? (
         <>
           <dl className="facts">
+            {data.tenant ? (
+              <>
+                <dt>Tenant</dt>
+                <dd>{data.tenant}</dd>
+              </>
+            ) : null}
             <dt>Workflow</dt>
             <dd>
               {data.workflow} v{data.version}
@@ -290,6 +294,7 @@ export function WorkflowRunPage({ id }: { id: string }) {
 
           <section className="panel" aria-labelledby="approvals-heading">
             <h2 id="approvals-heading">Approvals</h2>
+            {isKey ? null : <p className="subtle">Approvals are decided in the tenant's inbox (log in with one of its keys); the journal below shows this run's approval steps.</p>}
             <ErrorMessage error={approvals.error} />
             {approvals.data?.data.length === 0 ? <p className="subtle">This run asked for no approval.</p> : null}
             <ul className="stack" data-testid="run-approvals">

@@ -123,7 +123,7 @@ export class PostgresWorkflowStore implements WorkflowStore {
     return row && (tenant === undefined || row.tenant === tenant) ? toRun(row) : undefined;
   }
 
-  async listRuns(tenant: string, filter: RunListFilter): Promise<Page<WorkflowRun>> {
+  async listRuns(tenant: string | undefined, filter: RunListFilter): Promise<Page<WorkflowRun>> {
     const { where, values } = filters(tenant, [
       ['status', filter.status],
       ['workflow', filter.workflow],
@@ -264,9 +264,10 @@ export class PostgresWorkflowStore implements WorkflowStore {
   }
 }
 
-function filters(tenant: string, optional: ReadonlyArray<readonly [string, string | undefined]>): { where: string[]; values: unknown[] } {
-  const where = ['tenant = $1'];
-  const values: unknown[] = [tenant];
+/** `tenant` undefined: every tenant (the admin's view). */
+function filters(tenant: string | undefined, optional: ReadonlyArray<readonly [string, string | undefined]>): { where: string[]; values: unknown[] } {
+  const where = tenant === undefined ? ['true'] : ['tenant = $1'];
+  const values: unknown[] = tenant === undefined ? [] : [tenant];
   for (const [column, value] of optional) {
     if (value === undefined) continue;
     values.push(value);

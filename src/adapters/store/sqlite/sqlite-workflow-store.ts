@@ -108,9 +108,9 @@ export class SqliteWorkflowStore implements WorkflowStore {
     return row && (tenant === undefined || row.tenant === tenant) ? toRun(row) : undefined;
   }
 
-  async listRuns(tenant: string, filter: RunListFilter): Promise<Page<WorkflowRun>> {
-    const where = ['tenant = ?'];
-    const values: unknown[] = [tenant];
+  async listRuns(tenant: string | undefined, filter: RunListFilter): Promise<Page<WorkflowRun>> {
+    const where = tenant === undefined ? ['1 = 1'] : ['tenant = ?'];
+    const values: unknown[] = tenant === undefined ? [] : [tenant];
     if (filter.status) {
       where.push('status = ?');
       values.push(filter.status);
