@@ -187,8 +187,12 @@ export async function openLink(options: LinkOptions, epoch: number): Promise<Lin
   lost.catch(() => undefined);
   connection.on('error', (error: unknown) => options.report(error));
   try {
+    // Each channel is heard from the moment it exists: an 'error' event nobody listens to ends the process.
+    const report = (error: unknown) => options.report(error);
     const publisher = await connection.createConfirmChannel();
+    publisher.on('error', report);
     const consumer = await connection.createChannel();
+    consumer.on('error', report);
     const link: Link = { epoch, connection, publisher, consumer, consumerTags: [], lost, returned: new Set() };
     publisher.on('return', (message: Message) => {
       if (typeof message.properties.messageId === 'string') link.returned.add(message.properties.messageId);
@@ -201,10 +205,7 @@ export async function openLink(options: LinkOptions, epoch: number): Promise<Lin
       if (error && !options.closing()) options.report(error);
       onLost();
     });
-    for (const channel of [publisher, consumer]) {
-      channel.on('error', (error: unknown) => options.report(error));
-      channel.on('close', onLost);
-    }
+    for (const channel of [publisher, consumer]) channel.on('close', onLost);
     await withinDeadline(
       connection,
       (async () => {
