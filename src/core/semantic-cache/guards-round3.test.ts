@@ -48,6 +48,11 @@ describe('light rewordings: how a hurried user types the same question', () => {
     assert.equal(anchorsMatch('Wie prüfe ich ein Python-Dictionary?', 'wie prüfe ich ein python dictionary'), true);
   });
 
+  it('"am I allowed to" asks what "can I" asks in every language; "where can I see" what "where do I find"', () => {
+    assert.equal(sameWords('Darf ich meinen Hund im Zug mitnehmen?', 'Ist es erlaubt, meinen Hund im Zug mitzunehmen?'), true);
+    assert.equal(sameWords('Where can I see my usage this month?', 'Where do I find my usage for this month?'), true);
+  });
+
   it('a French elision typed without its apostrophe', () => {
     assert.equal(sameWords("Ai-je besoin d'un visa pour aller au Japon ?", 'ai je besoin dun visa pour aller au japon'), true);
   });
@@ -86,6 +91,17 @@ describe('a short context sentence before the question', () => {
     assert.equal(anchorsMatch('I joined in March. When are performance reviews held?', 'I joined in May. When are performance reviews held?'), false);
     assert.equal(anchorsMatch('I have 3 kids. How much leave do I get?', 'How much leave do I get?'), false);
     assert.equal(anchorSignature(extractAnchors('I joined in March. When are reviews held?')), anchorSignature(extractAnchors('When are reviews held?')));
+  });
+
+  it('words of the context that the other prompt folds into its question are no swap; other added words still are', () => {
+    assert.equal(sameWords('I am new to git. How do I create a new branch?', 'How can I create a new branch in git?'), true);
+    assert.equal(sameWords('I am new to git. How do I create a new branch?', 'How can I create a new branch in svn?'), false);
+  });
+
+  it('typed without punctuation, a remark before the question word is context; a question word inside a short prompt is not', () => {
+    assert.equal(sameWords('How do I update my mailing address?', 'we moved offices last month how do i update my mailing address'), true);
+    assert.equal(sameWords('How do I update my mailing address?', 'we moved offices last month how do i update my billing address'), false);
+    assert.equal(sameWords('How do I export my data?', 'premium how do i export my data'), false);
   });
 
   const ask = (content: string): ChatRequest => ({ model: 'support', messages: [{ role: 'user', content }] });

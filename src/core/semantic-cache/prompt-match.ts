@@ -19,12 +19,51 @@ export function swapsContentWords(a: string, b: string, language?: string): bool
   if (!swapsWords(a, b, language)) return false;
   // A context sentence on one side only (normalise.ts, contextSplit): its question alone against the other prompt.
   const [markA, markB] = [a.indexOf(` ${contextMark} `), b.indexOf(` ${contextMark} `)];
-  if (markA < 0 === markB < 0) return true;
-  return markA >= 0 ? swapsWords(a.slice(markA + 3), b, language) : swapsWords(a, b.slice(markB + 3), language);
+  if (markA >= 0 && markB >= 0) return true;
+  // Words of the context the other prompt folds into its question ("I am new to git. How do I create a branch?" / "… a branch in git?") are no swap.
+  if (markA >= 0) return swapsWords(a.slice(markA + 3), b, language, new Set(a.slice(0, markA).split(/[ -]/)));
+  if (markB >= 0) return swapsWords(a, b.slice(markB + 3), language, new Set(b.slice(0, markB).split(/[ -]/)));
+  // Typed without punctuation, a remark then a question ("we moved last month how do i update my address"): the question starts at its question word.
+  const [startA, startB] = [unmarkedQuestion(a), unmarkedQuestion(b)];
+  if (startA >= 0 === startB >= 0) return true;
+  if (startA >= 0) return swapsWords(a.slice(startA), b, language, new Set(a.slice(0, startA).split(/[ -]/)));
+  return swapsWords(a, b.slice(startB), language, new Set(b.slice(0, startB).split(/[ -]/)));
 }
 
-function swapsWords(a: string, b: string, language?: string): boolean {
-  const [leftWords, rightWords] = spellingsAligned(a.split(/[ -]/), b.split(/[ -]/), language);
+/**
+ * Where the question starts after a remark in a prompt typed without punctuation: the offset of
+ * the first interrogative (how, what, wie, comment, como, hoe…) with three to sixteen words
+ * before it and at least three from it; -1 when there is none. Linear in the words.
+ */
+function unmarkedQuestion(text: string): number {
+  const words = text.split(' ');
+  let offset = 0;
+  for (let index = 0; index < words.length - 2 && index <= maxContextWords; index++) {
+    if (index >= 3 && interrogatives.has(words[index]!)) return interrogatives.has(words[index - 1]!) ? -1 : offset;
+    offset += words[index]!.length + 1;
+  }
+  return -1;
+}
+
+/** Words that start a question, by language (accent-folded); not the auxiliaries: "is", "can" sit inside statements too. */
+const interrogatives: ReadonlySet<string> = new Set(
+  (
+    'how what which when where why who wie was welche welcher welches wann wo warum wer comment quel quelle quels quelles quand pourquoi combien ' +
+    'como cual cuales cuando donde cuanto cuanta cuantos cuantas come cosa quale quali dove perche quanto quanta quanti quante ' +
+    'hoe wat welke wanneer waar waarom hoeveel qual quais onde quantos quantas'
+  ).split(' '),
+);
+
+/** Words a remark before the question may have (normalise.ts has the same bound for a punctuated one). */
+const maxContextWords = 16;
+
+function swapsWords(a: string, b: string, language?: string, context?: ReadonlySet<string>): boolean {
+  let [leftWords, rightWords] = spellingsAligned(a.split(/[ -]/), b.split(/[ -]/), language);
+  if (context) {
+    const [inLeft, inRight] = [new Set(leftWords), new Set(rightWords)];
+    leftWords = leftWords.filter((word) => inRight.has(word) || !context.has(word));
+    rightWords = rightWords.filter((word) => inLeft.has(word) || !context.has(word));
+  }
   const left = contentCounts(leftWords);
   const right = contentCounts(rightWords);
   const leftovers = (from: Map<string, number>, other: Map<string, number>) => {
@@ -114,6 +153,8 @@ function sameWord(a: string, b: string, language: string | undefined): boolean {
   if (language === 'de' || language === undefined) {
     const separable = separablePrefix.exec(longer);
     if (separable && shorter.length >= 5 && sameStem(longer.slice(separable[0].length), shorter, language)) return true;
+    // The infinitive with zu inside a separable verb: mitzunehmen / mitnehmen, anzumelden / anmelden.
+    if (separable && longer.startsWith('zu', separable[0].length) && sameStem(separable[0] + longer.slice(separable[0].length + 2), shorter, language)) return true;
   }
   if ((language === 'de' || language === 'nl' || language === undefined) && /^ge\p{L}{5,}/u.test(longer) && sameStem(longer.slice(2), shorter, language)) return true;
   return isTypo(a, b) || transliterated(a) === transliterated(b);

@@ -51,6 +51,9 @@ export const stopwords: ReadonlySet<string> = new Set(
     // Auxiliaries of the future and the past ("when will I", "was suspended")
     'vou vai vais va sera seras fue fueron foi foram stato stata werd werden staat ' +
     // "Can I get X" is "can I have X" is "can I receive X" (English "get" and "receive" are one row, above)
-    'using via during recevoir recibir receber ricevere krijgen'
+    'using via during recevoir recibir receber ricevere krijgen ' +
+    // "Am I allowed to" asks what "can I" asks (English "allowed" above), and "where can I see X" what "where do I find X" does
+    'erlaubt gestattet autorise autorisee autorises permis permite permitido permitida consentito permesso toegestaan ' +
+    'see sees view sehen sehe voir vois ver veo vedere vedo zien zie vejo'
   ).split(' '),
 );
