@@ -53,6 +53,13 @@ describe('light rewordings: how a hurried user types the same question', () => {
     assert.equal(sameWords('Where can I see my usage this month?', 'Where do I find my usage for this month?'), true);
   });
 
+  it('verbs and nouns a support question uses interchangeably, in each language', () => {
+    assert.equal(sameWords('How do I set up the printer on my computer?', 'How can I install the printer on my computer?'), true);
+    assert.equal(sameWords('How do I invite a colleague to my workspace?', 'How can I invite a coworker to my workspace?'), true);
+    assert.equal(sameWords('Wie verbinde ich die App mit Slack?', 'Wie kann ich die App in Slack integrieren?'), true);
+    assert.equal(sameWords('How do I invite a colleague to my workspace?', 'How can I invite a customer to my workspace?'), false);
+  });
+
   it('a French elision typed without its apostrophe', () => {
     assert.equal(sameWords("Ai-je besoin d'un visa pour aller au Japon ?", 'ai je besoin dun visa pour aller au japon'), true);
   });

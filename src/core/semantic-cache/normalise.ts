@@ -126,6 +126,8 @@ const contractions: Array<[RegExp, string | ((...groups: string[]) => string)]> 
   // Not inside a compound (E-Mail-Adresse): a name taken from the original must still be found among the words.
   [/\be-?mail(s?)\b(?!-)/g, 'email$1'],
   [/\bsign(?:s|ed|ing)? up\b/g, 'register'],
+  [/\bset(?:s|ting)? up\b/g, 'setup'],
+  [/\bget(?:s|ting)? rid of\b/g, 'remove'],
   // "How much time" asks "how long": cuánto tiempo → cuanto, combien de temps → combien, quanto tempo → quanto.
   [/\bhow much time\b/g, 'how long'],
   [/\b(cuanto|cuánto|quanto|hoeveel) (?:tiempo|tempo|tijd)\b/g, '$1'],

@@ -10,6 +10,15 @@ import { stemEndings } from './stems.js';
  */
 const rowsByLanguage: Readonly<Record<string, readonly string[]>> = {
   en: [
+    'colleague colleagues coworker coworkers teammate teammates',
+    'luggage baggage',
+    'increase increases increased increasing raise raises raised raising',
+    'install installs installed installing configure configures configured configuring setup',
+    'connect connects connected connecting integrate integrates integrated link links linked',
+    'block blocks blocked blocking freeze freezes frozen',
+    'check checks checked checking test tests tested verify verifies verified',
+    'bring brings brought bringing take takes took taking',
+    'plane planes flight flights airplane',
     'change changes changed changing modify modifies modified modifying update updates updated updating edit edits edited editing amend alter switch switches switched switching',
     'delete deletes deleted deleting remove removes removed removing erase erases erased',
     'cancel cancels cancelled canceled cancelling canceling terminate terminates',
@@ -50,6 +59,13 @@ const rowsByLanguage: Readonly<Record<string, readonly string[]>> = {
     'agent agents representative human person',
   ],
   de: [
+    'erhohen anheben',
+    'sperren blockieren',
+    'prufen testen uberprufen kontrollieren',
+    'verbinden integrieren koppeln anbinden',
+    'kollege kollegen kollegin kolleginnen',
+    'installieren einrichten konfigurieren',
+    'mitnehmen mitbringen',
     'andern aendern bearbeiten aktualisieren anpassen',
     'loschen entfernen',
     'kundigen stornieren',
@@ -73,6 +89,11 @@ const rowsByLanguage: Readonly<Record<string, readonly string[]>> = {
     'gutschein rabattcode gutscheincode',
   ],
   fr: [
+    'augmenter relever',
+    'verifier tester controler',
+    'connecter integrer relier',
+    'installer configurer',
+    'emmener emporter apporter',
     'modifier modifie changer change',
     'supprimer supprime effacer',
     'annuler annule resilier',
@@ -93,6 +114,11 @@ const rowsByLanguage: Readonly<Record<string, readonly string[]>> = {
     'article articles produit produits',
   ],
   es: [
+    'aumentar',
+    'comprobar probar verificar',
+    'conectar integrar enlazar vincular',
+    'instalar configurar',
+    'llevar traer',
     'cambiar cambio cambia modificar modifico modifica actualizar actualizo actualiza editar',
     'eliminar elimino elimina borrar borro borra remover',
     'cancelar cancelo cancela anular',
@@ -117,6 +143,11 @@ const rowsByLanguage: Readonly<Record<string, readonly string[]>> = {
   // Portuguese: its own rows, though it shares many words with Spanish, so that a question and
   // its translation do not meet here
   pt: [
+    'aumentar',
+    'verificar testar',
+    'conectar integrar',
+    'instalar configurar',
+    'levar trazer',
     'alterar altero altera mudar mudo muda atualizar atualizo atualiza',
     'excluir excluo exclui apagar apago apaga deletar',
     'contatar contato contactar falar',
@@ -135,6 +166,10 @@ const rowsByLanguage: Readonly<Record<string, readonly string[]>> = {
     'artigo artigos produto produtos',
   ],
   it: [
+    'aumentare alzare',
+    'verificare controllare',
+    'collegare integrare connettere',
+    'installare configurare',
     'cambiare modificare aggiornare',
     'eliminare cancellare rimuovere',
     'annullare disdire',
@@ -154,6 +189,10 @@ const rowsByLanguage: Readonly<Record<string, readonly string[]>> = {
     'articolo articoli prodotto prodotti',
   ],
   nl: [
+    'verhogen',
+    'controleren testen',
+    'koppelen integreren verbinden',
+    'installeren instellen',
     'wijzigen veranderen aanpassen bijwerken',
     'verwijderen wissen',
     'annuleren opzeggen',
