@@ -33,6 +33,14 @@ describe('light rewordings: how a hurried user types the same question', () => {
       assert.equal(normaliseText(filled), normaliseText(plain), filled);
   });
 
+  it('greetings to a group, "one question" and chat spellings are fillers too, the longest phrase first', () => {
+    assert.equal(normaliseText('Hallo zusammen, wie kündige ich mein Abo?'), normaliseText('Wie kündige ich mein Abo?'));
+    assert.equal(normaliseText('Bonjour à tous, petite question : comment annuler ma commande ?'), normaliseText('Comment annuler ma commande ?'));
+    assert.equal(normaliseText('hey guys how do u reset ur password'), normaliseText('How do you reset your password?'));
+    assert.equal(normaliseText('hoe zet ik meldingen uit a.u.b.'), normaliseText('Hoe zet ik meldingen uit?'));
+    assert.equal(normaliseText('ive lost my card'), normaliseText("I've lost my card"));
+  });
+
   it('ß, œ and umlauts typed as ae/oe/ue meet their letters', () => {
     assert.equal(normaliseText('Größe'), normaliseText('grösse'));
     assert.equal(normaliseText('œuf'), normaliseText('oeuf'));
