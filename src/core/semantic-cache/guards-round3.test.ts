@@ -68,6 +68,11 @@ describe('light rewordings: how a hurried user types the same question', () => {
     assert.equal(sameWords('How do I invite a colleague to my workspace?', 'How can I invite a customer to my workspace?'), false);
   });
 
+  it('a Spanish or Italian infinitive with its pronoun joined is the same verb', () => {
+    assert.equal(sameWords('¿Cómo me conecto a la VPN?', '¿Cómo puedo conectarme a la VPN?'), true);
+    assert.equal(sameWords('¿Cómo me inscribo en un curso online?', '¿Cómo puedo inscribirme en un curso online?'), true);
+  });
+
   it('a French elision typed without its apostrophe', () => {
     assert.equal(sameWords("Ai-je besoin d'un visa pour aller au Japon ?", 'ai je besoin dun visa pour aller au japon'), true);
   });

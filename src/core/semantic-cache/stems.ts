@@ -9,8 +9,9 @@ export const stemEndings: Readonly<Record<string, ReadonlySet<string>>> = Object
     en: 's es ed d ing e ly ies ied y',
     de: 'e en n s es em et t st te ten tet',
     fr: 'e es s er ez ee ees ent ons ais ait ai is it ir ra rai r x',
-    es: 'o a os as e es s ar er ir an en ais eis amos emos imos ado ada ados adas ido ida idos idas ando iendo io ia aron ieron',
-    it: 'o a i e are ere ire ato ata ati ate ito ita iti ite iamo ando endo ano ono',
+    // Spanish and Italian infinitives with a pronoun joined (conectarme, inscribirse, iscrivermi): the same verb.
+    es: 'o a os as e es s ar er ir an en ais eis amos emos imos ado ada ados adas ido ida idos idas ando iendo io ia aron ieron arme arse arte arlo arla erme erse irme irse',
+    it: 'o a i e are ere ire ato ata ati ate ito ita iti ite iamo ando endo ano ono armi arsi arti arlo arla ermi ersi irmi irsi',
     nl: 'e en n s t te ten de den d eer eert eerd eren',
     pt: 'o a os as e es s ar er ir am em ado ada ados adas ido ida idos idas ando endo ei ou iu',
     sv: 'a e en er et ar or na s t',
