@@ -42,9 +42,12 @@ export class DriftRecorder {
   private embedBudget: { second: number; left: number } = { second: 0, left: 0 };
   private timer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
-  /** Answered calls waiting for the next drain (one turn of the event loop handles them all). */
-  private queue: Array<{ context: CallContext; request: ChatRequest; completion: ChatCompletion }> = [];
+  /** Answered calls waiting for the next drain (one turn of the event loop handles them all): two arrays, no object per call. */
+  private queuedContexts: CallContext[] = [];
+  private queuedCompletions: ChatCompletion[] = [];
   private draining: Promise<void> | undefined;
+  /** The bucket the last observation went to: consecutive calls of one series skip building its key. */
+  private lastBucket: Bucket | undefined;
 
   constructor(private readonly options: DriftRecorderOptions) {
     this.now = options.now ?? Date.now;
@@ -57,10 +60,10 @@ export class DriftRecorder {
 
   readonly middleware: ModelMiddleware = (context, next) => {
     if (context.input.operation !== 'chat') return next();
-    const request = context.input.request;
     context.defer(({ error, completion }) => {
       if (error || !completion || context.cache === 'hit' || context.cache === 'semantic') return;
-      this.queue.push({ context, request, completion });
+      this.queuedContexts.push(context);
+      this.queuedCompletions.push(completion);
       // One setImmediate per batch, not per call: a promise chain per call cost more than the observation.
       this.draining ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain());
     });
@@ -73,6 +76,7 @@ export class DriftRecorder {
     if (this.buckets.size === 0) return;
     const rows = [...this.buckets.values()];
     this.buckets = new Map();
+    this.lastBucket = undefined;
     await this.options.store.append(rows);
   }
 
@@ -82,33 +86,93 @@ export class DriftRecorder {
     await this.flush();
   }
 
+  /**
+   * Observes every queued call in one synchronous pass (the clock read once per batch), then
+   * embeds the inputs that got a slot in one call of the embedder.
+   */
   private async drain(): Promise<void> {
     try {
-      while (this.queue.length > 0) {
-        const batch = this.queue;
-        this.queue = [];
-        for (const { context, request, completion } of batch) await this.observe(context, request, completion).catch(this.options.onError);
+      while (this.queuedContexts.length > 0) {
+        const contexts = this.queuedContexts;
+        const completions = this.queuedCompletions;
+        this.queuedContexts = [];
+        this.queuedCompletions = [];
+        const at = Math.floor(this.now() / 60_000) * 60_000;
+        const inputs: string[] = [];
+        const inputBuckets: Bucket[] = [];
+        for (let index = 0; index < contexts.length; index++) {
+          try {
+            const context = contexts[index]!;
+            const bucket = this.observe(context, completions[index]!, at);
+            const request = (context.input as { request: ChatRequest }).request;
+            const input = this.takeEmbedSlot() ? inputText(request, this.options.maxInputChars) : undefined;
+            if (input) {
+              inputs.push(input);
+              inputBuckets.push(bucket);
+            }
+          } catch (error) {
+            this.options.onError(error);
+          }
+        }
+        if (inputs.length > 0) await this.addEmbeddings(inputs, inputBuckets).catch(this.options.onError);
       }
     } finally {
       this.draining = undefined;
     }
   }
 
-  private async observe(context: CallContext, request: ChatRequest, completion: ChatCompletion): Promise<void> {
+  private async addEmbeddings(inputs: string[], buckets: Bucket[]): Promise<void> {
+    const vectors = await this.options.embed(inputs);
+    for (let index = 0; index < buckets.length; index++) {
+      const vector = vectors[index];
+      if (!vector) continue;
+      const bucket = buckets[index]!;
+      bucket.embeddingSum ??= new Float32Array(vector.length);
+      if (bucket.embeddingSum.length === vector.length) {
+        for (let dimension = 0; dimension < vector.length; dimension++) bucket.embeddingSum[dimension]! += vector[dimension]!;
+        bucket.embedded++;
+      }
+    }
+  }
+
+  private observe(context: CallContext, completion: ChatCompletion, at: number): Bucket {
+    const request = (context.input as { request: ChatRequest }).request;
     const schema = this.schemaCheck(request, completion);
-    const input = this.takeEmbedSlot() ? inputText(request, this.options.maxInputChars) : undefined;
-    const vector = input ? (await this.options.embed([input]))[0] : undefined;
-    const at = Math.floor(this.now() / 60_000) * 60_000;
+    const bucket = this.bucketOf(context, at);
+    bucket.requests++;
+    if (schema !== undefined) {
+      bucket.schemaChecked++;
+      if (!schema) bucket.schemaFailures++;
+    }
+    if ((context.origin?.attempt ?? 1) > 1) bucket.repairs++;
+    if (isRefusal(completion)) bucket.refusals++;
+    return bucket;
+  }
+
+  private bucketOf(context: CallContext, at: number): Bucket {
     const prompt = context.prompt;
+    const promptName = prompt?.name ?? null;
+    const promptVersion = prompt?.version ?? null;
     const pipeline = context.origin?.pipeline ?? null;
-    const key = `${at}\0${context.requestedAlias}\0${prompt?.name ?? ''}\0${prompt?.version ?? ''}\0${pipeline ?? ''}`;
+    const last = this.lastBucket;
+    if (
+      last !== undefined &&
+      last.at === at &&
+      last.alias === context.requestedAlias &&
+      last.promptName === promptName &&
+      last.promptVersion === promptVersion &&
+      last.pipeline === pipeline
+    ) {
+      return last;
+    }
+    const key = `${at}\0${context.requestedAlias}\0${promptName ?? ''}\0${promptVersion ?? ''}\0${pipeline ?? ''}`;
     let bucket = this.buckets.get(key);
     if (!bucket) {
       bucket = {
         at,
         alias: context.requestedAlias,
-        promptName: prompt?.name ?? null,
-        promptVersion: prompt?.version ?? null,
+        promptName,
+        promptVersion,
         pipeline,
         requests: 0,
         schemaChecked: 0,
@@ -121,20 +185,8 @@ export class DriftRecorder {
       };
       this.buckets.set(key, bucket);
     }
-    bucket.requests++;
-    if (schema !== undefined) {
-      bucket.schemaChecked++;
-      if (!schema) bucket.schemaFailures++;
-    }
-    if ((context.origin?.attempt ?? 1) > 1) bucket.repairs++;
-    if (isRefusal(completion)) bucket.refusals++;
-    if (vector) {
-      bucket.embeddingSum ??= new Float32Array(vector.length);
-      if (bucket.embeddingSum.length === vector.length) {
-        for (let index = 0; index < vector.length; index++) bucket.embeddingSum[index]! += vector[index]!;
-        bucket.embedded++;
-      }
-    }
+    this.lastBucket = bucket;
+    return bucket;
   }
 
   /** True/false when the request asked for JSON (parsed, and valid against its json_schema); undefined when it did not. */
