@@ -43,17 +43,18 @@ export interface GatewayOptions {
 }
 
 /**
- * A call this large waits for a turn (core/turns.ts) before each middleware and the provider
- * call. Each step is linear, but a 4 MB request walked by several of them in one stretch (cache
- * key, token counts, router cues, serialisation) held the loop for 150 ms and more, and every
- * other request waited; between steps they answer. 8 K tokens is ~32 K characters, where one
- * step (the exact token count of 16 K of them) can reach tens of milliseconds; a turn costs
- * microseconds, so ordinary calls, far below it, take none.
+ * A call of `exactBudget` (16 K) characters of text or more waits for a turn (core/turns.ts)
+ * before each middleware and the provider call. Each step is linear, but a 4 MB request walked
+ * by several of them in one stretch (cache key, token counts, router cues, serialisation) held
+ * the loop for 150 ms and more, and every other request waited; between steps they answer. At
+ * 16 K characters one step (the exact token count of them) can reach tens of milliseconds; a
+ * turn costs microseconds, so ordinary calls, far below it, take none. The rule reads
+ * lengths, not the token count (which was 8 K tokens, ~32 K characters of prose), so that
+ * deciding it never needs the tokenizer.
  */
-const yieldAboveTokens = 8_192;
 
-function afterATurn<T>(next: (context: CallContext) => Promise<T>, context: CallContext): Promise<T> {
-  return nextTurn().then(() => next(context));
+function afterATurn<T>(next: (context: CallContext, large: boolean) => Promise<T>, context: CallContext, large: boolean): Promise<T> {
+  return nextTurn().then(() => next(context, large));
 }
 
 /** The characters of a call's texts, from their lengths alone. */
@@ -80,12 +81,12 @@ interface Answer {
  * and settles accounting once the answer is complete — for streams, after the last chunk.
  */
 export class Gateway {
-  private readonly chain: (context: CallContext) => Promise<CallOutcome>;
+  private readonly chain: (context: CallContext, large: boolean) => Promise<CallOutcome>;
 
   constructor(private readonly options: GatewayOptions) {
     const terminal = (context: CallContext) => this.callProvider(context);
-    this.chain = options.middleware.reduceRight<(context: CallContext) => Promise<CallOutcome>>(
-      (next, middleware) => (context) => middleware(context, context.estimatedInputTokens < yieldAboveTokens ? () => next(context) : () => afterATurn(next, context)),
+    this.chain = options.middleware.reduceRight<(context: CallContext, large: boolean) => Promise<CallOutcome>>(
+      (next, middleware) => (context, large) => middleware(context, large ? () => afterATurn(next, context, large) : () => next(context, large)),
       terminal,
     );
   }
@@ -112,7 +113,13 @@ export class Gateway {
     const route = this.resolve(call.input.request.model, call.key);
     // Counting a call's tokens exactly (up to exactBudget characters) is a step of its own when
     // that much text is there: 16 K characters of unseen CJK or emoji took 20-45 ms.
-    if (textLength(call.input) >= exactBudget) await nextTurn();
+    const large = textLength(call.input) >= exactBudget;
+    if (large) await nextTurn();
+    // Counted at the first read, not here: most calls on a default node (no budget, no token
+    // limit, answers with usage) never need the count, nor the tokenizer's ~43 MB rank table.
+    const input = call.input;
+    const tokens = this.options.tokens;
+    let estimatedInputTokens: number | undefined;
     const deferred: Array<(settlement: CallSettlement) => void | Promise<void>> = [];
     // Fields named one by one, not `...call`: the spread made V8 build this object the slow
     // way, ~10 KB and a third of the gateway's own time per call (`npm run bench:gateway-core`: 63 → 40 µs of own time per call).
@@ -134,7 +141,10 @@ export class Gateway {
       cache: 'bypass',
       cacheSimilarity: undefined,
       pii: {},
-      estimatedInputTokens: call.input.operation === 'chat' ? this.options.tokens.countChat(call.input.request) : this.options.tokens.countInputs(call.input.request.input),
+      get estimatedInputTokens() {
+        estimatedInputTokens ??= input.operation === 'chat' ? tokens.countChat(input.request) : tokens.countInputs(input.request.input);
+        return estimatedInputTokens;
+      },
       gatewayOutputCap: undefined,
       usage: { inputTokens: 0, outputTokens: 0 },
       costUsd: 0,
@@ -143,7 +153,7 @@ export class Gateway {
     };
     let outcome: CallOutcome;
     try {
-      outcome = await this.chain(context);
+      outcome = await this.chain(context, large);
     } catch (thrown) {
       const error = toBreakwaterError(thrown);
       context.overheadMs = this.overhead(context);

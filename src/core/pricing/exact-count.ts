@@ -1,4 +1,29 @@
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { createRequire } from 'node:module';
+
+type Tokenizer = typeof import('gpt-tokenizer/encoding/o200k_base');
+
+/**
+ * The o200k rank table costs ~43 MB of RSS and ~20 MB of live heap, so it is loaded at the
+ * first exact count, not at start: a node whose calls all come back with `usage`, none
+ * abandoned (a timeout or a client leaving mid-call charges the prompt's count), and that holds
+ * no budget or token limit never needs it. Loading holds one turn for 0.4-1 s (the first count
+ * pays it, or `TokenCounter.warmUp()` ahead of traffic).
+ */
+let tokenizer: Tokenizer | undefined;
+
+export function loadTokenizer(): Tokenizer {
+  tokenizer ??= createRequire(import.meta.url)('gpt-tokenizer/encoding/o200k_base') as Tokenizer;
+  return tokenizer;
+}
+
+/** True once the rank table is in memory. */
+export function tokenizerLoaded(): boolean {
+  return tokenizer !== undefined;
+}
+
+function countTokens(text: string, options: typeof asText): number {
+  return (tokenizer ?? loadTokenizer()).countTokens(text, options);
+}
 
 /**
  * gpt-tokenizer's o200k pre-tokenizer (its `O200K_TOKEN_SPLIT_PATTERN`, the same as
