@@ -179,7 +179,7 @@ function watchDashboard(port: number): { stop: () => Promise<number> } {
     while (!stopped) {
       const to = new Date().toISOString().slice(0, 10);
       const from = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
-      for (const path of [`/v1/usage?from=${from}&to=${to}`, `/v1/usage/requests?from=${from}&to=${to}&limit=1000`]) {
+      for (const path of [`/v1/usage?from=${from}&to=${to}`, `/v1/usage/latency?from=${from}&to=${to}&limit=1000`]) {
         const answer = await request(`${origin}${path}`, { headers });
         await answer.body.dump();
         if (answer.statusCode !== 200) throw new Error(`GET ${path} with the session answered ${answer.statusCode}`);

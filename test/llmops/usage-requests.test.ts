@@ -71,3 +71,32 @@ describe('GET /v1/usage/requests: per-request cost, newest first, paged and filt
     }
   });
 });
+
+describe('GET /v1/usage/latency: p50 and p95 per day of the latest calls, a key its own', () => {
+  let test: TestApp;
+  before(async () => {
+    test = await startTestApp({ ...mockModelConfig, cache: { exact: { enabled: false } } });
+  });
+  after(() => test.close());
+
+  it('reduces the latest calls to per-day percentiles equal to those of the rows /v1/usage/requests lists', async () => {
+    const [first, second] = [await test.key(), await test.key()];
+    for (let index = 0; index < 7; index++) {
+      const response = await test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: bearer(first), payload: { model: 'mock', messages: [{ role: 'user', content: `call ${index}` }] } });
+      assert.equal(response.statusCode, 200, response.body);
+    }
+    await test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: bearer(second), payload: { model: 'mock', messages: [{ role: 'user', content: 'other' }] } });
+    const get = (url: string, secret: string) => test.server.inject({ method: 'GET', url, headers: bearer(secret) }).then((response) => response.json());
+
+    const rows = (await get('/v1/usage/requests?limit=5', first)).data as Array<{ at: number; latency_ms: number }>;
+    const sorted = rows.map((row) => row.latency_ms).sort((a, b) => a - b);
+    const latency = await get('/v1/usage/latency?limit=5', first);
+    assert.equal(latency.object, 'usage.latency');
+    assert.equal(latency.requests, 5, 'the latest five of the key, not the other key’s call');
+    assert.deepEqual(latency.data, [{ day: new Date(rows[0]!.at).toISOString().slice(0, 10), requests: 5, p50_ms: sorted[2], p95_ms: sorted[4] }]);
+    assert.equal((await get('/v1/usage/latency', adminToken)).requests, 8, 'the admin sees every key');
+    const refused = await test.server.inject({ method: 'GET', url: '/v1/usage/latency?limit=0', headers: bearer(first) });
+    assert.equal(refused.statusCode, 400);
+    assert.equal(refused.json().error.param, 'limit');
+  });
+});

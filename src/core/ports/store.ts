@@ -162,6 +162,8 @@ export interface LedgerStore {
   windowStats(from: number, to: number): Promise<LedgerWindowStats[]>;
   /** Rows one by one, newest first (per-request cost); `pii` is left out. */
   listRequests(query: UsageRequestQuery): Promise<Page<UsageRow>>;
+  /** The time and latency of the newest `limit` calls matching the filters (cursor ignored), newest first: the dashboard's latency chart. */
+  latestLatencies(query: UsageRequestQuery): Promise<Array<{ ts: number; latencyMs: number }>>;
 }
 
 export interface StoreCapabilities {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../app.js';
+import { latencyByDay } from '../../core/usage/latency-by-day.js';
 import { parseBody } from '../parse-body.js';
 import { callerIsAdmin, callerKey } from '../route-access.js';
 
@@ -28,6 +29,22 @@ const requestsQuerySchema = z
   })
   .strict();
 
+const latencyQuerySchema = z
+  .object({
+    from: day.optional(),
+    to: day.optional(),
+    key_id: z.string().optional(),
+    model: z.string().optional(),
+    limit: z.coerce.number().int().min(1).max(10_000).default(1_000),
+  })
+  .strict();
+
+/** [from, to) in epoch ms from the `from` and `to` days (to inclusive; 30 days up to now by default). */
+function window(query: { from?: string | undefined; to?: string | undefined }): { from: number; to: number } {
+  const to = query.to ? Date.parse(`${query.to}T00:00:00Z`) + 86_400_000 : Date.now() + 1;
+  return { from: query.from ? Date.parse(`${query.from}T00:00:00Z`) : to - 30 * 86_400_000, to };
+}
+
 /**
  * GET /v1/usage: the ledger aggregated by key, model and day (UTC). The admin token sees
  * every key; a virtual key sees only its own usage. `to` is inclusive.
@@ -39,8 +56,7 @@ export function usageRoutes(app: App): FastifyPluginAsync {
       const query = parseBody(requestsQuerySchema, request.query ?? {});
       const keyId = callerIsAdmin(request) ? query.key_id : callerKey(request).id;
       await app.ledgerWriter.flush();
-      const to = query.to ? Date.parse(`${query.to}T00:00:00Z`) + 86_400_000 : Date.now() + 1;
-      const from = query.from ? Date.parse(`${query.from}T00:00:00Z`) : to - 30 * 86_400_000;
+      const { from, to } = window(query);
       const page = await app.store.ledger.listRequests({
         from,
         to,
@@ -76,12 +92,25 @@ export function usageRoutes(app: App): FastifyPluginAsync {
       };
     });
 
+    // p50 and p95 latency per UTC day of the latest `limit` calls (the dashboard's chart): two
+    // columns of a thousand rows read and reduced here, instead of a thousand whole rows sent.
+    server.get('/v1/usage/latency', { config: { access: 'admin-or-key' } }, async (request) => {
+      const query = parseBody(latencyQuerySchema, request.query ?? {});
+      const keyId = callerIsAdmin(request) ? query.key_id : callerKey(request).id;
+      await app.ledgerWriter.flush();
+      const calls = await app.store.ledger.latestLatencies({ ...window(query), limit: query.limit, ...(keyId ? { keyId } : {}), ...(query.model ? { alias: query.model } : {}) });
+      return {
+        object: 'usage.latency',
+        requests: calls.length,
+        data: latencyByDay(calls).map((row) => ({ day: row.day, requests: row.requests, p50_ms: row.p50Ms, p95_ms: row.p95Ms })),
+      };
+    });
+
     server.get('/v1/usage', { config: { access: 'admin-or-key' } }, async (request) => {
       const query = parseBody(usageQuerySchema, request.query ?? {});
       const keyId = callerIsAdmin(request) ? query.key_id : callerKey(request).id;
       await app.ledgerWriter.flush();
-      const to = query.to ? Date.parse(`${query.to}T00:00:00Z`) + 86_400_000 : Date.now() + 1;
-      const from = query.from ? Date.parse(`${query.from}T00:00:00Z`) : to - 30 * 86_400_000;
+      const { from, to } = window(query);
       const rows = await app.store.ledger.aggregateUsage({ from, to, ...(keyId ? { keyId } : {}), ...(query.model ? { alias: query.model } : {}) });
       return {
         object: 'list',

@@ -1,6 +1,6 @@
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { KeyView } from '../session';
-import { type Dimension, latencyByDay, series, type UsageRow } from './overview-data';
+import { type Dimension, type LatencyByDay, latencyPoints, series, type UsageRow } from './overview-data';
 
 /** Distinguishable in both themes and for the common colour-vision deficiencies (Okabe–Ito). */
 const palette = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#999999'];
@@ -11,8 +11,8 @@ interface Props {
   dimension: Dimension;
   keys: ReadonlyMap<string, KeyView>;
   groups: readonly string[];
-  /** The latest requests (GET /v1/usage/requests), for latency. */
-  latest: ReadonlyArray<{ at: number; latency_ms: number }>;
+  /** p50 and p95 per day of the latest requests (GET /v1/usage/latency). */
+  latest: LatencyByDay | undefined;
 }
 
 function Chart({ title, description, children }: { title: string; description: string; children: React.ReactElement }) {
@@ -33,7 +33,7 @@ function Chart({ title, description, children }: { title: string; description: s
 /** The Overview's charts; the same figures are in the tables below them. */
 export default function OverviewCharts({ rows, days, dimension, keys, groups, latest }: Props) {
   const data = series(rows, days, dimension, keys, groups);
-  const latency = latencyByDay(latest, days);
+  const latency = latencyPoints(latest, days);
   const axis = { tick: { fontSize: 12 }, stroke: 'currentColor' };
   const tooltip = { contentStyle: { background: 'var(--bg)', borderColor: 'var(--border)', color: 'var(--text)' } };
   return (
@@ -84,7 +84,7 @@ export default function OverviewCharts({ rows, days, dimension, keys, groups, la
           <Line isAnimationActive={false} type="monotone" dataKey="cacheHitRate" name="cache hits" stroke={palette[2]} strokeWidth={2} dot={false} strokeDasharray="6 3" />
         </LineChart>
       </Chart>
-      <Chart title="Latency (ms)" description={`p50 and p95 per day of the latest ${latest.length.toLocaleString()} requests`}>
+      <Chart title="Latency (ms)" description={`p50 and p95 per day of the latest ${(latest?.requests ?? 0).toLocaleString()} requests`}>
         <LineChart data={latency} accessibilityLayer>
           <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
           <XAxis dataKey="day" {...axis} />

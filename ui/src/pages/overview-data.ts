@@ -123,13 +123,17 @@ export const usd = (value: number) => (value < 0.01 && value > 0 ? `$${value.toF
 export const count = (value: number) => value.toLocaleString();
 export const percent = (part: number, whole: number) => (whole ? `${((100 * part) / whole).toFixed(1)}%` : '—');
 
-/** p50 and p95 latency per day of the given requests (ms; days without requests are left out). */
-export function latencyByDay(requests: ReadonlyArray<{ at: number; latency_ms: number }>, days: readonly string[]) {
-  const byDay = new Map<string, number[]>(days.map((day) => [day, []]));
-  for (const request of requests) byDay.get(new Date(request.at).toISOString().slice(0, 10))?.push(request.latency_ms);
-  const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-  return [...byDay].map(([day, values]) => {
-    const sorted = values.sort((a, b) => a - b);
-    return { day: day.slice(5), p50: sorted.length ? quantile(sorted, 0.5) : null, p95: sorted.length ? quantile(sorted, 0.95) : null, requests: sorted.length };
+/** GET /v1/usage/latency: p50 and p95 per UTC day of the latest requests. */
+export interface LatencyByDay {
+  requests: number;
+  data: ReadonlyArray<{ day: string; requests: number; p50_ms: number; p95_ms: number }>;
+}
+
+/** The latency chart's points: one per day of the window, null where the day had no request. */
+export function latencyPoints(latency: LatencyByDay | undefined, days: readonly string[]) {
+  const byDay = new Map((latency?.data ?? []).map((row) => [row.day, row]));
+  return days.map((day) => {
+    const row = byDay.get(day);
+    return { day: day.slice(5), p50: row?.p50_ms ?? null, p95: row?.p95_ms ?? null, requests: row?.requests ?? 0 };
   });
 }

@@ -3,8 +3,7 @@ import { type List, query } from '../api';
 import { ErrorMessage, Loading, Notice } from '../components/feedback';
 import { type KeyView, useSignedIn } from '../session';
 import { useApi } from '../use-api';
-import type { RequestRow } from './requests-page';
-import { burnDown, byGroup, count, daysBetween, type Dimension, percent, totalsOf, type UsageRow, usd } from './overview-data';
+import { burnDown, byGroup, count, daysBetween, type Dimension, type LatencyByDay, percent, totalsOf, type UsageRow, usd } from './overview-data';
 
 // Recharts is the largest part of the bundle: only this page loads it.
 const OverviewCharts = lazy(() => import('./overview-charts'));
@@ -29,7 +28,7 @@ export function OverviewPage() {
   // The budget's period may start before the chosen range: ask from the month's first day too.
   const monthStart = `${to.slice(0, 7)}-01`;
   const usage = useApi<List<UsageRow>>(`/v1/usage${query({ from: from < monthStart ? from : monthStart, to })}`);
-  const latest = useApi<List<RequestRow>>(`/v1/usage/requests${query({ from, to, limit: 1000 })}`);
+  const latest = useApi<LatencyByDay>(`/v1/usage/latency${query({ from, to, limit: 1000 })}`);
   const adminKeys = useApi<List<KeyView>>(session.kind === 'admin' ? '/v1/admin/keys' : undefined);
 
   const keys = useMemo(() => {
@@ -103,14 +102,7 @@ export function OverviewPage() {
       {usage.data && totals.requests === 0 ? <Notice>No requests in this range yet.</Notice> : null}
       {usage.data && totals.requests > 0 ? (
         <Suspense fallback={<Loading label="Loading charts…" />}>
-          <OverviewCharts
-            rows={rows}
-            days={daysBetween(from, to)}
-            dimension={dimension}
-            keys={keys}
-            groups={groups.slice(0, 8).map((group) => group.group)}
-            latest={latest.data?.data ?? []}
-          />
+          <OverviewCharts rows={rows} days={daysBetween(from, to)} dimension={dimension} keys={keys} groups={groups.slice(0, 8).map((group) => group.group)} latest={latest.data} />
         </Suspense>
       ) : null}
 

@@ -133,4 +133,14 @@ export class PostgresLedgerStore implements LedgerStore {
     const data = result.rows.slice(0, query.limit).map(fromUsageRequestRow);
     return { data, nextCursor: result.rows.length > query.limit ? encodeUsageCursor(data.at(-1)!) : null };
   }
+
+  async latestLatencies(query: UsageRequestQuery): Promise<Array<{ ts: number; latencyMs: number }>> {
+    const { cursor: _ignored, ...filters } = query;
+    const { where, values } = usageRequestFilters(filters, (index) => `$${index}`);
+    const result = await this.pool.query<{ ts: number; latency_ms: number }>(
+      `SELECT ts, latency_ms FROM usage WHERE ${where.join(' AND ')} ORDER BY ts DESC LIMIT $${values.length + 1}`,
+      [...values, query.limit],
+    );
+    return result.rows.map((row) => ({ ts: Number(row.ts), latencyMs: row.latency_ms }));
+  }
 }

@@ -165,4 +165,13 @@ export class SqliteLedgerStore implements LedgerStore {
     const data = rows.slice(0, query.limit).map(fromUsageRequestRow);
     return { data, nextCursor: rows.length > query.limit ? encodeUsageCursor(data.at(-1)!) : null };
   }
+
+  async latestLatencies(query: UsageRequestQuery): Promise<Array<{ ts: number; latencyMs: number }>> {
+    const { cursor: _ignored, ...filters } = query;
+    const { where, values } = usageRequestFilters(filters, () => '?');
+    return this.database.prepare(`SELECT ts, latency_ms AS latencyMs FROM usage WHERE ${where.join(' AND ')} ORDER BY ts DESC LIMIT ?`).all(...values, query.limit) as Array<{
+      ts: number;
+      latencyMs: number;
+    }>;
+  }
 }

@@ -54,6 +54,9 @@ function ledger(): LedgerStore & { spent: number; queries: number } {
     async listRequests() {
       return { data: [], nextCursor: null };
     },
+    async latestLatencies() {
+      return [];
+    },
   };
 }
 

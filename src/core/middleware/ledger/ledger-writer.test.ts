@@ -42,6 +42,7 @@ async function flakyLedger(t: { after(fn: () => Promise<void>): void }, failing:
     deleteUsageBefore: (ts) => store.ledger.deleteUsageBefore(ts),
     windowStats: (from, to) => store.ledger.windowStats(from, to),
     listRequests: (query) => store.ledger.listRequests(query),
+    latestLatencies: (query) => store.ledger.latestLatencies(query),
   };
   return {
     ledger,
