@@ -173,6 +173,17 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
         assert.equal(await store.ledger.spendSince('key-a', 0), 2.03);
         assert.equal(await store.ledger.deleteUsageBefore(t0 + 3), 0);
       });
+
+      it('gives the time and latency of the newest calls of a key, newest first, at most limit', async () => {
+        await store.ledger.appendUsage(rows().map((row, index) => ({ ...row, latencyMs: 10 + index })));
+        assert.deepEqual(await store.ledger.latestLatencies({ from: t0, to: t0 + 2 * day, keyId: 'key-a', limit: 3 }), [
+          { ts: t0 + 7, latencyMs: 18 },
+          { ts: t0 + 6, latencyMs: 17 },
+          { ts: t0 + 5, latencyMs: 16 },
+        ]);
+        assert.equal((await store.ledger.latestLatencies({ from: t0, to: t0 + 2 * day, limit: 100 })).length, 9);
+        assert.deepEqual(await store.ledger.latestLatencies({ from: t0 + day, to: t0 + 2 * day, limit: 100 }), [{ ts: t0 + day, latencyMs: 15 }]);
+      });
     });
 
     // One slice per domain port, each run on this adapter's fresh store.
