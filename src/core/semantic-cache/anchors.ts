@@ -264,14 +264,24 @@ const transliterated = (word: string) => word.replace(/([aou])e/g, '$1');
  * through the other prompt's words read without spaces and hyphens. Linear in the prompt.
  */
 function respelled(name: string, words: ReadonlySet<string>): boolean {
+  const spelled = spellingsOf(words);
   const plain = transliterated(name);
-  for (const word of words) {
-    const other = transliterated(word);
-    // A German noun the normalising wrote as its table's head: Artikels / artikel.
-    if (other === plain || (other.length >= 5 && plain.startsWith(other) && /^(?:s|es|n|en|ns)$/.test(plain.slice(other.length)))) return true;
+  if (spelled.words.has(plain)) return true;
+  // A German noun the normalising wrote as its table's head: Artikels / artikel.
+  for (const ending of ['s', 'es', 'n', 'en', 'ns'])
+    if (plain.endsWith(ending) && plain.length - ending.length >= 5 && spelled.words.has(plain.slice(0, -ending.length))) return true;
+  return name.includes('-') && spelled.joined.includes(transliterated(name.replace(/-/g, '')));
+}
+
+/** A prompt's words transliterated, and run together without spaces and hyphens: built once per word set (linear), not once per name. */
+const spellings = new WeakMap<ReadonlySet<string>, { words: Set<string>; joined: string }>();
+function spellingsOf(words: ReadonlySet<string>): { words: Set<string>; joined: string } {
+  let known = spellings.get(words);
+  if (!known) {
+    known = { words: new Set([...words].map(transliterated)), joined: transliterated([...words].join('').replace(/-/g, '')) };
+    spellings.set(words, known);
   }
-  if (!name.includes('-')) return false;
-  return transliterated([...words].join('').replace(/-/g, '')).includes(transliterated(name.replace(/-/g, '')));
+  return known;
 }
 
 /** "1,000" and "1000" agree, "3,5" and "3.5" agree, "2024-03-05" gives 2024, 3 and 5. */
