@@ -13,6 +13,7 @@ import { toWindowStats, type WindowRow } from '../usage-window.js';
 import { encodeUsageCursor, fromUsageRequestRow, type UsageRequestRow, usageRequestColumns, usageRequestFilters } from '../usage-request-rows.js';
 import type { Page } from '../../../core/ports/page.js';
 import { toUsageAggregates, type PiiSum, type UsageGroup } from '../usage-aggregates.js';
+import type { SqliteRead } from './sqlite-read-thread.js';
 
 const operationCode = { chat: 0, embeddings: 1 } as const;
 const cacheCode = { miss: 0, hit: 1, bypass: 2, semantic: 3 } as const;
@@ -27,7 +28,17 @@ export class SqliteLedgerStore implements LedgerStore {
   private insertMany: ((rows: readonly UsageRow[]) => void) | undefined;
   private windowQuery: Database.Statement | undefined;
 
-  constructor(private readonly database: Database.Database) {}
+  /**
+   * `read` runs the reads that grow with the ledger (usage per day, the request list, latency)
+   * off the event loop (sqlite-read-thread.ts); without it they run on `database`.
+   */
+  constructor(
+    private readonly database: Database.Database,
+    private readonly read: SqliteRead = async <T>(sql: string, params: unknown[] | Record<string, unknown>) => {
+      const statement = database.prepare(sql);
+      return (Array.isArray(params) ? statement.all(...params) : statement.all(params)) as T[];
+    },
+  ) {}
 
   prepare(): void {
     const insert = this.database.prepare(
@@ -101,22 +112,23 @@ export class SqliteLedgerStore implements LedgerStore {
     if (query.keyId !== undefined) where.push('key_id = @keyId');
     if (query.alias !== undefined) where.push('alias = @alias');
     const day = `strftime('%Y-%m-%d', ts / 1000, 'unixepoch')`;
-    const groups = this.database
-      .prepare(
+    const parameters = { ...query };
+    const [groups, piiSums] = await Promise.all([
+      this.read<UsageGroup>(
         `SELECT key_id AS keyId, alias, ${day} AS day, route_tier AS routeTier,
                 count(*) AS requests, sum(status >= 400) AS errors, sum(cache IN (1, 3)) AS cacheHits,
                 sum(input_tokens) AS inputTokens, sum(output_tokens) AS outputTokens, sum(cost_nanos) AS costNanos
          FROM usage WHERE ${where.join(' AND ')}
          GROUP BY key_id, alias, day, route_tier ORDER BY day, key_id, alias, route_tier`,
-      )
-      .all(query) as UsageGroup[];
-    const piiSums = this.database
-      .prepare(
+        parameters,
+      ),
+      this.read<PiiSum>(
         `SELECT key_id AS keyId, alias, ${day} AS day, route_tier AS routeTier, detection.key AS type, sum(detection.value) AS count
          FROM usage, json_each(usage.pii) AS detection WHERE pii IS NOT NULL AND ${where.join(' AND ')}
          GROUP BY key_id, alias, day, route_tier, detection.key`,
-      )
-      .all(query) as PiiSum[];
+        parameters,
+      ),
+    ]);
     return toUsageAggregates(groups, piiSums);
   }
 
@@ -159,9 +171,10 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async listRequests(query: UsageRequestQuery): Promise<Page<UsageRow>> {
     const { where, values } = usageRequestFilters(query, () => '?');
-    const rows = this.database
-      .prepare(`SELECT ${usageRequestColumns} FROM usage WHERE ${where.join(' AND ')} ORDER BY ts DESC, request_id DESC LIMIT ?`)
-      .all(...values, query.limit + 1) as UsageRequestRow[];
+    const rows = await this.read<UsageRequestRow>(`SELECT ${usageRequestColumns} FROM usage WHERE ${where.join(' AND ')} ORDER BY ts DESC, request_id DESC LIMIT ?`, [
+      ...values,
+      query.limit + 1,
+    ]);
     const data = rows.slice(0, query.limit).map(fromUsageRequestRow);
     return { data, nextCursor: rows.length > query.limit ? encodeUsageCursor(data.at(-1)!) : null };
   }
@@ -169,9 +182,9 @@ export class SqliteLedgerStore implements LedgerStore {
   async latestLatencies(query: UsageRequestQuery): Promise<Array<{ ts: number; latencyMs: number }>> {
     const { cursor: _ignored, ...filters } = query;
     const { where, values } = usageRequestFilters(filters, () => '?');
-    return this.database.prepare(`SELECT ts, latency_ms AS latencyMs FROM usage WHERE ${where.join(' AND ')} ORDER BY ts DESC LIMIT ?`).all(...values, query.limit) as Array<{
-      ts: number;
-      latencyMs: number;
-    }>;
+    return this.read<{ ts: number; latencyMs: number }>(`SELECT ts, latency_ms AS latencyMs FROM usage WHERE ${where.join(' AND ')} ORDER BY ts DESC LIMIT ?`, [
+      ...values,
+      query.limit,
+    ]);
   }
 }

@@ -5,6 +5,7 @@ import type { Store } from '../../../core/ports/store.js';
 import { loadMigrations } from './migrations.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
 import { SqliteLedgerStore } from './sqlite-ledger-store.js';
+import { sqliteReader } from './sqlite-read-thread.js';
 import { SqliteQueue, type SqliteQueueOptions } from '../../queue/sqlite/sqlite-queue.js';
 import { GroupCommit } from './group-commit.js';
 import { SqliteJobStore } from './sqlite-job-store.js';
@@ -44,6 +45,8 @@ export class SqliteStore implements Store {
   readonly dispatches = new SqliteDispatchOutbox();
   private readonly database: Database.Database;
   private readonly writes: GroupCommit;
+  /** Reads that grow with the ledger, on a thread of their own (sqlite-read-thread.ts). */
+  private readonly reader: ReturnType<typeof sqliteReader>;
   private jobDomains: JobDomains | undefined;
 
   constructor(
@@ -58,7 +61,8 @@ export class SqliteStore implements Store {
     this.database.pragma('busy_timeout = 5000');
     this.database.pragma('foreign_keys = ON');
     this.keys = new SqliteKeyStore(this.database);
-    this.ledger = new SqliteLedgerStore(this.database);
+    this.reader = sqliteReader(path, this.database);
+    this.ledger = new SqliteLedgerStore(this.database, this.reader.read);
     this.feedback = new SqliteFeedbackStore(this.database);
     this.writes = new GroupCommit(this.database);
   }
@@ -154,6 +158,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (!this.database.open) return;
+    this.reader.close();
     this.writes.flush(true);
     this.database.close();
   }
