@@ -24,7 +24,7 @@ const windowSliceMs = 5 * 60_000;
 const rowsPerSlice = 32;
 
 export class SqliteLedgerStore implements LedgerStore {
-  private statements: Record<'insert' | 'spend' | 'prune', Database.Statement> | undefined;
+  private statements: Record<'insert' | 'prune', Database.Statement> | undefined;
   private insertMany: ((rows: readonly UsageRow[]) => void) | undefined;
   private windowQuery: Database.Statement | undefined;
 
@@ -49,7 +49,6 @@ export class SqliteLedgerStore implements LedgerStore {
     );
     this.statements = {
       insert,
-      spend: this.database.prepare('SELECT coalesce(sum(cost_nanos), 0) FROM usage WHERE key_id = ? AND ts >= ?').pluck(),
       prune: this.database.prepare('DELETE FROM usage WHERE ts < ?'),
     };
     this.insertMany = this.database.transaction((rows: readonly UsageRow[]) => {
@@ -132,8 +131,10 @@ export class SqliteLedgerStore implements LedgerStore {
     return toUsageAggregates(groups, piiSums);
   }
 
+  /** Off the loop too: a busy key's month is a sum over hundreds of thousands of rows. */
   async spendSince(keyId: string, since: number): Promise<number> {
-    return (this.sql.spend.get(keyId, since) as number) / 1_000_000_000;
+    const [row] = await this.read<{ nanos: number }>('SELECT coalesce(sum(cost_nanos), 0) AS nanos FROM usage WHERE key_id = ? AND ts >= ?', [keyId, since]);
+    return row!.nanos / 1_000_000_000;
   }
 
   async deleteUsageBefore(ts: number): Promise<number> {
