@@ -115,11 +115,6 @@ export class Gateway {
     // that much text is there: 16 K characters of unseen CJK or emoji took 20-45 ms.
     const large = textLength(call.input) >= exactBudget;
     if (large) await nextTurn();
-    // Counted at the first read, not here: most calls on a default node (no budget, no token
-    // limit, answers with usage) never need the count, nor the tokenizer's ~43 MB rank table.
-    const input = call.input;
-    const tokens = this.options.tokens;
-    let estimatedInputTokens: number | undefined;
     const deferred: Array<(settlement: CallSettlement) => void | Promise<void>> = [];
     // Fields named one by one, not `...call`: the spread made V8 build this object the slow
     // way, ~10 KB and a third of the gateway's own time per call (`npm run bench:gateway-core`: 63 → 40 µs of own time per call).
@@ -141,10 +136,7 @@ export class Gateway {
       cache: 'bypass',
       cacheSimilarity: undefined,
       pii: {},
-      get estimatedInputTokens() {
-        estimatedInputTokens ??= input.operation === 'chat' ? tokens.countChat(input.request) : tokens.countInputs(input.request.input);
-        return estimatedInputTokens;
-      },
+      estimatedInputTokens: call.input.operation === 'chat' ? this.options.tokens.countChat(call.input.request) : this.options.tokens.countInputs(call.input.request.input),
       gatewayOutputCap: undefined,
       usage: { inputTokens: 0, outputTokens: 0 },
       costUsd: 0,
