@@ -82,7 +82,12 @@ describe('GET /v1/usage/latency: p50 and p95 per day of the latest calls, a key 
   it('reduces the latest calls to per-day percentiles equal to those of the rows /v1/usage/requests lists', async () => {
     const [first, second] = [await test.key(), await test.key()];
     for (let index = 0; index < 7; index++) {
-      const response = await test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: bearer(first), payload: { model: 'mock', messages: [{ role: 'user', content: `call ${index}` }] } });
+      const response = await test.server.inject({
+        method: 'POST',
+        url: '/v1/chat/completions',
+        headers: bearer(first),
+        payload: { model: 'mock', messages: [{ role: 'user', content: `call ${index}` }] },
+      });
       assert.equal(response.statusCode, 200, response.body);
     }
     await test.server.inject({ method: 'POST', url: '/v1/chat/completions', headers: bearer(second), payload: { model: 'mock', messages: [{ role: 'user', content: 'other' }] } });

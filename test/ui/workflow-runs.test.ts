@@ -136,7 +136,8 @@ test("the admin's session lists every tenant's runs with their tenant and opens 
   };
   const northRun = await start(north, 'N-1', 20);
   const southRun = await start(south, 'S-1', 250);
-  const status = async (id: string, secret: string) => ((await app.server.inject({ method: 'GET', url: `/v1/workflow-runs/${id}`, headers: bearer(secret) })).json() as { status: string }).status;
+  const status = async (id: string, secret: string) =>
+    ((await app.server.inject({ method: 'GET', url: `/v1/workflow-runs/${id}`, headers: bearer(secret) })).json() as { status: string }).status;
   await waitFor(async () => (await status(northRun, north)) === 'succeeded');
   await waitFor(async () => (await status(southRun, south)) === 'waiting_approval');
 
