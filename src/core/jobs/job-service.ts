@@ -168,7 +168,7 @@ export class JobService {
     return outcome.job;
   }
 
-  /** `tenant` undefined: any tenant's job (the admin's view); otherwise only that tenant's. */
+  /** `tenant` undefined: the job of whichever tenant owns it (the admin's view); otherwise only that tenant's. */
   async get(tenant: string | undefined, id: string): Promise<{ job: JobRecord; deliveries: WebhookDelivery[] }> {
     const found = await this.options.store.getJobWithDeliveries(id, tenant);
     if (!found) throw notFound(id);

@@ -118,7 +118,7 @@ export interface JobStore {
    */
   createJob(job: NewJob, input: readonly Uint8Array[], dispatch: EnqueueRequest): Promise<{ job: JobRecord; created: boolean }>;
   getJob(id: string, tenant?: string): Promise<JobRecord | undefined>;
-  /** A tenant's job (any tenant's when `tenant` is undefined: the admin's) with its webhook delivery log, in one read (the API's GET of a job). */
+  /** A tenant's job (whichever tenant owns it when `tenant` is undefined: the admin's view) with its webhook delivery log, in one read (the API's GET of a job). */
   getJobWithDeliveries(id: string, tenant?: string): Promise<{ job: JobRecord; deliveries: WebhookDelivery[] } | undefined>;
   findByIdempotencyKey(tenant: string, idempotencyKey: string): Promise<JobRecord | undefined>;
   /** The job's input as stored: one chunk, or the chunks it was written in. */

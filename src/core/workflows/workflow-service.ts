@@ -123,7 +123,7 @@ export class WorkflowService {
     return outcome;
   }
 
-  /** `tenant` undefined: any tenant's run (the admin's view; likewise below); otherwise only that tenant's. */
+  /** `tenant` undefined: the run of whichever tenant owns it (the admin's view; likewise below); otherwise only that tenant's. */
   async get(tenant: string | undefined, id: string): Promise<WorkflowRun> {
     const run = await this.options.store.getRun(id, tenant);
     if (!run) throw runNotFound(id);
