@@ -110,3 +110,17 @@ export function callerKey(request: FastifyRequest): VirtualKey {
 export function callerIsAdmin(request: FastifyRequest): boolean {
   return request.caller.kind === 'admin';
 }
+
+/**
+ * The tenant an `admin-or-key` route's reads are held to: a key's own; for the admin, the tenant
+ * it names in `requested`, or undefined (every tenant). A key naming another tenant is refused:
+ * `what` says what it lists ("jobs", "runs").
+ */
+export function callerTenantScope(request: FastifyRequest, requested?: string, what = 'resources'): string | undefined {
+  if (callerIsAdmin(request)) return requested;
+  const own = callerKey(request).tenant;
+  if (requested !== undefined && requested !== own) {
+    throw new BreakwaterError('INVALID_REQUEST', `tenant: a virtual key lists its own tenant's ${what} only; drop the parameter.`, { param: 'tenant' });
+  }
+  return own;
+}

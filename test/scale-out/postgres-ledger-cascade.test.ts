@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { PostgresStore } from '../../src/adapters/store/postgres/postgres-store.js';
 import type { UsageRow } from '../../src/core/ports/store.js';
+import { usage } from '../contracts/store-fixtures.js';
 
 const connectionString = process.env.BREAKWATER_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schema = `bw_cascade_${randomBytes(4).toString('hex')}`;
@@ -63,25 +64,7 @@ it('PostgreSQL ledger: a batch written again after a failure whose commit is unk
   url.searchParams.set('options', `-c search_path=${schema}`);
   const store = await PostgresStore.open({ connectionString: url.toString(), poolSize: 2, readPoolSize: 0 });
   try {
-    const row = (requestId: string): UsageRow => ({
-      ts: Date.now(),
-      requestId,
-      keyId: 'k',
-      alias: 'retried',
-      deployment: 'up/small',
-      operation: 'chat',
-      inputTokens: 3,
-      outputTokens: 2,
-      costUsd: 0.000001,
-      latencyMs: 1,
-      overheadMs: 1,
-      status: 200,
-      cache: 'miss',
-      errorCode: null,
-      routeTier: null,
-      routeReason: null,
-      pii: null,
-    });
+    const row = (requestId: string): UsageRow => usage({ requestId, alias: 'retried' });
     const batch = [row('a'), row('b')];
     await store.ledger.appendUsage(batch);
     // The ledger writer's retry: the same row objects, plus one that arrived meanwhile.

@@ -9,7 +9,7 @@ import type { WireList } from '../../wire/list.js';
 import { parseBody } from '../parse-body.js';
 import { EventStreamSlots } from '../event-stream-slots.js';
 import { clientSignal } from '../request-context.js';
-import { callerIsAdmin, callerKey } from '../route-access.js';
+import { callerIsAdmin, callerKey, callerTenantScope } from '../route-access.js';
 import type { JobRecord } from '../../core/ports/job-store.js';
 import type { WebhookDelivery } from '../../core/ports/webhook-delivery-store.js';
 
@@ -43,8 +43,6 @@ export function jobRoutes(app: App): FastifyPluginAsync {
     const keyOnly = { config: { access: 'key' as const } };
     // Reads and cancels: a key within its tenant, the admin token in every tenant (the dashboard's admin view).
     const keyOrAdmin = { config: { access: 'admin-or-key' as const } };
-    /** The tenant a caller's reads are held to: the key's own; undefined (every tenant) for the admin. */
-    const scopeOf = (request: FastifyRequest): string | undefined => (callerIsAdmin(request) ? undefined : callerKey(request).tenant);
     /** The admin also learns whose job it is. */
     const shown = (request: FastifyRequest, job: JobRecord, deliveries?: readonly WebhookDelivery[]): WireJob =>
       callerIsAdmin(request) ? { ...toWireJob(job, deliveries), tenant: job.tenant } : toWireJob(job, deliveries);
@@ -72,11 +70,7 @@ export function jobRoutes(app: App): FastifyPluginAsync {
 
     server.get('/v1/jobs', keyOrAdmin, async (request): Promise<WireList<WireJob>> => {
       const query = parseBody(listQuerySchema, request.query ?? {});
-      const own = scopeOf(request);
-      if (own !== undefined && query.tenant !== undefined && query.tenant !== own) {
-        throw new BreakwaterError('INVALID_REQUEST', "tenant: a virtual key lists its own tenant's jobs only; drop the parameter.", { param: 'tenant' });
-      }
-      const page = await app.jobs.list(own ?? query.tenant, {
+      const page = await app.jobs.list(callerTenantScope(request, query.tenant, 'jobs'), {
         limit: query.limit,
         ...(query.status ? { status: query.status } : {}),
         ...(query.pipeline ? { pipeline: query.pipeline } : {}),
@@ -86,12 +80,12 @@ export function jobRoutes(app: App): FastifyPluginAsync {
     });
 
     server.get<{ Params: { id: string } }>('/v1/jobs/:id', keyOrAdmin, async (request): Promise<WireJob> => {
-      const { job, deliveries } = await app.jobs.get(scopeOf(request), request.params.id);
+      const { job, deliveries } = await app.jobs.get(callerTenantScope(request), request.params.id);
       return shown(request, job, deliveries);
     });
 
     server.post<{ Params: { id: string } }>('/v1/jobs/:id/cancel', keyOrAdmin, async (request): Promise<WireJob> => {
-      return shown(request, await app.jobs.cancel(scopeOf(request), request.params.id));
+      return shown(request, await app.jobs.cancel(callerTenantScope(request), request.params.id));
     });
 
     // A failed or cancelled job run again as a new job (JobService.retry); 201 with the new job.
@@ -101,7 +95,7 @@ export function jobRoutes(app: App): FastifyPluginAsync {
     });
 
     server.get<{ Params: { id: string } }>('/v1/jobs/:id/events', keyOrAdmin, async (request, reply) => {
-      const scope = scopeOf(request);
+      const scope = callerTenantScope(request);
       const query = parseBody(eventsQuerySchema, request.query ?? {});
       const lastEventId = request.headers['last-event-id'];
       const resumeFrom = typeof lastEventId === 'string' && lastEventId !== '' ? Number(lastEventId) : (query.after ?? 0);

@@ -9,7 +9,7 @@ import { startRunSchema, type WireJournalEntry, type WireReplay, type WireWorkfl
 import { EventStreamSlots } from '../event-stream-slots.js';
 import { parseBody } from '../parse-body.js';
 import { clientSignal } from '../request-context.js';
-import { callerIsAdmin, callerKey } from '../route-access.js';
+import { callerIsAdmin, callerKey, callerTenantScope } from '../route-access.js';
 import type { WorkflowRun } from '../../core/ports/workflow-store.js';
 
 const listQuerySchema = z
@@ -40,8 +40,6 @@ export function workflowRoutes(app: App): FastifyPluginAsync {
     server.addHook('preClose', async () => closing.abort());
     const keyOnly = { config: { access: 'key' as const } };
     const keyOrAdmin = { config: { access: 'admin-or-key' as const } };
-    /** The tenant a caller's reads are held to: the key's own; undefined (every tenant) for the admin. */
-    const scopeOf = (request: FastifyRequest): string | undefined => (callerIsAdmin(request) ? undefined : callerKey(request).tenant);
     /** The admin also learns whose run it is. */
     const shown = (request: FastifyRequest, run: WorkflowRun): WireWorkflowRun => (callerIsAdmin(request) ? { ...toWireRun(run), tenant: run.tenant } : toWireRun(run));
     const streams = new EventStreamSlots({ total: app.config.server.maxEventStreams, perTenant: app.config.server.maxEventStreamsPerTenant });
@@ -62,11 +60,7 @@ export function workflowRoutes(app: App): FastifyPluginAsync {
 
     server.get('/v1/workflow-runs', keyOrAdmin, async (request): Promise<WireList<WireWorkflowRun>> => {
       const query = parseBody(listQuerySchema, request.query ?? {});
-      const own = scopeOf(request);
-      if (own !== undefined && query.tenant !== undefined && query.tenant !== own) {
-        throw new BreakwaterError('INVALID_REQUEST', "tenant: a virtual key lists its own tenant's runs only; drop the parameter.", { param: 'tenant' });
-      }
-      const page = await app.workflows.list(own ?? query.tenant, {
+      const page = await app.workflows.list(callerTenantScope(request, query.tenant, 'runs'), {
         limit: query.limit,
         ...(query.status ? { status: query.status } : {}),
         ...(query.workflow ? { workflow: query.workflow } : {}),
@@ -76,12 +70,12 @@ export function workflowRoutes(app: App): FastifyPluginAsync {
     });
 
     server.get<{ Params: { id: string } }>('/v1/workflow-runs/:id', keyOrAdmin, async (request): Promise<WireWorkflowRun> => {
-      return shown(request, await app.workflows.get(scopeOf(request), request.params.id));
+      return shown(request, await app.workflows.get(callerTenantScope(request), request.params.id));
     });
 
     server.post<{ Params: { id: string } }>('/v1/workflow-runs/:id/cancel', keyOrAdmin, async (request): Promise<WireWorkflowRun> => {
       const by = callerIsAdmin(request) ? 'admin' : `key:${callerKey(request).name}`;
-      return shown(request, await app.workflows.cancel(scopeOf(request), request.params.id, by));
+      return shown(request, await app.workflows.cancel(callerTenantScope(request), request.params.id, by));
     });
 
     server.get<{ Params: { id: string } }>(
@@ -89,17 +83,17 @@ export function workflowRoutes(app: App): FastifyPluginAsync {
       keyOrAdmin,
       async (request): Promise<{ object: 'list'; data: WireJournalEntry[]; has_more: boolean }> => {
         const query = parseBody(journalQuerySchema, request.query ?? {});
-        const entries = await app.workflows.journal(scopeOf(request), request.params.id, query.after, query.limit + 1);
+        const entries = await app.workflows.journal(callerTenantScope(request), request.params.id, query.after, query.limit + 1);
         return { object: 'list', data: entries.slice(0, query.limit).map(toWireEntry), has_more: entries.length > query.limit };
       },
     );
 
     server.post<{ Params: { id: string } }>('/v1/workflow-runs/:id/replay', keyOrAdmin, async (request): Promise<WireReplay> => {
-      return toWireReplay(await app.workflows.replay(scopeOf(request), request.params.id));
+      return toWireReplay(await app.workflows.replay(callerTenantScope(request), request.params.id));
     });
 
     server.get<{ Params: { id: string } }>('/v1/workflow-runs/:id/events', keyOrAdmin, async (request, reply) => {
-      const scope = scopeOf(request);
+      const scope = callerTenantScope(request);
       const query = parseBody(eventsQuerySchema, request.query ?? {});
       const lastEventId = request.headers['last-event-id'];
       const resumeFrom = typeof lastEventId === 'string' && lastEventId !== '' ? Number(lastEventId) : (query.after ?? 0);

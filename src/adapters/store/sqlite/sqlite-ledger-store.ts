@@ -13,7 +13,7 @@ import { toWindowStats, type WindowRow } from '../usage-window.js';
 import { encodeUsageCursor, fromUsageRequestRow, type UsageRequestRow, usageRequestColumns, usageRequestFilters } from '../usage-request-rows.js';
 import type { Page } from '../../../core/ports/page.js';
 import { toUsageAggregates, type PiiSum, type UsageGroup } from '../usage-aggregates.js';
-import type { SqliteRead } from './sqlite-read-thread.js';
+import { readOn, type SqliteRead } from './sqlite-read-thread.js';
 
 const operationCode = { chat: 0, embeddings: 1 } as const;
 const cacheCode = { miss: 0, hit: 1, bypass: 2, semantic: 3 } as const;
@@ -34,10 +34,7 @@ export class SqliteLedgerStore implements LedgerStore {
    */
   constructor(
     private readonly database: Database.Database,
-    private readonly read: SqliteRead = async <T>(sql: string, params: unknown[] | Record<string, unknown>) => {
-      const statement = database.prepare(sql);
-      return (Array.isArray(params) ? statement.all(...params) : statement.all(params)) as T[];
-    },
+    private readonly read: SqliteRead = readOn(database),
   ) {}
 
   prepare(): void {

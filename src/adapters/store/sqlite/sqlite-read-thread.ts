@@ -12,6 +12,14 @@ export type ReadAnswer = { id: number; rows: unknown[] } | { id: number; error: 
 /** Runs a read-only query and resolves with its rows. */
 export type SqliteRead = <T>(sql: string, params: unknown[] | Record<string, unknown>) => Promise<T[]>;
 
+/** The same reads on `database` itself, on the event loop. */
+export function readOn(database: Database.Database): SqliteRead {
+  return async <T>(sql: string, params: unknown[] | Record<string, unknown>) => {
+    const statement = database.prepare(sql);
+    return (Array.isArray(params) ? statement.all(...params) : statement.all(params)) as T[];
+  };
+}
+
 /**
  * Reads whose cost grows with the ledger (a month of usage grouped by key and day: 500,000
  * rows held the event loop ~1.7 s) run on a worker thread with its own read-only connection
@@ -21,15 +29,7 @@ export type SqliteRead = <T>(sql: string, params: unknown[] | Record<string, unk
  * the store's own connection, on the loop.
  */
 export function sqliteReader(path: string, database: Database.Database): { read: SqliteRead; close(): void } {
-  if (path === ':memory:') {
-    return {
-      read: async <T>(sql: string, params: unknown[] | Record<string, unknown>) => {
-        const statement = database.prepare(sql);
-        return (Array.isArray(params) ? statement.all(...params) : statement.all(params)) as T[];
-      },
-      close() {},
-    };
-  }
+  if (path === ':memory:') return { read: readOn(database), close() {} };
   let worker: Worker | undefined;
   const pending = new Map<number, { resolve: (rows: unknown[]) => void; reject: (error: Error) => void }>();
   let nextId = 0;
